@@ -1,0 +1,7 @@
+"""derive: a symbolic derivation verifier for softmax cross-entropy backprop."""
+
+from derive.check import check_equal
+from derive.verdict import Verdict
+
+__version__ = "0.1.0"
+__all__ = ["Verdict", "__version__", "check_equal"]

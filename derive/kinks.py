@@ -1,0 +1,108 @@
+"""Kinks and conventions: ReLU (Max), |x|, sign and Heaviside have points where no derivative
+exists, and SymPy fills them with a convention (Heaviside(0) = 1/2) that frameworks do not share
+(they use 0). A convention is not a proof, so the checker says when a step depends on one.
+
+Two tools: the arguments that vanish at the kinks, and the sign regions between them. In a region
+an atom the argument holds linearly is replaced by ``±p`` with ``p > 0`` (a reparametrisation of
+exactly that region), so Heaviside, Max and the piecewise conditions evaluate away.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+
+import sympy
+from sympy import Abs, Basic, DiracDelta, Dummy, Expr, Heaviside, Max, Min, Piecewise, sign
+from sympy.core.relational import Relational
+
+KINK_FUNCTIONS = (Heaviside, DiracDelta, sign, Abs)
+MAX_REGION_KINKS = 4  # 2**4 sign regions at most; beyond that the a.e. proof is not attempted
+
+
+def kink_arguments(expr: Basic) -> list[Expr]:
+    """Expressions that are zero exactly at the kinks of ``expr`` (with duplicates)."""
+    found = [f.args[0] for f in expr.atoms(*KINK_FUNCTIONS)]
+    for f in expr.atoms(Max, Min):
+        found += [a - b for a, b in itertools.combinations(f.args, 2)]
+    for p in expr.atoms(Piecewise):
+        for _, cond in p.args:
+            found += [r.lhs - r.rhs for r in cond.atoms(Relational)]
+    return found
+
+
+def distinct_kinks(exprs: Sequence[Basic]) -> list[Expr]:
+    """The real, non-constant kink arguments of ``exprs`` (after ``doit``), one sign each."""
+    found: set[Expr] = set()
+    for e in exprs:
+        for u in kink_arguments(e.doit()):
+            if u.free_symbols and u.is_real is not False:
+                found.add(-u if u.could_extract_minus_sign() else u)
+    return sorted(found, key=sympy.default_sort_key)
+
+
+def derivative_at_kink(exprs: Sequence[Basic]) -> bool:
+    """Whether some unevaluated Derivative becomes a Heaviside (or delta) when taken."""
+    return any(
+        d.doit().has(Heaviside, DiracDelta) and not d.expr.has(Heaviside, DiracDelta)
+        for e in exprs
+        for d in e.atoms(sympy.Derivative)
+    )
+
+
+def arbitrary_conventions(expr: Basic) -> Basic:
+    """Replace each Heaviside(u) by Heaviside(u, h_u) with h_u a free real symbol."""
+    values: dict[Basic, Basic] = {}
+
+    def generic(u: Basic, *_: Basic) -> Basic:
+        values.setdefault(u, Dummy("h", real=True))
+        return Heaviside(u, values[u])
+
+    return expr.doit().replace(Heaviside, generic)
+
+
+def _linear_atom(u: Expr, excluded: set[Basic]) -> Basic | None:
+    for atom in sorted(u.free_symbols - excluded, key=sympy.default_sort_key, reverse=True):
+        if atom.is_real and not atom.is_integer:
+            slope = u.diff(atom)
+            if slope.is_number and slope != 0:
+                return atom
+    return None
+
+
+def sign_regions(kinks: Sequence[Expr]) -> Iterator[dict[Basic, Expr]] | None:
+    """Substitutions, one per sign pattern of ``kinks``, that put the atoms in that region.
+
+    Returns None when there are too many kinks or one is not linear in a free real atom.
+    """
+    if len(kinks) > MAX_REGION_KINKS:
+        return None
+    parameters = [Dummy(f"p{i}", positive=True) for i in range(len(kinks))]
+    atoms = []
+    for u in kinks:
+        atom = _linear_atom(u, set(parameters) | set(atoms))
+        if atom is None:
+            return None
+        atoms.append(atom)
+
+    def regions() -> Iterator[dict[Basic, Expr]]:
+        for signs in itertools.product((1, -1), repeat=len(kinks)):
+            substitution: dict[Basic, Expr] = {}
+            for u, atom, p, s in zip(kinks, atoms, parameters, signs, strict=True):
+                current = u.xreplace(substitution)
+                slope = current.diff(atom)
+                if not slope.is_number or slope == 0:
+                    break  # the kinks depend on each other: give up on this region
+                value = atom + (s * p - current) / slope
+                substitution = {a: v.xreplace({atom: value}) for a, v in substitution.items()}
+                substitution[atom] = sympy.expand(value)
+            else:
+                yield substitution
+                continue
+            yield {}  # an empty substitution cannot prove anything region-specific
+
+    return regions()
+
+
+def where_text(kinks: Sequence[Expr]) -> str:
+    return ", ".join(f"{u} ≠ 0" for u in kinks)

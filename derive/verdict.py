@@ -1,0 +1,84 @@
+"""The checker's answer for one step: proved, refuted (with a counterexample) or undecided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sympy import Basic
+
+Status = Literal["proved", "refuted", "undecided"]
+STATUSES: tuple[Status, ...] = ("proved", "refuted", "undecided")
+
+
+def _number(value: complex | None) -> str:
+    if value is None:
+        return "?"
+    if abs(value.imag) <= 1e-15 * max(1.0, abs(value.real)):
+        return f"{value.real:.10g}"
+    return f"{value.real:.10g}{value.imag:+.10g}i"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one claimed equality ``lhs = rhs`` was judged.
+
+    Attributes:
+        status: "proved", "refuted" or "undecided".
+        needs: the assumptions (a subset of those offered, same objects) the proof used;
+            empty when the equality holds unconditionally.
+        counterexample: for "refuted", symbol -> exact SymPy number, a point inside the symbols'
+            domains and the assumptions where lhs and rhs differ; None otherwise.
+        method: how it was decided, in a few words.
+        caveats: where the claim holds only by a convention or only away from kinks.
+        lhs_value, rhs_value: the two sides at the counterexample (30 digits, rounded to complex).
+        discrepancy: |lhs - rhs| at the counterexample, or the largest seen when undecided.
+        points: how many numeric points were evaluated.
+        seconds: wall time spent.
+    """
+
+    status: Status
+    needs: tuple[Basic, ...] = ()
+    counterexample: dict[Basic, Basic] | None = None
+    method: str = ""
+    caveats: tuple[str, ...] = ()
+    lhs_value: complex | None = None
+    rhs_value: complex | None = None
+    discrepancy: float | None = None
+    points: int = 0
+    seconds: float = field(default=0.0, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+
+    @property
+    def proved(self) -> bool:
+        return self.status == "proved"
+
+    @property
+    def refuted(self) -> bool:
+        return self.status == "refuted"
+
+    def counterexample_text(self) -> str:
+        """``x = 1, t[2] = 1/2`` (empty when there is no counterexample)."""
+        if not self.counterexample:
+            return ""
+        return ", ".join(f"{symbol} = {value}" for symbol, value in self.counterexample.items())
+
+    def __str__(self) -> str:
+        text = self.status
+        if self.needs:
+            text += " using " + ", ".join(str(a) for a in self.needs)
+        if self.status == "refuted":
+            text += (
+                f" at {self.counterexample_text()}: lhs = {_number(self.lhs_value)},"
+                f" rhs = {_number(self.rhs_value)}"
+            )
+        elif self.status == "undecided" and self.discrepancy is not None:
+            text += f" (largest |lhs - rhs| seen: {self.discrepancy:.3g})"
+        if self.method:
+            text += f" [{self.method}]"
+        for caveat in self.caveats:
+            text += f"; {caveat}"
+        return text
