@@ -19,13 +19,14 @@ import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import mpmath
 import sympy
 from sympy import Basic, Expr, Heaviside
 from sympy.core.relational import Relational
 from sympy.matrices import MatrixBase
 
 from derive.budget import Budget
+from derive.cached import evaluated_or_same
+from derive.evidence import CONFIRM_DIGITS, DIGITS, Entry, Evidence, gather
 from derive.kinks import (
     arbitrary_conventions,
     derivative_at_kink,
@@ -36,17 +37,12 @@ from derive.kinks import (
     distinct_kinks as kinks_of,
 )
 from derive.prove import Facts, prove_all_zero
-from derive.sampling import CannotSample, Point, Sampler, evaluate
 from derive.verdict import Verdict
 
 DEFAULT_TIMEOUT = 5.0
-SEARCH_POINTS = 12  # points tried for a counterexample (the first SIMPLE_POINTS hand-checkable)
-SIMPLE_POINTS = 5
+SEARCH_POINTS = 10  # points tried for a counterexample
+NEED_POINTS = 6  # points tried without an assumption, to show that a proof needs it
 CROSS_CHECK_POINTS = 4  # agreeing points a symbolic proof needs, at the least
-DIGITS = 30
-CONFIRM_DIGITS = 50
-DIFFER = 1e-12  # relative |lhs - rhs| above which the sides clearly differ
-AGREE = 1e-20  # relative |lhs - rhs| below which they agree (30-digit evaluation)
 
 _HOW_TO_BUILD = (
     "build expressions with SymPy objects, e.g. x = sympy.Symbol('x', real=True); "
@@ -54,7 +50,7 @@ _HOW_TO_BUILD = (
 )
 
 
-def _as_expr(value: object, name: str) -> Basic:
+def as_expr(value: object, name: str) -> Basic:
     if isinstance(value, str):
         raise TypeError(f"{name} is a string ({value!r}); {_HOW_TO_BUILD}")
     if isinstance(value, bool) or not isinstance(value, (Basic, numbers.Number, MatrixBase)):
@@ -71,7 +67,7 @@ def _as_expr(value: object, name: str) -> Basic:
     return value
 
 
-def _as_assumptions(assume: object) -> tuple[Basic, ...]:
+def as_assumptions(assume: object) -> tuple[Basic, ...]:
     if isinstance(assume, (Relational, str)) or not isinstance(assume, Sequence):
         raise TypeError(
             "assume must be a sequence of SymPy relations, e.g. [Eq(t1 + t2, 1), k <= K]"
@@ -90,7 +86,7 @@ def _as_assumptions(assume: object) -> tuple[Basic, ...]:
     return tuple(result)
 
 
-def _entries(lhs: Basic, rhs: Basic) -> list[tuple[str, Basic, Basic]]:
+def _entries(lhs: Basic, rhs: Basic) -> list[Entry]:
     lmat, rmat = isinstance(lhs, MatrixBase), isinstance(rhs, MatrixBase)
     if not (lmat or rmat):
         return [("", lhs, rhs)]
@@ -105,76 +101,25 @@ def _entries(lhs: Basic, rhs: Basic) -> list[tuple[str, Basic, Basic]]:
 
 
 @dataclass
-class _Evidence:
-    """What the numbers said at the points of one sampler."""
+class _Claim:
+    """One check in progress: its entries, budget and a cache of instantiated sides."""
 
-    points: int = 0
-    largest: float = 0.0  # largest |lhs - rhs| at a point away from kinks
-    unclear: int = 0  # points where the sides neither clearly agree nor clearly differ
-    kink_mismatch: bool = False
-    counterexample: tuple[Point, str, complex, complex, float] | None = None
-    problem: str = ""
-    seen: list[Point] = field(default_factory=list)
+    entries: list[Entry]
+    assumptions: tuple[Basic, ...]
+    budget: Budget
+    seed: int
+    cache: dict = field(default_factory=dict)
 
+    @property
+    def sides(self) -> list[Basic]:
+        return [side for _, lhs, rhs in self.entries for side in (lhs, rhs)]
 
-def _differ(lv: mpmath.mpc, rv: mpmath.mpc, threshold: float) -> float | None:
-    """|lv - rv| if it exceeds ``threshold`` relative to the sizes, else None."""
-    gap = abs(lv - rv)
-    return float(gap) if gap > threshold * max(1, abs(lv), abs(rv)) else None
+    @property
+    def diffs(self) -> list[Basic]:
+        return [lhs - rhs for _, lhs, rhs in self.entries]
 
-
-def _gather(
-    entries: list[tuple[str, Basic, Basic]],
-    assume: Sequence[Basic],
-    budget: Budget,
-    seed: int,
-    count: int,
-) -> _Evidence:
-    sides = [side for _, lhs, rhs in entries for side in (lhs, rhs)]
-    sampler = Sampler(sides, assume, seed)
-    evidence = _Evidence()
-
-    def run() -> None:
-        for point in sampler.points(count, SIMPLE_POINTS):
-            _judge_point(sampler, entries, point, evidence)
-            if evidence.counterexample is not None:
-                return
-
-    try:
-        budget.run(run)
-    except CannotSample as error:
-        evidence.problem = str(error)
-    return evidence
-
-
-def _judge_point(sampler: Sampler, entries, point: Point, evidence: _Evidence) -> None:
-    instances = sampler.instances(point.integers)
-    evaluated = False
-    for position, (label, _, _) in enumerate(entries):
-        lv = evaluate(instances[2 * position], point.values, DIGITS)
-        rv = evaluate(instances[2 * position + 1], point.values, DIGITS)
-        if lv is None or rv is None:
-            continue
-        evaluated = True
-        gap = abs(lv - rv)
-        if _differ(lv, rv, DIFFER) is not None:
-            if point.kink:
-                evidence.kink_mismatch = True
-                continue
-            lv = evaluate(instances[2 * position], point.values, CONFIRM_DIGITS)
-            rv = evaluate(instances[2 * position + 1], point.values, CONFIRM_DIGITS)
-            gap = _differ(lv, rv, DIFFER) if lv is not None and rv is not None else None
-            if gap is not None:
-                evidence.counterexample = (point, label, complex(lv), complex(rv), gap)
-                return
-            evidence.unclear += 1
-        elif _differ(lv, rv, AGREE) is not None and not point.kink:
-            evidence.unclear += 1
-        if not point.kink:
-            evidence.largest = max(evidence.largest, float(gap))
-    if evaluated:
-        evidence.points += 1
-        evidence.seen.append(point)
+    def evidence(self, assume: Sequence[Basic], budget: Budget, count: int, seed: int) -> Evidence:
+        return gather(self.entries, assume, budget, seed=seed, count=count, cache=self.cache)
 
 
 @dataclass
@@ -184,64 +129,64 @@ class _Proof:
     caveats: tuple[str, ...] = ()
     almost_everywhere: bool = False
     timed_out: bool = False
+    failure: str = ""  # an exception SymPy raised
+
+
+def _prove_safely(claim: _Claim, budget: Budget) -> _Proof:
+    try:
+        finished, proof = budget.run(lambda: _prove(claim, budget))
+    except Exception as error:  # SymPy fails in many ways on odd input; that proves nothing
+        return _Proof(failure=f"SymPy failed: {type(error).__name__}: {error}"[:300])
+    return proof if finished else _Proof(timed_out=True)
 
 
 def _attempt(
-    diffs: list[Basic], assumptions: Sequence[Basic], budget: Budget
-) -> tuple[str | None, bool]:
-    equalities = tuple(a for a in assumptions if isinstance(a, sympy.Eq))
-    relations = tuple(a for a in assumptions if not isinstance(a, sympy.Eq))
-    return prove_all_zero(diffs, Facts(equalities, relations), budget)
+    diffs: list[Basic], assume: Sequence[Basic], budget: Budget
+) -> tuple[str | None, tuple[Basic, ...], bool]:
+    """A proof attempt: (method or None, the assumptions it used, whether time ran out)."""
+    facts = Facts.of(assume)
+    method, timed_out = prove_all_zero(diffs, facts, budget)
+    return method, tuple(a for a in assume if a in facts.used), timed_out
 
 
-def _prove(entries, assumptions: tuple[Basic, ...], budget: Budget) -> _Proof:
-    diffs = [lhs - rhs for _, lhs, rhs in entries]
-    sides = [side for _, lhs, rhs in entries for side in (lhs, rhs)]
-    method, needs, timed_out = _prove_with_fewest(diffs, assumptions, budget.part(0.6))
+def _prove(claim: _Claim, budget: Budget) -> _Proof:
+    """First without the equalities (sum t = 1 ...), then with them: so ``needs`` names an
+    equality only when no proof was found without it."""
+    relations = tuple(a for a in claim.assumptions if not isinstance(a, sympy.Eq))
+    method, needs, timed_out = _attempt(claim.diffs, relations, budget.part(0.5))
+    if method is None and len(relations) < len(claim.assumptions):
+        method, needs, late = _attempt(claim.diffs, claim.assumptions, budget.part(0.6))
+        timed_out = timed_out or late
     if method is not None:
-        return _Proof(method, needs, _convention_caveats(sides, diffs, budget))
-    kinks = kinks_of(sides)
+        return _Proof(method, needs, _convention_caveats(claim, budget))
+    kinks = kinks_of(claim.sides)
     regions = sign_regions(kinks) if kinks else None
     if regions is None:
         return _Proof(timed_out=timed_out)
-    region_budget = budget.part(0.9)
+    used: set[Basic] = set()
     for substitution in regions:
-        local = [d.doit().xreplace(substitution) for d in diffs]
-        assumed = tuple(a.xreplace(substitution) for a in assumptions)
-        method, late = _attempt(local, assumed, region_budget)
+        local = [evaluated_or_same(d).xreplace(substitution) for d in claim.diffs]
+        assumed = tuple(a.xreplace(substitution) for a in claim.assumptions)
+        method, region_needs, late = _attempt(local, assumed, budget)
         if method is None:
             return _Proof(timed_out=timed_out or late)
+        used.update(region_needs)
     caveat = (
         f"holds only where {where_text(kinks)}: at a kink the two sides differ,"
         " and their values there are conventions"
     )
-    return _Proof(f"{method} in each sign region", assumptions, (caveat,), True)
+    needs = tuple(a for a in claim.assumptions if a.xreplace({}) in used or a in used)
+    return _Proof(f"{method} in each sign region", needs, (caveat,), True)
 
 
-def _prove_with_fewest(
-    diffs: list[Basic], assumptions: tuple[Basic, ...], budget: Budget
-) -> tuple[str | None, tuple[Basic, ...], bool]:
-    """A proof without assumptions, else with all of them, then dropping what it can."""
-    method, timed_out = _attempt(diffs, (), budget.part(0.5))
-    if method is not None or not assumptions:
-        return method, (), timed_out
-    method, late = _attempt(diffs, assumptions, budget.part(0.6))
-    needs = assumptions
-    for assumption in assumptions if method and len(assumptions) > 1 else ():
-        fewer = tuple(a for a in needs if a is not assumption)
-        if _attempt(diffs, fewer, budget.part(0.3))[0] is not None:
-            needs = fewer
-    return method, needs, timed_out or late
-
-
-def _convention_caveats(sides: list[Basic], diffs: list[Basic], budget: Budget) -> tuple[str, ...]:
-    if derivative_at_kink(sides):
+def _convention_caveats(claim: _Claim, budget: Budget) -> tuple[str, ...]:
+    if derivative_at_kink(claim.sides):
         return (
-            f"holds where {where_text(kinks_of(sides))}; at a kink the derivative does not exist"
-            " and the value used there is a convention (SymPy: Heaviside(0) = 1/2)",
+            f"holds where {where_text(kinks_of(claim.sides))}; at a kink the derivative does"
+            " not exist and the value used there is a convention (SymPy: Heaviside(0) = 1/2)",
         )
-    if any(d.doit().has(Heaviside) for d in diffs):
-        generic = [arbitrary_conventions(d) for d in diffs]
+    if any(evaluated_or_same(d).has(Heaviside) for d in claim.diffs):
+        generic = [arbitrary_conventions(d) for d in claim.diffs]
         if prove_all_zero(generic, Facts(), budget.part(0.5))[0] is None:
             return (
                 "at a kink (Heaviside argument = 0) it holds only by the convention"
@@ -285,74 +230,71 @@ def check_equal(
     >>> check_equal(log(exp(Symbol("w"))), Symbol("w")).status
     'refuted'
     """
-    lhs, rhs = _as_expr(lhs, "lhs"), _as_expr(rhs, "rhs")
-    assumptions = _as_assumptions(assume)
+    lhs, rhs = as_expr(lhs, "lhs"), as_expr(rhs, "rhs")
+    assumptions = as_assumptions(assume)
     if timeout is not None and not timeout > 0:
         raise ValueError(f"timeout must be positive seconds or None, got {timeout!r}")
-    entries = _entries(lhs, rhs)
-    budget = Budget(timeout)
-    search = _gather(entries, assumptions, budget.part(0.35), seed, SEARCH_POINTS)
+    claim = _Claim(_entries(lhs, rhs), assumptions, Budget(timeout), seed)
+    search = claim.evidence(assumptions, claim.budget.part(0.35), SEARCH_POINTS, seed)
     if search.counterexample is not None:
-        return _refuted(search, budget)
-    proof = _prove(entries, assumptions, budget.part(0.75))
+        return _refuted(search, claim.budget)
+    proof = _prove_safely(claim, claim.budget.part(0.8))
     if proof.method is None:
-        return _undecided(search, budget, _no_proof_reason(proof, search, timeout))
+        return _undecided(search, claim.budget, _no_proof_reason(proof, search, timeout))
     cross = search
     if set(proof.needs) != set(assumptions):
-        cross = _gather(entries, proof.needs, budget, seed + 1, SEARCH_POINTS)
+        cross = claim.evidence(proof.needs, claim.budget, SEARCH_POINTS, seed + 1)
     conflict = _conflict(cross, proof)
     if conflict:
-        return _undecided(cross, budget, f"symbolic proof ({proof.method}) but {conflict}")
+        return _undecided(cross, claim.budget, f"symbolic proof ({proof.method}) but {conflict}")
     return Verdict(
         "proved",
         needs=proof.needs,
         method=f"{proof.method}; agrees at {cross.points} points ({DIGITS} digits)",
         caveats=proof.caveats,
         points=search.points + (cross.points if cross is not search else 0),
-        seconds=budget.elapsed(),
+        seconds=claim.budget.elapsed(),
     )
 
 
-def _conflict(cross: _Evidence, proof: _Proof) -> str:
+def _conflict(cross: Evidence, proof: _Proof) -> str:
     if cross.counterexample is not None:
-        point, label, lv, rv, _ = cross.counterexample
-        values = ", ".join(f"{k} = {v}" for k, v in point.merged().items())
-        return (
-            f"the numbers differ{' in entry ' + label if label else ''} at {values}: {lv} vs {rv}"
-        )
+        return f"the numbers differ at {cross.counterexample.where()}"
     if cross.kink_mismatch and not proof.almost_everywhere:
         return "the numbers differ at a kink point"
     if cross.unclear:
-        return f"{cross.unclear} points agree only to a few digits"
+        return f"at {cross.unclear} points the sides agree only to a few digits"
     if cross.points < CROSS_CHECK_POINTS:
         reason = f": {cross.problem}" if cross.problem else ""
         return f"too few points to cross-check it numerically ({cross.points}){reason}"
     return ""
 
 
-def _no_proof_reason(proof: _Proof, search: _Evidence, timeout: float | None) -> str:
+def _no_proof_reason(proof: _Proof, search: Evidence, timeout: float | None) -> str:
     reason = f"ran out of time ({timeout} s)" if proof.timed_out else "no symbolic proof found"
+    if proof.failure:
+        reason += f" ({proof.failure})"
     if search.problem:
         return f"{reason}; no numeric points: {search.problem}"
     return f"{reason}; no counterexample at {search.points} points"
 
 
-def _refuted(search: _Evidence, budget: Budget) -> Verdict:
-    point, label, lv, rv, gap = search.counterexample
-    where = f" (entry {label})" if label else ""
+def _refuted(search: Evidence, budget: Budget) -> Verdict:
+    found = search.counterexample
+    entry = f" (entry {found.label})" if found.label else ""
     return Verdict(
         "refuted",
-        counterexample=point.merged(),
-        method=f"numeric: the sides differ{where}, confirmed at {CONFIRM_DIGITS} digits",
-        lhs_value=lv,
-        rhs_value=rv,
-        discrepancy=gap,
+        counterexample=found.point.merged(),
+        method=f"numeric: the sides differ{entry}, confirmed at {CONFIRM_DIGITS} digits",
+        lhs_value=found.lhs,
+        rhs_value=found.rhs,
+        discrepancy=found.gap,
         points=search.points + 1,
         seconds=budget.elapsed(),
     )
 
 
-def _undecided(evidence: _Evidence, budget: Budget, reason: str) -> Verdict:
+def _undecided(evidence: Evidence, budget: Budget, reason: str) -> Verdict:
     return Verdict(
         "undecided",
         method=reason,

@@ -16,6 +16,8 @@ import sympy
 from sympy import Abs, Basic, DiracDelta, Dummy, Expr, Heaviside, Max, Min, Piecewise, sign
 from sympy.core.relational import Relational
 
+from derive.cached import evaluated_or_same
+
 KINK_FUNCTIONS = (Heaviside, DiracDelta, sign, Abs)
 MAX_REGION_KINKS = 4  # 2**4 sign regions at most; beyond that the a.e. proof is not attempted
 
@@ -35,7 +37,7 @@ def distinct_kinks(exprs: Sequence[Basic]) -> list[Expr]:
     """The real, non-constant kink arguments of ``exprs`` (after ``doit``), one sign each."""
     found: set[Expr] = set()
     for e in exprs:
-        for u in kink_arguments(e.doit()):
+        for u in kink_arguments(evaluated_or_same(e)):
             if u.free_symbols and u.is_real is not False:
                 found.add(-u if u.could_extract_minus_sign() else u)
     return sorted(found, key=sympy.default_sort_key)
@@ -44,7 +46,7 @@ def distinct_kinks(exprs: Sequence[Basic]) -> list[Expr]:
 def derivative_at_kink(exprs: Sequence[Basic]) -> bool:
     """Whether some unevaluated Derivative becomes a Heaviside (or delta) when taken."""
     return any(
-        d.doit().has(Heaviside, DiracDelta) and not d.expr.has(Heaviside, DiracDelta)
+        evaluated_or_same(d).has(Heaviside, DiracDelta) and not d.expr.has(Heaviside, DiracDelta)
         for e in exprs
         for d in e.atoms(sympy.Derivative)
     )
@@ -58,7 +60,7 @@ def arbitrary_conventions(expr: Basic) -> Basic:
         values.setdefault(u, Dummy("h", real=True))
         return Heaviside(u, values[u])
 
-    return expr.doit().replace(Heaviside, generic)
+    return evaluated_or_same(expr).replace(Heaviside, generic)
 
 
 def _linear_atom(u: Expr, excluded: set[Basic]) -> Basic | None:

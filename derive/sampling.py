@@ -27,12 +27,15 @@ from sympy import (
 from sympy.core.assumptions import check_assumptions
 from sympy.core.relational import Relational
 
+from derive.cached import evaluated_or_same
 from derive.kinks import kink_arguments
 
 _SIMPLE_REALS = [1, -1, 2, Rational(1, 2), -2, 3, Rational(-1, 2), 0, Rational(3, 2), -3]
 _SIMPLE_POSITIVE = [1, 2, Rational(1, 2), 3, Rational(1, 3), Rational(3, 2), 4]
 _SIMPLE_COMPLEX = [1 + 4 * I, -2 + 5 * I, Rational(1, 2) - 4 * I, 3 * I, 2 - 7 * I, -1 + I]
 _DENOMINATORS = [3, 5, 7, 11, 13]
+_SCALES = (1, Rational(1, 2), Rational(1, 4), Rational(1, 8), Rational(1, 32))
+INTEGER_SETS = 6  # distinct values of the integer symbols (sizes, indices) per sampler
 
 
 class CannotSample(Exception):
@@ -52,10 +55,20 @@ class Point:
 
 
 def free_atoms(expr: Basic) -> set[Basic]:
-    """Free symbols and indexed elements, without the labels of IndexedBase objects."""
+    """Free symbols and indexed elements, without the labels of IndexedBase objects.
+
+    SymPy lists ``t[d]`` among the free symbols of ``Sum(t[d], (d, 1, K))``; an element whose
+    index is bound is not free, so it is left out.
+    """
     atoms = set(expr.free_symbols)
     labels = {indexed.base.label for indexed in expr.atoms(Indexed)}
-    return {a for a in atoms if a not in labels or isinstance(a, Indexed)}
+    plain = {a for a in atoms if not isinstance(a, Indexed)}
+    return {
+        a
+        for a in atoms
+        if (isinstance(a, Indexed) and a.free_symbols - {a} <= plain)
+        or (not isinstance(a, Indexed) and a not in labels)
+    }
 
 
 def _integer_symbols(exprs: Sequence[Basic]) -> list[Symbol]:
@@ -116,27 +129,40 @@ def _truth(relation: Basic) -> bool | None:
 class Sampler:
     """Draws points for ``exprs`` in their symbols' domains that satisfy ``assume``."""
 
-    def __init__(self, exprs: Sequence[Basic], assume: Sequence[Basic], seed: int = 0) -> None:
+    def __init__(
+        self,
+        exprs: Sequence[Basic],
+        assume: Sequence[Basic],
+        seed: int = 0,
+        cache: dict[tuple[Basic, tuple], Basic | None] | None = None,
+    ) -> None:
         self.exprs = list(exprs)
         self.assume = list(assume)
         self.rng = random.Random(seed)
         self.integer_symbols = _integer_symbols([*self.exprs, *self.assume])
-        self._instances: dict[tuple, list[Basic]] = {}
+        self._cache = {} if cache is None else cache  # (expr, integers) -> instance; shareable
+        self._pool: list[dict[Basic, Basic]] = []
+        self._ready: dict[tuple, _Prepared | None] = {}
 
-    def instances(self, integers: dict[Basic, Basic]) -> list[Basic]:
+    def instances(self, integers: dict[Basic, Basic]) -> list[Basic | None]:
         """``exprs`` then ``assume`` with integers substituted and doit() applied (None: failed)."""
         key = tuple(sorted(integers.items(), key=sympy.default_sort_key))
-        if key not in self._instances:
-            self._instances[key] = [_instance(e, integers) for e in [*self.exprs, *self.assume]]
-        return self._instances[key]
+        for e in [*self.exprs, *self.assume]:
+            if (e, key) not in self._cache:
+                self._cache[e, key] = instance(e, integers)
+        return [self._cache[e, key] for e in [*self.exprs, *self.assume]]
 
     def _integers(self, simple: bool) -> dict[Basic, Basic]:
+        """Integer values; each new set costs a ``doit``, so at most INTEGER_SETS are drawn."""
+        if len(self._pool) >= INTEGER_SETS:
+            return self.rng.choice(self._pool)
         integer_only = [
-            a for a in self.assume if free_atoms(a) and free_atoms(a) <= set(self.integer_symbols)
+            a for a in self.assume if a.free_symbols and a.free_symbols <= set(self.integer_symbols)
         ]
         for _ in range(200):
             values = {s: sample_value(s, self.rng, simple) for s in self.integer_symbols}
             if all(_truth(a.xreplace(values)) is True for a in integer_only):
+                self._pool.append(values)
                 return values
         raise CannotSample("no integer values satisfy the index assumptions")
 
@@ -154,36 +180,82 @@ class Sampler:
         if produced == 0:
             raise CannotSample("could not find a point that satisfies the assumptions")
 
+    def _prepared(self, integers: dict[Basic, Basic]) -> _Prepared | None:
+        key = tuple(sorted(integers.items(), key=sympy.default_sort_key))
+        if key not in self._ready:
+            instances = self.instances(integers)
+            exprs, relations = instances[: len(self.exprs)], instances[len(self.exprs) :]
+            if any(r is None or r is sympy.false for r in relations):
+                self._ready[key] = None
+            else:
+                exprs = [e for e in exprs if e is not None]
+                solved = _solve_equalities([r for r in relations if isinstance(r, sympy.Eq)])
+                atoms: set[Basic] = set()
+                for e in [*exprs, *relations]:
+                    atoms |= free_atoms(e)
+                free = sorted(atoms - set(solved), key=sympy.default_sort_key)
+                kinks = [u for e in exprs for u in kink_arguments(e)]
+                self._ready[key] = _Prepared(relations, solved, free, kinks)
+        return self._ready[key]
+
     def _point(self, simple: bool) -> Point | None:
         integers = self._integers(simple)
-        instances = self.instances(integers)
-        exprs, relations = instances[: len(self.exprs)], instances[len(self.exprs) :]
-        if any(r is None or r is sympy.false for r in relations):
+        prepared = self._prepared(integers)
+        if prepared is None:
             return None
-        exprs = [e for e in exprs if e is not None]
-        solved = _solve_equalities([r for r in relations if isinstance(r, sympy.Eq)])
-        atoms: set[Basic] = set()
-        for e in [*exprs, *relations]:
-            atoms |= free_atoms(e)
-        atoms -= set(solved)
-        values = {
-            a: sample_value(a, self.rng, simple) for a in sorted(atoms, key=sympy.default_sort_key)
-        }
-        for atom, solution in reversed(solved.items()):
-            value = solution.xreplace(values)
-            if check_assumptions(value, atom) is False:
-                return None
-            values[atom] = value
-        if not all(_truth(r.xreplace(values)) is True for r in relations):
+        values = {a: sample_value(a, self.rng, simple) for a in prepared.free}
+        for scale in _SCALES:  # shrink toward 0 until the solved atoms land in their domains
+            scaled = {a: v * scale if not a.is_integer else v for a, v in values.items()}
+            solved = _solved_values(prepared.solved, scaled)
+            if solved is not None:
+                scaled.update(solved)
+                break
+        else:
             return None
-        return Point(integers, values, kink=_at_kink(exprs, values))
+        if not all(_truth(r.xreplace(scaled)) is True for r in prepared.relations):
+            return None
+        return Point(integers, scaled, kink=_at_kink(prepared.kinks, scaled))
 
 
-def _instance(expr: Basic, integers: dict[Basic, Basic]) -> Basic | None:
+def _solved_values(
+    solved: dict[Basic, Expr], values: dict[Basic, Basic]
+) -> dict[Basic, Basic] | None:
+    result = {}
+    for atom, solution in solved.items():
+        value = solution.xreplace(values)
+        if check_assumptions(value, atom) is False:
+            return None
+        result[atom] = value
+    return result
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What one set of integer values fixes: the relations, solved atoms, free atoms, kinks."""
+
+    relations: list[Basic]
+    solved: dict[Basic, Expr]
+    free: list[Basic]
+    kinks: list[Expr]
+
+
+def instance(expr: Basic, integers: dict[Basic, Basic], *, shared: bool = True) -> Basic | None:
+    """``expr`` at the integer values, sums and derivatives evaluated; None if SymPy fails.
+
+    ``shared``: start from ``expr.doit()`` cached for all values (fast); else substitute the
+    values first (the independent path used to confirm a counterexample). An instance that gained
+    a free symbol (SymPy's doit has mixed up bound indices) is not trusted.
+    """
+    allowed = expr.free_symbols - set(integers)
     try:
-        return expr.xreplace(integers).doit()
-    except Exception:  # e.g. a derivative SymPy cannot take: this point is not evaluable
+        result = (evaluated_or_same(expr) if shared else expr).xreplace(integers)
+        if result.has(sympy.Sum, sympy.Product, sympy.Derivative):
+            result = result.doit()  # sums whose bounds just became numbers
+    except Exception:  # SymPy fails on odd input: this point is not evaluable
         return None
+    if {s for s in result.free_symbols if not isinstance(s, Indexed)} - allowed:
+        return instance(expr, integers, shared=False) if shared else None
+    return result
 
 
 def _solve_equalities(equalities: list[Basic]) -> dict[Basic, Expr]:
@@ -204,12 +276,11 @@ def _solve_equalities(equalities: list[Basic]) -> dict[Basic, Expr]:
     return solved
 
 
-def _at_kink(exprs: Sequence[Basic], values: dict[Basic, Basic]) -> bool:
-    for e in exprs:
-        for u in kink_arguments(e):
-            v = u.xreplace(values)
-            if v == 0 or (v.is_number and abs(sympy.N(v, 30)) < 1e-25):
-                return True
+def _at_kink(kinks: Sequence[Expr], values: dict[Basic, Basic]) -> bool:
+    for u in kinks:
+        v = u.xreplace(values)
+        if v == 0 or (v.is_number and abs(sympy.N(v, 30)) < 1e-25):
+            return True
     return False
 
 

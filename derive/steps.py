@@ -1,0 +1,136 @@
+"""Derivations: a start expression and steps, each claimed equal to the one before.
+
+``Derivation.check()`` judges every step with :func:`derive.check.check_equal` and returns a
+:class:`Report`; a derivation is proved iff every step is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from sympy import Basic
+
+from derive.check import DEFAULT_TIMEOUT, as_assumptions, as_expr, check_equal
+from derive.latex import derivation_latex, derivation_markdown
+from derive.table import report_table
+from derive.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line: ``expr`` is claimed equal to the line before.
+
+    Attributes:
+        expr: the line's expression (a SymPy expression or matrix).
+        why: the justification, in words ("chain rule", "sum t = 1").
+        assume: relations this step may use, on top of the derivation's own.
+    """
+
+    expr: Basic
+    why: str = ""
+    assume: tuple[Basic, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "expr", as_expr(self.expr, "step expression"))
+        object.__setattr__(self, "assume", as_assumptions(self.assume))
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A chain ``start = steps[0].expr = steps[1].expr = ...``.
+
+    Attributes:
+        name: a short identifier, unique within a collection ("dE/dz_k").
+        start: the expression the chain starts from; tie it to the truth, e.g. ``sympy.diff(E, z)``.
+        steps: the claimed lines, in order.
+        title: one line of prose for reports.
+        lhs: what the chain is displayed as equal to (e.g. an unevaluated derivative); display
+            only, never checked. None: the start itself is displayed.
+        assume: relations every step may use (index ranges, sum t = 1).
+        tag: the equation number in the source, e.g. "3".
+        names: display abbreviations, subexpression -> symbol (softmax expression -> a_k).
+        note: where it was checked, e.g. "checked for K = 3".
+    """
+
+    name: str
+    start: Basic
+    steps: tuple[Step, ...]
+    title: str = ""
+    lhs: Basic | None = None
+    assume: tuple[Basic, ...] = ()
+    tag: str = ""
+    names: Mapping[Basic, Basic] = field(default_factory=dict)
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError("a derivation needs a non-empty name")
+        object.__setattr__(self, "start", as_expr(self.start, "start"))
+        steps = tuple(self.steps)
+        if not steps or not all(isinstance(s, Step) for s in steps):
+            raise TypeError(f"derivation {self.name!r}: steps must be a non-empty list of Step")
+        object.__setattr__(self, "steps", steps)
+        object.__setattr__(self, "assume", as_assumptions(self.assume))
+        object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+
+    def claims(self) -> Iterator[tuple[Basic, Step]]:
+        """(previous line, step) for every step."""
+        previous = self.start
+        for step in self.steps:
+            yield previous, step
+            previous = step.expr
+
+    def check(self, *, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0) -> Report:
+        """Judge every step; ``timeout`` is per step."""
+        verdicts = tuple(
+            check_equal(
+                previous, step.expr, assume=(*self.assume, *step.assume), timeout=timeout, seed=seed
+            )
+            for previous, step in self.claims()
+        )
+        return Report(self, verdicts)
+
+    def _repr_latex_(self) -> str:
+        return derivation_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        return derivation_markdown(self)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The verdicts of a checked derivation, one per step."""
+
+    derivation: Derivation
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def proved(self) -> bool:
+        return all(v.proved for v in self.verdicts)
+
+    @property
+    def status(self) -> str:
+        """ "proved", else "refuted" if any step is refuted, else "undecided"."""
+        if self.proved:
+            return "proved"
+        return "refuted" if any(v.refuted for v in self.verdicts) else "undecided"
+
+    def rows(self) -> list[dict[str, object]]:
+        """One dict per step: step (1-based), lhs, rhs, why, verdict."""
+        return [
+            {"step": i, "lhs": previous, "rhs": step.expr, "why": step.why, "verdict": verdict}
+            for i, ((previous, step), verdict) in enumerate(
+                zip(self.derivation.claims(), self.verdicts, strict=True), start=1
+            )
+        ]
+
+    def __str__(self) -> str:
+        return report_table([self])
+
+    def _repr_latex_(self) -> str:
+        return derivation_latex(self.derivation, self.verdicts)
+
+    def _repr_markdown_(self) -> str:
+        return derivation_markdown(self.derivation, self.verdicts)

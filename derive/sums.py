@@ -1,0 +1,84 @@
+"""Sums: canonical names for bound indices, linearity, and sums over a Kronecker delta."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy
+from sympy import Add, Basic, Dummy, KroneckerDelta, Mul, Product, Sum
+
+
+def canonical(expr: Basic, level: int = 0) -> Basic:
+    """Rename the bound indices of sums canonically (keeping their assumptions).
+
+    Sums that differ only in the name of their bound index then compare equal, and their
+    difference cancels (SymPy does not do this itself: sympy issue 15240).
+
+    >>> from sympy import IndexedBase, Sum, symbols
+    >>> c, d, K = symbols("c d K", integer=True, positive=True)
+    >>> t = IndexedBase("t")
+    >>> canonical(Sum(t[c], (c, 1, K)) - Sum(t[d], (d, 1, K)))
+    0
+    """
+    if not expr.args or not expr.has(Sum, Product):
+        return expr
+    if isinstance(expr, (Sum, Product)):
+        mapping: dict[Basic, Basic] = {}
+        limits = []
+        for position, (var, *bounds) in enumerate(expr.limits):
+            index = 10**9 + 100 * level + position  # fixed, so the renaming is canonical
+            new = Dummy(f"i{level}{position}", dummy_index=index, **var.assumptions0)
+            bounds = [canonical(b.xreplace(mapping), level) for b in bounds]
+            mapping[var] = new
+            limits.append((new, *bounds))
+        body = canonical(expr.function.xreplace(mapping), level + 1)
+        return expr.func(body, *limits)
+    args = [canonical(a, level) for a in expr.args]
+    return expr if all(x is y for x, y in zip(args, expr.args, strict=True)) else expr.func(*args)
+
+
+def is_zero(expr: Basic) -> bool:
+    """Structurally zero after canonical renaming (no simplification, no guessing)."""
+    return expr == 0 or canonical(expr) == 0
+
+
+def pull_out_of_sums(expr: Basic) -> Basic:
+    """Linearity: Sum(f + g) = Sum(f) + Sum(g); Sum(c f) = c Sum(f) for c free of the index."""
+
+    def rewrite(s: Sum) -> Basic:
+        body = s.function
+        indices = {lim[0] for lim in s.limits}
+        if isinstance(body, Add):
+            return Add(*[pull_out_of_sums(s.func(term, *s.limits)) for term in body.args])
+        if isinstance(body, Mul):
+            outside = [f for f in body.args if not (f.free_symbols & indices)]
+            if outside:
+                inside = [f for f in body.args if f.free_symbols & indices]
+                return Mul(*outside) * pull_out_of_sums(s.func(Mul(*inside), *s.limits))
+        return s
+
+    return expr.replace(lambda e: isinstance(e, Sum), rewrite)
+
+
+def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Basic:
+    """Sum_{v=lo}^{hi} f(v) 1[v = x] = f(x) when ``within(x, lo, hi)`` (x lies in the range).
+
+    SymPy's own ``doit`` answers with a Piecewise over the range (and for symbolic bounds it can
+    fail inside sum_simplify); with the index ranges known the delta is resolved directly.
+    """
+
+    def rewrite(s: Sum) -> Basic:
+        if len(s.limits) != 1:
+            return s
+        var, lo, hi = s.limits[0]
+        terms = Add.make_args(sympy.expand(s.function))
+        if len(terms) > 1:
+            return Add(*[rewrite(Sum(term, s.limits[0])) for term in terms])
+        for factor in Mul.make_args(terms[0]):
+            if isinstance(factor, KroneckerDelta) and var in factor.args:
+                other = factor.args[1] if factor.args[0] == var else factor.args[0]
+                if var not in other.free_symbols and within(other, lo, hi):
+                    return (terms[0] / factor).xreplace({var: other})
+        return s
+
+    return expr.replace(lambda e: isinstance(e, Sum), rewrite)
