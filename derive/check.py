@@ -116,7 +116,8 @@ class _Claim:
 
     @property
     def diffs(self) -> list[Basic]:
-        return [lhs - rhs for _, lhs, rhs in self.entries]
+        """lhs - rhs per entry, derivatives and sums evaluated (the sampler shares the cache)."""
+        return [evaluated_or_same(lhs) - evaluated_or_same(rhs) for _, lhs, rhs in self.entries]
 
     def evidence(self, assume: Sequence[Basic], budget: Budget, count: int, seed: int) -> Evidence:
         return gather(self.entries, assume, budget, seed=seed, count=count, cache=self.cache)

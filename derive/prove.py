@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import sympy
-from sympy import Add, Basic, Dummy, Expr, Indexed, Mul, S
+from sympy import Add, Basic, Dummy, Expr, Indexed, Mul, Product, S, Sum
 from sympy.core.relational import Relational
 
 from derive.budget import Budget
@@ -159,15 +159,47 @@ def zero_as_rational_function(expr: Basic) -> bool:
 
 Strategy = Callable[[Basic, Facts], Basic]
 
-STRATEGIES: tuple[tuple[str, Strategy, str], ...] = (
-    ("deltas", lambda e, f: sum_deltas(pull_out_of_sums(e), f.within), "sums over 1[c = k]"),
-    ("doit", lambda e, f: evaluated(e), "evaluate derivatives, finite sums and Kronecker deltas"),
-    ("refine", lambda e, f: f.refine(e), "decide piecewise conditions from the index ranges"),
-    ("rational", lambda e, f: S.Zero if zero_as_rational_function(e) else e, "exp, log as symbols"),
-    ("expand", lambda e, f: sympy.expand(e), "expand products and logs (only where valid)"),
-    ("sums", lambda e, f: sympy.expand(pull_out_of_sums(e)), "linearity of sums"),
-    ("cancel", lambda e, f: sympy.cancel(sympy.together(e)), "common denominator, cancel"),
-    ("simplify", lambda e, f: f.refine(sympy.simplify(e)), "sympy.simplify"),
+_UNEVALUATED = (Sum, Product, sympy.Derivative, sympy.Subs, sympy.Integral)
+
+
+def _has_sums(e: Basic, f: Facts) -> bool:
+    return e.has(Sum)
+
+
+def _always(e: Basic, f: Facts) -> bool:
+    return True
+
+
+# (name, when it applies, the rewrite, why it is valid)
+STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...] = (
+    (
+        "deltas",
+        _has_sums,
+        lambda e, f: sum_deltas(pull_out_of_sums(e), f.within),
+        "sum_c f(c) 1[c = k] = f(k) for k in the range of c",
+    ),
+    (
+        "doit",
+        lambda e, f: e.has(*_UNEVALUATED),
+        lambda e, f: evaluated(e),
+        "evaluate derivatives, finite sums and Kronecker deltas",
+    ),
+    (
+        "refine",
+        lambda e, f: bool(f.relations),
+        lambda e, f: f.refine(e),
+        "decide piecewise conditions from the index ranges",
+    ),
+    (
+        "rational",
+        _always,
+        lambda e, f: S.Zero if zero_as_rational_function(e) else e,
+        "zero as a rational function of its exp, log and sum parts",
+    ),
+    ("expand", _always, lambda e, f: sympy.expand(e), "expand products, and logs where valid"),
+    ("sums", _has_sums, lambda e, f: sympy.expand(pull_out_of_sums(e)), "linearity of sums"),
+    ("cancel", _always, lambda e, f: sympy.cancel(sympy.together(e)), "common denominator"),
+    ("simplify", _always, lambda e, f: f.refine(sympy.simplify(e)), "sympy.simplify"),
 )
 
 
@@ -183,7 +215,9 @@ def _pipeline(difference: Basic, facts: Facts, budget: Budget) -> tuple[str | No
     if is_zero(expr):
         return ("structural" if not facts.equalities else "substitution"), False
     applied: list[str] = []
-    for name, strategy, _why in STRATEGIES:
+    for name, applies, strategy, _why in STRATEGIES:
+        if not applies(expr, facts):
+            continue
         ok, result = budget.run(lambda s=strategy, e=expr: _apply(s, e, facts))
         if not ok:
             return None, True

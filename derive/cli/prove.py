@@ -1,0 +1,76 @@
+"""``derive prove [NAME] [--K N] [--J N] [--json]``: check the library's derivations."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from derive.check import DEFAULT_TIMEOUT
+from derive.cli.options import derivation_name, seconds, size
+from derive.derivations import DEFAULT, DERIVATIONS, build
+from derive.table import format_table, report_rows
+
+JSON_FIELDS = ("derivation", "step", "lhs", "rhs", "status", "needs", "counterexample", "seconds")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "prove",
+        help="check derivations step by step",
+        description="Check the library's derivations; exit 0 iff every step is proved.",
+    )
+    parser.add_argument(
+        "name",
+        nargs="?",
+        type=derivation_name,
+        metavar="NAME",
+        help=f"one of {', '.join(DERIVATIONS)} (default: {' + '.join(DEFAULT)})",
+    )
+    parser.add_argument("--K", type=size, default=3, help="classes (default 3)")
+    parser.add_argument("--J", type=size, default=4, help="units of layer L-1 (default 4)")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser.add_argument(
+        "--timeout", type=seconds, default=DEFAULT_TIMEOUT, help="seconds per step (default 5)"
+    )
+    parser.add_argument("--jobs", type=size, default=min(2, os.cpu_count() or 1))
+    parser.set_defaults(run=run)
+
+
+def _check(task: tuple[str, int, int, int, float]) -> list[dict[str, object]]:
+    """Check derivation ``index`` of set ``name`` (runs in a worker process)."""
+    name, index, K, J, timeout = task
+    return report_rows(build(name, K, J)[index].check(timeout=timeout))
+
+
+def check_rows(
+    names: tuple[str, ...], K: int, J: int, timeout: float, jobs: int
+) -> list[dict[str, object]]:
+    """Rows for every step of the named sets, in order; derivations spread over ``jobs``."""
+    tasks = [(n, i, K, J, timeout) for n in names for i in range(len(build(n, K, J)))]
+    if jobs == 1 or len(tasks) == 1:
+        results = [_check(task) for task in tasks]
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            results = list(pool.map(_check, tasks))
+    return [row for rows in results for row in rows]
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.monotonic()
+    names = (args.name,) if args.name else DEFAULT
+    rows = check_rows(names, args.K, args.J, args.timeout, args.jobs)
+    if args.json:
+        print(json.dumps([{key: row[key] for key in JSON_FIELDS} for row in rows], indent=2))
+    else:
+        print(format_table(rows))
+        counts = {
+            s: sum(r["status"] == s for r in rows) for s in ("proved", "refuted", "undecided")
+        }
+        summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+        print(f"\n{len(rows)} steps: {summary} ({time.monotonic() - start:.1f} s)")
+    return 0 if all(row["status"] == "proved" for row in rows) else 1
