@@ -1,0 +1,1 @@
+"""pytest plugin: derivation files become test items (see docs/ci.md)."""
