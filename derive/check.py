@@ -20,23 +20,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sympy
-from sympy import Basic, Expr, Heaviside
+from sympy import Basic, Expr
 from sympy.core.relational import Relational
 from sympy.matrices import MatrixBase
 
 from derive.budget import Budget
 from derive.cached import evaluated_or_same
+from derive.conventions import convention_caveats, prove_between_kinks
 from derive.evidence import CONFIRM_DIGITS, DIGITS, Entry, Evidence, gather
-from derive.kinks import (
-    arbitrary_conventions,
-    derivative_at_kink,
-    sign_regions,
-    where_text,
-)
-from derive.kinks import (
-    distinct_kinks as kinks_of,
-)
-from derive.prove import Facts, prove_all_zero
+from derive.prove import attempt
 from derive.verdict import Verdict
 
 DEFAULT_TIMEOUT = 5.0
@@ -141,59 +133,20 @@ def _prove_safely(claim: _Claim, budget: Budget) -> _Proof:
     return proof if finished else _Proof(timed_out=True)
 
 
-def _attempt(
-    diffs: list[Basic], assume: Sequence[Basic], budget: Budget
-) -> tuple[str | None, tuple[Basic, ...], bool]:
-    """A proof attempt: (method or None, the assumptions it used, whether time ran out)."""
-    facts = Facts.of(assume)
-    method, timed_out = prove_all_zero(diffs, facts, budget)
-    return method, tuple(a for a in assume if a in facts.used), timed_out
-
-
 def _prove(claim: _Claim, budget: Budget) -> _Proof:
     """First without the equalities (sum t = 1 ...), then with them: so ``needs`` names an
-    equality only when no proof was found without it."""
+    equality only when no proof was found without it. Failing both, prove it between kinks."""
     relations = tuple(a for a in claim.assumptions if not isinstance(a, sympy.Eq))
-    method, needs, timed_out = _attempt(claim.diffs, relations, budget.part(0.5))
+    method, needs, timed_out = attempt(claim.diffs, relations, budget.part(0.5))
     if method is None and len(relations) < len(claim.assumptions):
-        method, needs, late = _attempt(claim.diffs, claim.assumptions, budget.part(0.6))
+        method, needs, late = attempt(claim.diffs, claim.assumptions, budget.part(0.6))
         timed_out = timed_out or late
     if method is not None:
-        return _Proof(method, needs, _convention_caveats(claim, budget))
-    kinks = kinks_of(claim.sides)
-    regions = sign_regions(kinks) if kinks else None
-    if regions is None:
-        return _Proof(timed_out=timed_out)
-    used: set[Basic] = set()
-    for substitution in regions:
-        local = [evaluated_or_same(d).xreplace(substitution) for d in claim.diffs]
-        assumed = tuple(a.xreplace(substitution) for a in claim.assumptions)
-        method, region_needs, late = _attempt(local, assumed, budget)
-        if method is None:
-            return _Proof(timed_out=timed_out or late)
-        used.update(region_needs)
-    caveat = (
-        f"holds only where {where_text(kinks)}: at a kink the two sides differ,"
-        " and their values there are conventions"
-    )
-    needs = tuple(a for a in claim.assumptions if a.xreplace({}) in used or a in used)
-    return _Proof(f"{method} in each sign region", needs, (caveat,), True)
-
-
-def _convention_caveats(claim: _Claim, budget: Budget) -> tuple[str, ...]:
-    if derivative_at_kink(claim.sides):
-        return (
-            f"holds where {where_text(kinks_of(claim.sides))}; at a kink the derivative does"
-            " not exist and the value used there is a convention (SymPy: Heaviside(0) = 1/2)",
-        )
-    if any(evaluated_or_same(d).has(Heaviside) for d in claim.diffs):
-        generic = [arbitrary_conventions(d) for d in claim.diffs]
-        if prove_all_zero(generic, Facts(), budget.part(0.5))[0] is None:
-            return (
-                "at a kink (Heaviside argument = 0) it holds only by the convention"
-                " Heaviside(0) = 1/2",
-            )
-    return ()
+        return _Proof(method, needs, convention_caveats(claim.sides, claim.diffs, budget))
+    found = prove_between_kinks(claim.sides, claim.diffs, claim.assumptions, budget)
+    if found is None:
+        return _Proof(timed_out=timed_out or budget.expired())
+    return _Proof(found.method, found.needs, found.caveats, found.may_differ_at_kinks)
 
 
 def check_equal(

@@ -53,17 +53,22 @@ def derivative_at_kink(exprs: Sequence[Basic]) -> bool:
 
 
 def arbitrary_conventions(expr: Basic) -> Basic:
-    """Replace each Heaviside(u) by Heaviside(u, h_u) with h_u a free real symbol."""
+    """Replace SymPy's Heaviside(u) = Heaviside(u, 1/2) by Heaviside(u, h_u), h_u a free symbol.
+
+    A value at 0 that the claim states itself (Heaviside(u, 0)) is part of the claim and stays.
+    """
     values: dict[Basic, Basic] = {}
 
-    def generic(u: Basic, *_: Basic) -> Basic:
+    def generic(u: Basic, at_zero: Basic = sympy.S.Half) -> Basic:
+        if at_zero != sympy.S.Half:
+            return Heaviside(u, at_zero)
         values.setdefault(u, Dummy("h", real=True))
         return Heaviside(u, values[u])
 
     return evaluated_or_same(expr).replace(Heaviside, generic)
 
 
-def _linear_atom(u: Expr, excluded: set[Basic]) -> Basic | None:
+def linear_atom(u: Expr, excluded: set[Basic]) -> Basic | None:
     for atom in sorted(u.free_symbols - excluded, key=sympy.default_sort_key, reverse=True):
         if atom.is_real and not atom.is_integer:
             slope = u.diff(atom)
@@ -82,7 +87,7 @@ def sign_regions(kinks: Sequence[Expr]) -> Iterator[dict[Basic, Expr]] | None:
     parameters = [Dummy(f"p{i}", positive=True) for i in range(len(kinks))]
     atoms = []
     for u in kinks:
-        atom = _linear_atom(u, set(parameters) | set(atoms))
+        atom = linear_atom(u, set(parameters) | set(atoms))
         if atom is None:
             return None
         atoms.append(atom)

@@ -317,3 +317,12 @@ def prove_all_zero(
             return None, timed_out
         methods.append(method)
     return max(methods, key=len), False
+
+
+def attempt(
+    diffs: Sequence[Basic], assume: Sequence[Basic], budget: Budget
+) -> tuple[str | None, tuple[Basic, ...], bool]:
+    """A proof attempt: (method or None, the assumptions it used, whether time ran out)."""
+    facts = Facts.of(assume)
+    method, timed_out = prove_all_zero(diffs, facts, budget)
+    return method, tuple(a for a in assume if a in facts.used), timed_out
