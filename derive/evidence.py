@@ -73,6 +73,7 @@ def gather(
         for point in sampler.points(count, SIMPLE_POINTS):
             _judge(sampler.instances(point.integers), entries, point, evidence)
             if evidence.counterexample is not None:
+                evidence.counterexample = _shrink(sampler, entries, evidence.counterexample)
                 return
 
     try:
@@ -82,6 +83,20 @@ def gather(
     except Exception as error:  # SymPy failed while drawing a point: no evidence from here on
         evidence.problem = f"SymPy failed while sampling: {type(error).__name__}: {error}"[:300]
     return evidence
+
+
+def _shrink(sampler: Sampler, entries: Sequence[Entry], found: Counterexample) -> Counterexample:
+    """Make values of the counterexample simpler one at a time, while the sides still differ."""
+    improved = True
+    while improved:
+        improved = False
+        for candidate in sampler.simpler(found.point):
+            trial = Evidence()
+            _judge(sampler.instances(candidate.integers), entries, candidate, trial)
+            if trial.counterexample is not None:
+                found, improved = trial.counterexample, True
+                break
+    return found
 
 
 def _judge(instances: list, entries: Sequence[Entry], point: Point, evidence: Evidence) -> None:

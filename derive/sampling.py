@@ -34,6 +34,7 @@ _SIMPLE_REALS = [1, -1, 2, Rational(1, 2), -2, 3, Rational(-1, 2), 0, Rational(3
 _SIMPLE_POSITIVE = [1, 2, Rational(1, 2), 3, Rational(1, 3), Rational(3, 2), 4]
 _SIMPLE_COMPLEX = [1 + 4 * I, -2 + 5 * I, Rational(1, 2) - 4 * I, 3 * I, 2 - 7 * I, -1 + I]
 _DENOMINATORS = [3, 5, 7, 11, 13]
+_SIMPLEST = (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1))  # simplest first
 _SCALES = (1, Rational(1, 2), Rational(1, 4), Rational(1, 8), Rational(1, 32))
 INTEGER_SETS = 6  # distinct values of the integer symbols (sizes, indices) per sampler
 
@@ -206,15 +207,35 @@ class Sampler:
         values = {a: sample_value(a, self.rng, simple) for a in prepared.free}
         for scale in _SCALES:  # shrink toward 0 until the solved atoms land in their domains
             scaled = {a: v * scale if not a.is_integer else v for a, v in values.items()}
-            solved = _solved_values(prepared.solved, scaled)
-            if solved is not None:
-                scaled.update(solved)
-                break
-        else:
+            point = self._complete(integers, prepared, scaled)
+            if point is not None:
+                return point
+        return None
+
+    def _complete(
+        self, integers: dict[Basic, Basic], prepared: _Prepared, free: dict[Basic, Basic]
+    ) -> Point | None:
+        """The point with these free values, solved atoms added; None if it breaks a rule."""
+        solved = _solved_values(prepared.solved, free)
+        if solved is None:
             return None
-        if not all(_truth(r.xreplace(scaled)) is True for r in prepared.relations):
+        values = {**free, **solved}
+        if not all(_truth(r.xreplace(values)) is True for r in prepared.relations):
             return None
-        return Point(integers, scaled, kink=_at_kink(prepared.kinks, scaled))
+        return Point(integers, values, kink=_at_kink(prepared.kinks, values))
+
+    def simpler(self, point: Point) -> Iterator[Point]:
+        """Points like ``point`` with one free value made simpler (0, 1 or -1), to shrink a
+        counterexample toward one a person can check by hand."""
+        prepared = self._prepared(point.integers)
+        free = {a: v for a, v in point.values.items() if a not in prepared.solved}
+        for atom, value in free.items():
+            for simple in _SIMPLEST[: _SIMPLEST.index(value) if value in _SIMPLEST else None]:
+                if check_assumptions(simple, atom) is False:
+                    continue
+                candidate = self._complete(point.integers, prepared, {**free, atom: simple})
+                if candidate is not None:
+                    yield candidate
 
 
 def _solved_values(
