@@ -18,6 +18,7 @@ from derive.cached import evaluated_or_same
 from derive.kinks import (
     arbitrary_conventions,
     derivative_at_kink,
+    derivative_kinks,
     distinct_kinks,
     linear_atom,
     sign_regions,
@@ -31,7 +32,7 @@ def convention_caveats(
 ) -> tuple[str, ...]:
     """Caveats for a proved claim: a derivative taken at a kink, or SymPy's Heaviside(0)."""
     if derivative_at_kink(sides):
-        return (_derivative_caveat(distinct_kinks(sides)),)
+        return (_derivative_caveat(derivative_kinks(sides)),)
     if any(evaluated_or_same(d).has(Heaviside) for d in diffs):
         generic = [arbitrary_conventions(d) for d in diffs]
         if prove_all_zero(generic, Facts(), budget.part(0.5))[0] is None:
@@ -74,7 +75,7 @@ def prove_between_kinks(
         if method is None:
             return None
         used.update(needs)
-    caveats = [_derivative_caveat(kinks)] if derivative_at_kink(sides) else []
+    caveats = [_derivative_caveat(derivative_kinks(sides))] if derivative_at_kink(sides) else []
     differ = False
     for u in kinks:
         on_kink = _on_kink(u, [evaluated_or_same(d) for d in diffs])

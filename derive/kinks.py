@@ -17,6 +17,7 @@ from sympy import Abs, Basic, DiracDelta, Dummy, Expr, Heaviside, Max, Min, Piec
 from sympy.core.relational import Relational
 
 from derive.cached import evaluated_or_same
+from derive.functions import relu_prime
 
 KINK_FUNCTIONS = (Heaviside, DiracDelta, sign, Abs)
 MAX_REGION_KINKS = 4  # 2**4 sign regions at most; beyond that the a.e. proof is not attempted
@@ -44,8 +45,9 @@ def distinct_kinks(exprs: Sequence[Basic]) -> list[Expr]:
 
 
 def derivative_at_kink(exprs: Sequence[Basic]) -> bool:
-    """Whether some unevaluated Derivative becomes a Heaviside (or delta) when taken."""
-    return any(
+    """Whether a derivative is taken at a kink: relu'(z), or an unevaluated Derivative that
+    becomes a Heaviside (or delta) when taken."""
+    return any(e.has(relu_prime) for e in exprs) or any(
         evaluated_or_same(d).has(Heaviside, DiracDelta) and not d.expr.has(Heaviside, DiracDelta)
         for e in exprs
         for d in e.atoms(sympy.Derivative)
@@ -111,5 +113,20 @@ def sign_regions(kinks: Sequence[Expr]) -> Iterator[dict[Basic, Expr]] | None:
     return regions()
 
 
-def where_text(kinks: Sequence[Expr]) -> str:
-    return ", ".join(f"{u} ≠ 0" for u in kinks)
+def where_text(kinks: Sequence[Expr], most: int = 3) -> str:
+    """``u ≠ 0, v ≠ 0`` for the first ``most`` kinks, the rest counted."""
+    text = ", ".join(f"{u} ≠ 0" for u in kinks[:most])
+    return text + (f" (and {len(kinks) - most} more)" if len(kinks) > most else "")
+
+
+def derivative_kinks(exprs: Sequence[Basic]) -> list[Expr]:
+    """Where the derivatives in ``exprs`` (as written, before doit) do not exist: the arguments
+    of relu' and Heaviside and of Max inside a Derivative; index conditions left out."""
+    found: set[Expr] = set()
+    for e in exprs:
+        found.update(f.args[0] for f in e.atoms(relu_prime, Heaviside))
+        for d in e.atoms(sympy.Derivative):
+            found.update(kink_arguments(d.expr))
+    real = [u for u in found if u.free_symbols and not all(s.is_integer for s in u.free_symbols)]
+    ordered = sorted(real, key=lambda u: (sympy.count_ops(u), sympy.default_sort_key(u)))
+    return [-u if u.could_extract_minus_sign() else u for u in ordered]

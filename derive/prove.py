@@ -174,7 +174,7 @@ def _always(e: Basic, f: Facts) -> bool:
 STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...] = (
     (
         "deltas",
-        _has_sums,
+        lambda e, f: e.has(Sum) and e.has(sympy.KroneckerDelta),
         lambda e, f: sum_deltas(pull_out_of_sums(e), f.within),
         "sum_c f(c) 1[c = k] = f(k) for k in the range of c",
     ),

@@ -42,22 +42,33 @@ def is_zero(expr: Basic) -> bool:
     return expr == 0 or canonical(expr) == 0
 
 
+def _innermost_first(expr: Basic, rule: Callable[[Sum], Basic]) -> Basic:
+    """Apply ``rule`` to every Sum, inner sums first, rebuilding only what changed (one pass:
+    ``Basic.replace`` with a rule that recurses is quadratic on nested network sums)."""
+    if not expr.args or not expr.has(Sum):
+        return expr
+    args = [_innermost_first(a, rule) for a in expr.args]
+    if any(new is not old for new, old in zip(args, expr.args, strict=True)):
+        expr = expr.func(*args)
+    return rule(expr) if isinstance(expr, Sum) else expr
+
+
+def _linear(s: Sum) -> Basic:
+    body = s.function
+    indices = {lim[0] for lim in s.limits}
+    if isinstance(body, Add):
+        return Add(*[_linear(s.func(term, *s.limits)) for term in body.args])
+    if isinstance(body, Mul):
+        outside = [f for f in body.args if not (f.free_symbols & indices)]
+        if outside:
+            inside = [f for f in body.args if f.free_symbols & indices]
+            return Mul(*outside) * _linear(s.func(Mul(*inside), *s.limits))
+    return s
+
+
 def pull_out_of_sums(expr: Basic) -> Basic:
     """Linearity: Sum(f + g) = Sum(f) + Sum(g); Sum(c f) = c Sum(f) for c free of the index."""
-
-    def rewrite(s: Sum) -> Basic:
-        body = s.function
-        indices = {lim[0] for lim in s.limits}
-        if isinstance(body, Add):
-            return Add(*[pull_out_of_sums(s.func(term, *s.limits)) for term in body.args])
-        if isinstance(body, Mul):
-            outside = [f for f in body.args if not (f.free_symbols & indices)]
-            if outside:
-                inside = [f for f in body.args if f.free_symbols & indices]
-                return Mul(*outside) * pull_out_of_sums(s.func(Mul(*inside), *s.limits))
-        return s
-
-    return expr.replace(lambda e: isinstance(e, Sum), rewrite)
+    return _innermost_first(expr, _linear)
 
 
 def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Basic:
@@ -67,13 +78,15 @@ def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Ba
     fail inside sum_simplify); with the index ranges known the delta is resolved directly.
     """
 
-    def rewrite(s: Sum) -> Basic:
+    def rule(s: Sum) -> Basic:
         if len(s.limits) != 1:
             return s
         var, lo, hi = s.limits[0]
+        if not any(var in delta.args for delta in s.function.atoms(KroneckerDelta)):
+            return s
         terms = Add.make_args(sympy.expand(s.function))
         if len(terms) > 1:
-            return Add(*[rewrite(Sum(term, s.limits[0])) for term in terms])
+            return Add(*[rule(Sum(term, s.limits[0])) for term in terms])
         for factor in Mul.make_args(terms[0]):
             if isinstance(factor, KroneckerDelta) and var in factor.args:
                 other = factor.args[1] if factor.args[0] == var else factor.args[0]
@@ -81,4 +94,4 @@ def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Ba
                     return (terms[0] / factor).xreplace({var: other})
         return s
 
-    return expr.replace(lambda e: isinstance(e, Sum), rewrite)
+    return _innermost_first(expr, rule)

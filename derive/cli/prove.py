@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from derive.check import DEFAULT_TIMEOUT
 from derive.cli.options import derivation_name, seconds, size
-from derive.derivations import DEFAULT, DERIVATIONS, build
+from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build
 from derive.table import format_table, report_rows
 
 JSON_FIELDS = ("derivation", "step", "lhs", "rhs", "status", "needs", "counterexample", "seconds")
@@ -30,27 +30,36 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help=f"one of {', '.join(DERIVATIONS)} (default: {' + '.join(DEFAULT)})",
     )
-    parser.add_argument("--K", type=size, default=3, help="classes (default 3)")
-    parser.add_argument("--J", type=size, default=4, help="units of layer L-1 (default 4)")
+    parser.add_argument("--K", type=size, help="classes (default: 3; network: 2)")
+    parser.add_argument("--J", type=size, help="units of layer L-1 (default: 4; network: 2)")
+    parser.add_argument("--I", type=size, help="units of layer L-2 (network only; default 2)")
+    parser.add_argument("--N", type=size, help="inputs (network only; default 2)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     parser.add_argument(
-        "--timeout", type=seconds, default=DEFAULT_TIMEOUT, help="seconds per step (default 5)"
+        "--timeout",
+        type=seconds,
+        help=f"seconds per step (default {DEFAULT_TIMEOUT:g}; network 20)",
     )
     parser.add_argument("--jobs", type=size, default=min(2, os.cpu_count() or 1))
     parser.set_defaults(run=run)
 
 
-def _check(task: tuple[str, int, int, int, float]) -> list[dict[str, object]]:
+Sizes = tuple[int | None, int | None, int | None, int | None]  # K, J, N, I (None: default)
+
+
+def _check(task: tuple[str, int, Sizes, float | None]) -> list[dict[str, object]]:
     """Check derivation ``index`` of set ``name`` (runs in a worker process)."""
-    name, index, K, J, timeout = task
-    return report_rows(build(name, K, J)[index].check(timeout=timeout))
+    name, index, sizes, timeout = task
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUTS.get(name, DEFAULT_TIMEOUT)
+    return report_rows(build(name, *sizes)[index].check(timeout=timeout))
 
 
 def check_rows(
-    names: tuple[str, ...], K: int, J: int, timeout: float, jobs: int
+    names: tuple[str, ...], sizes: Sizes, timeout: float | None, jobs: int
 ) -> list[dict[str, object]]:
     """Rows for every step of the named sets, in order; derivations spread over ``jobs``."""
-    tasks = [(n, i, K, J, timeout) for n in names for i in range(len(build(n, K, J)))]
+    tasks = [(n, i, sizes, timeout) for n in names for i in range(len(build(n, *sizes)))]
     if jobs == 1 or len(tasks) == 1:
         results = [_check(task) for task in tasks]
     else:
@@ -63,7 +72,7 @@ def check_rows(
 def run(args: argparse.Namespace) -> int:
     start = time.monotonic()
     names = (args.name,) if args.name else DEFAULT
-    rows = check_rows(names, args.K, args.J, args.timeout, args.jobs)
+    rows = check_rows(names, (args.K, args.J, args.N, args.I), args.timeout, args.jobs)
     if args.json:
         print(json.dumps([{key: row[key] for key in JSON_FIELDS} for row in rows], indent=2))
     else:

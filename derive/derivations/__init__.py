@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from derive.derivations import output
+from derive.derivations import network, output
 from derive.sizes import Size
 from derive.steps import Derivation
 from derive.symbols import J as J_SYMBOL
@@ -39,18 +39,51 @@ def symbolic(K: Size, J: Size) -> list[Derivation]:
     return [d for d in output_layer(K_SYMBOL, J_SYMBOL) if d.name != "Delta W_kj"]
 
 
-Builder = Callable[[Size, Size], list[Derivation]]
+def network_layers(K: Size, J: Size, N: Size = 2, I_: Size = 2) -> list[Derivation]:
+    """The backprop recursion through both hidden ReLU layers (input N, hidden I and J, K)."""
+    return network.network(N, I_, J, K)
 
 
-@functools.lru_cache(maxsize=16)
-def build(name: str, K: Size, J: Size) -> tuple[Derivation, ...]:
-    """The derivations of set ``name`` for sizes K, J (cached: building takes sympy.diff)."""
-    return tuple(DERIVATIONS[name](K, J))
-
-
+Builder = Callable[..., list[Derivation]]
 DERIVATIONS: dict[str, Builder] = {
     "output": output_layer,
     "symbolic": symbolic,
     "reference": reference,
+    "network": network_layers,
 }
 DEFAULT = ("output", "symbolic")
+# Sizes used when none are given. The network's are small: its composite loss grows fast, and
+# every step must be decided within the default per-step time budget.
+DEFAULT_SIZES: dict[str, dict[str, int]] = {
+    "output": {"K": 3, "J": 4},
+    "symbolic": {"K": 3, "J": 4},
+    "reference": {"K": 3, "J": 4},
+    "network": {"N": 2, "I": 2, "J": 2, "K": 2},
+}
+
+
+# Seconds per step when none are given: the network's composite expressions take longer.
+DEFAULT_TIMEOUTS: dict[str, float] = {"network": 20.0}
+
+
+def sizes_for(name: str, **given: int | None) -> dict[str, int]:
+    """The sizes set ``name`` uses: its defaults, overridden by those given (not None)."""
+    sizes = dict(DEFAULT_SIZES[name])
+    sizes.update({key: value for key, value in given.items() if value is not None})
+    return sizes
+
+
+@functools.lru_cache(maxsize=16)
+def build(
+    name: str,
+    K: Size | None = None,
+    J: Size | None = None,
+    N: Size | None = None,
+    I_: Size | None = None,
+) -> tuple[Derivation, ...]:
+    """The derivations of set ``name`` (cached: building takes sympy.diff); sizes default per
+    set (DEFAULT_SIZES)."""
+    sizes = sizes_for(name, K=K, J=J, N=N, I=I_)
+    if name == "network":
+        return tuple(network_layers(sizes["K"], sizes["J"], sizes["N"], sizes["I"]))
+    return tuple(DERIVATIONS[name](sizes["K"], sizes["J"]))
