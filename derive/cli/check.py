@@ -1,0 +1,100 @@
+"""``derive check FILE... [--json] [--junit-xml PATH]``: check derivation files, like a compiler.
+
+Prints ``file:line: refuted: ...`` for every step that is not proved (``-v``: every step), then a
+summary line. Exit codes as for ``derive prove``: 0 every step proved, 1 a step refuted or
+undecided, 2 bad usage (a missing file, a parse error, an unknown symbol, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+from derive.check import DEFAULT_TIMEOUT
+from derive.cli.options import seconds
+from derive.filecheck import JSON_FIELDS, StepResult, check_file, summary
+from derive.files import DerivationFile, load_file
+from derive.junit import junit_xml
+from derive.parse import ParseError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="check derivation files (TOML) step by step",
+        description="Check every derivation in FILEs; exit 0 iff every step is proved.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="derivation files (.toml)")
+    parser.add_argument("--json", action="store_true", help="print one JSON row per step")
+    parser.add_argument("--junit-xml", metavar="PATH", help="also write a JUnit XML report")
+    parser.add_argument(
+        "--timeout", type=seconds, default=DEFAULT_TIMEOUT, help="seconds per step (default 5)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="print proved steps too")
+    parser.set_defaults(run=run)
+
+
+def _load(paths: list[str]) -> tuple[list[DerivationFile], list[str]]:
+    """Every file loaded, or the errors (one line each): all files are read before any check."""
+    loaded, errors = [], []
+    for path in paths:
+        try:
+            loaded.append(load_file(path))
+        except ParseError as error:
+            errors.append(str(error))
+        except IsADirectoryError:
+            errors.append(f"{path}: is a directory")
+        except OSError as error:
+            errors.append(f"{path}: cannot read: {error.strerror or error}")
+    return loaded, errors
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file: a reader never sees half a report."""
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".derive-", suffix=".xml", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _print_text(results: list[StepResult], verbose: bool, files: int, elapsed: float) -> None:
+    for result in results:
+        if verbose or result.status != "proved":
+            print(result.message())
+    print(summary(results, files, elapsed))
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.monotonic()
+    report = args.junit_xml
+    if report is not None and not os.path.isdir(os.path.dirname(os.path.abspath(report))):
+        print(f"derive: error: --junit-xml {report}: no such directory", file=sys.stderr)
+        return EXIT_USAGE
+    loaded, errors = _load(args.files)
+    if errors:
+        for error in errors:
+            print(f"derive: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    results = [r for file in loaded for r in check_file(file, timeout=args.timeout)]
+    if args.json:
+        print(json.dumps([{k: r.row()[k] for k in JSON_FIELDS} for r in results], indent=2))
+    else:
+        _print_text(results, args.verbose, len(loaded), time.monotonic() - start)
+    if report is not None:
+        try:
+            _write_atomically(report, junit_xml(results, [f.path for f in loaded]))
+        except OSError as error:
+            print(f"derive: error: cannot write {report}: {error.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+    return EXIT_OK if all(r.status == "proved" for r in results) else EXIT_FAILED

@@ -1,0 +1,212 @@
+"""A derivation file's names: declared symbols, index ranges and definitions.
+
+Every name a user declares gets a generated SymPy name (``s0``, ``s1``, ...): the user's text is
+never used as a SymPy name, so it can never reach code printed from an expression (lambdify
+prints symbol names into source it executes). ``show`` maps back to the user's names, for
+display only.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Callable, Mapping
+
+import sympy
+from sympy import Basic, Expr, Function, IndexedBase, Integer, Sum, Symbol
+
+from derive.grammar import RESERVED
+from derive.parse import IDENTIFIER, Template
+from derive.toml_spans import Region
+
+DOMAINS: dict[str, dict[str, bool]] = {
+    word: {word: True}
+    for word in ("real", "positive", "nonnegative", "negative", "nonpositive", "nonzero", "integer")
+}
+DOMAINS["complex"] = {"complex": True}
+_INDEX = re.compile(r"index\s+(-?\w+)\s*\.\.\s*(-?\w+)\Z")
+_ARRAY = re.compile(r"([^\[\]]*?)\s*(?:\[([^\[\]]*)\])?\Z")
+_DEFINITION = re.compile(r"([A-Za-z]\w*)\s*(?:\[([^\[\]]*)\]|\(([^()]*)\))?\Z")
+_GENERATED = re.compile(r"\bs\d+\b")
+
+Fail = Callable[..., Exception]
+Parse = Callable[..., object]
+
+
+class Namespace:
+    """What the names of one file mean, and how to show expressions in those names."""
+
+    def __init__(self, fail: Fail, parse: Parse) -> None:
+        self._fail, self._parse = fail, parse
+        self.names: dict[str, object] = {}  # user name -> what the parser builds for it
+        self.abbreviations: dict[Basic, Basic] = {}  # a definition's expansion -> its name
+        self._display: dict[Basic, Basic] = {}  # generated symbol or array -> user-named one
+        self._functions: dict[type, type] = {}
+        self._user_names: dict[str, str] = {}  # generated name -> user name
+        self._ranges: dict[Symbol, tuple[Basic, ...]] = {}
+
+    def _generated(self, user_name: str) -> str:
+        name = f"s{len(self._user_names)}"
+        self._user_names[name] = user_name
+        return name
+
+    def show(self, expr: Basic) -> Basic:
+        """``expr`` with definitions abbreviated and the user's names, for display only."""
+        shown = expr.xreplace(self.abbreviations)
+        for generated, user in self._functions.items():
+            shown = shown.replace(generated, user)
+        return shown.xreplace(self._display)
+
+    def show_text(self, text: str) -> str:
+        """Generated names in ``text`` (a verdict's method, say) replaced by the user's."""
+        return _GENERATED.sub(lambda m: self._user_names.get(m.group(), m.group()), text)
+
+    def ranges(self, *exprs: Basic) -> tuple[Basic, ...]:
+        """The range relations (k <= K) of the declared indices free in ``exprs``."""
+        free = set().union(*(e.free_symbols for e in exprs))
+        return tuple(r for index, rs in self._ranges.items() if index in free for r in rs)
+
+    def _name(self, key: str, region: Region, what: str) -> None:
+        if not IDENTIFIER.match(key) or keyword.iskeyword(key):
+            raise self._fail(f"{what} {key!r}: names are letters, digits and _", region, key)
+        if key in RESERVED:
+            raise self._fail(f"{what} {key!r}: the name is taken by a function", region, key)
+        if key in self.names:
+            raise self._fail(f"{what} {key!r} is declared twice", region, key)
+
+    def declare(self, table: Mapping[str, object], region: Region) -> None:
+        """The [symbols] table: sizes and domains first, then the index ranges using them."""
+        for key, value in table.items():
+            if not _is_index(value):
+                self._name(key, region, "symbol")
+                self.names[key] = self._declare(key, value, region, table)
+        for key, value in table.items():
+            if _is_index(value):
+                self._name(key, region, "symbol")
+                self.names[key] = self._index(key, value, region)
+
+    def _declare(self, key: str, value: object, region: Region, table: Mapping) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Integer(value)  # a concrete size: K = 3
+        if not isinstance(value, str):
+            raise self._fail(f'symbol {key!r}: write a domain such as "real"', region, key)
+        words_text, shape = _ARRAY.match(value.strip()).groups()
+        words = [w for w in re.split(r"[\s,]+", words_text) if w]
+        unknown = [w for w in words if w not in DOMAINS]
+        if unknown or not words:
+            known = ", ".join(DOMAINS)
+            raise self._fail(f"symbol {key!r}: unknown domain {value!r} (use {known})", region, key)
+        assumptions = {k: v for w in words for k, v in DOMAINS[w].items()}
+        rank = None if shape is None else self._rank(key, shape, region, table)
+        try:
+            if rank is None:
+                symbol = Symbol(self._generated(key), **assumptions)
+                self._display[symbol] = Symbol(key)
+                return symbol
+            base = IndexedBase(self._generated(key), **assumptions)
+        except Exception as error:  # InconsistentAssumptions: "positive negative"
+            raise self._fail(f"symbol {key!r}: {error}", region, key) from None
+        self._display[base] = IndexedBase(key)
+        return Template(key, rank, lambda indices: base[indices])
+
+    def _rank(self, key: str, shape: str, region: Region, table: Mapping) -> int:
+        sizes = [s.strip() for s in shape.split(",")]
+        for size in sizes:
+            if not (size.isdigit() or size in table):
+                message = f"symbol {key!r}: size {size!r} is neither a number nor a declared symbol"
+                raise self._fail(message, region, key)
+        return len(sizes)
+
+    def _index(self, key: str, value: str, region: Region) -> Symbol:
+        found = _INDEX.match(value.strip())
+        if not found:
+            raise self._fail(f'index {key!r}: write "index LO..HI", e.g. "index 1..K"', region, key)
+        lo, hi = (self._bound(key, text, region) for text in found.groups())
+        assumptions = {"integer": True}
+        if lo.is_Integer and lo >= 0:
+            assumptions["positive" if lo >= 1 else "nonnegative"] = True
+        index = Symbol(self._generated(key), **assumptions)
+        relations = [sympy.Le(index, hi)]
+        if not (lo.is_Integer and lo in (0, 1)):
+            relations.insert(0, sympy.Ge(index, lo))
+        if any(r == sympy.false for r in relations):
+            raise self._fail(f"index {key!r}: the range {value!r} is empty", region, key)
+        self._ranges[index] = tuple(r for r in relations if r != sympy.true)
+        self._display[index] = Symbol(key)
+        return index
+
+    def _bound(self, key: str, text: str, region: Region) -> Expr:
+        if re.fullmatch(r"-?\d+", text):
+            return Integer(int(text))
+        value = self.names.get(text)
+        if isinstance(value, Basic) and value.is_integer:
+            return value
+        message = f"index {key!r}: bound {text!r} must be a number or a declared integer size"
+        raise self._fail(message, region, key)
+
+    def define(self, table: Mapping[str, object], region: Region) -> None:
+        """The [define] table, in order: ``E = "..."``, ``"a[i]" = "..."``, ``"f(u)" = "..."``."""
+        for key, text in table.items():
+            found = _DEFINITION.match(key.strip())
+            if not found:
+                message = f'definition {key!r}: write NAME, "NAME[i, j]" or "NAME(u)"'
+                raise self._fail(message, region, key)
+            name, subscripts, arguments = found.groups()
+            self._name(name, region, "definition")
+            call = arguments is not None
+            params = [p.strip() for p in (arguments if call else subscripts or "").split(",")]
+            params = [p for p in params if p] if (subscripts or call) else []
+            for param in params:
+                if not IDENTIFIER.match(param) or params.count(param) > 1 or param in RESERVED:
+                    raise self._fail(f"definition {key!r}: bad parameter {param!r}", region, key)
+            # subscripts are integers; arguments of a function-like definition are anything
+            assumptions = {} if call else {"integer": True}
+            holders = [Symbol(self._generated(p), **assumptions) for p in params]
+            scope = {**self.names, **dict(zip(params, holders, strict=True))}
+            body = self._parse(text, region, key, names=scope)
+            self.names[name] = self._definition(name, body, holders, call) if params else body
+            if not params and not body.is_Atom:
+                self.abbreviations[body] = self._label(name)
+
+    def _label(self, name: str) -> Symbol:
+        label = Symbol(self._generated(name))
+        self._display[label] = Symbol(name)
+        return label
+
+    def _definition(self, name: str, body: Expr, holders: list[Symbol], call: bool) -> Template:
+        if call:
+            generated = Function(self._generated(name))
+            self._functions[generated] = Function(name)
+        else:
+            generated = IndexedBase(self._generated(name))
+            self._display[generated] = IndexedBase(name)
+
+        def build(args: tuple[Expr, ...]) -> Expr:
+            result = self._instantiate(body, holders, args)
+            self.abbreviations[result] = generated(*args) if call else generated[args]
+            return result
+
+        return Template(name, len(holders), build, call)
+
+    def _instantiate(self, body: Expr, holders: list[Symbol], args: tuple[Expr, ...]) -> Expr:
+        """``body`` with the parameters replaced; a sum index that an argument uses is renamed
+        first, so ``a[c]`` with ``a[i] = exp(z[i]) / sum(exp(z[c]), (c, 1, K))`` stays right."""
+        clash = set().union(*(a.free_symbols for a in args))
+
+        def rename(s: Sum) -> Sum:
+            return s.xreplace({v: self._fresh(v) for v, *_ in s.limits if v in clash})
+
+        body = body.replace(
+            lambda e: isinstance(e, Sum) and any(v in clash for v, *_ in e.limits), rename
+        )
+        return body.xreplace(dict(zip(holders, args, strict=True)))
+
+    def _fresh(self, index: Symbol) -> Symbol:
+        user = self._user_names.get(index.name, index.name) + "'"
+        fresh = Symbol(self._generated(user), **index.assumptions0)
+        self._display[fresh] = Symbol(user)
+        return fresh
+
+
+def _is_index(value: object) -> bool:
+    return isinstance(value, str) and value.split()[:1] == ["index"]

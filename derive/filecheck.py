@@ -1,0 +1,147 @@
+"""Check a loaded derivation file: one :class:`StepResult` per step, in the user's names.
+
+Shared by ``derive check`` (text, JSON, JUnit XML) and the pytest plugin, so both print the
+same ``file:line: status: ...`` line for a step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sympy import Basic
+
+from derive.check import DEFAULT_TIMEOUT
+from derive.files import DerivationFile
+from derive.steps import Derivation, Step
+from derive.table import relation_text
+from derive.verdict import STATUSES, Verdict
+
+CLAIM_WIDTH = 120
+JSON_FIELDS = (
+    "derivation",
+    "step",
+    "lhs",
+    "rhs",
+    "status",
+    "needs",
+    "counterexample",
+    "seconds",
+    "file",
+    "line",
+)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The verdict on one step of a file, with everything shown in the user's names.
+
+    Attributes:
+        file, line: where the step is written.
+        derivation: the derivation's name; step: the step's number in it (1-based).
+        text: the step's expression as written; lhs, rhs: the previous line and this one.
+        verdict: the checker's verdict, its symbols renamed back to the user's names.
+    """
+
+    file: str
+    line: int
+    derivation: str
+    step: int
+    text: str
+    lhs: str
+    rhs: str
+    verdict: Verdict
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
+
+    def row(self) -> dict[str, object]:
+        """A JSON-ready dict with the fields of ``derive prove --json`` plus file and line."""
+        counterexample = self.verdict.counterexample
+        return {
+            "derivation": self.derivation,
+            "step": self.step,
+            "lhs": self.lhs,
+            "rhs": self.rhs,
+            "status": self.status,
+            "needs": [relation_text(n) for n in self.verdict.needs],
+            "counterexample": None
+            if counterexample is None
+            else {str(k): str(v) for k, v in counterexample.items()},
+            "seconds": round(self.verdict.seconds, 3),
+            "file": self.file,
+            "line": self.line,
+        }
+
+    def message(self) -> str:
+        """``file:line: status: derivation, step n: claim <verdict details>``, one line."""
+        claim = self.text if len(self.text) <= CLAIM_WIDTH else self.text[: CLAIM_WIDTH - 3] + "..."
+        details = str(self.verdict)[len(self.status) :]
+        where = f"{self.file}:{self.line}: {self.status}"
+        return f"{where}: {self.derivation}, step {self.step}: {claim}{details}"
+
+
+def check_file(
+    loaded: DerivationFile, *, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0
+) -> list[StepResult]:
+    """Check every derivation of a loaded file (``Derivation.check``); one result per step."""
+    results = []
+    for number, derivation in enumerate(loaded.derivations):
+        report = derivation.check(timeout=timeout, seed=seed)
+        claims = zip(derivation.claims(), report.verdicts, strict=True)
+        for index, ((previous, step), verdict) in enumerate(claims):
+            results.append(_result(loaded, number, index, previous, step, verdict))
+    return results
+
+
+def check_step(
+    loaded: DerivationFile,
+    derivation: int,
+    step: int,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    seed: int = 0,
+) -> StepResult:
+    """Check one step (0-based indices) alone, exactly as ``check_file`` would."""
+    chain = loaded.derivations[derivation]
+    previous, claimed = list(chain.claims())[step]
+    alone = Derivation(chain.name, previous, (claimed,), assume=chain.assume)
+    verdict = alone.check(timeout=timeout, seed=seed).verdicts[0]
+    return _result(loaded, derivation, step, previous, claimed, verdict)
+
+
+def _result(
+    loaded: DerivationFile, number: int, index: int, previous: Basic, step: Step, verdict: Verdict
+) -> StepResult:
+    where = loaded.where[number][index]
+    counterexample = verdict.counterexample
+    shown = dataclasses.replace(
+        verdict,
+        needs=tuple(loaded.show(n) for n in verdict.needs),
+        counterexample=None
+        if counterexample is None
+        else {loaded.show(k): v for k, v in counterexample.items()},
+        method=loaded.text(verdict.method),
+        caveats=tuple(loaded.text(c) for c in verdict.caveats),
+    )
+    return StepResult(
+        file=loaded.path,
+        line=where.line,
+        derivation=loaded.derivations[number].name,
+        step=index + 1,
+        text=where.text,
+        lhs=str(loaded.show(previous)),
+        rhs=str(loaded.show(step.expr)),
+        verdict=shown,
+    )
+
+
+def summary(results: Sequence[StepResult], files: int, seconds: float) -> str:
+    """``2 files, 9 steps: 8 proved, 1 refuted, 0 undecided (3.1 s)``."""
+    counts = Counter(r.status for r in results)
+    statuses = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+    noun = "file" if files == 1 else "files"
+    return f"{files} {noun}, {len(results)} steps: {statuses} ({seconds:.1f} s)"

@@ -1,0 +1,251 @@
+"""Derivation files (TOML): declared symbols, definitions, assumptions and chains of steps.
+
+The format is described in docs/derivation-files.md. Loading builds ordinary
+:class:`~derive.steps.Derivation` objects, whose symbols carry generated names (``s0``, ``s1``,
+...): nothing a user wrote reaches a SymPy name, so nothing of it can reach code printed from
+these expressions. ``DerivationFile.show`` maps back to the user's names for reports.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sympy import Basic
+
+from derive.declarations import Namespace
+from derive.parse import ParseError, parse_expr, parse_relations
+from derive.steps import Derivation, Step
+from derive.toml_spans import Region, Spans
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+TOP_KEYS = ("symbols", "define", "assume", "derivation")
+DERIVATION_KEYS = ("name", "title", "tag", "note", "start", "steps", "assume")
+STEP_KEYS = ("expr", "why", "assume")
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a step is written: its line, and its expression as written (whitespace collapsed)."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DerivationFile:
+    """A loaded derivation file.
+
+    Attributes:
+        path: the file name, as given (reports print it).
+        derivations: the chains, built from generated symbols.
+        where: per derivation, per step, where the step is written.
+        namespace: the symbols and their display names.
+    """
+
+    path: str
+    derivations: tuple[Derivation, ...]
+    where: tuple[tuple[Where, ...], ...]
+    namespace: Namespace
+
+    def show(self, expr: Basic) -> Basic:
+        """``expr`` with the user's names (and definitions abbreviated), for display only."""
+        return self.namespace.show(expr)
+
+    def text(self, value: str) -> str:
+        """Text printed by the checker, with generated names replaced by the user's."""
+        return self.namespace.show_text(value)
+
+
+def load_file(path: str | os.PathLike[str]) -> DerivationFile:
+    """Read and load a derivation file.
+
+    Raises:
+        OSError: the file cannot be read.
+        ParseError: anything wrong in it, with the file, line and column.
+    """
+    name = os.fspath(path)
+    with open(name, encoding="utf-8", errors="strict") as handle:
+        try:
+            text = handle.read()
+        except UnicodeDecodeError as error:
+            raise ParseError(f"not UTF-8 text ({error.reason})", 1, 1, name) from None
+    return load_text(text, name)
+
+
+def load_text(text: str, path: str = "<text>") -> DerivationFile:
+    """Load derivation-file text; ``path`` names it in errors. Raises ParseError."""
+    text = text.replace("\r\n", "\n")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+        raise ParseError(
+            f"TOML: {message[: found.start()] if found else message}", line, column, path
+        ) from None
+    return _Loader(text, path).load(data)
+
+
+class _Loader:
+    def __init__(self, text: str, path: str) -> None:
+        self.spans = Spans(text)
+        self.path = path
+        self.everywhere: Region = (0, len(text))
+        self.namespace = Namespace(self.fail_at_key, self.parse_at)
+
+    def fail_at_key(self, message: str, region: Region, key: str | None = None) -> ParseError:
+        line = self.spans.key_line(key, region) if key else self.spans.position(region[0])[0]
+        return ParseError(message, line, 1, self.path)
+
+    def parse_at(
+        self,
+        value: object,
+        region: Region,
+        key: str,
+        *,
+        names: Mapping[str, object] | None = None,
+        relations: bool = False,
+        where: list[Where] | None = None,
+    ) -> object:
+        """Parse the string value of ``key`` found in ``region``; errors point into the file.
+
+        ``where``, if given, receives where the value is written (for a step's line)."""
+        if not isinstance(value, str):
+            raise self.fail_at_key(f"{key}: expected a string, got {_kind(value)}", region, key)
+        literal = self.spans.find(value, region)
+        if where is not None:
+            first = len(value) - len(value.lstrip())
+            offset = literal.offset(first) if literal else region[0]
+            where.append(Where(self.spans.position(offset)[0], " ".join(value.split())))
+        parse = parse_relations if relations else parse_expr
+        try:
+            return parse(value, self.namespace.names if names is None else names)
+        except ParseError as error:
+            if literal is None:
+                raise self.fail_at_key(f"{key}: {error.message}", region, key) from None
+            lines = value.split("\n")
+            index = sum(len(x) + 1 for x in lines[: error.line - 1]) + error.column - 1
+            raise error.at(self.path, *self.spans.position(literal.offset(index))) from None
+
+    def load(self, data: Mapping[str, object]) -> DerivationFile:
+        _check_keys(self, data, TOP_KEYS, self.everywhere, "top level")
+        self.namespace.declare(self._table(data, "symbols"), self.spans.region("symbols"))
+        self.namespace.define(self._table(data, "define"), self.spans.region("define"))
+        assume = self._assumptions(data)
+        tables = data.get("derivation", [])
+        if not isinstance(tables, list) or not tables:
+            raise self.fail_at_key("no derivations: add a [[derivation]] table", self.everywhere)
+        built = [self._derivation(t, n, assume) for n, t in enumerate(tables)]
+        return DerivationFile(
+            self.path, tuple(d for d, _ in built), tuple(w for _, w in built), self.namespace
+        )
+
+    def _table(self, data: Mapping[str, object], key: str) -> Mapping[str, object]:
+        table = data.get(key, {})
+        if not isinstance(table, dict):
+            raise self.fail_at_key(f"{key} must be a table: [{key}]", self.everywhere, key)
+        return table
+
+    def _assumptions(self, data: Mapping[str, object]) -> tuple[Basic, ...]:
+        region = self.spans.region("assume")
+        relations: list[Basic] = []
+        for label, text in self._table(data, "assume").items():
+            relations += self._relations(text, region, f"assume.{label}", label)
+        return tuple(relations)
+
+    def _relations(self, text: object, region: Region, what: str, key: str) -> list[Basic]:
+        result = []
+        for relation in self.parse_at(text, region, key, relations=True):
+            if relation == False:  # noqa: E712 - sympy.false
+                raise self.fail_at_key(f"{what}: the assumption is false", region, key)
+            if relation != True:  # noqa: E712 - sympy.true: nothing to assume
+                result.append(relation)
+        return result
+
+    def _list(self, value: object, region: Region, key: str) -> list[object]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail_at_key(f"{key} must be a list", region, key)
+        return value
+
+    def _derivation(
+        self, table: object, number: int, assume: tuple[Basic, ...]
+    ) -> tuple[Derivation, tuple[Where, ...]]:
+        region = self.spans.region("derivation", number)
+        if not isinstance(table, dict):
+            raise self.fail_at_key("each derivation must be a table: [[derivation]]", region)
+        _check_keys(self, table, DERIVATION_KEYS, region, "derivation")
+        name = table.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise self.fail_at_key('a derivation needs a name = "..."', region, "name")
+        if "start" not in table:
+            raise self.fail_at_key(f"derivation {name!r} needs a start expression", region)
+        start = self.parse_at(table["start"], region, "start")
+        own: list[Basic] = []
+        for text in self._list(table.get("assume"), region, "assume"):
+            own += self._relations(text, region, f"derivation {name!r}: assume", "assume")
+        steps, where = [], []
+        previous = start
+        for item in self._list(table.get("steps"), region, "steps"):
+            step, place = self._step(item, region, name)
+            ranges = self.namespace.ranges(previous, step.expr)
+            steps.append(Step(step.expr, step.why, (*step.assume, *ranges)))
+            where.append(place)
+            previous = step.expr
+        if not steps:
+            raise self.fail_at_key(f"derivation {name!r} has no steps", region, "steps")
+        derivation = Derivation(
+            name=name,
+            start=start,
+            steps=tuple(steps),
+            title=str(table.get("title", "")),
+            assume=(*assume, *own),
+            tag=str(table.get("tag", "")),
+            names=self.namespace.abbreviations,
+            note=str(table.get("note", "")),
+        )
+        return derivation, tuple(where)
+
+    def _step(self, item: object, region: Region, name: str) -> tuple[Step, Where]:
+        if isinstance(item, str):
+            item = {"expr": item}
+        if not isinstance(item, dict) or "expr" not in item:
+            message = f'derivation {name!r}: a step is "expr" or {{ expr = "...", why = "..." }}'
+            raise self.fail_at_key(message, region, "steps")
+        _check_keys(self, item, STEP_KEYS, region, "step")
+        where: list[Where] = []
+        expr = self.parse_at(item["expr"], region, "expr", where=where)
+        assume: list[Basic] = []
+        for relation in self._list(item.get("assume"), region, "assume"):
+            assume += self._relations(relation, region, f"derivation {name!r}: assume", "assume")
+        return Step(expr, str(item.get("why", "")), tuple(assume)), where[0]
+
+
+def _kind(value: object) -> str:
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _check_keys(
+    loader: _Loader, table: Mapping[str, object], known: tuple[str, ...], region: Region, what: str
+) -> None:
+    for key in table:
+        if key not in known:
+            raise loader.fail_at_key(
+                f"unknown key {key!r} in {what} (known: {', '.join(known)})", region, key
+            )

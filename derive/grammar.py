@@ -1,0 +1,174 @@
+"""The restricted math syntax as data: which Python nodes may appear, and the functions it knows.
+
+``describe_forbidden`` is the whitelist the parser screens every node with before it builds
+anything; ``FUNCTIONS`` maps each callable name to a builder of its SymPy object. Adding a
+function is one line here (and one in docs/derivation-files.md).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import sympy
+from sympy import Expr, Indexed, Symbol
+
+if TYPE_CHECKING:
+    from derive.parse import _Builder
+
+Handler = Callable[["_Builder", ast.Call], Expr]
+
+_ALLOWED_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+_ALLOWED_COMPARE = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_OPERATOR_TEXT = {
+    ast.BitXor: "^",
+    ast.MatMult: "@",
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.Not: "not",
+    ast.Invert: "~",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+_FORBIDDEN = {
+    ast.Attribute: "attribute access is not allowed",
+    ast.Lambda: "lambda is not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "comprehensions are not allowed",
+    ast.keyword: "keyword arguments are not allowed",
+    ast.Starred: "starred arguments are not allowed",
+    ast.List: "lists are not allowed (sum limits are written (d, 1, K))",
+    ast.Set: "sets are not allowed",
+    ast.Dict: "dicts are not allowed",
+    ast.JoinedStr: "strings are not allowed",
+    ast.IfExp: "conditional expressions are not allowed",
+    ast.BoolOp: "'and' / 'or' are not allowed",
+    ast.NamedExpr: "':=' is not allowed",
+    ast.Slice: "slices are not allowed",
+}
+# nodes without a position of their own; their parents are judged instead
+_AUXILIARY = (ast.Expression, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop)
+_PARTS = (ast.comprehension, ast.arguments, ast.arg, ast.FormattedValue)
+
+
+def _operator_problem(op: ast.AST, allowed: tuple[type, ...]) -> str | None:
+    if isinstance(op, allowed):
+        return None
+    hint = " (write ** for powers)" if isinstance(op, ast.BitXor) else ""
+    return f"the operator {_OPERATOR_TEXT.get(type(op), type(op).__name__)} is not allowed{hint}"
+
+
+def describe_forbidden(node: ast.AST, identifier: re.Pattern[str]) -> str | None:
+    """Why ``node`` may not appear in math text, or None if it may."""
+    if isinstance(node, _AUXILIARY + _PARTS + (ast.Call, ast.Subscript, ast.Tuple)):
+        return None
+    if isinstance(node, ast.BinOp):
+        return _operator_problem(node.op, _ALLOWED_BINARY)
+    if isinstance(node, ast.UnaryOp):
+        return _operator_problem(node.op, (ast.USub, ast.UAdd))
+    if isinstance(node, ast.Compare):
+        for op in node.ops:
+            problem = _operator_problem(op, _ALLOWED_COMPARE)
+            if problem:
+                return problem
+        return None
+    if isinstance(node, ast.Name):
+        if node.id.startswith("__") and node.id.endswith("__"):
+            return f"dunder names such as {node.id!r} are not allowed"
+        if not identifier.match(node.id):
+            return f"name {node.id!r} is not allowed: names are letters, digits and _"
+        return None
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, (str, bytes)):
+            return "strings are not allowed"
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            return f"{node.value!r} is not allowed (numbers are integers or decimals)"
+        return None
+    if isinstance(node, ast.Attribute):
+        return f"attribute access ('.{node.attr}') is not allowed"
+    return _FORBIDDEN.get(type(node), f"{type(node).__name__} is not allowed")
+
+
+def _arity(builder: _Builder, node: ast.Call, least: int, most: int | None, usage: str) -> None:
+    count = len(node.args)
+    if count < least or (most is not None and count > most):
+        raise builder.error(node, f"wrong number of arguments ({count}): write {usage}")
+
+
+def _fixed(function: Callable[..., Expr], count: int, usage: str) -> Handler:
+    def handler(builder: _Builder, node: ast.Call) -> Expr:
+        _arity(builder, node, count, count, usage)
+        return builder.call(node, function, *[builder.expr(a) for a in node.args])
+
+    return handler
+
+
+def _variadic(function: Callable[..., Expr], usage: str) -> Handler:
+    def handler(builder: _Builder, node: ast.Call) -> Expr:
+        _arity(builder, node, 2, None, usage)
+        return builder.call(node, function, *[builder.expr(a) for a in node.args])
+
+    return handler
+
+
+def _limit(builder: _Builder, node: ast.AST) -> tuple[Expr, Expr, Expr]:
+    if not (isinstance(node, ast.Tuple) and len(node.elts) == 3):
+        raise builder.error(node, "a sum limit is (index, lo, hi), e.g. (d, 1, K)")
+    index, lo, hi = (builder.expr(e) for e in node.elts)
+    if not (isinstance(index, Symbol) and index.is_integer):
+        raise builder.error(node.elts[0], "a sum index must be a declared integer index")
+    return index, lo, hi
+
+
+def _sum(builder: _Builder, node: ast.Call) -> Expr:
+    _arity(builder, node, 2, None, "sum(f, (d, 1, K))")
+    body = builder.expr(node.args[0])
+    limits = [_limit(builder, arg) for arg in node.args[1:]]
+    return builder.call(node, sympy.Sum, body, *limits)
+
+
+def _derivative(function: Callable[..., Expr], usage: str) -> Handler:
+    def handler(builder: _Builder, node: ast.Call) -> Expr:
+        _arity(builder, node, 2, None, usage)
+        expr = builder.expr(node.args[0])
+        variables = []
+        for arg in node.args[1:]:
+            variable = builder.expr(arg)
+            if not isinstance(variable, (Symbol, Indexed)):
+                raise builder.error(arg, f"cannot differentiate with respect to {variable}")
+            variables.append(variable)
+        return builder.call(node, function, expr, *variables)
+
+    return handler
+
+
+def _aliases(handler: Handler, *names: str) -> dict[str, Handler]:
+    return dict.fromkeys(names, handler)
+
+
+FUNCTIONS: dict[str, Handler] = {
+    "exp": _fixed(sympy.exp, 1, "exp(x)"),
+    "log": _fixed(sympy.log, 1, "log(x)"),
+    "sqrt": _fixed(sympy.sqrt, 1, "sqrt(x)"),
+    "tanh": _fixed(sympy.tanh, 1, "tanh(x)"),
+    "Heaviside": _fixed(sympy.Heaviside, 1, "Heaviside(x)"),
+    **_aliases(_fixed(sympy.Abs, 1, "abs(x)"), "abs", "Abs"),
+    **_aliases(_variadic(sympy.Max, "max(a, b, ...)"), "max", "Max"),
+    **_aliases(_variadic(sympy.Min, "min(a, b, ...)"), "min", "Min"),
+    **_aliases(_fixed(sympy.KroneckerDelta, 2, "delta(i, j)"), "delta", "KroneckerDelta"),
+    **_aliases(_sum, "sum", "Sum"),
+    "diff": _derivative(sympy.diff, "diff(E, z[k])"),
+    "Derivative": _derivative(sympy.Derivative, "Derivative(E, z[k])"),
+}
+CONSTANTS: dict[str, Expr] = {"pi": sympy.pi}
+RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS)

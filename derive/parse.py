@@ -1,0 +1,307 @@
+"""A restricted parser for math text: SymPy-like syntax in, SymPy objects out, nothing executed.
+
+The text goes through ``ast.parse`` (which only builds a tree, it runs nothing); every node is then
+checked against a whitelist, and the tree is walked here to build SymPy objects by hand. Never
+eval, exec, compile-and-run or sympify: input such as ``__import__('os').system('x')``, attribute
+access, lambdas, comprehensions, strings or dunder names is rejected with its line and column.
+
+Names resolve only through the mapping the caller passes (``names``): a user never reaches a SymPy
+or Python name that was not handed over, and the caller decides what the objects are called
+internally (the file loader gives them generated names, see derive/files.py).
+
+The syntax (docs/derivation-files.md): numbers, names, ``+ - * / **``, ``z[k]`` and ``W[k, j]``,
+calls of ``exp log sqrt abs tanh Heaviside Max Min delta sum diff Derivative`` (with SymPy's
+capitalised aliases), and in assumptions the comparisons ``== != < <= > >=`` (chains allowed).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+from sympy import Basic, Expr, IndexedBase
+from sympy.core.relational import Relational
+
+from derive.grammar import CONSTANTS, FUNCTIONS, describe_forbidden
+
+IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+MAX_LENGTH = 10_000
+MAX_POWER_BITS = 100_000  # a numeric power may have about this many bits: no 9**9**9**9
+RELATIONS = {
+    ast.Eq: sympy.Eq,
+    ast.NotEq: sympy.Ne,
+    ast.Lt: sympy.Lt,
+    ast.LtE: sympy.Le,
+    ast.Gt: sympy.Gt,
+    ast.GtE: sympy.Ge,
+}
+BINARY = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+
+
+class ParseError(ValueError):
+    """Bad input text, with its position: 1-based line and column, and the file if known."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1, path: str = "") -> None:
+        super().__init__(message)
+        self.message, self.line, self.column, self.path = message, line, column, path
+
+    def at(self, path: str, line: int, column: int) -> ParseError:
+        """The same error at another position (the file's, not the expression's)."""
+        return ParseError(self.message, line, column, path)
+
+    def __str__(self) -> str:
+        if self.path:
+            return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A name that takes arguments: an array ``W[k, j]``, or a definition ``a[k]``, ``sigma(u)``.
+
+    Attributes:
+        name: the name as written.
+        arity: how many arguments it takes (None: any number, for a bare IndexedBase).
+        build: the arguments (SymPy expressions) -> the expression.
+        call: True if it is used as ``name(...)``, False if as ``name[...]``.
+    """
+
+    name: str
+    arity: int | None
+    build: Callable[[tuple[Expr, ...]], Expr]
+    call: bool = False
+
+
+def parse_expr(text: str, names: Mapping[str, object] | None = None) -> Expr:
+    """Parse math text into a SymPy expression, without evaluating any code.
+
+    Args:
+        text: e.g. ``"-sum(t[d] * log(a[d]), (d, 1, K))"``; may span lines.
+        names: what the names mean: SymPy symbols, numbers or expressions, ``IndexedBase``
+            arrays, or :class:`Template` objects. Nothing else is visible.
+
+    Returns:
+        The SymPy expression (``diff`` is evaluated, ``Derivative`` is not).
+
+    Raises:
+        ParseError: syntax errors, forbidden constructs, unknown names, wrong arguments; its
+            ``line`` and ``column`` point into ``text``.
+
+    >>> from sympy import Symbol
+    >>> parse_expr("log(exp(x)) + 1/2", {"x": Symbol("x", real=True)})
+    x + 1/2
+    """
+    return _Builder(names or {}).build(_tree(text), relations=False)
+
+
+def parse_relations(text: str, names: Mapping[str, object] | None = None) -> tuple[Relational, ...]:
+    """Parse an assumption: one comparison, or a chain ``1 <= k <= K`` (two relations).
+
+    Relations that SymPy decides when they are built come back as ``sympy.true`` or
+    ``sympy.false`` entries; the caller decides what to do with them. Raises ParseError.
+    """
+    return _Builder(names or {}).build(_tree(text), relations=True)
+
+
+def _tree(text: str) -> ast.Expression:
+    """Parse ``text`` with Python's parser; positions in the tree are mapped back to ``text``."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"expression longer than {MAX_LENGTH} characters")
+    body = text.lstrip()
+    skipped = text[: len(text) - len(body)]
+    first_line_indent = len(skipped) - (skipped.rfind("\n") + 1)
+    # a line break inside an expression is a continuation, as inside parentheses
+    source = body.rstrip().replace("\n", " \\\n")
+    if not source:
+        raise ParseError("empty expression", *_shift(1, 1, skipped, first_line_indent))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings must not become errors in pytest
+            tree = ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        line = error.lineno or 1
+        lines = source.split("\n")
+        line_text = lines[min(line, len(lines)) - 1].removesuffix(" \\")
+        column = error.offset if error.offset and error.offset >= 1 else len(line_text) + 1
+        message = error.msg.split(" (")[0] if error.msg.startswith("invalid") else error.msg
+        raise ParseError(message, *_shift(line, column, skipped, first_line_indent)) from None
+    except (ValueError, MemoryError, RecursionError) as error:  # null bytes, absurd nesting
+        raise ParseError(f"cannot parse: {error}") from None
+    _screen(tree, source, skipped, first_line_indent)
+    return tree
+
+
+def _shift(line: int, column: int, skipped: str, indent: int) -> tuple[int, int]:
+    """A position in the stripped source -> the same position in the text as given."""
+    return line + skipped.count("\n"), column + (indent if line == 1 else 0)
+
+
+def _position(node: ast.AST, source: str, skipped: str, indent: int) -> tuple[int, int]:
+    line = getattr(node, "lineno", 1)
+    source_line = source.split("\n")[line - 1].encode()
+    column = len(source_line[: getattr(node, "col_offset", 0)].decode(errors="replace")) + 1
+    return _shift(line, column, skipped, indent)
+
+
+def _screen(tree: ast.Expression, source: str, skipped: str, indent: int) -> None:
+    """Reject the first forbidden node (in reading order) before anything is built."""
+    problems = []
+    for node in ast.walk(tree):
+        problem = describe_forbidden(node, IDENTIFIER)
+        if problem:
+            problems.append((_position(node, source, skipped, indent), problem))
+    if problems:
+        # the first in reading order; at a tie the innermost node (ast.walk goes outside in),
+        # so `__import__('os').system` is reported for its dunder name, not the attribute
+        (line, column), problem = min(reversed(problems), key=lambda p: p[0])
+        raise ParseError(problem, line, column)
+    # every node the builder sees needs its text position; keep the mapping with the tree
+    for node in ast.walk(tree):
+        if hasattr(node, "lineno"):
+            node.position = _position(node, source, skipped, indent)  # type: ignore[attr-defined]
+
+
+def _error(node: ast.AST, message: str) -> ParseError:
+    line, column = getattr(node, "position", (1, 1))
+    return ParseError(message, line, column)
+
+
+class _Builder:
+    """Walks a screened tree into SymPy objects; only ``names`` and FUNCTIONS are visible."""
+
+    error = staticmethod(_error)
+
+    def __init__(self, names: Mapping[str, object]) -> None:
+        self.names = names
+
+    def build(self, tree: ast.Expression, *, relations: bool) -> object:
+        node = tree.body
+        try:
+            if not relations:
+                return self.expr(node)
+            if not isinstance(node, ast.Compare):
+                raise _error(node, "an assumption must be a relation, e.g. a == b or k <= K")
+            return self.relations(node)
+        except RecursionError:
+            raise _error(node, "expression too deeply nested") from None
+
+    def relations(self, node: ast.Compare) -> tuple[Basic, ...]:
+        sides = [self.expr(node.left)] + [self.expr(c) for c in node.comparators]
+        return tuple(
+            self.call(node, RELATIONS[type(op)], left, right)
+            for op, left, right in zip(node.ops, sides, sides[1:], strict=False)
+        )
+
+    def expr(self, node: ast.AST) -> Expr:
+        if isinstance(node, ast.Constant):
+            return self.number(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.expr(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            left, right = self.expr(node.left), self.expr(node.right)
+            if isinstance(node.op, ast.Pow):
+                return self.power(node, left, right)
+            return self.call(node, BINARY[type(node.op)], left, right)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
+        if isinstance(node, ast.Call):
+            return self.function(node)
+        if isinstance(node, ast.Compare):
+            raise _error(node, "comparisons are only allowed in assumptions")
+        raise _error(node, "a tuple is only allowed as sum limits: sum(f, (index, lo, hi))")
+
+    def call(self, node: ast.AST, function: Callable, *args: object) -> Expr:
+        """Run a SymPy constructor; SymPy's own exceptions become positioned ParseErrors."""
+        try:
+            return function(*args)
+        except ParseError:
+            raise
+        except Exception as error:  # SymPy raises many kinds on odd input
+            raise _error(node, f"{type(error).__name__}: {error}") from None
+
+    def number(self, node: ast.Constant) -> Expr:
+        value = node.value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return sympy.Integer(value)
+        if isinstance(value, float) and value == value and abs(value) != float("inf"):
+            exact = Fraction(repr(value))  # the decimal as written: 0.1 is 1/10, not a binary float
+            return sympy.Rational(exact.numerator, exact.denominator)
+        raise _error(node, f"{value!r} is not a number this syntax accepts (integers, decimals)")
+
+    def name(self, node: ast.Name) -> Expr:
+        value = self.lookup(node, node.id)
+        if isinstance(value, (Template, IndexedBase)):
+            brackets = "(...)" if isinstance(value, Template) and value.call else "[...]"
+            raise _error(node, f"{node.id!r} takes arguments: write {node.id}{brackets}")
+        return value
+
+    def lookup(self, node: ast.AST, name: str) -> object:
+        if name in self.names:
+            value = self.names[name]
+            return value if isinstance(value, (Template, IndexedBase)) else sympy.S(value)
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in FUNCTIONS:
+            raise _error(node, f"{name!r} is a function: write {name}(...)")
+        raise _error(node, f"unknown name {name!r}")
+
+    def power(self, node: ast.BinOp, base: Expr, exponent: Expr) -> Expr:
+        if base.is_Number and exponent.is_Number:
+            bits = (
+                max(abs(base.p).bit_length(), abs(base.q).bit_length()) if base.is_Rational else 64
+            )
+            if bits * abs(exponent) > MAX_POWER_BITS:
+                raise _error(node, "number too large: the power has too many digits")
+        return self.call(node, sympy.Pow, base, exponent)
+
+    def subscript(self, node: ast.Subscript) -> Expr:
+        if not isinstance(node.value, ast.Name):
+            raise _error(node, "only a name can take subscripts, e.g. z[k] or W[k, j]")
+        target = self.lookup(node.value, node.value.id)
+        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        indices = tuple(self.expr(item) for item in items)
+        for item, index in zip(items, indices, strict=True):
+            if index.is_integer is False:
+                raise _error(item, f"an index must be an integer, got {index}")
+        if isinstance(target, IndexedBase):
+            return self.call(node, target.__getitem__, indices)
+        if isinstance(target, Template) and not target.call:
+            return self.apply(node, target, indices)
+        raise _error(node, f"{node.value.id!r} takes no subscripts")
+
+    def apply(self, node: ast.AST, target: Template, args: tuple[Expr, ...]) -> Expr:
+        if target.arity is not None and len(args) != target.arity:
+            what = "subscript" if not target.call else "argument"
+            plural = "" if target.arity == 1 else "s"
+            raise _error(
+                node, f"{target.name!r} takes {target.arity} {what}{plural}, not {len(args)}"
+            )
+        return self.call(node, target.build, args)
+
+    def function(self, node: ast.Call) -> Expr:
+        if not isinstance(node.func, ast.Name):
+            raise _error(node, "only named functions can be called, e.g. exp(x)")
+        name = node.func.id
+        if name in self.names:
+            target = self.names[name]
+            if isinstance(target, Template) and target.call:
+                return self.apply(node, target, tuple(self.expr(a) for a in node.args))
+            raise _error(node, f"{name!r} is not a function")
+        if name not in FUNCTIONS:
+            raise _error(node.func, f"unknown function {name!r}")
+        return FUNCTIONS[name](self, node)
