@@ -19,7 +19,7 @@ from sympy.core.relational import Relational
 from derive.budget import Budget
 from derive.cached import evaluated, evaluated_or_same
 from derive.sampling import free_atoms
-from derive.sums import canonical, is_zero, pull_out_of_sums, sum_deltas
+from derive.sums import canonical, is_zero, pull_out_of_sums, sum_deltas, use_sum_limits
 
 
 @dataclass(frozen=True)
@@ -186,9 +186,9 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
     ),
     (
         "refine",
-        lambda e, f: bool(f.relations),
-        lambda e, f: f.refine(e),
-        "decide piecewise conditions from the index ranges",
+        lambda e, f: bool(f.relations) or e.has(Sum),
+        lambda e, f: f.refine(use_sum_limits(e)),
+        "decide piecewise conditions from the index ranges and the sums' limits",
     ),
     (
         "rational",

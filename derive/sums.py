@@ -84,7 +84,7 @@ def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Ba
         var, lo, hi = s.limits[0]
         if not any(var in delta.args for delta in s.function.atoms(KroneckerDelta)):
             return s
-        terms = Add.make_args(sympy.expand(s.function))
+        terms = Add.make_args(sympy.expand_mul(s.function))  # not power_exp: keeps exp(Sum) whole
         if len(terms) > 1:
             return Add(*[rule(Sum(term, s.limits[0])) for term in terms])
         for factor in Mul.make_args(terms[0]):
@@ -95,3 +95,23 @@ def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Ba
         return s
 
     return _innermost_first(expr, rule)
+
+
+def _within_limits(s: Sum) -> Basic:
+    var, lo, hi = s.limits[0] if len(s.limits) == 1 else (None, None, None)
+    if var is None:
+        return s
+    known = {
+        sympy.Le(var, hi): sympy.true,
+        sympy.Ge(var, lo): sympy.true,
+        sympy.Ge(hi, var): sympy.true,
+        sympy.Le(lo, var): sympy.true,
+    }
+    body = s.function.xreplace(known)
+    return s if body == s.function else s.func(body, *s.limits)
+
+
+def use_sum_limits(expr: Basic) -> Basic:
+    """Inside Sum_{v=lo}^{hi}, the conditions v <= hi and v >= lo are true (doit leaves them in
+    Piecewise conditions, and refine cannot see a bound index's range)."""
+    return _innermost_first(expr, _within_limits)

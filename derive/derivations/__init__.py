@@ -44,12 +44,24 @@ def network_layers(K: Size, J: Size, N: Size = 2, I_: Size = 2) -> list[Derivati
     return network.network(N, I_, J, K)
 
 
+def network_symbolic(K: Size, J: Size) -> list[Derivation]:
+    """Layer L-1's recursion for every N, I, J, K at once (the arguments are ignored).
+
+    Layer L-2 is left out: with symbolic sizes its chain nests a sum of Max inside the
+    exponentials of another sum, and neither SymPy's doit nor the numeric cross-check finishes
+    within a minute (see docs/network.md).
+    """
+    net = network.symbolic_network()
+    return [net.relu_convention(), net.delta_j(), *net.grad_layer1()]
+
+
 Builder = Callable[..., list[Derivation]]
 DERIVATIONS: dict[str, Builder] = {
     "output": output_layer,
     "symbolic": symbolic,
     "reference": reference,
     "network": network_layers,
+    "network-symbolic": network_symbolic,
 }
 DEFAULT = ("output", "symbolic")
 # Sizes used when none are given. The network's are small: its composite loss grows fast, and
@@ -59,11 +71,12 @@ DEFAULT_SIZES: dict[str, dict[str, int]] = {
     "symbolic": {"K": 3, "J": 4},
     "reference": {"K": 3, "J": 4},
     "network": {"N": 2, "I": 2, "J": 2, "K": 2},
+    "network-symbolic": {"K": 3, "J": 4},
 }
 
 
 # Seconds per step when none are given: the network's composite expressions take longer.
-DEFAULT_TIMEOUTS: dict[str, float] = {"network": 20.0}
+DEFAULT_TIMEOUTS: dict[str, float] = {"network": 20.0, "network-symbolic": 30.0}
 
 
 def sizes_for(name: str, **given: int | None) -> dict[str, int]:

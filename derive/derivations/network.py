@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from sympy import Basic, Derivative, Expr, Heaviside, Sum, diff
 
+from derive import symbols
 from derive.derivations.output import display_names, normalized_targets
 from derive.functions import relu_prime
 from derive.loss import cross_entropy_log_softmax, softmax
@@ -159,6 +160,11 @@ class _Network:
                 **common,
             ),
         ]
+
+
+def symbolic_network() -> _Network:
+    """The network with symbolic sizes N, I, J, K."""
+    return _Network(symbols.N, symbols.I_, symbols.J, symbols.K)
 
 
 def network(N: Size, I_: Size, J: Size, K: Size) -> list[Derivation]:
