@@ -64,15 +64,15 @@ class DerivationFile:
         return self.namespace.show_text(value)
 
 
-def load_file(path: str | os.PathLike[str]) -> DerivationFile:
-    """Read and load a derivation file.
+def load_file(path: str | os.PathLike[str], name: str | None = None) -> DerivationFile:
+    """Read and load a derivation file; ``name`` is how reports call it (default: ``path``).
 
     Raises:
         OSError: the file cannot be read.
         ParseError: anything wrong in it, with the file, line and column.
     """
-    name = os.fspath(path)
-    with open(name, encoding="utf-8", errors="strict") as handle:
+    name = os.fspath(path) if name is None else name
+    with open(path, encoding="utf-8") as handle:
         try:
             text = handle.read()
         except UnicodeDecodeError as error:

@@ -1,1 +1,143 @@
-"""pytest plugin: derivation files become test items (see docs/ci.md)."""
+"""pytest plugin: derivation files become test items, one per step (see docs/ci.md).
+
+Opt-in: nothing is collected unless the project names its derivation files, in its pytest
+configuration (``derive_files = derivations/*.toml``) or on the command line
+(``--derive-files 'derivations/*.toml'``). A step that is refuted or undecided fails, and the
+report is the ``file:line: refuted: ...`` line of ``derive check``, with the counterexample.
+
+The files must lie where pytest looks (its ``testpaths`` or the paths given on the command
+line). Patterns are matched against the path relative to the rootdir, ``*`` crossing ``/``;
+a pattern without ``/`` is also matched against the file name alone.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from derive.check import DEFAULT_TIMEOUT
+from derive.filecheck import StepResult, check_step
+from derive.files import DerivationFile, load_file
+from derive.parse import ParseError
+
+INI_FILES = "derive_files"
+INI_TIMEOUT = "derive_timeout"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("derive", "derivation files checked step by step")
+    group.addoption(
+        "--derive-files",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="collect derivation files matching GLOB (relative to the rootdir); repeatable",
+    )
+    group.addoption(
+        "--derive-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=f"seconds per step (default: the {INI_TIMEOUT} ini value, else {DEFAULT_TIMEOUT})",
+    )
+    parser.addini(INI_FILES, "globs of derivation files to collect as tests", type="linelist")
+    parser.addini(INI_TIMEOUT, "seconds per derivation step", default=str(DEFAULT_TIMEOUT))
+
+
+def _patterns(config: pytest.Config) -> list[str]:
+    return [*config.getini(INI_FILES), *config.getoption("--derive-files")]
+
+
+def _shown_path(path: Path, config: pytest.Config) -> str:
+    """The path relative to the rootdir (as pytest shows node ids), else as it is."""
+    try:
+        return path.relative_to(config.rootpath).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _matches(path: Path, config: pytest.Config) -> bool:
+    patterns = _patterns(config)
+    if not patterns:
+        return False  # the project did not opt in
+    relative = _shown_path(path, config)
+    return any(
+        fnmatch.fnmatch(relative, p) or ("/" not in p and fnmatch.fnmatch(path.name, p))
+        for p in patterns
+    )
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if _matches(file_path, parent.config):
+        return DerivationFileCollector.from_parent(parent, path=file_path)
+    return None
+
+
+def _timeout(config: pytest.Config) -> float:
+    option = config.getoption("--derive-timeout")
+    if option is not None:
+        return option
+    text = config.getini(INI_TIMEOUT)
+    try:
+        return float(text)
+    except ValueError:
+        raise pytest.UsageError(
+            f"{INI_TIMEOUT} must be a number of seconds, got {text!r}"
+        ) from None
+
+
+class DerivationFileCollector(pytest.File):
+    """A derivation file; its items are the steps of its derivations."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        try:
+            loaded = load_file(self.path, _shown_path(self.path, self.config))
+        except ParseError as error:
+            raise self.CollectError(f"derive: error: {error}") from None
+        except OSError as error:
+            raise self.CollectError(f"derive: error: {self.path}: {error}") from None
+        for number, derivation in enumerate(loaded.derivations):
+            for index in range(len(derivation.steps)):
+                yield DerivationStep.from_parent(
+                    self,
+                    name=f"{derivation.name}[step {index + 1}]",
+                    loaded=loaded,
+                    number=number,
+                    index=index,
+                )
+
+
+class StepNotProved(Exception):
+    """A step was refuted or undecided."""
+
+    def __init__(self, result: StepResult) -> None:
+        super().__init__(result.message())
+        self.result = result
+
+
+class DerivationStep(pytest.Item):
+    """One step of a derivation: passes iff the checker proves it."""
+
+    def __init__(self, *, loaded: DerivationFile, number: int, index: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.loaded, self.number, self.index = loaded, number, index
+
+    def runtest(self) -> None:
+        timeout = _timeout(self.config)
+        result = check_step(self.loaded, self.number, self.index, timeout=timeout)
+        self.user_properties.append(("verdict", result.message()))
+        if result.status != "proved":
+            raise StepNotProved(result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> str:
+        if isinstance(excinfo.value, StepNotProved):
+            result = excinfo.value.result
+            return f"{result.message()}\n  lhs: {result.lhs}\n  rhs: {result.rhs}"
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        where = self.loaded.where[self.number][self.index]
+        return self.path, where.line - 1, f"{self.loaded.path}:{where.line}: {self.name}"

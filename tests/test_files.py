@@ -1,0 +1,198 @@
+"""Derivation files: declarations become generated symbols with the declared domains, each step
+knows its line, and every mistake in a file is reported at its file, line and column."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from sympy import Sum, Symbol, lambdify
+
+from derive.filecheck import check_step
+from derive.files import load_file, load_text
+from derive.parse import ParseError
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+SMALL = """\
+[symbols]
+K = "positive integer"
+k = "index 1..K"
+d = "index 1..K"
+c = "index 1..K"
+x = "real"
+z = "real[K]"
+t = "nonnegative[K]"
+
+[define]
+"a[q]" = "exp(z[q]) / sum(exp(z[c]), (c, 1, K))"
+
+[assume]
+targets = "sum(t[d], (d, 1, K)) == 1"
+
+[[derivation]]
+name = "logs"
+start = "log(exp(x))"
+steps = [
+  { expr = "x", why = "x is real" },
+]
+
+[[derivation]]
+name = "pick"
+start = "sum(delta(d, k) * t[d], (d, 1, K))"
+
+[[derivation.steps]]
+expr = \"\"\"
+  t[k]\"\"\"
+why = "the delta picks d = k"
+"""
+
+
+HEAD = '[symbols]\nx = "real"\n[[derivation]]\nname = "n"\n'  # four lines
+
+
+def _error(text: str) -> ParseError:
+    with pytest.raises(ParseError) as caught:
+        load_text(textwrap.dedent(text), "f.toml")
+    return caught.value
+
+
+def test_steps_know_their_lines_and_text():
+    loaded = load_text(SMALL, "small.toml")
+    assert [d.name for d in loaded.derivations] == ["logs", "pick"]
+    assert [[w.line for w in ws] for ws in loaded.where] == [[20], [29]]
+    assert loaded.where[1][0].text == "t[k]"
+
+
+def test_every_step_line_of_the_examples_holds_its_expression():
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        lines = path.read_text().splitlines()
+        loaded = load_file(path)
+        for where in (w for ws in loaded.where for w in ws):
+            assert where.text in " ".join(lines[where.line - 1].split()), (path, where)
+
+
+def test_symbols_get_generated_names_and_show_maps_back():
+    loaded = load_text(SMALL, "small.toml")
+    for derivation in loaded.derivations:
+        for expr in (derivation.start, *(s.expr for s in derivation.steps)):
+            names = {s.name for s in expr.free_symbols if isinstance(s, Symbol)}
+            assert all(re.fullmatch(r"s\d+", n) for n in names), names
+    pick = loaded.derivations[1]
+    assert str(loaded.show(pick.start)) == "Sum(KroneckerDelta(d, k)*t[d], (d, 1, K))"
+
+
+def test_declared_domains_and_index_ranges_reach_the_checker():
+    loaded = load_text(SMALL, "small.toml")
+    x = loaded.derivations[0].start  # log(exp(x)) collapsed: x was declared real
+    assert x.is_Symbol and x.is_real
+    pick = loaded.derivations[1]
+    assert [str(loaded.show(r)) for r in pick.steps[0].assume] == ["k <= K"]
+    result = check_step(loaded, 1, 0, timeout=5)
+    assert result.status == "proved"
+    assert result.row()["needs"] == ["k <= K"]
+
+
+def test_user_names_never_reach_generated_code():
+    text = """\
+    [symbols]
+    exec = "real"
+    open = "positive"
+    [[derivation]]
+    name = "n"
+    start = "exec * open"
+    steps = ["open * exec"]
+    """
+    loaded = load_text(textwrap.dedent(text))
+    start = loaded.derivations[0].start
+    function = lambdify(sorted(start.free_symbols, key=str), start)
+    source = inspect.getsource(function)
+    assert "exec" not in source and "open" not in source
+    assert function(2.0, 3.0) == pytest.approx(6.0)
+    assert str(loaded.show(start)) == "exec*open"
+
+
+def test_a_definition_used_with_its_own_sum_index_renames_that_index():
+    text = SMALL.replace('start = "log(exp(x))"', 'start = "a[c] * log(exp(x))"').replace(
+        '{ expr = "x", why = "x is real" }',
+        '{ expr = "x * exp(z[c]) / sum(exp(z[d]), (d, 1, K))" }',
+    )
+    loaded = load_text(text)
+    start = loaded.derivations[0].start
+    assert str(loaded.show(start)) == "x*exp(z[c])/Sum(exp(z[c']), (c', 1, K))"
+    (denominator,) = start.atoms(Sum)
+    assert denominator.limits[0][0] not in start.free_symbols  # not captured by the free c
+    assert check_step(loaded, 0, 0, timeout=5).status == "proved"
+
+
+def test_concrete_sizes_are_numbers():
+    text = SMALL.replace('K = "positive integer"', "K = 3")
+    pick = load_text(text).derivations[1]
+    assert pick.start.limits[0][2] == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        (
+            '[symbols]\nx = "real"\n[[derivation]]\nname = "n"\nstart = "x + q"\nsteps = ["x"]\n',
+            5,
+            14,
+            "unknown name 'q'",
+        ),
+        (
+            HEAD + 'start = "x"\nsteps = [\n  "x",\n  "exp(x",\n]\n',
+            8,
+            7,
+            "'(' was never closed",
+        ),
+        (
+            HEAD + 'start = "x"\nsteps = ["\\u0078 + x.y"]\n',
+            6,
+            20,
+            "attribute access ('.y')",
+        ),
+        (
+            HEAD + 'start = """\n  x +\n    $"""\nsteps = ["x"]\n',
+            7,
+            5,
+            "invalid syntax",
+        ),
+        ('[symbols]\nx = "reel"\n', 2, 1, "unknown domain 'reel'"),
+        ('[symbols]\nx = "real"\nx2 = "index 1..N"\n', 3, 1, "bound 'N'"),
+        ('[symbols]\nexp = "real"\n', 2, 1, "taken by a function"),
+        ('[symbols]\n"__import__(\'os\')" = "real"\n', 2, 1, "names are letters, digits and _"),
+        ('[define]\n"f(__class__)" = "1"\n', 2, 1, "bad parameter '__class__'"),
+        (
+            '[symbols]\nx = "real"\n[[derivation]]\nname = "n"\nstart = "x"\nstep = ["x"]\n',
+            6,
+            1,
+            "unknown key 'step'",
+        ),
+        ('[symbols]\nx = "real"\n[[derivation]]\nname = "n"\nstart = "x"\n', 3, 1, "has no steps"),
+        ('[symbols]\nx = "real"\n', 1, 1, "no derivations"),
+        ('[symbols]\nx = "real"\n[assume]\nbad = "x < x"\n', 4, 1, "the assumption is false"),
+        ('[symbols]\nx = "real"\nx = "real"\n', 3, 11, "TOML: Cannot overwrite a value"),
+    ],
+)
+def test_file_errors_name_file_line_and_column(text, line, column, message):
+    error = _error(text)
+    assert message in error.message
+    assert (error.path, error.line, error.column) == ("f.toml", line, column)
+    assert str(error).startswith(f"f.toml:{line}:{column}: ")
+
+
+def test_injection_in_a_file_is_rejected_without_side_effect(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    marker = tmp_path / "marker"
+    path = tmp_path / "evil.toml"
+    path.write_text(
+        '[symbols]\nx = "real"\n[[derivation]]\nname = "n"\n'
+        f"start = \"__import__('os').system('touch {marker}')\"\nsteps = [\"x\"]\n"
+    )
+    with pytest.raises(ParseError, match=r"evil.toml:5:10: dunder names"):
+        load_file(path)
+    assert not marker.exists()
