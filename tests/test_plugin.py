@@ -1,0 +1,118 @@
+"""The pytest plugin: opted-in derivation files become one test per step; a refuted step fails
+with its verdict and counterexample; a project that did not opt in collects nothing."""
+
+from __future__ import annotations
+
+import os
+from importlib.metadata import entry_points
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+GOOD = """\
+[symbols]
+x = "real"
+
+[[derivation]]
+name = "logs"
+start = "log(exp(x)) * 2"
+steps = [
+  { expr = "2*x", why = "x is real" },
+  { expr = "x + x" },
+]
+"""
+
+BAD = """\
+[symbols]
+x = "real"
+y = "real"
+
+[[derivation]]
+name = "square"
+start = "(x + y)**2"
+steps = [
+  { expr = "x**2 + 2*x*y + y**2", why = "expand" },
+  { expr = "x**2 + y**2", why = "a classic slip" },
+]
+"""
+
+
+def _installed() -> bool:
+    return any(e.value == "derive.pytest_plugin" for e in entry_points(group="pytest11"))
+
+
+def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    # the entry point loads the plugin when derive is installed (pip install -e .); otherwise
+    # load it by module name (loading it both ways would register it twice)
+    autoload = not os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    plugin = [] if autoload and _installed() else ["-p", "derive.pytest_plugin"]
+    return pytester.runpytest(*plugin, "-p", "no:cacheprovider", *args)
+
+
+def test_the_plugin_is_declared_as_a_pytest11_entry_point():
+    if not _installed():
+        pytest.skip("derive is not installed (pip install -e .): no entry points to read")
+    (entry,) = [e for e in entry_points(group="pytest11") if e.name == "derive"]
+    assert entry.value == "derive.pytest_plugin"
+
+
+def test_a_project_that_did_not_opt_in_collects_nothing(pytester):
+    pytester.makefile(".toml", wrong=BAD)
+    pytester.makepyfile(test_other="def test_other():\n    assert True\n")
+    result = _run(pytester)
+    result.assert_outcomes(passed=1)
+    assert "square" not in result.stdout.str()
+
+
+def test_every_step_of_a_proved_file_passes(pytester):
+    pytester.makefile(".toml", good=GOOD)
+    pytester.makeini("[pytest]\nderive_files = *.toml\n")
+    result = _run(pytester, "-v")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*good.toml::logs?step 1? PASSED*", "*logs?step 2? PASSED*"])
+    assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_refuted_step_fails_with_verdict_and_counterexample(pytester):
+    pytester.makefile(".toml", good=GOOD, bad=BAD)
+    pytester.makeini("[pytest]\nderive_files = *.toml\n")
+    result = _run(pytester)
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*bad.toml:10: refuted: square, step 2: x**2 + y**2 at x = *, y = *: lhs = *, rhs = *",
+            "*lhs: x**2 + 2*x*y + y**2",  # the line before, which the step is compared with
+            "*rhs: x**2 + y**2",
+            "FAILED bad.toml::square[[]step 2[]]*",
+        ]
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_the_command_line_option_opts_in_and_filters_by_glob(pytester):
+    pytester.makefile(".toml", good=GOOD)
+    pytester.mkdir("other")
+    (pytester.path / "other" / "bad.toml").write_text(BAD)
+    result = _run(pytester, "--derive-files", "good*.toml")
+    result.assert_outcomes(passed=2)
+
+
+def test_a_mistake_in_a_file_is_a_collection_error_with_its_position(pytester):
+    pytester.makefile(".toml", typo=GOOD.replace('"2*x"', '"2*q"'))
+    pytester.makeini("[pytest]\nderive_files = *.toml\n")
+    result = _run(pytester)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*derive: error: typo.toml:8:15: unknown name 'q'*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_injection_in_a_collected_file_is_rejected_without_side_effect(pytester):
+    marker = pytester.path / "marker"
+    evil = GOOD.replace('"2*x"', f"\"__import__('os').system('touch {marker}')\"")
+    pytester.makefile(".toml", evil=evil)
+    pytester.makeini("[pytest]\nderive_files = *.toml\n")
+    result = _run(pytester)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*evil.toml:8:13: dunder names such as '__import__'*"])
+    assert not marker.exists()
