@@ -115,13 +115,15 @@ class _Loader:
         names: Mapping[str, object] | None = None,
         relations: bool = False,
         where: list[Where] | None = None,
+        keys: tuple[str, ...] = (),
     ) -> object:
         """Parse the string value of ``key`` found in ``region``; errors point into the file.
 
-        ``where``, if given, receives where the value is written (for a step's line)."""
+        ``where``, if given, receives where the value is written (for a step's line); ``keys``
+        are the keys the value may be written under (default: ``key``)."""
         if not isinstance(value, str):
             raise self.fail_at_key(f"{key}: expected a string, got {_kind(value)}", region, key)
-        literal = self.spans.find(value, region)
+        literal = self.spans.find(value, region, keys or (key,))
         if where is not None:
             first = len(value) - len(value.lstrip())
             offset = literal.offset(first) if literal else region[0]
@@ -224,7 +226,7 @@ class _Loader:
             raise self.fail_at_key(message, region, "steps")
         _check_keys(self, item, STEP_KEYS, region, "step")
         where: list[Where] = []
-        expr = self.parse_at(item["expr"], region, "expr", where=where)
+        expr = self.parse_at(item["expr"], region, "expr", where=where, keys=("expr", "steps"))
         assume: list[Basic] = []
         for relation in self._list(item.get("assume"), region, "assume"):
             assume += self._relations(relation, region, f"derivation {name!r}: assume", "assume")

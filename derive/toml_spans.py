@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 
 _HEADER = re.compile(r"(\[\[?)\s*([^\]#]*?)\s*\]")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+(?=[ \t]*[=.])")
+_KEY_END = re.compile(r"[ \t]*[=.]")
 _ESCAPES = {
     "b": "\b",
     "t": "\t",
@@ -36,6 +38,7 @@ class Literal:
     value: str
     offsets: tuple[int, ...]  # one per character of value, then one past the last
     start: int  # the opening quote
+    key: str = ""  # the key it is the value of (for an array item, the array's key)
 
     def offset(self, index: int) -> int:
         """The file offset of character ``index`` of the value (clamped to the literal)."""
@@ -76,10 +79,11 @@ class Spans:
         )
         return start, next(following, len(self.text))
 
-    def find(self, value: str, region: Region) -> Literal | None:
-        """The first unclaimed literal with this value inside ``region``; it is then claimed."""
+    def find(self, value: str, region: Region, keys: tuple[str, ...]) -> Literal | None:
+        """The first unclaimed literal with this value, the value of one of ``keys``, inside
+        ``region``; it is then claimed (so equal values written twice are found in order)."""
         for number, literal in enumerate(self.literals):
-            inside = region[0] <= literal.start < region[1]
+            inside = region[0] <= literal.start < region[1] and literal.key in keys
             if inside and literal.value == value and number not in self._claimed:
                 self._claimed.add(number)
                 return literal
@@ -96,7 +100,7 @@ class Spans:
 def _scan(text: str) -> tuple[list[Literal], list[Header]]:
     literals: list[Literal] = []
     headers: list[Header] = []
-    i, depth, line_start = 0, 0, True
+    i, depth, line_start, key = 0, 0, True, ""
     while i < len(text):
         ch = text[i]
         if ch in " \t\r\n":
@@ -110,9 +114,15 @@ def _scan(text: str) -> tuple[list[Literal], list[Header]]:
             headers.append(Header(path, i))
             i = _line_end(text, i)
         elif ch in "\"'":
-            literal, i = _string(text, i)
-            if not re.match(r"[ \t]*[=.]", text[i : i + 80]):  # a quoted key is not a value
+            literal, i = _string(text, i, key)
+            if _KEY_END.match(text, i):  # a quoted key, not a value
+                key = literal.value
+            else:
                 literals.append(literal)
+            line_start = False
+        elif bare := _BARE_KEY.match(text, i):
+            key = bare.group()
+            i = bare.end()
             line_start = False
         else:
             depth += (ch in "[{") - (ch in "]}")
@@ -126,7 +136,7 @@ def _line_end(text: str, i: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _string(text: str, i: int) -> tuple[Literal, int]:
+def _string(text: str, i: int, key: str) -> tuple[Literal, int]:
     """Decode the literal whose opening quote is at ``i``; return it and the offset after it."""
     quote = text[i]
     multi = text.startswith(quote * 3, i)
@@ -143,7 +153,7 @@ def _string(text: str, i: int) -> tuple[Literal, int]:
                     chars.append(quote)
                     offsets.append(j + extra)
                 offsets.append(j + run - (3 if multi else 1))
-                return Literal("".join(chars), tuple(offsets), i), j + run
+                return Literal("".join(chars), tuple(offsets), i, key), j + run
         if quote == '"' and text[j] == "\\":
             j = _escape(text, j, multi, chars, offsets)
             continue
@@ -151,7 +161,7 @@ def _string(text: str, i: int) -> tuple[Literal, int]:
         offsets.append(j)
         j += 1
     offsets.append(len(text))
-    return Literal("".join(chars), tuple(offsets), i), len(text)
+    return Literal("".join(chars), tuple(offsets), i, key), len(text)
 
 
 def _run(text: str, j: int, quote: str) -> int:

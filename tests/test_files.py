@@ -161,6 +161,13 @@ def test_concrete_sizes_are_numbers():
             5,
             "invalid syntax",
         ),
+        (  # the name holds the same text: the error is still placed in start
+            '[symbols]\nx = "real"\n[[derivation]]\nname = "x + $"\n'
+            'start = "x + $"\nsteps = ["x"]\n',
+            5,
+            14,
+            "invalid syntax",
+        ),
         ('[symbols]\nx = "reel"\n', 2, 1, "unknown domain 'reel'"),
         ('[symbols]\nx = "real"\nx2 = "index 1..N"\n', 3, 1, "bound 'N'"),
         ('[symbols]\nexp = "real"\n', 2, 1, "taken by a function"),
