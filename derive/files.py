@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sympy import Basic
@@ -196,12 +196,14 @@ class _Loader:
         own: list[Basic] = []
         for text in self._list(table.get("assume"), region, "assume"):
             own += self._relations(text, region, f"derivation {name!r}: assume", "assume")
+        shared = _unique(assume, own)
         steps, where = [], []
         previous = start
         for item in self._list(table.get("steps"), region, "steps"):
             step, place = self._step(item, region, name)
             ranges = self.namespace.ranges(previous, step.expr)
-            steps.append(Step(step.expr, step.why, (*step.assume, *ranges)))
+            extra = _unique(step.assume, ranges, exclude=shared)
+            steps.append(Step(step.expr, step.why, extra))
             where.append(place)
             previous = step.expr
         if not steps:
@@ -211,7 +213,7 @@ class _Loader:
             start=start,
             steps=tuple(steps),
             title=str(table.get("title", "")),
-            assume=(*assume, *own),
+            assume=shared,
             tag=str(table.get("tag", "")),
             names=self.namespace.abbreviations,
             note=str(table.get("note", "")),
@@ -231,6 +233,18 @@ class _Loader:
         for relation in self._list(item.get("assume"), region, "assume"):
             assume += self._relations(relation, region, f"derivation {name!r}: assume", "assume")
         return Step(expr, str(item.get("why", "")), tuple(assume)), where[0]
+
+
+def _unique(*groups: Sequence[Basic], exclude: Sequence[Basic] = ()) -> tuple[Basic, ...]:
+    """The relations of ``groups`` in order, each once and none of ``exclude``: the checker
+    is handed every assumption once (a repeated equality cannot be met twice when sampling)."""
+    seen = set(exclude)
+    result = []
+    for relation in (r for group in groups for r in group):
+        if relation not in seen:
+            seen.add(relation)
+            result.append(relation)
+    return tuple(result)
 
 
 def _kind(value: object) -> str:

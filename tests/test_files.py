@@ -203,3 +203,15 @@ def test_injection_in_a_file_is_rejected_without_side_effect(tmp_path, monkeypat
     with pytest.raises(ParseError, match=r"evil.toml:5:10: dunder names"):
         load_file(path)
     assert not marker.exists()
+
+
+def test_an_assumption_written_twice_reaches_the_checker_once():
+    text = SMALL + (
+        '\n[[derivation]]\nname = "normalized"\nstart = "a[k] * sum(t[d], (d, 1, K))"\n'
+        'steps = [{ expr = "a[k]", assume = ["sum(t[d], (d, 1, K)) == 1"] }]\n'
+    )
+    loaded = load_text(text)
+    derivation = loaded.derivations[2]
+    assert [str(loaded.show(r)) for r in derivation.assume] == ["Eq(Sum(t[d], (d, 1, K)), 1)"]
+    assert [str(loaded.show(r)) for r in derivation.steps[0].assume] == ["k <= K"]
+    assert check_step(loaded, 2, 0, timeout=5).status == "proved"
