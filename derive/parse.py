@@ -148,20 +148,21 @@ def _shift(line: int, column: int, skipped: str, indent: int) -> tuple[int, int]
     return line + skipped.count("\n"), column + (indent if line == 1 else 0)
 
 
-def _position(node: ast.AST, source: str, skipped: str, indent: int) -> tuple[int, int]:
+def _position(node: ast.AST, lines: list[bytes], skipped: str, indent: int) -> tuple[int, int]:
+    """1-based (line, column) of ``node`` in the text as given (ast counts UTF-8 bytes)."""
     line = getattr(node, "lineno", 1)
-    source_line = source.split("\n")[line - 1].encode()
-    column = len(source_line[: getattr(node, "col_offset", 0)].decode(errors="replace")) + 1
-    return _shift(line, column, skipped, indent)
+    prefix = lines[line - 1][: getattr(node, "col_offset", 0)]
+    return _shift(line, len(prefix.decode(errors="replace")) + 1, skipped, indent)
 
 
 def _screen(tree: ast.Expression, source: str, skipped: str, indent: int) -> None:
     """Reject the first forbidden node (in reading order) before anything is built."""
+    lines = [line.encode() for line in source.split("\n")]
     problems = []
     for node in ast.walk(tree):
         problem = describe_forbidden(node, IDENTIFIER)
         if problem:
-            problems.append((_position(node, source, skipped, indent), problem))
+            problems.append((_position(node, lines, skipped, indent), problem))
     if problems:
         # the first in reading order; at a tie the innermost node (ast.walk goes outside in),
         # so `__import__('os').system` is reported for its dunder name, not the attribute
@@ -170,7 +171,7 @@ def _screen(tree: ast.Expression, source: str, skipped: str, indent: int) -> Non
     # every node the builder sees needs its text position; keep the mapping with the tree
     for node in ast.walk(tree):
         if hasattr(node, "lineno"):
-            node.position = _position(node, source, skipped, indent)  # type: ignore[attr-defined]
+            node.position = _position(node, lines, skipped, indent)  # type: ignore[attr-defined]
 
 
 def _error(node: ast.AST, message: str) -> ParseError:
@@ -212,11 +213,10 @@ class _Builder:
         if isinstance(node, ast.UnaryOp):
             operand = self.expr(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return self.power(node, self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.BinOp):
-            left, right = self.expr(node.left), self.expr(node.right)
-            if isinstance(node.op, ast.Pow):
-                return self.power(node, left, right)
-            return self.call(node, BINARY[type(node.op)], left, right)
+            return self.chain(node)
         if isinstance(node, ast.Subscript):
             return self.subscript(node)
         if isinstance(node, ast.Call):
@@ -224,6 +224,18 @@ class _Builder:
         if isinstance(node, ast.Compare):
             raise _error(node, "comparisons are only allowed in assumptions")
         raise _error(node, "a tuple is only allowed as sum limits: sum(f, (index, lo, hi))")
+
+    def chain(self, node: ast.BinOp) -> Expr:
+        """``a + b - c * d ...``, a left-deep tree, built in a loop: recursion would exhaust
+        Python's stack on a long sum."""
+        links = []
+        while isinstance(node, ast.BinOp) and type(node.op) in BINARY:
+            links.append(node)
+            node = node.left
+        value = self.expr(node)
+        for link in reversed(links):
+            value = self.call(link, BINARY[type(link.op)], value, self.expr(link.right))
+        return value
 
     def call(self, node: ast.AST, function: Callable, *args: object) -> Expr:
         """Run a SymPy constructor; SymPy's own exceptions become positioned ParseErrors."""
@@ -238,7 +250,9 @@ class _Builder:
         value = node.value
         if isinstance(value, int) and not isinstance(value, bool):
             return sympy.Integer(value)
-        if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        if isinstance(value, float) and value in (float("inf"), float("-inf")):
+            raise _error(node, "number too large")
+        if isinstance(value, float) and value == value:
             exact = Fraction(repr(value))  # the decimal as written: 0.1 is 1/10, not a binary float
             return sympy.Rational(exact.numerator, exact.denominator)
         raise _error(node, f"{value!r} is not a number this syntax accepts (integers, decimals)")
@@ -282,6 +296,10 @@ class _Builder:
             return self.call(node, target.__getitem__, indices)
         if isinstance(target, Template) and not target.call:
             return self.apply(node, target, indices)
+        if isinstance(target, Template):
+            raise _error(
+                node, f"{target.name!r} takes arguments, not subscripts: {target.name}(...)"
+            )
         raise _error(node, f"{node.value.id!r} takes no subscripts")
 
     def apply(self, node: ast.AST, target: Template, args: tuple[Expr, ...]) -> Expr:

@@ -25,6 +25,7 @@ from derive.parse import ParseError
 
 INI_FILES = "derive_files"
 INI_TIMEOUT = "derive_timeout"
+TIMEOUT = pytest.StashKey[float]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -78,15 +79,18 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 def _timeout(config: pytest.Config) -> float:
     option = config.getoption("--derive-timeout")
-    if option is not None:
-        return option
-    text = config.getini(INI_TIMEOUT)
+    text = config.getini(INI_TIMEOUT) if option is None else option
     try:
-        return float(text)
+        seconds = float(text)
     except ValueError:
-        raise pytest.UsageError(
-            f"{INI_TIMEOUT} must be a number of seconds, got {text!r}"
-        ) from None
+        seconds = float("nan")
+    if not seconds > 0:
+        raise pytest.UsageError(f"derive timeout must be positive seconds, got {text!r}")
+    return seconds
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[TIMEOUT] = _timeout(config)  # a bad value stops the run before collection
 
 
 class DerivationFileCollector(pytest.File):
@@ -126,7 +130,7 @@ class DerivationStep(pytest.Item):
         self.loaded, self.number, self.index = loaded, number, index
 
     def runtest(self) -> None:
-        timeout = _timeout(self.config)
+        timeout = self.config.stash[TIMEOUT]
         result = check_step(self.loaded, self.number, self.index, timeout=timeout)
         self.user_properties.append(("verdict", result.message()))
         if result.status != "proved":

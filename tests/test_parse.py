@@ -54,6 +54,10 @@ def test_text_becomes_the_sympy_expression(text, expected):
     assert parse_expr(text, NAMES) == expected
 
 
+def test_a_long_flat_sum_is_built_without_deep_recursion():
+    assert parse_expr(" + ".join(["x"] * 1500), NAMES) == 1500 * x
+
+
 def test_chained_comparison_gives_one_relation_per_link():
     low = Symbol("low", integer=True)
     relations = parse_relations("low <= k <= K", {**NAMES, "low": low})

@@ -116,3 +116,10 @@ def test_injection_in_a_collected_file_is_rejected_without_side_effect(pytester)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*evil.toml:8:13: dunder names such as '__import__'*"])
     assert not marker.exists()
+
+
+def test_a_timeout_that_is_not_positive_is_a_usage_error(pytester):
+    pytester.makefile(".toml", good=GOOD)
+    result = _run(pytester, "--derive-files", "*.toml", "--derive-timeout", "0")
+    result.stderr.fnmatch_lines(["*derive timeout must be positive seconds, got 0.0*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
