@@ -100,6 +100,7 @@ class _Loader:
         self.spans = Spans(text)
         self.path = path
         self.everywhere: Region = (0, len(text))
+        self.derivation_names: set[str] = set()
         self.namespace = Namespace(self.fail_at_key, self.parse_at)
 
     def fail_at_key(self, message: str, region: Region, key: str | None = None) -> ParseError:
@@ -190,6 +191,9 @@ class _Loader:
         name = table.get("name")
         if not isinstance(name, str) or not name.strip():
             raise self.fail_at_key('a derivation needs a name = "..."', region, "name")
+        if name in self.derivation_names:  # reports and test ids name derivations
+            raise self.fail_at_key(f"derivation name {name!r} is used twice", region, "name")
+        self.derivation_names.add(name)
         if "start" not in table:
             raise self.fail_at_key(f"derivation {name!r} needs a start expression", region)
         start = self.parse_at(table["start"], region, "start")

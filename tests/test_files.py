@@ -181,6 +181,7 @@ def test_concrete_sizes_are_numbers():
         ),
         ('[symbols]\nx = "real"\n[[derivation]]\nname = "n"\nstart = "x"\n', 3, 1, "has no steps"),
         ('[symbols]\nx = "real"\n', 1, 1, "no derivations"),
+        (HEAD + 'start = "x"\nsteps = ["x"]\n' + HEAD[21:], 8, 1, "name 'n' is used twice"),
         ('[symbols]\nx = "real"\n[assume]\nbad = "x < x"\n', 4, 1, "the assumption is false"),
         ('[symbols]\nx = "real"\nx = "real"\n', 3, 11, "TOML: Cannot overwrite a value"),
     ],
