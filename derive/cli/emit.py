@@ -1,0 +1,144 @@
+"""``derive emit --K N --J N -o FILE.py [--no-normalized-targets] [--check] [--force]``.
+
+Writes the NumPy module of :func:`derive.emit.output_layer_source`: the one place in derive
+that writes generated code. Writes are atomic (a temporary file in the same directory, then a
+rename), an unchanged file is left alone, and a file derive did not generate is only replaced
+with ``--force``. ``--check`` writes nothing: exit 0 if FILE is current, 1 if it is missing or
+differs from what would be generated.
+
+Exit codes: 0 written or current, 1 stale or missing (``--check``), a refusal to overwrite, or a
+derivation that is not proved; 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+from derive.cli.options import size
+from derive.emit import EmitError, is_generated, output_layer_source
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "emit",
+        help="write the proved output-layer gradients as a NumPy module",
+        description=(
+            "Write a standalone NumPy module (forward, E, dE_dz, dE_dW, dE_db, loss_and_grads) "
+            "printed from the output layer's proved derivations."
+        ),
+    )
+    parser.add_argument("--K", type=size, required=True, help="classes (output units)")
+    parser.add_argument("--J", type=size, required=True, help="inputs (units of layer L-1)")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the .py to write")
+    parser.add_argument(
+        "--no-normalized-targets",
+        dest="normalized_targets",
+        action="store_false",
+        help="do not assume sum_d t_d = 1: emit dE/dz_k = a_k sum_d t_d - t_k",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if FILE is missing or stale"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite FILE even if derive did not generate it"
+    )
+    parser.set_defaults(run=run)
+
+
+def _read(path: str) -> bytes | None:
+    """The file's bytes, or None if there is no file."""
+    try:
+        with open(path, "rb") as existing:
+            return existing.read()
+    except FileNotFoundError:
+        return None
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename: never half a module.
+
+    The file keeps the mode of the file it replaces, or gets the default mode for new files.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    handle, temporary = tempfile.mkstemp(prefix=".derive-emit-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _check(path: str, existing: bytes | None, data: bytes, command: str) -> int:
+    if existing is None:
+        print(f"{path}: missing (write it with: {command} -o {path})")
+        return EXIT_FAILED
+    if existing != data:
+        print(f"{path}: stale, differs from what derive would generate ({command} -o {path})")
+        return EXIT_FAILED
+    print(f"{path}: current")
+    return EXIT_OK
+
+
+def _refuse_overwrite(existing: bytes) -> bool:
+    try:
+        return not is_generated(existing.decode("utf-8"))
+    except UnicodeDecodeError:
+        return True
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.monotonic()
+    path = args.output
+    if os.path.isdir(path):
+        print(f"derive: error: -o {path}: is a directory", file=sys.stderr)
+        return EXIT_USAGE
+    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        print(f"derive: error: -o {path}: no such directory", file=sys.stderr)
+        return EXIT_USAGE
+    command = f"derive emit --K {args.K} --J {args.J}"
+    command += "" if args.normalized_targets else " --no-normalized-targets"
+    try:
+        data = output_layer_source(args.K, args.J, args.normalized_targets).encode("utf-8")
+        existing = _read(path)
+    except EmitError as error:
+        print(f"derive: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as error:
+        print(f"derive: error: cannot read {path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.check:
+        return _check(path, existing, data, command)
+    if existing == data:
+        print(f"{path}: current, not rewritten")
+        return EXIT_OK
+    if existing is not None and not args.force and _refuse_overwrite(existing):
+        print(
+            f"derive: error: {path} exists and was not generated by derive emit; "
+            "use --force to overwrite it",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    try:
+        write_atomically(path, data)
+    except OSError as error:
+        print(f"derive: error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {path} ({command}; {time.monotonic() - start:.1f} s)")
+    return EXIT_OK

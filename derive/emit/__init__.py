@@ -1,0 +1,74 @@
+"""Emit proved gradients as NumPy code: a standalone module, or the same module in process.
+
+Text first, execution later: :func:`output_layer_source` returns the module's source (pure);
+the command line is the one place that writes it to a file, and :func:`output_layer_module`
+compiles that same text in process (registered with ``linecache``, so ``inspect.getsource``
+and tracebacks show the generated lines).
+"""
+
+from __future__ import annotations
+
+import linecache
+import types
+
+from derive.emit.proofs import EmitError, output_layer_results
+from derive.emit.template import MARKER, module_source
+from derive.sizes import check_size
+
+__all__ = ["MARKER", "EmitError", "is_generated", "output_layer_module", "output_layer_source"]
+
+
+def output_layer_source(K: int, J: int, normalized_targets: bool = True) -> str:
+    """The source of a NumPy module for a softmax cross-entropy output layer.
+
+    The module exposes ``forward``, ``E``, ``dE_dz``, ``dE_dW``, ``dE_db`` and
+    ``loss_and_grads`` (see its docstring), printed from derivations the step checker proves
+    here; the text depends only on the arguments and the derive version.
+
+    Args:
+        K: classes (the output layer's units), an int >= 1.
+        J: inputs a^{L-1} (units of layer L-1), an int >= 1.
+        normalized_targets: assume sum_d t_d = 1, so dE/dz_k = a_k - t_k; False emits the
+            general a_k sum_d t_d - t_k.
+
+    Returns:
+        The module's source text.
+
+    Raises:
+        ValueError: K or J is not an int >= 1.
+        EmitError: a derivation the module relies on is not proved (nothing is emitted).
+    """
+    K, J = _size("K", K), _size("J", J)
+    return module_source(output_layer_results(K, J, normalized_targets=bool(normalized_targets)))
+
+
+def output_layer_module(K: int, J: int, normalized_targets: bool = True) -> types.ModuleType:
+    """The module of :func:`output_layer_source`, compiled in process (no file is written).
+
+    >>> import numpy as np
+    >>> layer = output_layer_module(3, 4)
+    >>> layer.dE_dz(np.zeros(3), np.array([1.0, 0.0, 0.0])).round(3)
+    array([-0.667,  0.333,  0.333])
+    """
+    source = output_layer_source(K, J, normalized_targets)
+    flag = "" if normalized_targets else "_general"
+    name = f"derive_emitted_output_layer_K{K}_J{J}{flag}"
+    filename = f"<derive emit {name}>"
+    # lambdify's trick: register the text so inspect and tracebacks can show it
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    exec(compile(source, filename, "exec"), module.__dict__)  # our own generated text only
+    return module
+
+
+def is_generated(text: str) -> bool:
+    """True if ``text`` is a module that ``derive emit`` wrote (its first line says so)."""
+    return text.startswith(MARKER)
+
+
+def _size(name: str, value: object) -> int:
+    size = check_size(name, value)
+    if not isinstance(size, int):
+        raise ValueError(f"{name} must be a concrete int to emit code, got {size}")
+    return size
