@@ -96,8 +96,11 @@ class Facts:
         if not relations:
             return expr
         result = sympy.refine(expr, sympy.And(*(r for _, r in relations)))
-        if result != expr:
-            self.used.update(g for g, _ in relations)
+        if result != expr:  # name only the relations the result depends on
+            for given, relation in relations:
+                others = sympy.And(*(r for _, r in relations if r is not relation))
+                if len(relations) == 1 or sympy.refine(expr, others) != result:
+                    self.used.add(given)
         return result
 
 

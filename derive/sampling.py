@@ -284,6 +284,8 @@ def _solve_equalities(equalities: list[Basic]) -> dict[Basic, Expr]:
     solved: dict[Basic, Expr] = {}
     for eq in equalities:
         difference = (eq.lhs - eq.rhs).xreplace(solved)
+        if sympy.expand(difference) == 0:
+            continue  # implied by the earlier ones (the same assumption given twice, say)
         candidates = sorted(free_atoms(difference) - set(solved), key=sympy.default_sort_key)
         for atom in reversed(candidates):  # the last atom (t_K), as people write t_K = 1 - ...
             slope = sympy.expand(difference.diff(atom))
