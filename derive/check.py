@@ -25,7 +25,6 @@ from sympy.core.relational import Relational
 from sympy.matrices import MatrixBase
 
 from derive.budget import Budget
-from derive.cached import evaluated_or_same
 from derive.conventions import convention_caveats, prove_between_kinks
 from derive.evidence import CONFIRM_DIGITS, DIGITS, Entry, Evidence, gather
 from derive.prove import attempt
@@ -108,8 +107,8 @@ class _Claim:
 
     @property
     def diffs(self) -> list[Basic]:
-        """lhs - rhs per entry, derivatives and sums evaluated (the sampler shares the cache)."""
-        return [evaluated_or_same(lhs) - evaluated_or_same(rhs) for _, lhs, rhs in self.entries]
+        """lhs - rhs per entry, as given: the Kronecker-delta rule works on unevaluated sums."""
+        return [lhs - rhs for _, lhs, rhs in self.entries]
 
     def evidence(self, assume: Sequence[Basic], budget: Budget, count: int, seed: int) -> Evidence:
         return gather(self.entries, assume, budget, seed=seed, count=count, cache=self.cache)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sympy
-from sympy import Basic, Expr, Heaviside
+from sympy import Basic, Expr, Heaviside, Max, Min
 
 from derive.budget import Budget
 from derive.cached import evaluated_or_same
@@ -33,7 +33,7 @@ def convention_caveats(
     """Caveats for a proved claim: a derivative taken at a kink, or SymPy's Heaviside(0)."""
     if derivative_at_kink(sides):
         return (_derivative_caveat(derivative_kinks(sides)),)
-    if any(evaluated_or_same(d).has(Heaviside) for d in diffs):
+    if any(d.has(Heaviside) or (d.has(sympy.Derivative) and d.has(Max, Min)) for d in diffs):
         generic = [arbitrary_conventions(d) for d in diffs]
         if prove_all_zero(generic, Facts(), budget.part(0.5))[0] is None:
             return (CONVENTION_ONLY.format(where="a kink (a Heaviside argument = 0)"),)

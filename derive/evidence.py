@@ -112,10 +112,10 @@ def _judge(instances: list, entries: Sequence[Entry], point: Point, evidence: Ev
             if point.kink:
                 evidence.kink_mismatch = True
                 continue
-            # confirm on the independent path: values substituted before doit, 50 digits
+            # confirm on freshly built instances (not the cache), at 50 digits
             _, lhs_expr, rhs_expr = entries[position]
-            lhs = instance(lhs_expr, point.integers, shared=False) or lhs
-            rhs = instance(rhs_expr, point.integers, shared=False) or rhs
+            lhs = instance(lhs_expr, point.integers)
+            rhs = instance(rhs_expr, point.integers)
             lv = evaluate(lhs, point.values, CONFIRM_DIGITS)
             rv = evaluate(rhs, point.values, CONFIRM_DIGITS)
             gap = _gap(lv, rv, DIFFER) if lv is not None and rv is not None else None

@@ -29,6 +29,7 @@ from sympy.core.relational import Relational
 
 from derive.cached import evaluated_or_same
 from derive.kinks import kink_arguments
+from derive.sums import expand_finite_sums
 
 _SIMPLE_REALS = [1, -1, 2, Rational(1, 2), -2, 3, Rational(-1, 2), 0, Rational(3, 2), -3]
 _SIMPLE_POSITIVE = [1, 2, Rational(1, 2), 3, Rational(1, 3), Rational(3, 2), 4]
@@ -260,22 +261,25 @@ class _Prepared:
     kinks: list[Expr]
 
 
-def instance(expr: Basic, integers: dict[Basic, Basic], *, shared: bool = True) -> Basic | None:
+def instance(expr: Basic, integers: dict[Basic, Basic]) -> Basic | None:
     """``expr`` at the integer values, sums and derivatives evaluated; None if SymPy fails.
 
-    ``shared``: start from ``expr.doit()`` cached for all values (fast); else substitute the
-    values first (the independent path used to confirm a counterexample). An instance that gained
-    a free symbol (SymPy's doit has mixed up bound indices) is not trusted.
+    The values go in before ``doit``: concrete sums and deltas evaluate fast and plainly, while
+    a doit with symbolic indices builds large Piecewise forms (and has mixed up bound indices).
+    An instance that gained a free symbol is not trusted either way.
     """
+    if not integers and not expr.has(sympy.Sum):
+        result = evaluated_or_same(expr)
+    else:
+        try:
+            result = expand_finite_sums(expr.xreplace(integers))
+            if result.has(sympy.Sum, sympy.Product, sympy.Derivative, sympy.Subs):
+                result = result.doit()
+        except Exception:  # SymPy fails on odd input: this point is not evaluable
+            return None
     allowed = expr.free_symbols - set(integers)
-    try:
-        result = (evaluated_or_same(expr) if shared else expr).xreplace(integers)
-        if result.has(sympy.Sum, sympy.Product, sympy.Derivative):
-            result = result.doit()  # sums whose bounds just became numbers
-    except Exception:  # SymPy fails on odd input: this point is not evaluable
-        return None
     if {s for s in result.free_symbols if not isinstance(s, Indexed)} - allowed:
-        return instance(expr, integers, shared=False) if shared else None
+        return None
     return result
 
 

@@ -1,121 +1,89 @@
 """The generated module's functions: a fixed layout with the proved formulas printed into it.
 
-One private function does the work for all of them: it shifts the logits by their row maximum,
-takes the loss terms while its buffer holds z - m, exponentiates in place, takes the rest of the
-loss once the row sums s are known, then turns the buffer into the softmax and into dE/dz, in
-place. A fused call therefore allocates the logits once (the forward matrix product), plus the
-(K, J) and (K,) gradients and a few (B, 1) columns.
+Each function is straight-line code (no shared helper to call: at B = 1 a Python call costs as
+much as a NumPy one). The logits' buffer is reused throughout: shifted by the row maximum m, the
+loss terms in z - m taken, exponentiated in place, the rest of the loss taken once the row sums
+s are known, then turned into the softmax and into dE/dz in place. A fused call allocates the
+logits once (the forward matrix product), the (K, J) and (K,) gradients and a few (B, 1)
+columns; the other functions allocate one (B, K) buffer instead of writing into their input.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from derive.emit.printer import ArrayPrinter, assign, batch_outer, batch_total, row_sum
 from derive.emit.proofs import EmitError, OutputLayerResults, s, t_sum, z_shifted
 from derive.symbols import W, a, a_prev, b, j, k, t
 from derive.symbols import delta as DELTA
 
-CORE = '''
-def _loss_and_delta(z, t, out, loss, grad):
-    """The total loss (if loss) and dE/dz (if grad) of (B, K) logits z and targets t.
+LINE = 100  # generated lines stay within ruff's line length
+# argument -> (axes, sizes without the batch axis as code, has a batch axis)
+ARGUMENTS = {
+    "a_prev": (("B", "J"), ("J",), True),
+    "W": (("K", "J"), ("K", "J"), False),
+    "b": (("K",), ("K",), False),
+    "z": (("B", "K"), ("K",), True),
+    "t": (("B", "K"), ("K",), True),
+}
+SPECS = {
+    "_FORWARD": ("a_prev", "W", "b"),
+    "_Z_T": ("z", "t"),
+    "_Z_T_A": ("z", "t", "a_prev"),
+    "_ALL": ("a_prev", "W", "b", "t"),
+}
 
-    out receives z - m, then e^(z - m), then dE/dz: pass z to work in place, or None.
+
+def _condition(parts: Sequence[str], indent: str) -> list[str]:
+    """``if a or b or c:`` on one line if it fits, else one part a line (as ruff formats it)."""
+    line = f"{indent}if {' or '.join(parts)}:"
+    if len(line) <= LINE:
+        return [line]
+    first, *others = parts
+    return [
+        f"{indent}if (",
+        f"{indent}    {first}",
+        *(f"{indent}    or {p}" for p in others),
+        f"{indent}):",
+    ]
+
+
+def tuple_code(names: Sequence[str]) -> str:
+    """``("K",)`` -> ``(K,)``; ``("K", "J")`` -> ``(K, J)``."""
+    return f"({', '.join(names)}{',' if len(names) == 1 else ''})"
+
+
+def input_checks(where: str, spec: str) -> list[str]:
+    """Lines that convert the arguments (one float dtype) and compare every shape exactly.
+
+    The first argument sets the batch axes (``lead``): () for one example, (B,) for a batch.
+    The comparisons are printed from the spec, so the common case costs a few tuple compares;
+    the generic ``_shape_error`` explains a mismatch.
     """
-    # softmax and log-softmax are shift invariant (proved for every real m); with the row
-    # maximum as m no exp overflows and s >= 1, so log s is finite
-    m = numpy.maximum.reduce(z, 1, None, None, True)
-    z = numpy.subtract(z, m, out=out)
-{before}    E = {loss_shifted} if loss else None
-    numpy.exp(z, out=z)
-    s = {row_sum}
-    if loss:
-{in_loss}        E += {loss_rest}
-    if not grad:
-        return E, None
-    numpy.multiply(z, 1.0 / s, out=z)  # a_k = e^(z_k - m) / s
-{delta}
-    return E, z
-'''
-
-PUBLIC = '''
-
-def forward(a_prev, W, b):
-    """The logits z_k = sum_j W_kj a_prev_j + b_k (eq. 0).
-
-    Args: a_prev (J,) or (B, J); W (K, J); b (K,). Returns z, (K,) or (B, K).
-    """
-    (a_prev, W, b), single = _inputs("forward", _FORWARD, (a_prev, W, b))
-    if single:
-        a_prev = a_prev[None]
-{forward}
-    return z[0] if single else z
-
-
-def E(z, t):
-    """The cross-entropy loss -sum_d t_d log softmax(z)_d, summed over a batch.
-
-    Args: z, t (K,) or (B, K). Returns a scalar of the inputs' float dtype.
-    """
-    (z, t), single = _inputs("E", _Z_T, (z, t))
-    if single:
-        z, t = z[None], t[None]
-    return _loss_and_delta(z, t, None, True, False)[0]
-
-
-def dE_dz(z, t):
-    """dE/dz_k = {delta_text}.
-
-    Args: z, t (K,) or (B, K). Returns dE/dz with z's shape.
-    """
-    (z, t), single = _inputs("dE_dz", _Z_T, (z, t))
-    if single:
-        z, t = z[None], t[None]
-    delta = _loss_and_delta(z, t, None, False, True)[1]
-    return delta[0] if single else delta
-
-
-def dE_dW(z, t, a_prev):
-    """dE/dW_kj = dE/dz_k a_prev_j, summed over a batch (one matrix product).
-
-    Args: z, t (K,) or (B, K); a_prev (J,) or (B, J). Returns (K, J).
-    """
-    (z, t, a_prev), single = _inputs("dE_dW", _Z_T_A, (z, t, a_prev))
-    if single:
-        z, t, a_prev = z[None], t[None], a_prev[None]
-    delta = _loss_and_delta(z, t, None, False, True)[1]
-    return {grad_W}
-
-
-def dE_db(z, t):
-    """dE/db_k = dE/dz_k, summed over a batch.
-
-    Args: z, t (K,) or (B, K). Returns (K,).
-    """
-    (z, t), single = _inputs("dE_db", _Z_T, (z, t))
-    if single:
-        z, t = z[None], t[None]
-    delta = _loss_and_delta(z, t, None, False, True)[1]
-    return {grad_b}
-
-
-def loss_and_grads(a_prev, W, b, t):
-    """Forward, loss and every gradient, with the softmax computed once.
-
-    Args: a_prev (J,) or (B, J); W (K, J); b (K,); t (K,) or (B, K).
-    Returns (E, dE_dW (K, J), dE_db (K,), dE_dz shaped like t), summed over a batch.
-    """
-    (a_prev, W, b, t), single = _inputs("loss_and_grads", _ALL, (a_prev, W, b, t))
-    if single:
-        a_prev, t = a_prev[None], t[None]
-{forward}
-    E, delta = _loss_and_delta(z, t, z, True, True)
-    grad_W = {grad_W}
-    grad_b = {grad_b}
-    return E, grad_W, grad_b, delta[0] if single else delta
-'''
-
-
-def _indented(lines: list[str], depth: int = 1) -> str:
-    return "".join("    " * depth + line + "\n" for line in lines)
+    names = SPECS[spec]
+    first = names[0]
+    _, first_core, first_batched = ARGUMENTS[first]
+    if not first_batched or len(first_core) != 1:
+        raise EmitError(f"{spec}: the first argument must be batched with a 1-D core")
+    args = ", ".join(names)
+    parts = ["len(lead) > 1", f"{first}.shape != (*lead, {first_core[0]})"]
+    for name in names[1:]:
+        _, core, batched = ARGUMENTS[name]
+        if not batched:
+            parts.append(f"{name}.shape != {tuple_code(core)}")
+        elif core == first_core:
+            parts.append(f"{name}.shape != {first}.shape")
+        else:
+            parts.append(f"{name}.shape != (*lead, {', '.join(core)})")
+    batched = [name for name in names if ARGUMENTS[name][2]]
+    return [
+        f'{args} = _floats("{where}", {spec}, ({args}))',
+        f"lead = {first}.shape[:-1]",
+        *_condition(parts, ""),
+        f'    _shape_error("{where}", {spec}, ({args}))',
+        "if not lead:  # one example: compute it as a batch of one",
+        f"    {', '.join(batched)} = {', '.join(f'{n}[None]' for n in batched)}",
+    ]
 
 
 def _joined(codes: list[str]) -> str:
@@ -125,7 +93,7 @@ def _joined(codes: list[str]) -> str:
     return text
 
 
-def _loss_parts(r: OutputLayerResults) -> tuple[str, str]:
+def loss_parts(r: OutputLayerResults) -> tuple[str, str]:
     """The loss split into the terms taken while the buffer holds z - m, and the rest (in s)."""
     printer = ArrayPrinter({t: "t", z_shifted: "z"}, frozenset(), {s: "s", t_sum: "t_sum"}, k)
     shifted, rest = [], []
@@ -136,30 +104,111 @@ def _loss_parts(r: OutputLayerResults) -> tuple[str, str]:
     return _joined(shifted), _joined(rest)
 
 
-def core_source(r: OutputLayerResults) -> str:
-    """The private function that computes the loss and dE/dz (see the module docstring)."""
-    loss_shifted, loss_rest = _loss_parts(r)
-    delta_printer = ArrayPrinter({a: "z", t: "t"}, frozenset(), {t_sum: "t_sum"}, k)
-    delta = assign(r.delta, "z", delta_printer, holds=a[k])
-    t_sum_line = [f"t_sum = {row_sum('t', r.K)}"]
-    needs_t_sum = r.delta.has(t_sum)
-    return CORE.format(
-        before=_indented(t_sum_line) if needs_t_sum else "",
-        loss_shifted=loss_shifted,
-        row_sum=row_sum("z", r.K),
-        in_loss="" if needs_t_sum else _indented(t_sum_line, 2),
-        loss_rest=loss_rest,
-        delta=_indented(delta).rstrip("\n"),
-    )
+def softmax_lines(r: OutputLayerResults, *, in_place: bool, loss: bool, grad: bool) -> list[str]:
+    """From logits z (B, K) to the total loss E (if ``loss``) and dE/dz in z (if ``grad``)."""
+    loss_shifted, loss_rest = loss_parts(r)
+    t_sum_line = f"t_sum = {row_sum('t', r.K)}"
+    uses_t_sum = (loss and "t_sum" in loss_rest) or (grad and r.delta.has(t_sum))
+    lines = [
+        "# softmax and log-softmax are shift invariant (proved for every real m); with the row",
+        "# maximum as m no exp overflows and s >= 1, so log s is finite",
+        "m = numpy.maximum.reduce(z, 1, None, None, True)",
+        "numpy.subtract(z, m, out=z)" if in_place else "z = numpy.subtract(z, m)  # a new buffer",
+        *([f"E = {loss_shifted}"] if loss else []),
+        "numpy.exp(z, out=z)",
+        f"s = {row_sum('z', r.K)}",
+        *([t_sum_line] if uses_t_sum else []),
+        *([f"E += {loss_rest}"] if loss else []),
+    ]
+    if grad:
+        delta_printer = ArrayPrinter({a: "z", t: "t"}, frozenset(), {t_sum: "t_sum"}, k)
+        lines.append("numpy.divide(z, s, out=z)  # a_k = e^(z_k - m) / s")
+        lines += assign(r.delta, "z", delta_printer, holds=a[k])
+    return lines
+
+
+def _function(signature: str, doc: Sequence[str], body: Sequence[str]) -> str:
+    summary, *rest = doc
+    lines = [f"def {signature}:"]
+    if rest:
+        lines += [f'    """{summary}', *(f"    {d}" if d else "" for d in rest), '    """']
+    else:
+        lines.append(f'    """{summary}"""')
+    return "\n".join(lines + [f"    {line}" if line else "" for line in body])
 
 
 def public_source(r: OutputLayerResults, delta_text: str) -> str:
     """The public functions, with the forward pass and the gradients printed into them."""
-    forward_printer = ArrayPrinter({W: "W", b: "b", a_prev: "a_prev"}, frozenset({W, b}), {}, k)
-    grad_printer = ArrayPrinter({DELTA: "delta", a_prev: "a_prev"}, frozenset(), {}, k)
-    return PUBLIC.format(
-        forward=_indented(assign(r.logit, "z", forward_printer)).rstrip("\n"),
-        delta_text=delta_text,
-        grad_W=batch_outer(r.grad_W, grad_printer, k, j, r.K),
-        grad_b=batch_outer(r.grad_b, grad_printer, k, j, r.K),
+    forward = assign(
+        r.logit,
+        "z",
+        ArrayPrinter({W: "W", b: "b", a_prev: "a_prev"}, frozenset({W, b}), {}, k),
     )
+    grads = ArrayPrinter({DELTA: "z", a_prev: "a_prev"}, frozenset(), {}, k)
+    grad_W, grad_b = (batch_outer(g, grads, k, j, r.K) for g in (r.grad_W, r.grad_b))
+    delta = softmax_lines(r, in_place=False, loss=False, grad=True)
+    functions = [
+        _function(
+            "forward(a_prev, W, b)",
+            [
+                "The logits z_k = sum_j W_kj a_prev_j + b_k (eq. 0).",
+                "",
+                "Args: a_prev (J,) or (B, J); W (K, J); b (K,). Returns z, (K,) or (B, K).",
+            ],
+            [*input_checks("forward", "_FORWARD"), *forward, "return z if lead else z[0]"],
+        ),
+        _function(
+            "E(z, t)",
+            [
+                "The cross-entropy loss -sum_d t_d log softmax(z)_d, summed over a batch.",
+                "",
+                "Args: z, t (K,) or (B, K). Returns a scalar of the inputs' float dtype.",
+            ],
+            [
+                *input_checks("E", "_Z_T"),
+                *softmax_lines(r, in_place=False, loss=True, grad=False),
+                "return E",
+            ],
+        ),
+        _function(
+            "dE_dz(z, t)",
+            [f"dE/dz_k = {delta_text}.", "", "Args: z, t (K,) or (B, K). Returns z's shape."],
+            [*input_checks("dE_dz", "_Z_T"), *delta, "return z if lead else z[0]"],
+        ),
+        _function(
+            "dE_dW(z, t, a_prev)",
+            [
+                "dE/dW_kj = dE/dz_k a_prev_j, summed over a batch (one matrix product).",
+                "",
+                "Args: z, t (K,) or (B, K); a_prev (J,) or (B, J). Returns (K, J).",
+            ],
+            [*input_checks("dE_dW", "_Z_T_A"), *delta, f"return {grad_W}"],
+        ),
+        _function(
+            "dE_db(z, t)",
+            [
+                "dE/db_k = dE/dz_k, summed over a batch.",
+                "",
+                "Args: z, t (K,) or (B, K). Returns (K,).",
+            ],
+            [*input_checks("dE_db", "_Z_T"), *delta, f"return {grad_b}"],
+        ),
+        _function(
+            "loss_and_grads(a_prev, W, b, t)",
+            [
+                "Forward, loss and every gradient, with the softmax computed once.",
+                "",
+                "Args: a_prev (J,) or (B, J); W (K, J); b (K,); t (K,) or (B, K).",
+                "Returns (E, dE_dW (K, J), dE_db (K,), dE_dz shaped like t), summed over a batch.",
+            ],
+            [
+                *input_checks("loss_and_grads", "_ALL"),
+                *forward,
+                *softmax_lines(r, in_place=True, loss=True, grad=True),
+                f"grad_W = {grad_W}",
+                f"grad_b = {grad_b}",
+                "return E, grad_W, grad_b, z if lead else z[0]",
+            ],
+        ),
+    ]
+    return "\n\n\n".join(functions) + "\n"

@@ -146,14 +146,17 @@ def _general_targets(K: Size, J: Size) -> list[Derivation]:
     ]
 
 
+def _gradients(K: Size, J: Size, normalized: bool) -> list[Derivation]:
+    if normalized:
+        return [output.grad_z(K), output.grad_W(K, J), output.grad_b(K, J)]
+    return _general_targets(K, J)
+
+
 def used_derivations(K: Size, J: Size, K_shift: Size, normalized: bool) -> list[Derivation]:
     """Every derivation the module relies on: loss, stable forms, then the gradients."""
-    gradients = (
-        [output.grad_z(K), output.grad_W(K, J), output.grad_b(K, J)]
-        if normalized
-        else _general_targets(K, J)
+    return [output.loss_forms(K), stable_loss(K_shift), *shift_rewrites(K_shift)] + _gradients(
+        K, J, normalized
     )
-    return [output.loss_forms(K), stable_loss(K_shift), *shift_rewrites(K_shift), *gradients]
 
 
 def _check(derivation: Derivation) -> Report:
@@ -167,10 +170,26 @@ def _check(derivation: Derivation) -> Report:
     return report
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=64)
+def _checked(group: str, K: Size, J: Size, normalized: bool) -> tuple[Report, ...]:
+    """Check one group of derivations; cached, so every large size shares the symbolic proofs
+    and a module for other targets or another J reuses what it can."""
+    if group == "loss":
+        derivations = [output.loss_forms(K)]
+    elif group == "stable":
+        derivations = [stable_loss(K), *shift_rewrites(K)]
+    else:
+        derivations = _gradients(K, J, normalized)
+    return tuple(_check(derivation) for derivation in derivations)
+
+
 def _proved(K: Size, J: Size, K_shift: Size, normalized: bool) -> tuple[Report, ...]:
-    """Check every used derivation (cached: large sizes all share the symbolic proofs)."""
-    return tuple(_check(derivation) for derivation in used_derivations(K, J, K_shift, normalized))
+    """The reports of :func:`used_derivations`, in its order."""
+    return (
+        _checked("loss", K, 0, True)
+        + _checked("stable", K_shift, 0, True)
+        + _checked("gradients", K, J, normalized)
+    )
 
 
 def proof_sizes(K: int, J: int) -> tuple[Size, Size, Size]:
@@ -229,7 +248,7 @@ def output_layer_results(K: int, J: int, normalized_targets: bool = True) -> Out
     named_delta = _named(delta, {softmax(k, K_chain): a[k], **sums}, "dE/dz_k")
     checked_for = f"K = {K}, J = {J}" if K_chain == K else "every K and J (symbolic sizes)"
     if K_shift != K_chain and K_shift == K:
-        checked_for += f"; the stable forms for K = {K}"
+        checked_for += f", and the stable forms for K = {K}"
     return OutputLayerResults(
         K=K,
         J=J,

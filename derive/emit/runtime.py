@@ -2,14 +2,15 @@
 
 Generated modules import only NumPy, so these helpers travel as source: everything below the
 :data:`COPY_FROM` line is copied verbatim. They run on every call of a generated function, so
-the common case (ndarrays of one float dtype with the right shapes) costs a few identity and
-tuple comparisons (about 1 us); conversions and error messages live on the slow path.
+the common case (ndarrays of one float dtype) costs a few identity checks (about 0.3 us);
+conversions and error messages live on the slow path.
 
 A *spec* describes a function's arguments: one ``(name, dims, core, batched)`` per array, where
 ``dims`` names the axes (``("B", "K")``), ``core`` gives the sizes without the batch axis
 (``(10,)``) and ``batched`` says whether the leading axis is the batch. The first array of a spec
 is batched; it sets the batch size B that every other batched array must share, or marks the
-call as one example when it has no batch axis.
+call as one example when it has no batch axis. The fast shape comparisons are printed into each
+function (:func:`derive.emit.functions.input_checks`); ``_shape_error`` explains a mismatch.
 """
 
 import numpy
@@ -23,33 +24,23 @@ _F32 = numpy.dtype(numpy.float32)
 _ONES = {}
 
 
-def _inputs(where, spec, arrays):
-    """The arrays in one float dtype, and True for one example (False for a batch).
+def _floats(where, spec, arrays):
+    """The arrays as ndarrays of one float dtype: float32 stays float32, integers give float64.
 
-    float32 stays float32; integers become float64. Raises ValueError for non-numeric arrays
-    and for any shape that does not match the spec exactly (nothing is broadcast).
+    Raises ValueError for anything that is not an array of real numbers.
     """
     first = arrays[0]
     dtype = first.dtype if type(first) is numpy.ndarray else None
     if dtype is _F64 or dtype is _F32:
         for x in arrays:
             if type(x) is not numpy.ndarray or x.dtype is not dtype:
-                arrays = _floats(where, spec, arrays)
-                break
-    else:
-        arrays = _floats(where, spec, arrays)
-    shape = arrays[0].shape
-    lead = shape[: len(shape) - len(spec[0][2])]
-    if len(lead) > 1:
-        _shape_error(where, spec, arrays)
-    for x, (_, _, core, batched) in zip(arrays, spec, strict=True):
-        if x.shape != (lead + core if batched else core):
-            _shape_error(where, spec, arrays)
-    return arrays, not lead
+                return _converted(where, spec, arrays)
+        return arrays
+    return _converted(where, spec, arrays)
 
 
-def _floats(where, spec, arrays):
-    """Slow path of _inputs: convert to arrays, refuse non-numbers, pick the common float dtype."""
+def _converted(where, spec, arrays):
+    """Slow path of _floats: convert to arrays, refuse non-numbers, pick the common float dtype."""
     converted = []
     for (name, _, _, _), x in zip(spec, arrays, strict=True):
         try:

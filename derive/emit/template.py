@@ -14,7 +14,7 @@ from sympy import Symbol
 
 from derive import __version__
 from derive.emit import runtime
-from derive.emit.functions import core_source, public_source
+from derive.emit.functions import ARGUMENTS, SPECS, public_source, tuple_code
 from derive.emit.proofs import OutputLayerResults, needs_text, t_sum
 from derive.symbols import a, k, t
 
@@ -23,20 +23,6 @@ FUNCTIONS = ("forward", "E", "dE_dz", "dE_dW", "dE_db", "loss_and_grads")
 # in the order ruff's RUF022 wants, so generated files lint clean
 EXPORTED = ("NORMALIZED_TARGETS", "E", "J", "K", "dE_dW", "dE_db", "dE_dz", "forward")
 EXPORTED += ("loss_and_grads",)
-# (name, axes, sizes without the batch axis as code, has a batch axis)
-ARGUMENTS = {
-    "a_prev": ("a_prev", ("B", "J"), "(J,)", True),
-    "W": ("W", ("K", "J"), "(K, J)", False),
-    "b": ("b", ("K",), "(K,)", False),
-    "z": ("z", ("B", "K"), "(K,)", True),
-    "t": ("t", ("B", "K"), "(K,)", True),
-}
-SPECS = {
-    "_FORWARD": ("a_prev", "W", "b"),
-    "_Z_T": ("z", "t"),
-    "_Z_T_A": ("z", "t", "a_prev"),
-    "_ALL": ("a_prev", "W", "b", "t"),
-}
 
 
 def emit_command(K: int, J: int, normalized_targets: bool) -> str:
@@ -110,7 +96,8 @@ def _docstring(r: OutputLayerResults) -> str:
             "A shape that does not match (a wrong K, J or B) or a non-numeric array raises",
             "ValueError naming the expected and given shapes; nothing is broadcast.",
             "",
-            f"Verdicts of derive's step checker (chains checked for {r.checked_for}):",
+            "Verdicts of derive's step checker, checked for",
+            f"{r.checked_for}:",
             *_verdict_lines(r),
             '"""',
         ]
@@ -122,9 +109,9 @@ def _header(r: OutputLayerResults) -> str:
     for name, arguments in SPECS.items():
         specs.append(f"{name} = (")
         for argument in arguments:
-            label, dims, core, batched = ARGUMENTS[argument]
+            dims, core, batched = ARGUMENTS[argument]
             axes = ", ".join(f'"{d}"' for d in dims) + ("," if len(dims) == 1 else "")
-            specs.append(f'    ("{label}", ({axes}), {core}, {batched}),')
+            specs.append(f'    ("{argument}", ({axes}), {tuple_code(core)}, {batched}),')
         specs.append(")")
     return "\n".join(
         [
@@ -137,7 +124,8 @@ def _header(r: OutputLayerResults) -> str:
             *(f'    "{name}",' for name in EXPORTED),
             "]",
             "",
-            "# Arguments for _inputs: (name, axes, sizes without the batch axis, has a batch axis)",
+            "# Arguments, for the error messages: (name, axes, sizes without the batch axis, has a",
+            "# batch axis)",
             *specs,
         ]
     )
@@ -161,7 +149,7 @@ def module_source(r: OutputLayerResults) -> str:
             "",
             _runtime_source().rstrip("\n"),
             "",
-            core_source(r).rstrip("\n"),
+            "",
             public_source(r, delta_text(r)).rstrip("\n"),
             "",
         ]
