@@ -154,9 +154,8 @@ def _gradients(K: Size, J: Size, normalized: bool) -> list[Derivation]:
 
 def used_derivations(K: Size, J: Size, K_shift: Size, normalized: bool) -> list[Derivation]:
     """Every derivation the module relies on: loss, stable forms, then the gradients."""
-    return [output.loss_forms(K), stable_loss(K_shift), *shift_rewrites(K_shift)] + _gradients(
-        K, J, normalized
-    )
+    stable = [stable_loss(K_shift), *shift_rewrites(K_shift)]
+    return [output.loss_forms(K), *stable, *_gradients(K, J, normalized)]
 
 
 def _check(derivation: Derivation) -> Report:
