@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from derive import __version__
-from derive.cli import check, emit, prove
+from derive.cli import check, emit, latex, prove
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-COMMANDS = (prove, check, emit)
+COMMANDS = (prove, check, emit, latex)
 
 
 class UsageError(Exception):

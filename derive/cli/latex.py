@@ -1,0 +1,209 @@
+"""``derive latex [NAME ...] [--K N] [--format tex|md] [--fragment] [--expanded] [-o FILE]``.
+
+Checks the named sets of derivations (default: the same as ``derive prove``) and typesets every
+chain with its verdicts: a standalone LaTeX article, an ``align*`` fragment, or Markdown. Sets
+checked at concrete sizes are shown in indexed form (``\\sum_{c=1}^{K}``) and say the sizes;
+``--expanded`` writes the K-term sums out instead. Only verdicts reach the file, never timings,
+so a file regenerates byte for byte. ``--check`` writes nothing: exit 0 if FILE is current, 1 if
+it is missing or stale.
+
+Exit codes: 0 written (whatever the verdicts) or current; 1 stale or missing (``--check``);
+2 bad usage or a file that cannot be written (nothing is left half written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import os
+import sys
+
+from derive.check import DEFAULT_TIMEOUT
+from derive.cli.emit import write_atomically
+from derive.cli.options import derivation_name, seconds, size
+from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build, sizes_for
+from derive.latex import Section, latex_document, markdown_document
+from derive.steps import Derivation
+from derive.symbols import I_, J, K, N
+from derive.verdict import Verdict
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SIZE_SYMBOLS = {"K": K, "J": J, "I": I_, "N": N}
+Sizes = tuple[int | None, int | None, int | None, int | None]  # K, J, N, I (None: default)
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "latex",
+        help="typeset checked derivations as LaTeX or Markdown",
+        description=(
+            "Check derivations and typeset each chain with its verdicts: a LaTeX article, an "
+            "align* fragment (--fragment) or Markdown (--format md). Exit 0 once written."
+        ),
+    )
+    parser.add_argument(
+        "names",
+        nargs="*",
+        type=derivation_name,
+        metavar="NAME",
+        help=f"sets to typeset, from {', '.join(DERIVATIONS)} (default: {' '.join(DEFAULT)})",
+    )
+    parser.add_argument("--K", type=size, help="classes (default: 3; network: 2)")
+    parser.add_argument("--J", type=size, help="units of layer L-1 (default: 4; network: 2)")
+    parser.add_argument("--I", type=size, help="units of layer L-2 (network only; default 2)")
+    parser.add_argument("--N", type=size, help="inputs (network only; default 2)")
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        help=f"seconds per step (default {DEFAULT_TIMEOUT:g}; network 20)",
+    )
+    parser.add_argument("--format", choices=("tex", "md"), default="tex", help="default: tex")
+    parser.add_argument(
+        "--fragment", action="store_true", help="only the align* blocks (tex), to paste"
+    )
+    parser.add_argument(
+        "--expanded", action="store_true", help="write sums over concrete sizes out term by term"
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write FILE (default: stdout)")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if FILE is missing or stale"
+    )
+    parser.set_defaults(run=run)
+
+
+@functools.lru_cache(maxsize=32)
+def checked(name: str, sizes: Sizes, timeout: float | None) -> tuple[tuple[Verdict, ...], ...]:
+    """The verdicts of every derivation of set ``name`` (cached for the process)."""
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUTS.get(name, DEFAULT_TIMEOUT)
+    return tuple(d.check(timeout=timeout).verdicts for d in build(name, *sizes))
+
+
+def _symbolic_sizes(name: str) -> list[str]:
+    """The size symbols the set's derivations use (none: it was built for concrete sizes)."""
+    used = set().union(*(d.start.free_symbols for d in build(name)))
+    return [key for key, symbol in SIZE_SYMBOLS.items() if symbol in used]
+
+
+def section(name: str, sizes: Sizes, timeout: float | None, expand: bool = False) -> Section:
+    """Set ``name`` checked at ``sizes``, shown in indexed form (symbolic sizes) unless
+    ``expand``, every derivation noting the sizes it was checked for."""
+    derivations = build(name, *sizes)
+    symbolic = _symbolic_sizes(name)
+    if symbolic:
+        where = f"checked for every {', '.join(symbolic)}"
+    else:
+        used = sizes_for(name, K=sizes[0], J=sizes[1], N=sizes[2], I=sizes[3])
+        where = "checked for " + ", ".join(
+            f"{key} = {used[key]}" for key in SIZE_SYMBOLS if key in used
+        )
+        if not expand:
+            derivations = _indexed_form(name, derivations)
+    shown = tuple(dataclasses.replace(d, note=where) for d in derivations)
+    verdicts = tuple(
+        tuple(_renamed(v, c, d, step) for step, v in enumerate(vs))
+        for vs, c, d in zip(checked(name, sizes, timeout), build(name, *sizes), shown, strict=True)
+    )
+    summary = (DERIVATIONS[name].__doc__ or "").strip().splitlines()[0].rstrip(".")
+    return Section(f"{name}: {summary}", shown, verdicts)
+
+
+def _renamed(verdict: Verdict, checked_as: Derivation, shown: Derivation, step: int) -> Verdict:
+    """``verdict`` with the assumptions it needs as the shown derivation writes them (the
+    offered assumptions correspond by position: sum_{d=1}^{3} t_d = 1 is sum_{d=1}^{K} t_d = 1).
+    """
+    offered = (*checked_as.assume, *checked_as.steps[step].assume)
+    shown_as = (*shown.assume, *shown.steps[step].assume)
+    if len(offered) != len(shown_as) or not all(a in offered for a in verdict.needs):
+        return verdict
+    needs = tuple(shown_as[offered.index(a)] for a in verdict.needs)
+    return dataclasses.replace(verdict, needs=needs)
+
+
+def _indexed_form(name: str, concrete: tuple[Derivation, ...]) -> tuple[Derivation, ...]:
+    """The same derivations built with symbolic sizes, if they line up step for step."""
+    indexed = build(name, K, J, N, I_)
+    lined_up = len(indexed) == len(concrete) and all(
+        a.name == b.name and len(a.steps) == len(b.steps)
+        for a, b in zip(indexed, concrete, strict=True)
+    )
+    return indexed if lined_up else concrete
+
+
+def _command(args: argparse.Namespace) -> str:
+    """The command that regenerates the output (without -o), for the file's header."""
+    words = ["derive latex", *args.names]
+    for key in ("K", "J", "I", "N", "timeout"):
+        if getattr(args, key) is not None:
+            words.append(f"--{key} {getattr(args, key):g}")
+    words += ["--format md"] if args.format == "md" else []
+    words += [f"--{flag}" for flag in ("fragment", "expanded") if getattr(args, flag)]
+    return " ".join(words)
+
+
+def render(args: argparse.Namespace) -> str:
+    """The text ``derive latex`` writes for ``args`` (checks the derivations)."""
+    sizes = (args.K, args.J, args.N, args.I)
+    names = tuple(args.names) or DEFAULT
+    sections = [section(name, sizes, args.timeout, args.expanded) for name in names]
+    command = _command(args)
+    if args.format == "md":
+        return markdown_document(sections, generated_by=command, expand=args.expanded)
+    return latex_document(
+        sections, generated_by=command, fragment=args.fragment, expand=args.expanded
+    )
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    if args.check and not args.output:
+        return "--check needs -o FILE"
+    if args.fragment and args.format == "md":
+        return "--fragment is for --format tex"
+    if args.output is None:
+        return None
+    if os.path.isdir(args.output):
+        return f"-o {args.output}: is a directory"
+    directory = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(directory):
+        return f"-o {args.output}: no such directory"
+    if not args.check and not os.access(directory, os.W_OK):
+        return f"-o {args.output}: directory is not writable"
+    return None
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as existing:
+            return existing.read()
+    except FileNotFoundError:
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    problem = _usage_problem(args)
+    if problem:
+        print(f"derive: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    data = render(args).encode("utf-8")
+    path = args.output
+    if path is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return EXIT_OK
+    try:
+        existing = _read(path)
+        if args.check:
+            state = "missing" if existing is None else "current" if existing == data else "stale"
+            print(
+                f"{path}: {state}"
+                + ("" if state == "current" else f" ({_command(args)} -o {path})")
+            )
+            return EXIT_OK if state == "current" else EXIT_FAILED
+        if existing != data:
+            write_atomically(path, data)
+    except OSError as error:
+        verb = "read" if args.check else "write"
+        print(f"derive: error: cannot {verb} {path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{path}: {'written' if existing != data else 'current, not rewritten'}")
+    return EXIT_OK

@@ -1,0 +1,19 @@
+"""Derivations and verdicts as LaTeX and Markdown text (pure functions).
+
+``printer`` typesets expressions in the post's notation, ``display`` folds the checked forms back
+into the post's names, ``chain`` lays a derivation out line by line, ``render`` makes one block
+and ``document`` a whole file.
+"""
+
+from derive.latex.document import Section, latex_document, markdown_document
+from derive.latex.printer import to_latex
+from derive.latex.render import derivation_latex, derivation_markdown
+
+__all__ = [
+    "Section",
+    "derivation_latex",
+    "derivation_markdown",
+    "latex_document",
+    "markdown_document",
+    "to_latex",
+]

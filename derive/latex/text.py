@@ -1,0 +1,69 @@
+"""Escaping user text (names, justifications) for LaTeX and Markdown, and verdicts as words."""
+
+from __future__ import annotations
+
+from sympy import Basic
+from sympy.core.sorting import default_sort_key
+
+from derive.latex.display import is_index_range
+from derive.latex.printer import to_latex
+from derive.verdict import Verdict
+
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_MARKDOWN_SPECIALS = set("\\`*_[]<>|$~#")
+
+
+def latex_text(text: str) -> str:
+    r"""``text`` safe in LaTeX text mode.
+
+    >>> latex_text("sum_d t_d = 1 & 50% {x}")
+    'sum\\_d t\\_d = 1 \\& 50\\% \\{x\\}'
+    """
+    return "".join(_LATEX_SPECIALS.get(char, char) for char in " ".join(text.split()))
+
+
+def markdown_text(text: str) -> str:
+    r"""``text`` safe in Markdown (also in a table cell, and never starting GitHub math).
+
+    >>> markdown_text("dE/dz_k | $x$")
+    'dE/dz\\_k \\| \\$x\\$'
+    """
+    return "".join(
+        "\\" + char if char in _MARKDOWN_SPECIALS else char for char in " ".join(text.split())
+    )
+
+
+def named_needs(verdict: Verdict) -> tuple[Basic, ...]:
+    """The assumptions a proof used, without the index ranges (stated once per document)."""
+    return tuple(a for a in verdict.needs if not is_index_range(a))
+
+
+def needs_math(verdict: Verdict) -> str:
+    r"""The named assumptions as math: ``\sum_{d=1}^{K} t_{d} = 1`` (empty if none)."""
+    return ",\\ ".join(to_latex(a) for a in named_needs(verdict))
+
+
+def counterexample_math(verdict: Verdict) -> str:
+    """The counterexample as ``k = 3, W_{11}^{L} = 0, ...``, in a fixed order."""
+    entries = sorted((verdict.counterexample or {}).items(), key=lambda e: default_sort_key(e[0]))
+    return ", ".join(f"{to_latex(symbol)} = {to_latex(value)}" for symbol, value in entries)
+
+
+def number_math(value: complex | None) -> str:
+    """A value seen at a counterexample, to 8 significant digits."""
+    if value is None:
+        return "?"
+    if abs(value.imag) <= 1e-15 * max(1.0, abs(value.real)):
+        return f"{value.real:.8g}"
+    return f"{value.real:.8g} {'+' if value.imag >= 0 else '-'} {abs(value.imag):.8g} i"
