@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sympy import Basic, Expr, ImmutableMatrix, diff
 
 from derive.loss import cross_entropy_log_softmax
-from derive.network import in_parameters
+from derive.network import in_parameters, network_loss
 from derive.sizes import check_size
-from derive.symbols import W, a_prev, b, t, z
+from derive.symbols import W1, W2, W, a_prev, b, b1, b2, t, x, z
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,55 @@ def output_gradients(K: int, J: int) -> OutputGradients:
         dE_dW=ImmutableMatrix(K, J, lambda r, c: diff(E_of_parameters, W[r + 1, c + 1])),
         dE_db=ImmutableMatrix([diff(E_of_parameters, b[k]) for k in range(1, K + 1)]),
     )
+
+
+@dataclass(frozen=True)
+class NetworkGradients:
+    """The whole network's loss and the gradients of all six parameter arrays (concrete sizes).
+
+    Attributes:
+        sizes: (N, I, J, K).
+        E: the loss as a function of x, t and every parameter, shape ().
+        grads: "W1" (I, N), "b1" (I, 1), "W2" (J, I), "b2" (J, 1), "W3" (K, J), "b3" (K, 1)
+            matrices of dE/dparameter, named like ``numeric``'s arrays (1 = layer L-2,
+            2 = L-1, 3 = the output layer L).
+    """
+
+    sizes: tuple[int, int, int, int]
+    E: Expr
+    grads: dict[str, ImmutableMatrix]
+
+    def parameters(self) -> dict[str, list[Basic]]:
+        """The scalar symbols of each array in row-major order, plus "x" and "t"."""
+        N, I_, J, K = self.sizes
+        return {
+            "W1": [W2[i, n] for i in range(1, I_ + 1) for n in range(1, N + 1)],
+            "b1": [b2[i] for i in range(1, I_ + 1)],
+            "W2": [W1[j, i] for j in range(1, J + 1) for i in range(1, I_ + 1)],
+            "b2": [b1[j] for j in range(1, J + 1)],
+            "W3": [W[k, j] for k in range(1, K + 1) for j in range(1, J + 1)],
+            "b3": [b[k] for k in range(1, K + 1)],
+            "x": [x[n] for n in range(1, N + 1)],
+            "t": [t[k] for k in range(1, K + 1)],
+        }
+
+
+def network_gradients(N: int, I_: int, J: int, K: int) -> NetworkGradients:
+    """Differentiate the composite loss w.r.t. every entry of all six parameter arrays.
+
+    The derivative of each ReLU, Max(0, z), comes out as Heaviside(z): 1/2 at the kink z = 0,
+    where ``numeric`` (and the emitted code) use 0; they agree everywhere else.
+    """
+    sizes = tuple(check_size(name, v) for name, v in zip("NIJK", (N, I_, J, K), strict=True))
+    if not all(isinstance(v, int) for v in sizes):
+        raise ValueError("network_gradients needs concrete sizes (ints)")
+    N, I_, J, K = sizes
+    E = network_loss(cross_entropy_log_softmax(K), N, I_, J).of_all.doit()
+    shapes = {"W1": (W2, I_, N), "W2": (W1, J, I_), "W3": (W, K, J)}
+    grads = {
+        name: ImmutableMatrix(rows, cols, lambda r, c, base=base: diff(E, base[r + 1, c + 1]))
+        for name, (base, rows, cols) in shapes.items()
+    }
+    for name, base, size in (("b1", b2, I_), ("b2", b1, J), ("b3", b, K)):
+        grads[name] = ImmutableMatrix([diff(E, base[r]) for r in range(1, size + 1)])
+    return NetworkGradients((N, I_, J, K), E, grads)
