@@ -132,13 +132,14 @@ def _indexed_form(name: str, concrete: tuple[Derivation, ...]) -> tuple[Derivati
 
 
 def _command(args: argparse.Namespace) -> str:
-    """The command that regenerates the output (without -o), for the file's header."""
+    """The command that regenerates the output, for the file's header (no --check)."""
     words = ["derive latex", *args.names]
     for key in ("K", "J", "I", "N", "timeout"):
         if getattr(args, key) is not None:
             words.append(f"--{key} {getattr(args, key):g}")
     words += ["--format md"] if args.format == "md" else []
     words += [f"--{flag}" for flag in ("fragment", "expanded") if getattr(args, flag)]
+    words += [f"-o {args.output}"] if args.output else []
     return " ".join(words)
 
 
@@ -194,10 +195,7 @@ def run(args: argparse.Namespace) -> int:
         existing = _read(path)
         if args.check:
             state = "missing" if existing is None else "current" if existing == data else "stale"
-            print(
-                f"{path}: {state}"
-                + ("" if state == "current" else f" ({_command(args)} -o {path})")
-            )
+            print(f"{path}: {state}" + ("" if state == "current" else f" (run: {_command(args)})"))
             return EXIT_OK if state == "current" else EXIT_FAILED
         if existing != data:
             write_atomically(path, data)

@@ -166,8 +166,8 @@ def notes(derivation: Derivation, lines: tuple[Line, ...], markdown: bool) -> li
         step = f"Step {line.number}"
         if verdict.refuted:
             result.append(
-                f"{step} is refuted: at ${counterexample_math(verdict)}$ the line before is "
-                f"${number_math(verdict.lhs_value)}$ and this line "
+                f"{step} is refuted at ${counterexample_math(verdict)}$: there the line before "
+                f"is ${number_math(verdict.lhs_value)}$ and this line is "
                 f"${number_math(verdict.rhs_value)}$."
             )
         elif not verdict.proved:

@@ -73,7 +73,9 @@ def shown(expr: Basic, names: Mapping[Basic, Basic]) -> Basic:
     """``expr`` as displayed: folded, then the derivation's abbreviations (softmax -> a_k)."""
     expr = fold(expr)
     for long, short in names.items():
-        expr = expr.subs(fold(long), short)
+        # xreplace also reaches inside a sum over the name's own index (subs will not: it is
+        # bound there); subs also finds the name inside a larger product, like -a_k t_d
+        expr = expr.xreplace({fold(long): short}).subs(fold(long), short)
     return expr
 
 

@@ -21,16 +21,40 @@ _LATEX_SPECIALS = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+# text-mode LaTeX for non-ASCII characters the checker's messages use; others by code point
+_UNICODE = {
+    "\u2260": r"$\neq$",
+    "\u2264": r"$\leq$",
+    "\u2265": r"$\geq$",
+    "\u00b1": r"$\pm$",
+    "\u2192": r"$\to$",
+    "\u00d7": r"$\times$",
+    "\u00b7": r"$\cdot$",
+    "\u2211": r"$\sum$",
+    "\u2014": "---",
+    "\u2013": "--",
+    "\u2032": "'",
+    "\u03b7": r"$\eta$",
+    "\u03b4": r"$\delta$",
+}
 _MARKDOWN_SPECIALS = set("\\`*_[]<>|$~#")
 
 
 def latex_text(text: str) -> str:
     r"""``text`` safe in LaTeX text mode.
 
-    >>> latex_text("sum_d t_d = 1 & 50% {x}")
-    'sum\\_d t\\_d = 1 \\& 50\\% \\{x\\}'
+    >>> latex_text("sum_d t_d = 1 & 50% {x} ≠")
+    'sum\\_d t\\_d = 1 \\& 50\\% \\{x\\} $\\neq$'
     """
-    return "".join(_LATEX_SPECIALS.get(char, char) for char in " ".join(text.split()))
+    return "".join(_latex_char(char) for char in " ".join(text.split()))
+
+
+def _latex_char(char: str) -> str:
+    if char in _LATEX_SPECIALS:
+        return _LATEX_SPECIALS[char]
+    if char.isascii():
+        return char
+    return _UNICODE.get(char, rf"\texttt{{U+{ord(char):04X}}}")
 
 
 def markdown_text(text: str) -> str:
