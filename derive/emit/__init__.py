@@ -11,11 +11,21 @@ from __future__ import annotations
 import linecache
 import types
 
+from derive.emit import network
+from derive.emit.network_proofs import network_results
 from derive.emit.proofs import EmitError, output_layer_results
 from derive.emit.template import MARKER, module_source
 from derive.sizes import check_size
 
-__all__ = ["MARKER", "EmitError", "is_generated", "output_layer_module", "output_layer_source"]
+__all__ = [
+    "MARKER",
+    "EmitError",
+    "is_generated",
+    "network_module",
+    "network_source",
+    "output_layer_module",
+    "output_layer_source",
+]
 
 
 def output_layer_source(K: int, J: int, normalized_targets: bool = True) -> str:
@@ -52,7 +62,39 @@ def output_layer_module(K: int, J: int, normalized_targets: bool = True) -> type
     """
     source = output_layer_source(K, J, normalized_targets)
     flag = "" if normalized_targets else "_general"
-    name = f"derive_emitted_output_layer_K{K}_J{J}{flag}"
+    return _compiled(source, f"derive_emitted_output_layer_K{K}_J{J}{flag}")
+
+
+def network_source(N: int, I: int, J: int, K: int) -> str:  # noqa: E741 - the post's name
+    """The source of a NumPy module for the whole network x (N) -> ReLU (I) -> ReLU (J) ->
+    softmax (K) with the cross-entropy loss.
+
+    The module exposes ``forward``, ``E``, ``gradients`` (all six parameter arrays and
+    dE/dz^L) and ``loss_and_grads`` (see its docstring), printed from the output layer's
+    derivations (checked for every K and J) and the backprop recursion of ``derive prove
+    network`` (checked at its sizes); targets are assumed to sum to 1 per example.
+
+    Args:
+        N, I, J, K: the input size and the units of layers L-2, L-1 and L, ints >= 1.
+
+    Returns:
+        The module's source text.
+
+    Raises:
+        ValueError: a size is not an int >= 1.
+        EmitError: a derivation the module relies on is not proved (nothing is emitted).
+    """
+    sizes = tuple(_size(name, value) for name, value in zip("NIJK", (N, I, J, K), strict=True))
+    return network.module_source(network_results(*sizes))
+
+
+def network_module(N: int, I: int, J: int, K: int) -> types.ModuleType:  # noqa: E741
+    """The module of :func:`network_source`, compiled in process (no file is written)."""
+    source = network_source(N, I, J, K)
+    return _compiled(source, f"derive_emitted_network_N{N}_I{I}_J{J}_K{K}")
+
+
+def _compiled(source: str, name: str) -> types.ModuleType:
     filename = f"<derive emit {name}>"
     # lambdify's trick: register the text so inspect and tracebacks can show it
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)

@@ -10,7 +10,7 @@ columns; the other functions allocate one (B, K) buffer instead of writing into 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from derive.emit.printer import ArrayPrinter, assign, batch_outer, batch_total, row_sum
 from derive.emit.proofs import EmitError, OutputLayerResults, s, t_sum, z_shifted
@@ -19,7 +19,8 @@ from derive.symbols import delta as DELTA
 
 LINE = 100  # generated lines stay within ruff's line length
 # argument -> (axes, sizes without the batch axis as code, has a batch axis)
-ARGUMENTS = {
+Argument = tuple[tuple[str, ...], tuple[str, ...], bool]
+ARGUMENTS: dict[str, Argument] = {
     "a_prev": (("B", "J"), ("J",), True),
     "W": (("K", "J"), ("K", "J"), False),
     "b": (("K",), ("K",), False),
@@ -53,29 +54,35 @@ def tuple_code(names: Sequence[str]) -> str:
     return f"({', '.join(names)}{',' if len(names) == 1 else ''})"
 
 
-def input_checks(where: str, spec: str) -> list[str]:
+def input_checks(
+    where: str,
+    spec: str,
+    arguments: Mapping[str, Argument] = ARGUMENTS,
+    specs: Mapping[str, Sequence[str]] = SPECS,
+) -> list[str]:
     """Lines that convert the arguments (one float dtype) and compare every shape exactly.
 
     The first argument sets the batch axes (``lead``): () for one example, (B,) for a batch.
     The comparisons are printed from the spec, so the common case costs a few tuple compares;
-    the generic ``_shape_error`` explains a mismatch.
+    the generic ``_shape_error`` explains a mismatch. ``arguments`` and ``specs``: tables
+    like :data:`ARGUMENTS` and :data:`SPECS` (the output layer's, by default).
     """
-    names = SPECS[spec]
+    names = specs[spec]
     first = names[0]
-    _, first_core, first_batched = ARGUMENTS[first]
+    _, first_core, first_batched = arguments[first]
     if not first_batched or len(first_core) != 1:
         raise EmitError(f"{spec}: the first argument must be batched with a 1-D core")
     args = ", ".join(names)
     parts = ["len(lead) > 1", f"{first}.shape != (*lead, {first_core[0]})"]
     for name in names[1:]:
-        _, core, batched = ARGUMENTS[name]
+        _, core, batched = arguments[name]
         if not batched:
             parts.append(f"{name}.shape != {tuple_code(core)}")
         elif core == first_core:
             parts.append(f"{name}.shape != {first}.shape")
         else:
             parts.append(f"{name}.shape != (*lead, {', '.join(core)})")
-    batched = [name for name in names if ARGUMENTS[name][2]]
+    batched = [name for name in names if arguments[name][2]]
     return [
         f'{args} = _floats("{where}", {spec}, ({args}))',
         f"lead = {first}.shape[:-1]",
@@ -104,8 +111,11 @@ def loss_parts(r: OutputLayerResults) -> tuple[str, str]:
     return _joined(shifted), _joined(rest)
 
 
-def softmax_lines(r: OutputLayerResults, *, in_place: bool, loss: bool, grad: bool) -> list[str]:
-    """From logits z (B, K) to the total loss E (if ``loss``) and dE/dz in z (if ``grad``)."""
+def softmax_lines(
+    r: OutputLayerResults, *, in_place: bool, loss: bool, grad: bool, softmax: bool = False
+) -> list[str]:
+    """From logits z (B, K) to the total loss E (if ``loss``) and dE/dz in z (if ``grad``), or
+    the softmax a in z (if ``softmax`` and not ``grad``)."""
     loss_shifted, loss_rest = loss_parts(r)
     t_sum_line = f"t_sum = {row_sum('t', r.K)}"
     uses_t_sum = (loss and "t_sum" in loss_rest) or (grad and r.delta.has(t_sum))
@@ -120,14 +130,15 @@ def softmax_lines(r: OutputLayerResults, *, in_place: bool, loss: bool, grad: bo
         *([t_sum_line] if uses_t_sum else []),
         *([f"E += {loss_rest}"] if loss else []),
     ]
+    if grad or softmax:
+        lines.append("numpy.divide(z, s, out=z)  # a_k = e^(z_k - m) / s")
     if grad:
         delta_printer = ArrayPrinter({a: "z", t: "t"}, frozenset(), {t_sum: "t_sum"}, k)
-        lines.append("numpy.divide(z, s, out=z)  # a_k = e^(z_k - m) / s")
         lines += assign(r.delta, "z", delta_printer, holds=a[k])
     return lines
 
 
-def _function(signature: str, doc: Sequence[str], body: Sequence[str]) -> str:
+def function_source(signature: str, doc: Sequence[str], body: Sequence[str]) -> str:
     summary, *rest = doc
     lines = [f"def {signature}:"]
     if rest:
@@ -148,7 +159,7 @@ def public_source(r: OutputLayerResults, delta_text: str) -> str:
     grad_W, grad_b = (batch_outer(g, grads, k, j, r.K) for g in (r.grad_W, r.grad_b))
     delta = softmax_lines(r, in_place=False, loss=False, grad=True)
     functions = [
-        _function(
+        function_source(
             "forward(a_prev, W, b)",
             [
                 "The logits z_k = sum_j W_kj a_prev_j + b_k (eq. 0).",
@@ -157,7 +168,7 @@ def public_source(r: OutputLayerResults, delta_text: str) -> str:
             ],
             [*input_checks("forward", "_FORWARD"), *forward, "return z if lead else z[0]"],
         ),
-        _function(
+        function_source(
             "E(z, t)",
             [
                 "The cross-entropy loss -sum_d t_d log softmax(z)_d, summed over a batch.",
@@ -170,12 +181,12 @@ def public_source(r: OutputLayerResults, delta_text: str) -> str:
                 "return E",
             ],
         ),
-        _function(
+        function_source(
             "dE_dz(z, t)",
             [f"dE/dz_k = {delta_text}.", "", "Args: z, t (K,) or (B, K). Returns z's shape."],
             [*input_checks("dE_dz", "_Z_T"), *delta, "return z if lead else z[0]"],
         ),
-        _function(
+        function_source(
             "dE_dW(z, t, a_prev)",
             [
                 "dE/dW_kj = dE/dz_k a_prev_j, summed over a batch (one matrix product).",
@@ -184,7 +195,7 @@ def public_source(r: OutputLayerResults, delta_text: str) -> str:
             ],
             [*input_checks("dE_dW", "_Z_T_A"), *delta, f"return {grad_W}"],
         ),
-        _function(
+        function_source(
             "dE_db(z, t)",
             [
                 "dE/db_k = dE/dz_k, summed over a batch.",
@@ -193,7 +204,7 @@ def public_source(r: OutputLayerResults, delta_text: str) -> str:
             ],
             [*input_checks("dE_db", "_Z_T"), *delta, f"return {grad_b}"],
         ),
-        _function(
+        function_source(
             "loss_and_grads(a_prev, W, b, t)",
             [
                 "Forward, loss and every gradient, with the softmax computed once.",

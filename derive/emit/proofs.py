@@ -158,8 +158,9 @@ def used_derivations(K: Size, J: Size, K_shift: Size, normalized: bool) -> list[
     return [output.loss_forms(K), *stable, *_gradients(K, J, normalized)]
 
 
-def _check(derivation: Derivation) -> Report:
-    report = derivation.check(timeout=STEP_TIMEOUT, seed=SEED)
+def check_proved(derivation: Derivation, timeout: float = STEP_TIMEOUT) -> Report:
+    """Check every step of ``derivation``; EmitError (naming the step) if one is not proved."""
+    report = derivation.check(timeout=timeout, seed=SEED)
     for row in report.rows():
         if not row["verdict"].proved:
             raise EmitError(
@@ -179,7 +180,7 @@ def _checked(group: str, K: Size, J: Size, normalized: bool) -> tuple[Report, ..
         derivations = [stable_loss(K), *shift_rewrites(K)]
     else:
         derivations = _gradients(K, J, normalized)
-    return tuple(_check(derivation) for derivation in derivations)
+    return tuple(check_proved(derivation) for derivation in derivations)
 
 
 def _proved(K: Size, J: Size, K_shift: Size, normalized: bool) -> tuple[Report, ...]:
@@ -219,13 +220,17 @@ def _named(expr: Basic, names: dict[Basic, Basic], what: str) -> Expr:
     return expr
 
 
-def output_layer_results(K: int, J: int, normalized_targets: bool = True) -> OutputLayerResults:
+def output_layer_results(
+    K: int, J: int, normalized_targets: bool = True, *, every_size: bool = False
+) -> OutputLayerResults:
     """Check the output layer's derivations and return the results the module is printed from.
 
     Args:
         K, J: concrete sizes (ints >= 1).
         normalized_targets: use dE/dz_k = a_k - t_k (proved under sum_d t_d = 1); False: the
             general a_k sum_d t_d - t_k, proved without that assumption.
+        every_size: check everything for symbolic K and J (one cached check for every size)
+            even where the concrete sizes would be cheap.
 
     Returns:
         The named index-level results and the reports (cached per set of proof sizes).
@@ -234,7 +239,10 @@ def output_layer_results(K: int, J: int, normalized_targets: bool = True) -> Out
         EmitError: a step is not proved, or a gradient is not the proved dE/dz_k times
             dz_k/dW_kj (resp. dz_k/db_k), the form the W and b gradients are printed from.
     """
-    K_chain, J_chain, K_shift = proof_sizes(K, J)
+    if every_size:
+        K_chain, J_chain, K_shift = K_SYMBOL, J_SYMBOL, K_SYMBOL
+    else:
+        K_chain, J_chain, K_shift = proof_sizes(K, J)
     reports = _proved(K_chain, J_chain, K_shift, normalized_targets)
     chains = {report.derivation.name: report.derivation for report in reports}
     delta = chains["dE/dz_k"].steps[-1].expr
