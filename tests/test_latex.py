@@ -157,7 +157,11 @@ def test_docs_show_the_post_in_its_notation(docs: dict[str, str]) -> None:
     assert r"\sum_{c=1}^{K} e^{z_{c}^{L}}" in tex
     assert r"&= a_{k}^{L} - t_{k} && " in tex and r"\tag{3}" in tex
     assert r"\documentclass" in tex and r"\usepackage{amsmath,amssymb}" in tex
-    assert "(checked for K = 3, J = 4)" in tex and "(checked for every K, J)" in tex
+    assert (
+        "(checked for K = 3, J = 4)" in tex
+        and "symbolic: The output layer for every K and J at once" in tex
+        and "(checked for every K, J)" in tex
+    )
 
 
 def test_the_posts_slip_is_refuted_with_its_counterexample(docs: dict[str, str]) -> None:

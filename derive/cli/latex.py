@@ -105,7 +105,7 @@ def section(name: str, sizes: Sizes, timeout: float | None, expand: bool = False
         tuple(_renamed(v, c, d, step) for step, v in enumerate(vs))
         for vs, c, d in zip(checked(name, sizes, timeout), build(name, *sizes), shown, strict=True)
     )
-    summary = (DERIVATIONS[name].__doc__ or "").strip().splitlines()[0].rstrip(".")
+    summary = (DERIVATIONS[name].__doc__ or "").strip().splitlines()[0].split(" (")[0]
     return Section(f"{name}: {summary}", shown, verdicts)
 
 
