@@ -1,7 +1,9 @@
-"""``derive emit --K N --J N -o FILE.py [--no-normalized-targets] [--check] [--force]``.
+"""``derive emit (--K N --J N [--no-normalized-targets] | --network N I J K) -o FILE.py
+[--check] [--force]``.
 
-Writes the NumPy module of :func:`derive.emit.output_layer_source`: the one place in derive
-that writes generated code. Writes are atomic (a temporary file in the same directory, then a
+Writes the NumPy module of :func:`derive.emit.output_layer_source` (the output layer) or of
+:func:`derive.emit.network_source` (the whole network): the one place in derive that writes
+generated code. Writes are atomic (a temporary file in the same directory, then a
 rename), an unchanged file is left alone, and a file derive did not generate is only replaced
 with ``--force``. ``--check`` writes nothing: exit 0 if FILE is current, 1 if it is missing or
 differs from what would be generated.
@@ -19,7 +21,7 @@ import tempfile
 import time
 
 from derive.cli.options import size
-from derive.emit import EmitError, is_generated, output_layer_source
+from derive.emit import EmitError, is_generated, network_source, output_layer_source
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -30,11 +32,19 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="write the proved output-layer gradients as a NumPy module",
         description=(
             "Write a standalone NumPy module (forward, E, dE_dz, dE_dW, dE_db, loss_and_grads) "
-            "printed from the output layer's proved derivations."
+            "printed from the output layer's proved derivations; with --network N I J K, the "
+            "whole network's (forward, E, gradients, loss_and_grads)."
         ),
     )
-    parser.add_argument("--K", type=size, required=True, help="classes (output units)")
-    parser.add_argument("--J", type=size, required=True, help="inputs (units of layer L-1)")
+    parser.add_argument("--K", type=size, help="classes (output units)")
+    parser.add_argument("--J", type=size, help="inputs (units of layer L-1)")
+    parser.add_argument(
+        "--network",
+        type=size,
+        nargs=4,
+        metavar=("N", "I", "J", "K"),
+        help="instead of --K/--J: the whole network, input N -> ReLU I -> ReLU J -> softmax K",
+    )
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the .py to write")
     parser.add_argument(
         "--no-normalized-targets",
@@ -103,6 +113,20 @@ def _refuse_overwrite(existing: bytes) -> bool:
         return True
 
 
+def _form_problem(args: argparse.Namespace) -> str | None:
+    """Why the arguments name neither or both modules, if so: --K and --J, or --network."""
+    if args.network is not None:
+        if args.K is not None or args.J is not None:
+            return "give either --K and --J (output layer) or --network N I J K, not both"
+        if not args.normalized_targets:
+            return "--no-normalized-targets is not available with --network (sum t = 1 is used)"
+        return None
+    if args.K is None or args.J is None:
+        missing = " and ".join(f"--{n}" for n in ("K", "J") if getattr(args, n) is None)
+        return f"the following arguments are required: {missing} (or --network N I J K)"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     start = time.monotonic()
     path = args.output
@@ -112,10 +136,20 @@ def run(args: argparse.Namespace) -> int:
     if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
         print(f"derive: error: -o {path}: no such directory", file=sys.stderr)
         return EXIT_USAGE
-    command = f"derive emit --K {args.K} --J {args.J}"
-    command += "" if args.normalized_targets else " --no-normalized-targets"
+    problem = _form_problem(args)
+    if problem:
+        print(f"derive: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.network:
+        command = "derive emit --network " + " ".join(map(str, args.network))
+    else:
+        command = f"derive emit --K {args.K} --J {args.J}"
+        command += "" if args.normalized_targets else " --no-normalized-targets"
     try:
-        data = output_layer_source(args.K, args.J, args.normalized_targets).encode("utf-8")
+        if args.network:
+            data = network_source(*args.network).encode("utf-8")
+        else:
+            data = output_layer_source(args.K, args.J, args.normalized_targets).encode("utf-8")
         existing = _read(path)
     except EmitError as error:
         print(f"derive: error: {error}", file=sys.stderr)
