@@ -298,7 +298,18 @@ def prove_zero(difference: Basic, facts: Facts, budget: Budget) -> tuple[str | N
     """
     cases = finite_cases(difference, facts)
     if cases is None:
-        return _pipeline(difference, facts, budget)
+        method, timed_out = _pipeline(difference, facts, budget)
+        if method is not None or timed_out:
+            return method, timed_out
+        # the delta rule wants sums unevaluated, but some claims only close once doit has
+        # evaluated them first (a network's chain with symbolic sizes): try that order too
+        ok, evaluated = budget.run(lambda: evaluated_or_same(difference))
+        if not ok:
+            return None, True
+        if evaluated == difference:
+            return None, False
+        method, timed_out = _pipeline(evaluated, facts, budget)
+        return (f"doit, then {method}" if method else None), timed_out
     method, _ = _pipeline(difference, facts, budget.part(0.4), quick=True)
     if method is not None:  # for every index value at once: cheaper than many cases
         return method, False

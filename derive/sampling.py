@@ -28,6 +28,7 @@ from sympy.core.assumptions import check_assumptions
 from sympy.core.relational import Relational
 
 from derive.cached import evaluated_or_same
+from derive.functions import relu_prime
 from derive.kinks import kink_arguments
 from derive.sums import expand_finite_sums
 
@@ -261,6 +262,10 @@ class _Prepared:
     kinks: list[Expr]
 
 
+# what a doit still has to evaluate once the integers are in (relu' becomes Heaviside)
+UNEVALUATED = (sympy.Sum, sympy.Product, sympy.Derivative, sympy.Subs, relu_prime)
+
+
 def instance(expr: Basic, integers: dict[Basic, Basic]) -> Basic | None:
     """``expr`` at the integer values, sums and derivatives evaluated; None if SymPy fails.
 
@@ -273,7 +278,7 @@ def instance(expr: Basic, integers: dict[Basic, Basic]) -> Basic | None:
     else:
         try:
             result = expand_finite_sums(expr.xreplace(integers))
-            if result.has(sympy.Sum, sympy.Product, sympy.Derivative, sympy.Subs):
+            if result.has(*UNEVALUATED):
                 result = result.doit()
         except Exception:  # SymPy fails on odd input: this point is not evaluable
             return None
