@@ -26,15 +26,29 @@ class Step:
         expr: the line's expression (a SymPy expression or matrix).
         why: the justification, in words ("chain rule", "sum t = 1").
         assume: relations this step may use, on top of the derivation's own.
+        names: display only, never checked: this line's abbreviations instead of the
+            derivation's (``{}`` shows the softmax written out, as a line before "definition of
+            a_k" must). None: the derivation's.
+        display: display only, never checked: the line as the source writes it (e.g. the post's
+            factors -t_k/a_k and a_k (1 - a_k)), in the displayed names. It is shown only if
+            it is identically the displayed ``expr`` (see ``derive.latex.display.displayed``);
+            otherwise ``expr`` is shown. None: ``expr``.
+        tidy: display only, never checked: False shows the line without the display's tidying
+            (a delta left in its sum, for a line that the next one explains picks d = k).
     """
 
     expr: Basic
     why: str = ""
     assume: tuple[Basic, ...] = ()
+    names: Mapping[Basic, Basic] | None = field(default=None, compare=False)
+    display: Basic | None = field(default=None, compare=False)
+    tidy: bool = field(default=True, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "expr", as_expr(self.expr, "step expression"))
         object.__setattr__(self, "assume", as_assumptions(self.assume))
+        if self.names is not None:
+            object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
 
 
 @dataclass(frozen=True)

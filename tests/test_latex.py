@@ -15,12 +15,13 @@ from derive.cli import latex as cli_latex
 from derive.derivations import DERIVATIONS, build
 from derive.functions import relu_prime
 from derive.latex import derivation_latex, derivation_markdown, to_latex
-from derive.latex.chain import broken
-from derive.latex.display import fold
+from derive.latex.chain import broken, chain_lines
+from derive.latex.display import displayed, fold, shown, tidy
 from derive.latex.text import latex_text, markdown_text
+from derive.loss import softmax
 from derive.network import logit
 from derive.steps import Derivation, Step
-from derive.symbols import W1, E, J, K, W, a_prev, c, d, eta, j, k, t, z, z1
+from derive.symbols import W1, E, J, K, W, a, a_prev, c, cp, d, eta, j, jp, k, t, z, z1
 from derive.verdict import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,78 @@ def test_eq0_and_relu_are_folded_back_for_reading() -> None:
     assert fold(exp(logit(c, J))) == exp(z[c])
     assert fold(exp(-logit(c, J))) == exp(-z[c])
     assert fold(Max(0, z1[j])) == a_prev[j]
+
+
+# --- display-only tidying: exact identities under the index ranges -----------------------------
+
+RANGES = {k: (1, K), j: (1, J)}  # 1 <= k <= K, 1 <= j <= J, as assumed throughout
+
+
+def test_a_sum_of_zeros_is_zero() -> None:
+    assert tidy(-(Sum(0, (jp, 1, J)) + 1) * t[d], RANGES) == -t[d]
+
+
+def test_a_delta_picks_its_term_when_the_index_is_in_range() -> None:
+    assert to_latex(tidy(Sum(KroneckerDelta(j, jp) * a_prev[jp], (jp, 1, J)), RANGES)) == (
+        "a_{j}^{L-1}"
+    )
+    assert to_latex(tidy(Sum(exp(z[c]) * KroneckerDelta(c, k), (c, 1, K)), RANGES)) == (
+        "e^{z_{k}^{L}}"
+    )
+    # c' is in 1..K as the outer sum's own index, so the inner delta picks d = c'
+    nested = Sum(exp(z[cp]) * Sum(KroneckerDelta(cp, d) * t[d], (d, 1, K)), (cp, 1, K))
+    assert to_latex(tidy(nested, RANGES)) == r"\sum_{c'=1}^{K} e^{z_{c'}^{L}} t_{c'}"
+
+
+def test_a_delta_stays_when_the_range_differs_or_is_unknown() -> None:
+    over_J = Sum(KroneckerDelta(c, k) * exp(z[c]), (c, 1, J))  # k runs to K, not J
+    assert tidy(over_J, RANGES) == over_J
+    unknown = Sum(KroneckerDelta(c, x) * exp(z[c]), (c, 1, K))
+    assert tidy(unknown, RANGES) == unknown
+
+
+def test_the_reciprocal_of_a_name_is_shown_as_one_over_it() -> None:
+    names = {softmax(k, K): a[k]}
+    assert to_latex(shown(t[k] * Sum(exp(z[c]), (c, 1, K)) * exp(-z[k]), names)) == (
+        r"\frac{t_{k}}{a_{k}^{L}}"
+    )
+
+
+def test_a_display_form_is_shown_only_when_it_is_the_checked_line() -> None:
+    checked = eta * t[k] * (a[k] - a[k] ** 2) / a[k]
+    post = Mul(-1, eta, -t[k] / a[k], Mul(a[k], 1 - a[k], evaluate=False), evaluate=False)
+    assert displayed(checked, post) is post
+    assert to_latex(post) == (
+        r"- \eta \left(- \frac{t_{k}}{a_{k}^{L}}\right) a_{k}^{L} \left(1 - a_{k}^{L}\right)"
+    )
+    slipped = Mul(-1, eta, -t[k] / a[k], Mul(a[k], 1 + a[k], evaluate=False), evaluate=False)
+    assert displayed(checked, slipped) is checked
+
+
+def test_a_squared_activation_keeps_one_superscript() -> None:
+    assert to_latex(a[k] ** 2) == r"\left(a_{k}^{L}\right)^{2}"
+
+
+def test_the_softmax_is_written_out_where_the_next_line_names_it() -> None:
+    (dz,) = (d_ for d_ in build("symbolic") if d_.name == "dE/dz_k")
+    _, lines = chain_lines(dz)
+    first, second = lines[0].pieces[0], lines[1].pieces[0]
+    assert first != second
+    assert first == (
+        r"- \sum_{d=1}^{K} t_{d} \left(\mathbb{1}_{d=k} - "
+        r"\frac{e^{z_{k}^{L}}}{\sum_{c=1}^{K} e^{z_{c}^{L}}}\right)"
+    )
+    assert second == r"- \sum_{d=1}^{K} t_{d} \left(\mathbb{1}_{d=k} - a_{k}^{L}\right)"
+
+
+def test_the_update_rules_read_like_the_post() -> None:
+    rows = {d_.name: chain_lines(d_)[1][0].pieces for d_ in build("reference")}
+    rows |= {d_.name: chain_lines(d_)[1][0].pieces for d_ in build("symbolic")}
+    assert rows["Delta W_kj (post)"] == (
+        r"- \eta \left(- \frac{t_{k}}{a_{k}^{L}}\right) a_{k}^{L} \left(1 - a_{k}^{L}\right) "
+        r"a_{j}^{L-1}",
+    )
+    assert rows["dE/db_k"] == (r"- \sum_{d=1}^{K} \left(\mathbb{1}_{d=k} - a_{k}^{L}\right) t_{d}",)
 
 
 def test_user_text_is_escaped() -> None:

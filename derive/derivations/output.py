@@ -7,7 +7,20 @@ symbolic K and J (positive integer symbols); indices range over ``1..K`` and ``1
 
 from __future__ import annotations
 
-from sympy import Basic, Derivative, Eq, Expr, Indexed, KroneckerDelta, Mul, Sum, diff, exp, log
+from sympy import (
+    Add,
+    Basic,
+    Derivative,
+    Eq,
+    Expr,
+    Indexed,
+    KroneckerDelta,
+    Mul,
+    Sum,
+    diff,
+    exp,
+    log,
+)
 
 from derive.loss import (
     cross_entropy,
@@ -37,6 +50,16 @@ def display_names(K: Size, J: Size | None = None) -> dict[Basic, Basic]:
     return names
 
 
+def _written(*factors: Expr) -> Expr:
+    """Display only: a product in the post's order (``evaluate=False``)."""
+    return Mul(*factors, evaluate=False)
+
+
+def _minus(first: Expr, second: Expr) -> Expr:
+    """Display only: ``first - second`` in this order."""
+    return Add(first, -second, evaluate=False)
+
+
 def loss_forms(K: Size) -> Derivation:
     """(1): -sum_d t_d log a_d = -sum_d t_d (z_d - log sum_c e^{z_c})."""
     return Derivation(
@@ -44,7 +67,13 @@ def loss_forms(K: Size) -> Derivation:
         title="the loss in log-softmax form",
         start=cross_entropy(K),
         lhs=E,
-        steps=(Step(cross_entropy_log_softmax(K), "log a_d = z_d - log sum_c e^{z_c} (z real)"),),
+        steps=(
+            Step(
+                cross_entropy_log_softmax(K),
+                "log a_d = z_d - log sum_c e^{z_c} (z real)",
+                display=-Sum(_written(t[d], _minus(z[d], log(softmax_denominator(K)))), (d, 1, K)),
+            ),
+        ),
         tag="1",
     )
 
@@ -61,11 +90,27 @@ def grad_z(K: Size) -> Derivation:
             Step(
                 -Sum(t[d] * (KroneckerDelta(d, k) - exp(z[k]) / softmax_denominator(K)), (d, 1, K)),
                 "differentiate (1): dz_d/dz_k = 1[d=k]",
+                names={},  # as in the post: the softmax written out, named by the next line
+                display=-Sum(
+                    _written(
+                        t[d], _minus(KroneckerDelta(d, k), exp(z[k]) / softmax_denominator(K))
+                    ),
+                    (d, 1, K),
+                ),
             ),
-            Step(-Sum(t[d] * (KroneckerDelta(d, k) - a_k), (d, 1, K)), "definition of a_k"),
+            Step(
+                -Sum(t[d] * (KroneckerDelta(d, k) - a_k), (d, 1, K)),
+                "definition of a_k",
+                display=-Sum(_written(t[d], _minus(KroneckerDelta(d, k), a[k])), (d, 1, K)),
+            ),
             Step(
                 Sum(t[d] * a_k, (d, 1, K)) - Sum(t[d] * KroneckerDelta(d, k), (d, 1, K)),
                 "multiply out, split the sum",
+                display=_minus(
+                    Sum(_written(t[d], a[k]), (d, 1, K)),
+                    Sum(_written(t[d], KroneckerDelta(d, k)), (d, 1, K)),
+                ),
+                tidy=False,  # the delta stays in its sum: the next line is the one that picks d = k
             ),
             Step(a_k * targets_sum(K) - t[k], "a_k does not depend on d; the delta picks d = k"),
             Step(a_k - t[k], SUM_T),
@@ -152,6 +197,13 @@ def _grad_softmax(index: Expr, K: Size, J: Size) -> Expr:
     return in_parameters(diff(softmax(index, K), z[k]), J)
 
 
+def _factors(index: Expr, wrt: Expr) -> tuple[Expr, Expr]:
+    """Display only: dE/da_index = -t_index/a_index and da_index/dz_wrt = a_index (1 - a_wrt)
+    (index = wrt) or a_index (1[index=wrt] - a_wrt), in the post's names and order."""
+    delta = 1 if index == wrt else KroneckerDelta(index, wrt)
+    return -t[index] / a[index], Mul(a[index], delta - a[wrt], evaluate=False)
+
+
 def update_single_path(K: Size, J: Size) -> Derivation:
     """The post's literal Delta W_kj = -eta dE/da_k da_k/dz_k dz_k/dW_kj: one path through a_k."""
     return Derivation(
@@ -163,6 +215,7 @@ def update_single_path(K: Size, J: Size) -> Derivation:
             Step(
                 -eta * _grad_a(k, K, J) * _grad_softmax(k, K, J) * diff(logit(k, J), W[k, j]),
                 "chain rule through a_k only (as written in the post)",
+                display=Mul(-1, eta, *_factors(k, k), a_prev[j], evaluate=False),
             ),
         ),
         assume=(k <= K, j <= J, normalized_targets(K)),
@@ -182,6 +235,13 @@ def update_all_paths(K: Size, J: Size) -> Derivation:
             Step(
                 -eta * paths * diff(logit(k, J), W[k, j]),
                 "chain rule: z_k changes every a_c, so sum over c",
+                display=Mul(
+                    -1,
+                    eta,
+                    Sum(Mul(*_factors(cp, k), evaluate=False), (cp, 1, K)),
+                    a_prev[j],
+                    evaluate=False,
+                ),
             ),
         ),
         assume=(k <= K, j <= J, normalized_targets(K)),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sympy import Basic, Expr, Mul, Sum
 
-from derive.latex.display import expanded, shown
+from derive.latex.display import displayed, expanded, index_ranges, shown
 from derive.latex.printer import _PRINTER, to_latex
 from derive.latex.text import (
     counterexample_math,
@@ -126,7 +126,10 @@ def chain_lines(
     """The left-hand side and the typeset lines of ``derivation``.
 
     With ``lhs`` set, the chain reads ``lhs = line_1 = ...`` (the start, the truth that line 1
-    is checked against, is not shown); without it the start is the left-hand side.
+    is checked against, is not shown); without it the start is the left-hand side. A line is
+    shown tidied (``display.tidy``, under the derivation's index ranges), with the step's own
+    ``names`` if it has them, and as the step's ``display`` form if that is identically it (not
+    with ``expand``: a display form is written indexed).
     """
     if verdicts is not None and len(verdicts) != len(derivation.steps):
         raise ValueError(
@@ -134,12 +137,16 @@ def chain_lines(
             f"but {len(verdicts)} verdicts"
         )
     left = derivation.lhs if derivation.lhs is not None else derivation.start
+    ranges = index_ranges(derivation.assume)
     lines = []
     for number, step in enumerate(derivation.steps, start=1):
-        expr = shown(expanded(step.expr) if expand else step.expr, derivation.names)
+        names = derivation.names if step.names is None else step.names
+        expr = shown(expanded(step.expr) if expand else step.expr, names, ranges, step.tidy)
+        if step.display is not None and not expand:  # a display form is written indexed
+            expr = displayed(expr, step.display)
         verdict = None if verdicts is None else verdicts[number - 1]
         lines.append(Line(number, broken(expr, width), step.why, verdict))
-    return to_latex(shown(left, derivation.names)), tuple(lines)
+    return to_latex(shown(left, derivation.names, ranges)), tuple(lines)
 
 
 def verdict_latex(verdict: Verdict | None) -> str:

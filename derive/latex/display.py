@@ -2,14 +2,29 @@
 
 The checked expressions have eq. (0) and the ReLUs written out (so that ``sympy.diff`` sees every
 path); a reader wants the post's names back: ``b_c + sum_j' W_cj' a_j'`` is ``z_c``,
-``relu(z_j^{L-1})`` is ``a_j^{L-1}``, and the softmax formula is ``a_k``.
+``relu(z_j^{L-1})`` is ``a_j^{L-1}``, and the softmax formula is ``a_k``. ``tidy`` drops what
+``sympy.diff`` leaves behind (a sum of zeros, a delta inside its sum), each an exact identity
+under the index ranges assumed throughout; ``displayed`` shows a derivation's own form of a line
+only if it is identically the checked one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sympy import Add, Basic, Expr, Indexed, IndexedBase, Integer, Max, Sum
+from sympy import (
+    Add,
+    Basic,
+    Expr,
+    Indexed,
+    IndexedBase,
+    Integer,
+    KroneckerDelta,
+    Max,
+    Mul,
+    Sum,
+    cancel,
+)
 
 from derive.network import FIRST, HIDDEN, OUTPUT, Layer
 from derive.symbols import a2, a_prev, z1, z2
@@ -69,14 +84,111 @@ def fold(expr: Basic) -> Basic:
     return expr
 
 
-def shown(expr: Basic, names: Mapping[Basic, Basic]) -> Basic:
-    """``expr`` as displayed: folded, then the derivation's abbreviations (softmax -> a_k)."""
+Ranges = Mapping[Basic, tuple[Basic, Basic]]  # index -> (low, high), both inclusive
+
+
+def index_ranges(assume: tuple[Basic, ...]) -> dict[Basic, tuple[Basic, Basic]]:
+    """``k <= K`` for a positive integer ``k``: ``{k: (1, K)}``."""
+    return {
+        relation.lhs: (Integer(1), relation.rhs)
+        for relation in assume
+        if is_index_range(relation) and relation.lhs.is_positive
+    }
+
+
+def _picked(expr: Sum, ranges: Ranges) -> Expr | None:
+    """``sum_{v=1}^{N} f(v) 1_{v=w}`` -> ``f(w)`` if ``1 <= w <= N``, else None."""
+    if len(expr.limits) != 1:
+        return None
+    bound, low, high = expr.limits[0]
+    factors = Mul.make_args(expr.function)
+    for delta in factors:
+        if not isinstance(delta, KroneckerDelta) or bound not in delta.args:
+            continue
+        (other,) = [arg for arg in delta.args if arg != bound] or [bound]
+        rest = Mul(*(f for f in factors if f is not delta))
+        bound_inside = {limit[0] for inner in rest.atoms(Sum) for limit in inner.limits}
+        if ranges.get(other) == (low, high) and other not in bound_inside:
+            return rest.subs(bound, other)
+    return None
+
+
+def _tidied_sum(expr: Sum, ranges: Ranges) -> Expr | None:
+    if expr.function == 0:
+        return Integer(0)  # a sum of zeros, over any range
+    return _picked(expr, ranges)
+
+
+def tidy(expr: Basic, ranges: Ranges) -> Basic:
+    """Display-only tidying, each an exact identity when every index is in its range.
+
+    ``sum_{v} 0 = 0``; a delta picks one term of the sum over its index,
+    ``sum_{v=1}^{N} f(v) 1_{v=w} = f(w)``, but only if ``w``'s range is exactly ``1..N``
+    (``ranges``, from the index ranges assumed throughout, and the ranges of the enclosing sums'
+    own indices).
+    """
+    if isinstance(expr, Sum) and len(expr.limits) == 1:
+        bound, low, high = expr.limits[0]
+        inner = {**ranges, bound: (low, high)}
+        expr = Sum(tidy(expr.function, inner), *expr.limits)
+        picked = _tidied_sum(expr, ranges)
+        return expr if picked is None else tidy(picked, ranges)
+    if expr.is_Atom or not expr.args or isinstance(expr, Indexed):
+        return expr
+    return expr.func(*(tidy(arg, ranges) for arg in expr.args))
+
+
+def shown(
+    expr: Basic, names: Mapping[Basic, Basic], ranges: Ranges | None = None, tidied: bool = True
+) -> Basic:
+    """``expr`` as displayed: folded, tidied (see :func:`tidy`; unless not ``tidied``), then
+    the abbreviations ``names`` (softmax -> a_k) and their reciprocals (e^{-z_k} sum_c e^{z_c}
+    -> 1/a_k)."""
     expr = fold(expr)
-    for long, short in names.items():
-        # xreplace also reaches inside a sum over the name's own index (subs will not: it is
-        # bound there); subs also finds the name inside a larger product, like -a_k t_d
-        expr = expr.xreplace({fold(long): short}).subs(fold(long), short)
+    if tidied:
+        expr = tidy(expr, ranges or {})
+    pairs = [(fold(long), short) for long, short in names.items()]
+    for long, short in [*pairs, *((1 / long, 1 / short) for long, short in pairs)]:
+        expr = _named(expr, long, short)
     return expr
+
+
+def _named(expr: Basic, long: Basic, short: Basic) -> Basic:
+    """``long`` written as ``short`` wherever it occurs, also inside a sum over its own index
+    (``subs`` skips those, the index being bound there) and inside larger products (-a_k t_d)."""
+    expr = expr.replace(
+        lambda e: isinstance(e, Sum), lambda e: Sum(e.function.subs(long, short), *e.limits)
+    )
+    return expr.xreplace({long: short}).subs(long, short)
+
+
+def _evaluated(expr: Basic) -> Basic:
+    """``expr`` rebuilt with SymPy's automatic simplification (products multiplied out of an
+    ``evaluate=False`` form), but no sum written out."""
+    if expr.is_Atom or not expr.args:
+        return expr
+    return expr.func(*(_evaluated(arg) for arg in expr.args))
+
+
+def _normal(expr: Basic) -> Basic:
+    """Every sum's body, then the whole, as one canonical fraction (``cancel``)."""
+    expr = expr.replace(lambda e: isinstance(e, Sum), lambda e: Sum(cancel(e.function), *e.limits))
+    return cancel(expr)
+
+
+def displayed(checked: Basic, display: Basic | None) -> Basic:
+    """``display`` if it is identically ``checked`` (both as displayed), else ``checked``.
+
+    Identically: the two agree as rational functions of their symbols, exponentials and sums,
+    sum bodies compared likewise (sums with the same limits). This is exact, so a verdict on
+    ``checked`` is a verdict on ``display``; a display that is only equal under assumptions
+    (or that SymPy cannot match) falls back to ``checked``.
+    """
+    if display is None:
+        return checked
+    if _normal(_evaluated(display) - checked) == 0:
+        return display
+    return checked
 
 
 def expanded(expr: Basic) -> Basic:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sympy import Basic, Derivative, Expr, Indexed, Max, Symbol
+from sympy import Add, Basic, Derivative, Expr, Indexed, Max, Mul, Sum, Symbol
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
@@ -32,6 +32,40 @@ class DerivePrinter(LatexPrinter):
         joiner = "" if all(_SHORT_INDEX.match(i) for i in indices) else ","
         text = f"{symbol}_{{{joiner.join(indices)}}}"
         return f"{text}^{{{layer}}}" if layer else text
+
+    def _print_Mul(self, expr: Expr) -> str:
+        if Mul(*expr.args) == expr:
+            return super()._print_Mul(expr)
+        # an evaluate=False product is a display form (Step.display): its factors in the order
+        # they were written, like the post's -eta dE/da_k da_k/dz_k dz_k/dW_kj
+        sign, factors = ("- ", expr.args[1:]) if expr.args[0] == -1 else ("", expr.args)
+        parts = []
+        for position, factor in enumerate(factors):
+            text = self._print(factor)
+            inner_sum = isinstance(factor, Sum) and position < len(factors) - 1
+            if factor.is_Add or factor.could_extract_minus_sign() or inner_sum:
+                text = rf"\left({text}\right)"
+            parts.append(text)
+        return sign + " ".join(parts)
+
+    def _print_Add(self, expr: Expr, order: str | None = None) -> str:
+        if Add(*expr.args) == expr:
+            return super()._print_Add(expr, order)
+        # an evaluate=False sum of terms is a display form too: the terms in written order
+        text = self._print(expr.args[0])
+        for term in expr.args[1:]:
+            negative = term.could_extract_minus_sign()
+            text += (" - " if negative else " + ") + self._print(-term if negative else term)
+        return text
+
+    def _helper_print_standard_power(self, expr: Expr, template: str) -> str:
+        # a_k^L squared is (a_k^L)^2: a second superscript on a layer's is a LaTeX error
+        if isinstance(expr.base, Indexed):
+            return template % (
+                self.parenthesize_super(self._print(expr.base)),
+                self._print(expr.exp),
+            )
+        return super()._helper_print_standard_power(expr, template)
 
     def _print_KroneckerDelta(self, expr: Basic, exp: str | None = None) -> str:
         first, second = (self._print(arg) for arg in expr.args)
