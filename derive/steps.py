@@ -13,7 +13,7 @@ from types import MappingProxyType
 from sympy import Basic
 
 from derive.check import DEFAULT_TIMEOUT, as_assumptions, as_expr, check_equal
-from derive.latex import derivation_latex, derivation_markdown
+from derive.latex import derivation_markdown, derivation_math
 from derive.table import report_table
 from derive.verdict import Verdict
 
@@ -107,7 +107,7 @@ class Derivation:
         return Report(self, verdicts)
 
     def _repr_latex_(self) -> str:
-        return derivation_latex(self)
+        return derivation_math(self)
 
     def _repr_markdown_(self) -> str:
         return derivation_markdown(self)
@@ -144,7 +144,7 @@ class Report:
         return report_table([self])
 
     def _repr_latex_(self) -> str:
-        return derivation_latex(self.derivation, self.verdicts)
+        return derivation_math(self.derivation, self.verdicts)
 
     def _repr_markdown_(self) -> str:
         return derivation_markdown(self.derivation, self.verdicts)

@@ -12,7 +12,7 @@ from sympy import Derivative, Eq, Heaviside, KroneckerDelta, Max, Mul, Sum, exp,
 
 from derive.cli import build_parser, main
 from derive.cli import latex as cli_latex
-from derive.derivations import DERIVATIONS, build
+from derive.derivations import DERIVATIONS, build, output
 from derive.functions import relu_prime
 from derive.latex import derivation_latex, derivation_markdown, to_latex
 from derive.latex.chain import broken, chain_lines
@@ -329,3 +329,15 @@ def test_a_failed_write_leaves_no_partial_file(docs, capsys, tmp_path, monkeypat
 def test_check_needs_a_file(capsys) -> None:
     code, _, err = _main(capsys, "reference", "--check")
     assert code == 2 and err == "derive: error: --check needs -o FILE\n"
+
+
+def test_jupyter_latex_repr_is_math_mode_only_with_the_verdicts() -> None:
+    """MathJax renders math, not \\paragraph or \\parbox: _repr_latex_ is one $$ block."""
+    chain = output.grad_z(3)
+    report = chain.check(timeout=30)
+    text = report._repr_latex_()
+    assert text.startswith("$$\\begin{aligned}") and text.endswith("\\tag{3}$$")
+    assert "\\parbox" not in text and "\\paragraph" not in text and "|" not in text
+    assert text.count("\\text{proved}") == 5
+    assert text.count("\\text{using }") == 1  # only the last line needs sum t = 1
+    assert "\\text{proved}" not in chain._repr_latex_()  # not checked: no verdicts shown

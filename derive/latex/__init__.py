@@ -7,12 +7,13 @@ and ``document`` a whole file.
 
 from derive.latex.document import Section, latex_document, markdown_document
 from derive.latex.printer import to_latex
-from derive.latex.render import derivation_latex, derivation_markdown
+from derive.latex.render import derivation_latex, derivation_markdown, derivation_math
 
 __all__ = [
     "Section",
     "derivation_latex",
     "derivation_markdown",
+    "derivation_math",
     "latex_document",
     "markdown_document",
     "to_latex",

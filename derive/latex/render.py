@@ -94,6 +94,29 @@ def _mark(verdict: Verdict | None) -> str:
     return r"\ \times" if verdict.refuted else r"\ ?"
 
 
+def _verdict_word(verdict: Verdict | None) -> str:
+    """`` proved using \\sum t = 1`` / `` refuted`` / `` undecided``, in math mode."""
+    if verdict is None:
+        return ""
+    if not verdict.proved:
+        return rf"\ \text{{{'refuted' if verdict.refuted else 'undecided'}}}"
+    needs = needs_math(verdict)
+    return r"\ \text{proved}" + (rf"\ \text{{using }} {needs}" if needs else "")
+
+
+def derivation_math(derivation: Derivation, verdicts: tuple[Verdict, ...] | None = None) -> str:
+    """``derivation`` as one display-math block, ``$$\\begin{aligned}...$$``: what Jupyter's
+    MathJax renders for ``_repr_latex_`` (math mode only, no ``\\parbox`` or tables)."""
+    left, lines = chain_lines(derivation, verdicts)
+    right = [
+        rf"\text{{step {line.number}}}{_mark(line.verdict)}{_verdict_word(line.verdict)}"
+        for line in lines
+    ]
+    tag = rf" \tag{{{derivation.tag}}}" if derivation.tag else ""
+    rows = " \\\\\n".join(_rows(left, lines, right, ""))
+    return f"$$\\begin{{aligned}}\n{rows}\n\\end{{aligned}}{tag}$$"
+
+
 def derivation_markdown(
     derivation: Derivation, verdicts: tuple[Verdict, ...] | None = None, *, expand: bool = False
 ) -> str:
