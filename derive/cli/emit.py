@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 
 from derive.cli.options import size
+from derive.cli.writing import read_existing, write_atomically
 from derive.emit import EmitError, is_generated, network_source, output_layer_source
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -59,40 +59,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--force", action="store_true", help="overwrite FILE even if derive did not generate it"
     )
     parser.set_defaults(run=run)
-
-
-def _read(path: str) -> bytes | None:
-    """The file's bytes, or None if there is no file."""
-    try:
-        with open(path, "rb") as existing:
-            return existing.read()
-    except FileNotFoundError:
-        return None
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename: never half a module.
-
-    The file keeps the mode of the file it replaces, or gets the default mode for new files.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    handle, temporary = tempfile.mkstemp(prefix=".derive-emit-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def _check(path: str, existing: bytes | None, data: bytes, command: str) -> int:
@@ -150,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
             data = network_source(*args.network).encode("utf-8")
         else:
             data = output_layer_source(args.K, args.J, args.normalized_targets).encode("utf-8")
-        existing = _read(path)
+        existing = read_existing(path)
     except EmitError as error:
         print(f"derive: error: {error}", file=sys.stderr)
         return EXIT_FAILED

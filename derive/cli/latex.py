@@ -20,8 +20,8 @@ import os
 import sys
 
 from derive.check import DEFAULT_TIMEOUT
-from derive.cli.emit import write_atomically
 from derive.cli.options import derivation_name, seconds, size
+from derive.cli.writing import read_existing, write_atomically
 from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build, sizes_for
 from derive.latex import Section, latex_document, markdown_document
 from derive.steps import Derivation
@@ -173,14 +173,6 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as existing:
-            return existing.read()
-    except FileNotFoundError:
-        return None
-
-
 def run(args: argparse.Namespace) -> int:
     problem = _usage_problem(args)
     if problem:
@@ -192,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(data.decode("utf-8"))
         return EXIT_OK
     try:
-        existing = _read(path)
+        existing = read_existing(path)
         if args.check:
             state = "missing" if existing is None else "current" if existing == data else "stale"
             print(f"{path}: {state}" + ("" if state == "current" else f" (run: {_command(args)})"))
