@@ -330,3 +330,14 @@ def test_false_assumption_is_rejected() -> None:
 def test_python_numbers_are_accepted() -> None:
     assert check_equal(Rational(1, 2) + Rational(1, 2), 1).proved
     assert check_equal(sympy.Integer(2), 3).refuted
+
+
+def test_many_nonnegative_atoms_under_one_sum_still_get_sampled() -> None:
+    """40 targets t_d >= 0 with sum 1: points exist only with small t_d; the sampler finds
+    them (it once gave up: "too few points to cross-check")."""
+    ts = sympy.symbols("t1:41", nonnegative=True)
+    x = sympy.Symbol("x", real=True)
+    total = sympy.Eq(sympy.Add(*ts), 1)
+    verdict = check_equal(x * sympy.Add(*ts) - ts[0], x - ts[0], assume=[total], timeout=30)
+    assert verdict.status == "proved", str(verdict)
+    assert verdict.needs == (total,)
