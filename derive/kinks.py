@@ -129,4 +129,9 @@ def derivative_kinks(exprs: Sequence[Basic]) -> list[Expr]:
             found.update(kink_arguments(d.expr))
     real = [u for u in found if u.free_symbols and not all(s.is_integer for s in u.free_symbols)]
     ordered = sorted(real, key=lambda u: (sympy.count_ops(u), sympy.default_sort_key(u)))
-    return [-u if u.could_extract_minus_sign() else u for u in ordered]
+    unique: list[Expr] = []
+    for u in ordered:  # by ==: equal Indexed objects can hash apart once their facts are cached
+        u = -u if u.could_extract_minus_sign() else u
+        if u not in unique:
+            unique.append(u)
+    return unique

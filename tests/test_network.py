@@ -50,3 +50,10 @@ def test_a_wrong_recursion_is_refuted_with_a_point_away_from_the_kinks() -> None
     dropped = check_equal(relu_prime(z) * w * d, w * d)  # forgot relu'(z_j)
     assert dropped.status == "refuted"
     assert dropped.counterexample[z] < 0
+
+
+def test_the_kink_is_named_once() -> None:
+    (verdict,) = _verdicts("network", "relu'(z_j)", (2, 1, 1, 2), timeout=30)
+    assert verdict.status == "proved"
+    first = verdict.caveats[0]
+    assert first.startswith("holds where z^{L-1}[j] ≠ 0;"), first
