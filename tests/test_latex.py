@@ -264,8 +264,20 @@ def test_fragment_and_expanded(docs: dict[str, str]) -> None:
     assert r"\documentclass" not in fragment and r"\paragraph" not in fragment
     assert fragment.count(r"\begin{align*}") == len(build("reference"))
     expanded = cli_latex.render(_args("reference", "--timeout", "60", "--expanded"))
-    assert "e^{z_{1}^{L}} + e^{z_{2}^{L}} + e^{z_{3}^{L}}" in expanded
-    assert r"\sum_{c=1}^{K}" not in expanded
+    chains = expanded.split(r"\section*{reference", 1)[1]  # after the general definitions
+    assert "e^{z_{1}^{L}} + e^{z_{2}^{L}} + e^{z_{3}^{L}}" in chains
+    assert r"\sum_{c=1}^{K}" not in chains
+
+
+def test_documents_start_with_the_posts_definitions_eq_0_numbered(docs: dict[str, str]) -> None:
+    tex, md = docs["docs/derivation.tex"], docs["docs/derivation.md"]
+    eq0 = r"z_{k}^{L} &= \sum_{j=1}^{J} W_{kj}^{L} a_{j}^{L-1} + b_{k}^{L}"
+    assert eq0 + r" \tag{0}" in tex
+    assert eq0 + " && (0)" in md  # GitHub's MathJax: one \tag per block, so (0) as text
+    assert tex.index(eq0) < tex.index(r"\section*{reference")
+    for text in (tex, md):
+        assert r"\mathbb{1}_{d=k} &= 1 \text{ if } d = k" in text
+        assert r"a_{i}^{L-2} = \operatorname{relu}\left(z_{i}^{L-2}\right)" in text
 
 
 # --- the command: exit codes, --check, bad input --------------------------------------------------

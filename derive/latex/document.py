@@ -5,8 +5,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sympy import Add, Max, Sum, exp
+
+from derive.latex.printer import to_latex
 from derive.latex.render import derivation_latex, derivation_markdown
 from derive.latex.text import latex_text, markdown_text
+from derive.symbols import (
+    I_,
+    W1,
+    W2,
+    J,
+    K,
+    N,
+    W,
+    a,
+    a2,
+    a_prev,
+    b,
+    b1,
+    b2,
+    c,
+    d,
+    i,
+    j,
+    k,
+    n,
+    t,
+    x,
+    z,
+    z1,
+    z2,
+)
 
 if TYPE_CHECKING:
     from derive.steps import Derivation
@@ -34,6 +63,31 @@ INTRO = (
     "For reading, $z$ and $a$ stand for eq. (0) and the activations, as in the post; "
     "the checked expressions have them written out."
 )
+
+
+def definitions() -> list[str]:
+    r"""The post's network and loss, as it states them before eq. (1): rows for an aligned
+    block, eq. (0) tagged. Printed from the same symbols as the derivations."""
+
+    def logit(out, weights, inputs, bias, inner, size):  # as written: the sum, then the bias
+        return Add(
+            Sum(weights[out, inner] * inputs[inner], (inner, 1, size)), bias[out], evaluate=False
+        )
+
+    return [
+        rf"{to_latex(z2[i])} &= {to_latex(logit(i, W2, x, b2, n, N))}, "
+        rf"\quad {to_latex(a2[i])} = {to_latex(Max(0, z2[i]))}",
+        rf"{to_latex(z1[j])} &= {to_latex(logit(j, W1, a2, b1, i, I_))}, "
+        rf"\quad {to_latex(a_prev[j])} = {to_latex(Max(0, z1[j]))}",
+        rf"{to_latex(z[k])} &= {to_latex(logit(k, W, a_prev, b, j, J))} \tag{{0}}",
+        rf"{to_latex(a[k])} &= {to_latex(exp(z[k]) / Sum(exp(z[c]), (c, 1, K)))}",
+        rf"E &= - \sum_{{k=1}}^{{K}} {to_latex(t[k])} \log {to_latex(a[k])}",
+        rf"\mathbb{{1}}_{{d=k}} &= 1 \text{{ if }} {to_latex(d)} = {to_latex(k)}, "
+        r"\text{ else } 0",
+    ]
+
+
+DEFINED = "The network and the loss, as the post defines them (eq. (0) is the output layer):"
 
 
 @dataclass(frozen=True)
@@ -103,6 +157,8 @@ def latex_document(
         return "\n".join([comment, needs, one, "", *blocks])
     head = [comment, PREAMBLE, r"\begin{document}", rf"\section*{{{latex_text(TITLE)}}}"]
     head.append(INTRO + "\n")
+    rows = " \\\\\n".join(definitions())
+    head += [DEFINED, r"\begin{align*}", rows, r"\end{align*}", ""]
     return "\n".join([*head, *blocks, r"\end{document}"]) + "\n"
 
 
@@ -116,6 +172,14 @@ def markdown_document(
         f"# {TITLE}",
         "",
         INTRO,
+        "",
+        DEFINED,
+        "",
+        "$$",
+        r"\begin{aligned}",
+        " \\\\\n".join(row.replace(r" \tag{0}", r" && (0)") for row in definitions()),
+        r"\end{aligned}",
+        "$$",
     ]
     for section in sections:
         parts += [
