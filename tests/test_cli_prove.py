@@ -67,6 +67,8 @@ def test_table_lists_every_step_with_its_verdict(capsys) -> None:
         (["prove", "--J", "-1"], "integer >= 1"),
         (["prove", "nosuch"], "unknown derivation 'nosuch'"),
         (["prove", "--timeout", "0"], "positive"),
+        (["prove", "--K", "100000"], "too large to check term by term (at most 64)"),
+        (["latex", "--N", "65"], "too large to check term by term (at most 64)"),
         (["frobnicate"], "invalid choice"),
     ],
 )

@@ -20,7 +20,7 @@ import os
 import sys
 
 from derive.check import DEFAULT_TIMEOUT
-from derive.cli.options import derivation_name, seconds, size
+from derive.cli.options import add_size_options, add_timeout_option, derivation_name
 from derive.cli.writing import read_existing, write_atomically
 from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build, sizes_for
 from derive.latex import Section, latex_document, markdown_document
@@ -49,15 +49,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help=f"sets to typeset, from {', '.join(DERIVATIONS)} (default: {' '.join(DEFAULT)})",
     )
-    parser.add_argument("--K", type=size, help="classes (default: 3; network: 2)")
-    parser.add_argument("--J", type=size, help="units of layer L-1 (default: 4; network: 2)")
-    parser.add_argument("--I", type=size, help="units of layer L-2 (network only; default 2)")
-    parser.add_argument("--N", type=size, help="inputs (network only; default 2)")
-    parser.add_argument(
-        "--timeout",
-        type=seconds,
-        help=f"seconds per step (default {DEFAULT_TIMEOUT:g}; network 20)",
-    )
+    add_size_options(parser)
+    add_timeout_option(parser)
     parser.add_argument("--format", choices=("tex", "md"), default="tex", help="default: tex")
     parser.add_argument(
         "--fragment", action="store_true", help="only the align* blocks (tex), to paste"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from derive.check import DEFAULT_TIMEOUT
 from derive.derivations import DERIVATIONS
 
 
@@ -15,6 +16,20 @@ def size(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {value}")
+    return value
+
+
+MAX_CHECKED = 64  # a concrete size is checked by writing its sums out; beyond this, hours
+
+
+def checked_size(text: str) -> int:
+    """An argparse type for a size that is checked concretely: an integer from 1 to 64."""
+    value = size(text)
+    if value > MAX_CHECKED:
+        raise argparse.ArgumentTypeError(
+            f"{value} is too large to check term by term (at most {MAX_CHECKED}); "
+            "the symbolic set proves the output layer for every size: derive prove symbolic"
+        )
     return value
 
 
@@ -33,3 +48,19 @@ def seconds(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
     return value
+
+
+def add_size_options(parser: argparse.ArgumentParser) -> None:
+    """--K, --J, --I, --N for the commands that check the library's derivations."""
+    parser.add_argument("--K", type=checked_size, help="classes (default: 3; network: 2)")
+    parser.add_argument("--J", type=checked_size, help="units of layer L-1 (default 4; network 2)")
+    parser.add_argument("--I", type=checked_size, help="units of layer L-2 (network; default 2)")
+    parser.add_argument("--N", type=checked_size, help="inputs (network only; default 2)")
+
+
+def add_timeout_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        help=f"seconds per step (default {DEFAULT_TIMEOUT:g}; network 20)",
+    )

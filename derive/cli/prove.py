@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from derive.check import DEFAULT_TIMEOUT
-from derive.cli.options import derivation_name, seconds, size
+from derive.cli.options import add_size_options, add_timeout_option, derivation_name, size
 from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build
 from derive.table import format_table, report_rows
 
@@ -30,16 +30,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help=f"one of {', '.join(DERIVATIONS)} (default: {' + '.join(DEFAULT)})",
     )
-    parser.add_argument("--K", type=size, help="classes (default: 3; network: 2)")
-    parser.add_argument("--J", type=size, help="units of layer L-1 (default: 4; network: 2)")
-    parser.add_argument("--I", type=size, help="units of layer L-2 (network only; default 2)")
-    parser.add_argument("--N", type=size, help="inputs (network only; default 2)")
+    add_size_options(parser)
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
-    parser.add_argument(
-        "--timeout",
-        type=seconds,
-        help=f"seconds per step (default {DEFAULT_TIMEOUT:g}; network 20)",
-    )
+    add_timeout_option(parser)
     parser.add_argument("--jobs", type=size, default=min(2, os.cpu_count() or 1))
     parser.set_defaults(run=run)
 
