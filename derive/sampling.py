@@ -37,8 +37,9 @@ _SIMPLE_POSITIVE = [1, 2, Rational(1, 2), 3, Rational(1, 3), Rational(3, 2), 4]
 _SIMPLE_COMPLEX = [1 + 4 * I, -2 + 5 * I, Rational(1, 2) - 4 * I, 3 * I, 2 - 7 * I, -1 + I]
 _DENOMINATORS = [3, 5, 7, 11, 13]
 _SIMPLEST = (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1))  # simplest first
-_SCALES = (1, Rational(1, 2), Rational(1, 4), Rational(1, 8), Rational(1, 32), Rational(1, 128))
-_SCALES += (Rational(1, 1024),)  # many atoms (K = 32 targets) under one sum = 1 need small ones
+# shrink factors for sampled values; the small ones are for many nonnegative atoms under one
+# sum = 1 (K = 32 targets)
+_SCALES = tuple(Rational(1, 2**e) for e in (0, 1, 2, 3, 5, 7, 10))
 INTEGER_SETS = 6  # distinct values of the integer symbols (sizes, indices) per sampler
 
 

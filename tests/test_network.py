@@ -31,7 +31,7 @@ def test_layer_l1_recursion_is_proved_for_every_size() -> None:
     assert any("Sum(t[d]" in str(a) for a in verdicts[1].needs)
 
 
-def test_relu_derivative_is_not_claimed_at_the_kink() -> None:
+def test_relu_convention_is_proved_and_a_wrong_one_refuted_away_from_the_kink() -> None:
     z = Symbol("z", real=True)
     assert diff(Max(0, z), z).subs(z, 1) == 1
     proved = check_equal(relu_prime(z), Heaviside(z, 0))

@@ -18,7 +18,7 @@ from derive.emit.functions import Argument, function_source, input_checks, softm
 from derive.emit.network_proofs import DELTA1, DELTA2, NetworkResults
 from derive.emit.printer import ArrayPrinter, assign, batch_outer
 from derive.emit.proofs import EmitError, needs_text
-from derive.emit.template import MARKER, delta_text, runtime_source, spec_lines, verdict_lines
+from derive.emit.template import assemble, delta_text, spec_lines, verdict_lines
 from derive.functions import relu_prime
 from derive.network import FIRST, HIDDEN, relu
 from derive.symbols import W1, W2, W, a2, a_prev, b, b1, b2, i, j, k, n, x, z1, z2
@@ -290,18 +290,4 @@ def _header(r: NetworkResults) -> str:
 
 def module_source(r: NetworkResults) -> str:
     """The whole module's text (ends with one newline)."""
-    return "\n".join(
-        [
-            f"{MARKER} ({emit_command(*r.sizes)}). Do not edit: regenerate.",
-            _docstring(r),
-            "",
-            _header(r),
-            "",
-            "",
-            runtime_source().rstrip("\n"),
-            "",
-            "",
-            public_source(r).rstrip("\n"),
-            "",
-        ]
-    )
+    return assemble(emit_command(*r.sizes), _docstring(r), _header(r), public_source(r))

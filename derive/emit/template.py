@@ -149,18 +149,25 @@ def runtime_source() -> str:
 def module_source(r: OutputLayerResults) -> str:
     """The whole module's text (ends with one newline)."""
     command = emit_command(r.K, r.J, r.normalized_targets)
+    return assemble(command, _docstring(r), _header(r), public_source(r, delta_text(r)))
+
+
+def assemble(command: str, docstring: str, header: str, public: str) -> str:
+    """A generated module's text in derive's layout: the marker line naming ``command``, the
+    docstring, the header (constants, argument tables), the input checks copied from
+    :mod:`derive.emit.runtime`, then the public functions. Ends with one newline."""
     return "\n".join(
         [
             f"{MARKER} ({command}). Do not edit: regenerate.",
-            _docstring(r),
+            docstring,
             "",
-            _header(r),
+            header,
             "",
             "",
             runtime_source().rstrip("\n"),
             "",
             "",
-            public_source(r, delta_text(r)).rstrip("\n"),
+            public.rstrip("\n"),
             "",
         ]
     )
