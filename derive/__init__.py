@@ -1,8 +1,13 @@
-"""derive: a symbolic derivation verifier for softmax cross-entropy backprop."""
+"""derive: a symbolic derivation verifier for softmax cross-entropy backprop.
 
-from derive.check import check_equal
-from derive.parse import parse_expr
-from derive.verdict import Verdict
+The package's face: the names users import. Importing it also installs the renderers behind
+``str(report)`` and Jupyter's display of derivations (``derive.render``, see ``derive.steps``).
+"""
 
-__version__ = "0.1.0"
-__all__ = ["Verdict", "__version__", "check_equal", "parse_expr"]
+import derive.render  # noqa: F401 - registers the display hooks of Derivation and Report
+from derive.checker import Verdict, check_equal
+from derive.sources.parse import parse_expr
+from derive.steps import Derivation, Report, Step
+from derive.version import __version__
+
+__all__ = ["Derivation", "Report", "Step", "Verdict", "__version__", "check_equal", "parse_expr"]

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from derive.check import DEFAULT_TIMEOUT
-from derive.filecheck import StepResult, check_step
-from derive.files import DerivationFile, load_file
-from derive.parse import ParseError
+from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.sources.parse import ParseError
+from derive.sources.results import StepResult, check_step
+from derive.sources.toml_file import DerivationFile, load_file
 
 INI_FILES = "derive_files"
 INI_TIMEOUT = "derive_timeout"

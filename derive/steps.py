@@ -1,21 +1,37 @@
 """Derivations: a start expression and steps, each claimed equal to the one before.
 
-``Derivation.check()`` judges every step with :func:`derive.check.check_equal` and returns a
+``Derivation.check()`` judges every step with :func:`derive.checker.equal.check_equal` and returns a
 :class:`Report`; a derivation is proved iff every step is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from sympy import Basic
 
-from derive.check import DEFAULT_TIMEOUT, as_assumptions, as_expr, check_equal
-from derive.latex import derivation_markdown, derivation_math
-from derive.table import report_table
-from derive.verdict import Verdict
+from derive.checker.equal import DEFAULT_TIMEOUT, as_assumptions, as_expr, check_equal
+from derive.checker.verdict import Verdict
+
+# kind ("text", "latex", "markdown") -> renderer; filled by derive.render (see the docstring)
+_DISPLAY: dict[str, Callable[..., str]] = {}
+
+
+def register_display(
+    *,
+    text: Callable[[list[Report]], str],
+    latex: Callable[[Derivation, tuple[Verdict, ...] | None], str],
+    markdown: Callable[[Derivation, tuple[Verdict, ...] | None], str],
+) -> None:
+    """Install the renderers behind ``str(report)`` and the Jupyter display hooks."""
+    _DISPLAY.update(text=text, latex=latex, markdown=markdown)
+
+
+def _display(kind: str, *args: object) -> str | None:
+    render = _DISPLAY.get(kind)
+    return None if render is None else render(*args)
 
 
 @dataclass(frozen=True)
@@ -31,8 +47,9 @@ class Step:
             a_k" must). None: the derivation's.
         display: display only, never checked: the line as the source writes it (e.g. the post's
             factors -t_k/a_k and a_k (1 - a_k)), in the displayed names. It is shown only if
-            it is identically the displayed ``expr`` (see ``derive.latex.display.displayed``);
-            otherwise ``expr`` is shown. None: ``expr``.
+            it is identically the displayed ``expr`` (see
+            ``derive.render.latex.display.displayed``); otherwise ``expr`` is shown.
+            None: ``expr``.
         tidy: display only, never checked: False shows the line without the display's tidying
             (a delta left in its sum, for a line that the next one explains picks d = k).
     """
@@ -106,11 +123,11 @@ class Derivation:
         )
         return Report(self, verdicts)
 
-    def _repr_latex_(self) -> str:
-        return derivation_math(self)
+    def _repr_latex_(self) -> str | None:
+        return _display("latex", self, None)
 
-    def _repr_markdown_(self) -> str:
-        return derivation_markdown(self)
+    def _repr_markdown_(self) -> str | None:
+        return _display("markdown", self, None)
 
 
 @dataclass(frozen=True)
@@ -141,10 +158,11 @@ class Report:
         ]
 
     def __str__(self) -> str:
-        return report_table([self])
+        table = _display("text", [self])
+        return table if table is not None else f"{self.derivation.name}: {self.status}"
 
-    def _repr_latex_(self) -> str:
-        return derivation_math(self.derivation, self.verdicts)
+    def _repr_latex_(self) -> str | None:
+        return _display("latex", self.derivation, self.verdicts)
 
-    def _repr_markdown_(self) -> str:
-        return derivation_markdown(self.derivation, self.verdicts)
+    def _repr_markdown_(self) -> str | None:
+        return _display("markdown", self.derivation, self.verdicts)

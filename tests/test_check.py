@@ -30,7 +30,7 @@ from sympy import (
 )
 from sympy.core.assumptions import check_assumptions
 
-import derive.prove
+import derive.checker.prove
 from derive import check_equal
 
 x, y = symbols("x y", real=True)
@@ -240,7 +240,7 @@ def test_convention_free_identity_has_no_caveat() -> None:
 
 
 def test_no_symbolic_proof_means_undecided_not_proved(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(derive.prove, "STRATEGIES", ())
+    monkeypatch.setattr(derive.checker.prove, "STRATEGIES", ())
     verdict = check_equal((x + 1) ** 2, x**2 + 2 * x + 1)
     assert verdict.status == "undecided"
     assert verdict.discrepancy is not None and verdict.discrepancy < 1e-20
@@ -251,7 +251,7 @@ def test_symbolic_proof_contradicted_by_numbers_is_undecided(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # a prover that claims zero without looking, and so without using sum t = 1
-    monkeypatch.setattr(derive.prove, "prove_all_zero", lambda *args: ("bogus", False))
+    monkeypatch.setattr(derive.checker.prove, "prove_all_zero", lambda *args: ("bogus", False))
     verdict = check_equal(a1 * (t1 + t2 + t3) - t1, a1 - t1, assume=[sum_t3])
     assert verdict.status == "undecided"
     assert "bogus" in verdict.method and "differ" in verdict.method
@@ -263,7 +263,7 @@ def test_time_budget_gives_undecided_not_a_hang(monkeypatch: pytest.MonkeyPatch)
         return expr
 
     stalling = (("stall", lambda e, f: True, stall, "never finishes"),)
-    monkeypatch.setattr(derive.prove, "STRATEGIES", stalling)
+    monkeypatch.setattr(derive.checker.prove, "STRATEGIES", stalling)
     start = time.monotonic()
     verdict = check_equal(exp(x + y), exp(x) * exp(y), timeout=0.5)
     assert time.monotonic() - start < 3

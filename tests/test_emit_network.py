@@ -20,7 +20,7 @@ import numeric
 from derive.cli import main
 from derive.emit import EmitError, network_module, network_proofs, network_source
 from derive.emit.network_proofs import DELTA1
-from derive.symbols import a2, j
+from derive.model.symbols import a2, j
 
 KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
 EXACT = {"rtol": 1e-10, "atol": 1e-12}  # two float64 computations of the same formulas

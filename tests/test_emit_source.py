@@ -19,10 +19,10 @@ import derive
 from derive.derivations import output
 from derive.emit import EmitError, is_generated, output_layer_module, output_layer_source, proofs
 from derive.emit.printer import ArrayPrinter, assign, batch_outer, batch_total
-from derive.loss import softmax
+from derive.model.loss import softmax
+from derive.model.symbols import W, a, a_prev, b, d, j, k, t, z
+from derive.model.symbols import delta as DELTA
 from derive.steps import Derivation, Step
-from derive.symbols import W, a, a_prev, b, d, j, k, t, z
-from derive.symbols import delta as DELTA
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sympy import Sum, Symbol, lambdify
 
-from derive.filecheck import check_step
-from derive.files import load_file, load_text
-from derive.parse import ParseError
+from derive.sources.parse import ParseError
+from derive.sources.results import check_step
+from derive.sources.toml_file import load_file, load_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

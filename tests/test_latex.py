@@ -10,19 +10,19 @@ from pathlib import Path
 import pytest
 from sympy import Derivative, Eq, Heaviside, KroneckerDelta, Max, Mul, Sum, exp, symbols
 
+from derive.checker.verdict import Verdict
 from derive.cli import build_parser, main
 from derive.cli import latex as cli_latex
 from derive.derivations import DERIVATIONS, build, output
-from derive.functions import relu_prime
-from derive.latex import derivation_latex, derivation_markdown, to_latex
-from derive.latex.chain import broken, chain_lines
-from derive.latex.display import displayed, fold, shown, tidy
-from derive.latex.text import latex_text, markdown_text
-from derive.loss import softmax
-from derive.network import logit
+from derive.model.loss import softmax
+from derive.model.network import logit
+from derive.model.primitives import relu_prime
+from derive.model.symbols import W1, E, J, K, W, a, a_prev, c, cp, d, eta, j, jp, k, t, z, z1
+from derive.render.latex import derivation_latex, derivation_markdown, to_latex
+from derive.render.latex.chain import broken, chain_lines
+from derive.render.latex.display import displayed, fold, shown, tidy
+from derive.render.latex.text import latex_text, markdown_text
 from derive.steps import Derivation, Step
-from derive.symbols import W1, E, J, K, W, a, a_prev, c, cp, d, eta, j, jp, k, t, z, z1
-from derive.verdict import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 # the docs' commands; a long per-step budget, so a loaded machine cannot turn a proof undecided

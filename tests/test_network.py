@@ -7,7 +7,7 @@ from sympy import Heaviside, Max, Symbol, diff
 
 from derive import check_equal
 from derive.derivations import build
-from derive.functions import relu_prime
+from derive.model.primitives import relu_prime
 
 
 def _verdicts(name: str, derivation: str, sizes: tuple, timeout: float):

@@ -8,9 +8,9 @@ import sympy
 
 from derive import check_equal
 from derive.derivations import build, output
-from derive.symbols import J as J_SYMBOL
-from derive.symbols import K as K_SYMBOL
-from derive.symbols import a_prev, eta, j, k, t
+from derive.model.symbols import J as J_SYMBOL
+from derive.model.symbols import K as K_SYMBOL
+from derive.model.symbols import a_prev, eta, j, k, t
 
 
 def _reports(name: str, K, J) -> dict[str, object]:

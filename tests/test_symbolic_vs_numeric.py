@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sympy import lambdify
 
 import numeric
-from derive.gradients import network_gradients, output_gradients
+from derive.model.gradients import network_gradients, output_gradients
 
 # Backprop is exact up to rounding (~1e-15 relative); the symbolic gradients evaluated in float64
 # likewise. Central differences with eps ~ cbrt(machine eps) carry O(eps^2) truncation and

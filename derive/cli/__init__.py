@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from derive import __version__
 from derive.cli import check, emit, latex, prove
+from derive.cli.exits import EXIT_USAGE
+from derive.version import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = (prove, check, emit, latex)
 
 

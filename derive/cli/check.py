@@ -14,14 +14,13 @@ import sys
 import tempfile
 import time
 
-from derive.check import DEFAULT_TIMEOUT
+from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from derive.cli.options import seconds
-from derive.filecheck import JSON_FIELDS, StepResult, check_file, summary
-from derive.files import DerivationFile, load_file
-from derive.junit import junit_xml
-from derive.parse import ParseError
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from derive.render.junit import junit_xml
+from derive.sources.parse import ParseError
+from derive.sources.results import JSON_FIELDS, StepResult, check_file, summary
+from derive.sources.toml_file import DerivationFile, load_file
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

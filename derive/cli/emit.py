@@ -19,11 +19,10 @@ import os
 import sys
 import time
 
+from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from derive.cli.options import size
 from derive.cli.writing import read_existing, write_atomically
 from derive.emit import EmitError, is_generated, network_source, output_layer_source
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

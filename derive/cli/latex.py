@@ -19,16 +19,16 @@ import functools
 import os
 import sys
 
-from derive.check import DEFAULT_TIMEOUT
+from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.verdict import Verdict
+from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from derive.cli.options import add_size_options, add_timeout_option, derivation_name
 from derive.cli.writing import read_existing, write_atomically
 from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build, sizes_for
-from derive.latex import Section, latex_document, markdown_document
+from derive.model.symbols import I_, J, K, N
+from derive.render.latex import Section, latex_document, markdown_document
 from derive.steps import Derivation
-from derive.symbols import I_, J, K, N
-from derive.verdict import Verdict
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SIZE_SYMBOLS = {"K": K, "J": J, "I": I_, "N": N}
 Sizes = tuple[int | None, int | None, int | None, int | None]  # K, J, N, I (None: default)
 

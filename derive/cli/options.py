@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from derive.check import DEFAULT_TIMEOUT
+from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.derivations import DERIVATIONS
 
 

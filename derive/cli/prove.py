@@ -9,10 +9,11 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from derive.check import DEFAULT_TIMEOUT
+from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.cli.exits import EXIT_FAILED, EXIT_OK
 from derive.cli.options import add_size_options, add_timeout_option, derivation_name, size
 from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build
-from derive.table import format_table, report_rows
+from derive.render.table import format_table, report_rows
 
 JSON_FIELDS = ("derivation", "step", "lhs", "rhs", "status", "needs", "counterexample", "seconds")
 
@@ -75,4 +76,4 @@ def run(args: argparse.Namespace) -> int:
         }
         summary = ", ".join(f"{n} {s}" for s, n in counts.items())
         print(f"\n{len(rows)} steps: {summary} ({time.monotonic() - start:.1f} s)")
-    return 0 if all(row["status"] == "proved" for row in rows) else 1
+    return EXIT_OK if all(row["status"] == "proved" for row in rows) else EXIT_FAILED

@@ -6,10 +6,10 @@ import functools
 from collections.abc import Callable
 
 from derive.derivations import network, output
-from derive.sizes import Size
+from derive.model.sizes import Size
+from derive.model.symbols import J as J_SYMBOL
+from derive.model.symbols import K as K_SYMBOL
 from derive.steps import Derivation
-from derive.symbols import J as J_SYMBOL
-from derive.symbols import K as K_SYMBOL
 
 
 def reference(K: Size, J: Size) -> list[Derivation]:

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from sympy import Basic, Derivative, Expr, Heaviside, Sum, diff
 
-from derive import symbols
 from derive.derivations.output import display_names, normalized_targets
-from derive.functions import relu_prime
-from derive.loss import cross_entropy_log_softmax, softmax
-from derive.network import (
+from derive.model import symbols
+from derive.model.loss import cross_entropy_log_softmax, softmax
+from derive.model.network import (
     FIRST,
     HIDDEN,
     in_parameters,
@@ -29,9 +28,10 @@ from derive.network import (
     substitute,
     through_relu,
 )
-from derive.sizes import Size
+from derive.model.primitives import relu_prime
+from derive.model.sizes import Size
+from derive.model.symbols import W1, W2, E, W, a2, a_prev, b1, b2, i, j, k, n, t, x, z, z1, z2
 from derive.steps import Derivation, Step
-from derive.symbols import W1, W2, E, W, a2, a_prev, b1, b2, i, j, k, n, t, x, z, z1, z2
 
 
 def _delta_j(K: Size) -> Expr:

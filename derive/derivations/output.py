@@ -22,17 +22,17 @@ from sympy import (
     log,
 )
 
-from derive.loss import (
+from derive.model.loss import (
     cross_entropy,
     cross_entropy_log_softmax,
     softmax,
     softmax_denominator,
     targets_sum,
 )
-from derive.network import in_parameters, logit
-from derive.sizes import Size
+from derive.model.network import in_parameters, logit
+from derive.model.sizes import Size
+from derive.model.symbols import E, W, a, a_indep, a_prev, b, c, cp, d, eta, j, k, t, z
 from derive.steps import Derivation, Step
-from derive.symbols import E, W, a, a_indep, a_prev, b, c, cp, d, eta, j, k, t, z
 
 SUM_T = "sum_d t_d = 1"
 

@@ -15,7 +15,7 @@ from derive.emit import network
 from derive.emit.network_proofs import network_results
 from derive.emit.proofs import EmitError, output_layer_results
 from derive.emit.template import MARKER, module_source
-from derive.sizes import check_size
+from derive.model.sizes import check_size
 
 __all__ = [
     "MARKER",

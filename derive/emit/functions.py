@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 
 from derive.emit.printer import ArrayPrinter, assign, batch_outer, batch_total, row_sum
 from derive.emit.proofs import EmitError, OutputLayerResults, s, t_sum, z_shifted
-from derive.symbols import W, a, a_prev, b, j, k, t
-from derive.symbols import delta as DELTA
+from derive.model.symbols import W, a, a_prev, b, j, k, t
+from derive.model.symbols import delta as DELTA
 
 LINE = 100  # generated lines stay within ruff's line length
 # argument -> (axes, sizes without the batch axis as code, has a batch axis)

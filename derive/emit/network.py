@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from sympy import Expr, IndexedBase, Max, Mul, Sum, Symbol
 
-from derive import __version__
 from derive.derivations.output import SUM_T
 from derive.emit.functions import Argument, function_source, input_checks, softmax_lines
 from derive.emit.network_proofs import DELTA1, DELTA2, NetworkResults
 from derive.emit.printer import ArrayPrinter, assign, batch_outer
 from derive.emit.proofs import EmitError, needs_text
 from derive.emit.template import assemble, delta_text, spec_lines, verdict_lines
-from derive.functions import relu_prime
-from derive.network import FIRST, HIDDEN, relu
-from derive.symbols import W1, W2, W, a2, a_prev, b, b1, b2, i, j, k, n, x, z1, z2
-from derive.symbols import delta as DELTA
+from derive.model.network import FIRST, HIDDEN, relu
+from derive.model.primitives import relu_prime
+from derive.model.symbols import W1, W2, W, a2, a_prev, b, b1, b2, i, j, k, n, x, z1, z2
+from derive.model.symbols import delta as DELTA
+from derive.version import __version__
 
 PARAMETERS = ("W1", "b1", "W2", "b2", "W3", "b3")
 ARGUMENTS: dict[str, Argument] = {

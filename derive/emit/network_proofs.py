@@ -28,15 +28,15 @@ from dataclasses import dataclass
 
 from sympy import Basic, Expr, Heaviside, IndexedBase, Sum
 
+from derive.checker.verdict import Verdict
 from derive.derivations import build, sizes_for
 from derive.emit.proofs import EmitError, OutputLayerResults, check_proved, output_layer_results
-from derive.functions import relu_prime
-from derive.loss import softmax
-from derive.network import FIRST, HIDDEN, in_parameters, substitute, through_relu
+from derive.model.loss import softmax
+from derive.model.network import FIRST, HIDDEN, in_parameters, substitute, through_relu
+from derive.model.primitives import relu_prime
+from derive.model.symbols import W1, W, a, a2, a_prev, i, j, k, n, x, z1, z2
+from derive.model.symbols import delta as DELTA
 from derive.steps import Report
-from derive.symbols import W1, W, a, a2, a_prev, i, j, k, n, x, z1, z2
-from derive.symbols import delta as DELTA
-from derive.verdict import Verdict
 
 JOBS = min(2, os.cpu_count() or 1)  # worker processes for the network checks
 NETWORK_STEP_TIMEOUT = 60.0  # seconds per step; about 10 s unloaded: generous, as in proofs.py

@@ -18,16 +18,16 @@ from dataclasses import dataclass
 
 from sympy import Basic, Eq, Expr, Indexed, IndexedBase, Mul, Sum, Symbol, log
 
+from derive.checker.verdict import relation_text
 from derive.derivations import output
-from derive.loss import softmax, softmax_denominator, targets_sum
-from derive.network import in_parameters
-from derive.sizes import Size
+from derive.model.loss import softmax, softmax_denominator, targets_sum
+from derive.model.network import in_parameters
+from derive.model.sizes import Size
+from derive.model.symbols import J as J_SYMBOL
+from derive.model.symbols import K as K_SYMBOL
+from derive.model.symbols import a, a_prev, d, j, k, t, z
+from derive.model.symbols import delta as DELTA
 from derive.steps import Derivation, Report, Step
-from derive.symbols import J as J_SYMBOL
-from derive.symbols import K as K_SYMBOL
-from derive.symbols import a, a_prev, d, j, k, t, z
-from derive.symbols import delta as DELTA
-from derive.table import relation_text
 
 CONCRETE_MAX_KJ = 12  # K * J up to this: check the chains for the concrete sizes
 CONCRETE_MAX_K_SHIFT = 10  # K up to this: check the shift rewrites for the concrete K

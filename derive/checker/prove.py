@@ -16,10 +16,10 @@ import sympy
 from sympy import Add, Basic, Dummy, Expr, Indexed, Mul, Product, S, Sum
 from sympy.core.relational import Relational
 
-from derive.budget import Budget
-from derive.cached import evaluated, evaluated_or_same
-from derive.sampling import free_atoms
-from derive.sums import canonical, is_zero, pull_out_of_sums, sum_deltas, use_sum_limits
+from derive.checker.budget import Budget
+from derive.checker.doit import evaluated, evaluated_or_same
+from derive.checker.sampling import free_atoms
+from derive.checker.sums import canonical, is_zero, pull_out_of_sums, sum_deltas, use_sum_limits
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ into the post's names, ``chain`` lays a derivation out line by line, ``render`` 
 and ``document`` a whole file.
 """
 
-from derive.latex.document import Section, latex_document, markdown_document
-from derive.latex.printer import to_latex
-from derive.latex.render import derivation_latex, derivation_markdown, derivation_math
+from derive.render.latex.document import Section, latex_document, markdown_document
+from derive.render.latex.printer import to_latex
+from derive.render.latex.render import derivation_latex, derivation_markdown, derivation_math
 
 __all__ = [
     "Section",

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from sympy import Basic, Expr, Indexed, IndexedBase, Max, Sum, Symbol
 
-from derive.sizes import Size
-from derive.symbols import W1, W2, W, a2, a_prev, b, b1, b2, ip, jp, np_, x, z, z1, z2
+from derive.model.sizes import Size
+from derive.model.symbols import W1, W2, W, a2, a_prev, b, b1, b2, ip, jp, np_, x, z, z1, z2
 
 
 @dataclass(frozen=True)

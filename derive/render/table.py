@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import sympy
-from sympy import Basic
+from derive.checker.verdict import relation_text
 
 if TYPE_CHECKING:
     from derive.steps import Report
 
 CLAIM_WIDTH = 48
 COLUMNS = ("derivation", "step", "claim", "verdict", "needs", "seconds")
-
-
-def relation_text(relation: Basic) -> str:
-    """``Eq(a, b)`` as ``a = b``; other relations as SymPy prints them."""
-    if isinstance(relation, sympy.Eq):
-        return f"{relation.lhs} = {relation.rhs}"
-    return str(relation)
 
 
 def _short(text: str, width: int = CLAIM_WIDTH) -> str:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import mpmath
 from sympy import Basic
 
-from derive.budget import Budget
-from derive.sampling import CannotSample, Point, Sampler, evaluate, instance
+from derive.checker.budget import Budget
+from derive.checker.sampling import CannotSample, Point, Sampler, evaluate, instance
 
 DIGITS = 30
 CONFIRM_DIGITS = 50

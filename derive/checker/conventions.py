@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import sympy
 from sympy import Basic, Expr, Heaviside, Max, Min
 
-from derive.budget import Budget
-from derive.cached import evaluated_or_same
-from derive.kinks import (
+from derive.checker.budget import Budget
+from derive.checker.doit import evaluated_or_same
+from derive.checker.kinks import (
     arbitrary_conventions,
     derivative_at_kink,
     derivative_kinks,
@@ -24,7 +24,7 @@ from derive.kinks import (
     sign_regions,
     where_text,
 )
-from derive.prove import Facts, attempt, prove_all_zero
+from derive.checker.prove import Facts, attempt, prove_all_zero
 
 
 def convention_caveats(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import sympy
 from sympy import Basic
 
 Status = Literal["proved", "refuted", "undecided"]
@@ -17,6 +18,13 @@ def _number(value: complex | None) -> str:
     if abs(value.imag) <= 1e-15 * max(1.0, abs(value.real)):
         return f"{value.real:.10g}"
     return f"{value.real:.10g}{value.imag:+.10g}i"
+
+
+def relation_text(relation: Basic) -> str:
+    """``Eq(a, b)`` as ``a = b``; other relations as SymPy prints them."""
+    if isinstance(relation, sympy.Eq):
+        return f"{relation.lhs} = {relation.rhs}"
+    return str(relation)
 
 
 @dataclass(frozen=True)

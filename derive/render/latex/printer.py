@@ -12,7 +12,7 @@ from sympy import Add, Basic, Derivative, Expr, Indexed, Max, Mul, Sum, Symbol
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-from derive.symbols import LATEX_BASES
+from derive.model.symbols import LATEX_BASES
 
 _SHORT_INDEX = re.compile(r"^[A-Za-z0-9]'*$")  # one letter or digit, maybe primed
 
@@ -118,7 +118,7 @@ _PRINTER = DerivePrinter({"mul_symbol": None})
 def to_latex(expr: Basic) -> str:
     r"""``expr`` in the post's notation.
 
-    >>> from derive.symbols import W, k, j, z, c, K
+    >>> from derive.model.symbols import W, k, j, z, c, K
     >>> from sympy import Sum, exp
     >>> to_latex(W[k, j])
     'W_{kj}^{L}'

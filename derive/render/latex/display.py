@@ -26,8 +26,8 @@ from sympy import (
     cancel,
 )
 
-from derive.network import FIRST, HIDDEN, OUTPUT, Layer
-from derive.symbols import a2, a_prev, z1, z2
+from derive.model.network import FIRST, HIDDEN, OUTPUT, Layer
+from derive.model.symbols import a2, a_prev, z1, z2
 
 # innermost layer first: a folded z^{L-2} makes relu(z^{L-2}) foldable, and so on up
 _LAYERS: tuple[Layer, ...] = (FIRST, HIDDEN, OUTPUT)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from derive.latex.chain import Line, chain_lines, notes, verdict_latex
-from derive.latex.text import latex_text, markdown_text, needs_math
+from derive.render.latex.chain import Line, chain_lines, notes, verdict_latex
+from derive.render.latex.text import latex_text, markdown_text, needs_math
 
 if TYPE_CHECKING:
+    from derive.checker.verdict import Verdict
     from derive.steps import Derivation
-    from derive.verdict import Verdict
 
 RIGHT_COLUMN = r"0.3\linewidth"  # justification and verdict, set ragged right beside the chain
 

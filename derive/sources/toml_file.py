@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from sympy import Basic
 
-from derive.declarations import Namespace
-from derive.parse import ParseError, parse_expr, parse_relations
+from derive.sources.declarations import Namespace
+from derive.sources.parse import ParseError, parse_expr, parse_relations
+from derive.sources.toml_spans import Region, Spans
 from derive.steps import Derivation, Step
-from derive.toml_spans import Region, Spans
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -16,8 +16,8 @@ import sympy
 from sympy import Abs, Basic, DiracDelta, Dummy, Expr, Heaviside, Max, Min, Piecewise, sign
 from sympy.core.relational import Relational
 
-from derive.cached import evaluated_or_same
-from derive.functions import relu_prime
+from derive.checker.doit import evaluated_or_same
+from derive.model.primitives import relu_prime
 
 KINK_FUNCTIONS = (Heaviside, DiracDelta, sign, Abs)
 MAX_REGION_KINKS = 4  # 2**4 sign regions at most; beyond that the a.e. proof is not attempted

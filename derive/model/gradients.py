@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from sympy import Basic, Expr, ImmutableMatrix, diff
 
-from derive.loss import cross_entropy_log_softmax
-from derive.network import in_parameters, network_loss
-from derive.sizes import check_size
-from derive.symbols import W1, W2, W, a_prev, b, b1, b2, t, x, z
+from derive.model.loss import cross_entropy_log_softmax
+from derive.model.network import in_parameters, network_loss
+from derive.model.sizes import check_size
+from derive.model.symbols import W1, W2, W, a_prev, b, b1, b2, t, x, z
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,27 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import sympy
 from sympy import Expr, Indexed, Symbol
 
-if TYPE_CHECKING:
-    from derive.parse import _Builder
 
-Handler = Callable[["_Builder", ast.Call], Expr]
+class Builder(Protocol):
+    """What a function's handler needs from the parser's tree walker (``parse._Builder``).
+
+    Declared here, so that the grammar does not import the parser that reads it: the parser
+    imports the grammar, never the other way round.
+    """
+
+    def error(self, node: ast.AST, message: str) -> Exception: ...
+
+    def expr(self, node: ast.AST) -> Expr: ...
+
+    def call(self, node: ast.AST, function: Callable, *args: object) -> Expr: ...
+
+
+Handler = Callable[[Builder, ast.Call], Expr]
 
 _ALLOWED_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 _ALLOWED_COMPARE = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
@@ -99,14 +111,14 @@ def describe_forbidden(node: ast.AST, identifier: re.Pattern[str]) -> str | None
     return _FORBIDDEN.get(type(node), f"{type(node).__name__} is not allowed")
 
 
-def _arity(builder: _Builder, node: ast.Call, least: int, most: int | None, usage: str) -> None:
+def _arity(builder: Builder, node: ast.Call, least: int, most: int | None, usage: str) -> None:
     count = len(node.args)
     if count < least or (most is not None and count > most):
         raise builder.error(node, f"wrong number of arguments ({count}): write {usage}")
 
 
 def _fixed(function: Callable[..., Expr], count: int, usage: str) -> Handler:
-    def handler(builder: _Builder, node: ast.Call) -> Expr:
+    def handler(builder: Builder, node: ast.Call) -> Expr:
         _arity(builder, node, count, count, usage)
         return builder.call(node, function, *[builder.expr(a) for a in node.args])
 
@@ -114,14 +126,14 @@ def _fixed(function: Callable[..., Expr], count: int, usage: str) -> Handler:
 
 
 def _variadic(function: Callable[..., Expr], usage: str) -> Handler:
-    def handler(builder: _Builder, node: ast.Call) -> Expr:
+    def handler(builder: Builder, node: ast.Call) -> Expr:
         _arity(builder, node, 2, None, usage)
         return builder.call(node, function, *[builder.expr(a) for a in node.args])
 
     return handler
 
 
-def _limit(builder: _Builder, node: ast.AST) -> tuple[Expr, Expr, Expr]:
+def _limit(builder: Builder, node: ast.AST) -> tuple[Expr, Expr, Expr]:
     if not (isinstance(node, ast.Tuple) and len(node.elts) == 3):
         raise builder.error(node, "a sum limit is (index, lo, hi), e.g. (d, 1, K)")
     index, lo, hi = (builder.expr(e) for e in node.elts)
@@ -130,7 +142,7 @@ def _limit(builder: _Builder, node: ast.AST) -> tuple[Expr, Expr, Expr]:
     return index, lo, hi
 
 
-def _sum(builder: _Builder, node: ast.Call) -> Expr:
+def _sum(builder: Builder, node: ast.Call) -> Expr:
     _arity(builder, node, 2, None, "sum(f, (d, 1, K))")
     body = builder.expr(node.args[0])
     limits = [_limit(builder, arg) for arg in node.args[1:]]
@@ -138,7 +150,7 @@ def _sum(builder: _Builder, node: ast.Call) -> Expr:
 
 
 def _derivative(function: Callable[..., Expr], usage: str) -> Handler:
-    def handler(builder: _Builder, node: ast.Call) -> Expr:
+    def handler(builder: Builder, node: ast.Call) -> Expr:
         _arity(builder, node, 2, None, usage)
         expr = builder.expr(node.args[0])
         variables = []

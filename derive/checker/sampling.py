@@ -27,10 +27,10 @@ from sympy import (
 from sympy.core.assumptions import check_assumptions
 from sympy.core.relational import Relational
 
-from derive.cached import evaluated_or_same
-from derive.functions import relu_prime
-from derive.kinks import kink_arguments
-from derive.sums import expand_finite_sums
+from derive.checker.doit import evaluated_or_same
+from derive.checker.kinks import kink_arguments
+from derive.checker.sums import expand_finite_sums
+from derive.model.primitives import relu_prime
 
 _SIMPLE_REALS = [1, -1, 2, Rational(1, 2), -2, 3, Rational(-1, 2), 0, Rational(3, 2), -3]
 _SIMPLE_POSITIVE = [1, 2, Rational(1, 2), 3, Rational(1, 3), Rational(3, 2), 4]

@@ -7,7 +7,7 @@ access, lambdas, comprehensions, strings or dunder names is rejected with its li
 
 Names resolve only through the mapping the caller passes (``names``): a user never reaches a SymPy
 or Python name that was not handed over, and the caller decides what the objects are called
-internally (the file loader gives them generated names, see derive/files.py).
+internally (the file loader gives them generated names, see derive/sources/toml_file.py).
 
 The syntax (docs/derivation-files.md): numbers, names, ``+ - * / **``, ``z[k]`` and ``W[k, j]``,
 calls of ``exp log sqrt abs tanh Heaviside Max Min delta sum diff Derivative`` (with SymPy's
@@ -27,7 +27,7 @@ import sympy
 from sympy import Basic, Expr, IndexedBase
 from sympy.core.relational import Relational
 
-from derive.grammar import CONSTANTS, FUNCTIONS, describe_forbidden
+from derive.sources.grammar import CONSTANTS, FUNCTIONS, describe_forbidden
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 MAX_LENGTH = 10_000

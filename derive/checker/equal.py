@@ -24,11 +24,11 @@ from sympy import Basic, Expr
 from sympy.core.relational import Relational
 from sympy.matrices import MatrixBase
 
-from derive.budget import Budget
-from derive.conventions import convention_caveats, prove_between_kinks
-from derive.evidence import CONFIRM_DIGITS, DIGITS, Entry, Evidence, gather
-from derive.prove import attempt
-from derive.verdict import Verdict
+from derive.checker.budget import Budget
+from derive.checker.conventions import convention_caveats, prove_between_kinks
+from derive.checker.evidence import CONFIRM_DIGITS, DIGITS, Entry, Evidence, gather
+from derive.checker.prove import attempt
+from derive.checker.verdict import Verdict
 
 DEFAULT_TIMEOUT = 5.0
 SEARCH_POINTS = 10  # points tried for a counterexample

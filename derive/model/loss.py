@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sympy import Expr, Sum, exp, log
 
-from derive.sizes import Size
-from derive.symbols import c, cp, d, t, z
+from derive.model.sizes import Size
+from derive.model.symbols import c, cp, d, t, z
 
 
 def softmax_denominator(K: Size, bound: Expr = c) -> Expr:

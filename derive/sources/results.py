@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 from sympy import Basic
 
-from derive.check import DEFAULT_TIMEOUT
-from derive.files import DerivationFile
+from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.verdict import STATUSES, Verdict, relation_text
+from derive.sources.toml_file import DerivationFile
 from derive.steps import Derivation, Step
-from derive.table import relation_text
-from derive.verdict import STATUSES, Verdict
 
 CLAIM_WIDTH = 120
 JSON_FIELDS = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sympy import Basic
 from sympy.core.sorting import default_sort_key
 
-from derive.latex.display import is_index_range
-from derive.latex.printer import to_latex
-from derive.verdict import Verdict
+from derive.checker.verdict import Verdict
+from derive.render.latex.display import is_index_range
+from derive.render.latex.printer import to_latex
 
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from sympy import Basic, Expr, Mul, Sum
 
-from derive.latex.display import displayed, expanded, index_ranges, shown
-from derive.latex.printer import _PRINTER, to_latex
-from derive.latex.text import (
+from derive.render.latex.display import displayed, expanded, index_ranges, shown
+from derive.render.latex.printer import _PRINTER, to_latex
+from derive.render.latex.text import (
     counterexample_math,
     latex_text,
     markdown_text,
@@ -21,8 +21,8 @@ from derive.latex.text import (
 )
 
 if TYPE_CHECKING:
+    from derive.checker.verdict import Verdict
     from derive.steps import Derivation
-    from derive.verdict import Verdict
 
 WIDTH = 46  # visible characters per typeset line, roughly; longer lines are broken
 

@@ -7,10 +7,7 @@ from typing import TYPE_CHECKING
 
 from sympy import Add, Max, Sum, exp
 
-from derive.latex.printer import to_latex
-from derive.latex.render import derivation_latex, derivation_markdown
-from derive.latex.text import latex_text, markdown_text
-from derive.symbols import (
+from derive.model.symbols import (
     I_,
     W1,
     W2,
@@ -36,10 +33,13 @@ from derive.symbols import (
     z1,
     z2,
 )
+from derive.render.latex.printer import to_latex
+from derive.render.latex.render import derivation_latex, derivation_markdown
+from derive.render.latex.text import latex_text, markdown_text
 
 if TYPE_CHECKING:
+    from derive.checker.verdict import Verdict
     from derive.steps import Derivation
-    from derive.verdict import Verdict
 
 TITLE = "Softmax cross-entropy backprop, checked line by line"
 # amsfonts has no double-struck digits: typeset \mathbb{1} (the indicator) as a bold 1
