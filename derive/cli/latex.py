@@ -20,11 +20,18 @@ import os
 import sys
 
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.limits import Limits
 from derive.checker.verdict import Verdict
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from derive.cli.options import add_size_options, add_timeout_option, derivation_name
+from derive.cli.options import (
+    add_limit_option,
+    add_size_options,
+    add_timeout_option,
+    derivation_name,
+    limits_of,
+)
 from derive.cli.writing import read_existing, write_atomically
-from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build, sizes_for
+from derive.derivations import DEFAULT, DERIVATIONS, build, sizes_for
 from derive.model.symbols import I_, J, K, N
 from derive.render.latex import Section, latex_document, markdown_document
 from derive.steps import Derivation
@@ -51,6 +58,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     add_size_options(parser)
     add_timeout_option(parser)
+    add_limit_option(parser)
     parser.add_argument("--format", choices=("tex", "md"), default="tex", help="default: tex")
     parser.add_argument(
         "--fragment", action="store_true", help="only the align* blocks (tex), to paste"
@@ -66,11 +74,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 @functools.lru_cache(maxsize=32)
-def checked(name: str, sizes: Sizes, timeout: float | None) -> tuple[tuple[Verdict, ...], ...]:
+def checked(
+    name: str, sizes: Sizes, timeout: float | None, limits: Limits | None = None
+) -> tuple[tuple[Verdict, ...], ...]:
     """The verdicts of every derivation of set ``name`` (cached for the process)."""
-    if timeout is None:
-        timeout = DEFAULT_TIMEOUTS.get(name, DEFAULT_TIMEOUT)
-    return tuple(d.check(timeout=timeout).verdicts for d in build(name, *sizes))
+    guard = DEFAULT_TIMEOUT if timeout is None else timeout
+    return tuple(d.check(timeout=guard, limits=limits).verdicts for d in build(name, *sizes))
 
 
 def _symbolic_sizes(name: str) -> list[str]:
@@ -79,7 +88,13 @@ def _symbolic_sizes(name: str) -> list[str]:
     return [key for key, symbol in SIZE_SYMBOLS.items() if symbol in used]
 
 
-def section(name: str, sizes: Sizes, timeout: float | None, expand: bool = False) -> Section:
+def section(
+    name: str,
+    sizes: Sizes,
+    timeout: float | None,
+    expand: bool = False,
+    limits: Limits | None = None,
+) -> Section:
     """Set ``name`` checked at ``sizes``, shown in indexed form (symbolic sizes) unless
     ``expand``, every derivation noting the sizes it was checked for."""
     derivations = build(name, *sizes)
@@ -96,7 +111,9 @@ def section(name: str, sizes: Sizes, timeout: float | None, expand: bool = False
     shown = tuple(dataclasses.replace(d, note=where) for d in derivations)
     verdicts = tuple(
         tuple(_renamed(v, c, d, step) for step, v in enumerate(vs))
-        for vs, c, d in zip(checked(name, sizes, timeout), build(name, *sizes), shown, strict=True)
+        for vs, c, d in zip(
+            checked(name, sizes, timeout, limits), build(name, *sizes), shown, strict=True
+        )
     )
     summary = (DERIVATIONS[name].__doc__ or "").strip().splitlines()[0].split(" (")[0]
     return Section(f"{name}: {summary}", shown, verdicts)
@@ -130,6 +147,7 @@ def _command(args: argparse.Namespace) -> str:
     for key in ("K", "J", "I", "N", "timeout"):
         if getattr(args, key) is not None:
             words.append(f"--{key} {getattr(args, key):g}")
+    words += [f"--limit {name}={value}" for name, value in args.limit]
     words += ["--format md"] if args.format == "md" else []
     words += [f"--{flag}" for flag in ("fragment", "expanded") if getattr(args, flag)]
     words += [f"-o {args.output}"] if args.output else []
@@ -140,7 +158,8 @@ def render(args: argparse.Namespace) -> str:
     """The text ``derive latex`` writes for ``args`` (checks the derivations)."""
     sizes = (args.K, args.J, args.N, args.I)
     names = tuple(args.names) or DEFAULT
-    sections = [section(name, sizes, args.timeout, args.expanded) for name in names]
+    limits = limits_of(args)
+    sections = [section(name, sizes, args.timeout, args.expanded, limits) for name in names]
     command = _command(args)
     if args.format == "md":
         return markdown_document(sections, generated_by=command, expand=args.expanded)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.limits import LIMIT_HELP, Limits
 from derive.derivations import DERIVATIONS
 
 
@@ -58,9 +60,51 @@ def add_size_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--N", type=checked_size, help="inputs (network only; default 2)")
 
 
+TIMEOUT_HELP = (
+    f"the time guard per step, in seconds (default {DEFAULT_TIMEOUT:g}): it only stops a hang; "
+    "a step it stops is undecided and says so"
+)
+
+
 def add_timeout_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--timeout", type=seconds, help=TIMEOUT_HELP)
+
+
+def guard_of(args: argparse.Namespace) -> float:
+    """The time guard per step: ``--timeout``, else the default."""
+    return DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+
+
+def limit(text: str) -> tuple[str, int]:
+    """An argparse type for ``--limit NAME=N``, e.g. ``rewrites=800``."""
+    name, _, value = text.partition("=")
+    if name not in LIMIT_HELP:
+        known = ", ".join(LIMIT_HELP)
+        raise argparse.ArgumentTypeError(f"unknown limit {name!r} in {text!r} (known: {known})")
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: the value must be an integer") from None
+    try:
+        Limits(**{name: number})
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return name, number
+
+
+def add_limit_option(parser: argparse.ArgumentParser) -> None:
+    """``--limit NAME=N``, repeatable: the deterministic limits per step (docs/limits.md)."""
+    defaults = ", ".join(f"{f.name}={f.default}" for f in dataclasses.fields(Limits))
     parser.add_argument(
-        "--timeout",
-        type=seconds,
-        help=f"seconds per step (default {DEFAULT_TIMEOUT:g}; network 20)",
+        "--limit",
+        type=limit,
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help=f"raise or lower a limit on the work per step (defaults: {defaults})",
     )
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    """The limits the ``--limit`` options give (the defaults for the others)."""
+    return Limits(**dict(args.limit))

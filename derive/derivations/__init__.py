@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 
+from sympy import Symbol
+
 from derive.derivations import network, output
 from derive.model.sizes import Size
+from derive.model.symbols import I_ as I_SYMBOL
 from derive.model.symbols import J as J_SYMBOL
 from derive.model.symbols import K as K_SYMBOL
+from derive.model.symbols import N as N_SYMBOL
 from derive.steps import Derivation
 
 
@@ -31,12 +36,8 @@ def output_layer(K: Size, J: Size) -> list[Derivation]:
 
 
 def symbolic(K: Size, J: Size) -> list[Derivation]:
-    """The output layer for every K and J at once (symbolic sizes; the arguments are ignored).
-
-    The update rule summed over all paths is left out: with a symbolic K it needs the softmax
-    Jacobian summed over c, which the checker does not prove within its budget.
-    """
-    return [d for d in output_layer(K_SYMBOL, J_SYMBOL) if d.name != "Delta W_kj"]
+    """The output layer for every K and J at once (symbolic sizes; the arguments are ignored)."""
+    return output_layer(K_SYMBOL, J_SYMBOL)
 
 
 def network_layers(K: Size, J: Size, N: Size = 2, I_: Size = 2) -> list[Derivation]:
@@ -75,10 +76,6 @@ DEFAULT_SIZES: dict[str, dict[str, int]] = {
 }
 
 
-# Seconds per step when none are given: the network's composite expressions take longer.
-DEFAULT_TIMEOUTS: dict[str, float] = {"network": 20.0, "network-symbolic": 30.0}
-
-
 def sizes_for(name: str, **given: int | None) -> dict[str, int]:
     """The sizes set ``name`` uses: its defaults, overridden by those given (not None)."""
     sizes = dict(DEFAULT_SIZES[name])
@@ -98,5 +95,33 @@ def build(
     set (DEFAULT_SIZES)."""
     sizes = sizes_for(name, K=K, J=J, N=N, I=I_)
     if name == "network":
-        return tuple(network_layers(sizes["K"], sizes["J"], sizes["N"], sizes["I"]))
-    return tuple(DERIVATIONS[name](sizes["K"], sizes["J"]))
+        built = network_layers(sizes["K"], sizes["J"], sizes["N"], sizes["I"])
+        general = network_layers(K_SYMBOL, J_SYMBOL, N_SYMBOL, I_SYMBOL)
+        values = {K_SYMBOL: sizes["K"], J_SYMBOL: sizes["J"], N_SYMBOL: sizes["N"]}
+        values[I_SYMBOL] = sizes["I"]
+    else:
+        built = DERIVATIONS[name](sizes["K"], sizes["J"])
+        general = DERIVATIONS[name](K_SYMBOL, J_SYMBOL)
+        values = {K_SYMBOL: sizes["K"], J_SYMBOL: sizes["J"]}
+    return tuple(with_general(built, general, values))
+
+
+def with_general(
+    built: list[Derivation], general: list[Derivation], sizes: dict[Symbol, int]
+) -> list[Derivation]:
+    """Each derivation of ``built`` linked to its twin in ``general`` (same builder, symbolic
+    sizes), so that its steps are proved as instances of the twin's proofs. A derivation that is
+    not its twin with ``sizes`` substituted (a builder that branches on a size) stays unlinked,
+    as does a set whose sizes are symbolic already."""
+    twins = {d.name: d for d in general}
+    linked = []
+    for derivation in built:
+        twin = twins.get(derivation.name)
+        if twin is None or twin is derivation or twin == derivation:
+            linked.append(derivation)
+            continue
+        try:
+            linked.append(dataclasses.replace(derivation, general=twin, sizes=sizes))
+        except ValueError:  # not the twin at these sizes
+            linked.append(derivation)
+    return linked

@@ -21,7 +21,8 @@ def report_rows(report: Report) -> list[dict[str, object]]:
     """One JSON-ready dict per step of a checked derivation.
 
     Keys: derivation, step, lhs, rhs, claim (short, with display names), status, needs,
-    counterexample ({symbol: value} as strings, or None), seconds, why, method, caveats.
+    counterexample ({symbol: value} as strings, or None), seconds, why, method, guard (True
+    when the time guard stopped the step), caveats.
     """
     derivation = report.derivation
     names = dict(derivation.names)
@@ -44,6 +45,7 @@ def report_rows(report: Report) -> list[dict[str, object]]:
                 "seconds": round(verdict.seconds, 3),
                 "why": row["why"],
                 "method": verdict.method,
+                "guard": verdict.guard,
                 "caveats": list(verdict.caveats),
             }
         )
