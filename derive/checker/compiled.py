@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 import mpmath
 import sympy
@@ -30,7 +31,8 @@ from sympy.logic.boolalg import And, BooleanFalse, BooleanTrue, Not, Or
 
 from derive.model.primitives import relu_prime
 
-GUARD_DIGITS = 10  # extra working digits beyond those asked for
+GUARD_DIGITS = 10  # extra working digits beyond those asked for, at first
+MAX_WORKING_DIGITS = 1000  # the precision is doubled until two agree, up to this
 KINK_TOLERANCE = mpmath.mpf(10) ** -25  # |argument| below this at a kink function: exactly 0
 MAX_OPERATIONS = 200_000  # a larger unrolled program is Unsupported (SymPy's route decides)
 
@@ -53,6 +55,16 @@ class _Kink:
 AT_KINK = _Kink()
 
 
+class _Inaccurate:
+    """The marker a program returns when no working precision gave stable digits."""
+
+    def __repr__(self) -> str:
+        return "INACCURATE"
+
+
+INACCURATE = _Inaccurate()
+
+
 class _Undefined:
     """The value of an operation that failed: any use of it fails too (TypeError), so it
     spreads to the result unless a Piecewise does not choose it."""
@@ -64,6 +76,22 @@ class _Undefined:
 UNDEFINED = _Undefined()
 
 
+# Values are exact Fractions while only rational arithmetic made them (the affine argument of a
+# ReLU, say), so the side of a kink is decided exactly; mpmath numbers otherwise.
+_touched = [False]  # whether the running evaluation met a kink exactly (not re-entrant)
+
+
+def _mp(value: object) -> object:
+    if type(value) is Fraction:
+        return mpmath.mpf(value.numerator) / value.denominator
+    return value
+
+
+def _numeric(function: Callable[..., object]) -> Callable[..., object]:
+    """``function`` of mpmath numbers, given exact or mpmath values."""
+    return lambda *values: function(*[_mp(v) for v in values])
+
+
 def _real(value: object) -> object:
     if isinstance(value, mpmath.mpc):
         if value.imag != 0:
@@ -73,21 +101,30 @@ def _real(value: object) -> object:
 
 
 def _kink_argument(u: object) -> object:
-    """``u`` as a real number, or _AtKink when it is 0 (up to rounding)."""
+    """``u`` as a real number; an exact 0 is noted as a kink, an inexact one near 0 is
+    _AtKink (rounding cannot tell the side)."""
     u = _real(u)
+    if type(u) is Fraction:
+        if u == 0:
+            _touched[0] = True
+        return u
     if abs(u) < KINK_TOLERANCE:
         raise _AtKink
     return u
 
 
 def _heaviside(u: object, at_zero: object) -> object:
-    return mpmath.mpf(1) if _kink_argument(u) > 0 else mpmath.mpf(0)
+    u = _kink_argument(u)
+    if u == 0:
+        return at_zero
+    return Fraction(1) if u > 0 else Fraction(0)
 
 
 def _sign(u: object) -> object:
     if isinstance(u, mpmath.mpc) and u.imag != 0:
         return u / abs(u)
-    return mpmath.mpf(1) if _kink_argument(u) > 0 else mpmath.mpf(-1)
+    u = _kink_argument(u)
+    return Fraction(0) if u == 0 else Fraction(1) if u > 0 else Fraction(-1)
 
 
 def _abs(u: object) -> object:
@@ -100,31 +137,48 @@ def _max(*values: object) -> object:
     reals = [_real(v) for v in values]
     for position, a in enumerate(reals):
         for b in reals[position + 1 :]:
-            _kink_argument(a - b)
-    return max(reals)
+            _kink_argument(_add(a, _negate(b)))
+    return max(reals, key=_mp)
 
 
 def _min(*values: object) -> object:
-    return -_max(*(-_real(v) for v in values))
+    return _negate(_max(*(_negate(_real(v)) for v in values)))
+
+
+def _negate(u: object) -> object:
+    return -u
 
 
 def _log(u: object) -> object:
     if u == 0:
         raise ValueError("log(0)")
-    return mpmath.log(u)
+    return mpmath.log(_mp(u))
 
 
 def _power(base: object, exponent: object) -> object:
-    if base == 0 and _real(exponent) < 0:
+    if base == 0 and _real(_mp(exponent)) < 0:
         raise ZeroDivisionError("0 to a negative power")
-    return base**exponent
+    if type(base) is Fraction and type(exponent) is Fraction and exponent.denominator == 1:
+        return base ** int(exponent)
+    return _mp(base) ** _mp(exponent)
+
+
+def _add(*values: object) -> object:
+    if all(type(v) is Fraction for v in values):
+        return sum(values, Fraction(0))
+    return mpmath.fsum([_mp(v) for v in values])
 
 
 def _mul(*values: object) -> object:
-    result = values[0]
+    exact = all(type(v) is Fraction for v in values)
+    result = values[0] if exact else _mp(values[0])
     for value in values[1:]:
-        result = result * value
+        result = result * (value if exact else _mp(value))
     return result
+
+
+def _part(function: Callable[[object], object], exact: Callable[[Fraction], object]):
+    return lambda u: exact(u) if type(u) is Fraction else function(u)
 
 
 def _choose(*pieces_and_conditions: object) -> object:
@@ -139,25 +193,25 @@ def _compare(function: Callable[[object, object], bool]) -> Callable[[object], b
 
 
 _FUNCTIONS: dict[type, Callable[..., object]] = {
-    sympy.exp: mpmath.exp,
+    sympy.exp: _numeric(mpmath.exp),
     sympy.log: _log,
-    sympy.sin: mpmath.sin,
-    sympy.cos: mpmath.cos,
-    sympy.tan: mpmath.tan,
-    sympy.sinh: mpmath.sinh,
-    sympy.cosh: mpmath.cosh,
-    sympy.tanh: mpmath.tanh,
-    sympy.atan: mpmath.atan,
-    sympy.asin: mpmath.asin,
-    sympy.acos: mpmath.acos,
+    sympy.sin: _numeric(mpmath.sin),
+    sympy.cos: _numeric(mpmath.cos),
+    sympy.tan: _numeric(mpmath.tan),
+    sympy.sinh: _numeric(mpmath.sinh),
+    sympy.cosh: _numeric(mpmath.cosh),
+    sympy.tanh: _numeric(mpmath.tanh),
+    sympy.atan: _numeric(mpmath.atan),
+    sympy.asin: _numeric(mpmath.asin),
+    sympy.acos: _numeric(mpmath.acos),
     sympy.Abs: _abs,
     sympy.sign: _sign,
-    sympy.re: mpmath.re,
-    sympy.im: mpmath.im,
-    sympy.conjugate: mpmath.conj,
+    sympy.re: _part(mpmath.re, lambda u: u),
+    sympy.im: _part(mpmath.im, lambda u: Fraction(0)),
+    sympy.conjugate: _part(mpmath.conj, lambda u: u),
     sympy.Max: _max,
     sympy.Min: _min,
-    sympy.Add: lambda *values: mpmath.fsum(values),
+    sympy.Add: _add,
     sympy.Mul: _mul,
     sympy.Pow: _power,
 }
@@ -218,8 +272,9 @@ class Program:
 
     >>> x = sympy.Symbol("x", real=True)
     >>> program = Program(sympy.exp(x) / (1 + sympy.exp(x)))
-    >>> float(program({x: sympy.Integer(0)}, 30).real)
-    0.5
+    >>> value, kink = program({x: sympy.Integer(0)}, 30)
+    >>> float(value.real), kink
+    (0.5, False)
     """
 
     def __init__(self, expr: Basic, integers: Mapping[Symbol, int] | None = None) -> None:
@@ -350,11 +405,36 @@ class Program:
             slots += [self._slot(piece, env), self._condition(cond, env)]
         return self._operation(_choose, tuple(slots))
 
-    def __call__(self, values: Mapping[Basic, Basic], digits: int) -> object:
-        """The value at ``values`` (atom -> exact number) to ``digits`` as an mpmath complex;
-        None where it is undefined (a division by zero, log 0, a complex value where a real
-        one is needed); AT_KINK at a kink."""
-        with mpmath.workdps(digits + GUARD_DIGITS):
+    def __call__(self, values: Mapping[Basic, Basic], digits: int) -> tuple[object, bool]:
+        """``(value, kink)`` at ``values`` (atom -> exact number) to ``digits``.
+
+        The value is an mpmath complex; None where the expression is undefined (a division by
+        zero, log 0, a complex value where a real one is needed); AT_KINK where a kink argument
+        is 0 but not exactly known to be; INACCURATE when no working precision up to
+        ``MAX_WORKING_DIGITS`` gives ``digits`` that two precisions agree on. ``kink`` is True
+        when a kink argument was exactly 0 (the value then follows SymPy's conventions).
+
+        Like SymPy's evalf, the precision adapts: a result counts once it is the same to
+        ``digits`` at two working precisions, so cancellation (1 - 1/(1 + e^-z) at z = 900)
+        raises the precision instead of returning noise.
+        """
+        working = digits + GUARD_DIGITS
+        before, kink, exact = self._run(values, working)
+        if exact:  # rational arithmetic only
+            return before, kink
+        while working < MAX_WORKING_DIGITS:
+            working = 2 * working
+            now, kink, _ = self._run(values, working)
+            if _same(before, now, digits):
+                return now, kink
+            before = now
+        return INACCURATE, kink
+
+    def _run(self, values: Mapping[Basic, Basic], working: int) -> tuple[object, bool, bool]:
+        """(the value at this working precision, whether a kink was met exactly, whether the
+        value is exact)."""
+        _touched[0] = False
+        with mpmath.workdps(working):
             slots: list[object] = [None] * self._size
             for slot, number in self._constants:
                 slots[slot] = _number(number)
@@ -367,21 +447,35 @@ class Program:
                     except (ValueError, ZeroDivisionError, TypeError, OverflowError):
                         slots[slot] = UNDEFINED  # fine in a piece that is not chosen
             except _AtKink:
-                return AT_KINK
+                return AT_KINK, _touched[0], False
             result = slots[self.result]
-            if result is UNDEFINED or isinstance(result, bool):
-                return None
-            result = mpmath.mpc(result)
-            return result if mpmath.isfinite(result) else None
+            return _finished(result), _touched[0], type(result) is Fraction
+
+
+def _finished(result: object) -> object:
+    """A raw result as the checker takes it (at the working precision): a finite mpmath
+    complex, or None."""
+    if result is UNDEFINED or result is None or isinstance(result, bool):
+        return None
+    value = mpmath.mpc(_mp(result))
+    return value if mpmath.isfinite(value) else None
+
+
+def _same(a: object, b: object, digits: int) -> bool:
+    """Whether two evaluations agree to ``digits`` (relative; values below 10**-digits are
+    0 to the checker, which compares relative to max(1, |value|))."""
+    if not isinstance(a, mpmath.mpc) or not isinstance(b, mpmath.mpc):
+        return a is b
+    tolerance = mpmath.mpf(10) ** -digits
+    scale = max(abs(a), abs(b))
+    return scale < tolerance or abs(a - b) <= tolerance * scale
 
 
 def _number(value: Basic) -> object:
-    """An exact SymPy number as an mpmath number at the working precision."""
-    if value.is_Integer:
-        return mpmath.mpf(int(value))
+    """An exact SymPy number: a Fraction if rational, else mpmath at the working precision."""
     if value.is_Rational:
-        return mpmath.mpf(int(value.p)) / int(value.q)
+        return Fraction(int(value.p), int(value.q))
     re, im = value.as_real_imag()
     if im == 0:
         return mpmath.mpf(sympy.Float(re, mpmath.mp.dps)._mpf_)
-    return mpmath.mpc(_number(re), _number(im))
+    return mpmath.mpc(_mp(_number(re)), _mp(_number(im)))

@@ -61,22 +61,24 @@ def gather(
     seed: int,
     count: int,
     integer_seed: int | None = None,
-    shrink: bool = True,
+    decisive: bool = True,
 ) -> Evidence:
     """Evaluate the entries at up to ``count`` points that satisfy ``assume``.
 
-    Stops at the first confirmed counterexample, made simpler by hand-checkable values unless
-    not ``shrink``. ``integer_seed`` seeds the integer values (default ``seed``): samplers of
-    one claim share it, so they share instances.
+    Stops at the first confirmed counterexample. ``integer_seed`` seeds the integer values
+    (default ``seed``): samplers of one claim share it, so they share instances. A
+    ``decisive`` counterexample (one a verdict may rest on) is confirmed by SymPy's exact
+    evaluation and made simpler for hand-checking; otherwise (a hint, such as "this proof
+    needs sum t = 1") it is confirmed by a freshly compiled program at 50 digits, and kept.
     """
     sides = [s for _, lhs, rhs in entries for s in (lhs, rhs)]
     sampler = Sampler(sides, assume, seed, integer_seed)
     evidence = Evidence()
     try:
         for point in sampler.points(count, SIMPLE_POINTS):
-            _judge(sampler.sides(point.integers), entries, point, evidence)
+            _judge(sampler.sides(point.integers), entries, point, evidence, decisive)
             if evidence.counterexample is not None:
-                if shrink:
+                if decisive:
                     evidence.counterexample = _shrink(sampler, entries, evidence.counterexample)
                 break
     except CannotSample as error:
@@ -104,13 +106,19 @@ def _values(lhs: Side, rhs: Side, point: Point) -> tuple[object, object, bool]:
     """Both sides at the point (30 digits) and whether it is at a kink: there the values are
     substituted exactly, since rounding must not pick the side of a kink."""
     if not point.kink:
-        lv, rv = lhs.value(point.values, DIGITS), rhs.value(point.values, DIGITS)
+        (lv, left_kink), (rv, right_kink) = (s.value(point.values, DIGITS) for s in (lhs, rhs))
         if lv is not AT_KINK and rv is not AT_KINK:
-            return lv, rv, False
+            return lv, rv, left_kink or right_kink
     return lhs.exact(point.values, DIGITS), rhs.exact(point.values, DIGITS), True
 
 
-def _judge(sides: list[Side], entries: Sequence[Entry], point: Point, evidence: Evidence) -> None:
+def _judge(
+    sides: list[Side],
+    entries: Sequence[Entry],
+    point: Point,
+    evidence: Evidence,
+    decisive: bool = True,
+) -> None:
     evaluated = False
     for position, (label, _, _) in enumerate(entries):
         lhs, rhs = sides[2 * position], sides[2 * position + 1]
@@ -123,9 +131,9 @@ def _judge(sides: list[Side], entries: Sequence[Entry], point: Point, evidence: 
             if kink:
                 evidence.kink_mismatch = True
                 continue
-            # confirm on freshly built instances (not the cache), exactly, at 50 digits
-            lv = lhs.exact(point.values, CONFIRM_DIGITS, fresh=True)
-            rv = rhs.exact(point.values, CONFIRM_DIGITS, fresh=True)
+            # confirm on freshly built instances (not the cache), at 50 digits
+            lv = lhs.confirm(point.values, CONFIRM_DIGITS, exactly=decisive)
+            rv = rhs.confirm(point.values, CONFIRM_DIGITS, exactly=decisive)
             gap = _gap(lv, rv, DIFFER) if lv is not None and rv is not None else None
             if gap is not None:
                 evidence.counterexample = Counterexample(

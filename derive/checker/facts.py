@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -48,16 +49,14 @@ class Facts:
         """Eliminate each equality: solve it for an atom it holds linearly, or replace its side."""
         for given, eq in self.equalities:
             before = expr
-            lhs, rhs = eq.lhs.doit(), eq.rhs.doit()
-            solved = _solve_linear(lhs - rhs)
+            solved, pattern, replacement = _elimination(eq)
             if solved is not None:
                 expr = expr.xreplace({solved[0]: solved[1]})
-            else:
-                big = sympy.count_ops(lhs) >= sympy.count_ops(rhs)
-                pattern, replacement = (lhs, rhs) if big else (rhs, lhs)
-                target = canonical(pattern)
+            elif expr.has(type(pattern)):
+                kind, target = type(pattern), canonical(pattern)
                 expr = expr.replace(
-                    lambda e, t=target: canonical(e) == t, lambda e, r=replacement: r
+                    lambda e, t=target, c=kind: type(e) is c and canonical(e) == t,
+                    lambda e, r=replacement: r,
                 )
             if expr != before:
                 self.used.add(given)
@@ -89,7 +88,40 @@ class Facts:
                     return True
         return False
 
+    def decide(self, expr: Basic) -> Basic:
+        """Decide the conditions of ``expr``'s Piecewise parts that the symbols' assumptions or
+        a single relation settle (1 <= k and k <= K given k <= K, k a positive integer)."""
+        decided = {}
+        for piecewise in expr.atoms(sympy.Piecewise):
+            for _, cond in piecewise.args:
+                for relation in cond.atoms(Relational):
+                    truth = self._truth(relation)
+                    if truth is not None:
+                        decided[relation] = sympy.true if truth else sympy.false
+        return expr.xreplace(decided) if decided else expr
+
+    def _truth(self, relation: Relational) -> bool | None:
+        if relation.rel_op not in ("<", "<=", ">", ">="):
+            return None
+        small, large = (
+            (relation.lhs, relation.rhs)
+            if relation.rel_op in ("<", "<=")
+            else (relation.rhs, relation.lhs)
+        )
+        strict = relation.rel_op in ("<", ">")
+        integers = (small - large).is_integer
+        if strict and not integers:
+            return None
+        if self._at_most(small + 1 if strict else small, large):
+            return True  # small <= large (small < large: small + 1 <= large, integers)
+        if (integers or strict) and self._at_most(large if strict else large + 1, small):
+            return False  # large < small (integers), or large <= small for a strict relation
+        return None
+
     def refine(self, expr: Basic) -> Basic:
+        expr = self.decide(expr)
+        if not expr.has(sympy.Piecewise, Relational):
+            return expr
         relations = [(g, r) for g, r in self.relations if r.free_symbols & expr.free_symbols]
         if not relations:
             return expr
@@ -100,6 +132,17 @@ class Facts:
                 if len(relations) == 1 or sympy.refine(expr, others) != result:
                     self.used.add(given)
         return result
+
+
+@functools.lru_cache(maxsize=256)
+def _elimination(eq: sympy.Eq) -> tuple[tuple[Basic, Expr] | None, Basic, Basic]:
+    """How to eliminate an equality: (atom, value) when it solves for an atom linearly, else
+    the larger side as the pattern to replace by the other."""
+    lhs, rhs = eq.lhs.doit(), eq.rhs.doit()
+    solved = _solve_linear(lhs - rhs)
+    big = sympy.count_ops(lhs) >= sympy.count_ops(rhs)
+    pattern, replacement = (lhs, rhs) if big else (rhs, lhs)
+    return solved, pattern, replacement
 
 
 def _solve_linear(difference: Expr) -> tuple[Basic, Expr] | None:

@@ -19,7 +19,7 @@ import mpmath
 import sympy
 from sympy import Basic, Indexed
 
-from derive.checker.compiled import AT_KINK, Program, Unsupported
+from derive.checker.compiled import AT_KINK, INACCURATE, Program, Unsupported
 from derive.checker.doit import evaluated_or_same
 from derive.checker.kinks import kink_arguments
 from derive.checker.sums import expand_finite_sums
@@ -97,8 +97,9 @@ class Side:
 
     def __init__(self, expr: Basic, key: Integers) -> None:
         self.expr, self.key = expr, key
+        self.program_integers = {s: int(v) for s, v in key}
         try:
-            self.program: Program | None = Program(expr, {s: int(v) for s, v in key})
+            self.program: Program | None = Program(expr, self.program_integers)
         except (Unsupported, RecursionError):
             self.program = None
         if self.program is not None:
@@ -110,19 +111,30 @@ class Side:
             )
             self.kinks = [] if found is None else kink_arguments(found)
 
-    def value(self, values: Mapping[Basic, Basic], digits: int) -> object:
-        """The value at ``values`` to ``digits``: an mpmath complex, None where undefined, or
-        AT_KINK where a compiled side meets a kink."""
+    def value(self, values: Mapping[Basic, Basic], digits: int) -> tuple[object, bool]:
+        """``(value, kink)`` at ``values`` to ``digits``: an mpmath complex, None where
+        undefined, or AT_KINK where a compiled side cannot tell the side of a kink; kink is
+        True when the compiled side met a kink exactly (a side that is not compiled reports
+        none: its kinks are in ``kinks``)."""
         if self.program is not None and all(a in values for a in self.program.atoms):
-            return self.program(values, digits)
-        return self.exact(values, digits)
+            found, kink = self.program(values, digits)
+            if found is not INACCURATE:
+                return found, kink
+        return self.exact(values, digits), False
 
-    def exact(self, values: Mapping[Basic, Basic], digits: int, *, fresh: bool = False) -> object:
-        """The value with the point's numbers substituted exactly, by SymPy's evalf (``fresh``:
-        on an instance built anew, an independent route to a counterexample)."""
-        integers = dict(self.key)
-        found = fresh_instance(self.expr, integers) if fresh else _instance(self.expr, self.key)
-        return evaluate(found, values, digits)
+    def exact(self, values: Mapping[Basic, Basic], digits: int) -> object:
+        """The value with the point's numbers substituted exactly, by SymPy's evalf."""
+        return evaluate(_instance(self.expr, self.key), values, digits)
+
+    def confirm(self, values: Mapping[Basic, Basic], digits: int, *, exactly: bool) -> object:
+        """The value again, from a side built anew (not from a cache): by SymPy's exact
+        evaluation if ``exactly`` (an independent route to a counterexample), else by a freshly
+        compiled program (when there is one)."""
+        if not exactly and self.program is not None:
+            found, _ = Program(self.expr, dict(self.program_integers))(values, digits)
+            if found is not INACCURATE and found is not AT_KINK:
+                return found
+        return evaluate(fresh_instance(self.expr, dict(self.key)), values, digits)
 
 
 @functools.lru_cache(maxsize=2048)

@@ -22,6 +22,7 @@ from sympy import Basic
 LIMIT_HELP: dict[str, str] = {
     "rewrites": "symbolic rewrites (strategy applications) tried for one step",
     "size": "nodes in an expression that a rewrite may take or produce",
+    "simplify": "nodes in the largest expression given to SymPy's simplify",
     "cases": "cases of a case split over bounded integer symbols",
     "kinks": "kinks split into sign regions (2**kinks regions) for a proof between kinks",
     "points": "sample points for the counterexample search and for the cross-check",
@@ -35,6 +36,8 @@ class Limits:
     Attributes:
         rewrites: symbolic rewrites tried, in all (every strategy applied counts one).
         size: the largest expression (in tree nodes) a rewrite may take or produce.
+        simplify: the largest expression given to SymPy's ``simplify``, the one rewrite whose
+            cost grows steeply with size (minutes at a few hundred nodes).
         cases: the most cases of a case split (an index confined to 1..3 with another to
             1..4 makes 12).
         kinks: the most kinks a proof between kinks splits into sign regions.
@@ -44,6 +47,7 @@ class Limits:
 
     rewrites: int = 400
     size: int = 20_000
+    simplify: int = 200
     cases: int = 64
     kinks: int = 4
     points: int = 10
@@ -94,11 +98,11 @@ class Work:
             self.note("rewrites")
             raise LimitReached("rewrites")
 
-    def fits(self, expr: Basic) -> bool:
-        """Whether ``expr`` is within the size limit (noting the limit if not)."""
-        if size(expr) <= self.limits.size:
+    def fits(self, expr: Basic, name: str = "size") -> bool:
+        """Whether ``expr`` is within the size limit ``name`` (noting the limit if not)."""
+        if size(expr) <= getattr(self.limits, name):
             return True
-        self.note("size")
+        self.note(name)
         return False
 
     def allows(self, name: str, count: int) -> bool:

@@ -94,7 +94,7 @@ class Claim:
     def differs(self, assume: Sequence[Basic], count: int, seed: int) -> bool:
         """Whether the numbers show the sides differ at a point that satisfies ``assume``."""
         evidence = gather(
-            self.entries, assume, seed=seed, count=count, integer_seed=self.seed, shrink=False
+            self.entries, assume, seed=seed, count=count, integer_seed=self.seed, decisive=False
         )
         return evidence.counterexample is not None
 

@@ -96,14 +96,24 @@ def build(
     sizes = sizes_for(name, K=K, J=J, N=N, I=I_)
     if name == "network":
         built = network_layers(sizes["K"], sizes["J"], sizes["N"], sizes["I"])
-        general = network_layers(K_SYMBOL, J_SYMBOL, N_SYMBOL, I_SYMBOL)
-        values = {K_SYMBOL: sizes["K"], J_SYMBOL: sizes["J"], N_SYMBOL: sizes["N"]}
-        values[I_SYMBOL] = sizes["I"]
     else:
         built = DERIVATIONS[name](sizes["K"], sizes["J"])
-        general = DERIVATIONS[name](K_SYMBOL, J_SYMBOL)
-        values = {K_SYMBOL: sizes["K"], J_SYMBOL: sizes["J"]}
-    return tuple(with_general(built, general, values))
+    if name not in GENERAL:
+        return tuple(built)
+    values = {K_SYMBOL: sizes["K"], J_SYMBOL: sizes["J"]}
+    if name == "network":
+        values |= {N_SYMBOL: sizes["N"], I_SYMBOL: sizes["I"]}
+    return tuple(with_general(built, list(build(GENERAL[name])), values))
+
+
+# a set built for concrete sizes -> the set of its twins for symbolic sizes (same builders), whose
+# proofs its derivations instantiate; a derivation without a twin there is proved directly
+# (layer L-2 of the network: its symbolic chain is not proved, see network_symbolic)
+GENERAL: dict[str, str] = {
+    "output": "symbolic",
+    "reference": "symbolic",
+    "network": "network-symbolic",
+}
 
 
 def with_general(
@@ -117,7 +127,7 @@ def with_general(
     linked = []
     for derivation in built:
         twin = twins.get(derivation.name)
-        if twin is None or twin is derivation or twin == derivation:
+        if twin is None or twin == derivation:
             linked.append(derivation)
             continue
         try:
