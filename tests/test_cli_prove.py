@@ -33,9 +33,11 @@ def test_default_prove_passes_and_covers_concrete_and_symbolic_K(default_json) -
 
 def test_json_rows_have_the_documented_fields(default_json) -> None:
     rows = json.loads(default_json.stdout)
-    fields = {"derivation", "step", "lhs", "rhs", "status", "needs", "counterexample", "seconds"}
+    fields = {"derivation", "step", "lhs", "rhs", "status", "needs", "counterexample", "method"}
+    fields |= {"guard", "seconds"}
     assert all(set(row) == fields for row in rows)
     assert all(isinstance(row["seconds"], float) and row["seconds"] >= 0 for row in rows)
+    assert all(row["guard"] is False and row["method"] for row in rows)
 
 
 def test_reference_audit_exits_1_and_reports_the_slip(capsys) -> None:

@@ -8,12 +8,12 @@ deltas are decided, and every *distinct* subexpression becomes one operation (a 
 denominator shared by K terms is computed once a point). A point then costs one pass over a
 list of mpmath operations.
 
-No source text is generated and nothing is executed: the operations are a fixed table of mpmath
-functions (``_FUNCTIONS``), so symbol names from a user's file never reach an interpreter. An
-expression with a part outside the table (an unevaluated derivative, an undefined function) is
-:class:`Unsupported`, and the caller falls back to SymPy. A point where a Heaviside, Max, |x|,
-sign or piecewise condition is at its kink (its argument is 0) gives :data:`AT_KINK`: rounding
-must not choose the side of a kink, so the caller evaluates that point exactly.
+No source text is generated and nothing is executed: the operations are a fixed table of
+functions (``balls.FUNCTIONS``, on exact fractions and Arb balls), so symbol names from a user's
+file never reach an interpreter. An expression with a part outside the table (an unevaluated
+derivative, an undefined function) is :class:`Unsupported`, and the caller falls back to SymPy.
+A point where a Heaviside, Max, |x|, sign or piecewise condition may be at its kink (its
+argument's ball contains 0) gives :data:`AT_KINK`: the caller evaluates that point exactly.
 """
 
 from __future__ import annotations
@@ -21,19 +21,18 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Mapping
-from fractions import Fraction
 
-import mpmath
 import sympy
 from sympy import Basic, Indexed, Symbol
 from sympy.core.relational import Relational
 from sympy.logic.boolalg import And, BooleanFalse, BooleanTrue, Not, Or
 
+from derive.checker import balls
+from derive.checker.balls import AtKink, Fraction
 from derive.model.primitives import relu_prime
 
-GUARD_DIGITS = 10  # extra working digits beyond those asked for, at first
-MAX_WORKING_DIGITS = 1000  # the precision is doubled until two agree, up to this
-KINK_TOLERANCE = mpmath.mpf(10) ** -25  # |argument| below this at a kink function: exactly 0
+GUARD_BITS = 40  # working bits beyond those the digits asked for need, at first
+MAX_BITS = 3400  # the precision is doubled until the result's ball is small, up to this
 MAX_OPERATIONS = 200_000  # a larger unrolled program is Unsupported (SymPy's route decides)
 
 
@@ -41,28 +40,16 @@ class Unsupported(Exception):
     """The expression has a part the compiled form cannot evaluate (use SymPy's evalf)."""
 
 
-class _AtKink(Exception):
-    pass
-
-
-class _Kink:
-    """The marker a program returns at a point on a kink."""
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     def __repr__(self) -> str:
-        return "AT_KINK"
+        return self.name
 
 
-AT_KINK = _Kink()
-
-
-class _Inaccurate:
-    """The marker a program returns when no working precision gave stable digits."""
-
-    def __repr__(self) -> str:
-        return "INACCURATE"
-
-
-INACCURATE = _Inaccurate()
+AT_KINK = _Marker("AT_KINK")  # a kink argument's ball contains 0: evaluate exactly
+INACCURATE = _Marker("INACCURATE")  # no precision up to MAX_BITS pinned the value
 
 
 class _Undefined:
@@ -74,147 +61,6 @@ class _Undefined:
 
 
 UNDEFINED = _Undefined()
-
-
-# Values are exact Fractions while only rational arithmetic made them (the affine argument of a
-# ReLU, say), so the side of a kink is decided exactly; mpmath numbers otherwise.
-_touched = [False]  # whether the running evaluation met a kink exactly (not re-entrant)
-
-
-def _mp(value: object) -> object:
-    if type(value) is Fraction:
-        return mpmath.mpf(value.numerator) / value.denominator
-    return value
-
-
-def _numeric(function: Callable[..., object]) -> Callable[..., object]:
-    """``function`` of mpmath numbers, given exact or mpmath values."""
-    return lambda *values: function(*[_mp(v) for v in values])
-
-
-def _real(value: object) -> object:
-    if isinstance(value, mpmath.mpc):
-        if value.imag != 0:
-            raise ValueError("a real-only function at a complex value")
-        return value.real
-    return value
-
-
-def _kink_argument(u: object) -> object:
-    """``u`` as a real number; an exact 0 is noted as a kink, an inexact one near 0 is
-    _AtKink (rounding cannot tell the side)."""
-    u = _real(u)
-    if type(u) is Fraction:
-        if u == 0:
-            _touched[0] = True
-        return u
-    if abs(u) < KINK_TOLERANCE:
-        raise _AtKink
-    return u
-
-
-def _heaviside(u: object, at_zero: object) -> object:
-    u = _kink_argument(u)
-    if u == 0:
-        return at_zero
-    return Fraction(1) if u > 0 else Fraction(0)
-
-
-def _sign(u: object) -> object:
-    if isinstance(u, mpmath.mpc) and u.imag != 0:
-        return u / abs(u)
-    u = _kink_argument(u)
-    return Fraction(0) if u == 0 else Fraction(1) if u > 0 else Fraction(-1)
-
-
-def _abs(u: object) -> object:
-    if isinstance(u, mpmath.mpc) and u.imag != 0:
-        return abs(u)
-    return abs(_kink_argument(u))
-
-
-def _max(*values: object) -> object:
-    reals = [_real(v) for v in values]
-    for position, a in enumerate(reals):
-        for b in reals[position + 1 :]:
-            _kink_argument(_add(a, _negate(b)))
-    return max(reals, key=_mp)
-
-
-def _min(*values: object) -> object:
-    return _negate(_max(*(_negate(_real(v)) for v in values)))
-
-
-def _negate(u: object) -> object:
-    return -u
-
-
-def _log(u: object) -> object:
-    if u == 0:
-        raise ValueError("log(0)")
-    return mpmath.log(_mp(u))
-
-
-def _power(base: object, exponent: object) -> object:
-    if base == 0 and _real(_mp(exponent)) < 0:
-        raise ZeroDivisionError("0 to a negative power")
-    if type(base) is Fraction and type(exponent) is Fraction and exponent.denominator == 1:
-        return base ** int(exponent)
-    return _mp(base) ** _mp(exponent)
-
-
-def _add(*values: object) -> object:
-    if all(type(v) is Fraction for v in values):
-        return sum(values, Fraction(0))
-    return mpmath.fsum([_mp(v) for v in values])
-
-
-def _mul(*values: object) -> object:
-    exact = all(type(v) is Fraction for v in values)
-    result = values[0] if exact else _mp(values[0])
-    for value in values[1:]:
-        result = result * (value if exact else _mp(value))
-    return result
-
-
-def _part(function: Callable[[object], object], exact: Callable[[Fraction], object]):
-    return lambda u: exact(u) if type(u) is Fraction else function(u)
-
-
-def _choose(*pieces_and_conditions: object) -> object:
-    for position in range(0, len(pieces_and_conditions), 2):
-        if pieces_and_conditions[position + 1]:
-            return pieces_and_conditions[position]
-    raise ValueError("no piece of a Piecewise applies")
-
-
-def _compare(function: Callable[[object, object], bool]) -> Callable[[object], bool]:
-    return lambda u: function(_kink_argument(u), 0)
-
-
-_FUNCTIONS: dict[type, Callable[..., object]] = {
-    sympy.exp: _numeric(mpmath.exp),
-    sympy.log: _log,
-    sympy.sin: _numeric(mpmath.sin),
-    sympy.cos: _numeric(mpmath.cos),
-    sympy.tan: _numeric(mpmath.tan),
-    sympy.sinh: _numeric(mpmath.sinh),
-    sympy.cosh: _numeric(mpmath.cosh),
-    sympy.tanh: _numeric(mpmath.tanh),
-    sympy.atan: _numeric(mpmath.atan),
-    sympy.asin: _numeric(mpmath.asin),
-    sympy.acos: _numeric(mpmath.acos),
-    sympy.Abs: _abs,
-    sympy.sign: _sign,
-    sympy.re: _part(mpmath.re, lambda u: u),
-    sympy.im: _part(mpmath.im, lambda u: Fraction(0)),
-    sympy.conjugate: _part(mpmath.conj, lambda u: u),
-    sympy.Max: _max,
-    sympy.Min: _min,
-    sympy.Add: _add,
-    sympy.Mul: _mul,
-    sympy.Pow: _power,
-}
 
 _RELATIONS: dict[str, Callable[[object, object], bool]] = {
     "<": operator.lt,
@@ -237,6 +83,16 @@ def _integer_symbols(e: Basic) -> tuple[Symbol, ...]:
     if isinstance(e, (sympy.Sum, sympy.Product)):
         found -= {limit[0] for limit in e.limits}
     return tuple(sorted(found, key=sympy.default_sort_key))
+
+
+@functools.lru_cache(maxsize=16384)
+def _index_like(e: Basic) -> bool:
+    """Whether ``e`` is built from integers and integer symbols by + and * (k, K - c + 1)."""
+    if e.is_Integer:
+        return True
+    if isinstance(e, Symbol):
+        return bool(e.is_integer)
+    return isinstance(e, (sympy.Add, sympy.Mul)) and all(_index_like(a) for a in e.args)
 
 
 def _integer(e: Basic, env: Mapping[Symbol, int]) -> int | None:
@@ -265,27 +121,32 @@ def _element(base: sympy.IndexedBase, indices: tuple[int, ...]) -> Indexed:
     return base[indices if len(indices) > 1 else indices[0]]
 
 
-class Program:
-    """``expr`` at the integer values ``integers``, as mpmath operations over its atoms.
-
-    ``atoms`` lists the symbols and indexed elements (``z[2]``) it reads, in the order met.
+class Compiler:
+    """Compiles ``expr`` for integer values; the instances for different integer values share
+    the operations that do not depend on them (a softmax denominator does not depend on k).
 
     >>> x = sympy.Symbol("x", real=True)
-    >>> program = Program(sympy.exp(x) / (1 + sympy.exp(x)))
+    >>> program = Compiler(sympy.exp(x) / (1 + sympy.exp(x))).program({})
     >>> value, kink = program({x: sympy.Integer(0)}, 30)
     >>> float(value.real), kink
     (0.5, False)
     """
 
-    def __init__(self, expr: Basic, integers: Mapping[Symbol, int] | None = None) -> None:
-        """Compile ``expr``; raises Unsupported if a part has no mpmath operation."""
-        self.atoms: list[Basic] = []
-        self._inputs: list[int] = []  # the atoms' slots
+    def __init__(self, expr: Basic) -> None:
+        self.expr = expr
+        self._inputs: list[tuple[int, Basic]] = []  # (slot, atom)
         self._constants: list[tuple[int, Basic]] = []  # (slot, exact number)
         self._operations: list[tuple[int, Callable[..., object], tuple[int, ...]]] = []
+        self._arguments: dict[int, tuple[int, ...]] = {}  # slot -> the slots it reads
+        self._kinked: set[int] = set()  # slots of operations that look at a kink
         self._slots: dict[tuple, int] = {}
+        self._known: dict[int, Basic] = {}  # slot -> its value, for constants
         self._size = 0
-        self.result = self._slot(expr, dict(integers or {}))
+
+    def program(self, integers: Mapping[Symbol, int]) -> Program:
+        """``expr`` at ``integers`` (every integer symbol it has); raises Unsupported if a
+        part has no mpmath operation."""
+        return Program(self, self._slot(self.expr, dict(integers)))
 
     def _new(self) -> int:
         self._size += 1
@@ -293,9 +154,30 @@ class Program:
             raise Unsupported("the unrolled expression is too large")
         return self._size - 1
 
-    def _operation(self, function: Callable[..., object], args: tuple[int, ...]) -> int:
+    def _operation(
+        self, function: Callable[..., object], args: tuple[int, ...], kinked: bool = False
+    ) -> int:
+        if function is balls.add or function is balls.multiply:
+            return self._fold(function, args)
         slot = self._new()
         self._operations.append((slot, function, args))
+        self._arguments[slot] = args
+        if kinked or function in balls.KINKED:
+            self._kinked.add(slot)  # decide the kink exactly: rational inputs stay Fractions
+        return slot
+
+    def _fold(self, function: Callable[..., object], args: tuple[int, ...]) -> int:
+        """A sum or product with its constant 0s (sum) and 1s (product) left out, and a
+        product with a constant 0 factor is 0, as SymPy's Mul makes it."""
+        neutral, absorbing = (0, None) if function is balls.add else (1, 0)
+        if absorbing is not None and any(self._known.get(a) == absorbing for a in args):
+            return self._constant(sympy.Integer(absorbing))
+        kept = tuple(a for a in args if self._known.get(a) != neutral)
+        if len(kept) <= 1:
+            return kept[0] if kept else self._constant(sympy.Integer(neutral))
+        slot = self._new()
+        self._operations.append((slot, function, kept))
+        self._arguments[slot] = kept
         return slot
 
     def _constant(self, value: Basic) -> int:
@@ -305,14 +187,14 @@ class Program:
                 raise Unsupported(f"{value} is not a finite number")
             self._slots[key] = self._new()
             self._constants.append((self._slots[key], value))
+            self._known[self._slots[key]] = value
         return self._slots[key]
 
     def _atom(self, atom: Basic) -> int:
         key = ("atom", atom)
         if key not in self._slots:
             self._slots[key] = self._new()
-            self.atoms.append(atom)
-            self._inputs.append(self._slots[key])
+            self._inputs.append((self._slots[key], atom))
         return self._slots[key]
 
     def _slot(self, e: Basic, env: dict[Symbol, int]) -> int:
@@ -323,7 +205,7 @@ class Program:
         return found
 
     def _compile(self, e: Basic, env: dict[Symbol, int]) -> int:
-        value = _integer(e, env) if _integer_symbols(e) else None
+        value = _integer(e, env) if _index_like(e) else None
         if value is not None:
             return self._constant(sympy.Integer(value))
         if e.is_Number or e.is_NumberSymbol or e is sympy.I:
@@ -346,10 +228,10 @@ class Program:
             return self._loop(e, env)
         if isinstance(e, (sympy.Heaviside, relu_prime)):
             at_zero = e.args[1] if len(e.args) > 1 else sympy.S.Half
-            return self._operation(_heaviside, self._args((e.args[0], at_zero), env))
+            return self._operation(balls.heaviside, self._args((e.args[0], at_zero), env))
         if isinstance(e, sympy.Piecewise):
             return self._piecewise(e, env)
-        function = _FUNCTIONS.get(type(e))
+        function = balls.FUNCTIONS.get(type(e))
         if function is None:
             raise Unsupported(f"cannot compile {type(e).__name__}")
         return self._operation(function, self._args(e.args, env))
@@ -359,7 +241,7 @@ class Program:
 
     def _loop(self, e: sympy.Sum | sympy.Product, env: dict[Symbol, int]) -> int:
         """A sum (product) with integer bounds, written out; limits listed first are inner."""
-        combine = _FUNCTIONS[sympy.Add if isinstance(e, sympy.Sum) else sympy.Mul]
+        combine = balls.add if isinstance(e, sympy.Sum) else balls.multiply
         empty = sympy.S.Zero if isinstance(e, sympy.Sum) else sympy.S.One
 
         def terms(limits: tuple, inner_env: dict[Symbol, int]) -> list[int]:
@@ -379,7 +261,7 @@ class Program:
         slots = terms(e.limits, env)
         if not slots:
             return self._constant(empty)
-        return slots[0] if len(slots) == 1 else self._operation(combine, tuple(slots))
+        return self._operation(combine, tuple(slots))
 
     def _condition(self, cond: Basic, env: dict[Symbol, int]) -> int:
         if isinstance(cond, (BooleanTrue, BooleanFalse)):
@@ -390,7 +272,7 @@ class Program:
             if decided is not None:
                 return self._operation(functools.partial(bool, compare(decided, 0)), ())
             difference = self._slot(cond.lhs - cond.rhs, env)
-            return self._operation(_compare(compare), (difference,))
+            return self._operation(balls.compare(compare), (difference,), kinked=True)
         if isinstance(cond, (And, Or, Not)):
             parts = tuple(self._condition(a, env) for a in cond.args)
             combine = {And: all, Or: any, Not: lambda values: not values[0]}[type(cond)]
@@ -403,79 +285,115 @@ class Program:
         slots = []
         for piece, cond in e.args:
             slots += [self._slot(piece, env), self._condition(cond, env)]
-        return self._operation(_choose, tuple(slots))
+        return self._operation(balls.choose, tuple(slots))
+
+
+class Program:
+    """A compiled expression at one set of integer values: the operations its value needs.
+
+    ``atoms`` lists the symbols and indexed elements (``z[2]``) it reads.
+    """
+
+    def __init__(self, compiler: Compiler, result: int, exact: bool | None = None) -> None:
+        needed, stack = {result}, [result]
+        while stack:
+            for argument in compiler._arguments.get(stack.pop(), ()):
+                if argument not in needed:
+                    needed.add(argument)
+                    stack.append(argument)
+        self.result = result
+        self._size = compiler._size
+        self._exact = not compiler._kinked.isdisjoint(needed) if exact is None else exact
+        operations = [op for op in compiler._operations if op[0] in needed]
+        if not self._exact:  # no Fractions: every value is a ball
+            operations = [(slot, balls.BALLS_ONLY.get(f, f), a) for slot, f, a in operations]
+        self._operations = operations
+        self._constants = [c for c in compiler._constants if c[0] in needed]
+        inputs = [i for i in compiler._inputs if i[0] in needed]
+        self._inputs = [slot for slot, _ in inputs]
+        self.atoms = [atom for _, atom in inputs]
 
     def __call__(self, values: Mapping[Basic, Basic], digits: int) -> tuple[object, bool]:
         """``(value, kink)`` at ``values`` (atom -> exact number) to ``digits``.
 
         The value is an mpmath complex; None where the expression is undefined (a division by
         zero, log 0, a complex value where a real one is needed); AT_KINK where a kink argument
-        is 0 but not exactly known to be; INACCURATE when no working precision up to
-        ``MAX_WORKING_DIGITS`` gives ``digits`` that two precisions agree on. ``kink`` is True
+        may be 0; INACCURATE when no precision up to MAX_BITS pins ``digits``. ``kink`` is True
         when a kink argument was exactly 0 (the value then follows SymPy's conventions).
 
-        Like SymPy's evalf, the precision adapts: a result counts once it is the same to
-        ``digits`` at two working precisions, so cancellation (1 - 1/(1 + e^-z) at z = 900)
-        raises the precision instead of returning noise.
+        The value is a ball that provably contains the true one; the precision is doubled
+        until the ball is small enough, so cancellation costs time, never accuracy.
         """
-        working = digits + GUARD_DIGITS
-        before, kink, exact = self._run(values, working)
-        if exact:  # rational arithmetic only
-            return before, kink
-        while working < MAX_WORKING_DIGITS:
-            working = 2 * working
-            now, kink, _ = self._run(values, working)
-            if _same(before, now, digits):
-                return now, kink
-            before = now
-        return INACCURATE, kink
+        wanted = int(digits * 3.33) + 10  # bits
+        bits = wanted + GUARD_BITS
+        while True:
+            result, kink = self._run(values, bits)
+            if result is None or result is AT_KINK:
+                return result, kink
+            if type(result) is Fraction:  # rational arithmetic only
+                return balls.as_mpmath(result, digits + 10), kink
+            if balls.accurate(result, wanted, digits + 5):
+                return balls.as_mpmath(result, digits + 10), kink
+            if bits >= MAX_BITS:
+                return (None if not result.is_finite() else INACCURATE), kink
+            bits *= 2
 
-    def _run(self, values: Mapping[Basic, Basic], working: int) -> tuple[object, bool, bool]:
-        """(the value at this working precision, whether a kink was met exactly, whether the
-        value is exact)."""
-        _touched[0] = False
-        with mpmath.workdps(working):
+    def _run(self, values: Mapping[Basic, Basic], bits: int) -> tuple[object, bool]:
+        """The raw result at ``bits`` (a Fraction, a ball, None or AT_KINK) and the kink flag."""
+        balls.touched[0] = False
+        exact = self._exact
+        with balls.precision(bits):
             slots: list[object] = [None] * self._size
             for slot, number in self._constants:
-                slots[slot] = _number(number)
+                slots[slot] = balls.number(number, exact, bits)
             for slot, atom in zip(self._inputs, self.atoms, strict=True):
-                slots[slot] = _number(values[atom])
+                slots[slot] = balls.number(values[atom], exact, bits)
             try:
                 for slot, function, args in self._operations:
                     try:
                         slots[slot] = function(*[slots[a] for a in args])
                     except (ValueError, ZeroDivisionError, TypeError, OverflowError):
                         slots[slot] = UNDEFINED  # fine in a piece that is not chosen
-            except _AtKink:
-                return AT_KINK, _touched[0], False
+            except AtKink:
+                return AT_KINK, balls.touched[0]
             result = slots[self.result]
-            return _finished(result), _touched[0], type(result) is Fraction
+            if result is UNDEFINED or isinstance(result, bool):
+                return None, balls.touched[0]
+            return result, balls.touched[0]
+
+    def rational(self, values: Mapping[Basic, Basic]) -> Fraction | None:
+        """The value at ``values`` if rational arithmetic alone computes it, else None."""
+        if not self._exact:
+            raise ValueError("a program for rational values must be compiled exact")
+        with balls.precision(GUARD_BITS):
+            slots: list[object] = [None] * self._size
+            for slot, number in self._constants:
+                slots[slot] = balls.number(number, True, GUARD_BITS)
+            for slot, atom in zip(self._inputs, self.atoms, strict=True):
+                slots[slot] = balls.number(values[atom], True, GUARD_BITS)
+            try:
+                for slot, function, args in self._operations:
+                    slots[slot] = function(*[slots[a] for a in args])
+            except (ValueError, ZeroDivisionError, TypeError, OverflowError, AtKink):
+                return None
+        result = slots[self.result]
+        return result if type(result) is Fraction else None
 
 
-def _finished(result: object) -> object:
-    """A raw result as the checker takes it (at the working precision): a finite mpmath
-    complex, or None."""
-    if result is UNDEFINED or result is None or isinstance(result, bool):
+@functools.lru_cache(maxsize=1024)
+def _rational_program(expr: Basic) -> Program | None:
+    try:
+        compiler = Compiler(expr)
+        return Program(compiler, compiler._slot(expr, {}), exact=True)
+    except (Unsupported, RecursionError):
         return None
-    value = mpmath.mpc(_mp(result))
-    return value if mpmath.isfinite(value) else None
 
 
-def _same(a: object, b: object, digits: int) -> bool:
-    """Whether two evaluations agree to ``digits`` (relative; values below 10**-digits are
-    0 to the checker, which compares relative to max(1, |value|))."""
-    if not isinstance(a, mpmath.mpc) or not isinstance(b, mpmath.mpc):
-        return a is b
-    tolerance = mpmath.mpf(10) ** -digits
-    scale = max(abs(a), abs(b))
-    return scale < tolerance or abs(a - b) <= tolerance * scale
-
-
-def _number(value: Basic) -> object:
-    """An exact SymPy number: a Fraction if rational, else mpmath at the working precision."""
-    if value.is_Rational:
-        return Fraction(int(value.p), int(value.q))
-    re, im = value.as_real_imag()
-    if im == 0:
-        return mpmath.mpf(sympy.Float(re, mpmath.mp.dps)._mpf_)
-    return mpmath.mpc(_mp(_number(re)), _mp(_number(im)))
+def rational_value(expr: Basic, values: Mapping[Basic, Basic]) -> sympy.Rational | None:
+    """``expr`` at ``values`` exactly, as a SymPy Rational, when rational arithmetic alone
+    computes it (a solved target t_K = 1 - t_1 - ... - t_{K-1}); None otherwise."""
+    program = _rational_program(expr)
+    if program is None or not all(atom in values for atom in program.atoms):
+        return None
+    found = program.rational(values)
+    return None if found is None else sympy.Rational(found.numerator, found.denominator)

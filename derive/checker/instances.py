@@ -3,7 +3,7 @@
 Sampling runs in two phases: integer symbols first (sizes and indices: ``K``, ``k``), then the
 real and complex atoms. Everything that depends only on the integers is done once per integer
 instantiation and cached for the process: a side compiled for those integers
-(``compiled.Program``), or, where the compiled form cannot take it, the SymPy instance (values
+(``compiled.Compiler``), or, where the compiled form cannot take it, the SymPy instance (values
 substituted, sums written out, derivatives evaluated). A point then costs one pass over the
 program. The caches hold pure functions of their keys, so what they hold never changes a
 verdict, only its cost: the same side serves the search, the cross-check and the next step of a
@@ -19,7 +19,7 @@ import mpmath
 import sympy
 from sympy import Basic, Indexed
 
-from derive.checker.compiled import AT_KINK, INACCURATE, Program, Unsupported
+from derive.checker.compiled import AT_KINK, INACCURATE, Compiler, Program, Unsupported
 from derive.checker.doit import evaluated_or_same
 from derive.checker.kinks import kink_arguments
 from derive.checker.sums import expand_finite_sums
@@ -86,6 +86,12 @@ def fresh_instance(expr: Basic, integers: Mapping[Basic, Basic]) -> Basic | None
     return _instance.__wrapped__(expr, integers_key(integers))
 
 
+@functools.lru_cache(maxsize=256)
+def compiler(expr: Basic) -> Compiler:
+    """The compiler for ``expr``, shared by its instances (cached per process)."""
+    return Compiler(expr)
+
+
 class Side:
     """One side of a claim at one set of integer values, ready to evaluate at points.
 
@@ -99,7 +105,7 @@ class Side:
         self.expr, self.key = expr, key
         self.program_integers = {s: int(v) for s, v in key}
         try:
-            self.program: Program | None = Program(expr, self.program_integers)
+            self.program: Program | None = compiler(expr).program(self.program_integers)
         except (Unsupported, RecursionError):
             self.program = None
         if self.program is not None:
@@ -131,7 +137,8 @@ class Side:
         evaluation if ``exactly`` (an independent route to a counterexample), else by a freshly
         compiled program (when there is one)."""
         if not exactly and self.program is not None:
-            found, _ = Program(self.expr, dict(self.program_integers))(values, digits)
+            fresh = Compiler(self.expr).program(self.program_integers)
+            found, _ = fresh(values, digits)
             if found is not INACCURATE and found is not AT_KINK:
                 return found
         return evaluate(fresh_instance(self.expr, dict(self.key)), values, digits)

@@ -13,6 +13,7 @@ points without an assumption then instantiate the sides for the same integers, o
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from sympy import (
 from sympy.core.assumptions import check_assumptions
 from sympy.core.relational import Relational
 
+from derive.checker.compiled import rational_value
 from derive.checker.instances import Side, free_atoms, instance, integers_key, side, to_mp
 
 _SIMPLE_REALS = [1, -1, 2, Rational(1, 2), -2, 3, Rational(-1, 2), 0, Rational(3, 2), -3]
@@ -94,9 +96,20 @@ def sample_value(atom: Basic, rng: random.Random, simple: bool) -> Basic:
     """A value in the atom's domain (its assumptions), simple ones first for hand-checkability."""
     for _ in range(50):
         value = _candidate(atom, rng, simple)
-        if check_assumptions(value, atom) is not False:
+        if _in_domain(value, _facts(atom)):
             return value
     raise CannotSample(f"no value found in the domain of {atom}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _facts(atom: Basic) -> tuple[tuple[str, bool], ...]:
+    """The atom's assumptions, as a hashable key (many atoms share them: z[1], z[2], ...)."""
+    return tuple(sorted(atom.assumptions0.items()))
+
+
+@functools.lru_cache(maxsize=65536)
+def _in_domain(value: Basic, facts: tuple[tuple[str, bool], ...]) -> bool:
+    return check_assumptions(value, **dict(facts)) is not False
 
 
 def _truth(relation: Basic) -> bool | None:
@@ -204,7 +217,7 @@ class Sampler:
         if solved is None:
             return None
         values = {**free, **solved}
-        if not all(_truth(r.xreplace(values)) is True for r in prepared.relations):
+        if not all(_holds(r, values) for r in prepared.relations):
             return None
         return Point(integers, values, kink=_at_kink(prepared.kinks, values))
 
@@ -215,7 +228,7 @@ class Sampler:
         free = {a: v for a, v in point.values.items() if a not in prepared.solved}
         for atom, value in free.items():
             for simple in _SIMPLEST[: _SIMPLEST.index(value) if value in _SIMPLEST else None]:
-                if check_assumptions(simple, atom) is False:
+                if not _in_domain(simple, _facts(atom)):
                     continue
                 candidate = self._complete(point.integers, prepared, {**free, atom: simple})
                 if candidate is not None:
@@ -227,11 +240,30 @@ def _solved_values(
 ) -> dict[Basic, Basic] | None:
     result = {}
     for atom, solution in solved.items():
-        value = solution.xreplace(values)
-        if check_assumptions(value, atom) is False:
+        value = rational_value(solution, values)
+        if value is None:
+            value = solution.xreplace(values)
+        if not _in_domain(value, _facts(atom)):
             return None
         result[atom] = value
     return result
+
+
+def _holds(relation: Basic, values: dict[Basic, Basic]) -> bool:
+    """Whether a relation (an instance: integers in) holds at the values; exact where
+    rational arithmetic decides it."""
+    if relation is sympy.true or relation is sympy.false:
+        return bool(relation)
+    if isinstance(relation, Relational) and relation.rel_op in ("==", "<=", "<", ">=", ">"):
+        difference = rational_value(_difference(relation), values)
+        if difference is not None:
+            return bool(relation.func(difference, 0))
+    return _truth(relation.xreplace(values)) is True
+
+
+@functools.lru_cache(maxsize=1024)
+def _difference(relation: Relational) -> Basic:
+    return relation.lhs - relation.rhs
 
 
 @dataclass(frozen=True)
