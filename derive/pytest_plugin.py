@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.limits import Limits, limits_from
 from derive.sources.parse import ParseError
 from derive.sources.results import StepResult, check_step
 from derive.sources.toml_file import DerivationFile, load_file
@@ -26,6 +27,7 @@ from derive.sources.toml_file import DerivationFile, load_file
 INI_FILES = "derive_files"
 INI_TIMEOUT = "derive_timeout"
 TIMEOUT = pytest.StashKey[float]()
+LIMITS = pytest.StashKey[Limits]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -42,10 +44,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=float,
         default=None,
         metavar="SECONDS",
-        help=f"seconds per step (default: the {INI_TIMEOUT} ini value, else {DEFAULT_TIMEOUT})",
+        help=(
+            f"the time guard per step, in seconds (default: the {INI_TIMEOUT} ini value, else "
+            f"{DEFAULT_TIMEOUT:g}): it only stops a hang; verdicts do not depend on the clock"
+        ),
+    )
+    group.addoption(
+        "--derive-limit",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help="raise or lower a deterministic limit per step, e.g. rewrites=800 (docs/limits.md)",
     )
     parser.addini(INI_FILES, "globs of derivation files to collect as tests", type="linelist")
-    parser.addini(INI_TIMEOUT, "seconds per derivation step", default=str(DEFAULT_TIMEOUT))
+    parser.addini(
+        INI_TIMEOUT, "the time guard per derivation step, in seconds", default=str(DEFAULT_TIMEOUT)
+    )
 
 
 def _patterns(config: pytest.Config) -> list[str]:
@@ -89,8 +103,16 @@ def _timeout(config: pytest.Config) -> float:
     return seconds
 
 
+def _limits(config: pytest.Config) -> Limits:
+    try:
+        return limits_from(config.getoption("--derive-limit"))
+    except ValueError as error:
+        raise pytest.UsageError(f"--derive-limit: {error}") from None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[TIMEOUT] = _timeout(config)  # a bad value stops the run before collection
+    config.stash[LIMITS] = _limits(config)
 
 
 class DerivationFileCollector(pytest.File):
@@ -130,8 +152,8 @@ class DerivationStep(pytest.Item):
         self.loaded, self.number, self.index = loaded, number, index
 
     def runtest(self) -> None:
-        timeout = self.config.stash[TIMEOUT]
-        result = check_step(self.loaded, self.number, self.index, timeout=timeout)
+        timeout, limits = self.config.stash[TIMEOUT], self.config.stash[LIMITS]
+        result = check_step(self.loaded, self.number, self.index, timeout=timeout, limits=limits)
         self.user_properties.append(("verdict", result.message()))
         if result.status != "proved":
             raise StepNotProved(result)

@@ -4,7 +4,8 @@ Verdicts are bounded by deterministic limits (``limits.py``), so the same input 
 verdict on any machine. SymPy can still hang on odd input, so each step also runs under a
 generous wall-clock guard (``GUARD_SECONDS``). When it fires, the verdict says so in its own
 words and carries ``guard=True``: that verdict is the one thing that may differ on a faster
-machine, and the library's own derivations stay far below the guard (a test pins a tenth).
+machine. Every derivation shipped with derive stays below a tenth of the default guard
+(``benchmarks/bench_prove.py`` reports the slowest step; docs/performance.md).
 
 On the main thread of a Unix process the guard is ``signal.setitimer``: the ``SIGALRM`` handler
 raises :class:`OutOfTime` inside whatever SymPy is doing. ``OutOfTime`` derives from

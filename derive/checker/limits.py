@@ -14,6 +14,7 @@ The defaults leave every derivation shipped with derive well inside them.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from sympy import Basic
@@ -63,6 +64,24 @@ class Limits:
     def describe(self, name: str) -> str:
         """``the rewrite limit (rewrites = 400)``."""
         return f"the {name} limit ({name} = {getattr(self, name)})"
+
+
+def parse_limit(text: str) -> tuple[str, int]:
+    """``"rewrites=800"`` -> ``("rewrites", 800)``; ValueError naming the problem otherwise."""
+    name, _, value = text.partition("=")
+    if name not in LIMIT_HELP:
+        raise ValueError(f"unknown limit {name!r} in {text!r} (known: {', '.join(LIMIT_HELP)})")
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{text!r}: the value must be an integer") from None
+    Limits(**{name: number})  # the range checks
+    return name, number
+
+
+def limits_from(texts: Sequence[str]) -> Limits:
+    """The limits that ``NAME=N`` texts give (the defaults for the others)."""
+    return Limits(**dict(parse_limit(text) for text in texts))
 
 
 class LimitReached(Exception):

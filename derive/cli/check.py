@@ -16,7 +16,7 @@ import time
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from derive.cli.options import seconds
+from derive.cli.options import TIMEOUT_HELP, add_limit_option, limits_of, seconds
 from derive.render.junit import junit_xml
 from derive.sources.parse import ParseError
 from derive.sources.results import JSON_FIELDS, StepResult, check_file, summary
@@ -32,9 +32,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="derivation files (.toml)")
     parser.add_argument("--json", action="store_true", help="print one JSON row per step")
     parser.add_argument("--junit-xml", metavar="PATH", help="also write a JUnit XML report")
-    parser.add_argument(
-        "--timeout", type=seconds, default=DEFAULT_TIMEOUT, help="seconds per step (default 5)"
-    )
+    parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, help=TIMEOUT_HELP)
+    add_limit_option(parser)
     parser.add_argument("-v", "--verbose", action="store_true", help="print proved steps too")
     parser.set_defaults(run=run)
 
@@ -85,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
         for error in errors:
             print(f"derive: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    results = [r for file in loaded for r in check_file(file, timeout=args.timeout)]
+    limits = limits_of(args)
+    results = [r for f in loaded for r in check_file(f, timeout=args.timeout, limits=limits)]
     if args.json:
         print(json.dumps([{k: r.row()[k] for k in JSON_FIELDS} for r in results], indent=2))
     else:

@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 
 from derive.checker.equal import DEFAULT_TIMEOUT
-from derive.checker.limits import LIMIT_HELP, Limits
+from derive.checker.limits import Limits, parse_limit
 from derive.derivations import DERIVATIONS
 
 
@@ -77,19 +77,10 @@ def guard_of(args: argparse.Namespace) -> float:
 
 def limit(text: str) -> tuple[str, int]:
     """An argparse type for ``--limit NAME=N``, e.g. ``rewrites=800``."""
-    name, _, value = text.partition("=")
-    if name not in LIMIT_HELP:
-        known = ", ".join(LIMIT_HELP)
-        raise argparse.ArgumentTypeError(f"unknown limit {name!r} in {text!r} (known: {known})")
     try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: the value must be an integer") from None
-    try:
-        Limits(**{name: number})
+        return parse_limit(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-    return name, number
 
 
 def add_limit_option(parser: argparse.ArgumentParser) -> None:

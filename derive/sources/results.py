@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sympy import Basic
 
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.limits import Limits
 from derive.checker.verdict import STATUSES, Verdict, relation_text
 from derive.sources.toml_file import DerivationFile
 from derive.steps import Derivation, Step
@@ -27,6 +28,8 @@ JSON_FIELDS = (
     "status",
     "needs",
     "counterexample",
+    "method",
+    "guard",
     "seconds",
     "file",
     "line",
@@ -70,6 +73,8 @@ class StepResult:
             "counterexample": None
             if counterexample is None
             else {str(k): str(v) for k, v in counterexample.items()},
+            "method": self.verdict.method,
+            "guard": self.verdict.guard,
             "seconds": round(self.verdict.seconds, 3),
             "file": self.file,
             "line": self.line,
@@ -84,12 +89,17 @@ class StepResult:
 
 
 def check_file(
-    loaded: DerivationFile, *, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0
+    loaded: DerivationFile,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    seed: int = 0,
+    limits: Limits | None = None,
 ) -> list[StepResult]:
-    """Check every derivation of a loaded file (``Derivation.check``); one result per step."""
+    """Check every derivation of a loaded file (``Derivation.check``); one result per step.
+    ``timeout`` is the time guard per step; ``limits`` the deterministic limits."""
     results = []
     for number, derivation in enumerate(loaded.derivations):
-        report = derivation.check(timeout=timeout, seed=seed)
+        report = derivation.check(timeout=timeout, seed=seed, limits=limits)
         claims = zip(derivation.claims(), report.verdicts, strict=True)
         for index, ((previous, step), verdict) in enumerate(claims):
             results.append(_result(loaded, number, index, previous, step, verdict))
@@ -103,12 +113,13 @@ def check_step(
     *,
     timeout: float | None = DEFAULT_TIMEOUT,
     seed: int = 0,
+    limits: Limits | None = None,
 ) -> StepResult:
     """Check one step (0-based indices) alone, exactly as ``check_file`` would."""
     chain = loaded.derivations[derivation]
     previous, claimed = list(chain.claims())[step]
     alone = Derivation(chain.name, previous, (claimed,), assume=chain.assume)
-    verdict = alone.check(timeout=timeout, seed=seed).verdicts[0]
+    verdict = alone.check(timeout=timeout, seed=seed, limits=limits).verdicts[0]
     return _result(loaded, derivation, step, previous, claimed, verdict)
 
 
