@@ -39,7 +39,7 @@ from derive.model.symbols import delta as DELTA
 from derive.steps import Report
 
 JOBS = min(2, os.cpu_count() or 1)  # worker processes for the network checks
-NETWORK_STEP_TIMEOUT = 60.0  # seconds per step; about 10 s unloaded: generous, as in proofs.py
+NETWORK_STEP_TIMEOUT = 60.0  # the time guard per step, as everywhere (a few seconds needed)
 # the errors of the hidden layers, dE/dz^{L-1}_j and dE/dz^{L-2}_i, as names in the templates
 DELTA1 = IndexedBase("delta^{L-1}", real=True)
 DELTA2 = IndexedBase("delta^{L-2}", real=True)

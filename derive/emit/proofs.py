@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sympy import Basic, Eq, Expr, Indexed, IndexedBase, Mul, Sum, Symbol, log
 
+from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.verdict import relation_text
 from derive.derivations import output
 from derive.model.loss import softmax, softmax_denominator, targets_sum
@@ -31,7 +32,7 @@ from derive.steps import Derivation, Report, Step
 
 CONCRETE_MAX_KJ = 12  # K * J up to this: check the chains for the concrete sizes
 CONCRETE_MAX_K_SHIFT = 10  # K up to this: check the shift rewrites for the concrete K
-STEP_TIMEOUT = 30.0  # seconds per step: generous, so a loaded machine cannot change a verdict
+STEP_TIMEOUT = DEFAULT_TIMEOUT  # the time guard per step (verdicts do not depend on it)
 SEED = 0
 
 m = Symbol("m", real=True)  # the shift; the code uses m = max_c z_c, the proofs any real m
