@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sympy import Add, Max, Sum, exp
+from sympy import Add, Eq, Max, Sum, exp
 
 from derive.model.symbols import (
     I_,
@@ -23,6 +23,7 @@ from derive.model.symbols import (
     b2,
     c,
     d,
+    eta,
     i,
     j,
     k,
@@ -90,6 +91,29 @@ def definitions() -> list[str]:
 DEFINED = "The network and the loss, as the post defines them (eq. (0) is the output layer):"
 
 
+def declarations(sections: tuple[Section, ...] | list[Section]) -> list[str]:
+    """What ``derive check`` needs to read the page as it was checked, as the TOML of a hidden
+    declarations block (docs/posts.md): the domains the derivations' symbols have, and
+    sum_d t_d = 1 when a derivation assumed it. Without it, the last line of eq. (3) would be
+    "refuted as written"."""
+    lines = ["[symbols]"]
+    if t.is_nonnegative:  # the targets: probabilities
+        lines.append(f'{to_latex(t[k]).split("_")[0]} = "nonnegative"')
+    if eta.is_positive:  # the learning rate
+        lines.append(f"'{to_latex(eta)}' = \"positive\"")
+    relations = {
+        relation
+        for section in sections
+        for derivation in section.derivations
+        for relation in derivation.assume
+        if isinstance(relation, Eq)
+    }
+    if relations:
+        target = Eq(Sum(t[d], (d, 1, K)), 1)
+        lines += ["", "[assume]", f"targets = '{to_latex(target)}'"]
+    return lines
+
+
 @dataclass(frozen=True)
 class Section:
     """Derivations as typeset, with the verdicts of their check (one tuple per derivation).
@@ -142,6 +166,7 @@ def latex_document(
         expand: write sums with integer limits out term by term.
     """
     comment = _comment("%", generated_by).replace("`", "")
+    comment += "\n% derive\n" + "\n".join(f"% {line}".rstrip() for line in declarations(sections))
     blocks = []
     for section in sections:
         if not fragment:
@@ -168,6 +193,9 @@ def markdown_document(
     """The sections as a Markdown page (GitHub renders the ``$$`` blocks)."""
     parts = [
         f"<!-- {_comment('', generated_by).strip()} -->",
+        "<!-- derive",
+        *declarations(sections),
+        "-->",
         "",
         f"# {TITLE}",
         "",
