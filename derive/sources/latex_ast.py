@@ -143,6 +143,7 @@ class Chain(Node):
 
     parts: tuple[Node | None, ...]
     equals: tuple[int, ...]
+    end: int = 0  # one past its last character
 
 
 @dataclass(frozen=True)

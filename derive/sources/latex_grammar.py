@@ -29,11 +29,11 @@ GRAMMAR = r"""
 %declare LETTER NUMBER FUNC_CALL FUNC_LOOSE SUM FRAC SQRT PARTIAL PARTIAL_ALONE DIFF_D
 %declare DIFF_D_ALONE INDICATOR PLUS MINUS MULOP SLASH EQ REL OTHER_REL SUB SUP PRIME LPAR
 %declare RPAR LBRACK RBRACK LBRACE RBRACE COMMA PERIOD NOTE IF ELSE BEGIN_CASES END_CASES
-%declare AMP ROWSEP INDICATOR_OPEN ASSUME
+%declare AMP ROWSEP INDICATOR_OPEN ASSUME NAME
 
 start: line
      | ASSUME cond                              -> assumption
-line: NOTE* chain (seps chain)* seps?
+line: chain (seps chain)* seps?
 seps: (COMMA | PERIOD | NOTE)+
 chain: expr (EQ expr)*                          -> chain
      | (EQ expr)+                               -> continuation
@@ -80,6 +80,7 @@ script: SUB sarg                                -> subscript
 sbody: expr (COMMA expr)*                       -> items
      | cond                                     -> cond_body
      | NOTE                                     -> note_body
+     | NAME                                     -> note_body
 
 ?primary: LETTER                                -> letter
         | NUMBER                                -> number
@@ -139,7 +140,7 @@ def _leaf(item: object) -> ast.Node:
         return ast.Number(token.start_pos, str(token))
     if token.type == "INDICATOR":
         return ast.Indicator(token.start_pos)
-    if token.type == "NOTE":
+    if token.type in ("NOTE", "NAME"):
         return ast.Note(token.start_pos, str(token))
     raise LatexError(f"unexpected {token}", token.start_pos)
 
@@ -171,11 +172,11 @@ class _ToTree(Transformer):
     def chain(self, meta, children):
         parts = [_leaf(c) for c in children if not _is(c, "EQ")]
         equals = tuple(c.start_pos for c in children if _is(c, "EQ"))
-        return ast.Chain(meta.start_pos, tuple(parts), equals)
+        return ast.Chain(meta.start_pos, tuple(parts), equals, meta.end_pos)
 
     def continuation(self, meta, children):
         chain = self.chain(meta, children)
-        return ast.Chain(meta.start_pos, (None, *chain.parts), chain.equals)
+        return ast.Chain(meta.start_pos, (None, *chain.parts), chain.equals, meta.end_pos)
 
     def if_else(self, meta, children):
         values = [_leaf(c) for c in children if not isinstance(c, Token)]

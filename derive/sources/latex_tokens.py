@@ -377,11 +377,15 @@ def _text(value: str, start: int, end: int) -> Token:
         return _token("DIFF_D", "d", start, end)
     if inner == "e" and value.startswith("\\mathrm"):
         return _token("LETTER", "e", start, end)
+    if value.startswith("\\operatorname"):
+        raise LatexError(f"{value}: an unknown function is not read", start)
     if word in ("if", "for", "when", "where"):
         return _token("IF", inner, start, end)
     if word in ("else", "otherwise", "else,", "sonst"):
         return _token("ELSE", inner, start, end)
-    return _token("NOTE", inner, start, end)
+    if value.startswith(("\\text", "\\mbox")):
+        return _token("NOTE", inner, start, end)  # prose: a row's annotation
+    return _token("NAME", inner, start, end)  # \mathrm{total}: part of a name, in a subscript
 
 
 def _command(value: str, start: int, end: int, raw: list[Token], index: int) -> list[Token]:

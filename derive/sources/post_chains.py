@@ -11,11 +11,13 @@ only if they differ.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from sympy import Basic, Expr, Indexed
 
 from derive.sources import latex_ast as ast
+from derive.sources.latex_grammar import parse_row
 from derive.sources.latex_tokens import LatexError
 from derive.sources.math_blocks import Block, Lines
 from derive.sources.post_build import Builder
@@ -87,8 +89,7 @@ class ChainReader:
         if block.inline:
             return  # inline math is read for errors, never checked
         text = block.text
-        ends = [c.pos for c in row.line.chains[1:]] + [row.row.tokens[-1].end_pos]
-        for chain, end in zip(row.line.chains, ends, strict=True):
+        for chain in row.line.chains:
             name = f"line {self._position(block, chain.pos)[0]}"
             if chain.parts[0] is None and self.previous is not None:
                 name = self.current_chain
@@ -96,7 +97,7 @@ class ChainReader:
             self.chain_tags.setdefault(name, row.row.tag)
             if row.row.tag:
                 self.chain_tags[name] = row.row.tag
-            self._chain(chain, block, _texts(chain, text, end), name)
+            self._chain(chain, block, _texts(chain, text, chain.end), name)
 
     def _unreadable(self, row) -> None:
         block, error = row.block, row.error
@@ -113,6 +114,28 @@ class ChainReader:
         self.items.append(Item(line, column, "cannot read", message, chain, 0, "", _clean(raw)))
         if not block.inline:
             self.previous = BROKEN
+            self._unreadable_definition(row, equal, f"line {line}")
+
+    def _unreadable_definition(self, row, equal, where: str) -> None:
+        """``f = max(0, x`` still says that f is defined: later uses of f cannot be checked
+        (f must not become a free variable, which would prove things about any f)."""
+        before = tuple(t for t in row.row.tokens if t.start_pos < equal.start_pos)
+        if not before:
+            return
+        try:
+            line = parse_row(before, row.block.text)
+        except LatexError:
+            return
+        if len(line.chains) != 1 or len(line.chains[0].parts) != 1:
+            return
+        node = line.chains[0].parts[0]
+        target = None if _is_notation(node) else self._definable(node)
+        if target is not None:
+            text = _clean(row.block.text[before[0].start_pos : before[-1].end_pos])
+            placeholder = self.builder.definitions._placeholder(
+                f"the definition of {text} ({where}) cannot be read", None, ()
+            )
+            self.builder.definitions.define(*target, placeholder, where)
 
     def _chain(self, chain: ast.Chain, block: Block, texts: list[str], name: str) -> None:
         parts, equals = chain.parts, chain.equals
@@ -159,7 +182,7 @@ class ChainReader:
         if previous is None:
             message = "nothing before this = in this display"
             self.items.append(Item(line, column, "cannot check", message, name, step, "", text))
-        elif previous == BROKEN:
+        elif previous == BROKEN and not any((i.line, i.column) == position for i in self.items):
             message = "the expression before this = cannot be read"
             self.items.append(Item(line, column, "cannot check", message, name, step, "", text))
         try:
@@ -284,4 +307,5 @@ def _texts(chain: ast.Chain, text: str, end: int) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.replace("&", " ").split()).strip(" ,.;")
+    text = re.sub(r"\\(?:left|right|[bB]ig+[lr]?)\b\s*", "", text.replace("&", " "))
+    return " ".join(text.split()).strip(" ,.;")

@@ -29,6 +29,7 @@ from derive.sources.post_names import BuildError, Scope
 from derive.sources.post_ranges import Ranges, find_ranges
 
 MAX_BYTES = 1_000_000  # a post larger than this is refused before it is read
+MAX_ROWS = 2000  # display rows: each may take a check of seconds, so a post is bounded
 FORMATS = {".md": "md", ".markdown": "md", ".tex": "tex", ".toml": "toml"}
 
 
@@ -93,9 +94,17 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     blocks, declaration_blocks = (markdown_blocks if kind == "md" else tex_blocks)(text)
     if not any(not b.inline for b in blocks):
         raise ParseError("no display math found ($$...$$, \\[...\\], align, ...)", 1, 1, name)
+    if len(blocks) > MAX_ROWS:
+        raise ParseError(
+            f"{len(blocks)} pieces of math, more than {MAX_ROWS}: split the file", 1, 1, name
+        )
     scope = Scope()
     declared = read_declarations(declaration_blocks, lines, name, scope)
-    parsed = [_read(block, row) for block in blocks for row in _joined(rows(block.text))]
+    found = [(block, row) for block in blocks for row in _joined(rows(block.text))]
+    if len(found) > MAX_ROWS:
+        message = f"{len(found)} rows of math, more than {MAX_ROWS}: split the file"
+        raise ParseError(message, 1, 1, name)
+    parsed = [_read(block, row) for block, row in found]
     ranges = find_ranges(
         [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None], scope
     )

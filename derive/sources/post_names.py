@@ -60,6 +60,9 @@ def label_kind(sup_text: str, declared: dict[str, str]) -> str:
     """ "label", "power" or "transpose" for a superscript written ``sup_text`` on a letter."""
     if sup_text in declared:
         return declared[sup_text]
+    stem = re.sub(r"[+-]\d+\Z", "", sup_text)
+    if stem != sup_text and stem in declared:  # L declared a power: L+1 is one too
+        return declared[stem]
     if _BRACKETED.match(sup_text):
         return "label"
     if sup_text in TRANSPOSES:

@@ -119,6 +119,8 @@ def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: S
                 env = _sum(node, env, scope, found, where)
             elif isinstance(node, ast.Scripted):
                 _scripted(node, env, scope, found, occurrences)
+            elif isinstance(node, ast.Indicator) and node.condition is not None:
+                _indicator_letters((node.condition,), found)
             stack.extend((child, env) for child in reversed(ast.children(node)))
     _spread(found, occurrences)
     scope.index_ranges.update(found.letters)
@@ -144,6 +146,8 @@ def _sum(node: ast.Sum, env: dict, scope: Scope, found: Ranges, where) -> dict:
 
 
 def _scripted(node: ast.Scripted, env: dict, scope: Scope, found: Ranges, occurrences) -> None:
+    if isinstance(node.base, (ast.Indicator, ast.Number)) and node.sub:
+        _indicator_letters(node.sub, found)  # 1_{d=k}: d and k are indices
     labelled = node.sup is not None and isinstance(node.base, ast.Letter)
     if labelled and label_kind(node.sup_text, scope.labels) == "label":
         found.labels.add(node.sup_text)
@@ -157,6 +161,15 @@ def _scripted(node: ast.Scripted, env: dict, scope: Scope, found: Ranges, occurr
             continue
         found.index_letters.add(letter)
         occurrences.append((name, len(indices), slot, letter, env.get(letter)))
+
+
+def _indicator_letters(items: tuple[ast.Node, ...], found: Ranges) -> None:
+    for item in items:
+        if isinstance(item, ast.Relation):
+            for node in ast.walk(item):
+                letter = letter_of(node)
+                if letter is not None:
+                    found.index_letters.add(letter)
 
 
 def _spread(found: Ranges, occurrences: list) -> None:
