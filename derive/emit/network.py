@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from sympy import Expr, IndexedBase, Max, Mul, Sum, Symbol
 
-from derive.derivations.output import SUM_T
 from derive.emit.functions import Argument, function_source, input_checks, softmax_lines
 from derive.emit.network_proofs import DELTA1, DELTA2, NetworkResults
 from derive.emit.printer import ArrayPrinter, assign, batch_outer
-from derive.emit.proofs import EmitError, needs_text
+from derive.emit.proofs import EmitError, uses_normalized_targets
 from derive.emit.template import assemble, delta_text, spec_lines, verdict_lines
 from derive.model.network import FIRST, HIDDEN, relu
 from derive.model.primitives import relu_prime
@@ -216,7 +215,7 @@ def _verdicts(r: NetworkResults) -> list[str]:
 
 def _docstring(r: NetworkResults) -> str:
     N, I_, J, K = r.sizes
-    uses_sum_t = any(SUM_T in needs_text(report) for report in r.reports)
+    uses_sum_t = any(uses_normalized_targets(report) for report in r.reports)
     return "\n".join(
         [
             f'"""A ReLU network, N = {N} -> I = {I_} -> J = {J} -> K = {K} with a softmax '

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sympy import Basic, Expr, Indexed, IndexedBase, Mul, Sum, Symbol, log
+from sympy import Basic, Eq, Expr, Indexed, IndexedBase, Mul, Sum, Symbol, log
 
 from derive.derivations import output
 from derive.model.loss import softmax, softmax_denominator, targets_sum
@@ -196,6 +196,15 @@ def proof_sizes(K: int, J: int) -> tuple[Size, Size, Size]:
     concrete = K * J <= CONCRETE_MAX_KJ
     K_shift = K if K <= CONCRETE_MAX_K_SHIFT else K_SYMBOL
     return (K, J, K_shift) if concrete else (K_SYMBOL, J_SYMBOL, K_shift)
+
+
+def uses_normalized_targets(report: Report) -> bool:
+    """Whether a proof in ``report`` used sum_d t_d = 1 (an equality with right side 1)."""
+    return any(
+        isinstance(relation, Eq) and relation.rhs == 1
+        for verdict in report.verdicts
+        for relation in verdict.needs
+    )
 
 
 def needs_text(report: Report) -> list[str]:
