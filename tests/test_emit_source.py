@@ -88,7 +88,9 @@ def test_functions_are_vectorised_without_python_loops(source: str) -> None:
 
 def test_in_process_module_has_inspectable_source() -> None:
     module = output_layer_module(3, 4)
-    assert inspect.getsource(module.dE_dW).startswith("def dE_dW(z, t, a_prev):")
+    assert inspect.getsource(module.dE_dW).startswith(
+        "def dE_dW(z, t, a_prev, *, check_targets=True):"
+    )
     assert (module.K, module.J, module.NORMALIZED_TARGETS) == (3, 4, True)
 
 
