@@ -49,6 +49,7 @@ class DerivationFile:
         where: per derivation, per step, where the step is written.
         namespace: the symbols and their display names.
         labels: each ``[assume]`` relation -> its key there (``targets``), for reports.
+        starts: each derivation's start expression as written (``derive latex`` shows it).
     """
 
     path: str
@@ -56,6 +57,7 @@ class DerivationFile:
     where: tuple[tuple[Where, ...], ...]
     namespace: Namespace
     labels: Mapping[Basic, str] = field(default_factory=dict)
+    starts: tuple[str, ...] = ()
 
     def show(self, expr: Basic) -> Basic:
         """``expr`` with the user's names (and definitions abbreviated), for display only."""
@@ -104,6 +106,7 @@ class _Loader:
         self.everywhere: Region = (0, len(text))
         self.derivation_names: set[str] = set()
         self.labels: dict[Basic, str] = {}
+        self.starts: list[str] = []
         self.namespace = Namespace(self.fail_at_key, self.parse_at)
 
     def fail_at_key(self, message: str, region: Region, key: str | None = None) -> ParseError:
@@ -157,6 +160,7 @@ class _Loader:
             tuple(w for _, w in built),
             self.namespace,
             self.labels,
+            tuple(self.starts),
         )
 
     def _table(self, data: Mapping[str, object], key: str) -> Mapping[str, object]:
@@ -206,6 +210,7 @@ class _Loader:
         if "start" not in table:
             raise self.fail_at_key(f"derivation {name!r} needs a start expression", region)
         start = self.parse_at(table["start"], region, "start")
+        self.starts.append(table["start"])
         own: list[Basic] = []
         for text in self._list(table.get("assume"), region, "assume"):
             own += self._relations(text, region, f"derivation {name!r}: assume", "assume")
