@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import compile_latex
 
 from derive.cli import build_parser, main
 from derive.cli import latex as cli_latex
@@ -113,21 +112,6 @@ def test_committed_examples_page_is_current() -> None:
     assert "| 1 | quotient rule | proved |" in text  # Markdown table of verdicts
 
 
-def _require(tool: str) -> None:
-    if shutil.which(tool) is None and os.environ.get("CI") != "true":
-        pytest.skip(f"{tool} is not installed (under CI=true this fails instead)")
-
-
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_each_example_document_compiles_with_pdflatex(name, tex, tmp_path) -> None:
-    _require("pdflatex")
-    (tmp_path / "doc.tex").write_text(tex[name], encoding="utf-8")
-    compiled = subprocess.run(
-        ["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "doc.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert compiled.returncode == 0, compiled.stdout[-3000:]
-    assert "Overfull \\hbox" not in compiled.stdout
+    compile_latex(tex[name], tmp_path)
