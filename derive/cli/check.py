@@ -53,7 +53,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _load(
+def load_files(
     paths: list[str], form: str | None = None
 ) -> tuple[list[DerivationFile | PostFile], list[str]]:
     """Every file loaded, or the errors (one line each): all files are read before any check."""
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     if report is not None and not os.path.isdir(os.path.dirname(os.path.abspath(report))):
         print(f"derive: error: --junit-xml {report}: no such directory", file=sys.stderr)
         return EXIT_USAGE
-    loaded, errors = _load(args.files, args.format)
+    loaded, errors = load_files(args.files, args.format)
     if errors:
         for error in errors:
             print(f"derive: error: {error}", file=sys.stderr)
