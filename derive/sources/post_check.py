@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sympy import Basic, Expr, Ge, KroneckerDelta, Le
 
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
-from derive.checker.verdict import Verdict, relation_text
+from derive.checker.verdict import Verdict
 from derive.sources.post_chains import Item
 from derive.sources.post_display import show, show_key, show_names
 from derive.sources.post_file import PostFile
@@ -36,8 +36,10 @@ class PostResult:
         lhs, rhs: both sides as written (LaTeX); status: proved, refuted, undecided,
             cannot read or cannot check; detail: the rest of the report line.
         verdict: the checker's verdict in the post's names (for the JSON and JUnit fields);
-            an empty "undecided" one when the checker was not asked.
+            an empty "undecided" one when the checker was not asked. Its ``needs`` are text:
+            ``label: relation`` for a declared ``[assume]``, else the relation (``k ≤ K``).
         defaults: what the file's check assumed without a declaration.
+        needs_detail: per assumption used, its label, relation as shown and SymPy form.
     """
 
     file: str
@@ -51,6 +53,7 @@ class PostResult:
     detail: str
     verdict: Verdict
     defaults: tuple[str, ...] = ()
+    needs_detail: tuple[dict[str, str | None], ...] = ()
 
     @property
     def text(self) -> str:
@@ -72,13 +75,14 @@ class PostResult:
             "lhs": self.lhs,
             "rhs": self.rhs,
             "status": self.status,
-            "needs": [relation_text(n) for n in self.verdict.needs],
+            "needs": [str(n) for n in self.verdict.needs],
             "counterexample": None
             if counterexample is None
             else {str(k): str(v) for k, v in counterexample.items()},
             "seconds": round(self.verdict.seconds, 3),
             "file": self.file,
             "line": self.line,
+            "needs_detail": list(self.needs_detail),
             "column": self.column,
             "detail": self.detail,
             "defaults": list(self.defaults),
@@ -105,7 +109,9 @@ def check_item(
     return _Check(post, item, timeout, seed).run()
 
 
-def _result(post: PostFile, item: Item, status: str, detail: str, verdict: Verdict) -> PostResult:
+def _result(
+    post: PostFile, item: Item, status: str, detail: str, verdict: Verdict, needs=()
+) -> PostResult:
     return PostResult(
         post.path,
         item.line,
@@ -118,6 +124,7 @@ def _result(post: PostFile, item: Item, status: str, detail: str, verdict: Verdi
         detail,
         verdict,
         tuple(post.defaults),
+        tuple(needs),
     )
 
 
@@ -220,7 +227,7 @@ class _Check:
         counterexample = verdict.counterexample
         return dataclasses.replace(
             verdict,
-            needs=tuple(_Shown(show(scope, n)) for n in verdict.needs),
+            needs=tuple(_Shown(self.need_text(n)) for n in verdict.needs),
             counterexample=None if counterexample is None else self.ordered(counterexample),
             method=show_names(scope, verdict.method),
             caveats=tuple(show_names(scope, c) for c in verdict.caveats),
@@ -240,8 +247,18 @@ class _Check:
         keys = sorted(counterexample, key=rank)  # stable: the checker's order within a rank
         return {show_key(scope, k): counterexample[k] for k in keys}
 
+    def need_text(self, relation: Basic) -> str:
+        label = self.post.labels.get(relation)
+        shown = show(self.post.scope, relation)
+        return f"{label}: {shown}" if label else shown
+
     def result(self, status: str, detail: str, verdict: Verdict) -> PostResult:
-        return _result(self.post, self.item, status, detail, self.shown(verdict))
+        scope, labels = self.post.scope, self.post.labels
+        needs = [
+            {"label": labels.get(n), "relation": show(scope, n), "sympy": str(scope.show(n))}
+            for n in verdict.needs
+        ]
+        return _result(self.post, self.item, status, detail, self.shown(verdict), needs)
 
 
 class _Shown(str):

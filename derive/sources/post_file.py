@@ -53,6 +53,7 @@ class PostFile:
     assumptions: tuple[Basic, ...] = ()
     targets: Basic | None = None
     ranges: Ranges = field(default_factory=Ranges)
+    labels: dict[Basic, str] = field(default_factory=dict)  # [assume] relation -> its key
 
 
 def format_of(path: str, override: str | None = None) -> str:
@@ -115,10 +116,12 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     reader = ChainReader(builder, lines, name)
     for block_rows in _by_block(parsed):
         reader.block(block_rows)
-    assumptions = _assumptions(builder, declared, lines, name)
+    labels = _assumptions(builder, declared, lines, name)
     targets = _targets(scope, declared)
     used = defaults(scope, ranges, declared, builder, targets)
-    return PostFile(name, reader.items, used, scope, definitions, assumptions, targets, ranges)
+    return PostFile(
+        name, reader.items, used, scope, definitions, tuple(labels), targets, ranges, labels
+    )
 
 
 @dataclass(frozen=True)
@@ -181,8 +184,9 @@ def _subscripted_e(parsed: list[Parsed]) -> bool:
     return False
 
 
-def _assumptions(builder: Builder, declared: Declared, lines: Lines, name: str) -> tuple:
-    relations: list[Expr] = []
+def _assumptions(builder: Builder, declared: Declared, lines: Lines, name: str) -> dict:
+    """The declared relations, each with its key (its label in reports)."""
+    relations: dict[Expr, str] = {}
     for key, relation, _text, block in declared.assumptions:
         try:
             built = builder.relation(relation, {})
@@ -195,8 +199,8 @@ def _assumptions(builder: Builder, declared: Declared, lines: Lines, name: str) 
                 f"declarations: assume.{key} is false", *lines.position(block.offset(0)), name
             )
         if built is not True and built != True:  # noqa: E712
-            relations.append(built)
-    return tuple(relations)
+            relations.setdefault(built, key)
+    return relations
 
 
 def _targets(scope: Scope, declared: Declared) -> Basic | None:

@@ -96,7 +96,7 @@ def declarations(sections: tuple[Section, ...] | list[Section]) -> list[str]:
     """What ``derive check`` needs to read the page as it was checked, as the TOML of a hidden
     declarations block (docs/posts.md): the domains the derivations' symbols have, and
     sum_d t_d = 1 when a derivation assumed it. Without it, the last line of eq. (3) would be
-    "refuted as written"."""
+    "refuted as written". Written for the library's documents (the post's names) only."""
     lines = ["[symbols]"]
     if t.is_nonnegative:  # the targets: probabilities
         lines.append(f'{to_latex(t[k]).split("_")[0]} = "nonnegative"')
@@ -200,9 +200,11 @@ def latex_document(
         header: the title, introduction and definitions the document opens with (default:
             the post's, :func:`post_header`).
     """
+    hidden = declarations(sections) if header is None else []  # the library's names only
     header = post_header() if header is None else header
     comment = _comment("%", generated_by).replace("`", "")
-    comment += "\n% derive\n" + "\n".join(f"% {line}".rstrip() for line in declarations(sections))
+    if hidden:
+        comment += "\n% derive\n" + "\n".join(f"% {line}".rstrip() for line in hidden)
     blocks = []
     for section in sections:
         if not fragment:
@@ -243,12 +245,11 @@ def markdown_document(
 ) -> str:
     """The sections as a Markdown page (GitHub renders the ``$$`` blocks); ``header`` as for
     :func:`latex_document`."""
+    hidden = ["<!-- derive", *declarations(sections), "-->"] if header is None else []
     header = post_header() if header is None else header
     parts = [
         f"<!-- {_comment('', generated_by).strip()} -->",
-        "<!-- derive",
-        *declarations(sections),
-        "-->",
+        *hidden,
         "",
         f"# {header.title}",
         "",
