@@ -3,7 +3,11 @@ pick a step by its line."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+
+import pytest
+from sympy import srepr
 
 from derive.sources.post_check import PostResult, check_post
 from derive.sources.post_file import PostFile, load_post_text
@@ -33,3 +37,27 @@ def statuses(text: str, kind: str = "md", timeout: float = 20.0) -> list[str]:
 
 def at_line(results: list[PostResult], line: int) -> list[PostResult]:
     return [r for r in results if r.line == line]
+
+
+@contextlib.contextmanager
+def remembered_verdicts():
+    """Within the block, the checker's verdict on a claim it has already judged is reused.
+
+    Reading a post is deterministic (the same text gives the same generated names), so the
+    second reading of a post, or of a page with the same maths in another format, asks the
+    same questions: the tests that read twice pay for the checker once. The first answers are
+    real: nothing is skipped that a single reading would check.
+    """
+    import derive.sources.post_check as post_check
+
+    original, memo = post_check.check_equal, {}
+
+    def remembered(lhs, rhs, *, assume=(), timeout=None, seed=0):
+        key = (srepr(lhs), srepr(rhs), tuple(srepr(a) for a in assume), timeout, seed)
+        if key not in memo:
+            memo[key] = original(lhs, rhs, assume=assume, timeout=timeout, seed=seed)
+        return memo[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(post_check, "check_equal", remembered)
+        yield memo

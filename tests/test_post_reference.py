@@ -4,13 +4,20 @@ judged at its line number, the unreadable ones reported, the slips found."""
 from __future__ import annotations
 
 import pytest
-from post_support import REFERENCE, at_line
+from post_support import REFERENCE, at_line, remembered_verdicts
 
 from derive.cli import main
 from derive.sources.post_check import check_post
 from derive.sources.post_file import load_post
 
 pytestmark = pytest.mark.skipif(not REFERENCE.exists(), reason="../shared/reference is absent")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _once():
+    """The CLI test reads the post again: the checker judges each claim once."""
+    with remembered_verdicts() as memo:
+        yield memo
 
 
 @pytest.fixture(scope="module")

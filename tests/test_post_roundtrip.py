@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from post_support import remembered_verdicts
 
 from derive.sources.post_check import check_post
 from derive.sources.post_file import load_post
@@ -23,6 +24,13 @@ PRINTED = {
 
 def _printed(path: Path, kind: str) -> list[str]:
     return PRINTED[kind].findall(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _once():
+    """The two pages hold the same maths: the checker judges each claim once."""
+    with remembered_verdicts() as memo:
+        yield memo
 
 
 @pytest.mark.parametrize(("name", "kind"), [("derivation.md", "md"), ("derivation.tex", "tex")])
