@@ -8,7 +8,8 @@ from post_support import check, only, read, statuses
 from sympy import Indexed, KroneckerDelta, Sum
 
 from derive.sources.latex_grammar import parse_row
-from derive.sources.latex_tokens import LatexError, rows
+from derive.sources.latex_rows import rows
+from derive.sources.latex_tokens import LatexError
 from derive.sources.post_display import show
 from derive.sources.post_names import Name, label_kind
 

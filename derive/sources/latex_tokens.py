@@ -1,5 +1,5 @@
 """LaTeX math as tokens: a Lark lexer for the raw text, then one pass that gives each token
-its meaning for the grammar (``latex_grammar``) and splits a display into its rows.
+its meaning for the grammar (``latex_grammar``); ``latex_rows`` splits a display into rows.
 
 Why a pass between the lexer and the parser: in TeX a word of letters is a product of letters
 (``ab`` is a times b), except the few words an ML derivation writes for functions (``log``,
@@ -13,12 +13,22 @@ Nothing here evaluates text: tokens are strings with positions (offsets into the
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters
+
+from derive.sources.latex_vocabulary import (
+    CASES,
+    DROPPED,
+    FUNCTION_WORDS,
+    GREEK_TEXT,
+    OTHER_RELATIONS,
+    PUNCT,
+    RELATION_TEXT,
+    SIMPLE,
+    SPACING,
+)
 
 MAX_ROW_TOKENS = 1500  # a row longer than this is not read (hostile or generated text)
 MAX_NESTING = 40  # brackets and braces nested deeper than this are not read
@@ -43,192 +53,6 @@ OTHER: /[^\s]/
 """
 _LEXER = Lark(_LEXER_GRAMMAR, parser="lalr", lexer="basic")
 
-# words an ML derivation writes for functions, with or without a backslash
-FUNCTION_WORDS = {
-    "log": "log",
-    "ln": "log",
-    "exp": "exp",
-    "max": "max",
-    "min": "min",
-    "relu": "relu",
-    "ReLU": "relu",
-    "Relu": "relu",
-    "softmax": "softmax",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "sqrt": "sqrt",
-}
-GREEK = (
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "epsilon",
-    "varepsilon",
-    "zeta",
-    "eta",
-    "theta",
-    "vartheta",
-    "iota",
-    "kappa",
-    "lambda",
-    "mu",
-    "nu",
-    "xi",
-    "rho",
-    "varrho",
-    "sigma",
-    "tau",
-    "upsilon",
-    "phi",
-    "varphi",
-    "chi",
-    "psi",
-    "omega",
-    "Gamma",
-    "Delta",
-    "Theta",
-    "Lambda",
-    "Xi",
-    "Sigma",
-    "Upsilon",
-    "Phi",
-    "Psi",
-    "Omega",
-    "ell",
-)
-_VARIANTS = {"varepsilon": "epsilon", "vartheta": "theta", "varrho": "rho", "varphi": "phi"}
-
-
-def _greek(name: str) -> str:
-    """The Unicode letter for a Greek command (``eta`` -> η); variants share their letter."""
-    if name == "ell":
-        return "\N{SCRIPT SMALL L}"
-    name = _VARIANTS.get(name, name)
-    case = "CAPITAL" if name[0].isupper() else "SMALL"
-    spelled = name.upper().replace("LAMBDA", "LAMDA")  # as Unicode spells it
-    return unicodedata.lookup(f"GREEK {case} LETTER {spelled}")
-
-
-_GREEK_TEXT = {name: _greek(name) for name in GREEK}
-_SIMPLE = {
-    r"\frac": "FRAC",
-    r"\dfrac": "FRAC",
-    r"\tfrac": "FRAC",
-    r"\sqrt": "SQRT",
-    r"\sum": "SUM",
-    r"\cdot": "MULOP",
-    r"\times": "MULOP",
-    r"\ast": "MULOP",
-    r"\div": "SLASH",
-    r"\neq": "REL",
-    r"\ne": "REL",
-    r"\leq": "REL",
-    r"\le": "REL",
-    r"\geq": "REL",
-    r"\ge": "REL",
-    r"\leqslant": "REL",
-    r"\geqslant": "REL",
-    r"\lt": "REL",
-    r"\gt": "REL",
-    r"\pi": "LETTER",
-    r"\coloneqq": "EQ",
-    r"\lbrace": "LPAR",
-    r"\rbrace": "RPAR",
-}
-_DROPPED = {
-    r"\left",
-    r"\right",
-    r"\middle",
-    r"\big",
-    r"\Big",
-    r"\bigg",
-    r"\Bigg",
-    r"\bigl",
-    r"\bigr",
-    r"\Bigl",
-    r"\Bigr",
-    r"\biggl",
-    r"\biggr",
-    r"\quad",
-    r"\qquad",
-    r"\limits",
-    r"\nolimits",
-    r"\displaystyle",
-    r"\textstyle",
-    r"\nonumber",
-    r"\notag",
-    r"\checkmark",
-}
-_OTHER_RELATIONS = {
-    r"\propto": "∝",
-    r"\approx": "≈",
-    r"\sim": "~",
-    r"\equiv": "≡",
-    r"\to": "→",
-    r"\rightarrow": "→",
-    r"\in": "∈",
-}
-_SPACING = {"\\,", "\\;", "\\:", "\\!", "\\ ", "~"}
-_CASES = {"cases", "dcases", "rcases"}
-CONTAINERS = {
-    "align",
-    "align*",
-    "aligned",
-    "equation",
-    "equation*",
-    "gather",
-    "gather*",
-    "gathered",
-    "split",
-    "multline",
-    "multline*",
-    "flalign",
-    "flalign*",
-    "eqnarray",
-    "eqnarray*",
-    "math",
-    "displaymath",
-}
-_RELATION_TEXT = {
-    r"\neq": "!=",
-    r"\ne": "!=",
-    r"\leq": "<=",
-    r"\le": "<=",
-    r"\leqslant": "<=",
-    r"\lt": "<",
-    r"\geq": ">=",
-    r"\ge": ">=",
-    r"\geqslant": ">=",
-    r"\gt": ">",
-    "<": "<",
-    ">": ">",
-    "=": "=",
-    ":=": "=",
-}
-_PUNCT = {
-    "+": "PLUS",
-    "-": "MINUS",
-    "*": "MULOP",
-    "/": "SLASH",
-    "=": "EQ",
-    ":=": "EQ",
-    "<": "REL",
-    ">": "REL",
-    "(": "LPAR",
-    ")": "RPAR",
-    "[": "LBRACK",
-    "]": "RBRACK",
-    "{": "LBRACE",
-    "}": "RBRACE",
-    ",": "COMMA",
-    ".": "PERIOD",
-    ";": "PERIOD",
-    "'": "PRIME",
-    "&": "AMP",
-    "^": "SUP",
-    "_": "SUB",
-}
 _WORD_TEXT = re.compile(r"\\[A-Za-z]+\*?\s*\{([^{}]*)\}")
 
 
@@ -255,19 +79,19 @@ class Row:
         """The ``=`` signs outside brackets: one per claim (or definition) of the row."""
         depth, found = 0, []
         for token in self.tokens:
-            depth += token.type in _OPENING
-            depth -= token.type in _CLOSING
+            depth += token.type in OPENING
+            depth -= token.type in CLOSING
             if token.type == "EQ" and depth == 0:
                 found.append(token)
         return tuple(found)
 
 
-_OPENING = {"LPAR", "LBRACK", "LBRACE", "BEGIN_CASES"}
-_CLOSING = {"RPAR", "RBRACK", "RBRACE", "END_CASES"}
-_PAIRS = {"LPAR": "RPAR", "LBRACK": "RBRACK", "LBRACE": "RBRACE", "BEGIN_CASES": "END_CASES"}
+OPENING = {"LPAR", "LBRACK", "LBRACE", "BEGIN_CASES"}
+CLOSING = {"RPAR", "RBRACK", "RBRACE", "END_CASES"}
+PAIRS = {"LPAR": "RPAR", "LBRACK": "RBRACK", "LBRACE": "RBRACE", "BEGIN_CASES": "END_CASES"}
 
 
-def _token(kind: str, value: str, start: int, end: int) -> Token:
+def make_token(kind: str, value: str, start: int, end: int) -> Token:
     return Token(kind, value, start_pos=start, end_pos=end)
 
 
@@ -296,7 +120,7 @@ def classify(raw: list[Token]) -> list[Token]:
         try:
             out.extend(_classify_one(token, raw, index, out))
         except LatexError as error:  # reported only if the token is in a row that is read
-            out.append(_token("ERROR", error.message, error.pos, token.end_pos))
+            out.append(make_token("ERROR", error.message, error.pos, token.end_pos))
     return _mark_applications(out)
 
 
@@ -308,8 +132,10 @@ def _classify_one(token: Token, raw: list[Token], index: int, out: list[Token]) 
         return _word(value, start, previous)
     if kind == "NUMBER":
         if previous in ("SUB", "SUP", "FRAC") and len(value) > 1 and value.isdigit():
-            return [_token("NUMBER", ch, start + i, start + i + 1) for i, ch in enumerate(value)]
-        return [_token("NUMBER", value, start, end)]
+            return [
+                make_token("NUMBER", ch, start + i, start + i + 1) for i, ch in enumerate(value)
+            ]
+        return [make_token("NUMBER", value, start, end)]
     if kind == "PUNCT":
         if value == "~":
             return []
@@ -317,7 +143,7 @@ def _classify_one(token: Token, raw: list[Token], index: int, out: list[Token]) 
             raise LatexError(
                 f"{value!r} is not read (write abs(), factorials, ... in words)", start
             )
-        return [_token(_PUNCT[value], _RELATION_TEXT.get(value, value), start, end)]
+        return [make_token(PUNCT[value], RELATION_TEXT.get(value, value), start, end)]
     if kind == "ESC":
         return _escape(value, start, end)
     if kind == "TEXTCMD":
@@ -325,46 +151,46 @@ def _classify_one(token: Token, raw: list[Token], index: int, out: list[Token]) 
     if kind == "FONTCMD":
         inner = text_argument(value)
         if inner in ("1", "I"):
-            return [_token("INDICATOR", value, start, end)]
+            return [make_token("INDICATOR", value, start, end)]
         if len(inner) == 1 and inner.isalpha():
-            return [_token("LETTER", inner, start, end)]
+            return [make_token("LETTER", inner, start, end)]
         raise LatexError(f"{value} is not read", start)
     if kind == "BEGIN":
         name = text_argument(value)
-        if name in _CASES:
-            return [_token("BEGIN_CASES", value, start, end)]
-        return [_token("BEGIN_ENV", name, start, end)]
+        if name in CASES:
+            return [make_token("BEGIN_CASES", value, start, end)]
+        return [make_token("BEGIN_ENV", name, start, end)]
     if kind == "END":
         name = text_argument(value)
-        if name in _CASES:
-            return [_token("END_CASES", value, start, end)]
-        return [_token("END_ENV", name, start, end)]
+        if name in CASES:
+            return [make_token("END_CASES", value, start, end)]
+        return [make_token("END_ENV", name, start, end)]
     if kind == "TAG":
-        return [_token("TAG", text_argument(value), start, end)]
+        return [make_token("TAG", text_argument(value), start, end)]
     if kind == "LABEL":
         return []
     if kind == "OTHER":
         if value.isalpha() and not value.isascii():
-            return [_token("LETTER", value, start, end)]
+            return [make_token("LETTER", value, start, end)]
         raise LatexError(f"unexpected character {value!r}", start)
     return _command(value, start, end, raw, index)
 
 
 def _word(value: str, start: int, previous: str) -> list[Token]:
     if value in FUNCTION_WORDS and previous not in ("SUB", "SUP"):
-        return [_token("FUNC", FUNCTION_WORDS[value], start, start + len(value))]
-    return [_token("LETTER", ch, start + i, start + i + 1) for i, ch in enumerate(value)]
+        return [make_token("FUNC", FUNCTION_WORDS[value], start, start + len(value))]
+    return [make_token("LETTER", ch, start + i, start + i + 1) for i, ch in enumerate(value)]
 
 
 def _escape(value: str, start: int, end: int) -> list[Token]:
     if value == "\\\\":
-        return [_token("ROWSEP", value, start, end)]
-    if value in _SPACING:
+        return [make_token("ROWSEP", value, start, end)]
+    if value in SPACING:
         return []
     if value == "\\{":
-        return [_token("LPAR", "(", start, end)]
+        return [make_token("LPAR", "(", start, end)]
     if value == "\\}":
-        return [_token("RPAR", ")", start, end)]
+        return [make_token("RPAR", ")", start, end)]
     raise LatexError(f"{value} is not read", start)
 
 
@@ -372,41 +198,41 @@ def _text(value: str, start: int, end: int) -> Token:
     inner = text_argument(value)
     word = inner.strip().rstrip(",.;:").strip().lower()
     if inner in FUNCTION_WORDS:
-        return _token("FUNC", FUNCTION_WORDS[inner], start, end)
+        return make_token("FUNC", FUNCTION_WORDS[inner], start, end)
     if inner == "d" and value.startswith(("\\mathrm", "\\operatorname", "\\text")):
-        return _token("DIFF_D", "d", start, end)
+        return make_token("DIFF_D", "d", start, end)
     if inner == "e" and value.startswith("\\mathrm"):
-        return _token("LETTER", "e", start, end)
+        return make_token("LETTER", "e", start, end)
     if value.startswith("\\operatorname"):
         raise LatexError(f"{value}: an unknown function is not read", start)
     if word in ("if", "for", "when", "where"):
-        return _token("IF", inner, start, end)
+        return make_token("IF", inner, start, end)
     if word in ("else", "otherwise", "else,", "sonst"):
-        return _token("ELSE", inner, start, end)
+        return make_token("ELSE", inner, start, end)
     if value.startswith(("\\text", "\\mbox")):
-        return _token("NOTE", inner, start, end)  # prose: a row's annotation
-    return _token("NAME", inner, start, end)  # \mathrm{total}: part of a name, in a subscript
+        return make_token("NOTE", inner, start, end)  # prose: a row's annotation
+    return make_token("NAME", inner, start, end)  # \mathrm{total}: part of a name, in a subscript
 
 
 def _command(value: str, start: int, end: int, raw: list[Token], index: int) -> list[Token]:
-    if value in _DROPPED:
+    if value in DROPPED:
         return []
-    if value in _SIMPLE:
-        kind = _SIMPLE[value]
+    if value in SIMPLE:
+        kind = SIMPLE[value]
         shown = {"LETTER": "π", "LPAR": "(", "RPAR": ")"}.get(kind, value)
-        return [_token(kind, _RELATION_TEXT.get(value, shown), start, end)]
-    if value in _OTHER_RELATIONS:
-        return [_token("OTHER_REL", value, start, end)]
+        return [make_token(kind, RELATION_TEXT.get(value, shown), start, end)]
+    if value in OTHER_RELATIONS:
+        return [make_token("OTHER_REL", value, start, end)]
     if value == r"\partial":
-        return [_token("PARTIAL", value, start, end)]
+        return [make_token("PARTIAL", value, start, end)]
     name = value[1:]
     if name in FUNCTION_WORDS:
-        return [_token("FUNC", FUNCTION_WORDS[name], start, end)]
+        return [make_token("FUNC", FUNCTION_WORDS[name], start, end)]
     if name == "Delta" and index + 1 < len(raw) and _is_letter_right_after(raw, index):
         # \Delta W is one name (an update), as ML derivations write it
-        return [_token("DELTA_PREFIX", "Δ", start, end)]
-    if name in _GREEK_TEXT:
-        return [_token("LETTER", _GREEK_TEXT[name], start, end)]
+        return [make_token("DELTA_PREFIX", "Δ", start, end)]
+    if name in GREEK_TEXT:
+        return [make_token("LETTER", GREEK_TEXT[name], start, end)]
     if name in ("cdots", "dots", "ldots", "vdots"):
         raise LatexError(f"{value}: elided terms are not read", start)
     raise LatexError(f"{value} is not read (unknown command)", start)
@@ -436,9 +262,9 @@ def _mark_applications(tokens: list[Token]) -> list[Token]:
             if following is not None and following.type == "PRIME":
                 name += "'"
             kind = "FUNC_CALL" if _opens(following) else "FUNC_LOOSE"
-            token = _token(kind, name, token.start_pos, token.end_pos)
+            token = make_token(kind, name, token.start_pos, token.end_pos)
         elif kind in ("PARTIAL", "DIFF_D") and (following is None or following.type == "RBRACE"):
-            token = _token(kind + "_ALONE", str(token), token.start_pos, token.end_pos)
+            token = make_token(kind + "_ALONE", str(token), token.start_pos, token.end_pos)
         elif (
             kind == "INDICATOR"
             and index + 1 < len(tokens)
@@ -448,10 +274,10 @@ def _mark_applications(tokens: list[Token]) -> list[Token]:
                 "LPAR",
             )
         ):
-            token = _token("INDICATOR_OPEN", str(token), token.start_pos, token.end_pos)
+            token = make_token("INDICATOR_OPEN", str(token), token.start_pos, token.end_pos)
         elif kind == "DELTA_PREFIX":
             letter = tokens[index + 1]
-            token = _token("LETTER", "Δ" + str(letter), token.start_pos, letter.end_pos)
+            token = make_token("LETTER", "Δ" + str(letter), token.start_pos, letter.end_pos)
             skip = 1
         out.append(token)
     return [
@@ -482,93 +308,3 @@ def _after_scripts(tokens: list[Token], index: int) -> int:
         else:
             index += 1
     return min(index, len(tokens) - 1)
-
-
-def rows(text: str) -> list[Row]:
-    """The rows of a display's text: environments such as ``align*`` opened, rows split at
-    ``\\\\``, cells at ``&`` (a cell after ``&&`` is a note and dropped), ``\\tag`` kept aside.
-
-    A row that cannot be lexed becomes a Row with an ``error`` (the others are still read).
-    """
-    try:
-        tokens = classify(lex(text))
-    except LatexError as error:
-        return [Row((), error.pos, error=error)]
-    found: list[Row] = []
-    for cells, tag in _split(tokens):
-        kept = _drop_notes(cells)
-        flat = tuple(t for cell in kept for t in cell)
-        start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
-        found.append(Row(flat, start, tag, _problem(flat)))
-    return [r for r in found if r.tokens or r.tag or r.error]
-
-
-def _split(tokens: list[Token]) -> Iterator[tuple[list[list[Token]], str]]:
-    cells: list[list[Token]] = [[]]
-    tag, depth = "", 0
-    for token in tokens:
-        if token.type in ("BEGIN_ENV", "END_ENV") and depth == 0:
-            if token not in CONTAINERS:
-                cells[-1].append(token)  # reported by _problem
-            continue
-        if token.type == "TAG":
-            tag = str(token)
-            continue
-        # only TeX groups and cases hide & and \\ (a bracket left open must not swallow rows)
-        depth += token.type in ("LBRACE", "BEGIN_CASES")
-        depth -= token.type in ("RBRACE", "END_CASES")
-        depth = max(depth, 0)
-        if depth == 0 and token.type == "ROWSEP":
-            yield cells, tag
-            cells, tag = [[]], ""
-        elif depth == 0 and token.type == "AMP":
-            cells.append([])
-        else:
-            cells[-1].append(token)
-    yield cells, tag
-
-
-def _drop_notes(cells: list[list[Token]]) -> list[list[Token]]:
-    """Cells come in pairs (``a &= b``); a pair whose left cell is empty after the first
-    (``a &= b && note``) starts the annotations, dropped. Further pairs (``a &= b & c &= d``)
-    are separate equations: a comma goes between them."""
-    kept = [cells[0], *cells[1:2]]
-    for number in range(2, len(cells), 2):
-        left, right = cells[number], cells[number + 1 : number + 2]
-        if not left:
-            break
-        kept += [[_token("COMMA", ",", left[0].start_pos, left[0].start_pos)], left, *right]
-    return kept
-
-
-def _problem(tokens: tuple[Token, ...]) -> LatexError | None:
-    """Brackets that do not match, nesting too deep, too long: found before parsing, with the
-    position of the culprit (the parser would only see the end of the row)."""
-    if len(tokens) > MAX_ROW_TOKENS:
-        return LatexError(
-            f"the row is too long to read ({len(tokens)} tokens)", tokens[0].start_pos
-        )
-    stack: list[Token] = []
-    for token in tokens:
-        if token.type == "ERROR":
-            return LatexError(str(token), token.start_pos)
-        if token.type == "BEGIN_ENV":
-            return LatexError(f"the environment {token} is not read", token.start_pos)
-        if token.type in _OPENING:
-            stack.append(token)
-            if len(stack) > MAX_NESTING:
-                return LatexError(f"nested more than {MAX_NESTING} deep", token.start_pos)
-        elif token.type in _CLOSING:
-            if not stack or _PAIRS[stack[-1].type] != token.type:
-                return LatexError(f"{_shown(token)} closes nothing", token.start_pos)
-            stack.pop()
-    if stack:
-        opened = stack[-1]
-        return LatexError(f"{_shown(opened)} is never closed", opened.start_pos)
-    return None
-
-
-def _shown(token: Token) -> str:
-    return {"LBRACE": "'{'", "RBRACE": "'}'", "BEGIN_CASES": r"\begin{cases}"}.get(
-        token.type, repr(str(token)) if token.type != "END_CASES" else r"\end{cases}"
-    )

@@ -19,7 +19,9 @@ from sympy import Integer
 from derive.sources import latex_ast as ast
 from derive.sources.declarations import DOMAINS
 from derive.sources.latex_grammar import parse_relation, parse_row
-from derive.sources.latex_tokens import GREEK, LatexError, rows
+from derive.sources.latex_rows import rows
+from derive.sources.latex_tokens import LatexError
+from derive.sources.latex_vocabulary import GREEK
 from derive.sources.math_blocks import Block, Lines
 from derive.sources.parse import ParseError
 from derive.sources.post_names import Name, Scope, label_kind

@@ -17,7 +17,8 @@ from sympy import Basic, Expr
 
 from derive.sources import latex_ast as ast
 from derive.sources.latex_grammar import parse_row
-from derive.sources.latex_tokens import LatexError, Row, rows
+from derive.sources.latex_rows import rows
+from derive.sources.latex_tokens import LatexError, Row
 from derive.sources.math_blocks import Block, Lines, markdown_blocks, tex_blocks
 from derive.sources.parse import ParseError
 from derive.sources.post_build import Builder
