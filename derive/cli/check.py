@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     results = [r for file in loaded for r in _check(file, args.timeout)]
     if args.json:
-        print(json.dumps([_json_row(r) for r in results], indent=2, ensure_ascii=False))
+        print(json.dumps([_json_row(r) for r in results], indent=2))
     else:
         for file in loaded:
             for default in getattr(file, "defaults", ()):

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sympy import Basic, Expr, Indexed, IndexedBase, Sum, Symbol, diff
+from sympy import Basic, Expr, Indexed, IndexedBase, Sum, Symbol, default_sort_key, diff
 
 MAX_ROUNDS = 30  # definitions are written out at most this many levels deep
 
@@ -86,9 +86,11 @@ class Definitions:
         self._deps.clear()
         return True
 
-    def _defined_atoms(self, expr: Basic) -> set[Basic]:
+    def _defined_atoms(self, expr: Basic) -> list[Basic]:
+        """In a fixed order: instantiating generates names, which must not follow hashing."""
         atoms = {i for i in expr.atoms(Indexed) if i.base in self.table}
-        return atoms | {s for s in expr.atoms(Symbol) if s in self.table}
+        atoms |= {s for s in expr.atoms(Symbol) if s in self.table}
+        return sorted(atoms, key=default_sort_key)
 
     def instantiate(self, atom: Basic) -> Expr:
         """The definition of ``atom`` (``a^L[c]``) with its arguments in place; a sum index of
