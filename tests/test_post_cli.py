@@ -126,3 +126,31 @@ def test_bad_input_is_a_one_line_error_and_exit_2(capsys, tmp_path, name, conten
     code, out, err = _run(capsys, str(path))
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and message in err and "Traceback" not in err
+
+
+def test_the_same_post_gives_the_same_report_under_any_hash_seed(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    post = _write(
+        tmp_path,
+        "softmax.md",
+        "$$ a_k = \\frac{e^{z_k}}{\\sum_{c=1}^{K} e^{z_c}} $$\n\n"
+        "$$ E = -\\sum_{k=1}^{K} t_k \\log a_k $$\n\n"
+        "$$ \\frac{\\partial E}{\\partial z_k} = a_k \\sum_{d=1}^{K} t_d - t_k = a_k - t_k $$\n",
+    )
+    reports = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "derive", "check", post, "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        rows = json.loads(done.stdout)
+        reports.append([{k: v for k, v in r.items() if k != "seconds"} for r in rows])
+    assert reports[0] == reports[1]
+    assert [r["status"] for r in reports[0]] == ["proved", "refuted"]
