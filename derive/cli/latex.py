@@ -160,7 +160,7 @@ def render(args: argparse.Namespace) -> str:
     sizes = (args.K, args.J, args.N, args.I)
     names = tuple(args.names) or DEFAULT
     files = [name for name in names if name not in DERIVATIONS]
-    loaded, errors = load_files(files)  # every file is read before anything is checked
+    loaded, errors = load_files(files, "toml")  # all read before anything is checked
     if errors:
         raise FileProblem(errors[0])
     by_path = dict(zip(files, loaded, strict=True))

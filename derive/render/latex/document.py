@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sympy import Add, Max, Sum, exp
+from sympy import Add, Eq, Max, Sum, exp
 
 from derive.model.symbols import (
     I_,
@@ -24,6 +24,7 @@ from derive.model.symbols import (
     b2,
     c,
     d,
+    eta,
     i,
     j,
     k,
@@ -89,6 +90,29 @@ def definitions() -> list[str]:
 
 
 DEFINED = "The network and the loss, as the post defines them (eq. (0) is the output layer):"
+
+
+def declarations(sections: tuple[Section, ...] | list[Section]) -> list[str]:
+    """What ``derive check`` needs to read the page as it was checked, as the TOML of a hidden
+    declarations block (docs/posts.md): the domains the derivations' symbols have, and
+    sum_d t_d = 1 when a derivation assumed it. Without it, the last line of eq. (3) would be
+    "refuted as written". Written for the library's documents (the post's names) only."""
+    lines = ["[symbols]"]
+    if t.is_nonnegative:  # the targets: probabilities
+        lines.append(f'{to_latex(t[k]).split("_")[0]} = "nonnegative"')
+    if eta.is_positive:  # the learning rate
+        lines.append(f"'{to_latex(eta)}' = \"positive\"")
+    relations = {
+        relation
+        for section in sections
+        for derivation in section.derivations
+        for relation in derivation.assume
+        if isinstance(relation, Eq)
+    }
+    if relations:
+        target = Eq(Sum(t[d], (d, 1, K)), 1)
+        lines += ["", "[assume]", f"targets = '{to_latex(target)}'"]
+    return lines
 
 
 @dataclass(frozen=True)
@@ -176,8 +200,11 @@ def latex_document(
         header: the title, introduction and definitions the document opens with (default:
             the post's, :func:`post_header`).
     """
+    hidden = declarations(sections) if header is None else []  # the library's names only
     header = post_header() if header is None else header
     comment = _comment("%", generated_by).replace("`", "")
+    if hidden:
+        comment += "\n% derive\n" + "\n".join(f"% {line}".rstrip() for line in hidden)
     blocks = []
     for section in sections:
         if not fragment:
@@ -218,9 +245,11 @@ def markdown_document(
 ) -> str:
     """The sections as a Markdown page (GitHub renders the ``$$`` blocks); ``header`` as for
     :func:`latex_document`."""
+    hidden = ["<!-- derive", *declarations(sections), "-->"] if header is None else []
     header = post_header() if header is None else header
     parts = [
         f"<!-- {_comment('', generated_by).strip()} -->",
+        *hidden,
         "",
         f"# {header.title}",
         "",
