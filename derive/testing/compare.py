@@ -116,6 +116,7 @@ class Comparison:
 
     Attributes:
         expected: the reference in float64, in the user's layout.
+        tolerance: the allowed difference relative to the largest magnitude.
         allowed: the largest difference accepted.
         error: the largest difference (inf where the answer is NaN or infinite).
         relative: error / the largest |expected| (the "worst relative difference").
@@ -124,6 +125,7 @@ class Comparison:
     """
 
     expected: numpy.ndarray
+    tolerance: float
     allowed: float
     error: float
     relative: float
@@ -146,7 +148,8 @@ def compare(
     """``got`` (the user's layout, float64) against ``expected`` (from ``exact``)."""
     magnitude = to_float(exact.magnitude)
     scale = float(numpy.max(magnitude, initial=0.0))
-    allowed = tolerance(options, case, exact) * scale
+    relative = tolerance(options, case, exact)
+    allowed = relative * scale
     finite = bool(numpy.all(numpy.isfinite(got)))
     difference = numpy.abs(got - expected)
     difference = numpy.where(numpy.isfinite(difference), difference, numpy.inf)
@@ -155,4 +158,5 @@ def compare(
     # relative to the largest entry; an answer that is all but 0 is measured against what
     # rounding allows instead, so that noise in a correct 0 is not a "relative difference 1e9"
     largest = max(float(numpy.max(numpy.abs(expected), initial=0.0)), allowed) or 1.0
-    return Comparison(expected, allowed, error, error / largest, tuple(map(int, worst)), finite)
+    worst = tuple(map(int, worst))
+    return Comparison(expected, relative, allowed, error, error / largest, worst, finite)

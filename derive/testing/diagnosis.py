@@ -46,12 +46,13 @@ def _values(run: Run, results: list[CaseRun]) -> list[Finding]:
     wrong = [r for r in results if r.status == "wrong"]
     infinite = [r for r in wrong if not r.comparison.finite]
     finite = [r for r in wrong if r.comparison.finite]
-    explained = next((m for m in MISTAKES if fits(m, run, finite)), None)
-    if explained is None and any(r.case.large_logits for r in finite):
-        # wrong at large logits only is the overflow family; explain the rest on their own
-        infinite += [r for r in finite if r.case.large_logits]
-        finite = [r for r in finite if not r.case.large_logits]
-        explained = next((m for m in MISTAKES if fits(m, run, finite)), None)
+    explained = _first_fit(run, finite)
+    large = [r for r in finite if r.case.large_logits]
+    rest = [r for r in finite if not r.case.large_logits]
+    if explained is None and large and (not rest or _first_fit(run, rest)):
+        # wrong only at large logits (beyond a mistake that explains the rest): overflow
+        infinite, finite = infinite + large, rest
+        explained = _first_fit(run, rest)
     found = []
     if explained is not None:
         r = finite[0]
@@ -63,6 +64,10 @@ def _values(run: Run, results: list[CaseRun]) -> list[Finding]:
         r = min(infinite, key=results.index)
         found.append(Finding("overflow", _overflow(run, r), r, r.comparison))
     return found
+
+
+def _first_fit(run: Run, failing: list[CaseRun]):
+    return next((m for m in MISTAKES if fits(m, run, failing)), None)
 
 
 def _unexplained(run: Run, r: CaseRun) -> str:

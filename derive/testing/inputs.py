@@ -174,8 +174,10 @@ KINDS: tuple[tuple[str, str, Change | None, bool, bool], ...] = (
 
 
 def _relu_kink(options: Options, rng: numpy.random.Generator, B: int) -> dict:
-    """Dyadic network inputs with hidden pre-activations exactly 0 (zero rows, zero bias for
-    the first unit of each hidden layer; the second unit cancels to 0 for example 0)."""
+    """Dyadic network inputs with hidden pre-activations exactly 0: in each hidden layer unit
+    0 has a zero row and bias (0 for every example), unit 1 cancels to 0 for example 0, and
+    the other units are kept alive (a bias above what the row can subtract), so the gradient
+    flows past the kinks."""
     N, I_, J, K = (options.sizes[n] for n in "NIJK")
 
     def dyadic(*shape: int) -> numpy.ndarray:
@@ -185,9 +187,10 @@ def _relu_kink(options: Options, rng: numpy.random.Generator, B: int) -> dict:
     for layer, (fan_out, fan_in) in enumerate(((I_, N), (J, I_), (K, J)), start=1):
         W, bias = dyadic(fan_out, fan_in), dyadic(fan_out)
         if layer < 3:
+            inputs = arrays["x"] if layer == 1 else _hidden(arrays)
+            bias = numpy.abs(W) @ numpy.abs(inputs).max(axis=0) + 0.25
             W[0], bias[0] = 0.0, 0.0
             if fan_out > 1:
-                inputs = arrays["x"] if layer == 1 else _hidden(arrays)
                 bias[1] = -(W[1] @ inputs[0])
         arrays[f"W{layer}"], arrays[f"b{layer}"] = W, bias
     return arrays

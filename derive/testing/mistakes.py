@@ -70,12 +70,15 @@ def _network_kink(run: Run, r: CaseRun) -> bool:
     return run.options.layer == "network" and run.options.quantity.name not in ("E", "dE_dz3")
 
 
-def _say(template: str) -> Callable[[Run, CaseRun], str]:
+def _say(template: str, loss: str | None = None) -> Callable[[Run, CaseRun], str]:
+    """A message from a template ({q}, {B}, {sums}: the targets' row sums); ``loss``: the
+    template for the loss E, where it reads differently."""
+
     def say(run: Run, r: CaseRun) -> str:
         q = run.options.quantity.name
         totals = numpy.sum(r.case.arrays["t"], axis=1)
         sums = ", ".join(f"{v:g}" for v in dict.fromkeys(totals.tolist()))
-        text = template.format(q=q, B=r.case.B, sums=sums, timeout=run.options.timeout)
+        text = (loss if loss and q == "E" else template).format(q=q, B=r.case.B, sums=sums)
         return f"{text} {facts(r)}"
 
     return say
@@ -118,7 +121,10 @@ MISTAKES: tuple[Mistake, ...] = (
         _say(
             "{q} is missing the Σ_d t_d factor: your function takes the Σ_d t_d = 1 step "
             "(a_k - t_k), but these targets sum to {sums}; the derivation keeps "
-            "a_k Σ_d t_d - t_k"
+            "a_k Σ_d t_d - t_k",
+            loss="E is missing the Σ_d t_d factor: your function computes "
+            "log Σ_c e^(z_c) - Σ_d t_d z_d, which takes the Σ_d t_d = 1 step, but these "
+            "targets sum to {sums}; the derivation keeps (Σ_d t_d) log Σ_c e^(z_c) - Σ_d t_d z_d",
         ),
     ),
     Mistake(
@@ -166,6 +172,10 @@ def fits(mistake: Mistake, run: Run, failing: list[CaseRun]) -> bool:
         wrong = mistake.wrong(run, r)
         if wrong is None or wrong.shape != r.answer.array.shape:
             return False
-        if not numpy.max(numpy.abs(r.answer.array - wrong), initial=0.0) <= r.comparison.allowed:
+        # the comparison's tolerance, or as much relative to the mistake's own size, where the
+        # derivation's value (and so its allowance) is 0
+        largest = float(numpy.max(numpy.abs(wrong), initial=0.0))
+        limit = max(r.comparison.allowed, r.comparison.tolerance * largest)
+        if not numpy.max(numpy.abs(r.answer.array - wrong), initial=0.0) <= limit:
             return False
     return bool(failing)

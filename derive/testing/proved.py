@@ -18,11 +18,12 @@ from sympy import Expr, Integer, diff
 
 from derive.derivations import output
 from derive.emit.network_proofs import network_results, templates
-from derive.emit.proofs import EmitError, OutputLayerResults, output_layer_results
+from derive.emit.proofs import EmitError, OutputLayerResults, output_layer_results, t_sum
+from derive.model.loss import softmax, targets_sum
 from derive.model.network import logit
 from derive.model.symbols import J as J_SYMBOL
 from derive.model.symbols import K as K_SYMBOL
-from derive.model.symbols import W, a_prev, b, c, d, eta, j, jp, k, z
+from derive.model.symbols import W, a, a_prev, b, c, d, eta, j, jp, k, z
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Proved:
             the shifted logits, s and t_sum), ``delta`` (in terms of a[k], t[k] and, for
             targets that need not sum to 1, t_sum), ``grad_W``, ``grad_b``.
         slip: the post's single-path dE/dz_k, t_k/a_k written out, in terms of z and t.
+        before_sum_t: the line of chain (3) before the Σ_d t_d = 1 step, a[k] t_sum - t[k]:
+            the form a function that mishandles Σ_d t_d is measured with.
         network: the backprop recursion's templates at the user's J and K (None for the
             output layer): "delta_j", "dE/dW_ji", "dE/db_j", "delta_i", "dE/dW_in", "dE/db_i".
         heaviside_at_0: relu'(0) under the proved convention (docs/network.md).
@@ -41,6 +44,7 @@ class Proved:
 
     output: OutputLayerResults
     slip: Expr
+    before_sum_t: Expr
     network: dict[str, Expr] | None
     heaviside_at_0: Expr
 
@@ -63,6 +67,17 @@ def single_path() -> Expr:
     return slip
 
 
+@functools.lru_cache(maxsize=1)
+def before_sum_t() -> Expr:
+    """a_k sum_d t_d - t_k, the line of the post's chain (3) just before sum_d t_d = 1."""
+    line = output.grad_z(K_SYMBOL).steps[-2].expr
+    # the softmax is a product inside a product: subs, not xreplace, finds it (as emit does)
+    named = line.xreplace({targets_sum(K_SYMBOL): t_sum}).subs(softmax(k, K_SYMBOL), a[k])
+    if named.has(z):
+        raise EmitError(f"chain (3) before sum_d t_d = 1 is not in terms of a_k: {named}")
+    return named
+
+
 @functools.lru_cache(maxsize=8)
 def proved(layer: str, sizes: tuple[tuple[str, int], ...], normalized: bool) -> Proved:
     """The proved results for ``layer`` ("output" or "network") at ``sizes`` (cached).
@@ -73,7 +88,7 @@ def proved(layer: str, sizes: tuple[tuple[str, int], ...], normalized: bool) -> 
     size = dict(sizes)
     if layer == "output":
         results = output_layer_results(size["K"], size["J"], normalized, every_size=True)
-        return Proved(results, single_path(), None, Integer(0))
+        return Proved(results, single_path(), before_sum_t(), None, Integer(0))
     net = network_results(size["N"], size["I"], size["J"], size["K"])
     # the templates are the same lines at any size: those checked at the proof sizes must be
     # the proved ones, the user's sizes only change the bounds of the sums
@@ -88,4 +103,5 @@ def proved(layer: str, sizes: tuple[tuple[str, int], ...], normalized: bool) -> 
     }
     if at_proof != checked:
         raise EmitError("the network's templates are not the proved lines")
-    return Proved(net.output, single_path(), templates(size["J"], size["K"]), net.heaviside_at_0)
+    rec = templates(size["J"], size["K"])
+    return Proved(net.output, single_path(), before_sum_t(), rec, net.heaviside_at_0)

@@ -94,6 +94,8 @@ def _output_part(
     )
     if variant == "single-path":
         delta_k = ev.evaluate(proved.slip, ranges)
+    elif variant in ("sum-t-one", "sum-t-batch"):
+        delta_k = named.evaluate(proved.before_sum_t, ranges)
     else:
         delta_k = named.evaluate(proved.output.delta, ranges)
     return {"E": named.evaluate(proved.output.loss), "delta": delta_k}

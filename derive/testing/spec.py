@@ -153,8 +153,9 @@ def quantity(name: object, layer: str) -> Quantity:
         raise ValueError(f"unknown quantity {name!r} (known: {known})")
     found = QUANTITIES[name]
     if found.layer != layer:
-        need = " ".join(SIZES[found.layer])
-        raise ValueError(f"{name} is a quantity of the {found.layer} layer: give sizes {need}")
+        need = ", ".join(SIZES[found.layer])
+        where = "the network" if found.layer == "network" else "the output layer"
+        raise ValueError(f"{name} is a quantity of {where}: give the sizes {need}")
     return found
 
 
@@ -189,7 +190,7 @@ def arguments_of(arguments: Mapping[str, str], layer: str, q: Quantity) -> dict[
         result[parameter] = array
     missing = _missing(set(result.values()), layer, q)
     if missing:
-        raise ValueError(f"{q.name} needs {missing}; map a parameter to it (NAME=ARRAY)")
+        raise ValueError(f"{q.name} needs {missing}: map a parameter to each (NAME=ARRAY)")
     return result
 
 
