@@ -133,7 +133,7 @@ def test_an_unshifted_softmax_overflows_at_large_logits() -> None:
     report = check(naive)
     assert report.diagnosis.name == "overflow"
     message = report.diagnosis.message
-    assert "returns nan at logits near +1e4" in message
+    assert "returns NaN at logits near +1e4" in message
     assert "overflow encountered in exp" in message  # NumPy's warning, recorded
     assert [c.status for c in report.cases if "1e4" not in c.kind] == ["ok"] * 6
 

@@ -87,3 +87,7 @@ def test_arguments_default_to_the_parameters_named_like_the_arrays() -> None:
     assert not report.passed and report.diagnosis.name in ("returned", "wrong")
     with pytest.raises(ValueError, match="needs t"):
         check_gradient_code(lambda X, W, b, y: X, "dE_dW", sizes=SIZES)
+
+
+def test_the_quantity_may_be_written_with_a_slash() -> None:
+    assert options("dE/dW", SIZES, ARGS).quantity.name == "dE_dW"

@@ -84,7 +84,7 @@ def _overflow(run: Run, r: CaseRun) -> str:
     if r.comparison.finite:
         what = f"is wrong at large logits only: at {r.case.kind} {facts(r)}"
     else:
-        bad = "nan" if numpy.isnan(r.answer.array).any() else "inf"
+        bad = "NaN" if numpy.isnan(r.answer.array).any() else "inf"
         what = (
             f"overflows at large logits: your function returns {bad} at {r.case.kind} "
             f"(B = {r.case.B}), where the derivation's value is finite"

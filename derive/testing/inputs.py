@@ -127,7 +127,14 @@ def _soft(rng: numpy.random.Generator, B: int, K: int) -> numpy.ndarray:
     return counts / 1024.0
 
 
-def _targets(options: Options, rng, B: int, logits, degenerate: bool) -> numpy.ndarray:
+def _targets(
+    options: Options,
+    rng: numpy.random.Generator,
+    B: int,
+    logits: numpy.ndarray,
+    degenerate: bool,
+) -> numpy.ndarray:
+    """One row of targets per example (float; labels are taken from one-hot rows)."""
     K = options.sizes["K"]
     if degenerate:
         least = numpy.argsort(logits, axis=1)  # ascending: the least likely classes first
@@ -220,7 +227,15 @@ def suite(options: Options) -> list[Case]:
     return sorted(cases, key=lambda case: case.B)  # stable: the suite's order within a size
 
 
-def _case(options, rng, kind, B, change, large_logits, degenerate) -> Case:
+def _case(
+    options: Options,
+    rng: numpy.random.Generator,
+    kind: str,
+    B: int,
+    change: Change | None,
+    large_logits: bool,
+    degenerate: bool,
+) -> Case:
     if kind.startswith("ReLU"):
         arrays = _relu_kink(options, rng, B)
     elif options.layer == "output":

@@ -119,21 +119,21 @@ MISTAKES: tuple[Mistake, ...] = (
         "sum-t",
         _variant("sum-t-one", _sums_not_one),
         _say(
-            "{q} is missing the Σ_d t_d factor: your function takes the Σ_d t_d = 1 step "
-            "(a_k - t_k), but these targets sum to {sums}; the derivation keeps "
-            "a_k Σ_d t_d - t_k",
-            loss="E is missing the Σ_d t_d factor: your function computes "
-            "log Σ_c e^(z_c) - Σ_d t_d z_d, which takes the Σ_d t_d = 1 step, but these "
-            "targets sum to {sums}; the derivation keeps (Σ_d t_d) log Σ_c e^(z_c) - Σ_d t_d z_d",
+            "{q} is missing the Σ_d t_d factor (the Σt = 1 step does not hold here): your "
+            "function computes a_k - t_k, but these targets sum to {sums}; without that step "
+            "the derivation is a_k Σ_d t_d - t_k",
+            loss="E is missing the Σ_d t_d factor (the Σt = 1 step does not hold here): your "
+            "function computes log Σ_c e^(z_c) - Σ_d t_d z_d, but these targets sum to {sums}; "
+            "the derivation is (Σ_d t_d) log Σ_c e^(z_c) - Σ_d t_d z_d",
         ),
     ),
     Mistake(
         "sum-t",
         _variant("sum-t-batch", _batch_sum_t),
         _say(
-            "{q} sums the targets over the whole batch: your function multiplies a_k by the "
-            "sum of every example's t, where the derivation has Σ_d t_d of the example's own "
-            "row (1 for these targets)"
+            "{q} sums the targets over the whole batch (the Σt = 1 step, taken per example): "
+            "your function multiplies a_k by the sum of every example's t, where the "
+            "derivation has Σ_d t_d of the example's own row (1 for these targets)"
         ),
     ),
     Mistake(

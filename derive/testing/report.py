@@ -72,6 +72,10 @@ class CodeReport:
         """Same as ``passed``."""
         return self.passed
 
+    def __bool__(self) -> bool:
+        """True iff the function passed, so ``assert report`` reads as it should."""
+        return self.passed
+
     @property
     def diagnosis(self) -> Finding | None:
         """The headline finding, None if the function passed."""

@@ -146,6 +146,7 @@ def quantity(name: object, layer: str) -> Quantity:
     """The quantity called ``name`` for ``layer`` ("output" or "network")."""
     if not isinstance(name, str):
         raise ValueError(f"quantity must be a name such as 'dE_dW', got {name!r}")
+    name = name.strip().replace("/", "_")  # dE/dW is dE_dW
     if name == "E":
         return QUANTITIES["E"] if layer == "output" else NETWORK_E
     if name not in QUANTITIES:
