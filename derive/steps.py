@@ -83,6 +83,8 @@ class Derivation:
         tag: the equation number in the source, e.g. "3".
         names: display abbreviations, subexpression -> symbol (softmax expression -> a_k).
         note: where it was checked, e.g. "checked for K = 3".
+        labels: display only: names of assumptions, relation -> label ("targets"), so that
+            reports write ``targets: sum(t[d], (d, 1, K)) == 1`` (``derive.notation``).
     """
 
     name: str
@@ -94,6 +96,7 @@ class Derivation:
     tag: str = ""
     names: Mapping[Basic, Basic] = field(default_factory=dict)
     note: str = ""
+    labels: Mapping[Basic, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -105,6 +108,7 @@ class Derivation:
         object.__setattr__(self, "steps", steps)
         object.__setattr__(self, "assume", as_assumptions(self.assume))
         object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
 
     def claims(self) -> Iterator[tuple[Basic, Step]]:
         """(previous line, step) for every step."""

@@ -39,7 +39,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _load(paths: list[str]) -> tuple[list[DerivationFile], list[str]]:
+def load_files(paths: list[str]) -> tuple[list[DerivationFile], list[str]]:
     """Every file loaded, or the errors (one line each): all files are read before any check."""
     loaded, errors = [], []
     for path in paths:
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if report is not None and not os.path.isdir(os.path.dirname(os.path.abspath(report))):
         print(f"derive: error: --junit-xml {report}: no such directory", file=sys.stderr)
         return EXIT_USAGE
-    loaded, errors = _load(args.files)
+    loaded, errors = load_files(args.files)
     if errors:
         for error in errors:
             print(f"derive: error: {error}", file=sys.stderr)
