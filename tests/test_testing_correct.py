@@ -221,3 +221,54 @@ def test_a_correct_network_passes_every_layer_at_every_input_kind(quantity) -> N
     )
     assert report.passed, str(report)
     assert any("ReLU" in case.kind for case in report.cases)
+
+
+def test_the_network_with_transposed_weights_labels_and_a_mean_loss() -> None:
+    def grads(x, W1, b1, W2, b2, W3, b3, y):  # every W is (in, out): z = a W + b
+        t = one_hot(y, W3.shape[1], x.dtype)
+        found = network(x, W1.T, b1, W2.T, b2, W3.T, b3, t)
+        return {key: value.T if key.startswith("dE_dW") else value for key, value in found.items()}
+
+    sizes = {"N": 3, "I": 4, "J": 5, "K": 2}
+    arguments = {n: n for n in ("x", "W1", "b1", "W2", "b2", "W3", "b3")} | {"y": "t"}
+    for quantity in ("dE_dW1", "dE_dW3"):
+        report = check_gradient_code(
+            lambda *a, **k: {q: v / len(k["x"]) for q, v in grads(*a, **k).items()},
+            quantity,
+            sizes=sizes,
+            arguments=arguments,
+            weights="in-out",
+            targets="labels",
+            batch_loss="mean",
+            result=quantity,
+        )
+        assert report.passed, str(report)
+
+
+def test_the_network_one_example_per_call() -> None:
+    def one(x, W1, b1, W2, b2, W3, b3, t):
+        return network(x[None], W1, b1, W2, b2, W3, b3, t[None])["dE_dz1"][0]
+
+    report = check_gradient_code(
+        one, "dE_dz1", sizes={"N": 3, "I": 4, "J": 5, "K": 2}, batched=False
+    )
+    assert report.passed, str(report)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_correct_code_uses_a_small_part_of_the_tolerance(dtype) -> None:
+    """The tolerance is not so tight that rounding in a correct program comes near it."""
+    from derive.testing.proved import proved
+    from derive.testing.run import Run
+    from derive.testing.spec import options
+
+    for sizes in ({"K": 3, "J": 2}, {"K": 12, "J": 7}):
+        for quantity, fn in CORRECT.items():
+            chosen = options(quantity, sizes, ARGS, dtype=dtype)
+            run = Run(fn, chosen, proved("output", tuple(sizes.items()), True))
+            for result in run.results:
+                assert result.comparison.error <= 0.1 * result.comparison.allowed, (
+                    quantity,
+                    sizes,
+                    result.case.kind,
+                )

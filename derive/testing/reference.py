@@ -33,7 +33,7 @@ from derive.model.symbols import z2 as z_L2
 from derive.testing.inputs import Case
 from derive.testing.precise import CONTEXT, ZERO, Evaluator, Value, to_mp
 from derive.testing.proved import Proved
-from derive.testing.spec import Options
+from derive.testing.spec import ARRAYS, Options
 
 VARIANTS = {
     None: "the derivation",
@@ -226,4 +226,4 @@ def exact(proved: Proved, options: Options, case: Case, variant: str | None = No
 
 
 def _per_example(name: str, options: Options) -> bool:
-    return name in ("x", "t", "z", "a_prev")
+    return ARRAYS[options.layer][name].per_example

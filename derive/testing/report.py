@@ -138,7 +138,10 @@ def _number(value: float | None) -> float | str | None:
 def _array(array: numpy.ndarray | None) -> object:
     if array is None:
         return None
-    return numpy.vectorize(_number, otypes=[object])(numpy.asarray(array, float)).tolist()
+    array = numpy.asarray(array)
+    if array.dtype.kind in "iu":  # class labels stay integers
+        return array.tolist()
+    return numpy.vectorize(_number, otypes=[object])(array.astype(float)).tolist()
 
 
 def _finding_dict(finding: Finding) -> dict:
