@@ -23,6 +23,8 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("derive.steps",),
     ("derive.derivations", "derive.sources"),
     ("derive.render", "derive.emit"),
+    # people's gradient code against the proved results: it needs emit's proved expressions
+    ("derive.testing",),
     ("derive.cli", "derive.pytest_plugin"),
     # the entry points: the package's face (derive/__init__.py, what users import) and
     # `python -m derive`
