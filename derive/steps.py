@@ -87,6 +87,8 @@ class Derivation:
         tag: the equation number in the source, e.g. "3".
         names: display abbreviations, subexpression -> symbol (softmax expression -> a_k).
         note: where it was checked, e.g. "checked for K = 3".
+        labels: display only: names of assumptions, relation -> label ("targets"), so that
+            reports write ``targets: sum(t[d], (d, 1, K)) == 1`` (``derive.notation``).
         general: the same chain for symbolic sizes, of which this one is the instance at
             ``sizes`` (every expression and assumption, with the sizes substituted, is this
             one's; checked when the derivation is built). None: not an instance.
@@ -102,6 +104,7 @@ class Derivation:
     tag: str = ""
     names: Mapping[Basic, Basic] = field(default_factory=dict)
     note: str = ""
+    labels: Mapping[Basic, str] = field(default_factory=dict, compare=False)
     general: Derivation | None = field(default=None, compare=False, repr=False)
     sizes: Mapping[Basic, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -115,6 +118,7 @@ class Derivation:
         object.__setattr__(self, "steps", steps)
         object.__setattr__(self, "assume", as_assumptions(self.assume))
         object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
         object.__setattr__(self, "sizes", MappingProxyType(dict(self.sizes)))
         if self.general is not None and not self._instance_of(self.general):
             raise ValueError(

@@ -123,3 +123,43 @@ def test_a_timeout_that_is_not_positive_is_a_usage_error(pytester):
     result = _run(pytester, "--derive-files", "*.toml", "--derive-timeout", "0")
     result.stderr.fnmatch_lines(["*derive timeout must be positive seconds, got 0.0*"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+POST = """\
+# A post
+
+$$ (a + b)^2 = a^2 + 2ab + b^2 $$
+
+$$
+\\begin{align*}
+(a - b)^2 &= a^2 - 2ab + b^2 \\\\
+          &= a^2 - b^2
+\\end{align*}
+$$
+"""
+
+PAPER = """\
+\\documentclass{article}
+\\begin{document}
+\\begin{equation}
+(a + b)(a - b) = a^2 - b^2
+\\end{equation}
+\\end{document}
+"""
+
+
+def test_posts_are_collected_one_item_per_equals_sign(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".md", post=POST)
+    pytester.makefile(".tex", paper=PAPER)
+    pytester.makefile(".md", README="# not opted in\n\n$$ 1 = 2 $$\n")
+    result = _run(pytester, "--derive-files", "post.md", "--derive-files", "*.tex", "-v")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["*post.md:8:12: refuted: *"])
+    assert "README" not in result.stdout.str()
+
+
+def test_a_post_without_math_is_a_collection_error(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".tex", empty="\\documentclass{article}\n\\begin{document}\\end{document}\n")
+    result = _run(pytester, "--derive-files", "*.tex")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*no display math*"])

@@ -1,8 +1,11 @@
 """``derive check FILE... [--json] [--junit-xml PATH]``: check derivation files, like a compiler.
 
-Prints ``file:line: refuted: ...`` for every step that is not proved (``-v``: every step), then a
-summary line. Exit codes as for ``derive prove``: 0 every step proved, 1 a step refuted or
-undecided, 2 bad usage (a missing file, a parse error, an unknown symbol, ...).
+Derivation files (``.toml``) and posts (``.md``/``.markdown``, ``.tex``: every ``=`` of every
+display), chosen by extension; ``--format`` overrides it. Prints ``file:line: refuted: ...``
+(``file:line:col: ...`` for a post, after the defaults it used) for every step that is not
+proved (``-v``: every step), then a summary line. Exit codes as for ``derive prove``: 0 every
+step proved, 1 a step refuted, undecided, not read or not checked, 2 bad usage (a missing file,
+a parse error, an unknown symbol, a post without display math, ...).
 """
 
 from __future__ import annotations
@@ -15,12 +18,17 @@ import tempfile
 import time
 
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.limits import Limits
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from derive.cli.options import TIMEOUT_HELP, add_limit_option, limits_of, seconds
 from derive.render.junit import junit_xml
 from derive.sources.parse import ParseError
+from derive.sources.post_check import check_post
+from derive.sources.post_file import PostFile, format_of, load_post
 from derive.sources.results import JSON_FIELDS, StepResult, check_file, summary
 from derive.sources.toml_file import DerivationFile, load_file
+
+POST_FIELDS = ("column", "detail", "defaults")  # JSON fields of a post's steps, after the others
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -29,7 +37,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="check derivation files (TOML) step by step",
         description="Check every derivation in FILEs; exit 0 iff every step is proved.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="derivation files (.toml)")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="derivation files (.toml) or posts (.md, .tex)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("toml", "md", "tex"),
+        help="read every FILE as this format (default: by extension; unknown: toml)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON row per step")
     parser.add_argument("--junit-xml", metavar="PATH", help="also write a JUnit XML report")
     parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, help=TIMEOUT_HELP)
@@ -38,12 +53,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _load(paths: list[str]) -> tuple[list[DerivationFile], list[str]]:
+def load_files(
+    paths: list[str], form: str | None = None
+) -> tuple[list[DerivationFile | PostFile], list[str]]:
     """Every file loaded, or the errors (one line each): all files are read before any check."""
     loaded, errors = [], []
     for path in paths:
+        kind = format_of(path, form)
         try:
-            loaded.append(load_file(path))
+            loaded.append(load_file(path) if kind == "toml" else load_post(path, kind))
         except ParseError as error:
             errors.append(str(error))
         except IsADirectoryError:
@@ -66,6 +84,20 @@ def _write_atomically(path: str, text: str) -> None:
         raise
 
 
+def check_loaded(
+    file: DerivationFile | PostFile, timeout: float, limits: Limits | None = None
+) -> list:
+    """The per-step results of a loaded file or post (``timeout``: the time guard per step)."""
+    if isinstance(file, PostFile):
+        return check_post(file, timeout=timeout, limits=limits)
+    return check_file(file, timeout=timeout, limits=limits)
+
+
+def _json_row(result) -> dict[str, object]:
+    row = result.row()
+    return {k: row[k] for k in (*JSON_FIELDS, *POST_FIELDS) if k in row}
+
+
 def _print_text(results: list[StepResult], verbose: bool, files: int, elapsed: float) -> None:
     for result in results:
         if verbose or result.status != "proved":
@@ -79,16 +111,19 @@ def run(args: argparse.Namespace) -> int:
     if report is not None and not os.path.isdir(os.path.dirname(os.path.abspath(report))):
         print(f"derive: error: --junit-xml {report}: no such directory", file=sys.stderr)
         return EXIT_USAGE
-    loaded, errors = _load(args.files)
+    loaded, errors = load_files(args.files, args.format)
     if errors:
         for error in errors:
             print(f"derive: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     limits = limits_of(args)
-    results = [r for f in loaded for r in check_file(f, timeout=args.timeout, limits=limits)]
+    results = [r for file in loaded for r in check_loaded(file, args.timeout, limits)]
     if args.json:
-        print(json.dumps([{k: r.row()[k] for k in JSON_FIELDS} for r in results], indent=2))
+        print(json.dumps([_json_row(r) for r in results], indent=2))
     else:
+        for file in loaded:
+            for default in getattr(file, "defaults", ()):
+                print(f"{file.path}: default: {default}")
         _print_text(results, args.verbose, len(loaded), time.monotonic() - start)
     if report is not None:
         try:

@@ -40,6 +40,7 @@ JSON_FIELDS = (
     "method",
     "guard",
     "seconds",
+    "needs_detail",
 )
 
 

@@ -67,7 +67,7 @@ DERIVATIONS: dict[str, Builder] = {
 }
 DEFAULT = ("output", "symbolic")
 # Sizes used when none are given. The network's are small: its composite loss grows fast, and
-# every step must be decided within the default per-step time budget.
+# its layer L-2 is proved at these sizes directly (not as an instance of a symbolic proof).
 DEFAULT_SIZES: dict[str, dict[str, int]] = {
     "output": {"K": 3, "J": 4},
     "symbolic": {"K": 3, "J": 4},

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sympy import Basic
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.limits import Limits
-from derive.checker.verdict import STATUSES, Verdict, relation_text
+from derive.checker.verdict import STATUSES, Verdict
+from derive.notation import assumption_record
 from derive.sources.toml_file import DerivationFile
 from derive.steps import Derivation, Step
 
@@ -33,6 +34,7 @@ JSON_FIELDS = (
     "seconds",
     "file",
     "line",
+    "needs_detail",
 )
 
 
@@ -45,6 +47,7 @@ class StepResult:
         derivation: the derivation's name; step: the step's number in it (1-based).
         text: the step's expression as written; lhs, rhs: the previous line and this one.
         verdict: the checker's verdict, its symbols renamed back to the user's names.
+        labels: the labels of the file's assumptions (``[assume]`` keys), by relation as shown.
     """
 
     file: str
@@ -55,13 +58,15 @@ class StepResult:
     lhs: str
     rhs: str
     verdict: Verdict
+    labels: Mapping[Basic, str] = field(default_factory=dict, compare=False)
 
     @property
     def status(self) -> str:
         return self.verdict.status
 
     def row(self) -> dict[str, object]:
-        """A JSON-ready dict with the fields of ``derive prove --json`` plus file and line."""
+        """A JSON-ready dict with the fields of ``derive prove --json`` plus file and line;
+        ``needs`` as text (``label: relation``), ``needs_detail`` machine-readable."""
         counterexample = self.verdict.counterexample
         return {
             "derivation": self.derivation,
@@ -69,7 +74,7 @@ class StepResult:
             "lhs": self.lhs,
             "rhs": self.rhs,
             "status": self.status,
-            "needs": [relation_text(n) for n in self.verdict.needs],
+            "needs": self.verdict.needs_text(self.labels),
             "counterexample": None
             if counterexample is None
             else {str(k): str(v) for k, v in counterexample.items()},
@@ -78,12 +83,13 @@ class StepResult:
             "seconds": round(self.verdict.seconds, 3),
             "file": self.file,
             "line": self.line,
+            "needs_detail": [assumption_record(n, self.labels.get(n)) for n in self.verdict.needs],
         }
 
     def message(self) -> str:
         """``file:line: status: derivation, step n: claim <verdict details>``, one line."""
         claim = self.text if len(self.text) <= CLAIM_WIDTH else self.text[: CLAIM_WIDTH - 3] + "..."
-        details = str(self.verdict)[len(self.status) :]
+        details = self.verdict.text(self.labels)[len(self.status) :]
         where = f"{self.file}:{self.line}: {self.status}"
         return f"{where}: {self.derivation}, step {self.step}: {claim}{details}"
 
@@ -146,13 +152,15 @@ def _result(
         lhs=str(loaded.show(previous)),
         rhs=str(loaded.show(step.expr)),
         verdict=shown,
+        labels={loaded.show(n): label for n, label in loaded.labels.items()},
     )
 
 
 def summary(results: Sequence[StepResult], files: int, seconds: float) -> str:
     """``2 files, 9 steps: 8 proved, 1 refuted, 0 undecided (3.1 s)``."""
     counts = Counter(r.status for r in results)
-    statuses = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+    shown = [*STATUSES, *(s for s in ("cannot read", "cannot check") if counts[s])]  # posts
+    statuses = ", ".join(f"{counts[s]} {s}" for s in shown)
     files_text = f"{files} file" + ("" if files == 1 else "s")
     steps_text = f"{len(results)} step" + ("" if len(results) == 1 else "s")
     return f"{files_text}, {steps_text}: {statuses} ({seconds:.1f} s)"

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sympy import Basic
 
@@ -48,12 +48,16 @@ class DerivationFile:
         derivations: the chains, built from generated symbols.
         where: per derivation, per step, where the step is written.
         namespace: the symbols and their display names.
+        labels: each ``[assume]`` relation -> its key there (``targets``), for reports.
+        starts: each derivation's start expression as written (``derive latex`` shows it).
     """
 
     path: str
     derivations: tuple[Derivation, ...]
     where: tuple[tuple[Where, ...], ...]
     namespace: Namespace
+    labels: Mapping[Basic, str] = field(default_factory=dict)
+    starts: tuple[str, ...] = ()
 
     def show(self, expr: Basic) -> Basic:
         """``expr`` with the user's names (and definitions abbreviated), for display only."""
@@ -101,6 +105,8 @@ class _Loader:
         self.path = path
         self.everywhere: Region = (0, len(text))
         self.derivation_names: set[str] = set()
+        self.labels: dict[Basic, str] = {}
+        self.starts: list[str] = []
         self.namespace = Namespace(self.fail_at_key, self.parse_at)
 
     def fail_at_key(self, message: str, region: Region, key: str | None = None) -> ParseError:
@@ -149,7 +155,12 @@ class _Loader:
             raise self.fail_at_key("no derivations: add a [[derivation]] table", self.everywhere)
         built = [self._derivation(t, n, assume) for n, t in enumerate(tables)]
         return DerivationFile(
-            self.path, tuple(d for d, _ in built), tuple(w for _, w in built), self.namespace
+            self.path,
+            tuple(d for d, _ in built),
+            tuple(w for _, w in built),
+            self.namespace,
+            self.labels,
+            tuple(self.starts),
         )
 
     def _table(self, data: Mapping[str, object], key: str) -> Mapping[str, object]:
@@ -162,7 +173,9 @@ class _Loader:
         region = self.spans.region("assume")
         relations: list[Basic] = []
         for label, text in self._table(data, "assume").items():
-            relations += self._relations(text, region, f"assume.{label}", label)
+            parsed = self._relations(text, region, f"assume.{label}", label)
+            self.labels.update(dict.fromkeys(parsed, label))
+            relations += parsed
         return tuple(relations)
 
     def _relations(self, text: object, region: Region, what: str, key: str) -> list[Basic]:
@@ -197,6 +210,7 @@ class _Loader:
         if "start" not in table:
             raise self.fail_at_key(f"derivation {name!r} needs a start expression", region)
         start = self.parse_at(table["start"], region, "start")
+        self.starts.append(table["start"])
         own: list[Basic] = []
         for text in self._list(table.get("assume"), region, "assume"):
             own += self._relations(text, region, f"derivation {name!r}: assume", "assume")
@@ -221,6 +235,7 @@ class _Loader:
             tag=str(table.get("tag", "")),
             names=self.namespace.abbreviations,
             note=str(table.get("note", "")),
+            labels=self.labels,
         )
         return derivation, tuple(where)
 
