@@ -37,10 +37,10 @@ JSON_FIELDS = (
     "status",
     "needs",
     "counterexample",
-    "method",
-    "guard",
     "seconds",
     "needs_detail",
+    "method",
+    "guard",
 )
 
 

@@ -29,12 +29,12 @@ JSON_FIELDS = (
     "status",
     "needs",
     "counterexample",
-    "method",
-    "guard",
     "seconds",
     "file",
     "line",
     "needs_detail",
+    "method",
+    "guard",
 )
 
 
@@ -78,12 +78,12 @@ class StepResult:
             "counterexample": None
             if counterexample is None
             else {str(k): str(v) for k, v in counterexample.items()},
-            "method": self.verdict.method,
-            "guard": self.verdict.guard,
             "seconds": round(self.verdict.seconds, 3),
             "file": self.file,
             "line": self.line,
             "needs_detail": [assumption_record(n, self.labels.get(n)) for n in self.verdict.needs],
+            "method": self.verdict.method,
+            "guard": self.verdict.guard,
         }
 
     def message(self) -> str:
