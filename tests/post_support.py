@@ -55,9 +55,7 @@ def remembered_verdicts():
     def remembered(lhs, rhs, *, assume=(), timeout=None, seed=0, limits=None):
         key = (srepr(lhs), srepr(rhs), tuple(srepr(a) for a in assume), timeout, seed, limits)
         if key not in memo:
-            memo[key] = original(
-                lhs, rhs, assume=assume, timeout=timeout, seed=seed, limits=limits
-            )
+            memo[key] = original(lhs, rhs, assume=assume, timeout=timeout, seed=seed, limits=limits)
         return memo[key]
 
     with pytest.MonkeyPatch.context() as patch:
