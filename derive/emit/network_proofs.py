@@ -118,7 +118,7 @@ def _check_one(task: tuple[tuple[int, int, int, int], int]) -> tuple[Verdict, ..
 
 @functools.lru_cache(maxsize=4)
 def _proved_network(N: int, I_: int, J: int, K: int) -> tuple[Report, ...]:
-    """Check the network derivations at these sizes (cached: about 30 s the first time, on two
+    """Check the network derivations at these sizes (cached: about 6 s the first time, on two
     cores, as ``derive prove network`` does)."""
     derivations = build("network", K, J, N, I_)
     tasks = [((N, I_, J, K), index) for index in range(len(derivations))]
