@@ -140,7 +140,7 @@ def power(base: object, exponent: object) -> object:
         return base ** int(exponent)
     if exact_zero:  # as SymPy: 0**e is 0 for Re(e) > 0, undefined for Re(e) <= 0
         if _real(exponent) > 0:
-            return Fraction(0)
+            return Fraction(0) if type(base) is Fraction else acb(0)
         raise ZeroDivisionError("0 to a power with Re <= 0")
     return ball(base) ** ball(exponent)
 

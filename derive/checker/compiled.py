@@ -29,6 +29,7 @@ from sympy.logic.boolalg import And, BooleanFalse, BooleanTrue, Not, Or
 
 from derive.checker import balls
 from derive.checker.balls import AtKink, Fraction
+from derive.checker.indices import element, index_like, integer_symbols, integer_value
 from derive.model.primitives import relu_prime
 
 GUARD_BITS = 40  # working bits beyond those the digits asked for need, at first
@@ -70,55 +71,6 @@ _RELATIONS: dict[str, Callable[[object, object], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
 }
-
-
-@functools.lru_cache(maxsize=16384)
-def _integer_symbols(e: Basic) -> tuple[Symbol, ...]:
-    """The integer symbols free in ``e`` (a sum's own index is bound, not free), sorted."""
-    if isinstance(e, Symbol):
-        return (e,) if e.is_integer else ()
-    if not e.args:
-        return ()
-    found = set().union(*(_integer_symbols(a) for a in e.args))
-    if isinstance(e, (sympy.Sum, sympy.Product)):
-        found -= {limit[0] for limit in e.limits}
-    return tuple(sorted(found, key=sympy.default_sort_key))
-
-
-@functools.lru_cache(maxsize=16384)
-def _index_like(e: Basic) -> bool:
-    """Whether ``e`` is built from integers and integer symbols by + and * (k, K - c + 1)."""
-    if e.is_Integer:
-        return True
-    if isinstance(e, Symbol):
-        return bool(e.is_integer)
-    return isinstance(e, (sympy.Add, sympy.Mul)) and all(_index_like(a) for a in e.args)
-
-
-def _integer(e: Basic, env: Mapping[Symbol, int]) -> int | None:
-    """The value of an integer expression of the integer symbols in ``env``, else None."""
-    if e.is_Integer:
-        return int(e)
-    if isinstance(e, Symbol):
-        return env.get(e)
-    if isinstance(e, (sympy.Add, sympy.Mul)):
-        values = [_integer(a, env) for a in e.args]
-        if None in values:
-            return None
-        return sum(values) if isinstance(e, sympy.Add) else _product(values)
-    return None
-
-
-def _product(values: list[int]) -> int:
-    result = 1
-    for value in values:
-        result *= value
-    return result
-
-
-@functools.lru_cache(maxsize=16384)
-def _element(base: sympy.IndexedBase, indices: tuple[int, ...]) -> Indexed:
-    return base[indices if len(indices) > 1 else indices[0]]
 
 
 class Compiler:
@@ -198,14 +150,14 @@ class Compiler:
         return self._slots[key]
 
     def _slot(self, e: Basic, env: dict[Symbol, int]) -> int:
-        key = (e, tuple(env.get(s) for s in _integer_symbols(e)))
+        key = (e, tuple(env.get(s) for s in integer_symbols(e)))
         found = self._slots.get(key)
         if found is None:
             found = self._slots[key] = self._compile(e, env)
         return found
 
     def _compile(self, e: Basic, env: dict[Symbol, int]) -> int:
-        value = _integer(e, env) if _index_like(e) else None
+        value = integer_value(e, env) if index_like(e) else None
         if value is not None:
             return self._constant(sympy.Integer(value))
         if e.is_Number or e.is_NumberSymbol or e is sympy.I:
@@ -215,12 +167,12 @@ class Compiler:
                 raise Unsupported(f"the integer symbol {e} has no value")
             return self._atom(e)
         if isinstance(e, Indexed):
-            indices = tuple(_integer(i, env) for i in e.indices)
+            indices = tuple(integer_value(i, env) for i in e.indices)
             if None in indices:
                 raise Unsupported(f"the indices of {e} are not integers here")
-            return self._atom(_element(e.base, indices))
+            return self._atom(element(e.base, indices))
         if isinstance(e, sympy.KroneckerDelta):
-            i, j = (_integer(a, env) for a in e.args[:2])
+            i, j = (integer_value(a, env) for a in e.args[:2])
             if i is None or j is None:
                 raise Unsupported(f"{e} is not decided by the integers")
             return self._constant(sympy.Integer(int(i == j)))
@@ -246,7 +198,7 @@ class Compiler:
 
         def terms(limits: tuple, inner_env: dict[Symbol, int]) -> list[int]:
             var, lo, hi = limits[-1]
-            low, high = _integer(lo, inner_env), _integer(hi, inner_env)
+            low, high = integer_value(lo, inner_env), integer_value(hi, inner_env)
             if low is None or high is None:
                 raise Unsupported(f"the bounds of {e} are not integers here")
             slots = []
@@ -268,7 +220,7 @@ class Compiler:
             return self._operation(functools.partial(bool, bool(cond)), ())
         if isinstance(cond, Relational) and cond.rel_op in _RELATIONS:
             compare = _RELATIONS[cond.rel_op]
-            decided = _integer(cond.lhs - cond.rhs, env)
+            decided = integer_value(cond.lhs - cond.rhs, env)
             if decided is not None:
                 return self._operation(functools.partial(bool, compare(decided, 0)), ())
             difference = self._slot(cond.lhs - cond.rhs, env)
