@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from sympy import Basic
 
+from derive.checker import methods, prove
 from derive.checker.equal import DEFAULT_TIMEOUT, as_assumptions, as_expr, check_equal
 from derive.checker.limits import Limits
 from derive.checker.methods import General
@@ -167,7 +168,7 @@ class Derivation:
             give the same verdicts every time, so a twin shared by sets is checked once).
         """
         limits = limits or Limits()
-        key = (self._key(), timeout, seed, limits)
+        key = (self._key(), timeout, seed, limits, _tables())
         if key not in _CHECKED:
             generals = self._generals(timeout, seed, limits)
             verdicts = tuple(
@@ -213,6 +214,14 @@ class Derivation:
 
 # (derivation, options) -> verdicts, for the process; verdicts depend on these alone
 _CHECKED: dict[tuple, tuple[Verdict, ...]] = {}
+
+
+def _tables() -> tuple[int, ...]:
+    """The checker's tables, by identity: a test that swaps one (a stalling strategy) must not
+    be answered from what the real tables proved."""
+    return (id(prove.STRATEGIES), id(methods.METHODS), id(prove.prove_all_zero))
+
+
 _CHECKED_MAX = 256
 
 
