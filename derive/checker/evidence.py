@@ -89,17 +89,25 @@ def gather(
 
 
 def _shrink(sampler: Sampler, entries: Sequence[Entry], found: Counterexample) -> Counterexample:
-    """Make values of the counterexample simpler one at a time, while the sides still differ."""
-    improved = True
+    """Make values of the counterexample simpler one at a time, while the sides still differ.
+
+    The candidates are judged by the compiled programs (each difference confirmed by a freshly
+    compiled one); only the simplest point is confirmed again by SymPy's exact evaluation, and
+    if that failed the confirmed original would stand."""
+    simplest, improved = found, True
     while improved:
         improved = False
-        for candidate in sampler.simpler(found.point):
+        for candidate in sampler.simpler(simplest.point):
             trial = Evidence()
-            _judge(sampler.sides(candidate.integers), entries, candidate, trial)
+            _judge(sampler.sides(candidate.integers), entries, candidate, trial, decisive=False)
             if trial.counterexample is not None:
-                found, improved = trial.counterexample, True
+                simplest, improved = trial.counterexample, True
                 break
-    return found
+    if simplest is found:
+        return found
+    confirmed = Evidence()
+    _judge(sampler.sides(simplest.point.integers), entries, simplest.point, confirmed)
+    return confirmed.counterexample or found
 
 
 def _values(lhs: Side, rhs: Side, point: Point) -> tuple[object, object, bool]:

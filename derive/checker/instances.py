@@ -82,8 +82,14 @@ def _instance(expr: Basic, key: Integers) -> Basic | None:
 
 
 def fresh_instance(expr: Basic, integers: Mapping[Basic, Basic]) -> Basic | None:
-    """Like ``instance`` but built anew, not from the cache (to confirm a counterexample)."""
-    return _instance.__wrapped__(expr, integers_key(integers))
+    """Like ``instance`` but built anew, not from its cache (to confirm a counterexample): a
+    cache of its own keeps the confirmations of one claim from building it twice."""
+    return _fresh_instance(expr, integers_key(integers))
+
+
+@functools.lru_cache(maxsize=64)
+def _fresh_instance(expr: Basic, key: Integers) -> Basic | None:
+    return _instance.__wrapped__(expr, key)
 
 
 @functools.lru_cache(maxsize=256)

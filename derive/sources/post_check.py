@@ -84,6 +84,8 @@ class PostResult:
             "file": self.file,
             "line": self.line,
             "needs_detail": list(self.needs_detail),
+            "method": self.verdict.method,
+            "guard": self.verdict.guard,
             "column": self.column,
             "detail": self.detail,
             "defaults": list(self.defaults),
