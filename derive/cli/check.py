@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from derive.cli.options import seconds
+from derive.cli.options import add_limit_option, seconds
+from derive.cli.writing import output_problem, write_atomically
 from derive.render.junit import junit_xml
+from derive.sources.limits import DEFAULT_LIMITS, Limits
+from derive.sources.oneline import one_line, one_line_path
 from derive.sources.parse import ParseError
 from derive.sources.results import JSON_FIELDS, StepResult, check_file, summary
 from derive.sources.toml_file import DerivationFile, load_file
@@ -36,35 +37,25 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--timeout", type=seconds, default=DEFAULT_TIMEOUT, help="seconds per step (default 5)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print proved steps too")
+    add_limit_option(parser)
     parser.set_defaults(run=run)
 
 
-def _load(paths: list[str]) -> tuple[list[DerivationFile], list[str]]:
+def _load(
+    paths: list[str], limits: Limits, timeout: float
+) -> tuple[list[DerivationFile], list[str]]:
     """Every file loaded, or the errors (one line each): all files are read before any check."""
     loaded, errors = [], []
     for path in paths:
         try:
-            loaded.append(load_file(path))
+            loaded.append(load_file(path, limits=limits, timeout=timeout))
         except ParseError as error:
             errors.append(str(error))
         except IsADirectoryError:
-            errors.append(f"{path}: is a directory")
+            errors.append(f"{one_line_path(path)}: is a directory")
         except OSError as error:
-            errors.append(f"{path}: cannot read: {error.strerror or error}")
+            errors.append(f"{one_line_path(path)}: cannot read: {error.strerror or error}")
     return loaded, errors
-
-
-def _write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file: a reader never sees half a report."""
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".derive-", suffix=".xml", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def _print_text(results: list[StepResult], verbose: bool, files: int, elapsed: float) -> None:
@@ -77,13 +68,15 @@ def _print_text(results: list[StepResult], verbose: bool, files: int, elapsed: f
 def run(args: argparse.Namespace) -> int:
     start = time.monotonic()
     report = args.junit_xml
-    if report is not None and not os.path.isdir(os.path.dirname(os.path.abspath(report))):
-        print(f"derive: error: --junit-xml {report}: no such directory", file=sys.stderr)
+    problem = None if report is None else output_problem(report, "--junit-xml")
+    if problem:  # before any checking: exit 2 must not come after minutes of exit-1 work
+        print(f"derive: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    loaded, errors = _load(args.files)
+    limits = DEFAULT_LIMITS.with_values(dict(args.limit))
+    loaded, errors = _load(args.files, limits, args.timeout)
     if errors:
         for error in errors:
-            print(f"derive: error: {error}", file=sys.stderr)
+            print(f"derive: error: {one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
     results = [r for file in loaded for r in check_file(file, timeout=args.timeout)]
     if args.json:
@@ -92,8 +85,10 @@ def run(args: argparse.Namespace) -> int:
         _print_text(results, args.verbose, len(loaded), time.monotonic() - start)
     if report is not None:
         try:
-            _write_atomically(report, junit_xml(results, [f.path for f in loaded]))
+            data = junit_xml(results, [f.path for f in loaded]).encode("utf-8")
+            write_atomically(report, data)
         except OSError as error:
-            print(f"derive: error: cannot write {report}: {error.strerror}", file=sys.stderr)
+            shown = one_line(report)
+            print(f"derive: error: cannot write {shown}: {error.strerror}", file=sys.stderr)
             return EXIT_USAGE
     return EXIT_OK if all(r.status == "proved" for r in results) else EXIT_FAILED

@@ -23,7 +23,7 @@ from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.verdict import Verdict
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from derive.cli.options import add_size_options, add_timeout_option, derivation_name
-from derive.cli.writing import read_existing, write_atomically
+from derive.cli.writing import output_problem, read_existing, write_atomically
 from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build, sizes_for
 from derive.model.symbols import I_, J, K, N
 from derive.render.latex import Section, latex_document, markdown_document
@@ -156,11 +156,10 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
         return "--fragment is for --format tex"
     if args.output is None:
         return None
-    if os.path.isdir(args.output):
-        return f"-o {args.output}: is a directory"
+    problem = output_problem(args.output)  # a device, FIFO or directory is never written
+    if problem:
+        return problem
     directory = os.path.dirname(os.path.abspath(args.output))
-    if not os.path.isdir(directory):
-        return f"-o {args.output}: no such directory"
     if not args.check and not os.access(directory, os.W_OK):
         return f"-o {args.output}: directory is not writable"
     return None
@@ -177,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(data.decode("utf-8"))
         return EXIT_OK
     try:
-        existing = read_existing(path)
+        existing = read_existing(path, len(data) + 1)  # one byte more than data: differs
         if args.check:
             state = "missing" if existing is None else "current" if existing == data else "stale"
             print(f"{path}: {state}" + ("" if state == "current" else f" (run: {_command(args)})"))
