@@ -4,7 +4,9 @@ with its verdict and counterexample; a project that did not opt in collects noth
 from __future__ import annotations
 
 import os
+import xml.etree.ElementTree as ET
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +158,33 @@ def test_failed_first_runs_the_refuted_step_before_the_others(pytester):
     again.assert_outcomes(passed=3, failed=1)
     lines = [line for line in again.stdout.lines if "PASSED" in line or "FAILED" in line]
     assert "square[step 2]" in lines[0] and "FAILED" in lines[0]
+
+
+def _cases(report: Path) -> list[tuple[str, ...]]:
+    """The JUnit test cases as (classname, name, file, line, failure type, message), sorted:
+    workers finish in any order, and times, hostnames and timestamps differ from run to run."""
+    cases = []
+    for case in ET.parse(report).getroot().iter("testcase"):
+        failure = case.find("failure")
+        found = ("", "") if failure is None else (failure.get("type"), failure.get("message"))
+        cases.append(
+            (case.get("classname"), case.get("name"), case.get("file"), case.get("line"), *found)
+        )
+    return sorted(cases)
+
+
+def test_parallel_workers_collect_and_report_what_a_serial_run_does(pytester):
+    """pytest-xdist: the same items, the same failures and the same JUnit cases with -n 2."""
+    pytest.importorskip("xdist")
+    pytester.makefile(".toml", good=GOOD, bad=BAD, more=GOOD.replace('"logs"', '"logs 2"'))
+    pytester.makeini("[pytest]\nderive_files = *.toml\n")
+    serial = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--junitxml=serial.xml")
+    parallel = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-n", "2", "--junitxml=parallel.xml"
+    )
+    for result in (serial, parallel):
+        result.assert_outcomes(passed=5, failed=1)
+        result.stdout.fnmatch_lines(["FAILED bad.toml::square[[]step 2[]]*"])
+    parallel.stdout.fnmatch_lines(["*2 workers*"])  # it really ran in two worker processes
+    assert _cases(pytester.path / "serial.xml") == _cases(pytester.path / "parallel.xml")
+    assert len(_cases(pytester.path / "serial.xml")) == 6
