@@ -6,6 +6,8 @@ Run from the repository root (not a test: timings depend on the machine):
     python benchmarks/bench_emit.py --quick    # fewer repeats
     python benchmarks/bench_emit.py --stages   # also where the emitted code spends its time
 
+It also prints what the targets check costs (``check_targets=True`` over ``False``).
+
 For each (B, K, J) it times, in interleaved rounds and keeping each one's best round:
 loss + all gradients (the emitted ``loss_and_grads``, a plain hand-written NumPy version, the
 ``numeric`` package's backprop when it is installed, torch eager autograd when torch is, and
@@ -115,9 +117,15 @@ def measure(B: int, K: int, J: int, seconds: float) -> dict[str, float]:
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9 * B)
     candidates = {
         "emitted loss_and_grads": lambda: layer.loss_and_grads(a_prev, W, b, t),
+        "emitted loss_and_grads, check_targets=False": lambda: layer.loss_and_grads(
+            a_prev, W, b, t, check_targets=False
+        ),
         "hand-written NumPy": lambda: hand_loss_and_grads(a_prev, W, b, t),
         "two matrix products (floor)": lambda: matmuls_only(a_prev, W, b, t),
         "emitted dE_dW": lambda: layer.dE_dW(z, t, a_prev),
+        "emitted dE_dW, check_targets=False": lambda: layer.dE_dW(
+            z, t, a_prev, check_targets=False
+        ),
         "hand-written dE_dW": lambda: hand_dE_dW(z, t, a_prev),
     }
     try:
@@ -155,6 +163,20 @@ def report(results: dict[tuple[int, int, int], dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+def check_cost(results: dict[tuple[int, int, int], dict[str, float]]) -> str:
+    """What the targets check costs: each function's time with it over its time without."""
+    lines = [
+        "| check_targets=True over False | "
+        + " | ".join(f"B={B}, K={K}, J={J}" for B, K, J in results)
+        + " |",
+        "|---" * (len(results) + 1) + "|",
+    ]
+    for name in ("emitted loss_and_grads", "emitted dE_dW"):
+        cells = [f"{t[name] / t[name + ', check_targets=False']:.3f}x" for t in results.values()]
+        lines.append(f"| {name[len('emitted ') :]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _format(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} us" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
 
@@ -168,6 +190,8 @@ def main() -> None:
     print(f"NumPy {np.__version__}, {os.cpu_count()} cores; float64; best of interleaved rounds")
     results = {size: measure(*size, seconds) for size in SIZES}
     print(report(results))
+    print()
+    print(check_cost(results))
     if args.stages:
         from stages import stage_report
 

@@ -2,8 +2,10 @@
 
 Opt-in: nothing is collected unless the project names its derivation files, in its pytest
 configuration (``derive_files = derivations/*.toml``) or on the command line
-(``--derive-files 'derivations/*.toml'``). A step that is refuted or undecided fails, and the
-report is the ``file:line: refuted: ...`` line of ``derive check``, with the counterexample.
+(``--derive-files 'derivations/*.toml'``). Posts (``.md``, ``.markdown``, ``.tex``) are collected
+the same way, one item per ``=`` of their displays (docs/posts.md). A step that is refuted or
+undecided (for a post also: not read, not checked) fails, and the report is the
+``file:line: refuted: ...`` line of ``derive check``, with the counterexample.
 
 The files must lie where pytest looks (its ``testpaths`` or the paths given on the command
 line). Patterns are matched against the path relative to the rootdir, ``*`` crossing ``/``;
@@ -28,6 +30,8 @@ from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.sources.limits import DEFAULT_LIMITS, Limits, check_seconds, names, parse_limit
 from derive.sources.oneline import one_line
 from derive.sources.parse import ParseError
+from derive.sources.post_check import check_item
+from derive.sources.post_file import PostFile, format_of, load_post
 from derive.sources.results import StepResult, check_step
 from derive.sources.toml_file import DerivationFile, load_file
 
@@ -91,6 +95,8 @@ def _matches(path: Path, config: pytest.Config) -> bool:
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if _matches(file_path, parent.config):
+        if format_of(str(file_path)) in ("md", "tex"):
+            return PostCollector.from_parent(parent, path=file_path)
         return DerivationFileCollector.from_parent(parent, path=file_path)
     return None
 
@@ -185,3 +191,49 @@ class DerivationStep(pytest.Item):
         where = self.loaded.where[self.number][self.index]
         shown = one_line(self.loaded.path)
         return self.path, where.line - 1, f"{shown}:{where.line}: {self.name}"
+
+
+class PostCollector(pytest.File):
+    """A Markdown post or TeX file; its items are the ``=`` of its displays."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        kind = format_of(str(self.path))
+        try:
+            post = load_post(self.path, kind, _shown_path(self.path, self.config))
+        except ParseError as error:
+            raise self.CollectError(f"derive: error: {one_line(str(error))}") from None
+        except OSError as error:
+            message = f"{self.path}: cannot read: {error.strerror or error}"
+            raise self.CollectError(f"derive: error: {one_line(message)}") from None
+        for index, item in enumerate(post.items):
+            name = one_line(f"{item.chain}, {item.line}:{item.column}")
+            # the node id as pytest parses it back from its cache (see the module docstring)
+            nodeid = f"{self.nodeid}::{name}"
+            yield PostStep.from_parent(self, name=name, nodeid=nodeid, post=post, index=index)
+
+
+class PostStep(pytest.Item):
+    """One ``=`` of a post: passes iff it is proved (or states the reader's meaning)."""
+
+    def __init__(self, *, post: PostFile, index: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.post, self.index = post, index
+
+    def runtest(self) -> None:
+        result = check_item(self.post, self.index, timeout=self.config.stash[TIMEOUT])
+        if result is None:
+            return
+        self.user_properties.append(("verdict", result.message()))
+        if result.status != "proved":
+            raise StepNotProved(result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> str:
+        if isinstance(excinfo.value, StepNotProved):
+            result = excinfo.value.result
+            return f"{result.message()}\n  lhs: {result.lhs}\n  rhs: {result.rhs}"
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        item = self.post.items[self.index]
+        shown = f"{one_line(self.post.path)}:{item.line}:{item.column}"
+        return self.path, item.line - 1, f"{shown}: {self.name}"

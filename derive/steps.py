@@ -84,6 +84,8 @@ class Derivation:
         names: display abbreviations, subexpression -> symbol (softmax expression -> a_k);
             copied, unless given read-only (a MappingProxyType, shared as it is).
         note: where it was checked, e.g. "checked for K = 3".
+        labels: display only: names of assumptions, relation -> label ("targets"), so that
+            reports write ``targets: sum(t[d], (d, 1, K)) == 1`` (``derive.notation``).
     """
 
     name: str
@@ -95,6 +97,7 @@ class Derivation:
     tag: str = ""
     names: Mapping[Basic, Basic] = field(default_factory=dict)
     note: str = ""
+    labels: Mapping[Basic, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -107,6 +110,8 @@ class Derivation:
         object.__setattr__(self, "assume", as_assumptions(self.assume))
         if not isinstance(self.names, MappingProxyType):  # a read-only view is shared as it is
             object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+        if not isinstance(self.labels, MappingProxyType):
+            object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
 
     def claims(self) -> Iterator[tuple[Basic, Step]]:
         """(previous line, step) for every step."""

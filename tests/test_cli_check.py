@@ -89,6 +89,7 @@ def test_json_rows_carry_the_prove_fields_plus_file_and_line(files, capsys):
         "seconds",
         "file",
         "line",
+        "needs_detail",
     ]
     assert (rows[1]["file"], rows[1]["line"], rows[1]["step"]) == (files["bad"], 10, 2)
     assert rows[1]["rhs"] == "x**2 + y**2"

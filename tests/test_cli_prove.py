@@ -26,15 +26,21 @@ def test_default_prove_passes_and_covers_concrete_and_symbolic_K(default_json) -
     assert default_json.returncode == 0, default_json.stdout + default_json.stderr
     rows = json.loads(default_json.stdout)
     assert {row["status"] for row in rows} == {"proved"}
-    sums = {row["lhs"] for row in rows if "Sum(t[d], (d, 1, 3))" in " ".join(row["needs"])}
-    assert sums, "the K = 3 chain should name sum t = 1"
+    named = "targets: sum(t[d], (d, 1, 3)) == 1"
+    sums = {row["lhs"] for row in rows if named in row["needs"]}
+    assert sums, "the K = 3 chain should name sum t = 1 by its label, in file syntax"
     assert any("(d, 1, K)" in " ".join(row["needs"]) for row in rows), "symbolic K missing"
 
 
 def test_json_rows_have_the_documented_fields(default_json) -> None:
     rows = json.loads(default_json.stdout)
     fields = {"derivation", "step", "lhs", "rhs", "status", "needs", "counterexample", "seconds"}
-    assert all(set(row) == fields for row in rows)
+    assert all(set(row) == fields | {"needs_detail"} for row in rows)
+    for row in rows:  # the machine-readable twin of "needs", one record per assumption
+        assert len(row["needs_detail"]) == len(row["needs"])
+        for text, detail in zip(row["needs"], row["needs_detail"], strict=True):
+            assert text.endswith(detail["relation"]) and detail["sympy"]
+            assert text == (f"{detail['label']}: " if detail["label"] else "") + detail["relation"]
     assert all(isinstance(row["seconds"], float) and row["seconds"] >= 0 for row in rows)
 
 

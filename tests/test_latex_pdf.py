@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import compile_latex, require_tool
 
 from derive.derivations import build
 
@@ -15,27 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TEX = ROOT / "docs" / "derivation.tex"
 
 
-def _require(tool: str) -> None:
-    if shutil.which(tool) is None and os.environ.get("CI") != "true":
-        pytest.skip(f"{tool} is not installed (under CI=true this fails instead)")
-
-
 @pytest.fixture(scope="module")
 def pdf_text(tmp_path_factory: pytest.TempPathFactory) -> str:
-    _require("pdflatex")
-    _require("pdftotext")
+    require_tool("pdftotext")
     where = tmp_path_factory.mktemp("pdf")
-    shutil.copy(TEX, where / "derivation.tex")
-    compiled = subprocess.run(
-        ["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "derivation.tex"],
-        cwd=where,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert compiled.returncode == 0, compiled.stdout[-3000:]
-    assert "Overfull \\hbox" not in compiled.stdout
-    subprocess.run(["pdftotext", "-layout", "derivation.pdf"], cwd=where, check=True)
+    pdf = compile_latex(TEX.read_text(encoding="utf-8"), where, "derivation")
+    subprocess.run(["pdftotext", "-layout", pdf.name], cwd=where, check=True)
     return (where / "derivation.txt").read_text(encoding="utf-8")
 
 

@@ -188,3 +188,43 @@ def test_parallel_workers_collect_and_report_what_a_serial_run_does(pytester):
     parallel.stdout.fnmatch_lines(["*2 workers*"])  # it really ran in two worker processes
     assert _cases(pytester.path / "serial.xml") == _cases(pytester.path / "parallel.xml")
     assert len(_cases(pytester.path / "serial.xml")) == 6
+
+
+POST = """\
+# A post
+
+$$ (a + b)^2 = a^2 + 2ab + b^2 $$
+
+$$
+\\begin{align*}
+(a - b)^2 &= a^2 - 2ab + b^2 \\\\
+          &= a^2 - b^2
+\\end{align*}
+$$
+"""
+
+PAPER = """\
+\\documentclass{article}
+\\begin{document}
+\\begin{equation}
+(a + b)(a - b) = a^2 - b^2
+\\end{equation}
+\\end{document}
+"""
+
+
+def test_posts_are_collected_one_item_per_equals_sign(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".md", post=POST)
+    pytester.makefile(".tex", paper=PAPER)
+    pytester.makefile(".md", README="# not opted in\n\n$$ 1 = 2 $$\n")
+    result = _run(pytester, "--derive-files", "post.md", "--derive-files", "*.tex", "-v")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["*post.md:8:12: refuted: *"])
+    assert "README" not in result.stdout.str()
+
+
+def test_a_post_without_math_is_a_collection_error(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".tex", empty="\\documentclass{article}\n\\begin{document}\\end{document}\n")
+    result = _run(pytester, "--derive-files", "*.tex")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*no display math*"])

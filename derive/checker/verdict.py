@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-import sympy
 from sympy import Basic
+
+from derive.notation import assumption_text
 
 Status = Literal["proved", "refuted", "undecided"]
 STATUSES: tuple[Status, ...] = ("proved", "refuted", "undecided")
@@ -18,13 +20,6 @@ def _number(value: complex | None) -> str:
     if abs(value.imag) <= 1e-15 * max(1.0, abs(value.real)):
         return f"{value.real:.10g}"
     return f"{value.real:.10g}{value.imag:+.10g}i"
-
-
-def relation_text(relation: Basic) -> str:
-    """``Eq(a, b)`` as ``a = b``; other relations as SymPy prints them."""
-    if isinstance(relation, sympy.Eq):
-        return f"{relation.lhs} = {relation.rhs}"
-    return str(relation)
 
 
 @dataclass(frozen=True)
@@ -74,10 +69,21 @@ class Verdict:
             return ""
         return ", ".join(f"{symbol} = {value}" for symbol, value in self.counterexample.items())
 
+    def needs_text(self, labels: Mapping[Basic, str] | None = None) -> list[str]:
+        """The assumptions the proof used, as every text report writes them: the label when
+        ``labels`` gives one, then the relation in file syntax (``derive.notation``)."""
+        labels = labels or {}
+        return [assumption_text(a, labels.get(a)) for a in self.needs]
+
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, labels: Mapping[Basic, str] | None = None) -> str:
+        """The verdict on one line: status, the assumptions used (labelled from ``labels``),
+        the counterexample and its values, how it was decided, caveats."""
         text = self.status
         if self.needs:
-            text += " using " + ", ".join(str(a) for a in self.needs)
+            text += " using " + ", ".join(self.needs_text(labels))
         if self.status == "refuted":
             text += (
                 f" at {self.counterexample_text()}: lhs = {_number(self.lhs_value)},"

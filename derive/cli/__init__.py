@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from derive.cli import check, emit, latex, prove
+from derive.cli import check, check_code, emit, latex, prove
 from derive.cli.exits import EXIT_USAGE
 from derive.version import __version__
 
-COMMANDS = (prove, check, emit, latex)
+COMMANDS = (prove, check, emit, latex, check_code)
 
 
 class UsageError(Exception):

@@ -1,8 +1,11 @@
 """``derive check FILE... [--json] [--junit-xml PATH]``: check derivation files, like a compiler.
 
-Prints ``file:line: refuted: ...`` for every step that is not proved (``-v``: every step), then a
-summary line. Exit codes as for ``derive prove``: 0 every step proved, 1 a step refuted or
-undecided, 2 bad usage (a missing file, a parse error, an unknown symbol, ...).
+Derivation files (``.toml``) and posts (``.md``/``.markdown``, ``.tex``: every ``=`` of every
+display), chosen by extension; ``--format`` overrides it. Prints ``file:line: refuted: ...``
+(``file:line:col: ...`` for a post, after the defaults it used) for every step that is not
+proved (``-v``: every step), then a summary line. Exit codes as for ``derive prove``: 0 every
+step proved, 1 a step refuted, undecided, not read or not checked, 2 bad usage (a missing file,
+a parse error, an unknown symbol, a post without display math, ...).
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ from derive.render.junit import junit_xml
 from derive.sources.limits import DEFAULT_LIMITS, Limits
 from derive.sources.oneline import one_line, one_line_path
 from derive.sources.parse import ParseError
+from derive.sources.post_check import check_post
+from derive.sources.post_file import PostFile, format_of, load_post
 from derive.sources.results import JSON_FIELDS, StepResult, check_file, summary
 from derive.sources.toml_file import DerivationFile, load_file
+
+POST_FIELDS = ("column", "detail", "defaults")  # JSON fields of a post's steps, after the others
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -30,7 +37,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="check derivation files (TOML) step by step",
         description="Check every derivation in FILEs; exit 0 iff every step is proved.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="derivation files (.toml)")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="derivation files (.toml) or posts (.md, .tex)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("toml", "md", "tex"),
+        help="read every FILE as this format (default: by extension; unknown: toml)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON row per step")
     parser.add_argument("--junit-xml", metavar="PATH", help="also write a JUnit XML report")
     parser.add_argument(
@@ -41,14 +55,22 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _load(
-    paths: list[str], limits: Limits, timeout: float
-) -> tuple[list[DerivationFile], list[str]]:
-    """Every file loaded, or the errors (one line each): all files are read before any check."""
+def load_files(
+    paths: list[str],
+    form: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> tuple[list[DerivationFile | PostFile], list[str]]:
+    """Every file loaded, or the errors (one line each): all files are read before any check.
+    Derivation files keep ``limits`` and build each expression under the time guard."""
     loaded, errors = [], []
     for path in paths:
+        kind = format_of(path, form)
         try:
-            loaded.append(load_file(path, limits=limits, timeout=timeout))
+            if kind == "toml":
+                loaded.append(load_file(path, limits=limits, timeout=timeout))
+            else:
+                loaded.append(load_post(path, kind))
         except ParseError as error:
             errors.append(str(error))
         except IsADirectoryError:
@@ -56,6 +78,17 @@ def _load(
         except OSError as error:
             errors.append(f"{one_line_path(path)}: cannot read: {error.strerror or error}")
     return loaded, errors
+
+
+def _check(file: DerivationFile | PostFile, timeout: float) -> list:
+    if isinstance(file, PostFile):
+        return check_post(file, timeout=timeout)
+    return check_file(file, timeout=timeout)
+
+
+def _json_row(result) -> dict[str, object]:
+    row = result.row()
+    return {k: row[k] for k in (*JSON_FIELDS, *POST_FIELDS) if k in row}
 
 
 def _print_text(results: list[StepResult], verbose: bool, files: int, elapsed: float) -> None:
@@ -73,15 +106,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"derive: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     limits = DEFAULT_LIMITS.with_values(dict(args.limit))
-    loaded, errors = _load(args.files, limits, args.timeout)
+    loaded, errors = load_files(args.files, args.format, limits, args.timeout)
     if errors:
         for error in errors:
             print(f"derive: error: {one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
-    results = [r for file in loaded for r in check_file(file, timeout=args.timeout)]
+    results = [r for file in loaded for r in _check(file, args.timeout)]
     if args.json:
-        print(json.dumps([{k: r.row()[k] for k in JSON_FIELDS} for r in results], indent=2))
+        print(json.dumps([_json_row(r) for r in results], indent=2))
     else:
+        for file in loaded:
+            for default in getattr(file, "defaults", ()):
+                print(one_line(f"{one_line_path(file.path)}: default: {default}"))
         _print_text(results, args.verbose, len(loaded), time.monotonic() - start)
     if report is not None:
         try:

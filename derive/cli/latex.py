@@ -1,7 +1,10 @@
-"""``derive latex [NAME ...] [--K N] [--format tex|md] [--fragment] [--expanded] [-o FILE]``.
+"""``derive latex [NAME|FILE ...] [--K N] [--format tex|md] [--fragment] [--expanded] [-o FILE]``.
 
-Checks the named sets of derivations (default: the same as ``derive prove``) and typesets every
-chain with its verdicts: a standalone LaTeX article, an ``align*`` fragment, or Markdown. Sets
+Checks the named sets of derivations (default: the same as ``derive prove``), or derivation
+files (``.toml``; a name that is not a set is a file, known by its extension or by existing),
+and typesets every chain with its verdicts: a standalone LaTeX article, an ``align*`` fragment,
+or Markdown. A file is typeset in its own notation: its definitions and assumptions first, then
+each chain as written (``derive.sources.display``). Sets
 checked at concrete sizes are shown in indexed form (``\\sum_{c=1}^{K}``) and say the sizes;
 ``--expanded`` writes the K-term sums out instead. Only verdicts reach the file, never timings,
 so a file regenerates byte for byte. ``--check`` writes nothing: exit 0 if FILE is current, 1 if
@@ -21,15 +24,25 @@ import sys
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.verdict import Verdict
+from derive.cli.check import load_files
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from derive.cli.options import add_size_options, add_timeout_option, derivation_name
+from derive.cli.options import add_size_options, add_timeout_option, set_or_file
 from derive.cli.writing import output_problem, read_existing, write_atomically
 from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build, sizes_for
 from derive.model.symbols import I_, J, K, N
-from derive.render.latex import Section, latex_document, markdown_document
+from derive.render.latex import FILES_HEADER, Section, latex_document, markdown_document
+from derive.render.latex.files import file_section
+from derive.sources.oneline import one_line
+from derive.sources.results import check_file
 from derive.steps import Derivation
 
 SIZE_SYMBOLS = {"K": K, "J": J, "I": I_, "N": N}
+
+
+class FileProblem(Exception):
+    """A derivation file that cannot be read or loaded: one line, exit code 2."""
+
+
 Sizes = tuple[int | None, int | None, int | None, int | None]  # K, J, N, I (None: default)
 
 
@@ -45,9 +58,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "names",
         nargs="*",
-        type=derivation_name,
-        metavar="NAME",
-        help=f"sets to typeset, from {', '.join(DERIVATIONS)} (default: {' '.join(DEFAULT)})",
+        type=set_or_file,
+        metavar="NAME|FILE",
+        help=(
+            f"sets to typeset, from {', '.join(DERIVATIONS)} (default: {' '.join(DEFAULT)}), "
+            "or derivation files (.toml)"
+        ),
     )
     add_size_options(parser)
     add_timeout_option(parser)
@@ -137,15 +153,38 @@ def _command(args: argparse.Namespace) -> str:
 
 
 def render(args: argparse.Namespace) -> str:
-    """The text ``derive latex`` writes for ``args`` (checks the derivations)."""
+    """The text ``derive latex`` writes for ``args`` (checks the derivations).
+
+    Raises:
+        UsageError: a derivation file cannot be read or loaded (one line, with its place).
+    """
     sizes = (args.K, args.J, args.N, args.I)
     names = tuple(args.names) or DEFAULT
-    sections = [section(name, sizes, args.timeout, args.expanded) for name in names]
+    files = [name for name in names if name not in DERIVATIONS]
+    loaded, errors = load_files(files, "toml")  # all read before anything is checked
+    if errors:
+        raise FileProblem(errors[0])
+    by_path = dict(zip(files, loaded, strict=True))
+    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    sections = [
+        section(name, sizes, args.timeout, args.expanded)
+        if name in DERIVATIONS
+        else file_section(by_path[name], check_file(by_path[name], timeout=timeout))
+        for name in names
+    ]
+    # the post's title and definitions open a document of the library's sets
+    header = None if any(name in DERIVATIONS for name in names) else FILES_HEADER
     command = _command(args)
     if args.format == "md":
-        return markdown_document(sections, generated_by=command, expand=args.expanded)
+        return markdown_document(
+            sections, generated_by=command, expand=args.expanded, header=header
+        )
     return latex_document(
-        sections, generated_by=command, fragment=args.fragment, expand=args.expanded
+        sections,
+        generated_by=command,
+        fragment=args.fragment,
+        expand=args.expanded,
+        header=header,
     )
 
 
@@ -170,7 +209,11 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"derive: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    data = render(args).encode("utf-8")
+    try:
+        data = render(args).encode("utf-8")
+    except FileProblem as error:
+        print(f"derive: error: {one_line(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
     path = args.output
     if path is None:
         sys.stdout.write(data.decode("utf-8"))

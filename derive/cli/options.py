@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.derivations import DERIVATIONS
@@ -39,6 +40,21 @@ def derivation_name(text: str) -> str:
         known = ", ".join(DERIVATIONS)
         raise argparse.ArgumentTypeError(f"unknown derivation {text!r} (known: {known})")
     return text
+
+
+FILE_SUFFIXES = (".toml",)  # derivation files derive latex typesets
+
+
+def set_or_file(text: str) -> str:
+    """An argparse type: a set of the library's derivations, or a derivation file (known by
+    its extension or by existing; whether it can be read is found out when it is loaded)."""
+    if text in DERIVATIONS or text.lower().endswith(FILE_SUFFIXES) or os.path.exists(text):
+        return text
+    known = ", ".join(DERIVATIONS)
+    raise argparse.ArgumentTypeError(
+        f"unknown derivation {text!r} (known: {known}; or a derivation file: "
+        f"{', '.join(FILE_SUFFIXES)})"
+    )
 
 
 def seconds(text: str) -> float:

@@ -15,7 +15,17 @@ from derive.cli.options import add_size_options, add_timeout_option, derivation_
 from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build
 from derive.render.table import format_table, report_rows
 
-JSON_FIELDS = ("derivation", "step", "lhs", "rhs", "status", "needs", "counterexample", "seconds")
+JSON_FIELDS = (
+    "derivation",
+    "step",
+    "lhs",
+    "rhs",
+    "status",
+    "needs",
+    "counterexample",
+    "seconds",
+    "needs_detail",
+)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

@@ -90,6 +90,7 @@ class _Network:
                 Step(self._down_to_z1(_delta_j(self.K)), "delta_k = a_k - t_k (3)"),
             ),
             assume=(j <= self.J, self.normalized),
+            labels={self.normalized: "targets"},
             names=self.names(),
         )
 
@@ -98,7 +99,11 @@ class _Network:
 
     def grad_layer1(self) -> list[Derivation]:
         delta = self._delta_j_of_layer1()
-        common = {"assume": (j <= self.J, i <= self.I, self.normalized), "names": self.names()}
+        common = {
+            "assume": (j <= self.J, i <= self.I, self.normalized),
+            "names": self.names(),
+            "labels": {self.normalized: "targets"},
+        }
         return [
             Derivation(
                 name="dE/dW_ji",
@@ -136,12 +141,17 @@ class _Network:
                 Step(self._delta_i(), "relu'(z_i) does not depend on j"),
             ),
             assume=(i <= self.I, self.normalized),
+            labels={self.normalized: "targets"},
             names=self.names(),
         )
 
     def grad_layer2(self) -> list[Derivation]:
         delta = self._first(self._delta_i())
-        common = {"assume": (i <= self.I, n <= self.N, self.normalized), "names": self.names()}
+        common = {
+            "assume": (i <= self.I, n <= self.N, self.normalized),
+            "names": self.names(),
+            "labels": {self.normalized: "targets"},
+        }
         return [
             Derivation(
                 name="dE/dW_in",

@@ -42,6 +42,11 @@ def normalized_targets(K: Size) -> Basic:
     return Eq(targets_sum(K), 1)
 
 
+def target_labels(K: Size) -> dict[Basic, str]:
+    """Reports name sum_d t_d = 1 "targets", as the example derivation files do."""
+    return {normalized_targets(K): "targets"}
+
+
 def display_names(K: Size, J: Size | None = None) -> dict[Basic, Basic]:
     """Show a_c for the softmax formula, also when the logits are written out by eq. (0)."""
     names: dict[Basic, Basic] = {softmax(i, K): a[i] for i in (k, c, cp, d)}
@@ -116,6 +121,7 @@ def grad_z(K: Size) -> Derivation:
             Step(a_k - t[k], SUM_T),
         ),
         assume=(k <= K, normalized_targets(K)),
+        labels=target_labels(K),
         tag="3",
         names=display_names(K),
     )
@@ -156,6 +162,7 @@ def grad_W(K: Size, J: Size) -> Derivation:
             ),
         ),
         assume=(k <= K, j <= J, normalized_targets(K)),
+        labels=target_labels(K),
         tag="2",
         names=display_names(K, J),
     )
@@ -176,6 +183,7 @@ def grad_b(K: Size, J: Size) -> Derivation:
             Step(in_parameters(softmax(k, K) - t[k], J), f"(3) and dz_k/db_k = 1; {SUM_T}"),
         ),
         assume=(k <= K, normalized_targets(K)),
+        labels=target_labels(K),
         names=display_names(K, J),
     )
 
@@ -219,6 +227,7 @@ def update_single_path(K: Size, J: Size) -> Derivation:
             ),
         ),
         assume=(k <= K, j <= J, normalized_targets(K)),
+        labels=target_labels(K),
         names=display_names(K, J),
     )
 
@@ -245,5 +254,6 @@ def update_all_paths(K: Size, J: Size) -> Derivation:
             ),
         ),
         assume=(k <= K, j <= J, normalized_targets(K)),
+        labels=target_labels(K),
         names=display_names(K, J),
     )

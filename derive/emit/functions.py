@@ -18,6 +18,9 @@ from derive.model.symbols import W, a, a_prev, b, j, k, t
 from derive.model.symbols import delta as DELTA
 
 LINE = 100  # generated lines stay within ruff's line length
+CHECK_TARGETS_DOC = (
+    "check_targets: raise ValueError naming the first row of t whose sum is not 1 (False skips)."
+)
 # argument -> (axes, sizes without the batch axis as code, has a batch axis)
 Argument = tuple[tuple[str, ...], tuple[str, ...], bool]
 ARGUMENTS: dict[str, Argument] = {
@@ -111,14 +114,34 @@ def loss_parts(r: OutputLayerResults) -> tuple[str, str]:
     return _joined(shifted), _joined(rest)
 
 
+def checks_targets(r: OutputLayerResults, grad: bool) -> bool:
+    """Whether a function checks sum_d t_d = 1: it returns a gradient proved under it."""
+    return grad and r.normalized_targets
+
+
+def targets_check(where: str, r: OutputLayerResults, t_sum_code: str | None = None) -> list[str]:
+    """The lines that test sum_d t_d = 1 per row (``check_targets``), from ``t_sum_code`` or
+    from a row sum of their own (functions that need no t_sum otherwise)."""
+    code = t_sum_code or row_sum("t", r.K)
+    return ["if check_targets:", f'    _sums_to_one("{where}", {code})']
+
+
 def softmax_lines(
-    r: OutputLayerResults, *, in_place: bool, loss: bool, grad: bool, softmax: bool = False
+    r: OutputLayerResults,
+    *,
+    in_place: bool,
+    loss: bool,
+    grad: bool,
+    softmax: bool = False,
+    where: str = "",
 ) -> list[str]:
     """From logits z (B, K) to the total loss E (if ``loss``) and dE/dz in z (if ``grad``), or
-    the softmax a in z (if ``softmax`` and not ``grad``)."""
+    the softmax a in z (if ``softmax`` and not ``grad``). A gradient proved under sum_d t_d = 1
+    is preceded by its check (:func:`targets_check`, naming the function ``where``)."""
     loss_shifted, loss_rest = loss_parts(r)
     t_sum_line = f"t_sum = {row_sum('t', r.K)}"
     uses_t_sum = (loss and "t_sum" in loss_rest) or (grad and r.delta.has(t_sum))
+    check = checks_targets(r, grad)
     lines = [
         "# softmax and log-softmax are shift invariant (proved for every real m); with the row",
         "# maximum as m no exp overflows and s >= 1, so log s is finite",
@@ -128,6 +151,7 @@ def softmax_lines(
         "numpy.exp(z, out=z)",
         f"s = {row_sum('z', r.K)}",
         *([t_sum_line] if uses_t_sum else []),
+        *(targets_check(where, r, "t_sum" if uses_t_sum else None) if check else []),
         *([f"E += {loss_rest}"] if loss else []),
     ]
     if grad or softmax:
@@ -157,7 +181,13 @@ def public_source(r: OutputLayerResults, delta_text: str) -> str:
     )
     grads = ArrayPrinter({DELTA: "z", a_prev: "a_prev"}, frozenset(), {}, k)
     grad_W, grad_b = (batch_outer(g, grads, k, j, r.K) for g in (r.grad_W, r.grad_b))
-    delta = softmax_lines(r, in_place=False, loss=False, grad=True)
+
+    def delta(where: str) -> list[str]:
+        return softmax_lines(r, in_place=False, loss=False, grad=True, where=where)
+
+    check = checks_targets(r, grad=True)
+    keyword = ", *, check_targets=True" if check else ""
+    checked = [CHECK_TARGETS_DOC] if check else []
     functions = [
         function_source(
             "forward(a_prev, W, b)",
@@ -182,40 +212,48 @@ def public_source(r: OutputLayerResults, delta_text: str) -> str:
             ],
         ),
         function_source(
-            "dE_dz(z, t)",
-            [f"dE/dz_k = {delta_text}.", "", "Args: z, t (K,) or (B, K). Returns z's shape."],
-            [*input_checks("dE_dz", "_Z_T"), *delta, "return z if lead else z[0]"],
+            f"dE_dz(z, t{keyword})",
+            [
+                f"dE/dz_k = {delta_text}.",
+                "",
+                "Args: z, t (K,) or (B, K). Returns z's shape.",
+                *checked,
+            ],
+            [*input_checks("dE_dz", "_Z_T"), *delta("dE_dz"), "return z if lead else z[0]"],
         ),
         function_source(
-            "dE_dW(z, t, a_prev)",
+            f"dE_dW(z, t, a_prev{keyword})",
             [
                 "dE/dW_kj = dE/dz_k a_prev_j, summed over a batch (one matrix product).",
                 "",
                 "Args: z, t (K,) or (B, K); a_prev (J,) or (B, J). Returns (K, J).",
+                *checked,
             ],
-            [*input_checks("dE_dW", "_Z_T_A"), *delta, f"return {grad_W}"],
+            [*input_checks("dE_dW", "_Z_T_A"), *delta("dE_dW"), f"return {grad_W}"],
         ),
         function_source(
-            "dE_db(z, t)",
+            f"dE_db(z, t{keyword})",
             [
                 "dE/db_k = dE/dz_k, summed over a batch.",
                 "",
                 "Args: z, t (K,) or (B, K). Returns (K,).",
+                *checked,
             ],
-            [*input_checks("dE_db", "_Z_T"), *delta, f"return {grad_b}"],
+            [*input_checks("dE_db", "_Z_T"), *delta("dE_db"), f"return {grad_b}"],
         ),
         function_source(
-            "loss_and_grads(a_prev, W, b, t)",
+            f"loss_and_grads(a_prev, W, b, t{keyword})",
             [
                 "Forward, loss and every gradient, with the softmax computed once.",
                 "",
                 "Args: a_prev (J,) or (B, J); W (K, J); b (K,); t (K,) or (B, K).",
                 "Returns (E, dE_dW (K, J), dE_db (K,), dE_dz shaped like t), summed over a batch.",
+                *checked,
             ],
             [
                 *input_checks("loss_and_grads", "_ALL"),
                 *forward,
-                *softmax_lines(r, in_place=True, loss=True, grad=True),
+                *softmax_lines(r, in_place=True, loss=True, grad=True, where="loss_and_grads"),
                 f"grad_W = {grad_W}",
                 f"grad_b = {grad_b}",
                 "return E, grad_W, grad_b, z if lead else z[0]",

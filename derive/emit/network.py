@@ -12,12 +12,25 @@ from __future__ import annotations
 
 from sympy import Expr, IndexedBase, Max, Mul, Sum, Symbol
 
-from derive.derivations.output import SUM_T
-from derive.emit.functions import Argument, function_source, input_checks, softmax_lines
+from derive.emit.functions import (
+    CHECK_TARGETS_DOC,
+    Argument,
+    checks_targets,
+    function_source,
+    input_checks,
+    softmax_lines,
+)
 from derive.emit.network_proofs import DELTA1, DELTA2, NetworkResults
 from derive.emit.printer import ArrayPrinter, assign, batch_outer
-from derive.emit.proofs import EmitError, needs_text
-from derive.emit.template import assemble, delta_text, spec_lines, verdict_lines
+from derive.emit.proofs import EmitError, uses_normalized_targets
+from derive.emit.template import (
+    DTYPES,
+    TARGETS_CHECKED,
+    assemble,
+    delta_text,
+    spec_lines,
+    verdict_lines,
+)
 from derive.model.network import FIRST, HIDDEN, relu
 from derive.model.primitives import relu_prime
 from derive.model.symbols import W1, W2, W, a2, a_prev, b, b1, b2, i, j, k, n, x, z1, z2
@@ -141,11 +154,15 @@ def public_source(r: NetworkResults) -> str:
         "return values if lead else {key: value[0] for key, value in values.items()}",
     ]
 
+    check = checks_targets(out, grad=True)
+    keyword = ", *, check_targets=True" if check else ""
+    checked = [CHECK_TARGETS_DOC] if check else []
+
     def body(where: str, *, loss: bool, grads: bool) -> list[str]:
         return [
             *input_checks(where, "_ALL", ARGUMENTS, SPECS),
             *_forward_lines(r),
-            *softmax_lines(out, in_place=True, loss=loss, grad=grads),
+            *softmax_lines(out, in_place=True, loss=loss, grad=grads, where=where),
             *([*_backward_lines(r), *GRADS] if grads else []),
         ]
 
@@ -173,7 +190,7 @@ def public_source(r: NetworkResults) -> str:
             [*body("E", loss=True, grads=False), "return E"],
         ),
         function_source(
-            f"gradients({ARGS}, t)",
+            f"gradients({ARGS}, t{keyword})",
             [
                 "dE/d(every parameter), summed over a batch, and dE/dz3 per example.",
                 "",
@@ -181,17 +198,19 @@ def public_source(r: NetworkResults) -> str:
                 "t (K,) or (B, K).",
                 'Returns {"W1", "b1", "W2", "b2", "W3", "b3"} shaped like the parameters, and',
                 '"z3" shaped like t.',
+                *checked,
             ],
             [*body("gradients", loss=False, grads=True), "return grads"],
         ),
         function_source(
-            f"loss_and_grads({ARGS}, t)",
+            f"loss_and_grads({ARGS}, t{keyword})",
             [
                 "The loss and the gradients of :func:`gradients`, with one forward pass.",
                 "",
                 f"{ARGS_DOC};",
                 "t (K,) or (B, K).",
                 "Returns (E, the dict of gradients).",
+                *checked,
             ],
             [*body("loss_and_grads", loss=True, grads=True), "return E, grads"],
         ),
@@ -216,7 +235,7 @@ def _verdicts(r: NetworkResults) -> list[str]:
 
 def _docstring(r: NetworkResults) -> str:
     N, I_, J, K = r.sizes
-    uses_sum_t = any(SUM_T in needs_text(report) for report in r.reports)
+    uses_sum_t = any(uses_normalized_targets(report) for report in r.reports)
     return "\n".join(
         [
             f'"""A ReLU network, N = {N} -> I = {I_} -> J = {J} -> K = {K} with a softmax '
@@ -240,6 +259,7 @@ def _docstring(r: NetworkResults) -> str:
             "    dE/dW3 = delta3^T a2,  dE/db3 = sum delta3",
             "Targets: this module assumes sum_d t_d = 1 for every example (one-hot labels or",
             "probabilities); the loss E is computed as defined for any targets.",
+            *TARGETS_CHECKED,
             "",
             "relu'(z) does not exist at the kink z = 0, and every proved line with it holds where",
             "no pre-activation is 0. At z = 0 the code uses relu'(0) = 0, numpy.heaviside(z, 0.0)",
@@ -256,7 +276,7 @@ def _docstring(r: NetworkResults) -> str:
             f"    E({ARGS}, t) -> the total loss, a scalar",
             f"    gradients({ARGS}, t) -> dict of W1, b1, W2, b2, W3, b3, z3",
             f"    loss_and_grads({ARGS}, t) -> (E, gradients), one pass",
-            "Results have the inputs' float dtype: float32 stays float32, integers give float64.",
+            *DTYPES,
             "A shape that does not match (a wrong N, I, J, K or B) or a non-numeric array raises",
             "ValueError naming the expected and given shapes; nothing is broadcast.",
             "",

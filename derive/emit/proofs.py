@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from sympy import Basic, Eq, Expr, Indexed, IndexedBase, Mul, Sum, Symbol, log
 
-from derive.checker.verdict import relation_text
 from derive.derivations import output
 from derive.model.loss import softmax, softmax_denominator, targets_sum
 from derive.model.network import in_parameters
@@ -199,13 +198,21 @@ def proof_sizes(K: int, J: int) -> tuple[Size, Size, Size]:
     return (K, J, K_shift) if concrete else (K_SYMBOL, J_SYMBOL, K_shift)
 
 
+def uses_normalized_targets(report: Report) -> bool:
+    """Whether a proof in ``report`` used sum_d t_d = 1 (an equality with right side 1)."""
+    return any(
+        isinstance(relation, Eq) and relation.rhs == 1
+        for verdict in report.verdicts
+        for relation in verdict.needs
+    )
+
+
 def needs_text(report: Report) -> list[str]:
-    """The assumptions the proofs used, once each, in order; sum t = 1 in words."""
+    """The assumptions the proofs used, once each, in order, as every report writes them
+    (``targets: sum(t[d], (d, 1, K)) == 1``, see ``derive.notation``)."""
     texts: list[str] = []
     for verdict in report.verdicts:
-        for relation in verdict.needs:
-            is_sum_t = isinstance(relation, Eq) and relation.rhs == 1
-            text = output.SUM_T if is_sum_t else relation_text(relation)
+        for text in verdict.needs_text(report.derivation.labels):
             if text not in texts:
                 texts.append(text)
     return texts

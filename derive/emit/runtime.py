@@ -22,6 +22,9 @@ COPY_FROM = "# ---- input checks, copied from derive.emit.runtime ----"
 _F64 = numpy.dtype(numpy.float64)
 _F32 = numpy.dtype(numpy.float32)
 _ONES = {}
+# |sum_k t_k - 1| allowed per target row: far above the rounding of any realistic row sum
+# (about K eps), far below a forgotten normalization
+TARGET_TOLERANCE = {_F64: 1e-6, _F32: 1e-4}
 
 
 def _floats(where, spec, arrays):
@@ -54,7 +57,11 @@ def _converted(where, spec, arrays):
             )
         converted.append(x)
     dtypes = [x.dtype if x.dtype.kind == "f" else _F64 for x in converted]
-    dtype = numpy.result_type(_F32, *dtypes)  # float16 computes in float32
+    # float16 computes (and returns) float32: NumPy has no fast float16 arithmetic and its
+    # range overflows at e^11; float128 and other wide floats compute in float64
+    dtype = numpy.result_type(_F32, *dtypes)
+    if dtype not in (_F32, _F64):
+        dtype = _F64
     return tuple(x.astype(dtype, copy=False) for x in converted)
 
 
@@ -102,3 +109,27 @@ def _ones(shape, dtype):
         ones.flags.writeable = False
         _ONES[key] = ones
     return ones
+
+
+def _sums_to_one(where, t_sum):
+    """Raise ValueError unless every target row sums to 1 within TARGET_TOLERANCE.
+
+    ``t_sum`` holds the (B, 1) row sums. One example is tested in Python (cheaper than a NumPy
+    call); a batch with two reductions; a NaN sum fails both comparisons.
+    """
+    tolerance = TARGET_TOLERANCE[t_sum.dtype]
+    if t_sum.size == 1:
+        if abs(t_sum.item() - 1.0) <= tolerance:
+            return
+    elif (
+        numpy.maximum.reduce(t_sum, None) - 1.0 <= tolerance
+        and 1.0 - numpy.minimum.reduce(t_sum, None) <= tolerance
+    ):
+        return
+    row = int(numpy.flatnonzero(~(numpy.abs(t_sum[:, 0] - 1.0) <= tolerance))[0])
+    raise ValueError(
+        f"{where}: target row {row} sums to {t_sum[row, 0].item()!r}, not 1 (tolerance "
+        f"{tolerance:g} for {t_sum.dtype}); the gradient is proved for targets that sum to 1. "
+        "Normalize the targets, emit with --no-normalized-targets for targets that need not "
+        "sum to 1, or pass check_targets=False to skip this check"
+    )

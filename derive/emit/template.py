@@ -27,6 +27,20 @@ EXPORTED = ("NORMALIZED_TARGETS", "E", "J", "K", "dE_dW", "dE_db", "dE_dz", "for
 EXPORTED += ("loss_and_grads",)
 
 
+# the module docstring's promises about targets and dtypes, shared by the network's module
+TARGETS_CHECKED = [
+    "The gradient functions check it: a row of t whose sum differs from 1 by more than",
+    "1e-6 (float64) or 1e-4 (float32) raises ValueError naming the first such row;",
+    "check_targets=False skips the check (it costs one row sum, or nothing extra in",
+    "loss_and_grads, which sums the rows for the loss anyway).",
+]
+DTYPES = [
+    "Results have the inputs' float dtype: float64 and float32 are kept; float16 is computed",
+    "and returned as float32; integers compute in float64; booleans, complex numbers and",
+    "other objects raise ValueError.",
+]
+
+
 def emit_command(K: int, J: int, normalized_targets: bool) -> str:
     flag = "" if normalized_targets else " --no-normalized-targets"
     return f"derive emit --K {K} --J {J}{flag}"
@@ -57,6 +71,7 @@ def _docstring(r: OutputLayerResults) -> str:
             "Targets: this module assumes sum_d t_d = 1 for every example (normalized targets:",
             "one-hot labels or probabilities), and with it the gradient is",
             f"    dE/dz_k = {delta_text(r)}",
+            *TARGETS_CHECKED,
             "For targets that need not sum to 1, emit with --no-normalized-targets.",
         ]
     else:
@@ -95,7 +110,7 @@ def _docstring(r: OutputLayerResults) -> str:
             "    dE_dW(z, t, a_prev) -> dE/dW, (K, J)",
             "    dE_db(z, t) -> dE/db, (K,)",
             "    loss_and_grads(a_prev, W, b, t) -> (E, dE_dW, dE_db, dE_dz), one softmax",
-            "Results have the inputs' float dtype: float32 stays float32, integers give float64.",
+            *DTYPES,
             "A shape that does not match (a wrong K, J or B) or a non-numeric array raises",
             "ValueError naming the expected and given shapes; nothing is broadcast.",
             "",

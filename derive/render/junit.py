@@ -63,6 +63,8 @@ def junit_xml(results: Sequence[StepResult], files: Sequence[str] = ()) -> str:
                 failure = SubElement(
                     case, "failure", message=_clean(result.message()), type=result.status
                 )
-                failure.text = _clean(f"{result.message()}\nlhs: {result.lhs}\nrhs: {result.rhs}\n")
+                defaults = "".join(f"default: {d}\n" for d in getattr(result, "defaults", ()))
+                text = f"{result.message()}\nlhs: {result.lhs}\nrhs: {result.rhs}\n{defaults}"
+                failure.text = _clean(text)
     body = tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from derive.checker.verdict import relation_text
+from derive.notation import assumption_record
 
 if TYPE_CHECKING:
     from derive.steps import Report
@@ -20,7 +20,8 @@ def _short(text: str, width: int = CLAIM_WIDTH) -> str:
 def report_rows(report: Report) -> list[dict[str, object]]:
     """One JSON-ready dict per step of a checked derivation.
 
-    Keys: derivation, step, lhs, rhs, claim (short, with display names), status, needs,
+    Keys: derivation, step, lhs, rhs, claim (short, with display names), status, needs (as
+    text: ``label: relation``), needs_detail (label, relation and SymPy form of each),
     counterexample ({symbol: value} as strings, or None), seconds, why, method, caveats.
     """
     derivation = report.derivation
@@ -37,7 +38,10 @@ def report_rows(report: Report) -> list[dict[str, object]]:
                 "rhs": str(row["rhs"]),
                 "claim": _short(str(row["rhs"].xreplace(names))),
                 "status": verdict.status,
-                "needs": [relation_text(a) for a in verdict.needs],
+                "needs": verdict.needs_text(derivation.labels),
+                "needs_detail": [
+                    assumption_record(a, derivation.labels.get(a)) for a in verdict.needs
+                ],
                 "counterexample": None
                 if counterexample is None
                 else {str(k): str(v) for k, v in counterexample.items()},

@@ -45,6 +45,8 @@ class Namespace:
         self._user_names: dict[str, str] = {}  # generated name -> user name
         self._ranges: dict[Symbol, tuple[Basic, ...]] = {}
         self._order: dict[Symbol, int] = {}  # index -> its place among the declared indices
+        # [define] entries as written: (name, parameters, takes arguments, body text), in order
+        self.definitions: list[tuple[str, tuple[str, ...], bool, str]] = []
 
     def _generated(self, user_name: str) -> str:
         name = f"s{len(self._user_names)}"
@@ -174,6 +176,7 @@ class Namespace:
             holders = [Symbol(self._generated(p), **assumptions) for p in params]
             scope = {**self.names, **dict(zip(params, holders, strict=True))}
             body = self._parse(text, region, key, names=scope)
+            self.definitions.append((name, tuple(params), call, text))
             self.names[name] = self._definition(name, body, holders, call) if params else body
             if not params and not body.is_Atom:
                 self.abbreviations[body] = self._label(name)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sympy import Basic
 
 from derive.checker.equal import DEFAULT_TIMEOUT
-from derive.checker.verdict import STATUSES, Verdict, relation_text
+from derive.checker.verdict import STATUSES, Verdict
+from derive.notation import assumption_record
 from derive.sources.oneline import one_line, one_line_path
 from derive.sources.toml_file import DerivationFile
 from derive.steps import Derivation, Step
@@ -31,6 +32,7 @@ JSON_FIELDS = (
     "seconds",
     "file",
     "line",
+    "needs_detail",
 )
 
 
@@ -43,6 +45,7 @@ class StepResult:
         derivation: the derivation's name; step: the step's number in it (1-based).
         text: the step's expression as written; lhs, rhs: the previous line and this one.
         verdict: the checker's verdict, its symbols renamed back to the user's names.
+        labels: the labels of the file's assumptions (``[assume]`` keys), by relation as shown.
     """
 
     file: str
@@ -53,13 +56,15 @@ class StepResult:
     lhs: str
     rhs: str
     verdict: Verdict
+    labels: Mapping[Basic, str] = field(default_factory=dict, compare=False)
 
     @property
     def status(self) -> str:
         return self.verdict.status
 
     def row(self) -> dict[str, object]:
-        """A JSON-ready dict with the fields of ``derive prove --json`` plus file and line."""
+        """A JSON-ready dict with the fields of ``derive prove --json`` plus file and line;
+        ``needs`` as text (``label: relation``), ``needs_detail`` machine-readable."""
         counterexample = self.verdict.counterexample
         return {
             "derivation": self.derivation,
@@ -67,20 +72,21 @@ class StepResult:
             "lhs": self.lhs,
             "rhs": self.rhs,
             "status": self.status,
-            "needs": [relation_text(n) for n in self.verdict.needs],
+            "needs": self.verdict.needs_text(self.labels),
             "counterexample": None
             if counterexample is None
             else {str(k): str(v) for k, v in counterexample.items()},
             "seconds": round(self.verdict.seconds, 3),
             "file": self.file,
             "line": self.line,
+            "needs_detail": [assumption_record(n, self.labels.get(n)) for n in self.verdict.needs],
         }
 
     def message(self) -> str:
         """``file:line: status: derivation, step n: claim <verdict details>``, one line: the
         user's text in it (file, name, claim, details) with control characters escaped."""
         claim = self.text if len(self.text) <= CLAIM_WIDTH else self.text[: CLAIM_WIDTH - 3] + "..."
-        details = str(self.verdict)[len(self.status) :]
+        details = self.verdict.text(self.labels)[len(self.status) :]
         where = f"{one_line_path(self.file)}:{self.line}: {self.status}"
         return one_line(f"{where}: {self.derivation}, step {self.step}: {claim}{details}")
 
@@ -137,13 +143,15 @@ def _result(
         lhs=str(loaded.show(previous)),
         rhs=str(loaded.show(step.expr)),
         verdict=shown,
+        labels={loaded.show(n): label for n, label in loaded.labels.items()},
     )
 
 
 def summary(results: Sequence[StepResult], files: int, seconds: float) -> str:
     """``2 files, 9 steps: 8 proved, 1 refuted, 0 undecided (3.1 s)``."""
     counts = Counter(r.status for r in results)
-    statuses = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+    shown = [*STATUSES, *(s for s in ("cannot read", "cannot check") if counts[s])]  # posts
+    statuses = ", ".join(f"{counts[s]} {s}" for s in shown)
     files_text = f"{files} file" + ("" if files == 1 else "s")
     steps_text = f"{len(results)} step" + ("" if len(results) == 1 else "s")
     return f"{files_text}, {steps_text}: {statuses} ({seconds:.1f} s)"

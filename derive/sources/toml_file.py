@@ -16,7 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from sympy import Basic
@@ -57,12 +57,16 @@ class DerivationFile:
         derivations: the chains, built from generated symbols.
         where: per derivation, per step, where the step is written.
         namespace: the symbols and their display names.
+        labels: each ``[assume]`` relation -> its key there (``targets``), for reports.
+        starts: each derivation's start expression as written (``derive latex`` shows it).
     """
 
     path: str
     derivations: tuple[Derivation, ...]
     where: tuple[tuple[Where, ...], ...]
     namespace: Namespace
+    labels: Mapping[Basic, str] = field(default_factory=dict)
+    starts: tuple[str, ...] = ()
 
     def show(self, expr: Basic) -> Basic:
         """``expr`` with the user's names (and definitions abbreviated), for display only."""
@@ -138,6 +142,8 @@ class _Loader:
         self.path, self.limits, self.timeout = path, limits, timeout
         self.everywhere: Region = (0, len(text))
         self.derivation_names: set[str] = set()
+        self.labels: dict[Basic, str] = {}
+        self.starts: list[str] = []
         self.namespace = Namespace(self.fail_at_key, self.parse_at)
         # text -> what it parses to in the file's names: a value written many times (x + 1 in
         # 64,000 derivations) is parsed once; only successes are kept
@@ -209,11 +215,19 @@ class _Loader:
             raise self.fail_at_key("no derivations: add a [[derivation]] table", self.everywhere)
         self._count(tables)
         built = [self._derivation(t, n, assume) for n, t in enumerate(tables)]
-        # every derivation shows the file's abbreviations: one read-only mapping for all,
-        # not a copy each (64,000 copies of a growing table would be quadratic)
+        # every derivation shows the file's abbreviations and labels: one read-only mapping
+        # each for all, not copies (64,000 copies of a growing table would be quadratic)
         names = MappingProxyType(dict(self.namespace.abbreviations))
-        derivations = tuple(Derivation(**fields, names=names) for fields, _ in built)
-        return DerivationFile(self.path, derivations, tuple(w for _, w in built), self.namespace)
+        labels = MappingProxyType(dict(self.labels))
+        derivations = tuple(Derivation(**fields, names=names, labels=labels) for fields, _ in built)
+        return DerivationFile(
+            self.path,
+            derivations,
+            tuple(w for _, w in built),
+            self.namespace,
+            self.labels,
+            tuple(self.starts),
+        )
 
     def _count(self, tables: list[object]) -> None:
         """The derivations and steps limits, checked before any derivation is built."""
@@ -241,7 +255,9 @@ class _Loader:
         region = self.spans.region("assume")
         relations: list[Basic] = []
         for label, text in self._table(data, "assume").items():
-            relations += self._relations(text, region, f"assume.{label}", label)
+            parsed = self._relations(text, region, f"assume.{label}", label)
+            self.labels.update(dict.fromkeys(parsed, label))
+            relations += parsed
         return tuple(relations)
 
     def _relations(self, text: object, region: Region, what: str, key: str) -> list[Basic]:
@@ -277,6 +293,7 @@ class _Loader:
         if "start" not in table:
             raise self.fail_at_key(f"derivation {name!r} needs a start expression", region)
         start = self.parse_at(table["start"], region, "start")
+        self.starts.append(table["start"])
         own: list[Basic] = []
         for text in self._list(table.get("assume"), region, "assume"):
             own += self._relations(text, region, f"derivation {name!r}: assume", "assume")

@@ -5,6 +5,7 @@ justification and verdict at the right, and the equation number of the post on t
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from derive.render.latex.text import (
     counterexample_math,
     latex_text,
     markdown_text,
-    needs_math,
+    needs_text,
     number_math,
 )
 
@@ -149,13 +150,14 @@ def chain_lines(
     return to_latex(shown(left, derivation.names, ranges)), tuple(lines)
 
 
-def verdict_latex(verdict: Verdict | None) -> str:
-    r"""Text-mode LaTeX: ``$\checkmark$ proved using $\sum ... = 1$``, ``$\times$ refuted``."""
+def verdict_latex(verdict: Verdict | None, labels: Mapping[Basic, str] | None = None) -> str:
+    r"""Text-mode LaTeX: ``$\checkmark$ proved using targets: $\sum ... = 1$``,
+    ``$\times$ refuted``; ``labels`` name the assumptions that have a label."""
     if verdict is None:
         return "not checked"
     if verdict.proved:
-        needs = needs_math(verdict)
-        text = r"$\checkmark$ proved" + (f" using ${needs}$" if needs else "")
+        needs = needs_text(verdict, labels)
+        text = r"$\checkmark$ proved" + (f" using {needs}" if needs else "")
         return text + ("$^{*}$" if verdict.caveats else "")
     if verdict.refuted:
         return r"$\times$ \textbf{refuted}"

@@ -28,13 +28,16 @@ class DerivePrinter(LatexPrinter):
     def _print_Indexed(self, expr: Indexed) -> str:
         label = str(expr.base.label)
         symbol, layer = LATEX_BASES.get(label, (self._print(expr.base.label), ""))
+        if "_" in symbol or "^" in symbol:  # a_prev is a_{prev}: brace it before a subscript
+            symbol = f"{{{symbol}}}"
         indices = [self._print(index) for index in expr.indices]
         joiner = "" if all(_SHORT_INDEX.match(i) for i in indices) else ","
         text = f"{symbol}_{{{joiner.join(indices)}}}"
         return f"{text}^{{{layer}}}" if layer else text
 
     def _print_Mul(self, expr: Expr) -> str:
-        if Mul(*expr.args) == expr:
+        # LatexPrinter prints x**-1 through _print_Mul with the Pow itself: not a display form
+        if not isinstance(expr, Mul) or Mul(*expr.args) == expr:
             return super()._print_Mul(expr)
         # an evaluate=False product is a display form (Step.display): its factors in the order
         # they were written, like the post's -eta dE/da_k da_k/dz_k dz_k/dW_kj

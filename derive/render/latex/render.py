@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from sympy import Basic
+
 from derive.render.latex.chain import Line, chain_lines, notes, verdict_latex
-from derive.render.latex.text import latex_text, markdown_text, needs_math
+from derive.render.latex.text import latex_text, markdown_text, needs_math, needs_text
 
 if TYPE_CHECKING:
     from derive.checker.verdict import Verdict
@@ -58,7 +61,7 @@ def derivation_latex(
     left, lines = chain_lines(derivation, verdicts, expand=expand)
     right = [
         rf"\parbox[t]{{{RIGHT_COLUMN}}}{{\raggedright\small {line.number}.~{latex_text(line.why)}"
-        + ("" if line.verdict is None else rf"\\ {verdict_latex(line.verdict)}")
+        + ("" if line.verdict is None else rf"\\ {verdict_latex(line.verdict, derivation.labels)}")
         + "}"
         for line in lines
     ]
@@ -75,14 +78,12 @@ def derivation_latex(
     return "\n".join(parts) + "\n"
 
 
-def _verdict_markdown(verdict: Verdict | None) -> str:
+def _verdict_markdown(verdict: Verdict | None, labels: Mapping[Basic, str]) -> str:
     if verdict is None:
         return "not checked"
     if verdict.proved:
-        needs = needs_math(verdict).replace("|", r"\vert ")
-        return (
-            "proved" + (f" using ${needs}$" if needs else "") + (" (*)" if verdict.caveats else "")
-        )
+        needs = needs_text(verdict, labels, markdown=True)
+        return "proved" + (f" using {needs}" if needs else "") + (" (*)" if verdict.caveats else "")
     return "**refuted**" if verdict.refuted else "undecided"
 
 
@@ -94,13 +95,13 @@ def _mark(verdict: Verdict | None) -> str:
     return r"\ \times" if verdict.refuted else r"\ ?"
 
 
-def _verdict_word(verdict: Verdict | None) -> str:
+def _verdict_word(verdict: Verdict | None, labels: Mapping[Basic, str]) -> str:
     """`` proved using \\sum t = 1`` / `` refuted`` / `` undecided``, in math mode."""
     if verdict is None:
         return ""
     if not verdict.proved:
         return rf"\ \text{{{'refuted' if verdict.refuted else 'undecided'}}}"
-    needs = needs_math(verdict)
+    needs = needs_math(verdict, labels)
     return r"\ \text{proved}" + (rf"\ \text{{using }} {needs}" if needs else "")
 
 
@@ -109,7 +110,8 @@ def derivation_math(derivation: Derivation, verdicts: tuple[Verdict, ...] | None
     MathJax renders for ``_repr_latex_`` (math mode only, no ``\\parbox`` or tables)."""
     left, lines = chain_lines(derivation, verdicts)
     right = [
-        rf"\text{{step {line.number}}}{_mark(line.verdict)}{_verdict_word(line.verdict)}"
+        rf"\text{{step {line.number}}}{_mark(line.verdict)}"
+        + _verdict_word(line.verdict, derivation.labels)
         for line in lines
     ]
     tag = rf" \tag{{{derivation.tag}}}" if derivation.tag else ""
@@ -141,7 +143,8 @@ def derivation_markdown(
         "| ---: | --- | --- |",
     ]
     parts += [
-        f"| {line.number} | {markdown_text(line.why)} | {_verdict_markdown(line.verdict)} |"
+        f"| {line.number} | {markdown_text(line.why)} | "
+        f"{_verdict_markdown(line.verdict, derivation.labels)} |"
         for line in lines
     ]
     below = notes(derivation, lines, markdown=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sympy import Basic
 from sympy.core.sorting import default_sort_key
 
@@ -73,9 +75,30 @@ def named_needs(verdict: Verdict) -> tuple[Basic, ...]:
     return tuple(a for a in verdict.needs if not is_index_range(a))
 
 
-def needs_math(verdict: Verdict) -> str:
-    r"""The named assumptions as math: ``\sum_{d=1}^{K} t_{d} = 1`` (empty if none)."""
-    return ",\\ ".join(to_latex(a) for a in named_needs(verdict))
+def needs_math(verdict: Verdict, labels: Mapping[Basic, str] | None = None) -> str:
+    r"""The named assumptions in math mode, each with its label as text:
+    ``\text{targets: } \sum_{d=1}^{K} t_{d} = 1`` (empty if none)."""
+    labels = labels or {}
+    return ",\\ ".join(
+        (rf"\text{{{latex_text(labels[a])}: }} " if a in labels else "") + to_latex(a)
+        for a in named_needs(verdict)
+    )
+
+
+def needs_text(
+    verdict: Verdict, labels: Mapping[Basic, str] | None, *, markdown: bool = False
+) -> str:
+    r"""The named assumptions in text mode, each as ``label: $relation$``:
+    ``targets: $\sum_{d=1}^{K} t_{d} = 1$`` (empty if none). ``markdown``: escaped for
+    Markdown, and ``|`` in the math written ``\vert`` (it would end a table cell)."""
+    labels = labels or {}
+    escape = markdown_text if markdown else latex_text
+    parts = []
+    for relation in named_needs(verdict):
+        math = to_latex(relation).replace("|", r"\vert ") if markdown else to_latex(relation)
+        label = f"{escape(labels[relation])}: " if relation in labels else ""
+        parts.append(f"{label}${math}$")
+    return ", ".join(parts)
 
 
 def counterexample_math(verdict: Verdict) -> str:

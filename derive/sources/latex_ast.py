@@ -1,0 +1,179 @@
+"""The tree a row of LaTeX math is read into, before any meaning is given to it.
+
+The grammar (``latex_grammar``) builds these nodes; ``post_build`` gives them meaning (which
+symbol ``z_k^L`` is, whether a superscript is a layer label or a power, what ``\\partial``
+differentiates), because that depends on the whole post: its definitions and declarations.
+Every node keeps ``pos``, the offset of its first character in the display's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Node:
+    pos: int
+
+
+@dataclass(frozen=True)
+class Letter(Node):
+    """A letter or Greek letter (``t``, ``η``, ``ΔW``), before any script."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Number(Node):
+    text: str
+
+
+@dataclass(frozen=True)
+class Scripted(Node):
+    """``base_{sub}^{sup}'``: ``sub`` is the list of subscript items (``{kj}`` is one item, a
+    product, split into indices later; ``{k,j}`` two), ``sup_text`` the superscript as written
+    (braces and spaces removed) so that a label can be told from a power."""
+
+    base: Node
+    sub: tuple[Node, ...] | None
+    sup: Node | None
+    sup_text: str
+    primes: int
+
+
+@dataclass(frozen=True)
+class Sum(Node):
+    """``\\sum_{sub}^{sup} body``."""
+
+    sub: Node | None
+    sup: Node | None
+    body: Node
+
+
+@dataclass(frozen=True)
+class Add(Node):
+    terms: tuple[tuple[int, Node], ...]  # (+1 or -1, term)
+
+
+@dataclass(frozen=True)
+class Mul(Node):
+    factors: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Div(Node):
+    numerator: Node
+    denominator: Node
+
+
+@dataclass(frozen=True)
+class Frac(Node):
+    numerator: Node
+    denominator: Node
+
+
+@dataclass(frozen=True)
+class Partial(Node):
+    """``\\partial x`` (operand None: ``\\partial`` alone, an operator); ``total`` for ``d``."""
+
+    operand: Node | None
+    total: bool = False
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    """``name(args)``, ``name{arg}`` or ``name arg`` (``loose``); ``sub``/``sup`` are scripts on
+    the function (``\\log_2``)."""
+
+    name: str
+    args: tuple[Node, ...]
+    sub: Node | None = None
+    sup: Node | None = None
+    loose: bool = False
+
+
+@dataclass(frozen=True)
+class Sqrt(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Group(Node):
+    """A bracketed expression; ``brace`` for ``{...}`` (TeX grouping, not a bracket)."""
+
+    inner: Node
+    brace: bool = False
+
+
+@dataclass(frozen=True)
+class Indicator(Node):
+    """``\\mathbb{1}`` (its condition comes as a subscript or in brackets)."""
+
+    condition: Node | None = None
+
+
+@dataclass(frozen=True)
+class Relation(Node):
+    """``lhs op rhs`` inside a condition (``d = k``, ``x > 0``)."""
+
+    lhs: Node
+    op: str
+    rhs: Node
+
+
+@dataclass(frozen=True)
+class Cases(Node):
+    """``\\begin{cases}`` or ``a \\text{ if } c, \\text{ else } b``: (value, condition or None
+    for the otherwise branch)."""
+
+    branches: tuple[tuple[Node, Node | None], ...]
+
+
+@dataclass(frozen=True)
+class Note(Node):
+    """``\\text{...}`` that is neither a function nor a condition word: prose."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Chain(Node):
+    """``a = b = c`` (``parts[0]`` None: the row starts with ``=``, continuing the row
+    before); ``equals`` are the offsets of the ``=`` signs, one per part after the first."""
+
+    parts: tuple[Node | None, ...]
+    equals: tuple[int, ...]
+    end: int = 0  # one past its last character
+
+
+@dataclass(frozen=True)
+class Line(Node):
+    """A whole row: one or more chains (``a = b, \\quad c = d``)."""
+
+    chains: tuple[Chain, ...]
+
+
+def children(node: Node) -> list[Node]:
+    """The nodes directly inside ``node``, in order."""
+    found: list[Node] = []
+    for value in vars(node).values():
+        if isinstance(value, Node):
+            found.append(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, Node):
+                    found.append(item)
+                elif isinstance(item, tuple):
+                    found.extend(x for x in item if isinstance(x, Node))
+    return found
+
+
+def walk(node: Node) -> list[Node]:
+    """``node`` and every node inside it, parents first (iteratively: trees are bounded, but
+    a recursion limit is no place to find that out)."""
+    found, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(reversed(children(current)))
+    return found

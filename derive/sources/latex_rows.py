@@ -1,0 +1,115 @@
+"""A display split into rows: environments such as ``align*`` opened, rows at ``\\\\``, cells at
+``&`` (a cell after ``&&`` is a note and dropped), ``\\tag`` kept aside, and what makes a row
+unreadable found before it is parsed (brackets that do not match, nesting, length), with the
+position of the culprit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lark import Token
+
+from derive.sources.latex_tokens import (
+    CLOSING,
+    MAX_NESTING,
+    MAX_ROW_TOKENS,
+    OPENING,
+    PAIRS,
+    LatexError,
+    Row,
+    classify,
+    lex,
+    make_token,
+)
+from derive.sources.latex_vocabulary import CONTAINERS
+
+
+def rows(text: str) -> list[Row]:
+    """The rows of a display's text: environments such as ``align*`` opened, rows split at
+    ``\\\\``, cells at ``&`` (a cell after ``&&`` is a note and dropped), ``\\tag`` kept aside.
+
+    A row that cannot be lexed becomes a Row with an ``error`` (the others are still read).
+    """
+    try:
+        tokens = classify(lex(text))
+    except LatexError as error:
+        return [Row((), error.pos, error=error)]
+    found: list[Row] = []
+    for cells, tag in _split(tokens):
+        kept = _drop_notes(cells)
+        flat = tuple(t for cell in kept for t in cell)
+        start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
+        found.append(Row(flat, start, tag, _problem(flat)))
+    return [r for r in found if r.tokens or r.tag or r.error]
+
+
+def _split(tokens: list[Token]) -> Iterator[tuple[list[list[Token]], str]]:
+    cells: list[list[Token]] = [[]]
+    tag, depth = "", 0
+    for token in tokens:
+        if token.type in ("BEGIN_ENV", "END_ENV") and depth == 0:
+            if token not in CONTAINERS:
+                cells[-1].append(token)  # reported by _problem
+            continue
+        if token.type == "TAG":
+            tag = str(token)
+            continue
+        # only TeX groups and cases hide & and \\ (a bracket left open must not swallow rows)
+        depth += token.type in ("LBRACE", "BEGIN_CASES")
+        depth -= token.type in ("RBRACE", "END_CASES")
+        depth = max(depth, 0)
+        if depth == 0 and token.type == "ROWSEP":
+            yield cells, tag
+            cells, tag = [[]], ""
+        elif depth == 0 and token.type == "AMP":
+            cells.append([])
+        else:
+            cells[-1].append(token)
+    yield cells, tag
+
+
+def _drop_notes(cells: list[list[Token]]) -> list[list[Token]]:
+    """Cells come in pairs (``a &= b``); a pair whose left cell is empty after the first
+    (``a &= b && note``) starts the annotations, dropped. Further pairs (``a &= b & c &= d``)
+    are separate equations: a comma goes between them."""
+    kept = [cells[0], *cells[1:2]]
+    for number in range(2, len(cells), 2):
+        left, right = cells[number], cells[number + 1 : number + 2]
+        if not left:
+            break
+        kept += [[make_token("COMMA", ",", left[0].start_pos, left[0].start_pos)], left, *right]
+    return kept
+
+
+def _problem(tokens: tuple[Token, ...]) -> LatexError | None:
+    """Brackets that do not match, nesting too deep, too long: found before parsing, with the
+    position of the culprit (the parser would only see the end of the row)."""
+    if len(tokens) > MAX_ROW_TOKENS:
+        return LatexError(
+            f"the row is too long to read ({len(tokens)} tokens)", tokens[0].start_pos
+        )
+    stack: list[Token] = []
+    for token in tokens:
+        if token.type == "ERROR":
+            return LatexError(str(token), token.start_pos)
+        if token.type == "BEGIN_ENV":
+            return LatexError(f"the environment {token} is not read", token.start_pos)
+        if token.type in OPENING:
+            stack.append(token)
+            if len(stack) > MAX_NESTING:
+                return LatexError(f"nested more than {MAX_NESTING} deep", token.start_pos)
+        elif token.type in CLOSING:
+            if not stack or PAIRS[stack[-1].type] != token.type:
+                return LatexError(f"{_shown(token)} closes nothing", token.start_pos)
+            stack.pop()
+    if stack:
+        opened = stack[-1]
+        return LatexError(f"{_shown(opened)} is never closed", opened.start_pos)
+    return None
+
+
+def _shown(token: Token) -> str:
+    return {"LBRACE": "'{'", "RBRACE": "'}'", "BEGIN_CASES": r"\begin{cases}"}.get(
+        token.type, repr(str(token)) if token.type != "END_CASES" else r"\end{cases}"
+    )

@@ -1,0 +1,278 @@
+"""Check a read post: one :class:`PostResult` per step, in the post's names and positions.
+
+A claim is judged by :func:`derive.checker.equal.check_equal`, first with the fewest
+definitions written out, then (if that does not prove it) with all of them, which is its real
+meaning; a refuted claim is checked again under the hidden conditions of ``side_conditions``.
+"cannot read" and "cannot check" come from reading the post (``post_chains``); they are not
+verdicts of the checker, and count as not proved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from sympy import Basic, Expr, Ge, KroneckerDelta, Le
+
+from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
+from derive.checker.verdict import Verdict
+from derive.sources.oneline import one_line, one_line_path
+from derive.sources.post_chains import Item
+from derive.sources.post_display import show, show_key, show_names
+from derive.sources.post_file import PostFile
+from derive.sources.side_conditions import Extra, applicable
+
+CLAIM_WIDTH = 120
+SHOWN_VALUES = 12  # counterexample values shown in a report line
+POST_STATUSES = ("cannot read", "cannot check")
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """The outcome of one step of a post.
+
+    Attributes:
+        file, line, column: where the step's ``=`` is.
+        derivation: its chain ("eq. (3)", "line 107"); step: its number in the chain.
+        lhs, rhs: both sides as written (LaTeX); status: proved, refuted, undecided,
+            cannot read or cannot check; detail: the rest of the report line.
+        verdict: the checker's verdict in the post's names (for the JSON and JUnit fields);
+            an empty "undecided" one when the checker was not asked. Its ``needs`` are text:
+            ``label: relation`` for a declared ``[assume]``, else the relation (``k ≤ K``).
+        defaults: what the file's check assumed without a declaration.
+        needs_detail: per assumption used, its label, relation as shown and SymPy form.
+    """
+
+    file: str
+    line: int
+    column: int
+    derivation: str
+    step: int
+    lhs: str
+    rhs: str
+    status: str
+    detail: str
+    verdict: Verdict
+    defaults: tuple[str, ...] = ()
+    needs_detail: tuple[dict[str, str | None], ...] = ()
+
+    @property
+    def text(self) -> str:
+        claim = f"{self.lhs} = {self.rhs}" if self.lhs else self.rhs
+        return claim if len(claim) <= CLAIM_WIDTH else claim[: CLAIM_WIDTH - 3] + "..."
+
+    def message(self) -> str:
+        """``file:line:col: status: ...``, one line: the post's text in it with control
+        characters escaped (``oneline``), as for a derivation file's steps."""
+        where = f"{one_line_path(self.file)}:{self.line}:{self.column}: {self.status}: "
+        if self.status in POST_STATUSES:
+            return one_line(where + f"{self.detail}: {self.text}")
+        return one_line(where + f"{self.text}{self.detail}")
+
+    def row(self) -> dict[str, object]:
+        counterexample = self.verdict.counterexample
+        return {
+            "derivation": self.derivation,
+            "step": self.step,
+            "lhs": self.lhs,
+            "rhs": self.rhs,
+            "status": self.status,
+            "needs": [str(n) for n in self.verdict.needs],
+            "counterexample": None
+            if counterexample is None
+            else {str(k): str(v) for k, v in counterexample.items()},
+            "seconds": round(self.verdict.seconds, 3),
+            "file": self.file,
+            "line": self.line,
+            "needs_detail": list(self.needs_detail),
+            "column": self.column,
+            "detail": self.detail,
+            "defaults": list(self.defaults),
+        }
+
+
+def check_post(
+    post: PostFile, *, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0
+) -> list[PostResult]:
+    """Every step of a post, in file order (a stated meaning of notation only if it differs)."""
+    found = (
+        check_item(post, index, timeout=timeout, seed=seed) for index in range(len(post.items))
+    )
+    return [r for r in found if r is not None]
+
+
+def check_item(
+    post: PostFile, index: int, *, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0
+) -> PostResult | None:
+    """One item of ``post.items``; None for a stated meaning of notation that agrees."""
+    item = post.items[index]
+    if item.status is not None:
+        return _result(post, item, item.status, item.message, Verdict("undecided"))
+    return _Check(post, item, timeout, seed).run()
+
+
+def _result(
+    post: PostFile, item: Item, status: str, detail: str, verdict: Verdict, needs=()
+) -> PostResult:
+    return PostResult(
+        post.path,
+        item.line,
+        item.column,
+        item.chain,
+        item.step,
+        item.lhs_text,
+        item.rhs_text,
+        status,
+        detail,
+        verdict,
+        tuple(post.defaults),
+        tuple(needs),
+    )
+
+
+class _Check:
+    def __init__(self, post: PostFile, item: Item, timeout: float | None, seed: int) -> None:
+        self.post, self.item, self.timeout, self.seed = post, item, timeout, seed
+        self.definitions = post.definitions
+        self.written = set()
+        if item.lhs is not None:
+            self.written = self.definitions.objects(item.lhs) | self.definitions.objects(item.rhs)
+
+    def verdict(
+        self, lhs: Expr, rhs: Expr, extra: tuple[Basic, ...] = (), substitute: dict | None = None
+    ) -> Verdict:
+        stated = tuple(a.xreplace(substitute or {}) for a in self.post.assumptions)
+        assume = (*stated, *self.ranges(lhs, rhs), *extra)
+        return check_equal(lhs, rhs, assume=assume, timeout=self.timeout, seed=self.seed)
+
+    def ranges(self, lhs: Expr, rhs: Expr) -> list[Basic]:
+        """The range relations of the free indices whose range the text gives."""
+        scope, found = self.post.scope, []
+        free = (lhs - rhs).free_symbols
+        for letter, symbol in sorted(scope.free.items()):
+            if symbol in free and letter in scope.index_ranges:
+                lo, hi = scope.index_ranges[letter]
+                found.append(Le(symbol, hi))
+                if not (lo.is_Integer and ((lo == 1 and symbol.is_positive) or lo == 0)):
+                    found.append(Ge(symbol, lo))
+        return [r for r in found if r is not True and r != True]  # noqa: E712
+
+    def run(self) -> PostResult | None:
+        item, definitions = self.item, self.definitions
+        full_lhs, full_rhs = definitions.expand(item.lhs), definitions.expand(item.rhs)
+        if definitions.placeholders(full_lhs) or definitions.placeholders(full_rhs):
+            return self.placeholders(full_lhs, full_rhs)
+        lhs, rhs = definitions.minimal(item.lhs, item.rhs)
+        if item.kind == "notation" and _same_notation(lhs, rhs):
+            return None
+        verdict = self.verdict(lhs, rhs)
+        if not verdict.proved and (lhs, rhs) != (full_lhs, full_rhs):
+            lhs, rhs = full_lhs, full_rhs
+            verdict = self.verdict(lhs, rhs)
+        if item.kind == "notation":
+            return None if verdict.proved else self.notation(verdict)
+        if verdict.refuted:
+            hidden = self.hidden(lhs, rhs)
+            if hidden is not None:
+                text = f": refuted as written; proved if {hidden} (not stated in the text);"
+                return self.result("refuted", text + self.details(verdict), verdict)
+        return self.result(verdict.status, self.details(verdict), verdict)
+
+    def hidden(self, lhs: Expr, rhs: Expr) -> str | None:
+        """The hidden condition(s) under which a refuted claim is proved, as shown; or None."""
+        extras = applicable(self.post, lhs, rhs)
+        attempts = [[e] for e in extras] + ([extras] if len(extras) > 1 else [])
+        for attempt in attempts:
+            if self.verdict(*_apply(attempt, lhs, rhs)).proved:
+                return " and ".join(e.shown for e in attempt)
+        return None
+
+    def placeholders(self, lhs: Expr, rhs: Expr) -> PostResult:
+        definitions = self.definitions
+        found = definitions.placeholders(lhs) + definitions.placeholders(rhs)
+        message = "; ".join(dict.fromkeys(definitions.missing[p].message for p in found))
+        meant_lhs, meant_rhs = definitions.read_as_meant(lhs), definitions.read_as_meant(rhs)
+        if meant_lhs is None or meant_rhs is None:
+            return self.result("cannot check", message, Verdict("undecided"))
+        verdict = self.verdict(meant_lhs, meant_rhs)
+        hidden = self.hidden(meant_lhs, meant_rhs) if verdict.refuted else None
+        if verdict.refuted and hidden is None:
+            text = f": read as suggested ({message}), refuted;"
+            return self.result("refuted", text + self.details(verdict), verdict)
+        if hidden is not None:
+            message += f"; read as suggested, refuted as written and proved if {hidden}"
+        if verdict.proved:
+            message += "; read as suggested, it is proved"
+        return self.result("cannot check", message, Verdict("undecided"))
+
+    def notation(self, verdict: Verdict) -> PostResult:
+        message = (
+            "the text defines this notation differently from the reader's meaning "
+            f"(1 if the condition holds, else 0){self.details(verdict)}"
+        )
+        return self.result("cannot check", message, verdict)
+
+    def details(self, verdict: Verdict) -> str:
+        """The verdict's text after its status; a long counterexample is cut to its first
+        entries, the symbols the claim is written in first (``--json`` has all of them)."""
+        shown = self.shown(verdict)
+        text = str(shown)[len(verdict.status) :]
+        if shown.counterexample and len(shown.counterexample) > SHOWN_VALUES:
+            full = shown.counterexample_text()
+            entries = full.split(", ")
+            short = ", ".join(entries[:SHOWN_VALUES])
+            text = text.replace(full, f"{short}, ... ({len(entries) - SHOWN_VALUES} more)", 1)
+        return text
+
+    def shown(self, verdict: Verdict) -> Verdict:
+        scope = self.post.scope
+        counterexample = verdict.counterexample
+        return dataclasses.replace(
+            verdict,
+            needs=tuple(_Shown(self.need_text(n)) for n in verdict.needs),
+            counterexample=None if counterexample is None else self.ordered(counterexample),
+            method=show_names(scope, verdict.method),
+            caveats=tuple(show_names(scope, c) for c in verdict.caveats),
+        )
+
+    def ordered(self, counterexample: dict) -> dict:
+        """The counterexample in the post's names: indices and sizes, then the symbols the
+        claim is written in, then those its definitions bring in."""
+        scope, written = self.post.scope, self.written
+
+        def rank(key: Basic) -> int:
+            obj = getattr(key, "base", key)
+            if obj not in scope.keys:
+                return 0
+            return 1 if obj in written else 2
+
+        keys = sorted(counterexample, key=rank)  # stable: the checker's order within a rank
+        return {show_key(scope, k): counterexample[k] for k in keys}
+
+    def need_text(self, relation: Basic) -> str:
+        label = self.post.labels.get(relation)
+        shown = show(self.post.scope, relation)
+        return f"{label}: {shown}" if label else shown
+
+    def result(self, status: str, detail: str, verdict: Verdict) -> PostResult:
+        scope, labels = self.post.scope, self.post.labels
+        needs = [
+            {"label": labels.get(n), "relation": show(scope, n), "sympy": str(scope.show(n))}
+            for n in verdict.needs
+        ]
+        return _result(self.post, self.item, status, detail, self.shown(verdict), needs)
+
+
+class _Shown(str):
+    """A relation already shown as text (``k ≤ K``), carried where the Verdict keeps needs."""
+
+
+def _same_notation(lhs: Expr, rhs: Expr) -> bool:
+    """The indicator stated as cases (``1 if d = k, else 0``) is the Kronecker delta."""
+    return lhs.rewrite(KroneckerDelta) == rhs.rewrite(KroneckerDelta)
+
+
+def _apply(extras: list[Extra], lhs: Expr, rhs: Expr) -> tuple:
+    substitute = {k: v for e in extras for k, v in e.substitute.items()}
+    assume = tuple(r.xreplace(substitute) for e in extras for r in e.assume)
+    return lhs.xreplace(substitute), rhs.xreplace(substitute), assume, substitute

@@ -1,0 +1,42 @@
+"""What a post's check assumed without a declaration: listed in every report, never silent."""
+
+from __future__ import annotations
+
+from sympy import Symbol
+
+from derive.sources.post_names import Name
+
+
+def defaults(scope, ranges, declared, builder, targets) -> list[str]:
+    """One line per default used (domains, sizes, index ranges, labels, e and log, targets)."""
+    found: list[str] = []
+    defined = set(builder.definitions.table)
+    real = sorted(
+        {
+            name.shown()
+            for name in scope.undeclared
+            if all(scope.objects.get((name, r)) not in defined for r in range(4))
+        }
+    )
+    if real:
+        found.append(f"real numbers (no domain declared): {', '.join(real)}")
+    sizes = sorted(
+        k for k, v in scope.sizes.items() if isinstance(v, Symbol) and k not in declared.names
+    )
+    if sizes:
+        found.append(f"sizes, positive integers, checked for every value: {', '.join(sizes)}")
+    for letter in sorted(scope.range_sources):
+        source = scope.range_sources[letter]
+        if source != "declared" and letter in scope.free:
+            lo, hi = scope.index_ranges[letter]
+            shown_hi = scope.show(hi)
+            found.append(f"index {letter} runs from {lo} to {shown_hi} (from {source})")
+    labels = sorted(label for label in ranges.labels if label not in scope.labels)
+    if labels:
+        shown = ", ".join(Name("x", label).shown()[1:] for label in labels)
+        found.append(f"layer labels, not powers: superscripts {shown} (the label rule)")
+    if builder.euler:
+        found.append("e^{x} is the exponential function; log is the natural logarithm")
+    if targets is not None and declared.targets is None:
+        found.append(f"{scope.shown_names[targets]} are the targets (for the hidden conditions)")
+    return found

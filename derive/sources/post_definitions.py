@@ -1,0 +1,229 @@
+"""A post's definitions, and what they mean for derivatives and for claims.
+
+``z_k^L = \\sum_j w^L_{kj} a_j + b_k`` defines z^L (its subscript k is a parameter); the defined
+symbol stays a symbol of its own in every expression, and is written out ("expanded") only
+where that matters:
+
+- ``\\frac{\\partial E}{\\partial v}`` writes out, in E, the definitions that depend on v, and
+  keeps v as a variable (so ∂E/∂a_k sees E in a, ∂E/∂z_k sees a written in z);
+- a claim is checked with the fewest definitions written out (a defined symbol is written out
+  when its definition reaches a symbol the claim also uses); if that does not prove it, with
+  every definition written out, which is the claim's real meaning.
+
+A derivative with respect to a symbol the differentiated expression does not contain is never
+zero: it becomes a placeholder that makes the claim "cannot check", with the symbol the author
+probably meant; the claim is also judged reading it so (a refutation under that reading is
+shown, a proof is not taken).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sympy import Basic, Expr, Indexed, IndexedBase, Sum, Symbol, default_sort_key, diff
+
+MAX_ROUNDS = 30  # definitions are written out at most this many levels deep
+
+
+@dataclass(frozen=True)
+class Definition:
+    obj: Basic  # the defined Symbol or IndexedBase
+    params: tuple[Symbol, ...]
+    body: Expr
+    where: str  # "line 70"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A derivative that cannot be checked: why, and its value read as the author probably
+    meant (None when there is no single candidate)."""
+
+    message: str
+    reading: Expr | None
+    alias: tuple[tuple[Basic, Basic], ...] = ()
+
+
+class Definitions:
+    """The post's definitions, in the order written."""
+
+    def __init__(self, scope) -> None:
+        self.scope = scope
+        self.table: dict[Basic, Definition] = {}
+        self.missing: dict[Symbol, Missing] = {}
+        self._deps: dict[Basic, frozenset[Basic]] = {}
+
+    def objects(self, expr: Basic) -> set[Basic]:
+        """The post's Symbols and IndexedBases that occur in ``expr``."""
+        found = {i.base for i in expr.atoms(Indexed)}
+        found |= {s for s in expr.atoms(Symbol) if s in self.scope.keys}
+        return found & set(self.scope.keys)
+
+    def depends(self, obj: Basic) -> frozenset[Basic]:
+        """Every object ``obj``'s definition reaches, directly or through other definitions."""
+        if obj not in self._deps:
+            seen: set[Basic] = set()
+            todo = [obj]
+            while todo:
+                current = todo.pop()
+                definition = self.table.get(current)
+                if definition is None:
+                    continue
+                for found in self.objects(definition.body) - seen:
+                    seen.add(found)
+                    todo.append(found)
+            self._deps[obj] = frozenset(seen)
+        return self._deps[obj]
+
+    def define(self, obj: Basic, params: tuple[Symbol, ...], body: Expr, where: str) -> bool:
+        """Record a definition; False (nothing recorded) if it would refer to itself."""
+        reached = self.objects(body)
+        for found in list(reached):
+            reached |= self.depends(found)
+        if obj in reached:
+            return False
+        self.table[obj] = Definition(obj, params, body, where)
+        self._deps.clear()
+        return True
+
+    def _defined_atoms(self, expr: Basic) -> list[Basic]:
+        """In a fixed order: instantiating generates names, which must not follow hashing."""
+        atoms = {i for i in expr.atoms(Indexed) if i.base in self.table}
+        atoms |= {s for s in expr.atoms(Symbol) if s in self.table}
+        return sorted(atoms, key=default_sort_key)
+
+    def instantiate(self, atom: Basic) -> Expr:
+        """The definition of ``atom`` (``a^L[c]``) with its arguments in place; a sum index of
+        the definition that an argument uses is renamed first, so it captures nothing."""
+        if isinstance(atom, Indexed):
+            definition, args = self.table[atom.base], atom.indices
+        else:
+            definition, args = self.table[atom], ()
+        if len(args) != len(definition.params):
+            return atom
+        clash = set().union(*(a.free_symbols for a in args)) if args else set()
+        body = definition.body
+
+        def rename(s: Sum) -> Sum:
+            return s.xreplace({v: self.scope.fresh(v) for v, *_ in s.limits if v in clash})
+
+        if clash:
+            body = body.replace(
+                lambda e: isinstance(e, Sum) and any(v in clash for v, *_ in e.limits), rename
+            )
+        return body.xreplace(dict(zip(definition.params, args, strict=True)))
+
+    def expand(self, expr: Expr, which: Callable[[Basic], bool] = lambda atom: True) -> Expr:
+        """``expr`` with the defined atoms for which ``which`` holds written out, repeatedly."""
+        for _ in range(MAX_ROUNDS):
+            chosen = {a: self.instantiate(a) for a in self._defined_atoms(expr) if which(a)}
+            chosen = {a: v for a, v in chosen.items() if v is not a}
+            if not chosen:
+                return expr
+            expr = expr.xreplace(chosen)
+        return expr
+
+    def minimal(self, lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:
+        """Both sides with a defined symbol written out only where its definition reaches a
+        symbol that the claim uses too (else it is compared as a symbol of its own)."""
+        for _ in range(MAX_ROUNDS):
+            needed = self._needed(self.objects(lhs) | self.objects(rhs))
+            new_lhs, new_rhs = self.expand_once(lhs, needed), self.expand_once(rhs, needed)
+            if new_lhs == lhs and new_rhs == rhs:
+                return lhs, rhs
+            lhs, rhs = new_lhs, new_rhs
+        return lhs, rhs
+
+    def _needed(self, present: set[Basic]) -> Callable[[Basic], bool]:
+        def needed(atom: Basic) -> bool:
+            obj = atom.base if isinstance(atom, Indexed) else atom
+            return bool(self.depends(obj) & (present - {obj}))
+
+        return needed
+
+    def expand_once(self, expr: Expr, which: Callable[[Basic], bool]) -> Expr:
+        chosen = {a: self.instantiate(a) for a in self._defined_atoms(expr) if which(a)}
+        return expr.xreplace(chosen) if chosen else expr
+
+    def placeholders(self, expr: Basic) -> list[Symbol]:
+        return sorted(expr.free_symbols & set(self.missing), key=str)
+
+    def read_as_meant(self, expr: Expr) -> Expr | None:
+        """``expr`` with every placeholder replaced by its reading (None if one has none)."""
+        for _ in range(MAX_ROUNDS):
+            found = self.placeholders(expr)
+            if not found:
+                return expr
+            if any(self.missing[p].reading is None for p in found):
+                return None
+            aliases = {a: b for p in found for a, b in self.missing[p].alias}
+            expr = expr.xreplace({p: self.missing[p].reading for p in found}).xreplace(aliases)
+        return None
+
+    def derivative(self, f: Expr, v: Basic, shown_f: str, shown_v: str) -> Expr:
+        """∂f/∂v as the post means it (see the module docstring); a placeholder if f does not
+        depend on v."""
+        obj = v.base if isinstance(v, Indexed) else v
+        if self.placeholders(f):
+            meant = self.read_as_meant(f)
+            reading = None if meant is None else self.derivative(meant, v, shown_f, shown_v)
+            messages = "; ".join(
+                dict.fromkeys(self.missing[p].message for p in self.placeholders(f))
+            )
+            return self._placeholder(messages, reading, ())
+        reached = self.reached(f)
+        if obj not in reached:
+            return self._not_contained(f, v, obj, reached, shown_f, shown_v)
+        keep = obj
+
+        def reaches(atom: Basic) -> bool:
+            atom_obj = atom.base if isinstance(atom, Indexed) else atom
+            return atom_obj != keep and keep in self.depends(atom_obj)
+
+        return diff(self.expand(f, reaches), v)
+
+    def reached(self, f: Expr) -> set[Basic]:
+        """The objects in ``f`` and every object their definitions reach."""
+        found = self.objects(f)
+        for obj in list(found):
+            found |= self.depends(obj)
+        return found
+
+    def _not_contained(self, f, v, obj, reached: set[Basic], shown_f: str, shown_v: str) -> Expr:
+        candidates = self.suggestions(obj, reached)
+        message = f"{shown_f} does not depend on {shown_v}"
+        reading, alias = None, ()
+        if candidates:
+            indices = "".join(self.scope.shown_names.get(i, str(i)) for i in _indices(v))
+            names = " or ".join(self.scope.keys[c][0].shown(indices) for c in candidates)
+            message += f" (did you mean {names}?)"
+        if len(candidates) == 1:
+            meant = candidates[0]
+            target = meant[v.indices] if isinstance(v, Indexed) else meant
+            reading = self.derivative(f, target, shown_f, shown_v)
+            alias = (
+                ((obj, meant),)
+                if isinstance(obj, IndexedBase) == isinstance(meant, IndexedBase)
+                else ()
+            )
+        return self._placeholder(message, reading, alias)
+
+    def _placeholder(self, message: str, reading: Expr | None, alias) -> Symbol:
+        made = self.scope.placeholder("?")
+        self.missing[made] = Missing(message, reading, alias)
+        return made
+
+    def suggestions(self, obj: Basic, reached: set[Basic]) -> list[Basic]:
+        """Objects in ``reached`` of the same rank whose letter is ``obj``'s in either case."""
+        name, rank = self.scope.keys[obj]
+        letter = name.base.lower()
+        found = []
+        for candidate in sorted(reached, key=lambda o: self.scope.keys[o]):
+            other, other_rank = self.scope.keys[candidate]
+            if other_rank == rank and other.base.lower() == letter and candidate != obj:
+                found.append(candidate)
+        return found
+
+
+def _indices(v: Basic) -> tuple[Basic, ...]:
+    return v.indices if isinstance(v, Indexed) else ()

@@ -1,0 +1,214 @@
+"""A Markdown post or a TeX file, read into definitions and claims with their positions.
+
+The order of work: find the math (``math_blocks``), split each display into rows and read every
+row (``latex_tokens``, ``latex_grammar``); read the declarations; find the index ranges over the
+whole post (``post_ranges``); then walk the rows in file order, building each chain
+``A = B = C`` (``post_build``): an undefined symbol on the left defines it, every further ``=``
+is a claim, ``&= C`` on the next row continues the chain. A row that cannot be read, or a claim
+that cannot be checked, is kept as a :class:`Problem` at its position; the rest is still read.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from sympy import Basic, Expr
+
+from derive.sources import latex_ast as ast
+from derive.sources.latex_grammar import parse_row
+from derive.sources.latex_rows import rows
+from derive.sources.latex_tokens import LatexError, Row
+from derive.sources.math_blocks import Block, Lines, markdown_blocks, tex_blocks
+from derive.sources.parse import ParseError
+from derive.sources.post_build import Builder
+from derive.sources.post_chains import ChainReader, Item
+from derive.sources.post_declarations import Declared, read_declarations
+from derive.sources.post_defaults import defaults
+from derive.sources.post_definitions import Definitions
+from derive.sources.post_names import BuildError, Scope
+from derive.sources.post_ranges import Ranges, find_ranges
+from derive.sources.reading import place, read_regular
+
+MAX_BYTES = 1_000_000  # a post larger than this is refused before it is read
+MAX_ROWS = 2000  # display rows: each may take a check of seconds, so a post is bounded
+FORMATS = {".md": "md", ".markdown": "md", ".tex": "tex", ".toml": "toml"}
+
+
+@dataclass
+class PostFile:
+    """A read post.
+
+    Attributes:
+        path: the file name as given (reports print it).
+        items: claims and problems, in file order (``post_chains.Item``).
+        defaults: what was assumed without a declaration, one line each.
+        assumptions: the declared ``[assume]`` relations, for every claim.
+        targets: the targets array (for the hidden side conditions), or None.
+    """
+
+    path: str
+    items: list[Item]
+    defaults: list[str]
+    scope: Scope
+    definitions: Definitions
+    assumptions: tuple[Basic, ...] = ()
+    targets: Basic | None = None
+    ranges: Ranges = field(default_factory=Ranges)
+    labels: dict[Basic, str] = field(default_factory=dict)  # [assume] relation -> its key
+
+
+def format_of(path: str, override: str | None = None) -> str:
+    """ "md", "tex" or "toml": ``override`` if given, else by extension (else TOML)."""
+    if override:
+        return override
+    return FORMATS.get(os.path.splitext(path)[1].lower(), "toml")
+
+
+def read_text(path: str | os.PathLike[str], name: str) -> str:
+    """The file's text. Raises OSError (also for a device, FIFO or socket: only regular files
+    are read), or ParseError (too large, not UTF-8: at the bad byte's line and column)."""
+    data = read_regular(path, MAX_BYTES)
+    if len(data) > MAX_BYTES:
+        raise ParseError(f"the file is larger than {MAX_BYTES // 1000} kB: not read", 1, 1, name)
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as error:
+        line, column = place(data, error.start)
+        raise ParseError(f"not UTF-8 text ({error.reason})", line, column, name) from None
+
+
+def load_post(path: str | os.PathLike[str], kind: str, name: str | None = None) -> PostFile:
+    """Read a post (``kind`` "md" or "tex") into claims and problems.
+
+    Raises:
+        OSError: the file cannot be read.
+        ParseError: too large, not UTF-8, no display math, or a bad declarations block.
+    """
+    name = os.fspath(path) if name is None else name
+    return load_post_text(read_text(path, name), kind, name)
+
+
+def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
+    """Read a post's text (see :func:`load_post`)."""
+    if len(text) > MAX_BYTES:
+        raise ParseError(f"the text is larger than {MAX_BYTES // 1000} kB: not read", 1, 1, name)
+    lines = Lines(text)
+    blocks, declaration_blocks = (markdown_blocks if kind == "md" else tex_blocks)(text)
+    if not any(not b.inline for b in blocks):
+        raise ParseError("no display math found ($$...$$, \\[...\\], align, ...)", 1, 1, name)
+    if len(blocks) > MAX_ROWS:
+        raise ParseError(
+            f"{len(blocks)} pieces of math, more than {MAX_ROWS}: split the file", 1, 1, name
+        )
+    scope = Scope()
+    declared = read_declarations(declaration_blocks, lines, name, scope)
+    found = [(block, row) for block in blocks for row in _joined(rows(block.text))]
+    if len(found) > MAX_ROWS:
+        message = f"{len(found)} rows of math, more than {MAX_ROWS}: split the file"
+        raise ParseError(message, 1, 1, name)
+    parsed = [_read(block, row) for block, row in found]
+    ranges = find_ranges(
+        [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None], scope
+    )
+    definitions = Definitions(scope)
+    builder = Builder(scope, definitions, ranges)
+    builder.aliases = dict(declared.aliases)
+    builder.euler = "e" not in declared.names and not _subscripted_e(parsed)
+    reader = ChainReader(builder, lines, name)
+    for block_rows in _by_block(parsed):
+        reader.block(block_rows)
+    labels = _assumptions(builder, declared, lines, name)
+    targets = _targets(scope, declared)
+    used = defaults(scope, ranges, declared, builder, targets)
+    return PostFile(
+        name, reader.items, used, scope, definitions, tuple(labels), targets, ranges, labels
+    )
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One row: its block, its tokens, and its tree or why it is not read."""
+
+    block: Block
+    row: Row
+    line: ast.Line | None
+    error: LatexError | None
+
+
+def _read(block: Block, row: Row) -> Parsed:
+    if row.error is not None:
+        return Parsed(block, row, None, row.error)
+    if not row.tokens:
+        return Parsed(block, row, None, None)
+    try:
+        return Parsed(block, row, parse_row(row.tokens, block.text), None)
+    except LatexError as error:
+        return Parsed(block, row, None, error)
+
+
+def _joined(found: list[Row]) -> list[Row]:
+    """A row that starts with + or - and has no = continues the expression above it."""
+    joined: list[Row] = []
+    for row in found:
+        starts = row.tokens[:1] and row.tokens[0].type in ("PLUS", "MINUS", "MULOP")
+        if joined and starts and not row.equals and not row.error and not joined[-1].error:
+            last = joined[-1]
+            joined[-1] = Row(last.tokens + row.tokens, last.start, last.tag or row.tag)
+        else:
+            joined.append(row)
+    return joined
+
+
+def _by_block(parsed: list[Parsed]) -> list[list[Parsed]]:
+    groups: list[list[Parsed]] = []
+    for item in parsed:
+        if groups and groups[-1][0].block is item.block:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
+def _where(block: Block, lines: Lines):
+    return lambda pos: f"line {lines.position(block.offset(pos))[0]}"
+
+
+def _subscripted_e(parsed: list[Parsed]) -> bool:
+    """Whether the post writes ``e_k``: then e is a symbol, not Euler's number."""
+    for item in parsed:
+        if item.line is None:
+            continue
+        for node in ast.walk(item.line):
+            scripted = isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)
+            if scripted and node.base.name == "e" and node.sub is not None:
+                return True
+    return False
+
+
+def _assumptions(builder: Builder, declared: Declared, lines: Lines, name: str) -> dict:
+    """The declared relations, each with its key (its label in reports)."""
+    relations: dict[Expr, str] = {}
+    for key, relation, _text, block in declared.assumptions:
+        try:
+            built = builder.relation(relation, {})
+        except BuildError as error:
+            line, column = lines.position(block.offset(0))
+            message = f"declarations: assume.{key}: {error.message}"
+            raise ParseError(message, line, column, name) from None
+        if built is False or (getattr(built, "is_Boolean", False) and built == False):  # noqa: E712
+            raise ParseError(
+                f"declarations: assume.{key} is false", *lines.position(block.offset(0)), name
+            )
+        if built is not True and built != True:  # noqa: E712
+            relations.setdefault(built, key)
+    return relations
+
+
+def _targets(scope: Scope, declared: Declared) -> Basic | None:
+    """The targets: declared, else the array named t (the post's vocabulary)."""
+    wanted = declared.targets
+    for (name, rank), obj in scope.objects.items():
+        if rank == 1 and (name == wanted if wanted else name.base == "t" and not name.label):
+            return obj
+    return None

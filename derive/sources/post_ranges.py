@@ -1,0 +1,192 @@
+"""The ranges of a post's indices, read from its sums before anything is built.
+
+A post writes ``\\sum_{k=1}^{K}`` once and ``\\sum_k`` or a free ``k`` elsewhere; the range
+of ``k`` comes from the other sums over the same letter, or from the subscript slot it sits in
+(``z^L_c`` is summed over ``c`` from 1 to K, so ``z^L_k`` has k from 1 to K too). Declared
+ranges come first. Every range found this way is listed in the report with where it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sympy import Expr, Integer
+
+from derive.sources import latex_ast as ast
+from derive.sources.post_names import Name, Scope, label_kind
+
+
+def letter_of(node: ast.Node | None) -> str | None:
+    """``k`` for a letter, ``c'`` for a primed letter; None for anything else."""
+    if isinstance(node, ast.Letter):
+        return node.name
+    if (
+        isinstance(node, ast.Scripted)
+        and isinstance(node.base, ast.Letter)
+        and node.sub is None
+        and node.sup is None
+    ):
+        return node.base.name + "'" * node.primes
+    return None
+
+
+def index_items(items: tuple[ast.Node, ...]) -> tuple[list[ast.Node], str]:
+    """The index expressions of a subscript, and a name suffix (``E_{\\text{total}}``).
+
+    ``{kj}`` (a product of letters) is two indices; ``{k,j}`` two; ``{2k}`` one; ``{k+1}`` one.
+    """
+    indices: list[ast.Node] = []
+    suffix = ""
+    for item in items:
+        if isinstance(item, ast.Note):
+            suffix += item.text
+        elif isinstance(item, ast.Mul) and all(letter_of(f) for f in item.factors):
+            indices.extend(item.factors)
+        else:
+            indices.append(item)
+    return indices, suffix
+
+
+def sum_limits(node: ast.Sum) -> tuple[str | None, ast.Node | None, ast.Node | None]:
+    """(index letter, lower bound node or None, upper bound node or None) of a ``\\sum``."""
+    lower = None
+    sub = node.sub
+    if isinstance(sub, ast.Relation) and sub.op == "=":
+        sub, lower = sub.lhs, sub.rhs
+    return letter_of(sub), lower, node.sup
+
+
+def array_name(node: ast.Scripted, labels: dict[str, str]) -> Name | None:
+    """The name of a subscripted letter (label included), or None."""
+    if not isinstance(node.base, ast.Letter):
+        return None
+    label = ""
+    if node.sup is not None and label_kind(node.sup_text, labels) == "label":
+        label = node.sup_text
+    suffix = index_items(node.sub or ())[1]
+    base = node.base.name + "'" * node.primes + (f"_{{{suffix}}}" if suffix else "")
+    return Name(base, label)
+
+
+@dataclass
+class Ranges:
+    """What the range pass found (``letters`` also lands in ``Scope.index_ranges``)."""
+
+    letters: dict[str, tuple[Expr, Expr]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    slots: dict[tuple[Name, int, int], tuple[Expr, Expr]] = field(default_factory=dict)
+    index_letters: set[str] = field(default_factory=set)
+    size_letters: set[str] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)
+
+
+def bound_value(node: ast.Node | None, scope: Scope) -> Expr | None:
+    """A sum's bound as written (``K``, ``1``, ``K-1``): sizes are letters, integers are
+    numbers; anything else is no bound."""
+    if isinstance(node, ast.Number) and node.text.isdigit() and len(node.text) < 10:
+        return Integer(int(node.text))
+    if isinstance(node, ast.Letter):
+        return scope.size(node.name)
+    if isinstance(node, ast.Add):
+        total = Integer(0)
+        for sign, term in node.terms:
+            value = bound_value(term, scope)
+            if value is None:
+                return None
+            total += sign * value
+        return total
+    if isinstance(node, ast.Group):
+        return bound_value(node.inner, scope)
+    return None
+
+
+def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: Scope) -> Ranges:
+    """Read every sum and subscript of the post (in file order) for index ranges.
+
+    Args:
+        lines: each parsed row with a function telling where an offset is ("line 69").
+        scope: the post's names; declared ranges in ``scope.index_ranges`` win.
+    """
+    found = Ranges(letters=dict(scope.index_ranges))
+    found.sources = {k: "declared" for k in scope.index_ranges}
+    occurrences: list[tuple[Name, int, int, str, tuple | None]] = []
+    for line, where in lines:
+        stack: list[tuple[ast.Node, dict]] = [(line, {})]
+        while stack:
+            node, env = stack.pop()
+            if isinstance(node, ast.Sum):
+                env = _sum(node, env, scope, found, where)
+            elif isinstance(node, ast.Scripted):
+                _scripted(node, env, scope, found, occurrences)
+            elif isinstance(node, ast.Indicator) and node.condition is not None:
+                _indicator_letters((node.condition,), found)
+            stack.extend((child, env) for child in reversed(ast.children(node)))
+    _spread(found, occurrences)
+    scope.index_ranges.update(found.letters)
+    scope.range_sources.update(found.sources)
+    return found
+
+
+def _sum(node: ast.Sum, env: dict, scope: Scope, found: Ranges, where) -> dict:
+    letter, lower, upper = sum_limits(node)
+    if letter is None:
+        return env
+    found.index_letters.add(letter)
+    lo = Integer(1) if lower is None else bound_value(lower, scope)
+    hi = None if upper is None else bound_value(upper, scope)
+    if isinstance(upper, ast.Letter):
+        found.size_letters.add(upper.name)
+    if lo is not None and hi is not None:
+        if letter not in found.letters:
+            found.letters[letter] = (lo, hi)
+            found.sources[letter] = f"the sum over {letter} at {where(node.pos)}"
+        return {**env, letter: (lo, hi)}
+    return {**env, letter: None}
+
+
+def _scripted(node: ast.Scripted, env: dict, scope: Scope, found: Ranges, occurrences) -> None:
+    if isinstance(node.base, (ast.Indicator, ast.Number)) and node.sub:
+        _indicator_letters(node.sub, found)  # 1_{d=k}: d and k are indices
+    labelled = node.sup is not None and isinstance(node.base, ast.Letter)
+    if labelled and label_kind(node.sup_text, scope.labels) == "label":
+        found.labels.add(node.sup_text)
+    if node.sub is None or not isinstance(node.base, ast.Letter):
+        return
+    name = array_name(node, scope.labels)
+    indices = index_items(node.sub)[0]
+    for slot, index in enumerate(indices):
+        letter = letter_of(index)
+        if letter is None:
+            continue
+        found.index_letters.add(letter)
+        occurrences.append((name, len(indices), slot, letter, env.get(letter)))
+
+
+def _indicator_letters(items: tuple[ast.Node, ...], found: Ranges) -> None:
+    for item in items:
+        if isinstance(item, ast.Relation):
+            for node in ast.walk(item):
+                letter = letter_of(node)
+                if letter is not None:
+                    found.index_letters.add(letter)
+
+
+def _spread(found: Ranges, occurrences: list) -> None:
+    """Slot ranges from bound letters, then letters from slots, until nothing changes."""
+    for name, rank, slot, _letter, bound in occurrences:
+        if bound:
+            found.slots.setdefault((name, rank, slot), bound)
+    for _ in range(4):
+        changed = False
+        for name, rank, slot, letter, _bound in occurrences:
+            key = (name, rank, slot)
+            if letter in found.letters and key not in found.slots:
+                found.slots[key] = found.letters[letter]
+                changed = True
+            if letter not in found.letters and key in found.slots:
+                found.letters[letter] = found.slots[key]
+                found.sources[letter] = f"its place in {name.shown(letter)}"
+                changed = True
+        if not changed:
+            break

@@ -1,0 +1,218 @@
+"""Why a function is wrong: the first of the usual mistakes that fits, and what else went wrong.
+
+Order of work. A function that hung, raised, or returned no usable array is reported as such;
+but first, if it receives weights, it is run once more with the weights in the other layout:
+a function written for W as (in, out) fails the (out, in) suite in every way, and "your
+function takes the weights transposed" is the useful answer. Answers whose shape is the
+expected one reversed are transposed back and diagnosed further. Answers of the right shape
+that differ are explained by the first mistake of :data:`derive.testing.mistakes.MISTAKES`
+that fits every failing input; non-finite answers (and answers wrong only at logits of 1e4)
+are overflow; a dtype other than the input's comes last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy
+
+from derive.testing.compare import Comparison, compare, shape_names
+from derive.testing.layout import flipped
+from derive.testing.mistakes import MISTAKES, facts, fits
+from derive.testing.run import CaseRun, Run
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with the function.
+
+    Attributes:
+        name: "transposed", "batch-mean", "sign", "sum-t", "single-path", "relu-convention",
+            "overflow", "dtype", "raised", "hung", "returned" or "wrong" (none of the usual
+            mistakes fits).
+        message: one line, as the report prints it.
+        case: the smallest input that shows it (None for a dtype alone).
+        comparison: the answer against the derivation there (None if there is none to show).
+    """
+
+    name: str
+    message: str
+    case: CaseRun | None = None
+    comparison: Comparison | None = None
+
+
+def _values(run: Run, results: list[CaseRun]) -> list[Finding]:
+    """Findings for answers of the right shape that differ from the derivation."""
+    wrong = [r for r in results if r.status == "wrong"]
+    infinite = [r for r in wrong if not r.comparison.finite]
+    finite = [r for r in wrong if r.comparison.finite]
+    explained = _first_fit(run, finite)
+    large = [r for r in finite if r.case.large_logits]
+    rest = [r for r in finite if not r.case.large_logits]
+    if explained is None and large and (not rest or _first_fit(run, rest)):
+        # wrong only at large logits (beyond a mistake that explains the rest): overflow
+        infinite, finite = infinite + large, rest
+        explained = _first_fit(run, rest)
+    found = []
+    if explained is not None:
+        r = finite[0]
+        found.append(Finding(explained.name, explained.says(run, r), r, r.comparison))
+    elif finite:
+        r = finite[0]
+        found.append(Finding("wrong", _unexplained(run, r), r, r.comparison))
+    if infinite:
+        r = min(infinite, key=results.index)
+        found.append(Finding("overflow", _overflow(run, r), r, r.comparison))
+    return found
+
+
+def _first_fit(run: Run, failing: list[CaseRun]):
+    return next((m for m in MISTAKES if fits(m, run, failing)), None)
+
+
+def _unexplained(run: Run, r: CaseRun) -> str:
+    q = run.options.quantity.name
+    return (
+        f"{q} does not match the derivation, and none of the usual mistakes fits (transposed, "
+        "a factor 1/B, the sign, the Σt = 1 step, the single-path softmax derivative): "
+        f"smallest input {r.case.kind} {facts(r)}"
+    )
+
+
+def _overflow(run: Run, r: CaseRun) -> str:
+    q = run.options.quantity.name
+    if r.comparison.finite:
+        what = f"is wrong at large logits only: at {r.case.kind} {facts(r)}"
+    else:
+        bad = "NaN" if numpy.isnan(r.answer.array).any() else "inf"
+        what = (
+            f"overflows at large logits: your function returns {bad} at {r.case.kind} "
+            f"(B = {r.case.B}), where the derivation's value is finite"
+        )
+    warned = [w for w in r.outcome.warnings if "RuntimeWarning" in w]
+    said = f" (NumPy warned: {warned[0]})" if warned else ""
+    hint = (
+        "; compute with m = max_c z_c and log a_k = z_k - m - log Σ_c e^(z_c - m) instead of "
+        "exponentials that overflow or probabilities that are divided by or logged at 0"
+    )
+    return f"{q} {what}{said}{hint}"
+
+
+def _untransposed(run: Run, results: list[CaseRun]) -> list[CaseRun] | None:
+    """If every wrong shape is the expected one reversed (2-D), the answers transposed back."""
+    if not any(r.status == "returned" for r in results):
+        return None
+    fixed = []
+    for r in results:
+        if r.status != "returned":
+            fixed.append(r)
+            continue
+        if r.answer.array is None or r.answer.shape is None or len(r.answer.shape) != 2:
+            return None
+        back, expected = r.answer.array.T, run.expected(r.case)
+        if back.shape != expected.shape:
+            return None
+        comparison = compare(back, expected, run.exact(r.case), run.options, r.case)
+        answer = replace(r.answer, array=back, problem=None)
+        fixed.append(replace(r, answer=answer, comparison=comparison))
+    return fixed
+
+
+def _transposed(run: Run, results: list[CaseRun]) -> Finding:
+    r = next(r for r in run.results if r.status == "returned")
+    q = run.options.quantity.name
+    want = run.expected(r.case).shape
+    clean = all(x.status == "ok" for x in results)
+    return Finding(
+        "transposed",
+        f"{q} is transposed: your function returns shape {r.answer.shape}, the derivation's "
+        f"{q} is {shape_names(run.options)} = {want} (weights {run.options.weights})"
+        + ("; transposed back, it matches at every input" if clean else ""),
+        r,
+    )
+
+
+def _failures(run: Run, results: list[CaseRun]) -> list[Finding]:
+    """Calls that gave nothing to compare: hung, raised, returned something else."""
+    q = run.options.quantity.name
+    found = []
+    hung = [r for r in results if r.status == "hung"]
+    if hung:
+        text = (
+            f"{q}: your function did not return within {run.options.timeout:g} s at "
+            f"{hung[0].label()} (the inputs after it were not run)"
+        )
+        found.append(Finding("hung", text, hung[0]))
+    raised = [r for r in results if r.status == "raised"]
+    if raised:
+        text = f"{q}: your function raised {raised[0].outcome.error} at {raised[0].label()}"
+        found.append(Finding("raised", text + _where_else(results, raised), raised[0]))
+    returned = [r for r in results if r.status == "returned"]
+    if returned:
+        text = f"{q}: your function {returned[0].answer.problem} at {returned[0].label()}"
+        found.append(Finding("returned", text, returned[0]))
+    return found
+
+
+def _where_else(results: list[CaseRun], raised: list[CaseRun]) -> str:
+    if len(raised) == len(results):
+        return " (and at every other input)"
+    kinds = ", ".join(dict.fromkeys(r.case.kind for r in raised))
+    return f" (at {len(raised)} of {len(results)} inputs: {kinds})"
+
+
+def _dtype(run: Run) -> list[Finding]:
+    got = run.dtype_problem()
+    if got is None:
+        return []
+    q, want = run.options.quantity.name, run.options.dtype.name
+    if want == "float32":
+        text = (
+            f"{q} is computed in {got} where float32 came in: your function returns {got} for "
+            "float32 inputs (keep the arrays in float32, e.g. np.zeros(..., dtype=X.dtype))"
+        )
+    else:
+        text = f"{q} is returned as {got} where float64 came in: precision is lost"
+    return [Finding("dtype", text)]
+
+
+def _flipped(run: Run) -> list[Finding] | None:
+    """If the function does better with the weights in the other layout, say so first."""
+    options = flipped(run.options)
+    if options is None or any(r.status == "hung" for r in run.results):
+        return None
+    other = Run(run.fn, options, run.proved)
+    before = sum(r.status != "ok" for r in run.results)
+    if not other.passed and sum(r.status != "ok" for r in other.results) >= before:
+        return None
+    q = run.options.quantity.name
+    shape = "(in, out)" if options.weights == "in-out" else "(out, in)"
+    rest = diagnose(other, flip=False)
+    text = (
+        f"{q}: your function takes the weights transposed, as {shape}, where the arguments "
+        f"declare weights {run.options.weights}; with weights {options.weights} it "
+        + ("matches the derivation at every input" if not rest else "does better, but:")
+    )
+    return [Finding("transposed", text, other.results[0]), *rest]
+
+
+def diagnose(run: Run, *, flip: bool = True) -> list[Finding]:
+    """Everything wrong with the run, the headline first; [] if it passed.
+
+    Args:
+        run: the function over the suite.
+        flip: try the other weight layout when the declared one fails (not when diagnosing
+            that other run itself).
+    """
+    if run.passed:
+        return []
+    results = _untransposed(run, run.results)
+    found = []
+    if results is not None:
+        found.append(_transposed(run, results))
+    else:
+        results = run.results
+        other = _flipped(run) if flip and any(r.status != "ok" for r in results) else None
+        if other is not None:
+            return other
+    return found + _failures(run, results) + _values(run, results) + _dtype(run)

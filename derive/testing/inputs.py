@@ -1,0 +1,264 @@
+"""The inputs a function is run at: a deterministic, seeded suite chosen to break gradient code.
+
+Every kind targets a known way to get softmax cross-entropy code wrong:
+
+- random logits, one example and a batch: the plain case, and the batch's sum or mean;
+- logits near +1e4 and near -1e4: exp overflows to inf or underflows to 0 without a shift;
+- logits spread over +-1e4: the softmax saturates, log a_k of a probability that underflows;
+- all logits tied, and a tie at the maximum: argmax-based code and the shift's corner;
+- degenerate targets: the target on the least likely class (log 0 in naive code), mass split
+  over classes with probability 0, and (where targets need not sum to 1) rows summing to 0,
+  1/2 and 2;
+- a larger batch; for the network, ReLU pre-activations exactly 0 (relu'(0) is 0 by the
+  documented convention), built from dyadic numbers so that 0 is exact in any summation order.
+
+The batch sizes avoid the layer sizes, so a transposed (B, K) cannot pass for (K, B). Soft
+targets are dyadic (multiples of 1/1024), so that a row sums to exactly 1 in float32 and
+float64. Arrays are drawn in float64 and rounded to the dtype under test; the reference is
+evaluated at exactly the rounded values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy
+
+from derive.testing.spec import Options
+
+LARGE = 1e4
+
+
+@dataclass(frozen=True, eq=False)
+class Case:
+    """One input of the suite, in the derivation's layout (W is (out, in), t is rows).
+
+    Attributes:
+        kind: what it is chosen to break, in words.
+        B: the batch size.
+        arrays: the derivation's arrays, in the dtype under test; per-example arrays have a
+            leading B axis; ``t`` is float rows; ``labels`` holds class indices when the
+            targets are labels.
+        large_logits: the logits reach 1e4 in magnitude.
+    """
+
+    kind: str
+    B: int
+    arrays: dict[str, numpy.ndarray]
+    large_logits: bool = False
+
+
+def batch_sizes(sizes: dict[str, int]) -> tuple[int, int]:
+    """A small and a larger batch size, neither equal to a layer size."""
+    taken = set(sizes.values())
+    small = next(n for n in (3, 5, 6, 7, 9, 11, 13) if n not in taken)
+    large = next(n for n in (16, 17, 19, 23, 29) if n not in taken)
+    return small, large
+
+
+def _output_parameters(rng: numpy.random.Generator, K: int, J: int, B: int) -> dict:
+    return {
+        "a_prev": rng.standard_normal((B, J)),
+        "W": rng.standard_normal((K, J)) / numpy.sqrt(J),
+        "b": rng.standard_normal(K) * 0.1,
+    }
+
+
+def _network_parameters(rng: numpy.random.Generator, sizes: dict[str, int], B: int) -> dict:
+    N, I_, J, K = (sizes[n] for n in "NIJK")
+    arrays = {"x": rng.standard_normal((B, N))}
+    for layer, (fan_out, fan_in) in enumerate(((I_, N), (J, I_), (K, J)), start=1):
+        arrays[f"W{layer}"] = rng.standard_normal((fan_out, fan_in)) * numpy.sqrt(2.0 / fan_in)
+        arrays[f"b{layer}"] = rng.uniform(-0.1, 0.2, fan_out)
+    return arrays
+
+
+def _logits_of(arrays: dict, layer: str) -> numpy.ndarray:
+    """The logits of the float64 arrays (only to choose targets and scales, never compared)."""
+    if layer == "output":
+        return arrays["a_prev"] @ arrays["W"].T + arrays["b"]
+    a = arrays["x"]
+    for n in (1, 2):
+        a = numpy.maximum(a @ arrays[f"W{n}"].T + arrays[f"b{n}"], 0)
+    return a @ arrays["W3"].T + arrays["b3"]
+
+
+def _last(layer: str) -> tuple[str, str]:
+    return ("W", "b") if layer == "output" else ("W3", "b3")
+
+
+def _shift(arrays: dict, layer: str, rng: numpy.random.Generator, to: float) -> dict:
+    """Logits near ``to``: a small spread around a large common offset."""
+    _, b = _last(layer)
+    return {**arrays, b: arrays[b] + to}
+
+
+def _spread(arrays: dict, layer: str, rng: numpy.random.Generator) -> dict:
+    """Logits spread over +-1e4: scale the last layer so the largest magnitude is 1e4."""
+    W, b = _last(layer)
+    scale = LARGE / max(float(numpy.abs(_logits_of(arrays, layer)).max()), 1e-3)
+    return {**arrays, W: arrays[W] * scale, b: arrays[b] * scale}
+
+
+def _tied(arrays: dict, layer: str, rng: numpy.random.Generator) -> dict:
+    """Every logit equal: equal rows of the last layer's weights and equal biases."""
+    W, b = _last(layer)
+    return {**arrays, W: numpy.repeat(arrays[W][:1], len(arrays[W]), 0), b: arrays[b] * 0 + 0.5}
+
+
+def _tie_at_max(arrays: dict, layer: str, rng: numpy.random.Generator) -> dict:
+    """The two largest logits equal: two equal rows, raised above the rest."""
+    W, b = _last(layer)
+    weights, bias = arrays[W].copy(), arrays[b].copy()
+    if len(weights) > 1:
+        weights[1] = weights[0]
+        bias[:2] = bias.max() + 3.0
+    return {**arrays, W: weights, b: bias}
+
+
+def _one_hot(labels: numpy.ndarray, K: int) -> numpy.ndarray:
+    return numpy.eye(K)[labels]
+
+
+def _soft(rng: numpy.random.Generator, B: int, K: int) -> numpy.ndarray:
+    """Dyadic probability rows (multiples of 1/1024, exact in float32), some entries 0."""
+    counts = rng.multinomial(1024, rng.dirichlet(numpy.full(K, 0.7)), size=B)
+    return counts / 1024.0
+
+
+def _targets(
+    options: Options,
+    rng: numpy.random.Generator,
+    B: int,
+    logits: numpy.ndarray,
+    degenerate: bool,
+) -> numpy.ndarray:
+    """One row of targets per example (float; labels are taken from one-hot rows)."""
+    K = options.sizes["K"]
+    if degenerate:
+        least = numpy.argsort(logits, axis=1)  # ascending: the least likely classes first
+        if options.targets != "soft":
+            return _one_hot(least[:, 0], K)
+        rows = _one_hot(least[:, 0], K)
+        if K > 1:
+            rows[1::2] = 0.5 * _one_hot(least[1::2, 0], K) + 0.5 * _one_hot(least[1::2, 1], K)
+    elif options.targets == "soft":
+        rows = _soft(rng, B, K)
+    else:
+        rows = _one_hot(rng.integers(K, size=B), K)
+    if options.targets == "soft" and not options.normalized_targets:
+        rows = rows * numpy.resize(numpy.array([0.5, 2.0, 0.0, 1.5]), B)[:, None]
+    return rows
+
+
+Change = Callable[[dict, str, numpy.random.Generator], dict]
+# (kind, batch: "one" | "small" | "large", change of the logits, large logits, degenerate t)
+KINDS: tuple[tuple[str, str, Change | None, bool, bool], ...] = (
+    ("random", "one", None, False, False),
+    ("random", "small", None, False, False),
+    (
+        "logits near +1e4",
+        "small",
+        lambda arrays, layer, rng: _shift(arrays, layer, rng, LARGE),
+        True,
+        False,
+    ),
+    (
+        "logits near -1e4",
+        "small",
+        lambda arrays, layer, rng: _shift(arrays, layer, rng, -LARGE),
+        True,
+        False,
+    ),
+    ("logits spread over +-1e4", "small", _spread, True, False),
+    ("all logits tied", "small", _tied, False, False),
+    ("a tie at the largest logit", "small", _tie_at_max, False, False),
+    ("degenerate targets at +-1e4 logits", "small", _spread, True, True),
+    ("degenerate targets", "small", None, False, True),
+    ("random, a larger batch", "large", None, False, False),
+)
+
+
+def _relu_kink(options: Options, rng: numpy.random.Generator, B: int) -> dict:
+    """Dyadic network inputs with hidden pre-activations exactly 0: in each hidden layer unit
+    0 has a zero row and bias (0 for every example), unit 1 cancels to 0 for example 0, and
+    the other units are kept alive (a bias above what the row can subtract), so the gradient
+    flows past the kinks."""
+    N, I_, J, K = (options.sizes[n] for n in "NIJK")
+
+    def dyadic(*shape: int) -> numpy.ndarray:
+        return rng.integers(-4, 5, size=shape) / 4.0
+
+    arrays = {"x": dyadic(B, N)}
+    for layer, (fan_out, fan_in) in enumerate(((I_, N), (J, I_), (K, J)), start=1):
+        W, bias = dyadic(fan_out, fan_in), dyadic(fan_out)
+        if layer < 3:
+            inputs = arrays["x"] if layer == 1 else _hidden(arrays)
+            bias = numpy.abs(W) @ numpy.abs(inputs).max(axis=0) + 0.25
+            W[0], bias[0] = 0.0, 0.0
+            if fan_out > 1:
+                bias[1] = -(W[1] @ inputs[0])
+        arrays[f"W{layer}"], arrays[f"b{layer}"] = W, bias
+    return arrays
+
+
+def _hidden(arrays: dict) -> numpy.ndarray:
+    return numpy.maximum(arrays["x"] @ arrays["W1"].T + arrays["b1"], 0)
+
+
+def suite(options: Options) -> list[Case]:
+    """The cases for ``options``, smallest batch first, each from its own seeded stream.
+
+    Unbatched functions get one example per case (B = 1) and no batch kinds.
+    """
+    small, large = batch_sizes(options.sizes)
+    batch = {"one": 1, "small": small, "large": large}
+    kinds = list(KINDS)
+    if options.layer == "network":
+        kinds.insert(-1, ("ReLU pre-activations exactly 0", "small", None, False, False))
+    cases = []
+    for number, (kind, size, change, large_logits, degenerate) in enumerate(kinds):
+        if not options.batched and size != "one" and kind.startswith("random"):
+            continue
+        B = batch[size] if options.batched else 1
+        rng = numpy.random.default_rng([options.seed, number])
+        cases.append(_case(options, rng, kind, B, change, large_logits, degenerate))
+    return sorted(cases, key=lambda case: case.B)  # stable: the suite's order within a size
+
+
+def _case(
+    options: Options,
+    rng: numpy.random.Generator,
+    kind: str,
+    B: int,
+    change: Change | None,
+    large_logits: bool,
+    degenerate: bool,
+) -> Case:
+    if kind.startswith("ReLU"):
+        arrays = _relu_kink(options, rng, B)
+    elif options.layer == "output":
+        arrays = _output_parameters(rng, options.sizes["K"], options.sizes["J"], B)
+    else:
+        arrays = _network_parameters(rng, options.sizes, B)
+    if change is not None:
+        arrays = change(arrays, options.layer, rng)
+    logits = _logits_of(arrays, options.layer)
+    arrays["t"] = _targets(options, rng, B, logits, degenerate)
+    if options.layer == "output":
+        arrays["z"] = logits
+    cast = {name: value.astype(options.dtype) for name, value in arrays.items()}
+    if options.layer == "output":  # z as the function receives it: eq. (0) at the cast values
+        cast["z"] = _exact_logits(cast)
+    if options.targets == "labels":
+        cast["labels"] = numpy.argmax(arrays["t"], axis=1)
+    return Case(kind, B, cast, large_logits)
+
+
+def _exact_logits(cast: dict) -> numpy.ndarray:
+    """z = W a + b from the cast arrays, rounded once to their dtype (computed in float64,
+    which is exact enough for a logit the function receives as given)."""
+    dtype = cast["W"].dtype
+    z = cast["a_prev"].astype(numpy.float64) @ cast["W"].astype(numpy.float64).T
+    return (z + cast["b"].astype(numpy.float64)).astype(dtype)

@@ -1,0 +1,181 @@
+"""The usual mistakes in softmax cross-entropy gradient code, as data, in the order tried.
+
+Each :class:`Mistake` computes what a function making it would return at a case, in the
+user's layout: the derivation's value transposed, divided (or multiplied) by B, negated; with
+sum_d t_d taken as 1 or summed over the whole batch, with the post's single-path dE/dz_k, with
+relu'(0) = 1 or 1/2 (these evaluated at 40 digits like the reference: the variants of
+:mod:`derive.testing.reference`). ``wrong`` returns None where the mistake cannot be told
+apart from the derivation (a factor 1/B at B = 1), so it cannot be named there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy
+
+from derive.testing.run import CaseRun, Run
+
+
+def facts(result: CaseRun) -> str:
+    """ "(B = 3, worst relative difference 0.667)" for a case."""
+    comparison = result.comparison
+    text = f"B = {result.case.B}"
+    if comparison is not None and comparison.finite:
+        text += f", worst relative difference {comparison.relative:.3g}"
+    return f"({text})"
+
+
+def _transposed(run: Run, r: CaseRun) -> numpy.ndarray | None:
+    expected = r.comparison.expected
+    if expected.ndim != 2 or expected.shape[0] != expected.shape[1]:
+        return None  # a non-square transpose shows as a wrong shape (see _transposed_shapes)
+    return expected.T
+
+
+def _batch(run: Run, r: CaseRun) -> numpy.ndarray | None:
+    if r.case.B == 1 or not run.options.batched:
+        return None
+    B = r.case.B
+    return (
+        r.comparison.expected / B if run.options.batch_loss == "sum" else r.comparison.expected * B
+    )
+
+
+def _sign(run: Run, r: CaseRun) -> numpy.ndarray | None:
+    return -r.comparison.expected
+
+
+def _variant(name: str, when: Callable[[Run, CaseRun], bool]) -> Callable:
+    def wrong(run: Run, r: CaseRun) -> numpy.ndarray | None:
+        return run.expected(r.case, name) if when(run, r) else None
+
+    return wrong
+
+
+def _sums_not_one(run: Run, r: CaseRun) -> bool:
+    return not run.options.normalized_targets
+
+
+def _batch_sum_t(run: Run, r: CaseRun) -> bool:
+    return r.case.B > 1 and run.options.quantity.name != "E"
+
+
+def _not_loss(run: Run, r: CaseRun) -> bool:
+    return run.options.quantity.name != "E"
+
+
+def _network_kink(run: Run, r: CaseRun) -> bool:
+    return run.options.layer == "network" and run.options.quantity.name not in ("E", "dE_dz3")
+
+
+def _say(template: str, loss: str | None = None) -> Callable[[Run, CaseRun], str]:
+    """A message from a template ({q}, {B}, {sums}: the targets' row sums); ``loss``: the
+    template for the loss E, where it reads differently."""
+
+    def say(run: Run, r: CaseRun) -> str:
+        q = run.options.quantity.name
+        totals = numpy.sum(r.case.arrays["t"], axis=1)
+        sums = ", ".join(f"{v:g}" for v in dict.fromkeys(totals.tolist()))
+        text = (loss if loss and q == "E" else template).format(q=q, B=r.case.B, sums=sums)
+        return f"{text} {facts(r)}"
+
+    return say
+
+
+def _batch_says(run: Run, r: CaseRun) -> str:
+    q = run.options.quantity.name
+    if run.options.batch_loss == "sum":
+        text = "is off by a factor 1/B: your function averages over the batch, the derivation sums"
+    else:
+        text = "is off by a factor B: your function sums over the batch, the derivation averages"
+    return f"{q} {text} {facts(r)}"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A usual wrong answer: its name, what it computes at a case (None: cannot be told apart
+    there), and how the report says it."""
+
+    name: str
+    wrong: Callable[[Run, CaseRun], numpy.ndarray | None]
+    says: Callable[[Run, CaseRun], str]
+
+
+MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "transposed",
+        _transposed,
+        _say("{q} is transposed: your function returns the transpose of the derivation's {q}"),
+    ),
+    Mistake("batch-mean", _batch, _batch_says),
+    Mistake(
+        "sign",
+        _sign,
+        _say("{q} has its sign flipped: your function returns minus the derivation's value"),
+    ),
+    Mistake(
+        "sum-t",
+        _variant("sum-t-one", _sums_not_one),
+        _say(
+            "{q} is missing the Σ_d t_d factor (the Σt = 1 step does not hold here): your "
+            "function computes a_k - t_k, but these targets sum to {sums}; without that step "
+            "the derivation is a_k Σ_d t_d - t_k",
+            loss="E is missing the Σ_d t_d factor (the Σt = 1 step does not hold here): your "
+            "function computes log Σ_c e^(z_c) - Σ_d t_d z_d, but these targets sum to {sums}; "
+            "the derivation is (Σ_d t_d) log Σ_c e^(z_c) - Σ_d t_d z_d",
+        ),
+    ),
+    Mistake(
+        "sum-t",
+        _variant("sum-t-batch", _batch_sum_t),
+        _say(
+            "{q} sums the targets over the whole batch (the Σt = 1 step, taken per example): "
+            "your function multiplies a_k by the sum of every example's t, where the "
+            "derivation has Σ_d t_d of the example's own row (1 for these targets)"
+        ),
+    ),
+    Mistake(
+        "single-path",
+        _variant("single-path", _not_loss),
+        _say(
+            "{q} follows a single path through the softmax: your function uses "
+            "dE/da_k · da_k/dz_k = t_k (a_k - 1), the reference post's slip, but z_k reaches "
+            "E through every a_c: dE/dz_k = a_k Σ_d t_d - t_k"
+        ),
+    ),
+    Mistake(
+        "relu-convention",
+        _variant("relu-one", _network_kink),
+        _say(
+            "{q} uses relu'(0) = 1, where the derivation's convention is relu'(0) = 0 "
+            "(docs/network.md); they differ only at pre-activations exactly 0"
+        ),
+    ),
+    Mistake(
+        "relu-convention",
+        _variant("relu-half", _network_kink),
+        _say(
+            "{q} uses relu'(0) = 1/2 (SymPy's Heaviside(0)), where the derivation's "
+            "convention is relu'(0) = 0 (docs/network.md); they differ only at "
+            "pre-activations exactly 0"
+        ),
+    ),
+)
+
+
+def fits(mistake: Mistake, run: Run, failing: list[CaseRun]) -> bool:
+    """The function's answer is the mistake's, within the comparison's tolerance, at every
+    failing case (and there is one)."""
+    for r in failing:
+        wrong = mistake.wrong(run, r)
+        if wrong is None or wrong.shape != r.answer.array.shape:
+            return False
+        # the comparison's tolerance, or as much relative to the mistake's own size, where the
+        # derivation's value (and so its allowance) is 0
+        largest = float(numpy.max(numpy.abs(wrong), initial=0.0))
+        limit = max(r.comparison.allowed, r.comparison.tolerance * largest)
+        if not numpy.max(numpy.abs(r.answer.array - wrong), initial=0.0) <= limit:
+            return False
+    return bool(failing)

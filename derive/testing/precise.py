@@ -1,0 +1,334 @@
+"""Evaluate proved SymPy expressions with mpmath, whole index ranges at a time.
+
+The reference a user's gradient code is compared with must not share its weaknesses: no
+float64, no overflow at logits of 1e4, no cancellation. This evaluator walks the proved
+expression itself (``Sum``, ``Indexed``, ``exp``, ``log``, ``Heaviside``, ...) at 40 significant
+digits, where exp(1e4) is an ordinary number. It is not lambdify: nothing is printed or
+executed, so no name can run as code.
+
+Each node is evaluated once over the whole range of its free indices, as a NumPy object array
+of mpf (einsum style), so a nested expression such as delta_i = relu'(z_i) sum_j W_ji delta_j
+costs what a forward pass costs, not a product of its sums. Beside each value the evaluator
+carries a *magnitude*: the same expression with every sum taken over absolute values. It says
+how large the terms are that cancel, which is what rounding in the user's float code is
+proportional to (:mod:`derive.testing.compare` turns it into the tolerance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import mpmath
+import numpy
+from sympy import (
+    Abs,
+    Add,
+    Basic,
+    Expr,
+    Heaviside,
+    Indexed,
+    IndexedBase,
+    Integer,
+    KroneckerDelta,
+    Max,
+    Mul,
+    Number,
+    Pow,
+    Sum,
+    Symbol,
+    exp,
+    log,
+)
+
+from derive.model.primitives import relu_prime
+
+DIGITS = 40
+CONTEXT = mpmath.MPContext()  # a private context: the global mpmath.mp is left alone
+CONTEXT.dps = DIGITS
+ZERO, ONE = CONTEXT.mpf(0), CONTEXT.mpf(1)
+
+_exp = numpy.frompyfunc(CONTEXT.exp, 1, 1)
+_log = numpy.frompyfunc(CONTEXT.log, 1, 1)
+_abs = numpy.frompyfunc(abs, 1, 1)
+_mpf = numpy.frompyfunc(CONTEXT.mpf, 1, 1)
+
+
+class EvaluationError(ValueError):
+    """An expression holds something this evaluator has no exact rule for."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """A node's value and magnitude over its free indices ``axes`` (object arrays of mpf)."""
+
+    axes: tuple[Symbol, ...]
+    value: numpy.ndarray
+    magnitude: numpy.ndarray
+
+
+def to_mp(array: numpy.ndarray) -> numpy.ndarray:
+    """Float or integer array -> object array of mpf, exactly (no rounding)."""
+    return _mpf(numpy.asarray(array).astype(object)).astype(object)
+
+
+def to_float(array: numpy.ndarray) -> numpy.ndarray:
+    """Object array of mpf -> float64, correctly rounded."""
+    return numpy.asarray(array, dtype=object).astype(float)
+
+
+def _scalar(value: object) -> numpy.ndarray:
+    return numpy.array(value, dtype=object)
+
+
+def _align(values: list[Value]) -> tuple[tuple[Symbol, ...], list[Value]]:
+    """Broadcast every value to the union of their axes (in order of first appearance)."""
+    axes: list[Symbol] = []
+    for v in values:
+        axes += [a for a in v.axes if a not in axes]
+    out = []
+    for v in values:
+        order = [v.axes.index(a) for a in axes if a in v.axes]
+        shape = [v.value.shape[v.axes.index(a)] if a in v.axes else 1 for a in axes]
+        value = numpy.transpose(v.value, order).reshape(shape)
+        magnitude = numpy.transpose(v.magnitude, order).reshape(shape)
+        out.append(Value(tuple(axes), value, magnitude))
+    return tuple(axes), out
+
+
+class Evaluator:
+    """Evaluates expressions over named arrays at 40 digits.
+
+    Args:
+        arrays: IndexedBase -> (value, magnitude) object arrays, 0-based (``z[1]`` is
+            element 0); a magnitude of None means the absolute value.
+        scalars: Symbol -> (value, magnitude) for named scalars (sizes are given separately).
+        sizes: size Symbol (K, J, ...) -> int, for sums with symbolic bounds.
+        heaviside_at_0: relu'(0) and Heaviside(0) where the expression does not fix it.
+    """
+
+    def __init__(
+        self,
+        arrays: Mapping[IndexedBase, tuple[numpy.ndarray, numpy.ndarray | None]],
+        scalars: Mapping[Symbol, tuple[object, object]] | None = None,
+        sizes: Mapping[Symbol, int] | None = None,
+        heaviside_at_0: object = 0,
+    ) -> None:
+        self.arrays = {
+            base: (value, _abs(value) if magnitude is None else magnitude)
+            for base, (value, magnitude) in arrays.items()
+        }
+        self.scalars = dict(scalars or {})
+        self.sizes = dict(sizes or {})
+        self.heaviside_at_0 = CONTEXT.mpf(heaviside_at_0)
+        self._domains: dict[Symbol, tuple[int, int]] = {}
+        self._memo: dict[tuple[Basic, tuple], Value] = {}
+        self._free: dict[Basic, tuple[Symbol, ...]] = {}
+
+    def evaluate(self, expr: Expr, ranges: Mapping[Symbol, tuple[int, int]] | None = None) -> Value:
+        """``expr`` over the free indices in ``ranges`` (symbol -> (first, last), inclusive);
+        the result's axes are in the order of ``ranges``, broadcast where expr lacks one."""
+        ranges = dict(ranges or {})
+        saved, self._domains = self._domains, {**self._domains, **ranges}
+        try:
+            result = self._eval(expr)
+        finally:
+            self._domains = saved
+        want = tuple(ranges)
+        full = [hi - lo + 1 for lo, hi in ranges.values()]
+        extra = [a for a in result.axes if a not in want]
+        if extra:
+            raise EvaluationError(f"{expr}: indices {extra} have no range")
+        shell = Value(want, numpy.empty(full, dtype=object), numpy.empty(full, dtype=object))
+        _, (aligned, _) = _align([result, shell])
+        order = [aligned.axes.index(a) for a in want]
+        value = numpy.broadcast_to(numpy.transpose(aligned.value, order), full).copy()
+        magnitude = numpy.broadcast_to(numpy.transpose(aligned.magnitude, order), full).copy()
+        return Value(want, value, magnitude)
+
+    def _eval(self, expr: Basic) -> Value:
+        free = self._free.get(expr)
+        if free is None:
+            free = self._free[expr] = tuple(sorted(expr.free_symbols, key=str))
+        bound = tuple((s, self._domains[s]) for s in free if s in self._domains)
+        key = (expr, bound)
+        if key not in self._memo:
+            self._memo[key] = self._compute(expr)
+        return self._memo[key]
+
+    def _compute(self, expr: Basic) -> Value:
+        for kind, rule in _RULES:
+            if isinstance(expr, kind):
+                return rule(self, expr)
+        raise EvaluationError(f"no exact evaluation rule for {type(expr).__name__}: {expr}")
+
+    def integer(self, expr: Basic) -> int:
+        """A sum bound or a fixed index: an integer, possibly a size symbol."""
+        value = expr.xreplace({s: Integer(v) for s, v in self.sizes.items()})
+        if not value.is_Integer:
+            raise EvaluationError(f"{expr} is not a concrete integer here")
+        return int(value)
+
+
+def _number(ev: Evaluator, expr: Number) -> Value:
+    value = CONTEXT.mpf(expr.p) / expr.q if expr.is_Rational else CONTEXT.mpf(str(expr))
+    return Value((), _scalar(value), _scalar(abs(value)))
+
+
+def _symbol(ev: Evaluator, expr: Symbol) -> Value:
+    if expr in ev._domains:
+        lo, hi = ev._domains[expr]
+        values = numpy.array([CONTEXT.mpf(i) for i in range(lo, hi + 1)], dtype=object)
+        return Value((expr,), values, _abs(values))
+    if expr in ev.scalars:
+        value, magnitude = ev.scalars[expr]
+        return Value((), _scalar(value), _scalar(magnitude))
+    if expr in ev.sizes:
+        value = CONTEXT.mpf(ev.sizes[expr])
+        return Value((), _scalar(value), _scalar(value))
+    raise EvaluationError(f"{expr} has no value")
+
+
+def _indexed(ev: Evaluator, expr: Indexed) -> Value:
+    if expr.base not in ev.arrays:
+        raise EvaluationError(f"no array for {expr.base}")
+    value, magnitude = ev.arrays[expr.base]
+    if len(expr.indices) != value.ndim:
+        raise EvaluationError(f"{expr}: the array has {value.ndim} axes")
+    picks, axes = [], []
+    for index in expr.indices:
+        if isinstance(index, Symbol) and index in ev._domains:
+            if index in axes:
+                raise EvaluationError(f"{expr}: a repeated index")
+            lo, hi = ev._domains[index]
+            picks.append(slice(lo - 1, hi))
+            axes.append(index)
+        else:
+            picks.append(ev.integer(index) - 1)
+    return Value(tuple(axes), value[tuple(picks)], magnitude[tuple(picks)])
+
+
+def _add(ev: Evaluator, expr: Add) -> Value:
+    axes, terms = _align([ev._eval(arg) for arg in expr.args])
+    value, magnitude = terms[0].value, terms[0].magnitude
+    for term in terms[1:]:
+        value, magnitude = value + term.value, magnitude + term.magnitude
+    return Value(axes, value, magnitude)
+
+
+def _mul(ev: Evaluator, expr: Mul) -> Value:
+    axes, factors = _align([ev._eval(arg) for arg in expr.args])
+    value, magnitude = factors[0].value, factors[0].magnitude
+    for factor in factors[1:]:
+        value, magnitude = value * factor.value, magnitude * factor.magnitude
+    return Value(axes, value, magnitude)
+
+
+def _pow(ev: Evaluator, expr: Pow) -> Value:
+    base, power = ev._eval(expr.base), expr.exp
+    if not power.is_Rational:
+        raise EvaluationError(f"{expr}: only rational powers are evaluated exactly")
+    p = CONTEXT.mpf(power.p) / power.q
+    value = numpy.frompyfunc(lambda x: CONTEXT.power(x, p), 1, 1)(base.value)
+    if power.is_Integer and power > 0:
+        magnitude = numpy.frompyfunc(lambda x: CONTEXT.power(x, p), 1, 1)(base.magnitude)
+    else:
+        magnitude = _abs(value)
+    return Value(base.axes, value, magnitude)
+
+
+def _exp_rule(ev: Evaluator, expr: exp) -> Value:
+    arg = ev._eval(expr.args[0])
+    value = _exp(arg.value)
+    return Value(arg.axes, value, value)
+
+
+def _log_rule(ev: Evaluator, expr: log) -> Value:
+    arg = ev._eval(expr.args[0])
+    value = _log(arg.value)
+    return Value(arg.axes, value, _abs(value))
+
+
+def _abs_rule(ev: Evaluator, expr: Abs) -> Value:
+    arg = ev._eval(expr.args[0])
+    return Value(arg.axes, _abs(arg.value), arg.magnitude)
+
+
+def _sum_over(term: Value, index: Symbol) -> Value:
+    if index not in term.axes:
+        raise EvaluationError(f"sum over {index}, which the term does not use")
+    axis = term.axes.index(index)
+    axes = term.axes[:axis] + term.axes[axis + 1 :]
+    value = numpy.sum(term.value, axis=axis, initial=ZERO)
+    magnitude = numpy.sum(term.magnitude, axis=axis, initial=ZERO)
+    return Value(axes, numpy.asarray(value, dtype=object), numpy.asarray(magnitude, dtype=object))
+
+
+def _sum_rule(ev: Evaluator, expr: Sum) -> Value:
+    if len(expr.limits) != 1:
+        raise EvaluationError(f"{expr}: one limit per Sum")
+    ((index, lo, hi),) = expr.limits
+    lo, hi = ev.integer(lo), ev.integer(hi)
+    saved = ev._domains.get(index)
+    ev._domains[index] = (lo, hi)
+    try:
+        term = ev._eval(expr.function)
+        if index not in term.axes:  # a term that does not depend on the index
+            count = CONTEXT.mpf(hi - lo + 1)
+            return Value(term.axes, term.value * count, term.magnitude * count)
+        return _sum_over(term, index)
+    finally:
+        if saved is None:
+            del ev._domains[index]
+        else:
+            ev._domains[index] = saved
+
+
+def _step(ev: Evaluator, u: Value, at_0: object) -> Value:
+    value = numpy.frompyfunc(lambda x: ONE if x > 0 else ZERO if x < 0 else at_0, 1, 1)(u.value)
+    return Value(u.axes, value, value)
+
+
+def _heaviside(ev: Evaluator, expr: Heaviside) -> Value:
+    at_0 = ev.heaviside_at_0
+    if len(expr.args) > 1:
+        at_0 = _number(ev, expr.args[1]).value.item()
+    return _step(ev, ev._eval(expr.args[0]), at_0)
+
+
+def _relu_prime(ev: Evaluator, expr: relu_prime) -> Value:
+    return _step(ev, ev._eval(expr.args[0]), ev.heaviside_at_0)
+
+
+def _kronecker(ev: Evaluator, expr: KroneckerDelta) -> Value:
+    axes, (i, j) = _align([ev._eval(arg) for arg in expr.args])
+    value = numpy.frompyfunc(lambda x, y: ONE if x == y else ZERO, 2, 1)(i.value, j.value)
+    return Value(axes, value, value)
+
+
+def _max(ev: Evaluator, expr: Max) -> Value:
+    axes, args = _align([ev._eval(arg) for arg in expr.args])
+    value, magnitude = args[0].value, args[0].magnitude
+    pick = numpy.frompyfunc(lambda x, y: x if x >= y else y, 2, 1)
+    for arg in args[1:]:
+        value, magnitude = pick(value, arg.value), pick(magnitude, arg.magnitude)
+    return Value(axes, value, magnitude)
+
+
+# The rule for each kind of node, most specific first (relu_prime before the generic types).
+_RULES = (
+    (relu_prime, _relu_prime),
+    (Heaviside, _heaviside),
+    (KroneckerDelta, _kronecker),
+    (Number, _number),
+    (Symbol, _symbol),
+    (Indexed, _indexed),
+    (Add, _add),
+    (Mul, _mul),
+    (Pow, _pow),
+    (exp, _exp_rule),
+    (log, _log_rule),
+    (Abs, _abs_rule),
+    (Sum, _sum_rule),
+    (Max, _max),
+)
