@@ -210,6 +210,15 @@ CASES: dict[str, Case] = {
         ("emit", "--K", "3", "--J", "2", "--check", "-o", "{tmp}/zero.py"),
         "not a regular file",
     ),
+    "a post that is a device": Case(
+        {"zero.md": "->/dev/zero"}, ("check", "{tmp}/zero.md"), "not a regular file (a character"
+    ),
+    "a post with invalid UTF-8 on line 3": Case(
+        {"post.md": b"# A post\n\nab\xff $$ x = x $$\n"},
+        ("check", "{tmp}/post.md"),
+        "not UTF-8 text",
+        r"post\.md:3:3:",
+    ),
     "latex to an endless device": Case(
         {"zero.md": "->/dev/zero"},
         ("latex", "output", "--format", "md", "-o", "{tmp}/zero.md"),
