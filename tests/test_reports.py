@@ -98,3 +98,15 @@ def test_pytest_reports_of_a_hostile_name_stay_one_line(pytester):
     out = result.stdout.str()
     assert not any(line.startswith("::") for line in out.splitlines())
     result.stdout.fnmatch_lines(["FAILED evil.toml::square\\n::error*step 2*"])
+
+
+def test_a_report_table_keeps_one_row_per_line():
+    from sympy import symbols
+
+    from derive import Derivation, Step
+
+    x = symbols("x", real=True)
+    table = str(Derivation("name\n::error::x", x + x, (Step(2 * x, "why\n::x"),)).check())
+    rows = table.splitlines()
+    assert len(rows) == 3  # header, rule, the step
+    assert rows[2].startswith("name\\n::error::x")
