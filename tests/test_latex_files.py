@@ -115,3 +115,48 @@ def test_committed_examples_page_is_current() -> None:
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_each_example_document_compiles_with_pdflatex(name, tex, tmp_path) -> None:
     compile_latex(tex[name], tmp_path)
+
+
+REFERENCE = ROOT.parent / "shared" / "reference" / "softmax-cross-entropy-derivation.md"
+
+
+@pytest.fixture(scope="module")
+def posts() -> dict[str, str]:
+    """The example post and the reference post as it stands, typeset (tex and md)."""
+    texts = {"post": render(str(ROOT / "examples" / "softmax_post.md"))}
+    if REFERENCE.exists():
+        texts["reference"] = render(str(REFERENCE))
+        texts["reference.md"] = render(str(REFERENCE), "--format", "md")
+    return texts
+
+
+def test_a_post_is_typeset_in_its_own_latex_with_its_definitions_first(posts) -> None:
+    text = posts["post"]
+    definitions = text.index("Definitions and assumptions, as the file states them")
+    assert definitions < text.index(r"\paragraph{eq. (3)}")
+    assert r"z^L_k &= \sum_{j=1}^{J} W^L_{kj} a^{L-1}_j + b^L_k" in text  # as the post writes it
+    # eq. (3): five lines, the last one refuted as written, with the hidden assumption named
+    chain = text[text.index(r"\paragraph{eq. (3)}") :]
+    chain = chain[: chain.index(r"\paragraph", 1)]
+    assert chain.count(r"$\checkmark$ proved") == 4 and chain.count(r"$\times$ refuted") == 1
+    assert r"&= a^L_k - t_k" in chain and r"\tag{3}" in chain
+    assert r"proved if $\Sigma$\_d t\_d = 1 (not stated in the text)" in chain
+
+
+def test_the_reference_post_is_typeset_with_its_unreadable_lines_quoted(posts) -> None:
+    if "reference" not in posts:
+        pytest.skip("the reference post is not beside the repository")
+    text = posts["reference"]
+    assert "cannot read" in text and r"\text{(not read)}" in text
+    # a line that cannot be read is quoted as text, never typeset as math
+    assert r"\texttt{= max(0, z\_i\textasciicircum{}\{L-2\}}" in text
+    assert "cannot check: E does not depend on W" in text
+    md = posts["reference.md"]
+    assert "`= max(0, z_i^{L-2}`" in md and "| 1 | 66 | cannot read |" in md
+
+
+@pytest.mark.parametrize("name", ["post", "reference"])
+def test_post_documents_compile_with_pdflatex(name, posts, tmp_path) -> None:
+    if name not in posts:
+        pytest.skip("the reference post is not beside the repository")
+    compile_latex(posts[name], tmp_path)

@@ -80,7 +80,8 @@ def load_files(
     return loaded, errors
 
 
-def _check(file: DerivationFile | PostFile, timeout: float) -> list:
+def check_loaded(file: DerivationFile | PostFile, timeout: float) -> list:
+    """The per-step results of a loaded file or post."""
     if isinstance(file, PostFile):
         return check_post(file, timeout=timeout)
     return check_file(file, timeout=timeout)
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         for error in errors:
             print(f"derive: error: {one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
-    results = [r for file in loaded for r in _check(file, args.timeout)]
+    results = [r for file in loaded for r in check_loaded(file, args.timeout)]
     if args.json:
         print(json.dumps([_json_row(r) for r in results], indent=2))
     else:

@@ -24,7 +24,7 @@ import sys
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.verdict import Verdict
-from derive.cli.check import load_files
+from derive.cli.check import check_loaded, load_files
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from derive.cli.options import add_size_options, add_timeout_option, set_or_file
 from derive.cli.writing import output_problem, read_existing, write_atomically
@@ -32,8 +32,9 @@ from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build, si
 from derive.model.symbols import I_, J, K, N
 from derive.render.latex import FILES_HEADER, Section, latex_document, markdown_document
 from derive.render.latex.files import file_section
+from derive.render.latex.posts import post_section
 from derive.sources.oneline import one_line
-from derive.sources.results import check_file
+from derive.sources.post_file import PostFile
 from derive.steps import Derivation
 
 SIZE_SYMBOLS = {"K": K, "J": J, "I": I_, "N": N}
@@ -140,6 +141,14 @@ def _indexed_form(name: str, concrete: tuple[Derivation, ...]) -> tuple[Derivati
     return indexed if lined_up else concrete
 
 
+def _typeset_file(loaded, timeout: float):
+    """A derivation file or a post, checked, as a section in its own notation."""
+    results = check_loaded(loaded, timeout)
+    if isinstance(loaded, PostFile):
+        return post_section(loaded, results)
+    return file_section(loaded, results)
+
+
 def _command(args: argparse.Namespace) -> str:
     """The command that regenerates the output, for the file's header (no --check)."""
     words = ["derive latex", *args.names]
@@ -161,7 +170,7 @@ def render(args: argparse.Namespace) -> str:
     sizes = (args.K, args.J, args.N, args.I)
     names = tuple(args.names) or DEFAULT
     files = [name for name in names if name not in DERIVATIONS]
-    loaded, errors = load_files(files, "toml")  # all read before anything is checked
+    loaded, errors = load_files(files)  # by extension; all read before anything is checked
     if errors:
         raise FileProblem(errors[0])
     by_path = dict(zip(files, loaded, strict=True))
@@ -169,7 +178,7 @@ def render(args: argparse.Namespace) -> str:
     sections = [
         section(name, sizes, args.timeout, args.expanded)
         if name in DERIVATIONS
-        else file_section(by_path[name], check_file(by_path[name], timeout=timeout))
+        else _typeset_file(by_path[name], timeout)
         for name in names
     ]
     # the post's title and definitions open a document of the library's sets

@@ -42,7 +42,7 @@ def derivation_name(text: str) -> str:
     return text
 
 
-FILE_SUFFIXES = (".toml",)  # derivation files derive latex typesets
+FILE_SUFFIXES = (".toml", ".md", ".markdown", ".tex")  # files derive latex typesets
 
 
 def set_or_file(text: str) -> str:

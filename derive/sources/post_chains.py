@@ -58,6 +58,7 @@ class ChainReader:
     def __init__(self, builder: Builder, lines: Lines, path: str) -> None:
         self.builder, self.lines, self.path = builder, lines, path
         self.items: list[Item] = []
+        self.defined: list[tuple[str, str]] = []  # (left, right) of each definition, as written
 
     def block(self, parsed: list) -> None:
         first_item = len(self.items)
@@ -230,6 +231,7 @@ class ChainReader:
             return True
         if not self.builder.definitions.define(obj, params, body, where):
             return False
+        self.defined.append((texts[0], texts[1]))
         missing = self.builder.definitions.placeholders(body)
         if missing:
             line, column = self._position(block, equal)

@@ -45,6 +45,7 @@ class PostFile:
         defaults: what was assumed without a declaration, one line each.
         assumptions: the declared ``[assume]`` relations, for every claim.
         targets: the targets array (for the hidden side conditions), or None.
+        defined: each definition (``z^L_k = ...``) as written, left and right, in order.
     """
 
     path: str
@@ -56,6 +57,7 @@ class PostFile:
     targets: Basic | None = None
     ranges: Ranges = field(default_factory=Ranges)
     labels: dict[Basic, str] = field(default_factory=dict)  # [assume] relation -> its key
+    defined: tuple[tuple[str, str], ...] = ()  # each definition's two sides, as written
 
 
 def format_of(path: str, override: str | None = None) -> str:
@@ -122,7 +124,16 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     targets = _targets(scope, declared)
     used = defaults(scope, ranges, declared, builder, targets)
     return PostFile(
-        name, reader.items, used, scope, definitions, tuple(labels), targets, ranges, labels
+        name,
+        reader.items,
+        used,
+        scope,
+        definitions,
+        tuple(labels),
+        targets,
+        ranges,
+        labels,
+        tuple(reader.defined),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ from derive.model.symbols import (
     z1,
     z2,
 )
+from derive.render.latex.posts import PostSection
 from derive.render.latex.printer import to_latex
 from derive.render.latex.render import derivation_latex, derivation_markdown
 from derive.render.latex.text import latex_text, markdown_text
@@ -92,7 +94,7 @@ def definitions() -> list[str]:
 DEFINED = "The network and the loss, as the post defines them (eq. (0) is the output layer):"
 
 
-def declarations(sections: tuple[Section, ...] | list[Section]) -> list[str]:
+def declarations(sections: Sequence[Section | PostSection]) -> list[str]:
     """What ``derive check`` needs to read the page as it was checked, as the TOML of a hidden
     declarations block (docs/posts.md): the domains the derivations' symbols have, and
     sum_d t_d = 1 when a derivation assumed it. Without it, the last line of eq. (3) would be
@@ -105,7 +107,7 @@ def declarations(sections: tuple[Section, ...] | list[Section]) -> list[str]:
     relations = {
         relation
         for section in sections
-        for derivation in section.derivations
+        for derivation in getattr(section, "derivations", ())
         for relation in derivation.assume
         if isinstance(relation, Eq)
     }
@@ -133,10 +135,11 @@ def post_header() -> Header:
 
 FILES_HEADER = Header(
     "Derivations, checked line by line",
-    "Every line is checked against the line before it, and the first line against the "
-    "derivation's start (shown as its left-hand side). A proof is symbolic and cross-checked "
-    "with 30-digit numbers; a refutation is a point where the two lines differ. The declared "
-    "index ranges are assumed throughout; other assumptions are named where a proof uses them.",
+    "Every line of a chain is checked against the line before it; in a derivation file, the "
+    "first line against the derivation's start, shown as its left-hand side. A proof is "
+    "symbolic and cross-checked with 30-digit numbers; a refutation is a point where the two "
+    "lines differ. The declared index ranges are assumed throughout; other assumptions are "
+    "named where a proof uses them.",
 )
 
 
@@ -182,7 +185,7 @@ SECTION_DEFINED = "Definitions and assumptions, as the file states them:"
 
 
 def latex_document(
-    sections: tuple[Section, ...] | list[Section],
+    sections: Sequence[Section | PostSection],
     *,
     generated_by: str,
     fragment: bool = False,
@@ -214,6 +217,9 @@ def latex_document(
             rows = " \\\\\n".join(section.definitions)
             text = [] if fragment else [SECTION_DEFINED]
             blocks.append("\n".join([*text, r"\begin{align*}", rows, r"\end{align*}", ""]))
+        if isinstance(section, PostSection):
+            blocks += section.latex_blocks(heading=not fragment)
+            continue
         for derivation, verdicts in zip(section.derivations, section.verdicts, strict=True):
             blocks.append(
                 derivation_latex(derivation, verdicts, expand=expand, heading=not fragment)
@@ -237,7 +243,7 @@ def _aligned(rows: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def markdown_document(
-    sections: tuple[Section, ...] | list[Section],
+    sections: Sequence[Section | PostSection],
     *,
     generated_by: str,
     expand: bool = False,
@@ -266,6 +272,9 @@ def markdown_document(
         ]
         if section.definitions:
             parts += ["", SECTION_DEFINED, "", *_aligned(section.definitions)]
+        if isinstance(section, PostSection):
+            parts += [part for block in section.markdown_blocks() for part in ("", block.rstrip())]
+            continue
         for derivation, verdicts in zip(section.derivations, section.verdicts, strict=True):
             parts += ["", derivation_markdown(derivation, verdicts, expand=expand).rstrip("\n")]
     return "\n".join(parts) + "\n"

@@ -38,6 +38,21 @@ _UNICODE = {
     "\u2032": "'",
     "\u03b7": r"$\eta$",
     "\u03b4": r"$\delta$",
+    "\u03a3": r"$\Sigma$",
+    "\u0394": r"$\Delta$",
+    "\u03c3": r"$\sigma$",
+    "\u03b1": r"$\alpha$",
+    "\u03b2": r"$\beta$",
+    "\u03b3": r"$\gamma$",
+    "\u03b5": r"$\epsilon$",
+    "\u03bb": r"$\lambda$",
+    "\u03bc": r"$\mu$",
+    "\u03c0": r"$\pi$",
+    "\u03b8": r"$\theta$",
+    "\u2202": r"$\partial$",
+    "\u2208": r"$\in$",
+    "\u221e": r"$\infty$",
+    "\u2248": r"$\approx$",
 }
 _MARKDOWN_SPECIALS = set("\\`*_[]<>|$~#")
 
