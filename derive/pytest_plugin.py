@@ -10,6 +10,12 @@ undecided (for a post also: not read, not checked) fails, and the report is the
 The files must lie where pytest looks (its ``testpaths`` or the paths given on the command
 line). Patterns are matched against the path relative to the rootdir, ``*`` crossing ``/``;
 a pattern without ``/`` is also matched against the file name alone.
+
+Items are named ``derivation[step n]`` (control characters in the name escaped, so pytest's
+one-line reports stay one line) and carry their node id as pytest would parse it back from its
+cache: pytest 9 compares structured ids, and ``name[step n]`` built as a child name did not
+equal the same text parsed from ``--lf``'s cache, so every item ran again. Items are collected
+identically in every process, so ``pytest -n`` (pytest-xdist) spreads them over workers.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from pathlib import Path
 import pytest
 
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.sources.limits import DEFAULT_LIMITS, Limits, check_seconds, names, parse_limit
+from derive.sources.oneline import one_line
 from derive.sources.parse import ParseError
 from derive.sources.post_check import check_item
 from derive.sources.post_file import PostFile, format_of, load_post
@@ -29,7 +37,9 @@ from derive.sources.toml_file import DerivationFile, load_file
 
 INI_FILES = "derive_files"
 INI_TIMEOUT = "derive_timeout"
+INI_LIMITS = "derive_limits"
 TIMEOUT = pytest.StashKey[float]()
+LIMITS = pytest.StashKey[Limits]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,8 +58,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="SECONDS",
         help=f"seconds per step (default: the {INI_TIMEOUT} ini value, else {DEFAULT_TIMEOUT})",
     )
+    group.addoption(
+        "--derive-limit",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help=f"set a limit on what a file may cost to load ({', '.join(names())}); repeatable",
+    )
     parser.addini(INI_FILES, "globs of derivation files to collect as tests", type="linelist")
     parser.addini(INI_TIMEOUT, "seconds per derivation step", default=str(DEFAULT_TIMEOUT))
+    parser.addini(INI_LIMITS, "limits on loading, NAME=N, one per line", type="linelist")
 
 
 def _patterns(config: pytest.Config) -> list[str]:
@@ -92,28 +110,49 @@ def _timeout(config: pytest.Config) -> float:
         seconds = float("nan")
     if not seconds > 0:
         raise pytest.UsageError(f"derive timeout must be positive seconds, got {text!r}")
-    return seconds
+    try:
+        return check_seconds(seconds)
+    except ValueError as error:
+        raise pytest.UsageError(f"derive timeout {error}") from None
+
+
+def _limits(config: pytest.Config) -> Limits:
+    values = {}
+    for text in [*config.getini(INI_LIMITS), *config.getoption("--derive-limit")]:
+        try:
+            name, value = parse_limit(text)
+        except ValueError as error:
+            raise pytest.UsageError(f"derive limit: {error}") from None
+        values[name] = value
+    return DEFAULT_LIMITS.with_values(values)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[TIMEOUT] = _timeout(config)  # a bad value stops the run before collection
+    # bad values stop the run before collection
+    config.stash[TIMEOUT] = _timeout(config)
+    config.stash[LIMITS] = _limits(config)
 
 
 class DerivationFileCollector(pytest.File):
     """A derivation file; its items are the steps of its derivations."""
 
     def collect(self) -> Iterator[pytest.Item]:
+        shown = _shown_path(self.path, self.config)
+        limits, timeout = self.config.stash[LIMITS], self.config.stash[TIMEOUT]
         try:
-            loaded = load_file(self.path, _shown_path(self.path, self.config))
+            loaded = load_file(self.path, shown, limits=limits, timeout=timeout)
         except ParseError as error:
-            raise self.CollectError(f"derive: error: {error}") from None
+            raise self.CollectError(f"derive: error: {one_line(str(error))}") from None
         except OSError as error:
-            raise self.CollectError(f"derive: error: {self.path}: {error}") from None
+            message = f"{shown}: cannot read: {error.strerror or error}"
+            raise self.CollectError(f"derive: error: {one_line(message)}") from None
         for number, derivation in enumerate(loaded.derivations):
             for index in range(len(derivation.steps)):
+                name = f"{one_line(derivation.name)}[step {index + 1}]"
                 yield DerivationStep.from_parent(
                     self,
-                    name=f"{derivation.name}[step {index + 1}]",
+                    name=name,
+                    nodeid=f"{self.nodeid}::{name}",  # as pytest parses it from its cache
                     loaded=loaded,
                     number=number,
                     index=index,
@@ -150,7 +189,8 @@ class DerivationStep(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         where = self.loaded.where[self.number][self.index]
-        return self.path, where.line - 1, f"{self.loaded.path}:{where.line}: {self.name}"
+        shown = one_line(self.loaded.path)
+        return self.path, where.line - 1, f"{shown}:{where.line}: {self.name}"
 
 
 class PostCollector(pytest.File):
@@ -161,12 +201,15 @@ class PostCollector(pytest.File):
         try:
             post = load_post(self.path, kind, _shown_path(self.path, self.config))
         except ParseError as error:
-            raise self.CollectError(f"derive: error: {error}") from None
+            raise self.CollectError(f"derive: error: {one_line(str(error))}") from None
         except OSError as error:
-            raise self.CollectError(f"derive: error: {self.path}: {error}") from None
+            message = f"{self.path}: cannot read: {error.strerror or error}"
+            raise self.CollectError(f"derive: error: {one_line(message)}") from None
         for index, item in enumerate(post.items):
-            name = f"{item.chain}, {item.line}:{item.column}"
-            yield PostStep.from_parent(self, name=name, post=post, index=index)
+            name = one_line(f"{item.chain}, {item.line}:{item.column}")
+            # the node id as pytest parses it back from its cache (see the module docstring)
+            nodeid = f"{self.nodeid}::{name}"
+            yield PostStep.from_parent(self, name=name, nodeid=nodeid, post=post, index=index)
 
 
 class PostStep(pytest.Item):
@@ -192,4 +235,5 @@ class PostStep(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         item = self.post.items[self.index]
-        return self.path, item.line - 1, f"{self.post.path}:{item.line}:{item.column}: {self.name}"
+        shown = f"{one_line(self.post.path)}:{item.line}:{item.column}"
+        return self.path, item.line - 1, f"{shown}: {self.name}"

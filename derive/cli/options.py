@@ -7,6 +7,7 @@ import os
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.derivations import DERIVATIONS
+from derive.sources.limits import check_seconds, names, parse_limit
 
 
 def size(text: str) -> int:
@@ -57,13 +58,37 @@ def set_or_file(text: str) -> str:
 
 
 def seconds(text: str) -> float:
+    """An argparse type for a time guard: seconds, more than 0 and at most a day (1e10 used
+    to overflow Python's clock arithmetic inside every check)."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
+    try:
+        return check_seconds(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def limit(text: str) -> tuple[str, int]:
+    """An argparse type for ``--limit NAME=N``: a known limit, set within its range."""
+    try:
+        return parse_limit(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--limit",
+        type=limit,
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help=f"raise or lower a limit on what a file may cost to load ({', '.join(names())})",
+    )
 
 
 def add_size_options(parser: argparse.ArgumentParser) -> None:
