@@ -10,6 +10,12 @@ undecided (for a post also: not read, not checked) fails, and the report is the
 The files must lie where pytest looks (its ``testpaths`` or the paths given on the command
 line). Patterns are matched against the path relative to the rootdir, ``*`` crossing ``/``;
 a pattern without ``/`` is also matched against the file name alone.
+
+Items are named ``derivation[step n]`` (control characters in the name escaped, so pytest's
+one-line reports stay one line) and carry their node id as pytest would parse it back from its
+cache: pytest 9 compares structured ids, and ``name[step n]`` built as a child name did not
+equal the same text parsed from ``--lf``'s cache, so every item ran again. Items are collected
+identically in every process, so ``pytest -n`` (pytest-xdist) spreads them over workers.
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from pathlib import Path
 import pytest
 
 from derive.checker.equal import DEFAULT_TIMEOUT
-from derive.checker.limits import Limits, limits_from
+from derive.checker.limits import LIMIT_HELP, Limits, limits_from
+from derive.sources.limits import DEFAULT_LIMITS, check_seconds, names, parse_limit
+from derive.sources.limits import Limits as LoadingLimits
+from derive.sources.oneline import one_line
 from derive.sources.parse import ParseError
 from derive.sources.post_check import check_item
 from derive.sources.post_file import PostFile, format_of, load_post
@@ -30,8 +39,10 @@ from derive.sources.toml_file import DerivationFile, load_file
 
 INI_FILES = "derive_files"
 INI_TIMEOUT = "derive_timeout"
+INI_LIMITS = "derive_limits"
 TIMEOUT = pytest.StashKey[float]()
-LIMITS = pytest.StashKey[Limits]()
+LIMITS = pytest.StashKey[LoadingLimits]()
+CHECK_LIMITS = pytest.StashKey[Limits]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,11 +69,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         metavar="NAME=N",
-        help="raise or lower a deterministic limit per step, e.g. rewrites=800 (docs/limits.md)",
+        help=(
+            f"set a limit on the work per step ({', '.join(LIMIT_HELP)}; docs/limits.md) or "
+            f"on what a file may cost to load ({', '.join(names())}); repeatable"
+        ),
     )
     parser.addini(INI_FILES, "globs of derivation files to collect as tests", type="linelist")
     parser.addini(
         INI_TIMEOUT, "the time guard per derivation step, in seconds", default=str(DEFAULT_TIMEOUT)
+    )
+    parser.addini(
+        INI_LIMITS, "limits on checking and loading, NAME=N, one per line", type="linelist"
     )
 
 
@@ -106,36 +123,56 @@ def _timeout(config: pytest.Config) -> float:
         seconds = float("nan")
     if not seconds > 0:
         raise pytest.UsageError(f"derive timeout must be positive seconds, got {text!r}")
-    return seconds
-
-
-def _limits(config: pytest.Config) -> Limits:
     try:
-        return limits_from(config.getoption("--derive-limit"))
+        return check_seconds(seconds)
     except ValueError as error:
-        raise pytest.UsageError(f"--derive-limit: {error}") from None
+        raise pytest.UsageError(f"derive timeout {error}") from None
+
+
+def _limits(config: pytest.Config) -> tuple[LoadingLimits, Limits]:
+    """The limits on loading and on checking, from the ini value and ``--derive-limit``."""
+    loading, checking = {}, []
+    for text in [*config.getini(INI_LIMITS), *config.getoption("--derive-limit")]:
+        if text.partition("=")[0].strip() in LIMIT_HELP:
+            checking.append(text)
+            continue
+        try:
+            name, value = parse_limit(text)
+        except ValueError as error:
+            raise pytest.UsageError(f"derive limit: {error}") from None
+        loading[name] = value
+    try:
+        return DEFAULT_LIMITS.with_values(loading), limits_from(checking)
+    except ValueError as error:
+        raise pytest.UsageError(f"derive limit: {error}") from None
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[TIMEOUT] = _timeout(config)  # a bad value stops the run before collection
-    config.stash[LIMITS] = _limits(config)
+    # bad values stop the run before collection
+    config.stash[TIMEOUT] = _timeout(config)
+    config.stash[LIMITS], config.stash[CHECK_LIMITS] = _limits(config)
 
 
 class DerivationFileCollector(pytest.File):
     """A derivation file; its items are the steps of its derivations."""
 
     def collect(self) -> Iterator[pytest.Item]:
+        shown = _shown_path(self.path, self.config)
+        limits, timeout = self.config.stash[LIMITS], self.config.stash[TIMEOUT]
         try:
-            loaded = load_file(self.path, _shown_path(self.path, self.config))
+            loaded = load_file(self.path, shown, limits=limits, timeout=timeout)
         except ParseError as error:
-            raise self.CollectError(f"derive: error: {error}") from None
+            raise self.CollectError(f"derive: error: {one_line(str(error))}") from None
         except OSError as error:
-            raise self.CollectError(f"derive: error: {self.path}: {error}") from None
+            message = f"{shown}: cannot read: {error.strerror or error}"
+            raise self.CollectError(f"derive: error: {one_line(message)}") from None
         for number, derivation in enumerate(loaded.derivations):
             for index in range(len(derivation.steps)):
+                name = f"{one_line(derivation.name)}[step {index + 1}]"
                 yield DerivationStep.from_parent(
                     self,
-                    name=f"{derivation.name}[step {index + 1}]",
+                    name=name,
+                    nodeid=f"{self.nodeid}::{name}",  # as pytest parses it from its cache
                     loaded=loaded,
                     number=number,
                     index=index,
@@ -158,7 +195,7 @@ class DerivationStep(pytest.Item):
         self.loaded, self.number, self.index = loaded, number, index
 
     def runtest(self) -> None:
-        timeout, limits = self.config.stash[TIMEOUT], self.config.stash[LIMITS]
+        timeout, limits = self.config.stash[TIMEOUT], self.config.stash[CHECK_LIMITS]
         result = check_step(self.loaded, self.number, self.index, timeout=timeout, limits=limits)
         self.user_properties.append(("verdict", result.message()))
         if result.status != "proved":
@@ -172,7 +209,8 @@ class DerivationStep(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         where = self.loaded.where[self.number][self.index]
-        return self.path, where.line - 1, f"{self.loaded.path}:{where.line}: {self.name}"
+        shown = one_line(self.loaded.path)
+        return self.path, where.line - 1, f"{shown}:{where.line}: {self.name}"
 
 
 class PostCollector(pytest.File):
@@ -183,12 +221,15 @@ class PostCollector(pytest.File):
         try:
             post = load_post(self.path, kind, _shown_path(self.path, self.config))
         except ParseError as error:
-            raise self.CollectError(f"derive: error: {error}") from None
+            raise self.CollectError(f"derive: error: {one_line(str(error))}") from None
         except OSError as error:
-            raise self.CollectError(f"derive: error: {self.path}: {error}") from None
+            message = f"{self.path}: cannot read: {error.strerror or error}"
+            raise self.CollectError(f"derive: error: {one_line(message)}") from None
         for index, item in enumerate(post.items):
-            name = f"{item.chain}, {item.line}:{item.column}"
-            yield PostStep.from_parent(self, name=name, post=post, index=index)
+            name = one_line(f"{item.chain}, {item.line}:{item.column}")
+            # the node id as pytest parses it back from its cache (see the module docstring)
+            nodeid = f"{self.nodeid}::{name}"
+            yield PostStep.from_parent(self, name=name, nodeid=nodeid, post=post, index=index)
 
 
 class PostStep(pytest.Item):
@@ -199,7 +240,10 @@ class PostStep(pytest.Item):
         self.post, self.index = post, index
 
     def runtest(self) -> None:
-        result = check_item(self.post, self.index, timeout=self.config.stash[TIMEOUT])
+        stash = self.config.stash
+        result = check_item(
+            self.post, self.index, timeout=stash[TIMEOUT], limits=stash[CHECK_LIMITS]
+        )
         if result is None:
             return
         self.user_properties.append(("verdict", result.message()))
@@ -214,4 +258,5 @@ class PostStep(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         item = self.post.items[self.index]
-        return self.path, item.line - 1, f"{self.post.path}:{item.line}:{item.column}: {self.name}"
+        shown = f"{one_line(self.post.path)}:{item.line}:{item.column}"
+        return self.path, item.line - 1, f"{shown}: {self.name}"

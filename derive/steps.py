@@ -86,7 +86,8 @@ class Derivation:
             only, never checked. None: the start itself is displayed.
         assume: relations every step may use (index ranges, sum t = 1).
         tag: the equation number in the source, e.g. "3".
-        names: display abbreviations, subexpression -> symbol (softmax expression -> a_k).
+        names: display abbreviations, subexpression -> symbol (softmax expression -> a_k);
+            copied, unless given read-only (a MappingProxyType, shared as it is).
         note: where it was checked, e.g. "checked for K = 3".
         labels: display only: names of assumptions, relation -> label ("targets"), so that
             reports write ``targets: sum(t[d], (d, 1, K)) == 1`` (``derive.notation``).
@@ -118,8 +119,10 @@ class Derivation:
             raise TypeError(f"derivation {self.name!r}: steps must be a non-empty list of Step")
         object.__setattr__(self, "steps", steps)
         object.__setattr__(self, "assume", as_assumptions(self.assume))
-        object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
-        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
+        if not isinstance(self.names, MappingProxyType):  # a read-only view is shared as it is
+            object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+        if not isinstance(self.labels, MappingProxyType):
+            object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
         object.__setattr__(self, "sizes", MappingProxyType(dict(self.sizes)))
         if self.general is not None and not self._instance_of(self.general):
             raise ValueError(

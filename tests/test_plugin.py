@@ -4,7 +4,9 @@ with its verdict and counterexample; a project that did not opt in collects noth
 from __future__ import annotations
 
 import os
+import xml.etree.ElementTree as ET
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 
@@ -123,6 +125,69 @@ def test_a_timeout_that_is_not_positive_is_a_usage_error(pytester):
     result = _run(pytester, "--derive-files", "*.toml", "--derive-timeout", "0")
     result.stderr.fnmatch_lines(["*derive timeout must be positive seconds, got 0.0*"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def _run_cached(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """As _run, with pytest's cache (what --lf and --ff read) on."""
+    autoload = not os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    plugin = [] if autoload and _installed() else ["-p", "derive.pytest_plugin"]
+    return pytester.runpytest(*plugin, *args)
+
+
+ODD_NAMES = BAD.replace('name = "square"', 'name = "a::b [c]"')
+
+
+@pytest.mark.parametrize("text", [BAD, ODD_NAMES], ids=["plain", "odd-name"])
+def test_last_failed_reruns_only_the_refuted_step(pytester, text):
+    """pytest 9 compares structured node ids: an item's id must equal its id parsed back from
+    the cache, or --lf finds no known failure and reruns everything."""
+    pytester.makefile(".toml", good=GOOD, bad=text)
+    pytester.makeini("[pytest]\nderive_files = *.toml\n")
+    _run_cached(pytester).assert_outcomes(passed=3, failed=1)
+    again = _run_cached(pytester, "--lf", "-v")
+    again.assert_outcomes(failed=1)  # neither the proved step of bad.toml nor good.toml
+    again.stdout.fnmatch_lines(["*rerun previous 1 failure*", "*step 2?*FAILED*"])
+    assert "step 1" not in again.stdout.str().split("short test summary")[0].split("rerun")[1]
+
+
+def test_failed_first_runs_the_refuted_step_before_the_others(pytester):
+    pytester.makefile(".toml", good=GOOD, bad=BAD)
+    pytester.makeini("[pytest]\nderive_files = *.toml\n")
+    _run_cached(pytester).assert_outcomes(passed=3, failed=1)
+    again = _run_cached(pytester, "--ff", "-v")
+    again.assert_outcomes(passed=3, failed=1)
+    lines = [line for line in again.stdout.lines if "PASSED" in line or "FAILED" in line]
+    assert "square[step 2]" in lines[0] and "FAILED" in lines[0]
+
+
+def _cases(report: Path) -> list[tuple[str, ...]]:
+    """The JUnit test cases as (classname, name, file, line, failure type, message), sorted:
+    workers finish in any order, and times, hostnames and timestamps differ from run to run."""
+    cases = []
+    for case in ET.parse(report).getroot().iter("testcase"):
+        failure = case.find("failure")
+        found = ("", "") if failure is None else (failure.get("type"), failure.get("message"))
+        cases.append(
+            (case.get("classname"), case.get("name"), case.get("file"), case.get("line"), *found)
+        )
+    return sorted(cases)
+
+
+def test_parallel_workers_collect_and_report_what_a_serial_run_does(pytester):
+    """pytest-xdist: the same items, the same failures and the same JUnit cases with -n 2."""
+    pytest.importorskip("xdist")
+    pytester.makefile(".toml", good=GOOD, bad=BAD, more=GOOD.replace('"logs"', '"logs 2"'))
+    pytester.makeini("[pytest]\nderive_files = *.toml\n")
+    serial = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--junitxml=serial.xml")
+    parallel = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-n", "2", "--junitxml=parallel.xml"
+    )
+    for result in (serial, parallel):
+        result.assert_outcomes(passed=5, failed=1)
+        result.stdout.fnmatch_lines(["FAILED bad.toml::square[[]step 2[]]*"])
+    parallel.stdout.fnmatch_lines(["*2 workers*"])  # it really ran in two worker processes
+    assert _cases(pytester.path / "serial.xml") == _cases(pytester.path / "parallel.xml")
+    assert len(_cases(pytester.path / "serial.xml")) == 6
 
 
 POST = """\

@@ -12,16 +12,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.limits import Limits
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from derive.cli.options import TIMEOUT_HELP, add_limit_option, limits_of, seconds
+from derive.cli.options import (
+    TIMEOUT_HELP,
+    add_limit_option,
+    limits_of,
+    loading_limits_of,
+    seconds,
+)
+from derive.cli.writing import output_problem, write_atomically
 from derive.render.junit import junit_xml
+from derive.sources.limits import DEFAULT_LIMITS
+from derive.sources.limits import Limits as LoadingLimits
+from derive.sources.oneline import one_line, one_line_path
 from derive.sources.parse import ParseError
 from derive.sources.post_check import check_post
 from derive.sources.post_file import PostFile, format_of, load_post
@@ -54,34 +62,28 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def load_files(
-    paths: list[str], form: str | None = None
+    paths: list[str],
+    form: str | None = None,
+    limits: LoadingLimits = DEFAULT_LIMITS,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> tuple[list[DerivationFile | PostFile], list[str]]:
-    """Every file loaded, or the errors (one line each): all files are read before any check."""
+    """Every file loaded, or the errors (one line each): all files are read before any check.
+    Derivation files keep ``limits`` and build each expression under the time guard."""
     loaded, errors = [], []
     for path in paths:
         kind = format_of(path, form)
         try:
-            loaded.append(load_file(path) if kind == "toml" else load_post(path, kind))
+            if kind == "toml":
+                loaded.append(load_file(path, limits=limits, timeout=timeout))
+            else:
+                loaded.append(load_post(path, kind))
         except ParseError as error:
             errors.append(str(error))
         except IsADirectoryError:
-            errors.append(f"{path}: is a directory")
+            errors.append(f"{one_line_path(path)}: is a directory")
         except OSError as error:
-            errors.append(f"{path}: cannot read: {error.strerror or error}")
+            errors.append(f"{one_line_path(path)}: cannot read: {error.strerror or error}")
     return loaded, errors
-
-
-def _write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file: a reader never sees half a report."""
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".derive-", suffix=".xml", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def check_loaded(
@@ -108,13 +110,14 @@ def _print_text(results: list[StepResult], verbose: bool, files: int, elapsed: f
 def run(args: argparse.Namespace) -> int:
     start = time.monotonic()
     report = args.junit_xml
-    if report is not None and not os.path.isdir(os.path.dirname(os.path.abspath(report))):
-        print(f"derive: error: --junit-xml {report}: no such directory", file=sys.stderr)
+    problem = None if report is None else output_problem(report, "--junit-xml")
+    if problem:  # before any checking: exit 2 must not come after minutes of exit-1 work
+        print(f"derive: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    loaded, errors = load_files(args.files, args.format)
+    loaded, errors = load_files(args.files, args.format, loading_limits_of(args), args.timeout)
     if errors:
         for error in errors:
-            print(f"derive: error: {error}", file=sys.stderr)
+            print(f"derive: error: {one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
     limits = limits_of(args)
     results = [r for file in loaded for r in check_loaded(file, args.timeout, limits)]
@@ -123,12 +126,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         for file in loaded:
             for default in getattr(file, "defaults", ()):
-                print(f"{file.path}: default: {default}")
+                print(one_line(f"{one_line_path(file.path)}: default: {default}"))
         _print_text(results, args.verbose, len(loaded), time.monotonic() - start)
     if report is not None:
         try:
-            _write_atomically(report, junit_xml(results, [f.path for f in loaded]))
+            data = junit_xml(results, [f.path for f in loaded]).encode("utf-8")
+            write_atomically(report, data)
         except OSError as error:
-            print(f"derive: error: cannot write {report}: {error.strerror}", file=sys.stderr)
+            shown = one_line(report)
+            print(f"derive: error: cannot write {shown}: {error.strerror}", file=sys.stderr)
             return EXIT_USAGE
     return EXIT_OK if all(r.status == "proved" for r in results) else EXIT_FAILED

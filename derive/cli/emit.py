@@ -15,14 +15,13 @@ derivation that is not proved; 2 bad usage.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from derive.cli.options import size
-from derive.cli.writing import read_existing, write_atomically
-from derive.emit import EmitError, is_generated, network_source, output_layer_source
+from derive.cli.writing import output_problem, read_existing, write_atomically
+from derive.emit import MARKER, EmitError, is_generated, network_source, output_layer_source
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -72,8 +71,10 @@ def _check(path: str, existing: bytes | None, data: bytes, command: str) -> int:
 
 
 def _refuse_overwrite(existing: bytes) -> bool:
+    """True unless the file starts with derive's marker (only a prefix of it was read)."""
+    prefix = existing[: len(MARKER.encode("utf-8"))]
     try:
-        return not is_generated(existing.decode("utf-8"))
+        return not is_generated(prefix.decode("utf-8"))
     except UnicodeDecodeError:
         return True
 
@@ -95,11 +96,9 @@ def _form_problem(args: argparse.Namespace) -> str | None:
 def run(args: argparse.Namespace) -> int:
     start = time.monotonic()
     path = args.output
-    if os.path.isdir(path):
-        print(f"derive: error: -o {path}: is a directory", file=sys.stderr)
-        return EXIT_USAGE
-    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-        print(f"derive: error: -o {path}: no such directory", file=sys.stderr)
+    problem = output_problem(path)  # a device, FIFO or directory: refused, --force or not
+    if problem:
+        print(f"derive: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     problem = _form_problem(args)
     if problem:
@@ -115,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
             data = network_source(*args.network).encode("utf-8")
         else:
             data = output_layer_source(args.K, args.J, args.normalized_targets).encode("utf-8")
-        existing = read_existing(path)
+        # enough to tell "differs" (one byte more than data) and to see the marker
+        existing = read_existing(path, max(len(data), len(MARKER)) + 1)
     except EmitError as error:
         print(f"derive: error: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -32,14 +32,16 @@ from derive.cli.options import (
     add_size_options,
     add_timeout_option,
     limits_of,
+    loading_limits_of,
     set_or_file,
 )
-from derive.cli.writing import read_existing, write_atomically
+from derive.cli.writing import output_problem, read_existing, write_atomically
 from derive.derivations import DEFAULT, DERIVATIONS, build, sizes_for
 from derive.model.symbols import I_, J, K, N
 from derive.render.latex import FILES_HEADER, Section, latex_document, markdown_document
 from derive.render.latex.files import file_section
 from derive.render.latex.posts import post_section
+from derive.sources.oneline import one_line
 from derive.sources.post_file import PostFile
 from derive.steps import Derivation
 
@@ -187,11 +189,12 @@ def render(args: argparse.Namespace) -> str:
     sizes = (args.K, args.J, args.N, args.I)
     names = tuple(args.names) or DEFAULT
     files = [name for name in names if name not in DERIVATIONS]
-    loaded, errors = load_files(files)  # by extension; all read before anything is checked
+    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    # by extension; all read before anything is checked
+    loaded, errors = load_files(files, None, loading_limits_of(args), timeout)
     if errors:
         raise FileProblem(errors[0])
     by_path = dict(zip(files, loaded, strict=True))
-    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
     limits = limits_of(args)
     sections = [
         section(name, sizes, args.timeout, args.expanded, limits)
@@ -222,11 +225,10 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
         return "--fragment is for --format tex"
     if args.output is None:
         return None
-    if os.path.isdir(args.output):
-        return f"-o {args.output}: is a directory"
+    problem = output_problem(args.output)  # a device, FIFO or directory is never written
+    if problem:
+        return problem
     directory = os.path.dirname(os.path.abspath(args.output))
-    if not os.path.isdir(directory):
-        return f"-o {args.output}: no such directory"
     if not args.check and not os.access(directory, os.W_OK):
         return f"-o {args.output}: directory is not writable"
     return None
@@ -240,14 +242,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         data = render(args).encode("utf-8")
     except FileProblem as error:
-        print(f"derive: error: {error}", file=sys.stderr)
+        print(f"derive: error: {one_line(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     path = args.output
     if path is None:
         sys.stdout.write(data.decode("utf-8"))
         return EXIT_OK
     try:
-        existing = read_existing(path)
+        existing = read_existing(path, len(data) + 1)  # one byte more than data: differs
         if args.check:
             state = "missing" if existing is None else "current" if existing == data else "stale"
             print(f"{path}: {state}" + ("" if state == "current" else f" (run: {_command(args)})"))

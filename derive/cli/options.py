@@ -7,8 +7,11 @@ import dataclasses
 import os
 
 from derive.checker.equal import DEFAULT_TIMEOUT
-from derive.checker.limits import Limits, parse_limit
+from derive.checker.limits import LIMIT_HELP, Limits
+from derive.checker.limits import parse_limit as parse_check_limit
 from derive.derivations import DERIVATIONS
+from derive.sources.limits import DEFAULT_LIMITS, check_seconds, names, parse_limit
+from derive.sources.limits import Limits as LoadingLimits
 
 
 def size(text: str) -> int:
@@ -59,13 +62,18 @@ def set_or_file(text: str) -> str:
 
 
 def seconds(text: str) -> float:
+    """An argparse type for a time guard: seconds, more than 0 and at most a day (1e10 used
+    to overflow Python's clock arithmetic inside every check)."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
+    try:
+        return check_seconds(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def add_size_options(parser: argparse.ArgumentParser) -> None:
@@ -92,15 +100,19 @@ def guard_of(args: argparse.Namespace) -> float:
 
 
 def limit(text: str) -> tuple[str, int]:
-    """An argparse type for ``--limit NAME=N``, e.g. ``rewrites=800``."""
+    """An argparse type for ``--limit NAME=N``: a limit on the work per step (``rewrites=800``,
+    docs/limits.md) or on what a file may cost to load (``file-bytes=...``,
+    docs/derivation-files.md), set within its range."""
     try:
+        if text.partition("=")[0].strip() in LIMIT_HELP:
+            return parse_check_limit(text)
         return parse_limit(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def add_limit_option(parser: argparse.ArgumentParser) -> None:
-    """``--limit NAME=N``, repeatable: the deterministic limits per step (docs/limits.md)."""
+    """``--limit NAME=N``, repeatable: the deterministic limits on checking and on loading."""
     defaults = ", ".join(f"{f.name}={f.default}" for f in dataclasses.fields(Limits))
     parser.add_argument(
         "--limit",
@@ -108,10 +120,18 @@ def add_limit_option(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=N",
-        help=f"raise or lower a limit on the work per step (defaults: {defaults})",
+        help=(
+            f"raise or lower a limit on the work per step (defaults: {defaults}) or on what "
+            f"a file may cost to load ({', '.join(names())})"
+        ),
     )
 
 
+def loading_limits_of(args: argparse.Namespace) -> LoadingLimits:
+    """The limits on loading that the ``--limit`` options give (the defaults for the others)."""
+    return DEFAULT_LIMITS.with_values({n: v for n, v in args.limit if n not in LIMIT_HELP})
+
+
 def limits_of(args: argparse.Namespace) -> Limits:
-    """The limits the ``--limit`` options give (the defaults for the others)."""
-    return Limits(**dict(args.limit))
+    """The limits on the work per step that the ``--limit`` options give (defaults otherwise)."""
+    return Limits(**{name: value for name, value in args.limit if name in LIMIT_HELP})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from derive.notation import assumption_record
+from derive.sources.oneline import one_line
 
 if TYPE_CHECKING:
     from derive.steps import Report
@@ -66,16 +67,17 @@ def _verdict_text(row: dict[str, object]) -> str:
 
 
 def format_table(rows: list[dict[str, object]]) -> str:
-    """Rows as aligned text columns: derivation, step, claim, verdict, needs, seconds."""
+    """Rows as aligned text columns: derivation, step, claim, verdict, needs, seconds; each
+    row one line (control characters in a derivation's name or claim are escaped)."""
     cells = [list(COLUMNS)]
     for row in rows:
         cells.append(
             [
-                str(row["derivation"]),
+                one_line(str(row["derivation"])),
                 str(row["step"]),
-                str(row["claim"]),
-                _short(_verdict_text(row), 60),
-                _short(", ".join(row["needs"]) or "-", 40),
+                one_line(str(row["claim"])),
+                one_line(_short(_verdict_text(row), 60)),
+                one_line(_short(", ".join(row["needs"]) or "-", 40)),
                 f"{row['seconds']:.2f}",
             ]
         )

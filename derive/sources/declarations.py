@@ -44,6 +44,7 @@ class Namespace:
         self._functions: dict[type, type] = {}
         self._user_names: dict[str, str] = {}  # generated name -> user name
         self._ranges: dict[Symbol, tuple[Basic, ...]] = {}
+        self._order: dict[Symbol, int] = {}  # index -> its place among the declared indices
         # [define] entries as written: (name, parameters, takes arguments, body text), in order
         self.definitions: list[tuple[str, tuple[str, ...], bool, str]] = []
 
@@ -55,8 +56,11 @@ class Namespace:
     def show(self, expr: Basic) -> Basic:
         """``expr`` with definitions abbreviated and the user's names, for display only."""
         shown = expr.xreplace(self.abbreviations)
-        for generated, user in self._functions.items():
-            shown = shown.replace(generated, user)
+        if self._functions:  # one pass, however many function-like definitions there are
+            functions = self._functions
+            shown = shown.replace(
+                lambda e: type(e) in functions, lambda e: functions[type(e)](*e.args)
+            )
         return shown.xreplace(self._display)
 
     def show_text(self, text: str) -> str:
@@ -64,12 +68,17 @@ class Namespace:
         return _GENERATED.sub(lambda m: self._user_names.get(m.group(), m.group()), text)
 
     def ranges(self, *exprs: Basic) -> tuple[Basic, ...]:
-        """The range relations (k <= K) of the declared indices free in ``exprs``."""
+        """The range relations (k <= K) of the declared indices free in ``exprs``, in the order
+        the indices were declared (looked up per free symbol: a file may declare many)."""
         free = set().union(*(e.free_symbols for e in exprs))
-        return tuple(r for index, rs in self._ranges.items() if index in free for r in rs)
+        indices = sorted((self._order[s], s) for s in free if s in self._ranges)
+        return tuple(r for _, index in indices for r in self._ranges[index])
 
     def _name(self, key: str, region: Region, what: str) -> None:
-        if not IDENTIFIER.match(key) or keyword.iskeyword(key):
+        if keyword.iskeyword(key):  # `lambda x: ...` is Python syntax: the name could not be used
+            message = f"{what} {key!r}: {key!r} is a reserved word (a Python keyword)"
+            raise self._fail(message, region, key)
+        if not IDENTIFIER.match(key):
             raise self._fail(f"{what} {key!r}: names are letters, digits and _", region, key)
         if key in RESERVED:
             raise self._fail(f"{what} {key!r}: the name is taken by a function", region, key)
@@ -134,6 +143,7 @@ class Namespace:
         if any(r == sympy.false for r in relations):
             raise self._fail(f"index {key!r}: the range {value!r} is empty", region, key)
         self._ranges[index] = tuple(r for r in relations if r != sympy.true)
+        self._order[index] = len(self._order)
         self._display[index] = Symbol(key)
         return index
 

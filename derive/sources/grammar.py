@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import Protocol
 
 import sympy
-from sympy import Expr, Indexed, Symbol
+from sympy import Derivative, Expr, Indexed, Symbol
+
+from derive.sources.limits import Limits, tree_size
 
 
 class Builder(Protocol):
@@ -22,6 +24,9 @@ class Builder(Protocol):
     Declared here, so that the grammar does not import the parser that reads it: the parser
     imports the grammar, never the other way round.
     """
+
+    limits: Limits
+    diff_depth: int  # derivatives being built around the current node
 
     def error(self, node: ast.AST, message: str) -> Exception: ...
 
@@ -128,6 +133,10 @@ def _fixed(function: Callable[..., Expr], count: int, usage: str) -> Handler:
 def _variadic(function: Callable[..., Expr], usage: str) -> Handler:
     def handler(builder: Builder, node: ast.Call) -> Expr:
         _arity(builder, node, 2, None, usage)
+        most = builder.limits.arguments
+        if len(node.args) > most:  # SymPy compares the arguments pairwise, with assumptions
+            message = f"{len(node.args)} arguments (limit: arguments {most}); nest {usage}"
+            raise builder.error(node, message)
         return builder.call(node, function, *[builder.expr(a) for a in node.args])
 
     return handler
@@ -150,18 +159,47 @@ def _sum(builder: Builder, node: ast.Call) -> Expr:
 
 
 def _derivative(function: Callable[..., Expr], usage: str) -> Handler:
+    """``diff`` (evaluated when the file is loaded) or ``Derivative`` (left to the checker).
+
+    Derivatives of nested functions grow exponentially: nesting is limited (``diff-depth``,
+    counted per variable, ``Derivative`` too), and so is the size of what ``diff`` works on and
+    of what it produces (``diff-nodes``), before and after the work."""
+
     def handler(builder: Builder, node: ast.Call) -> Expr:
         _arity(builder, node, 2, None, usage)
-        expr = builder.expr(node.args[0])
-        variables = []
-        for arg in node.args[1:]:
-            variable = builder.expr(arg)
-            if not isinstance(variable, (Symbol, Indexed)):
-                raise builder.error(arg, f"cannot differentiate with respect to {variable}")
-            variables.append(variable)
-        return builder.call(node, function, expr, *variables)
+        limits, order = builder.limits, len(node.args) - 1
+        if builder.diff_depth + order > limits.diff_depth:
+            depth = builder.diff_depth + order
+            message = f"derivatives nested {depth} deep (limit: diff-depth {limits.diff_depth})"
+            raise builder.error(node, message)
+        builder.diff_depth += order
+        try:
+            expr = builder.expr(node.args[0])
+            variables = [_variable(builder, arg) for arg in node.args[1:]]
+        finally:
+            builder.diff_depth -= order
+        if function is Derivative:
+            return builder.call(node, function, expr, *variables)
+        _bounded(builder, node, expr, "differentiates")
+        result = builder.call(node, function, expr, *variables)
+        _bounded(builder, node, result, "gives")
+        return result
 
     return handler
+
+
+def _variable(builder: Builder, arg: ast.AST) -> Expr:
+    variable = builder.expr(arg)
+    if not isinstance(variable, (Symbol, Indexed)):
+        raise builder.error(arg, f"cannot differentiate with respect to {variable}")
+    return variable
+
+
+def _bounded(builder: Builder, node: ast.Call, expr: Expr, verb: str) -> None:
+    most = builder.limits.diff_nodes
+    if tree_size(expr, most) > most:
+        message = f"diff {verb} an expression of more than {most} nodes (limit: diff-nodes {most})"
+        raise builder.error(node, message)
 
 
 def _aliases(handler: Handler, *names: str) -> dict[str, Handler]:
@@ -180,7 +218,7 @@ FUNCTIONS: dict[str, Handler] = {
     **_aliases(_fixed(sympy.KroneckerDelta, 2, "delta(i, j)"), "delta", "KroneckerDelta"),
     **_aliases(_sum, "sum", "Sum"),
     "diff": _derivative(sympy.diff, "diff(E, z[k])"),
-    "Derivative": _derivative(sympy.Derivative, "Derivative(E, z[k])"),
+    "Derivative": _derivative(Derivative, "Derivative(E, z[k])"),
 }
 CONSTANTS: dict[str, Expr] = {"pi": sympy.pi}
 RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS)

@@ -12,6 +12,10 @@ internally (the file loader gives them generated names, see derive/sources/toml_
 The syntax (docs/derivation-files.md): numbers, names, ``+ - * / **``, ``z[k]`` and ``W[k, j]``,
 calls of ``exp log sqrt abs tanh Heaviside Max Min delta sum diff Derivative`` (with SymPy's
 capitalised aliases), and in assumptions the comparisons ``== != < <= > >=`` (chains allowed).
+
+Text is measured against the limits (derive/sources/limits.py) before Python's parser sees it,
+and an expression that SymPy evaluates to something undefined (``x/0``, ``log(0)``) is an error
+where it is written: a step that is not a number cannot be judged.
 """
 
 from __future__ import annotations
@@ -24,13 +28,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
-from sympy import Basic, Expr, IndexedBase
+from sympy import Add, Basic, Expr, IndexedBase, Mul, Pow
 from sympy.core.relational import Relational
 
 from derive.sources.grammar import CONSTANTS, FUNCTIONS, describe_forbidden
+from derive.sources.limits import DEFAULT_LIMITS, Limits, text_problem
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-MAX_LENGTH = 10_000
 MAX_POWER_BITS = 100_000  # a numeric power may have about this many bits: no 9**9**9**9
 RELATIONS = {
     ast.Eq: sympy.Eq,
@@ -40,12 +44,15 @@ RELATIONS = {
     ast.Gt: sympy.Gt,
     ast.GtE: sympy.Ge,
 }
-BINARY = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b,
+# a chain a + b - c (or a * b / c) is built as one Add (Mul) of its operands, the subtracted
+# (divided) ones negated (inverted): the same object as building it pair by pair, in linear time
+CHAINS = {
+    ast.Add: (Add, lambda x: x),
+    ast.Sub: (Add, lambda x: -x),
+    ast.Mult: (Mul, lambda x: x),
+    ast.Div: (Mul, lambda x: Pow(x, -1)),
 }
+UNDEFINED = frozenset({sympy.zoo, sympy.nan, sympy.oo, -sympy.oo})
 
 
 class ParseError(ValueError):
@@ -82,43 +89,76 @@ class Template:
     call: bool = False
 
 
-def parse_expr(text: str, names: Mapping[str, object] | None = None) -> Expr:
+def parse_expr(
+    text: str, names: Mapping[str, object] | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> Expr:
     """Parse math text into a SymPy expression, without evaluating any code.
 
     Args:
         text: e.g. ``"-sum(t[d] * log(a[d]), (d, 1, K))"``; may span lines.
         names: what the names mean: SymPy symbols, numbers or expressions, ``IndexedBase``
             arrays, or :class:`Template` objects. Nothing else is visible.
+        limits: the length, depth, digits and ``diff`` limits the text must keep.
 
     Returns:
         The SymPy expression (``diff`` is evaluated, ``Derivative`` is not).
 
     Raises:
-        ParseError: syntax errors, forbidden constructs, unknown names, wrong arguments; its
-            ``line`` and ``column`` point into ``text``.
+        ParseError: syntax errors, forbidden constructs, unknown names, wrong arguments, an
+            exceeded limit, an undefined value (``x/0``); ``line`` and ``column`` point into
+            ``text``.
 
     >>> from sympy import Symbol
     >>> parse_expr("log(exp(x)) + 1/2", {"x": Symbol("x", real=True)})
     x + 1/2
     """
-    return _Builder(names or {}).build(_tree(text), relations=False)
+    return _Builder(names or {}, limits, *_tree(text, limits)).build(relations=False)
 
 
-def parse_relations(text: str, names: Mapping[str, object] | None = None) -> tuple[Relational, ...]:
+def parse_relations(
+    text: str, names: Mapping[str, object] | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Relational, ...]:
     """Parse an assumption: one comparison, or a chain ``1 <= k <= K`` (two relations).
 
     Relations that SymPy decides when they are built come back as ``sympy.true`` or
     ``sympy.false`` entries; the caller decides what to do with them. Raises ParseError.
     """
-    return _Builder(names or {}).build(_tree(text), relations=True)
+    return _Builder(names or {}, limits, *_tree(text, limits)).build(relations=True)
 
 
-def _tree(text: str) -> ast.Expression:
-    """Parse ``text`` with Python's parser; positions in the tree are mapped back to ``text``."""
+@dataclass(frozen=True)
+class _Source:
+    """What maps a node's position in the parsed source back to the text as given."""
+
+    lines: list[bytes]
+    skipped: str
+    indent: int
+
+    def position(self, node: ast.AST) -> tuple[int, int]:
+        """1-based (line, column) of ``node`` in the text as given (ast counts UTF-8 bytes)."""
+        line = getattr(node, "lineno", 1)
+        prefix = self.lines[line - 1][: getattr(node, "col_offset", 0)]
+        return _shift(line, len(prefix.decode(errors="replace")) + 1, self.skipped, self.indent)
+
+
+def _measure(text: str, limits: Limits) -> None:
+    """Raise a ParseError at the place where ``text`` exceeds a limit, before any parsing."""
+    if len(text) > limits.expression_chars:
+        chars = limits.expression_chars
+        raise ParseError(f"expression longer than {chars} characters (limit: expression-chars)")
+    problem = text_problem(text, limits)
+    if problem:
+        message, offset = problem
+        start = text.rfind("\n", 0, offset) + 1
+        raise ParseError(message, text.count("\n", 0, offset) + 1, offset - start + 1)
+
+
+def _tree(text: str, limits: Limits) -> tuple[ast.Expression, _Source]:
+    """Parse ``text`` with Python's parser, after measuring it; the tree, and how its
+    positions map back to ``text``."""
     if not isinstance(text, str):
         raise TypeError(f"expected text, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise ParseError(f"expression longer than {MAX_LENGTH} characters")
+    _measure(text, limits)
     body = text.lstrip()
     skipped = text[: len(text) - len(body)]
     first_line_indent = len(skipped) - (skipped.rfind("\n") + 1)
@@ -137,10 +177,16 @@ def _tree(text: str) -> ast.Expression:
         column = error.offset if error.offset and error.offset >= 1 else len(line_text) + 1
         message = error.msg.split(" (")[0] if error.msg.startswith("invalid") else error.msg
         raise ParseError(message, *_shift(line, column, skipped, first_line_indent)) from None
-    except (ValueError, MemoryError, RecursionError) as error:  # null bytes, absurd nesting
+    except ValueError as error:  # null bytes
         raise ParseError(f"cannot parse: {error}") from None
-    _screen(tree, source, skipped, first_line_indent)
-    return tree
+    except (MemoryError, RecursionError):  # nesting that _measure did not foresee
+        message = "too deeply nested or too long a chain for Python's parser"
+        raise ParseError(
+            f"{message} (limits: depth {limits.depth}, terms {limits.terms})"
+        ) from None
+    source_map = _Source([line.encode() for line in source.split("\n")], skipped, first_line_indent)
+    _screen(tree, source_map)
+    return tree, source_map
 
 
 def _shift(line: int, column: int, skipped: str, indent: int) -> tuple[int, int]:
@@ -148,55 +194,44 @@ def _shift(line: int, column: int, skipped: str, indent: int) -> tuple[int, int]
     return line + skipped.count("\n"), column + (indent if line == 1 else 0)
 
 
-def _position(node: ast.AST, lines: list[bytes], skipped: str, indent: int) -> tuple[int, int]:
-    """1-based (line, column) of ``node`` in the text as given (ast counts UTF-8 bytes)."""
-    line = getattr(node, "lineno", 1)
-    prefix = lines[line - 1][: getattr(node, "col_offset", 0)]
-    return _shift(line, len(prefix.decode(errors="replace")) + 1, skipped, indent)
-
-
-def _screen(tree: ast.Expression, source: str, skipped: str, indent: int) -> None:
+def _screen(tree: ast.Expression, source: _Source) -> None:
     """Reject the first forbidden node (in reading order) before anything is built."""
-    lines = [line.encode() for line in source.split("\n")]
     problems = []
     for node in ast.walk(tree):
         problem = describe_forbidden(node, IDENTIFIER)
         if problem:
-            problems.append((_position(node, lines, skipped, indent), problem))
+            problems.append((source.position(node), problem))
     if problems:
         # the first in reading order; at a tie the innermost node (ast.walk goes outside in),
         # so `__import__('os').system` is reported for its dunder name, not the attribute
         (line, column), problem = min(reversed(problems), key=lambda p: p[0])
         raise ParseError(problem, line, column)
-    # every node the builder sees needs its text position; keep the mapping with the tree
-    for node in ast.walk(tree):
-        if hasattr(node, "lineno"):
-            node.position = _position(node, lines, skipped, indent)  # type: ignore[attr-defined]
-
-
-def _error(node: ast.AST, message: str) -> ParseError:
-    line, column = getattr(node, "position", (1, 1))
-    return ParseError(message, line, column)
 
 
 class _Builder:
     """Walks a screened tree into SymPy objects; only ``names`` and FUNCTIONS are visible."""
 
-    error = staticmethod(_error)
+    def __init__(
+        self, names: Mapping[str, object], limits: Limits, tree: ast.Expression, source: _Source
+    ) -> None:
+        self.names, self.limits, self.tree, self.source = names, limits, tree, source
+        self.diff_depth = 0  # derivatives being built around the current node (grammar.py)
 
-    def __init__(self, names: Mapping[str, object]) -> None:
-        self.names = names
+    def error(self, node: ast.AST, message: str) -> ParseError:
+        """A ParseError at ``node``'s place in the text (positions are found only for errors)."""
+        return ParseError(message, *self.source.position(node))
 
-    def build(self, tree: ast.Expression, *, relations: bool) -> object:
-        node = tree.body
+    def build(self, *, relations: bool) -> object:
+        node = self.tree.body
         try:
             if not relations:
                 return self.expr(node)
             if not isinstance(node, ast.Compare):
-                raise _error(node, "an assumption must be a relation, e.g. a == b or k <= K")
+                raise self.error(node, "an assumption must be a relation, e.g. a == b or k <= K")
             return self.relations(node)
-        except RecursionError:
-            raise _error(node, "expression too deeply nested") from None
+        except RecursionError:  # not expected within the depth limit; never a traceback
+            depth = self.limits.depth
+            raise self.error(node, f"too deeply nested (limit: depth {depth})") from None
 
     def relations(self, node: ast.Compare) -> tuple[Basic, ...]:
         sides = [self.expr(node.left)] + [self.expr(c) for c in node.comparators]
@@ -222,46 +257,57 @@ class _Builder:
         if isinstance(node, ast.Call):
             return self.function(node)
         if isinstance(node, ast.Compare):
-            raise _error(node, "comparisons are only allowed in assumptions")
-        raise _error(node, "a tuple is only allowed as sum limits: sum(f, (index, lo, hi))")
+            raise self.error(node, "comparisons are only allowed in assumptions")
+        raise self.error(node, "a tuple is only allowed as sum limits: sum(f, (index, lo, hi))")
 
     def chain(self, node: ast.BinOp) -> Expr:
-        """``a + b - c * d ...``, a left-deep tree, built in a loop: recursion would exhaust
-        Python's stack on a long sum."""
+        """``a + b - c`` or ``a * b / c``: Python's left-deep tree, walked in a loop (recursion
+        would exhaust the stack on a long sum) and built as one Add or Mul."""
+        combine = CHAINS[type(node.op)][0]
         links = []
-        while isinstance(node, ast.BinOp) and type(node.op) in BINARY:
+        while isinstance(node, ast.BinOp) and CHAINS.get(type(node.op), (None,))[0] is combine:
             links.append(node)
             node = node.left
-        value = self.expr(node)
+        operands = [self.expr(node)]
         for link in reversed(links):
-            value = self.call(link, BINARY[type(link.op)], value, self.expr(link.right))
-        return value
+            operand = self.expr(link.right)
+            if isinstance(link.op, ast.Div) and operand == 0:
+                raise self.error(link, "division by zero")
+            operands.append(self.call(link, CHAINS[type(link.op)][1], operand))
+        return self.call(links[-1], combine, *operands)
 
     def call(self, node: ast.AST, function: Callable, *args: object) -> Expr:
-        """Run a SymPy constructor; SymPy's own exceptions become positioned ParseErrors."""
+        """Run a SymPy constructor; SymPy's own exceptions, and an undefined result (``zoo``,
+        ``nan``, an infinity: from ``log(0)``, say), become positioned ParseErrors."""
         try:
-            return function(*args)
+            result = function(*args)
         except ParseError:
             raise
         except Exception as error:  # SymPy raises many kinds on odd input
-            raise _error(node, f"{type(error).__name__}: {error}") from None
+            raise self.error(node, f"{type(error).__name__}: {error}") from None
+        if isinstance(result, Basic) and (
+            result in UNDEFINED or any(arg in UNDEFINED for arg in result.args)
+        ):
+            raise self.error(node, f"undefined: SymPy evaluates this to {_undefined(result)}")
+        return result
 
     def number(self, node: ast.Constant) -> Expr:
         value = node.value
         if isinstance(value, int) and not isinstance(value, bool):
             return sympy.Integer(value)
         if isinstance(value, float) and value in (float("inf"), float("-inf")):
-            raise _error(node, "number too large")
+            raise self.error(node, "number too large")
         if isinstance(value, float) and value == value:
             exact = Fraction(repr(value))  # the decimal as written: 0.1 is 1/10, not a binary float
             return sympy.Rational(exact.numerator, exact.denominator)
-        raise _error(node, f"{value!r} is not a number this syntax accepts (integers, decimals)")
+        message = f"{value!r} is not a number this syntax accepts (integers, decimals)"
+        raise self.error(node, message)
 
     def name(self, node: ast.Name) -> Expr:
         value = self.lookup(node, node.id)
         if isinstance(value, (Template, IndexedBase)):
             brackets = "(...)" if isinstance(value, Template) and value.call else "[...]"
-            raise _error(node, f"{node.id!r} takes arguments: write {node.id}{brackets}")
+            raise self.error(node, f"{node.id!r} takes arguments: write {node.id}{brackets}")
         return value
 
     def lookup(self, node: ast.AST, name: str) -> object:
@@ -271,8 +317,8 @@ class _Builder:
         if name in CONSTANTS:
             return CONSTANTS[name]
         if name in FUNCTIONS:
-            raise _error(node, f"{name!r} is a function: write {name}(...)")
-        raise _error(node, f"unknown name {name!r}")
+            raise self.error(node, f"{name!r} is a function: write {name}(...)")
+        raise self.error(node, f"unknown name {name!r}")
 
     def power(self, node: ast.BinOp, base: Expr, exponent: Expr) -> Expr:
         if base.is_Number and exponent.is_Number:
@@ -280,46 +326,63 @@ class _Builder:
                 max(abs(base.p).bit_length(), abs(base.q).bit_length()) if base.is_Rational else 64
             )
             if bits * abs(exponent) > MAX_POWER_BITS:
-                raise _error(node, "number too large: the power has too many digits")
+                raise self.error(node, "number too large: the power has too many digits")
         return self.call(node, sympy.Pow, base, exponent)
 
     def subscript(self, node: ast.Subscript) -> Expr:
         if not isinstance(node.value, ast.Name):
-            raise _error(node, "only a name can take subscripts, e.g. z[k] or W[k, j]")
+            raise self.error(node, "only a name can take subscripts, e.g. z[k] or W[k, j]")
         target = self.lookup(node.value, node.value.id)
         items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         indices = tuple(self.expr(item) for item in items)
         for item, index in zip(items, indices, strict=True):
             if index.is_integer is False:
-                raise _error(item, f"an index must be an integer, got {index}")
+                raise self.error(item, f"an index must be an integer, got {index}")
         if isinstance(target, IndexedBase):
             return self.call(node, target.__getitem__, indices)
         if isinstance(target, Template) and not target.call:
             return self.apply(node, target, indices)
         if isinstance(target, Template):
-            raise _error(
+            raise self.error(
                 node, f"{target.name!r} takes arguments, not subscripts: {target.name}(...)"
             )
-        raise _error(node, f"{node.value.id!r} takes no subscripts")
+        raise self.error(node, f"{node.value.id!r} takes no subscripts")
 
     def apply(self, node: ast.AST, target: Template, args: tuple[Expr, ...]) -> Expr:
         if target.arity is not None and len(args) != target.arity:
             what = "subscript" if not target.call else "argument"
             plural = "" if target.arity == 1 else "s"
-            raise _error(
+            raise self.error(
                 node, f"{target.name!r} takes {target.arity} {what}{plural}, not {len(args)}"
             )
-        return self.call(node, target.build, args)
+        result = self.call(node, target.build, args)
+        if result.has(*UNDEFINED):  # a definition instantiated at a point where it is undefined
+            raise self.error(node, f"undefined: SymPy evaluates this to {_undefined_in(result)}")
+        return result
 
     def function(self, node: ast.Call) -> Expr:
         if not isinstance(node.func, ast.Name):
-            raise _error(node, "only named functions can be called, e.g. exp(x)")
+            raise self.error(node, "only named functions can be called, e.g. exp(x)")
         name = node.func.id
         if name in self.names:
             target = self.names[name]
             if isinstance(target, Template) and target.call:
                 return self.apply(node, target, tuple(self.expr(a) for a in node.args))
-            raise _error(node, f"{name!r} is not a function")
+            raise self.error(node, f"{name!r} is not a function")
         if name not in FUNCTIONS:
-            raise _error(node.func, f"unknown function {name!r}")
+            raise self.error(node.func, f"unknown function {name!r}")
         return FUNCTIONS[name](self, node)
+
+
+def _undefined(result: Basic) -> str:
+    found = result if result in UNDEFINED else next(a for a in result.args if a in UNDEFINED)
+    return _describe(found)
+
+
+def _undefined_in(result: Basic) -> str:
+    return _describe(next(a for a in sympy.preorder_traversal(result) if a in UNDEFINED))
+
+
+def _describe(found: Basic) -> str:
+    names = {sympy.zoo: "zoo (complex infinity, as for 1/0 or log(0))", sympy.nan: "nan"}
+    return names.get(found, str(found))

@@ -17,6 +17,7 @@ from sympy import Basic, Expr, Ge, KroneckerDelta, Le
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
 from derive.checker.verdict import Verdict
+from derive.sources.oneline import one_line, one_line_path
 from derive.sources.post_chains import Item
 from derive.sources.post_display import show, show_key, show_names
 from derive.sources.post_file import PostFile
@@ -62,11 +63,12 @@ class PostResult:
         return claim if len(claim) <= CLAIM_WIDTH else claim[: CLAIM_WIDTH - 3] + "..."
 
     def message(self) -> str:
-        """``file:line:col: status: ...``, one line."""
-        where = f"{self.file}:{self.line}:{self.column}: {self.status}: "
+        """``file:line:col: status: ...``, one line: the post's text in it with control
+        characters escaped (``oneline``), as for a derivation file's steps."""
+        where = f"{one_line_path(self.file)}:{self.line}:{self.column}: {self.status}: "
         if self.status in POST_STATUSES:
-            return where + f"{self.detail}: {self.text}"
-        return where + f"{self.text}{self.detail}"
+            return one_line(where + f"{self.detail}: {self.text}")
+        return one_line(where + f"{self.text}{self.detail}")
 
     def row(self) -> dict[str, object]:
         counterexample = self.verdict.counterexample

@@ -28,6 +28,7 @@ from derive.sources.post_defaults import defaults
 from derive.sources.post_definitions import Definitions
 from derive.sources.post_names import BuildError, Scope
 from derive.sources.post_ranges import Ranges, find_ranges
+from derive.sources.reading import place, read_regular
 
 MAX_BYTES = 1_000_000  # a post larger than this is refused before it is read
 MAX_ROWS = 2000  # display rows: each may take a check of seconds, so a post is bounded
@@ -67,16 +68,16 @@ def format_of(path: str, override: str | None = None) -> str:
 
 
 def read_text(path: str | os.PathLike[str], name: str) -> str:
-    """The file's text. Raises OSError, or ParseError (too large, not UTF-8)."""
-    with open(path, "rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
+    """The file's text. Raises OSError (also for a device, FIFO or socket: only regular files
+    are read), or ParseError (too large, not UTF-8: at the bad byte's line and column)."""
+    data = read_regular(path, MAX_BYTES)
     if len(data) > MAX_BYTES:
         raise ParseError(f"the file is larger than {MAX_BYTES // 1000} kB: not read", 1, 1, name)
     try:
         return data.decode("utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ParseError(f"not UTF-8 text ({error.reason})", line, 1, name) from None
+        line, column = place(data, error.start)
+        raise ParseError(f"not UTF-8 text ({error.reason})", line, column, name) from None
 
 
 def load_post(path: str | os.PathLike[str], kind: str, name: str | None = None) -> PostFile:

@@ -17,6 +17,7 @@ from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.limits import Limits
 from derive.checker.verdict import STATUSES, Verdict
 from derive.notation import assumption_record
+from derive.sources.oneline import one_line, one_line_path
 from derive.sources.toml_file import DerivationFile
 from derive.steps import Derivation, Step
 
@@ -87,11 +88,12 @@ class StepResult:
         }
 
     def message(self) -> str:
-        """``file:line: status: derivation, step n: claim <verdict details>``, one line."""
+        """``file:line: status: derivation, step n: claim <verdict details>``, one line: the
+        user's text in it (file, name, claim, details) with control characters escaped."""
         claim = self.text if len(self.text) <= CLAIM_WIDTH else self.text[: CLAIM_WIDTH - 3] + "..."
         details = self.verdict.text(self.labels)[len(self.status) :]
-        where = f"{self.file}:{self.line}: {self.status}"
-        return f"{where}: {self.derivation}, step {self.step}: {claim}{details}"
+        where = f"{one_line_path(self.file)}:{self.line}: {self.status}"
+        return one_line(f"{where}: {self.derivation}, step {self.step}: {claim}{details}")
 
 
 def check_file(

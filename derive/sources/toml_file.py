@@ -4,6 +4,10 @@ The format is described in docs/derivation-files.md. Loading builds ordinary
 :class:`~derive.steps.Derivation` objects, whose symbols carry generated names (``s0``, ``s1``,
 ...): nothing a user wrote reaches a SymPy name, so nothing of it can reach code printed from
 these expressions. ``DerivationFile.show`` maps back to the user's names for reports.
+
+Files come from pull requests: loading keeps the limits of derive/sources/limits.py (the size
+of the file before it is read, the counts of derivations and steps before any is built), builds
+each expression under the checker's time guard, and takes time linear in the file's size.
 """
 
 from __future__ import annotations
@@ -13,11 +17,16 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from sympy import Basic
 
+from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.guard import guarded
 from derive.sources.declarations import Namespace
+from derive.sources.limits import DEFAULT_LIMITS, Limits
 from derive.sources.parse import ParseError, parse_expr, parse_relations
+from derive.sources.reading import place, read_regular
 from derive.sources.toml_spans import Region, Spans
 from derive.steps import Derivation, Step
 
@@ -31,7 +40,7 @@ DERIVATION_KEYS = ("name", "title", "tag", "note", "start", "steps", "assume")
 STEP_KEYS = ("expr", "why", "assume")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Where:
     """Where a step is written: its line, and its expression as written (whitespace collapsed)."""
 
@@ -68,24 +77,52 @@ class DerivationFile:
         return self.namespace.show_text(value)
 
 
-def load_file(path: str | os.PathLike[str], name: str | None = None) -> DerivationFile:
+def load_file(
+    path: str | os.PathLike[str],
+    name: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> DerivationFile:
     """Read and load a derivation file; ``name`` is how reports call it (default: ``path``).
 
+    Args:
+        path: a regular file (a device, FIFO or socket is refused before it is read).
+        name: the file's name in reports and errors.
+        limits: what loading may cost (derive/sources/limits.py).
+        timeout: the time guard, in seconds, for building each expression (None: none).
+
     Raises:
-        OSError: the file cannot be read.
-        ParseError: anything wrong in it, with the file, line and column.
+        OSError: the file cannot be read, or is not a regular file.
+        ParseError: anything wrong in it, or a limit exceeded, with the file, line and column.
     """
     name = os.fspath(path) if name is None else name
-    with open(path, encoding="utf-8") as handle:
-        try:
-            text = handle.read()
-        except UnicodeDecodeError as error:
-            raise ParseError(f"not UTF-8 text ({error.reason})", 1, 1, name) from None
-    return load_text(text, name)
+    data = read_regular(path, limits.file_bytes)
+    if len(data) > limits.file_bytes:
+        line, column = place(data, limits.file_bytes)
+        message = f"file larger than {limits.file_bytes} bytes (limit: file-bytes)"
+        raise ParseError(message, line, column, name)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = place(data, error.start)
+        raise ParseError(f"not UTF-8 text ({error.reason})", line, column, name) from None
+    return load_text(text, name, limits=limits, timeout=timeout)
 
 
-def load_text(text: str, path: str = "<text>") -> DerivationFile:
-    """Load derivation-file text; ``path`` names it in errors. Raises ParseError."""
+def load_text(
+    text: str,
+    path: str = "<text>",
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> DerivationFile:
+    """Load derivation-file text; ``path`` names it in errors. Raises ParseError (as
+    ``load_file``, whose limits and time guard apply here too)."""
+    most = limits.file_bytes
+    if len(text) > most or (len(text) * 4 > most and len(text.encode("utf-8")) > most):
+        message = f"text longer than {limits.file_bytes} bytes (limit: file-bytes)"
+        raise ParseError(message, 1, 1, path)
     text = text.replace("\r\n", "\n")
     try:
         data = tomllib.loads(text)
@@ -96,18 +133,21 @@ def load_text(text: str, path: str = "<text>") -> DerivationFile:
         raise ParseError(
             f"TOML: {message[: found.start()] if found else message}", line, column, path
         ) from None
-    return _Loader(text, path).load(data)
+    return _Loader(text, path, limits, timeout).load(data)
 
 
 class _Loader:
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, limits: Limits, timeout: float | None) -> None:
         self.spans = Spans(text)
-        self.path = path
+        self.path, self.limits, self.timeout = path, limits, timeout
         self.everywhere: Region = (0, len(text))
         self.derivation_names: set[str] = set()
         self.labels: dict[Basic, str] = {}
         self.starts: list[str] = []
         self.namespace = Namespace(self.fail_at_key, self.parse_at)
+        # text -> what it parses to in the file's names: a value written many times (x + 1 in
+        # 64,000 derivations) is parsed once; only successes are kept
+        self.parsed: dict[tuple[str, bool], object] = {}
 
     def fail_at_key(self, message: str, region: Region, key: str | None = None) -> ParseError:
         line = self.spans.key_line(key, region) if key else self.spans.position(region[0])[0]
@@ -134,16 +174,36 @@ class _Loader:
         if where is not None:
             first = len(value) - len(value.lstrip())
             offset = literal.offset(first) if literal else region[0]
-            where.append(Where(self.spans.position(offset)[0], " ".join(value.split())))
-        parse = parse_relations if relations else parse_expr
+            collapsed = " ".join(value.split())  # the value itself if it is (no second copy)
+            where.append(
+                Where(self.spans.position(offset)[0], value if collapsed == value else collapsed)
+            )
+        if names is None and (value, relations) in self.parsed:
+            return self.parsed[value, relations]
         try:
-            return parse(value, self.namespace.names if names is None else names)
+            result = self._parse(value, relations, names)
         except ParseError as error:
             if literal is None:
                 raise self.fail_at_key(f"{key}: {error.message}", region, key) from None
             lines = value.split("\n")
             index = sum(len(x) + 1 for x in lines[: error.line - 1]) + error.column - 1
             raise error.at(self.path, *self.spans.position(literal.offset(index))) from None
+        if names is None:
+            self.parsed[value, relations] = result
+        return result
+
+    def _parse(self, value: str, relations: bool, names: Mapping[str, object] | None) -> object:
+        """Parse under the time guard: the limits bound each expression, the guard catches
+        what they cannot foresee (SymPy evaluating something slowly)."""
+        parse = parse_relations if relations else parse_expr
+        scope = self.namespace.names if names is None else names
+        done, result = guarded(lambda: parse(value, scope, limits=self.limits), self.timeout)
+        if not done:
+            message = (
+                f"building the expression took longer than the time guard ({self.timeout:g} s)"
+            )
+            raise ParseError(message + "; raise --timeout, or simplify it")
+        return result
 
     def load(self, data: Mapping[str, object]) -> DerivationFile:
         _check_keys(self, data, TOP_KEYS, self.everywhere, "top level")
@@ -153,15 +213,37 @@ class _Loader:
         tables = data.get("derivation", [])
         if not isinstance(tables, list) or not tables:
             raise self.fail_at_key("no derivations: add a [[derivation]] table", self.everywhere)
+        self._count(tables)
         built = [self._derivation(t, n, assume) for n, t in enumerate(tables)]
+        # every derivation shows the file's abbreviations and labels: one read-only mapping
+        # each for all, not copies (64,000 copies of a growing table would be quadratic)
+        names = MappingProxyType(dict(self.namespace.abbreviations))
+        labels = MappingProxyType(dict(self.labels))
+        derivations = tuple(Derivation(**fields, names=names, labels=labels) for fields, _ in built)
         return DerivationFile(
             self.path,
-            tuple(d for d, _ in built),
+            derivations,
             tuple(w for _, w in built),
             self.namespace,
             self.labels,
             tuple(self.starts),
         )
+
+    def _count(self, tables: list[object]) -> None:
+        """The derivations and steps limits, checked before any derivation is built."""
+        most = self.limits.derivations
+        if len(tables) > most:
+            region = self.spans.region("derivation", most)
+            message = f"more than {most} derivations (limit: derivations {most})"
+            raise self.fail_at_key(message, region)
+        steps, most = 0, self.limits.steps
+        for number, table in enumerate(tables):
+            listed = table.get("steps") if isinstance(table, dict) else None
+            steps += len(listed) if isinstance(listed, list) else 0
+            if steps > most:
+                region = self.spans.region("derivation", number)
+                message = f"more than {most} steps in the file (limit: steps {most})"
+                raise self.fail_at_key(message, region, "steps")
 
     def _table(self, data: Mapping[str, object], key: str) -> Mapping[str, object]:
         table = data.get(key, {})
@@ -196,7 +278,8 @@ class _Loader:
 
     def _derivation(
         self, table: object, number: int, assume: tuple[Basic, ...]
-    ) -> tuple[Derivation, tuple[Where, ...]]:
+    ) -> tuple[dict[str, object], tuple[Where, ...]]:
+        """The fields of one Derivation (built once the file's abbreviations are known)."""
         region = self.spans.region("derivation", number)
         if not isinstance(table, dict):
             raise self.fail_at_key("each derivation must be a table: [[derivation]]", region)
@@ -226,18 +309,16 @@ class _Loader:
             previous = step.expr
         if not steps:
             raise self.fail_at_key(f"derivation {name!r} has no steps", region, "steps")
-        derivation = Derivation(
-            name=name,
-            start=start,
-            steps=tuple(steps),
-            title=str(table.get("title", "")),
-            assume=shared,
-            tag=str(table.get("tag", "")),
-            names=self.namespace.abbreviations,
-            note=str(table.get("note", "")),
-            labels=self.labels,
-        )
-        return derivation, tuple(where)
+        fields = {
+            "name": name,
+            "start": start,
+            "steps": tuple(steps),
+            "title": str(table.get("title", "")),
+            "assume": shared,
+            "tag": str(table.get("tag", "")),
+            "note": str(table.get("note", "")),
+        }
+        return fields, tuple(where)
 
     def _step(self, item: object, region: Region, name: str) -> tuple[Step, Where]:
         if isinstance(item, str):
