@@ -133,9 +133,13 @@ def _limits(config: pytest.Config) -> tuple[LoadingLimits, Limits]:
     """The limits on loading and on checking, from the ini value and ``--derive-limit``."""
     loading, checking = {}, []
     for text in [*config.getini(INI_LIMITS), *config.getoption("--derive-limit")]:
-        if text.partition("=")[0].strip() in LIMIT_HELP:
+        name = text.partition("=")[0].strip()
+        if name in LIMIT_HELP:
             checking.append(text)
             continue
+        if name.replace("_", "-") not in names():
+            known = ", ".join([*LIMIT_HELP, *names()])
+            raise pytest.UsageError(f"derive limit: unknown limit {name!r} (known: {known})")
         try:
             name, value = parse_limit(text)
         except ValueError as error:

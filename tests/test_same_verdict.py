@@ -176,4 +176,4 @@ def test_the_plugin_takes_limits_and_rejects_unknown_ones(pytester: pytest.Pytes
     result.stdout.fnmatch_lines(["*undecided*the rewrites limit (rewrites = 1)*"])
     result = pytester.runpytest_subprocess(*plugin, "--derive-limit", "nosuch=1")
     assert result.ret != 0
-    result.stderr.fnmatch_lines(["*--derive-limit: unknown limit 'nosuch'*"])
+    result.stderr.fnmatch_lines(["*derive limit: unknown limit 'nosuch'*rewrites*file-bytes*"])

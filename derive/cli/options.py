@@ -103,10 +103,12 @@ def limit(text: str) -> tuple[str, int]:
     """An argparse type for ``--limit NAME=N``: a limit on the work per step (``rewrites=800``,
     docs/limits.md) or on what a file may cost to load (``file-bytes=...``,
     docs/derivation-files.md), set within its range."""
+    name = text.partition("=")[0].strip()
+    if name not in LIMIT_HELP and name.replace("_", "-") not in names():
+        known = ", ".join([*LIMIT_HELP, *names()])
+        raise argparse.ArgumentTypeError(f"unknown limit {name!r} in {text!r} (known: {known})")
     try:
-        if text.partition("=")[0].strip() in LIMIT_HELP:
-            return parse_check_limit(text)
-        return parse_limit(text)
+        return parse_check_limit(text) if name in LIMIT_HELP else parse_limit(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
