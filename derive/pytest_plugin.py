@@ -27,7 +27,9 @@ from pathlib import Path
 import pytest
 
 from derive.checker.equal import DEFAULT_TIMEOUT
-from derive.sources.limits import DEFAULT_LIMITS, Limits, check_seconds, names, parse_limit
+from derive.checker.limits import LIMIT_HELP, Limits, limits_from
+from derive.sources.limits import DEFAULT_LIMITS, check_seconds, names, parse_limit
+from derive.sources.limits import Limits as LoadingLimits
 from derive.sources.oneline import one_line
 from derive.sources.parse import ParseError
 from derive.sources.post_check import check_item
@@ -39,7 +41,8 @@ INI_FILES = "derive_files"
 INI_TIMEOUT = "derive_timeout"
 INI_LIMITS = "derive_limits"
 TIMEOUT = pytest.StashKey[float]()
-LIMITS = pytest.StashKey[Limits]()
+LIMITS = pytest.StashKey[LoadingLimits]()
+CHECK_LIMITS = pytest.StashKey[Limits]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -56,18 +59,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=float,
         default=None,
         metavar="SECONDS",
-        help=f"seconds per step (default: the {INI_TIMEOUT} ini value, else {DEFAULT_TIMEOUT})",
+        help=(
+            f"the time guard per step, in seconds (default: the {INI_TIMEOUT} ini value, else "
+            f"{DEFAULT_TIMEOUT:g}): it only stops a hang; verdicts do not depend on the clock"
+        ),
     )
     group.addoption(
         "--derive-limit",
         action="append",
         default=[],
         metavar="NAME=N",
-        help=f"set a limit on what a file may cost to load ({', '.join(names())}); repeatable",
+        help=(
+            f"set a limit on the work per step ({', '.join(LIMIT_HELP)}; docs/limits.md) or "
+            f"on what a file may cost to load ({', '.join(names())}); repeatable"
+        ),
     )
     parser.addini(INI_FILES, "globs of derivation files to collect as tests", type="linelist")
-    parser.addini(INI_TIMEOUT, "seconds per derivation step", default=str(DEFAULT_TIMEOUT))
-    parser.addini(INI_LIMITS, "limits on loading, NAME=N, one per line", type="linelist")
+    parser.addini(
+        INI_TIMEOUT, "the time guard per derivation step, in seconds", default=str(DEFAULT_TIMEOUT)
+    )
+    parser.addini(
+        INI_LIMITS, "limits on checking and loading, NAME=N, one per line", type="linelist"
+    )
 
 
 def _patterns(config: pytest.Config) -> list[str]:
@@ -116,21 +129,32 @@ def _timeout(config: pytest.Config) -> float:
         raise pytest.UsageError(f"derive timeout {error}") from None
 
 
-def _limits(config: pytest.Config) -> Limits:
-    values = {}
+def _limits(config: pytest.Config) -> tuple[LoadingLimits, Limits]:
+    """The limits on loading and on checking, from the ini value and ``--derive-limit``."""
+    loading, checking = {}, []
     for text in [*config.getini(INI_LIMITS), *config.getoption("--derive-limit")]:
+        name = text.partition("=")[0].strip()
+        if name in LIMIT_HELP:
+            checking.append(text)
+            continue
+        if name.replace("_", "-") not in names():
+            known = ", ".join([*LIMIT_HELP, *names()])
+            raise pytest.UsageError(f"derive limit: unknown limit {name!r} (known: {known})")
         try:
             name, value = parse_limit(text)
         except ValueError as error:
             raise pytest.UsageError(f"derive limit: {error}") from None
-        values[name] = value
-    return DEFAULT_LIMITS.with_values(values)
+        loading[name] = value
+    try:
+        return DEFAULT_LIMITS.with_values(loading), limits_from(checking)
+    except ValueError as error:
+        raise pytest.UsageError(f"derive limit: {error}") from None
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # bad values stop the run before collection
     config.stash[TIMEOUT] = _timeout(config)
-    config.stash[LIMITS] = _limits(config)
+    config.stash[LIMITS], config.stash[CHECK_LIMITS] = _limits(config)
 
 
 class DerivationFileCollector(pytest.File):
@@ -175,8 +199,8 @@ class DerivationStep(pytest.Item):
         self.loaded, self.number, self.index = loaded, number, index
 
     def runtest(self) -> None:
-        timeout = self.config.stash[TIMEOUT]
-        result = check_step(self.loaded, self.number, self.index, timeout=timeout)
+        timeout, limits = self.config.stash[TIMEOUT], self.config.stash[CHECK_LIMITS]
+        result = check_step(self.loaded, self.number, self.index, timeout=timeout, limits=limits)
         self.user_properties.append(("verdict", result.message()))
         if result.status != "proved":
             raise StepNotProved(result)
@@ -220,7 +244,10 @@ class PostStep(pytest.Item):
         self.post, self.index = post, index
 
     def runtest(self) -> None:
-        result = check_item(self.post, self.index, timeout=self.config.stash[TIMEOUT])
+        stash = self.config.stash
+        result = check_item(
+            self.post, self.index, timeout=stash[TIMEOUT], limits=stash[CHECK_LIMITS]
+        )
         if result is None:
             return
         self.user_properties.append(("verdict", result.message()))

@@ -1,7 +1,9 @@
 """Derivations: a start expression and steps, each claimed equal to the one before.
 
 ``Derivation.check()`` judges every step with :func:`derive.checker.equal.check_equal` and returns a
-:class:`Report`; a derivation is proved iff every step is.
+:class:`Report`; a derivation is proved iff every step is. A derivation for concrete sizes can
+name its ``general`` twin (the same chain for symbolic sizes): its steps are then proved as
+instances of the twin's proofs, which cost the same for K = 3 and for K = 64.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from types import MappingProxyType
 
 from sympy import Basic
 
+from derive.checker import methods, prove
 from derive.checker.equal import DEFAULT_TIMEOUT, as_assumptions, as_expr, check_equal
+from derive.checker.limits import Limits
+from derive.checker.methods import General
 from derive.checker.verdict import Verdict
 
 # kind ("text", "latex", "markdown") -> renderer; filled by derive.render (see the docstring)
@@ -86,6 +91,10 @@ class Derivation:
         note: where it was checked, e.g. "checked for K = 3".
         labels: display only: names of assumptions, relation -> label ("targets"), so that
             reports write ``targets: sum(t[d], (d, 1, K)) == 1`` (``derive.notation``).
+        general: the same chain for symbolic sizes, of which this one is the instance at
+            ``sizes`` (every expression and assumption, with the sizes substituted, is this
+            one's; checked when the derivation is built). None: not an instance.
+        sizes: size symbol -> value, for ``general``.
     """
 
     name: str
@@ -98,6 +107,8 @@ class Derivation:
     names: Mapping[Basic, Basic] = field(default_factory=dict)
     note: str = ""
     labels: Mapping[Basic, str] = field(default_factory=dict, compare=False)
+    general: Derivation | None = field(default=None, compare=False, repr=False)
+    sizes: Mapping[Basic, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -112,6 +123,27 @@ class Derivation:
             object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
         if not isinstance(self.labels, MappingProxyType):
             object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
+        object.__setattr__(self, "sizes", MappingProxyType(dict(self.sizes)))
+        if self.general is not None and not self._instance_of(self.general):
+            raise ValueError(
+                f"derivation {self.name!r} is not its general twin at {dict(self.sizes)}"
+            )
+
+    def _instance_of(self, general: Derivation) -> bool:
+        sizes = dict(self.sizes)
+        if not sizes or len(general.steps) != len(self.steps):
+            return False
+        pairs = [(general.start, self.start), *zip(general.assume, self.assume, strict=False)]
+        pairs += [(g.expr, s.expr) for g, s in zip(general.steps, self.steps, strict=True)]
+        pairs += [
+            (a, b)
+            for g, s in zip(general.steps, self.steps, strict=True)
+            for a, b in zip(g.assume, s.assume, strict=False)
+        ]
+        same_counts = len(general.assume) == len(self.assume) and all(
+            len(g.assume) == len(s.assume) for g, s in zip(general.steps, self.steps, strict=True)
+        )
+        return same_counts and all(g.xreplace(sizes) == c for g, c in pairs)
 
     def claims(self) -> Iterator[tuple[Basic, Step]]:
         """(previous line, step) for every step."""
@@ -120,21 +152,80 @@ class Derivation:
             yield previous, step
             previous = step.expr
 
-    def check(self, *, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0) -> Report:
-        """Judge every step; ``timeout`` is per step."""
-        verdicts = tuple(
-            check_equal(
-                previous, step.expr, assume=(*self.assume, *step.assume), timeout=timeout, seed=seed
+    def check(
+        self,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        seed: int = 0,
+        limits: Limits | None = None,
+    ) -> Report:
+        """Judge every step (a derivation with a ``general`` twin checks the twin first).
+
+        Args:
+            timeout: the time guard per step, in seconds (None: none); it stops a hang only.
+            seed: seeds the numeric points.
+            limits: the deterministic limits per step (default ``Limits()``).
+
+        Returns:
+            The report; checks are remembered for the process (a derivation and its options
+            give the same verdicts every time, so a twin shared by sets is checked once).
+        """
+        limits = limits or Limits()
+        key = (self._key(), timeout, seed, limits, _tables())
+        if key not in _CHECKED:
+            generals = self._generals(timeout, seed, limits)
+            verdicts = tuple(
+                check_equal(
+                    previous,
+                    step.expr,
+                    assume=(*self.assume, *step.assume),
+                    timeout=timeout,
+                    seed=seed,
+                    limits=limits,
+                    instance_of=general,
+                )
+                for (previous, step), general in zip(self.claims(), generals, strict=True)
             )
-            for previous, step in self.claims()
-        )
-        return Report(self, verdicts)
+            if any(v.guard for v in verdicts):
+                return Report(self, verdicts)  # the guard depends on the machine: not kept
+            if len(_CHECKED) >= _CHECKED_MAX:
+                del _CHECKED[next(iter(_CHECKED))]  # the oldest
+            _CHECKED[key] = verdicts
+        return Report(self, _CHECKED[key])
+
+    def _key(self) -> tuple:
+        general = None if self.general is None else self.general._key()
+        return (self.name, self.start, self.steps, self.assume, general, tuple(self.sizes.items()))
+
+    def _generals(self, timeout: float | None, seed: int, limits: Limits) -> list[General | None]:
+        """Per step, the twin's proved claim to instantiate (None where there is none)."""
+        if self.general is None:
+            return [None] * len(self.steps)
+        report = self.general.check(timeout=timeout, seed=seed, limits=limits)
+        twin = self.general
+        return [
+            General.of(verdict, previous, step.expr, dict(self.sizes))
+            for (previous, step), verdict in zip(twin.claims(), report.verdicts, strict=True)
+        ]
 
     def _repr_latex_(self) -> str | None:
         return _display("latex", self, None)
 
     def _repr_markdown_(self) -> str | None:
         return _display("markdown", self, None)
+
+
+# (derivation, options) -> verdicts, for the process; verdicts depend on these alone
+_CHECKED: dict[tuple, tuple[Verdict, ...]] = {}
+
+
+def _tables() -> tuple[int, ...]:
+    """The checker's tables, by identity: a test that swaps one (a stalling strategy) must not
+    be answered from what the real tables proved."""
+    return (id(prove.STRATEGIES), id(methods.METHODS), id(prove.prove_all_zero))
+
+
+_CHECKED_MAX = 256
 
 
 @dataclass(frozen=True)

@@ -52,10 +52,10 @@ def remembered_verdicts():
 
     original, memo = post_check.check_equal, {}
 
-    def remembered(lhs, rhs, *, assume=(), timeout=None, seed=0):
-        key = (srepr(lhs), srepr(rhs), tuple(srepr(a) for a in assume), timeout, seed)
+    def remembered(lhs, rhs, *, assume=(), timeout=None, seed=0, limits=None):
+        key = (srepr(lhs), srepr(rhs), tuple(srepr(a) for a in assume), timeout, seed, limits)
         if key not in memo:
-            memo[key] = original(lhs, rhs, assume=assume, timeout=timeout, seed=seed)
+            memo[key] = original(lhs, rhs, assume=assume, timeout=timeout, seed=seed, limits=limits)
         return memo[key]
 
     with pytest.MonkeyPatch.context() as patch:

@@ -32,6 +32,7 @@ from sympy.core.assumptions import check_assumptions
 
 import derive.checker.prove
 from derive import check_equal
+from derive.checker.limits import Limits
 
 x, y = symbols("x y", real=True)
 p, q = symbols("p q", positive=True)
@@ -251,13 +252,13 @@ def test_symbolic_proof_contradicted_by_numbers_is_undecided(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # a prover that claims zero without looking, and so without using sum t = 1
-    monkeypatch.setattr(derive.checker.prove, "prove_all_zero", lambda *args: ("bogus", False))
+    monkeypatch.setattr(derive.checker.prove, "prove_all_zero", lambda *args: "bogus")
     verdict = check_equal(a1 * (t1 + t2 + t3) - t1, a1 - t1, assume=[sum_t3])
     assert verdict.status == "undecided"
     assert "bogus" in verdict.method and "differ" in verdict.method
 
 
-def test_time_budget_gives_undecided_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hang_is_stopped_by_the_time_guard_which_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     def stall(expr, facts):
         time.sleep(60)
         return expr
@@ -266,9 +267,46 @@ def test_time_budget_gives_undecided_not_a_hang(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(derive.checker.prove, "STRATEGIES", stalling)
     start = time.monotonic()
     verdict = check_equal(exp(x + y), exp(x) * exp(y), timeout=0.5)
-    assert time.monotonic() - start < 3
+    assert time.monotonic() - start < 30  # not the 60 s sleep: the guard stopped it
+    assert verdict.status == "undecided" and verdict.guard
+    assert verdict.method == (
+        "stopped by the 0.5 s time guard; the result may differ on a faster machine"
+    )
+
+
+def test_a_verdict_the_guard_did_not_stop_is_not_marked() -> None:
+    assert not check_equal(exp(x + y), exp(x) * exp(y)).guard
+    assert not check_equal(x, x + 1).guard
+
+
+@pytest.mark.parametrize(
+    ("limits", "name"),
+    [({"rewrites": 2}, "rewrites"), ({"size": 3}, "size")],
+)
+def test_a_step_that_reaches_a_limit_is_undecided_naming_it(limits: dict, name: str) -> None:
+    claim = (sympy.sin(x) ** 2 + sympy.cos(x) ** 2, 1)
+    assert check_equal(*claim).proved  # with the default limits
+    verdict = check_equal(*claim, limits=Limits(**limits))
+    assert verdict.status == "undecided" and not verdict.guard
+    value = limits[name]
+    assert f"the {name} limit ({name} = {value})" in verdict.method
+
+
+def test_a_case_split_beyond_its_limit_is_undecided_naming_it() -> None:
+    i, j = symbols("i j", integer=True, positive=True)
+    # zero only for i, j in 1..3: no rewrite shows it, the 9 cases do
+    claim = ((i - 1) * (i - 2) * (i - 3) + (j - 1) * (j - 2) * (j - 3), 0)
+    assume = [i <= 3, j <= 3]
+    assert check_equal(*claim, assume=assume).proved
+    verdict = check_equal(*claim, assume=assume, limits=Limits(cases=8))
     assert verdict.status == "undecided"
-    assert "ran out of time" in verdict.method
+    assert "the cases limit (cases = 8)" in verdict.method
+
+
+@pytest.mark.parametrize("bad", [{"rewrites": 0}, {"points": 3}, {"size": 1.5}, {"cases": True}])
+def test_limits_out_of_range_are_rejected(bad: dict) -> None:
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        Limits(**bad)
 
 
 def test_counterexample_for_hand_checking_uses_simple_values() -> None:

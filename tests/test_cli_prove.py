@@ -35,6 +35,7 @@ def test_default_prove_passes_and_covers_concrete_and_symbolic_K(default_json) -
 def test_json_rows_have_the_documented_fields(default_json) -> None:
     rows = json.loads(default_json.stdout)
     fields = {"derivation", "step", "lhs", "rhs", "status", "needs", "counterexample", "seconds"}
+    fields |= {"method", "guard"}
     assert all(set(row) == fields | {"needs_detail"} for row in rows)
     for row in rows:  # the machine-readable twin of "needs", one record per assumption
         assert len(row["needs_detail"]) == len(row["needs"])
@@ -42,6 +43,7 @@ def test_json_rows_have_the_documented_fields(default_json) -> None:
             assert text.endswith(detail["relation"]) and detail["sympy"]
             assert text == (f"{detail['label']}: " if detail["label"] else "") + detail["relation"]
     assert all(isinstance(row["seconds"], float) and row["seconds"] >= 0 for row in rows)
+    assert all(row["guard"] is False and row["method"] for row in rows)
 
 
 def test_reference_audit_exits_1_and_reports_the_slip(capsys) -> None:

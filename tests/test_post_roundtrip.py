@@ -38,7 +38,7 @@ def test_check_gives_the_verdicts_latex_printed(name: str, kind: str) -> None:
     path = ROOT / "docs" / name
     timeout = float(re.search(r"--timeout (\d+)", path.read_text(encoding="utf-8")).group(1))
     printed = _printed(path, kind)
-    assert len(printed) == 24 and printed.count("refuted") == 1  # the page is what we think
+    assert len(printed) == 25 and printed.count("refuted") == 1  # the page is what we think
     results = check_post(load_post(path, kind), timeout=timeout)
     assert [r.status for r in results] == printed, [r.message() for r in results]
 

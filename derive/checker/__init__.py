@@ -1,7 +1,9 @@
 """The checker: one claimed equality ``lhs = rhs`` under assumptions in, one :class:`Verdict` out.
 
-``equal.check_equal`` orchestrates: ``evidence`` and ``sampling`` (the numbers), ``prove`` and
-``sums`` (the symbolic side), ``kinks`` and ``conventions`` (ReLU, Heaviside), ``budget`` (time).
+``equal.check_equal`` orchestrates: ``methods`` (the proof methods, a table), ``prove``, ``facts``,
+``sums`` and ``doit`` (the symbolic side), ``evidence``, ``sampling``, ``instances``, ``compiled``
+and ``balls`` (the numbers), ``kinks`` and ``conventions`` (ReLU, Heaviside), ``limits``
+(deterministic bounds on the work) and ``guard`` (the hang guard).
 """
 
 from derive.checker.equal import check_equal

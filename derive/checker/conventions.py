@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import sympy
 from sympy import Basic, Expr, Heaviside, Max, Min
 
-from derive.checker.budget import Budget
 from derive.checker.doit import evaluated_or_same
+from derive.checker.facts import Facts
 from derive.checker.kinks import (
     arbitrary_conventions,
     derivative_at_kink,
@@ -24,18 +24,19 @@ from derive.checker.kinks import (
     sign_regions,
     where_text,
 )
-from derive.checker.prove import Facts, attempt, prove_all_zero
+from derive.checker.limits import Work
+from derive.checker.prove import attempt, prove_all_zero
 
 
 def convention_caveats(
-    sides: Sequence[Basic], diffs: Sequence[Basic], budget: Budget
+    sides: Sequence[Basic], diffs: Sequence[Basic], work: Work
 ) -> tuple[str, ...]:
     """Caveats for a proved claim: a derivative taken at a kink, or SymPy's Heaviside(0)."""
     if derivative_at_kink(sides):
         return (_derivative_caveat(derivative_kinks(sides)),)
     if any(d.has(Heaviside) or (d.has(sympy.Derivative) and d.has(Max, Min)) for d in diffs):
         generic = [arbitrary_conventions(d) for d in diffs]
-        if prove_all_zero(generic, Facts(), budget.part(0.5))[0] is None:
+        if prove_all_zero(generic, Facts(), work) is None:
             return (CONVENTION_ONLY.format(where="a kink (a Heaviside argument = 0)"),)
     return ()
 
@@ -48,6 +49,15 @@ def _derivative_caveat(kinks: Sequence[Expr]) -> str:
 
 
 CONVENTION_ONLY = "at {where} it holds only by the convention Heaviside(0) = 1/2"
+ONLY_BETWEEN = (
+    "holds only where {u} ≠ 0: at {u} = 0 it is not shown, and the values there are conventions"
+)
+
+
+def almost_everywhere(caveats: Sequence[str]) -> bool:
+    """Whether caveats say a claim was shown only between its kinks (not at one of them)."""
+    prefix = ONLY_BETWEEN.split("{")[0]
+    return any(caveat.startswith(prefix) for caveat in caveats)
 
 
 @dataclass(frozen=True)
@@ -61,17 +71,20 @@ class BetweenKinks:
 
 
 def prove_between_kinks(
-    sides: Sequence[Basic], diffs: Sequence[Basic], assume: Sequence[Basic], budget: Budget
+    sides: Sequence[Basic], diffs: Sequence[Basic], assume: Sequence[Basic], work: Work
 ) -> BetweenKinks | None:
-    """Prove the claim in each sign region of its kinks, then look at each kink on its own."""
+    """Prove the claim in each sign region of its kinks (at most the ``kinks`` limit of them),
+    then look at each kink on its own."""
     kinks = distinct_kinks(sides)
-    regions = sign_regions(kinks) if kinks else None
+    if not kinks or not work.allows("kinks", len(kinks)):
+        return None
+    regions = sign_regions(kinks)
     if regions is None:
         return None
     used: set[Basic] = set()
     for substitution in regions:
         local = [evaluated_or_same(d).xreplace(substitution) for d in diffs]
-        method, needs, _ = attempt(local, [a.xreplace(substitution) for a in assume], budget)
+        method, needs = attempt(local, [a.xreplace(substitution) for a in assume], work)
         if method is None:
             return None
         used.update(needs)
@@ -80,16 +93,13 @@ def prove_between_kinks(
     for u in kinks:
         on_kink = _on_kink(u, [evaluated_or_same(d) for d in diffs])
         generic = _on_kink(u, [arbitrary_conventions(d) for d in diffs])
-        if generic is not None and prove_all_zero(generic, Facts(), budget.part(0.3))[0]:
+        if generic is not None and prove_all_zero(generic, Facts(), work):
             continue  # holds at the kink too, whatever value Heaviside takes there
-        if on_kink is not None and prove_all_zero(on_kink, Facts(), budget.part(0.3))[0]:
+        if on_kink is not None and prove_all_zero(on_kink, Facts(), work):
             caveats.append(CONVENTION_ONLY.format(where=f"{u} = 0"))
             continue
         differ = True
-        caveats.append(
-            f"holds only where {u} ≠ 0: at {u} = 0 it is not shown, and the values"
-            " there are conventions"
-        )
+        caveats.append(ONLY_BETWEEN.format(u=u))
     needs = tuple(a for a in assume if a in used)
     return BetweenKinks(f"{method} in each sign region", needs, tuple(caveats), differ)
 

@@ -1,22 +1,116 @@
-"""SymPy operations the checker repeats on the same expressions, cached."""
+"""SymPy's ``doit``, cached, and a lighter one for sums whose bounds are symbols.
+
+``Sum.doit`` with a symbolic bound tries everything SymPy knows (partial fractions, telescoping,
+Gosper's algorithm, hypergeometric terms), which takes long and almost never applies to the sums
+of a derivation (sums of exponentials over c = 1..K). ``light_doit`` evaluates such a sum only
+by the rules that are cheap and exact: a zero or constant body, a Kronecker delta, linearity and
+polynomial bodies; any other sum stays a sum (with its body evaluated), for the sum rules of the
+prover. Sums with numeric bounds are written out, as ``doit`` would.
+"""
 
 from __future__ import annotations
 
 import functools
 
-from sympy import Basic
+import sympy
+from sympy import (
+    Add,
+    Basic,
+    Derivative,
+    Integer,
+    Integral,
+    KroneckerDelta,
+    Max,
+    Min,
+    Mul,
+    Piecewise,
+    Product,
+    S,
+    Subs,
+    Sum,
+)
+from sympy.concrete.delta import _has_simple_delta, deltasummation
+from sympy.concrete.summations import eval_sum_symbolic
+
+from derive.model.primitives import relu_prime
+
+MAX_WRITTEN_OUT = 100  # terms of a sum with numeric bounds written out (SymPy's own threshold)
 
 
-@functools.lru_cache(maxsize=512)
-def evaluated(expr: Basic) -> Basic:
-    """``expr.doit()``: the same sides are instantiated for many points, cases and attempts."""
-    return expr.doit()
+# the types whose doit does more than evaluate their arguments
+_SHALLOW_DOIT = (Derivative, Subs, Integral, Product, relu_prime)
 
 
 @functools.lru_cache(maxsize=512)
 def evaluated_or_same(expr: Basic) -> Basic:
-    """``expr.doit()``, or ``expr`` itself when SymPy's doit fails (it does on some sums)."""
+    """``light_doit(expr)``, or ``expr`` itself when SymPy fails (it does on some sums)."""
     try:
-        return evaluated(expr)
+        return light_doit(expr)
     except Exception:
         return expr
+
+
+@functools.lru_cache(maxsize=512)
+def light_doit(expr: Basic) -> Basic:
+    """``doit`` with the light rules for sums over symbolic bounds (see the module's doc)."""
+    return _light(expr)
+
+
+def _light(e: Basic) -> Basic:
+    if not e.args:
+        return e
+    if isinstance(e, Sum):
+        body = _light(e.function)
+        limits = [(v, _light(lo), _light(hi)) for v, lo, hi in e.limits]
+        for position, (var, lo, hi) in enumerate(limits):
+            found = _sum(body, var, lo, hi)
+            if found is None:
+                return Sum(body, *limits[position:])
+            body = found
+        return body
+    args = [_light(a) for a in e.args]
+    if any(new is not old for new, old in zip(args, e.args, strict=True)):
+        e = _rebuilt(e, args)
+    return e.doit(deep=False) if isinstance(e, _SHALLOW_DOIT) else e
+
+
+def _rebuilt(e: Basic, args: list[Basic]) -> Basic:
+    """``e`` with new arguments. Max and Min of non-numbers are not re-evaluated: SymPy
+    compares every pair of their arguments (milliseconds each for a ReLU of a layer's sum),
+    and their value does not change by it."""
+    if isinstance(e, (Max, Min)) and not any(a.is_number for a in args):
+        return e.func(*args, evaluate=False)
+    return e.func(*args)
+
+
+def _sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic | None:
+    """The sum of ``body`` over var = lo..hi by a light rule, or None (it stays a sum)."""
+    if body is S.Zero:
+        return S.Zero
+    if var not in body.free_symbols:
+        return body * (hi - lo + 1)
+    if lo == hi:
+        return body.xreplace({var: lo})
+    count = hi - lo + 1
+    if isinstance(count, Integer):
+        if count <= 0:
+            return S.Zero if count == 0 else None
+        if count <= MAX_WRITTEN_OUT:
+            return _light(Add(*[body.xreplace({var: lo + n}) for n in range(int(count))]))
+        return None
+    if isinstance(body, Piecewise) and not any(var in c.free_symbols for _, c in body.args):
+        pieces = [(_sum(piece, var, lo, hi), cond) for piece, cond in body.args]
+        return None if any(p is None for p, _ in pieces) else Piecewise(*pieces)
+    if body.has(KroneckerDelta) and _has_simple_delta(body, var):
+        return deltasummation(body, (var, lo, hi))
+    if isinstance(body, Add):
+        terms = [_sum(term, var, lo, hi) for term in body.args]
+        return None if None in terms else Add(*terms)
+    if isinstance(body, Mul):
+        outside, inside = body.as_independent(var, as_Add=False)
+        if outside != 1:
+            found = _sum(inside, var, lo, hi)
+            return None if found is None else outside * found
+    if body.is_polynomial(var):
+        return eval_sum_symbolic(sympy.expand(body), (var, lo, hi))
+    return None

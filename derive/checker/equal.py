@@ -4,35 +4,38 @@ The order of work:
 
 1. a numeric search for a counterexample at points in the symbols' domains that satisfy every
    assumption (30 digits; a difference is confirmed at 50 digits before it counts);
-2. a symbolic proof (``prove.py``), first without the assumptions, then with them, then with as
-   few of them as still work, which gives ``needs``;
+2. a symbolic proof (``methods.py``): an instance of a claim proved for every size, or rewrites
+   (``prove.py``) first without the equalities, then with them, which gives ``needs``, or a
+   proof between kinks;
 3. a numeric cross-check of the symbolic proof at points that satisfy only ``needs``: SymPy's
    simplify and equals have been wrong (sympy issues 17063, 23086, 29781), so a proof that the
    numbers contradict is reported as undecided, with both findings.
 
-Every phase runs under the step's time budget; running out gives "undecided", never a hang.
+Same input, same verdict: the work is bounded by deterministic limits (``limits.py``: rewrites,
+expression size, cases, kinks, points), the points are seeded, and SymPy objects are visited in
+a canonical order. A step that stops at a limit is undecided and names the limit. The wall clock
+is only a guard against a hang (``guard.py``, 60 s a step): a verdict it stops says so.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import sympy
 from sympy import Basic, Expr
 from sympy.core.relational import Relational
 from sympy.matrices import MatrixBase
 
-from derive.checker.budget import Budget
-from derive.checker.conventions import convention_caveats, prove_between_kinks
-from derive.checker.evidence import CONFIRM_DIGITS, DIGITS, Entry, Evidence, gather
-from derive.checker.prove import attempt
+from derive.checker.evidence import CONFIRM_DIGITS, DIGITS, Entry, Evidence
+from derive.checker.guard import GUARD_MESSAGE, GUARD_SECONDS, guarded
+from derive.checker.limits import LimitReached, Limits, Work
+from derive.checker.methods import Claim, General, Proof, find_proof
 from derive.checker.verdict import Verdict
 
-DEFAULT_TIMEOUT = 5.0
-SEARCH_POINTS = 10  # points tried for a counterexample
-NEED_POINTS = 6  # points tried without an assumption, to show that a proof needs it
+DEFAULT_TIMEOUT = GUARD_SECONDS  # the time guard per step, in seconds
 CROSS_CHECK_POINTS = 4  # agreeing points a symbolic proof needs, at the least
 
 _HOW_TO_BUILD = (
@@ -91,73 +94,6 @@ def _entries(lhs: Basic, rhs: Basic) -> list[Entry]:
     return [(f"[{i}, {j}]", lhs[i, j], rhs[i, j]) for i in range(rows) for j in range(cols)]
 
 
-@dataclass
-class _Claim:
-    """One check in progress: its entries, budget and a cache of instantiated sides."""
-
-    entries: list[Entry]
-    assumptions: tuple[Basic, ...]
-    budget: Budget
-    seed: int
-    cache: dict = field(default_factory=dict)
-
-    @property
-    def sides(self) -> list[Basic]:
-        return [side for _, lhs, rhs in self.entries for side in (lhs, rhs)]
-
-    @property
-    def diffs(self) -> list[Basic]:
-        """lhs - rhs per entry, as given: the Kronecker-delta rule works on unevaluated sums."""
-        return [lhs - rhs for _, lhs, rhs in self.entries]
-
-    def evidence(self, assume: Sequence[Basic], budget: Budget, count: int, seed: int) -> Evidence:
-        return gather(self.entries, assume, budget, seed=seed, count=count, cache=self.cache)
-
-
-@dataclass
-class _Proof:
-    method: str | None = None
-    needs: tuple[Basic, ...] = ()
-    caveats: tuple[str, ...] = ()
-    almost_everywhere: bool = False
-    timed_out: bool = False
-    failure: str = ""  # an exception SymPy raised
-
-
-def _prove_safely(claim: _Claim, budget: Budget) -> _Proof:
-    try:
-        finished, proof = budget.run(lambda: _prove(claim, budget))
-    except Exception as error:  # SymPy fails in many ways on odd input; that proves nothing
-        return _Proof(failure=f"SymPy failed: {type(error).__name__}: {error}"[:300])
-    return proof if finished else _Proof(timed_out=True)
-
-
-def _prove(claim: _Claim, budget: Budget) -> _Proof:
-    """First without the equalities (sum t = 1 ...), then with them: so ``needs`` names an
-    equality only when no proof was found without it (the first attempt is skipped when the
-    numbers show the sides differ without them). Failing both, prove it between kinks."""
-    relations = tuple(a for a in claim.assumptions if not isinstance(a, sympy.Eq))
-    method, needs, timed_out = None, (), False
-    if len(relations) == len(claim.assumptions) or not _fails_without(claim, relations, budget):
-        method, needs, timed_out = attempt(claim.diffs, relations, budget.part(0.5))
-    if method is None and len(relations) < len(claim.assumptions):
-        method, needs, late = attempt(claim.diffs, claim.assumptions, budget.part(0.6))
-        timed_out = timed_out or late
-    if method is not None:
-        return _Proof(method, needs, convention_caveats(claim.sides, claim.diffs, budget))
-    found = prove_between_kinks(claim.sides, claim.diffs, claim.assumptions, budget)
-    if found is None:
-        return _Proof(timed_out=timed_out or budget.expired())
-    return _Proof(found.method, found.needs, found.caveats, found.may_differ_at_kinks)
-
-
-def _fails_without(claim: _Claim, relations: tuple[Basic, ...], budget: Budget) -> bool:
-    """Whether the sides differ at a point that ignores the equalities (sum t = 1): then no
-    proof without them exists, and the (costly, failing) attempt to find one is skipped."""
-    evidence = claim.evidence(relations, budget.part(0.2), NEED_POINTS, claim.seed + 2)
-    return evidence.counterexample is not None
-
-
 def check_equal(
     lhs: object,
     rhs: object,
@@ -165,16 +101,25 @@ def check_equal(
     assume: Sequence[Basic] = (),
     timeout: float | None = DEFAULT_TIMEOUT,
     seed: int = 0,
+    limits: Limits | None = None,
+    instance_of: General | None = None,
 ) -> Verdict:
     """Judge the claim ``lhs = rhs``: "proved", "refuted" or "undecided".
+
+    The verdict is a function of the arguments alone, except when the time guard fires (then
+    it is "undecided" with ``guard=True`` and says so).
 
     Args:
         lhs, rhs: SymPy expressions (symbol assumptions such as ``real=True`` are honoured) or
             SymPy matrices of the same shape (compared entry by entry). Python numbers are
             accepted; strings are not (they are never evaluated).
         assume: SymPy relations the step may use, e.g. ``[Eq(t1 + t2 + t3, 1), k <= K]``.
-        timeout: seconds for the whole check (None: no limit). Running out gives "undecided".
-        seed: seeds the numeric points, so verdicts are reproducible.
+        timeout: seconds of the time guard (None: no guard). It only stops a hang; the work
+            itself is bounded by ``limits``.
+        seed: seeds the numeric points.
+        limits: deterministic limits on the work (default ``Limits()``).
+        instance_of: a general claim, proved for every size, of which this one may be an
+            instance (see ``methods.General``).
 
     Returns:
         A :class:`Verdict`. "proved" needs a symbolic proof that agrees with the numbers;
@@ -197,30 +142,52 @@ def check_equal(
     assumptions = as_assumptions(assume)
     if timeout is not None and not timeout > 0:
         raise ValueError(f"timeout must be positive seconds or None, got {timeout!r}")
-    claim = _Claim(_entries(lhs, rhs), assumptions, Budget(timeout), seed)
-    search = claim.evidence(assumptions, claim.budget.part(0.35), SEARCH_POINTS, seed)
+    work = Work(limits or Limits())
+    claim = Claim(lhs, rhs, _entries(lhs, rhs), assumptions, seed, work, instance_of)
+    start = time.monotonic()
+    finished, verdict = guarded(lambda: _judge(claim), timeout)
+    seconds = time.monotonic() - start
+    if not finished:
+        message = GUARD_MESSAGE.format(seconds=timeout)
+        return Verdict("undecided", method=message, guard=True, seconds=seconds)
+    return dataclasses.replace(verdict, seconds=seconds)
+
+
+def _judge(claim: Claim) -> Verdict:
+    """Search for a counterexample, look for a proof, cross-check it (see the module's doc)."""
+    points = claim.work.limits.points
+    search = claim.evidence(claim.assumptions, points, claim.seed)
     if search.counterexample is not None:
-        return _refuted(search, claim.budget)
-    proof = _prove_safely(claim, claim.budget.part(0.8))
-    if proof.method is None:
-        return _undecided(search, claim.budget, _no_proof_reason(proof, search, timeout))
+        return _refuted(search)
+    proof, failure = _prove_safely(claim)
+    if proof is None:
+        return _undecided(search, _no_proof_reason(claim.work, failure, search))
     cross = search
-    if set(proof.needs) != set(assumptions):
-        cross = claim.evidence(proof.needs, claim.budget, SEARCH_POINTS, seed + 1)
+    if set(proof.needs) != set(claim.assumptions):
+        cross = claim.evidence(proof.needs, points, claim.seed + 1)
     conflict = _conflict(cross, proof)
     if conflict:
-        return _undecided(cross, claim.budget, f"symbolic proof ({proof.method}) but {conflict}")
+        return _undecided(cross, f"symbolic proof ({proof.method}) but {conflict}")
     return Verdict(
         "proved",
         needs=proof.needs,
         method=f"{proof.method}; agrees at {cross.points} points ({DIGITS} digits)",
         caveats=proof.caveats,
         points=search.points + (cross.points if cross is not search else 0),
-        seconds=claim.budget.elapsed(),
     )
 
 
-def _conflict(cross: Evidence, proof: _Proof) -> str:
+def _prove_safely(claim: Claim) -> tuple[Proof | None, str]:
+    """The proof, or None and why SymPy failed ("" if it did not)."""
+    try:
+        return find_proof(claim), ""
+    except LimitReached:
+        return None, ""  # the work remembers which limit
+    except Exception as error:  # SymPy fails in many ways on odd input; that proves nothing
+        return None, f"SymPy failed: {type(error).__name__}: {error}"[:300]
+
+
+def _conflict(cross: Evidence, proof: Proof) -> str:
     if cross.counterexample is not None:
         return f"the numbers differ at {cross.counterexample.where()}"
     if cross.kink_mismatch and not proof.almost_everywhere:
@@ -233,16 +200,17 @@ def _conflict(cross: Evidence, proof: _Proof) -> str:
     return ""
 
 
-def _no_proof_reason(proof: _Proof, search: Evidence, timeout: float | None) -> str:
-    reason = f"ran out of time ({timeout} s)" if proof.timed_out else "no symbolic proof found"
-    if proof.failure:
-        reason += f" ({proof.failure})"
+def _no_proof_reason(work: Work, failure: str, search: Evidence) -> str:
+    limit = work.reason()
+    reason = f"no symbolic proof: {limit}" if limit else "no symbolic proof found"
+    if failure:
+        reason += f" ({failure})"
     if search.problem:
         return f"{reason}; no numeric points: {search.problem}"
     return f"{reason}; no counterexample at {search.points} points"
 
 
-def _refuted(search: Evidence, budget: Budget) -> Verdict:
+def _refuted(search: Evidence) -> Verdict:
     found = search.counterexample
     entry = f" (entry {found.label})" if found.label else ""
     return Verdict(
@@ -253,15 +221,13 @@ def _refuted(search: Evidence, budget: Budget) -> Verdict:
         rhs_value=found.rhs,
         discrepancy=found.gap,
         points=search.points + 1,
-        seconds=budget.elapsed(),
     )
 
 
-def _undecided(evidence: Evidence, budget: Budget, reason: str) -> Verdict:
+def _undecided(evidence: Evidence, reason: str) -> Verdict:
     return Verdict(
         "undecided",
         method=reason,
         discrepancy=evidence.largest if evidence.points else None,
         points=evidence.points,
-        seconds=budget.elapsed(),
     )

@@ -1,5 +1,6 @@
 """Numeric evidence for a claim ``lhs = rhs``: both sides evaluated independently at sampled
-points (30 digits); a difference counts only once it is confirmed at 50 digits."""
+points (30 digits, compiled: ``instances.py``); a difference counts only once it is confirmed at
+50 digits by SymPy's evalf on freshly built instances (an independent route to the numbers)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from dataclasses import dataclass
 import mpmath
 from sympy import Basic
 
-from derive.checker.budget import Budget
-from derive.checker.sampling import CannotSample, Point, Sampler, evaluate, instance
+from derive.checker.instances import AT_KINK, Side
+from derive.checker.sampling import CannotSample, Point, Sampler
 
 DIGITS = 30
 CONFIRM_DIGITS = 50
@@ -56,28 +57,30 @@ def _gap(lv: mpmath.mpc, rv: mpmath.mpc, threshold: float) -> float | None:
 def gather(
     entries: Sequence[Entry],
     assume: Sequence[Basic],
-    budget: Budget,
     *,
     seed: int,
     count: int,
-    cache: dict | None = None,
+    integer_seed: int | None = None,
+    decisive: bool = True,
 ) -> Evidence:
     """Evaluate the entries at up to ``count`` points that satisfy ``assume``.
 
-    Stops at the first confirmed counterexample or when the budget runs out.
+    Stops at the first confirmed counterexample. ``integer_seed`` seeds the integer values
+    (default ``seed``): samplers of one claim share it, so they share instances. A
+    ``decisive`` counterexample (one a verdict may rest on) is confirmed by SymPy's exact
+    evaluation and made simpler for hand-checking; otherwise (a hint, such as "this proof
+    needs sum t = 1") it is confirmed by a freshly compiled program at 50 digits, and kept.
     """
-    sampler = Sampler([s for _, lhs, rhs in entries for s in (lhs, rhs)], assume, seed, cache)
+    sides = [s for _, lhs, rhs in entries for s in (lhs, rhs)]
+    sampler = Sampler(sides, assume, seed, integer_seed)
     evidence = Evidence()
-
-    def run() -> None:
-        for point in sampler.points(count, SIMPLE_POINTS):
-            _judge(sampler.instances(point.integers), entries, point, evidence)
-            if evidence.counterexample is not None:
-                evidence.counterexample = _shrink(sampler, entries, evidence.counterexample)
-                return
-
     try:
-        budget.run(run)
+        for point in sampler.points(count, SIMPLE_POINTS):
+            _judge(sampler.sides(point.integers), entries, point, evidence, decisive)
+            if evidence.counterexample is not None:
+                if decisive:
+                    evidence.counterexample = _shrink(sampler, entries, evidence.counterexample)
+                break
     except CannotSample as error:
         evidence.problem = str(error)
     except Exception as error:  # SymPy failed while drawing a point: no evidence from here on
@@ -86,38 +89,59 @@ def gather(
 
 
 def _shrink(sampler: Sampler, entries: Sequence[Entry], found: Counterexample) -> Counterexample:
-    """Make values of the counterexample simpler one at a time, while the sides still differ."""
-    improved = True
+    """Make values of the counterexample simpler one at a time, while the sides still differ.
+
+    The candidates are judged by the compiled programs (each difference confirmed by a freshly
+    compiled one); only the simplest point is confirmed again by SymPy's exact evaluation, and
+    if that failed the confirmed original would stand."""
+    simplest, improved = found, True
     while improved:
         improved = False
-        for candidate in sampler.simpler(found.point):
+        for candidate in sampler.simpler(simplest.point):
             trial = Evidence()
-            _judge(sampler.instances(candidate.integers), entries, candidate, trial)
+            _judge(sampler.sides(candidate.integers), entries, candidate, trial, decisive=False)
             if trial.counterexample is not None:
-                found, improved = trial.counterexample, True
+                simplest, improved = trial.counterexample, True
                 break
-    return found
+    if simplest is found:
+        return found
+    confirmed = Evidence()
+    _judge(sampler.sides(simplest.point.integers), entries, simplest.point, confirmed)
+    return confirmed.counterexample or found
 
 
-def _judge(instances: list, entries: Sequence[Entry], point: Point, evidence: Evidence) -> None:
+def _values(lhs: Side, rhs: Side, point: Point) -> tuple[object, object, bool]:
+    """Both sides at the point (30 digits) and whether it is at a kink: there the values are
+    substituted exactly, since rounding must not pick the side of a kink."""
+    if not point.kink:
+        (lv, left_kink), (rv, right_kink) = (s.value(point.values, DIGITS) for s in (lhs, rhs))
+        if lv is not AT_KINK and rv is not AT_KINK:
+            return lv, rv, left_kink or right_kink
+    return lhs.exact(point.values, DIGITS), rhs.exact(point.values, DIGITS), True
+
+
+def _judge(
+    sides: list[Side],
+    entries: Sequence[Entry],
+    point: Point,
+    evidence: Evidence,
+    decisive: bool = True,
+) -> None:
     evaluated = False
     for position, (label, _, _) in enumerate(entries):
-        lhs, rhs = instances[2 * position], instances[2 * position + 1]
-        lv, rv = evaluate(lhs, point.values, DIGITS), evaluate(rhs, point.values, DIGITS)
+        lhs, rhs = sides[2 * position], sides[2 * position + 1]
+        lv, rv, kink = _values(lhs, rhs, point)
         if lv is None or rv is None:
             continue
         evaluated = True
         gap30 = float(abs(lv - rv))
         if _gap(lv, rv, DIFFER) is not None:
-            if point.kink:
+            if kink:
                 evidence.kink_mismatch = True
                 continue
             # confirm on freshly built instances (not the cache), at 50 digits
-            _, lhs_expr, rhs_expr = entries[position]
-            lhs = instance(lhs_expr, point.integers)
-            rhs = instance(rhs_expr, point.integers)
-            lv = evaluate(lhs, point.values, CONFIRM_DIGITS)
-            rv = evaluate(rhs, point.values, CONFIRM_DIGITS)
+            lv = lhs.confirm(point.values, CONFIRM_DIGITS, exactly=decisive)
+            rv = rhs.confirm(point.values, CONFIRM_DIGITS, exactly=decisive)
             gap = _gap(lv, rv, DIFFER) if lv is not None and rv is not None else None
             if gap is not None:
                 evidence.counterexample = Counterexample(
@@ -125,9 +149,9 @@ def _judge(instances: list, entries: Sequence[Entry], point: Point, evidence: Ev
                 )
                 return
             evidence.unclear += 1
-        elif _gap(lv, rv, AGREE) is not None and not point.kink:
+        elif _gap(lv, rv, AGREE) is not None and not kink:
             evidence.unclear += 1
-        if not point.kink:
+        if not kink:
             evidence.largest = max(evidence.largest, gap30)
     if evaluated:
         evidence.points += 1

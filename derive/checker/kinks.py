@@ -20,7 +20,9 @@ from derive.checker.doit import evaluated_or_same
 from derive.model.primitives import relu_prime
 
 KINK_FUNCTIONS = (Heaviside, DiracDelta, sign, Abs)
-MAX_REGION_KINKS = 4  # 2**4 sign regions at most; beyond that the a.e. proof is not attempted
+# fixed indices for the Dummies made here, so that their order among other symbols (which
+# can steer a rewrite) does not depend on how many Dummies the process made before
+_DUMMY_INDEX = 2 * 10**9
 
 
 def kink_arguments(expr: Basic) -> list[Expr]:
@@ -64,7 +66,9 @@ def arbitrary_conventions(expr: Basic) -> Basic:
     def generic(u: Basic, at_zero: Basic = sympy.S.Half) -> Basic:
         if at_zero != sympy.S.Half:
             return Heaviside(u, at_zero)
-        values.setdefault(u, Dummy("h", real=True))
+        values.setdefault(
+            u, Dummy(f"h{len(values)}", real=True, dummy_index=_DUMMY_INDEX + len(values))
+        )
         return Heaviside(u, values[u])
 
     return evaluated_or_same(expr).replace(Heaviside, generic)
@@ -82,11 +86,12 @@ def linear_atom(u: Expr, excluded: set[Basic]) -> Basic | None:
 def sign_regions(kinks: Sequence[Expr]) -> Iterator[dict[Basic, Expr]] | None:
     """Substitutions, one per sign pattern of ``kinks``, that put the atoms in that region.
 
-    Returns None when there are too many kinks or one is not linear in a free real atom.
+    Returns None when a kink is not linear in a free real atom.
     """
-    if len(kinks) > MAX_REGION_KINKS:
-        return None
-    parameters = [Dummy(f"p{i}", positive=True) for i in range(len(kinks))]
+    parameters = [
+        Dummy(f"p{i}", positive=True, dummy_index=_DUMMY_INDEX + 1000 + i)
+        for i in range(len(kinks))
+    ]
     atoms = []
     for u in kinks:
         atom = linear_atom(u, set(parameters) | set(atoms))

@@ -1,36 +1,36 @@
-"""The numeric side of the checker: points in the symbols' domains, projected onto the assumptions,
-and lhs / rhs evaluated independently at high precision (SymPy's evalf, which runs on mpmath).
+"""Points in the symbols' domains, projected onto the assumptions.
 
 Points are exact SymPy numbers (integers, small rationals, Gaussian rationals), so a counterexample
 can be re-checked by hand. Sampling runs in two phases: integer symbols first (they can be sum
-bounds and indices: ``K``, ``k``), then ``doit()`` expands sums and derivatives, and the atoms that
-remain (symbols, ``z[2]``) get values; equality assumptions are met by solving each one for an
-atom it contains linearly.
+bounds and indices: ``K``, ``k``), then the sides are instantiated (``instances.py``: sums written
+out, derivatives evaluated) and the atoms that remain (symbols, ``z[2]``) get values; equality
+assumptions are met by solving each one for an atom it contains linearly.
+
+Every draw comes from a seeded ``random.Random``. The integer values come from their own stream
+(``integer_seed``), shared by every sampler of one claim: the search, the cross-check and the
+points without an assumption then instantiate the sides for the same integers, once.
 """
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-import mpmath
 import sympy
 from sympy import (
     Basic,
     Expr,
     I,
-    Indexed,
     Rational,
     Symbol,
 )
 from sympy.core.assumptions import check_assumptions
 from sympy.core.relational import Relational
 
-from derive.checker.doit import evaluated_or_same
-from derive.checker.kinks import kink_arguments
-from derive.checker.sums import expand_finite_sums
-from derive.model.primitives import relu_prime
+from derive.checker.compiled import rational_value
+from derive.checker.instances import Side, free_atoms, instance, integers_key, side, to_mp
 
 _SIMPLE_REALS = [1, -1, 2, Rational(1, 2), -2, 3, Rational(-1, 2), 0, Rational(3, 2), -3]
 _SIMPLE_POSITIVE = [1, 2, Rational(1, 2), 3, Rational(1, 3), Rational(3, 2), 4]
@@ -57,23 +57,6 @@ class Point:
 
     def merged(self) -> dict[Basic, Basic]:
         return {**self.integers, **self.values}
-
-
-def free_atoms(expr: Basic) -> set[Basic]:
-    """Free symbols and indexed elements, without the labels of IndexedBase objects.
-
-    SymPy lists ``t[d]`` among the free symbols of ``Sum(t[d], (d, 1, K))``; an element whose
-    index is bound is not free, so it is left out.
-    """
-    atoms = set(expr.free_symbols)
-    labels = {indexed.base.label for indexed in expr.atoms(Indexed)}
-    plain = {a for a in atoms if not isinstance(a, Indexed)}
-    return {
-        a
-        for a in atoms
-        if (isinstance(a, Indexed) and a.free_symbols - {a} <= plain)
-        or (not isinstance(a, Indexed) and a not in labels)
-    }
 
 
 def _integer_symbols(exprs: Sequence[Basic]) -> list[Symbol]:
@@ -113,9 +96,20 @@ def sample_value(atom: Basic, rng: random.Random, simple: bool) -> Basic:
     """A value in the atom's domain (its assumptions), simple ones first for hand-checkability."""
     for _ in range(50):
         value = _candidate(atom, rng, simple)
-        if check_assumptions(value, atom) is not False:
+        if _in_domain(value, _facts(atom)):
             return value
     raise CannotSample(f"no value found in the domain of {atom}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _facts(atom: Basic) -> tuple[tuple[str, bool], ...]:
+    """The atom's assumptions, as a hashable key (many atoms share them: z[1], z[2], ...)."""
+    return tuple(sorted(atom.assumptions0.items()))
+
+
+@functools.lru_cache(maxsize=65536)
+def _in_domain(value: Basic, facts: tuple[tuple[str, bool], ...]) -> bool:
+    return check_assumptions(value, **dict(facts)) is not False
 
 
 def _truth(relation: Basic) -> bool | None:
@@ -139,33 +133,31 @@ class Sampler:
         exprs: Sequence[Basic],
         assume: Sequence[Basic],
         seed: int = 0,
-        cache: dict[tuple[Basic, tuple], Basic | None] | None = None,
+        integer_seed: int | None = None,
     ) -> None:
         self.exprs = list(exprs)
         self.assume = list(assume)
         self.rng = random.Random(seed)
+        self.integer_rng = random.Random(seed if integer_seed is None else integer_seed)
         self.integer_symbols = _integer_symbols([*self.exprs, *self.assume])
-        self._cache = {} if cache is None else cache  # (expr, integers) -> instance; shareable
         self._pool: list[dict[Basic, Basic]] = []
         self._ready: dict[tuple, _Prepared | None] = {}
 
-    def instances(self, integers: dict[Basic, Basic]) -> list[Basic | None]:
-        """``exprs`` then ``assume`` with integers substituted and doit() applied (None: failed)."""
-        key = tuple(sorted(integers.items(), key=sympy.default_sort_key))
-        for e in [*self.exprs, *self.assume]:
-            if (e, key) not in self._cache:
-                self._cache[e, key] = instance(e, integers)
-        return [self._cache[e, key] for e in [*self.exprs, *self.assume]]
+    def sides(self, integers: dict[Basic, Basic]) -> list[Side]:
+        """``exprs`` at the integer values, ready to evaluate (cached per process)."""
+        key = integers_key(integers)
+        return [side(e, key) for e in self.exprs]
 
     def _integers(self, simple: bool) -> dict[Basic, Basic]:
-        """Integer values; each new set costs a ``doit``, so at most INTEGER_SETS are drawn."""
+        """Integer values; each new set costs an instantiation, so at most INTEGER_SETS are
+        drawn."""
         if len(self._pool) >= INTEGER_SETS:
             return self.rng.choice(self._pool)
         integer_only = [
             a for a in self.assume if a.free_symbols and a.free_symbols <= set(self.integer_symbols)
         ]
         for _ in range(200):
-            values = {s: sample_value(s, self.rng, simple) for s in self.integer_symbols}
+            values = {s: sample_value(s, self.integer_rng, simple) for s in self.integer_symbols}
             if all(_truth(a.xreplace(values)) is True for a in integer_only):
                 self._pool.append(values)
                 return values
@@ -186,20 +178,21 @@ class Sampler:
             raise CannotSample("could not find a point that satisfies the assumptions")
 
     def _prepared(self, integers: dict[Basic, Basic]) -> _Prepared | None:
-        key = tuple(sorted(integers.items(), key=sympy.default_sort_key))
+        key = integers_key(integers)
         if key not in self._ready:
-            instances = self.instances(integers)
-            exprs, relations = instances[: len(self.exprs)], instances[len(self.exprs) :]
+            relations = [instance(a, integers) for a in self.assume]
             if any(r is None or r is sympy.false for r in relations):
                 self._ready[key] = None
             else:
-                exprs = [e for e in exprs if e is not None]
+                sides = self.sides(integers)
                 solved = _solve_equalities([r for r in relations if isinstance(r, sympy.Eq)])
                 atoms: set[Basic] = set()
-                for e in [*exprs, *relations]:
-                    atoms |= free_atoms(e)
+                for found in sides:
+                    atoms.update(found.atoms)
+                for relation in relations:
+                    atoms |= free_atoms(relation)
                 free = sorted(atoms - set(solved), key=sympy.default_sort_key)
-                kinks = [u for e in exprs for u in kink_arguments(e)]
+                kinks = [u for found in sides for u in found.kinks]
                 self._ready[key] = _Prepared(relations, solved, free, kinks)
         return self._ready[key]
 
@@ -224,7 +217,7 @@ class Sampler:
         if solved is None:
             return None
         values = {**free, **solved}
-        if not all(_truth(r.xreplace(values)) is True for r in prepared.relations):
+        if not all(_holds(r, values) for r in prepared.relations):
             return None
         return Point(integers, values, kink=_at_kink(prepared.kinks, values))
 
@@ -235,7 +228,7 @@ class Sampler:
         free = {a: v for a, v in point.values.items() if a not in prepared.solved}
         for atom, value in free.items():
             for simple in _SIMPLEST[: _SIMPLEST.index(value) if value in _SIMPLEST else None]:
-                if check_assumptions(simple, atom) is False:
+                if not _in_domain(simple, _facts(atom)):
                     continue
                 candidate = self._complete(point.integers, prepared, {**free, atom: simple})
                 if candidate is not None:
@@ -247,11 +240,30 @@ def _solved_values(
 ) -> dict[Basic, Basic] | None:
     result = {}
     for atom, solution in solved.items():
-        value = solution.xreplace(values)
-        if check_assumptions(value, atom) is False:
+        value = rational_value(solution, values)
+        if value is None:
+            value = solution.xreplace(values)
+        if not _in_domain(value, _facts(atom)):
             return None
         result[atom] = value
     return result
+
+
+def _holds(relation: Basic, values: dict[Basic, Basic]) -> bool:
+    """Whether a relation (an instance: integers in) holds at the values; exact where
+    rational arithmetic decides it."""
+    if relation is sympy.true or relation is sympy.false:
+        return bool(relation)
+    if isinstance(relation, Relational) and relation.rel_op in ("==", "<=", "<", ">=", ">"):
+        difference = rational_value(_difference(relation), values)
+        if difference is not None:
+            return bool(relation.func(difference, 0))
+    return _truth(relation.xreplace(values)) is True
+
+
+@functools.lru_cache(maxsize=1024)
+def _difference(relation: Relational) -> Basic:
+    return relation.lhs - relation.rhs
 
 
 @dataclass(frozen=True)
@@ -261,33 +273,7 @@ class _Prepared:
     relations: list[Basic]
     solved: dict[Basic, Expr]
     free: list[Basic]
-    kinks: list[Expr]
-
-
-# what a doit still has to evaluate once the integers are in (relu' becomes Heaviside)
-UNEVALUATED = (sympy.Sum, sympy.Product, sympy.Derivative, sympy.Subs, relu_prime)
-
-
-def instance(expr: Basic, integers: dict[Basic, Basic]) -> Basic | None:
-    """``expr`` at the integer values, sums and derivatives evaluated; None if SymPy fails.
-
-    The values go in before ``doit``: concrete sums and deltas evaluate fast and plainly, while
-    a doit with symbolic indices builds large Piecewise forms (and has mixed up bound indices).
-    An instance that gained a free symbol is not trusted either way.
-    """
-    if not integers and not expr.has(sympy.Sum):
-        result = evaluated_or_same(expr)
-    else:
-        try:
-            result = expand_finite_sums(expr.xreplace(integers))
-            if result.has(*UNEVALUATED):
-                result = result.doit()
-        except Exception:  # SymPy fails on odd input: this point is not evaluable
-            return None
-    allowed = expr.free_symbols - set(integers)
-    if {s for s in result.free_symbols if not isinstance(s, Indexed)} - allowed:
-        return None
-    return result
+    kinks: list[Expr]  # of the sides that are not compiled (compiled ones report their own)
 
 
 def _solve_equalities(equalities: list[Basic]) -> dict[Basic, Expr]:
@@ -316,26 +302,3 @@ def _at_kink(kinks: Sequence[Expr], values: dict[Basic, Basic]) -> bool:
         if v == 0 or (v.is_number and abs(sympy.N(v, 30)) < 1e-25):
             return True
     return False
-
-
-def to_mp(value: Basic) -> mpmath.mpc | None:
-    """A finite SymPy number as an mpmath complex, or None (not a number, infinite, NaN)."""
-    if not isinstance(value, Basic) or not value.is_number or value.has(sympy.zoo, sympy.nan):
-        return None
-    try:
-        re, im = (sympy.Float(part, mpmath.mp.dps) for part in value.as_real_imag())
-        result = mpmath.mpc(mpmath.mpf(re._mpf_), mpmath.mpf(im._mpf_))
-    except (AttributeError, TypeError, ValueError):
-        return None
-    return result if mpmath.isfinite(result) else None
-
-
-def evaluate(instance: Basic | None, values: dict[Basic, Basic], digits: int) -> mpmath.mpc | None:
-    """``instance`` (integers substituted, doit applied) at ``values`` to ``digits``, or None."""
-    if instance is None:
-        return None
-    with mpmath.workdps(digits + 5):
-        try:
-            return to_mp(sympy.N(instance.xreplace(values), digits))
-        except Exception:  # not a number at this point (undefined function, 0/0, ...)
-            return None

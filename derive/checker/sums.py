@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import sympy
-from sympy import Add, Basic, Dummy, KroneckerDelta, Mul, Product, Sum
+from sympy import Add, Basic, Dummy, KroneckerDelta, Max, Min, Mul, Product, Sum
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical(expr: Basic, level: int = 0) -> Basic:
     """Rename the bound indices of sums canonically (keeping their assumptions).
 
@@ -19,6 +21,8 @@ def canonical(expr: Basic, level: int = 0) -> Basic:
     >>> t = IndexedBase("t")
     >>> canonical(Sum(t[c], (c, 1, K)) - Sum(t[d], (d, 1, K)))
     0
+
+    Cached: the prover canonicalizes the same subexpressions again after every rewrite.
     """
     if not expr.args or not expr.has(Sum, Product):
         return expr
@@ -34,7 +38,11 @@ def canonical(expr: Basic, level: int = 0) -> Basic:
         body = canonical(expr.function.xreplace(mapping), level + 1)
         return expr.func(body, *limits)
     args = [canonical(a, level) for a in expr.args]
-    return expr if all(x is y for x, y in zip(args, expr.args, strict=True)) else expr.func(*args)
+    if all(x is y for x, y in zip(args, expr.args, strict=True)):
+        return expr
+    if isinstance(expr, (Max, Min)):  # renaming cannot change which argument is largest
+        return expr.func(*args, evaluate=False)
+    return expr.func(*args)
 
 
 def is_zero(expr: Basic) -> bool:

@@ -37,7 +37,10 @@ class Verdict:
         lhs_value, rhs_value: the two sides at the counterexample (30 digits, rounded to complex).
         discrepancy: |lhs - rhs| at the counterexample, or the largest seen when undecided.
         points: how many numeric points were evaluated.
-        seconds: wall time spent.
+        guard: True when the time guard stopped the check (then "undecided"): the one verdict
+            that may differ on another machine. Every other verdict depends on the input alone.
+        seconds: wall time spent (not part of the verdict: two verdicts that differ only in
+            seconds are equal).
     """
 
     status: Status
@@ -49,11 +52,14 @@ class Verdict:
     rhs_value: complex | None = None
     discrepancy: float | None = None
     points: int = 0
+    guard: bool = False
     seconds: float = field(default=0.0, compare=False)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+        if self.guard and self.status != "undecided":
+            raise ValueError("only an undecided verdict can come from the time guard")
 
     @property
     def proved(self) -> bool:

@@ -16,11 +16,19 @@ import sys
 import time
 
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.limits import Limits
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from derive.cli.options import add_limit_option, seconds
+from derive.cli.options import (
+    TIMEOUT_HELP,
+    add_limit_option,
+    limits_of,
+    loading_limits_of,
+    seconds,
+)
 from derive.cli.writing import output_problem, write_atomically
 from derive.render.junit import junit_xml
-from derive.sources.limits import DEFAULT_LIMITS, Limits
+from derive.sources.limits import DEFAULT_LIMITS
+from derive.sources.limits import Limits as LoadingLimits
 from derive.sources.oneline import one_line, one_line_path
 from derive.sources.parse import ParseError
 from derive.sources.post_check import check_post
@@ -47,18 +55,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON row per step")
     parser.add_argument("--junit-xml", metavar="PATH", help="also write a JUnit XML report")
-    parser.add_argument(
-        "--timeout", type=seconds, default=DEFAULT_TIMEOUT, help="seconds per step (default 5)"
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="print proved steps too")
+    parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, help=TIMEOUT_HELP)
     add_limit_option(parser)
+    parser.add_argument("-v", "--verbose", action="store_true", help="print proved steps too")
     parser.set_defaults(run=run)
 
 
 def load_files(
     paths: list[str],
     form: str | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: LoadingLimits = DEFAULT_LIMITS,
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> tuple[list[DerivationFile | PostFile], list[str]]:
     """Every file loaded, or the errors (one line each): all files are read before any check.
@@ -80,11 +86,13 @@ def load_files(
     return loaded, errors
 
 
-def check_loaded(file: DerivationFile | PostFile, timeout: float) -> list:
-    """The per-step results of a loaded file or post."""
+def check_loaded(
+    file: DerivationFile | PostFile, timeout: float, limits: Limits | None = None
+) -> list:
+    """The per-step results of a loaded file or post (``timeout``: the time guard per step)."""
     if isinstance(file, PostFile):
-        return check_post(file, timeout=timeout)
-    return check_file(file, timeout=timeout)
+        return check_post(file, timeout=timeout, limits=limits)
+    return check_file(file, timeout=timeout, limits=limits)
 
 
 def _json_row(result) -> dict[str, object]:
@@ -106,13 +114,13 @@ def run(args: argparse.Namespace) -> int:
     if problem:  # before any checking: exit 2 must not come after minutes of exit-1 work
         print(f"derive: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    limits = DEFAULT_LIMITS.with_values(dict(args.limit))
-    loaded, errors = load_files(args.files, args.format, limits, args.timeout)
+    loaded, errors = load_files(args.files, args.format, loading_limits_of(args), args.timeout)
     if errors:
         for error in errors:
             print(f"derive: error: {one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
-    results = [r for file in loaded for r in check_loaded(file, args.timeout)]
+    limits = limits_of(args)
+    results = [r for file in loaded for r in check_loaded(file, args.timeout, limits)]
     if args.json:
         print(json.dumps([_json_row(r) for r in results], indent=2))
     else:

@@ -23,12 +23,20 @@ import os
 import sys
 
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.limits import Limits
 from derive.checker.verdict import Verdict
 from derive.cli.check import check_loaded, load_files
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from derive.cli.options import add_size_options, add_timeout_option, set_or_file
+from derive.cli.options import (
+    add_limit_option,
+    add_size_options,
+    add_timeout_option,
+    limits_of,
+    loading_limits_of,
+    set_or_file,
+)
 from derive.cli.writing import output_problem, read_existing, write_atomically
-from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build, sizes_for
+from derive.derivations import DEFAULT, DERIVATIONS, build, sizes_for
 from derive.model.symbols import I_, J, K, N
 from derive.render.latex import FILES_HEADER, Section, latex_document, markdown_document
 from derive.render.latex.files import file_section
@@ -68,6 +76,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     add_size_options(parser)
     add_timeout_option(parser)
+    add_limit_option(parser)
     parser.add_argument("--format", choices=("tex", "md"), default="tex", help="default: tex")
     parser.add_argument(
         "--fragment", action="store_true", help="only the align* blocks (tex), to paste"
@@ -83,11 +92,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 @functools.lru_cache(maxsize=32)
-def checked(name: str, sizes: Sizes, timeout: float | None) -> tuple[tuple[Verdict, ...], ...]:
+def checked(
+    name: str, sizes: Sizes, timeout: float | None, limits: Limits | None = None
+) -> tuple[tuple[Verdict, ...], ...]:
     """The verdicts of every derivation of set ``name`` (cached for the process)."""
-    if timeout is None:
-        timeout = DEFAULT_TIMEOUTS.get(name, DEFAULT_TIMEOUT)
-    return tuple(d.check(timeout=timeout).verdicts for d in build(name, *sizes))
+    guard = DEFAULT_TIMEOUT if timeout is None else timeout
+    return tuple(d.check(timeout=guard, limits=limits).verdicts for d in build(name, *sizes))
 
 
 def _symbolic_sizes(name: str) -> list[str]:
@@ -96,7 +106,13 @@ def _symbolic_sizes(name: str) -> list[str]:
     return [key for key, symbol in SIZE_SYMBOLS.items() if symbol in used]
 
 
-def section(name: str, sizes: Sizes, timeout: float | None, expand: bool = False) -> Section:
+def section(
+    name: str,
+    sizes: Sizes,
+    timeout: float | None,
+    expand: bool = False,
+    limits: Limits | None = None,
+) -> Section:
     """Set ``name`` checked at ``sizes``, shown in indexed form (symbolic sizes) unless
     ``expand``, every derivation noting the sizes it was checked for."""
     derivations = build(name, *sizes)
@@ -113,7 +129,9 @@ def section(name: str, sizes: Sizes, timeout: float | None, expand: bool = False
     shown = tuple(dataclasses.replace(d, note=where) for d in derivations)
     verdicts = tuple(
         tuple(_renamed(v, c, d, step) for step, v in enumerate(vs))
-        for vs, c, d in zip(checked(name, sizes, timeout), build(name, *sizes), shown, strict=True)
+        for vs, c, d in zip(
+            checked(name, sizes, timeout, limits), build(name, *sizes), shown, strict=True
+        )
     )
     summary = (DERIVATIONS[name].__doc__ or "").strip().splitlines()[0].split(" (")[0]
     return Section(f"{name}: {summary}", shown, verdicts)
@@ -141,9 +159,9 @@ def _indexed_form(name: str, concrete: tuple[Derivation, ...]) -> tuple[Derivati
     return indexed if lined_up else concrete
 
 
-def _typeset_file(loaded, timeout: float):
+def _typeset_file(loaded, timeout: float, limits: Limits | None = None):
     """A derivation file or a post, checked, as a section in its own notation."""
-    results = check_loaded(loaded, timeout)
+    results = check_loaded(loaded, timeout, limits)
     if isinstance(loaded, PostFile):
         return post_section(loaded, results)
     return file_section(loaded, results)
@@ -155,6 +173,7 @@ def _command(args: argparse.Namespace) -> str:
     for key in ("K", "J", "I", "N", "timeout"):
         if getattr(args, key) is not None:
             words.append(f"--{key} {getattr(args, key):g}")
+    words += [f"--limit {name}={value}" for name, value in args.limit]
     words += ["--format md"] if args.format == "md" else []
     words += [f"--{flag}" for flag in ("fragment", "expanded") if getattr(args, flag)]
     words += [f"-o {args.output}"] if args.output else []
@@ -170,15 +189,17 @@ def render(args: argparse.Namespace) -> str:
     sizes = (args.K, args.J, args.N, args.I)
     names = tuple(args.names) or DEFAULT
     files = [name for name in names if name not in DERIVATIONS]
-    loaded, errors = load_files(files)  # by extension; all read before anything is checked
+    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    # by extension; all read before anything is checked
+    loaded, errors = load_files(files, None, loading_limits_of(args), timeout)
     if errors:
         raise FileProblem(errors[0])
     by_path = dict(zip(files, loaded, strict=True))
-    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    limits = limits_of(args)
     sections = [
-        section(name, sizes, args.timeout, args.expanded)
+        section(name, sizes, args.timeout, args.expanded, limits)
         if name in DERIVATIONS
-        else _typeset_file(by_path[name], timeout)
+        else _typeset_file(by_path[name], timeout, limits)
         for name in names
     ]
     # the post's title and definitions open a document of the library's sets

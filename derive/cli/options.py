@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.limits import LIMIT_HELP, Limits
+from derive.checker.limits import parse_limit as parse_check_limit
 from derive.derivations import DERIVATIONS
-from derive.sources.limits import check_seconds, names, parse_limit
+from derive.sources.limits import DEFAULT_LIMITS, check_seconds, names, parse_limit
+from derive.sources.limits import Limits as LoadingLimits
 
 
 def size(text: str) -> int:
@@ -72,25 +76,6 @@ def seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def limit(text: str) -> tuple[str, int]:
-    """An argparse type for ``--limit NAME=N``: a known limit, set within its range."""
-    try:
-        return parse_limit(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def add_limit_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--limit",
-        type=limit,
-        action="append",
-        default=[],
-        metavar="NAME=N",
-        help=f"raise or lower a limit on what a file may cost to load ({', '.join(names())})",
-    )
-
-
 def add_size_options(parser: argparse.ArgumentParser) -> None:
     """--K, --J, --I, --N for the commands that check the library's derivations."""
     parser.add_argument("--K", type=checked_size, help="classes (default: 3; network: 2)")
@@ -99,9 +84,56 @@ def add_size_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--N", type=checked_size, help="inputs (network only; default 2)")
 
 
+TIMEOUT_HELP = (
+    f"the time guard per step, in seconds (default {DEFAULT_TIMEOUT:g}): it only stops a hang; "
+    "a step it stops is undecided and says so"
+)
+
+
 def add_timeout_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--timeout", type=seconds, help=TIMEOUT_HELP)
+
+
+def guard_of(args: argparse.Namespace) -> float:
+    """The time guard per step: ``--timeout``, else the default."""
+    return DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+
+
+def limit(text: str) -> tuple[str, int]:
+    """An argparse type for ``--limit NAME=N``: a limit on the work per step (``rewrites=800``,
+    docs/limits.md) or on what a file may cost to load (``file-bytes=...``,
+    docs/derivation-files.md), set within its range."""
+    name = text.partition("=")[0].strip()
+    if name not in LIMIT_HELP and name.replace("_", "-") not in names():
+        known = ", ".join([*LIMIT_HELP, *names()])
+        raise argparse.ArgumentTypeError(f"unknown limit {name!r} in {text!r} (known: {known})")
+    try:
+        return parse_check_limit(text) if name in LIMIT_HELP else parse_limit(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_limit_option(parser: argparse.ArgumentParser) -> None:
+    """``--limit NAME=N``, repeatable: the deterministic limits on checking and on loading."""
+    defaults = ", ".join(f"{f.name}={f.default}" for f in dataclasses.fields(Limits))
     parser.add_argument(
-        "--timeout",
-        type=seconds,
-        help=f"seconds per step (default {DEFAULT_TIMEOUT:g}; network 20)",
+        "--limit",
+        type=limit,
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help=(
+            f"raise or lower a limit on the work per step (defaults: {defaults}) or on what "
+            f"a file may cost to load ({', '.join(names())})"
+        ),
     )
+
+
+def loading_limits_of(args: argparse.Namespace) -> LoadingLimits:
+    """The limits on loading that the ``--limit`` options give (the defaults for the others)."""
+    return DEFAULT_LIMITS.with_values({n: v for n, v in args.limit if n not in LIMIT_HELP})
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    """The limits on the work per step that the ``--limit`` options give (defaults otherwise)."""
+    return Limits(**{name: value for name, value in args.limit if name in LIMIT_HELP})

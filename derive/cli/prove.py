@@ -1,4 +1,9 @@
-"""``derive prove [NAME] [--K N] [--J N] [--json]``: check the library's derivations."""
+"""``derive prove [NAME] [--K N] [--J N] [--json]``: check the library's derivations.
+
+Same input, same verdict: the rows depend on the sets, sizes and limits alone, never on
+``--jobs``, the machine's load or the hash seed (only a step stopped by the time guard says it
+may differ, with ``"guard": true`` in ``--json``).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,20 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.limits import Limits
 from derive.cli.exits import EXIT_FAILED, EXIT_OK
-from derive.cli.options import add_size_options, add_timeout_option, derivation_name, size
-from derive.derivations import DEFAULT, DEFAULT_TIMEOUTS, DERIVATIONS, build
+from derive.cli.options import (
+    add_limit_option,
+    add_size_options,
+    add_timeout_option,
+    derivation_name,
+    guard_of,
+    limits_of,
+    size,
+)
+from derive.derivations import DEFAULT, DERIVATIONS, build
 from derive.render.table import format_table, report_rows
+from derive.steps import Derivation
 
 JSON_FIELDS = (
     "derivation",
@@ -25,6 +39,8 @@ JSON_FIELDS = (
     "counterexample",
     "seconds",
     "needs_detail",
+    "method",
+    "guard",
 )
 
 
@@ -44,39 +60,80 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     add_size_options(parser)
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     add_timeout_option(parser)
-    parser.add_argument("--jobs", type=size, default=min(2, os.cpu_count() or 1))
+    add_limit_option(parser)
+    parser.add_argument(
+        "--jobs",
+        type=size,
+        default=min(2, os.cpu_count() or 1),
+        help="worker processes (default: 2 or the cores); the verdicts do not depend on it",
+    )
     parser.set_defaults(run=run)
 
 
 Sizes = tuple[int | None, int | None, int | None, int | None]  # K, J, N, I (None: default)
+Task = tuple[tuple[str, int], ...]  # derivations (set name, index) checked by one worker in turn
 
 
-def _check(task: tuple[str, int, Sizes, float | None]) -> list[dict[str, object]]:
-    """Check derivation ``index`` of set ``name`` (runs in a worker process)."""
-    name, index, sizes, timeout = task
-    if timeout is None:
-        timeout = DEFAULT_TIMEOUTS.get(name, DEFAULT_TIMEOUT)
-    return report_rows(build(name, *sizes)[index].check(timeout=timeout))
+def _check(task: tuple[Task, Sizes, float, Limits]) -> list[list[dict[str, object]]]:
+    """Check the derivations of one group in turn (runs in a worker process)."""
+    group, sizes, timeout, limits = task
+    return [
+        report_rows(build(name, *sizes)[index].check(timeout=timeout, limits=limits))
+        for name, index in group
+    ]
+
+
+def _twin_key(derivation: Derivation) -> tuple:
+    """Derivations with the same key share a general twin: one worker checks them all."""
+    twin = derivation.general or derivation
+    return (twin.name, twin.start, twin.steps)
+
+
+def _groups(names: tuple[str, ...], sizes: Sizes) -> list[Task]:
+    """The derivations of the named sets, grouped by twin, largest groups first."""
+    groups: dict[tuple, list[tuple[str, int]]] = {}
+    for name in names:
+        for index, derivation in enumerate(build(name, *sizes)):
+            groups.setdefault(_twin_key(derivation), []).append((name, index))
+    return sorted((tuple(g) for g in groups.values()), key=len, reverse=True)
 
 
 def check_rows(
-    names: tuple[str, ...], sizes: Sizes, timeout: float | None, jobs: int
+    names: tuple[str, ...],
+    sizes: Sizes,
+    timeout: float,
+    jobs: int,
+    limits: Limits | None = None,
 ) -> list[dict[str, object]]:
-    """Rows for every step of the named sets, in order; derivations spread over ``jobs``."""
-    tasks = [(n, i, sizes, timeout) for n in names for i in range(len(build(n, *sizes)))]
+    """Rows for every step of the named sets, in order; groups of derivations spread over
+    ``jobs`` processes (a concrete derivation with its general twin, which it instantiates)."""
+    limits = limits or Limits()
+    groups = _groups(names, sizes)
+    tasks = [(group, sizes, timeout, limits) for group in groups]
     if jobs == 1 or len(tasks) == 1:
         results = [_check(task) for task in tasks]
     else:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             results = list(pool.map(_check, tasks))
-    return [row for rows in results for row in rows]
+    by_derivation = {
+        member: rows
+        for group, group_rows in zip(groups, results, strict=True)
+        for member, rows in zip(group, group_rows, strict=True)
+    }
+    return [
+        row
+        for name in names
+        for index in range(len(build(name, *sizes)))
+        for row in by_derivation[name, index]
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
     start = time.monotonic()
     names = (args.name,) if args.name else DEFAULT
-    rows = check_rows(names, (args.K, args.J, args.N, args.I), args.timeout, args.jobs)
+    sizes = (args.K, args.J, args.N, args.I)
+    rows = check_rows(names, sizes, guard_of(args), args.jobs, limits_of(args))
     if args.json:
         print(json.dumps([{key: row[key] for key in JSON_FIELDS} for row in rows], indent=2))
     else:
@@ -85,5 +142,8 @@ def run(args: argparse.Namespace) -> int:
             s: sum(r["status"] == s for r in rows) for s in ("proved", "refuted", "undecided")
         }
         summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+        guarded = sum(bool(r["guard"]) for r in rows)
+        if guarded:
+            summary += f"; {guarded} stopped by the time guard (may differ on a faster machine)"
         print(f"\n{len(rows)} steps: {summary} ({time.monotonic() - start:.1f} s)")
     return EXIT_OK if all(row["status"] == "proved" for row in rows) else EXIT_FAILED

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 
+from sympy import Symbol
+
 from derive.derivations import network, output
 from derive.model.sizes import Size
+from derive.model.symbols import I_ as I_SYMBOL
 from derive.model.symbols import J as J_SYMBOL
 from derive.model.symbols import K as K_SYMBOL
+from derive.model.symbols import N as N_SYMBOL
 from derive.steps import Derivation
 
 
 def reference(K: Size, J: Size) -> list[Derivation]:
     """The post, line by line, in its order, with its single-path update rule."""
+    chains = output_layer(K, J)
+    return [chains[0], output.update_single_path(K, J), *chains[1:]]
+
+
+def output_layer(K: Size, J: Size) -> list[Derivation]:
+    """The output layer's results: the post's chains without its slip (which is not built:
+    its sympy.diff costs as much as two of the others)."""
     return [
         output.loss_forms(K),
-        output.update_single_path(K, J),
         output.update_all_paths(K, J),
         output.grad_W(K, J),
         output.grad_z(K),
@@ -25,18 +36,9 @@ def reference(K: Size, J: Size) -> list[Derivation]:
     ]
 
 
-def output_layer(K: Size, J: Size) -> list[Derivation]:
-    """The output layer's results: the post's chains without its slip."""
-    return [d for d in reference(K, J) if d.name != "Delta W_kj (post)"]
-
-
 def symbolic(K: Size, J: Size) -> list[Derivation]:
-    """The output layer for every K and J at once (symbolic sizes; the arguments are ignored).
-
-    The update rule summed over all paths is left out: with a symbolic K it needs the softmax
-    Jacobian summed over c, which the checker does not prove within its budget.
-    """
-    return [d for d in output_layer(K_SYMBOL, J_SYMBOL) if d.name != "Delta W_kj"]
+    """The output layer for every K and J at once (symbolic sizes; the arguments are ignored)."""
+    return output_layer(K_SYMBOL, J_SYMBOL)
 
 
 def network_layers(K: Size, J: Size, N: Size = 2, I_: Size = 2) -> list[Derivation]:
@@ -65,7 +67,7 @@ DERIVATIONS: dict[str, Builder] = {
 }
 DEFAULT = ("output", "symbolic")
 # Sizes used when none are given. The network's are small: its composite loss grows fast, and
-# every step must be decided within the default per-step time budget.
+# its layer L-2 is proved at these sizes directly (not as an instance of a symbolic proof).
 DEFAULT_SIZES: dict[str, dict[str, int]] = {
     "output": {"K": 3, "J": 4},
     "symbolic": {"K": 3, "J": 4},
@@ -73,10 +75,6 @@ DEFAULT_SIZES: dict[str, dict[str, int]] = {
     "network": {"N": 2, "I": 2, "J": 2, "K": 2},
     "network-symbolic": {"K": 3, "J": 4},
 }
-
-
-# Seconds per step when none are given: the network's composite expressions take longer.
-DEFAULT_TIMEOUTS: dict[str, float] = {"network": 20.0, "network-symbolic": 30.0}
 
 
 def sizes_for(name: str, **given: int | None) -> dict[str, int]:
@@ -98,5 +96,43 @@ def build(
     set (DEFAULT_SIZES)."""
     sizes = sizes_for(name, K=K, J=J, N=N, I=I_)
     if name == "network":
-        return tuple(network_layers(sizes["K"], sizes["J"], sizes["N"], sizes["I"]))
-    return tuple(DERIVATIONS[name](sizes["K"], sizes["J"]))
+        built = network_layers(sizes["K"], sizes["J"], sizes["N"], sizes["I"])
+    else:
+        built = DERIVATIONS[name](sizes["K"], sizes["J"])
+    if name not in GENERAL:
+        return tuple(built)
+    values = {K_SYMBOL: sizes["K"], J_SYMBOL: sizes["J"]}
+    if name == "network":
+        values |= {N_SYMBOL: sizes["N"], I_SYMBOL: sizes["I"]}
+    return tuple(with_general(built, list(build(GENERAL[name])), values))
+
+
+# a set built for concrete sizes -> the set of its twins for symbolic sizes (same builders), whose
+# proofs its derivations instantiate; a derivation without a twin there is proved directly
+# (layer L-2 of the network: its symbolic chain is not proved, see network_symbolic)
+GENERAL: dict[str, str] = {
+    "output": "symbolic",
+    "reference": "symbolic",
+    "network": "network-symbolic",
+}
+
+
+def with_general(
+    built: list[Derivation], general: list[Derivation], sizes: dict[Symbol, int]
+) -> list[Derivation]:
+    """Each derivation of ``built`` linked to its twin in ``general`` (same builder, symbolic
+    sizes), so that its steps are proved as instances of the twin's proofs. A derivation that is
+    not its twin with ``sizes`` substituted (a builder that branches on a size) stays unlinked,
+    as does a set whose sizes are symbolic already."""
+    twins = {d.name: d for d in general}
+    linked = []
+    for derivation in built:
+        twin = twins.get(derivation.name)
+        if twin is None or twin == derivation:
+            linked.append(derivation)
+            continue
+        try:
+            linked.append(dataclasses.replace(derivation, general=twin, sizes=sizes))
+        except ValueError:  # not the twin at these sizes
+            linked.append(derivation)
+    return linked

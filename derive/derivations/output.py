@@ -7,6 +7,8 @@ symbolic K and J (positive integer symbols); indices range over ``1..K`` and ``1
 
 from __future__ import annotations
 
+import functools
+
 from sympy import (
     Add,
     Basic,
@@ -127,9 +129,17 @@ def grad_z(K: Size) -> Derivation:
     )
 
 
+@functools.lru_cache(maxsize=32)
 def _grad_z_of_parameters(K: Size, J: Size) -> Expr:
     """dE/dz_k from sympy.diff, with the logits written out by eq. (0)."""
     return in_parameters(diff(cross_entropy_log_softmax(K), z[k]), J)
+
+
+@functools.lru_cache(maxsize=32)
+def _loss_gradient(K: Size, J: Size, wrt: Expr) -> Expr:
+    """sympy.diff of the loss, in terms of the parameters (the truth several chains start
+    from; computed once per size and parameter: it is the costly part of building them)."""
+    return diff(in_parameters(cross_entropy(K), J), wrt)
 
 
 def grad_logit_W(K: Size, J: Size) -> Derivation:
@@ -149,7 +159,7 @@ def grad_W(K: Size, J: Size) -> Derivation:
     return Derivation(
         name="dE/dW_kj",
         title="the gradient w.r.t. the output weights",
-        start=diff(in_parameters(cross_entropy(K), J), W[k, j]),
+        start=_loss_gradient(K, J, W[k, j]),
         lhs=Derivative(E, W[k, j]),
         steps=(
             Step(
@@ -173,7 +183,7 @@ def grad_b(K: Size, J: Size) -> Derivation:
     return Derivation(
         name="dE/db_k",
         title="the gradient w.r.t. the output biases",
-        start=diff(in_parameters(cross_entropy(K), J), b[k]),
+        start=_loss_gradient(K, J, b[k]),
         lhs=Derivative(E, b[k]),
         steps=(
             Step(
@@ -217,7 +227,7 @@ def update_single_path(K: Size, J: Size) -> Derivation:
     return Derivation(
         name="Delta W_kj (post)",
         title="the post's update rule, one path through a_k",
-        start=-eta * diff(in_parameters(cross_entropy(K), J), W[k, j]),
+        start=-eta * _loss_gradient(K, J, W[k, j]),
         lhs=Mul(-1, eta, Derivative(E, W[k, j]), evaluate=False),
         steps=(
             Step(
@@ -238,7 +248,7 @@ def update_all_paths(K: Size, J: Size) -> Derivation:
     return Derivation(
         name="Delta W_kj",
         title="the update rule, summed over every path a_c",
-        start=-eta * diff(in_parameters(cross_entropy(K), J), W[k, j]),
+        start=-eta * _loss_gradient(K, J, W[k, j]),
         lhs=Mul(-1, eta, Derivative(E, W[k, j]), evaluate=False),
         steps=(
             Step(

@@ -39,7 +39,7 @@ from derive.model.symbols import delta as DELTA
 from derive.steps import Report
 
 JOBS = min(2, os.cpu_count() or 1)  # worker processes for the network checks
-NETWORK_STEP_TIMEOUT = 60.0  # seconds per step; about 10 s unloaded: generous, as in proofs.py
+NETWORK_STEP_TIMEOUT = 60.0  # the time guard per step, as everywhere (a few seconds needed)
 # the errors of the hidden layers, dE/dz^{L-1}_j and dE/dz^{L-2}_i, as names in the templates
 DELTA1 = IndexedBase("delta^{L-1}", real=True)
 DELTA2 = IndexedBase("delta^{L-2}", real=True)
@@ -118,7 +118,7 @@ def _check_one(task: tuple[tuple[int, int, int, int], int]) -> tuple[Verdict, ..
 
 @functools.lru_cache(maxsize=4)
 def _proved_network(N: int, I_: int, J: int, K: int) -> tuple[Report, ...]:
-    """Check the network derivations at these sizes (cached: about 30 s the first time, on two
+    """Check the network derivations at these sizes (cached: about 6 s the first time, on two
     cores, as ``derive prove network`` does)."""
     derivations = build("network", K, J, N, I_)
     tasks = [((N, I_, J, K), index) for index in range(len(derivations))]

@@ -23,7 +23,8 @@ def report_rows(report: Report) -> list[dict[str, object]]:
 
     Keys: derivation, step, lhs, rhs, claim (short, with display names), status, needs (as
     text: ``label: relation``), needs_detail (label, relation and SymPy form of each),
-    counterexample ({symbol: value} as strings, or None), seconds, why, method, caveats.
+    counterexample ({symbol: value} as strings, or None), seconds, why, method, guard (True
+    when the time guard stopped the step), caveats.
     """
     derivation = report.derivation
     names = dict(derivation.names)
@@ -49,6 +50,7 @@ def report_rows(report: Report) -> list[dict[str, object]]:
                 "seconds": round(verdict.seconds, 3),
                 "why": row["why"],
                 "method": verdict.method,
+                "guard": verdict.guard,
                 "caveats": list(verdict.caveats),
             }
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sympy import Basic, Expr, Ge, KroneckerDelta, Le
 
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
+from derive.checker.limits import Limits
 from derive.checker.verdict import Verdict
 from derive.sources.oneline import one_line, one_line_path
 from derive.sources.post_chains import Item
@@ -85,6 +86,8 @@ class PostResult:
             "file": self.file,
             "line": self.line,
             "needs_detail": list(self.needs_detail),
+            "method": self.verdict.method,
+            "guard": self.verdict.guard,
             "column": self.column,
             "detail": self.detail,
             "defaults": list(self.defaults),
@@ -92,23 +95,33 @@ class PostResult:
 
 
 def check_post(
-    post: PostFile, *, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0
+    post: PostFile,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    seed: int = 0,
+    limits: Limits | None = None,
 ) -> list[PostResult]:
     """Every step of a post, in file order (a stated meaning of notation only if it differs)."""
     found = (
-        check_item(post, index, timeout=timeout, seed=seed) for index in range(len(post.items))
+        check_item(post, index, timeout=timeout, seed=seed, limits=limits)
+        for index in range(len(post.items))
     )
     return [r for r in found if r is not None]
 
 
 def check_item(
-    post: PostFile, index: int, *, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0
+    post: PostFile,
+    index: int,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    seed: int = 0,
+    limits: Limits | None = None,
 ) -> PostResult | None:
     """One item of ``post.items``; None for a stated meaning of notation that agrees."""
     item = post.items[index]
     if item.status is not None:
         return _result(post, item, item.status, item.message, Verdict("undecided"))
-    return _Check(post, item, timeout, seed).run()
+    return _Check(post, item, timeout, seed, limits).run()
 
 
 def _result(
@@ -131,8 +144,16 @@ def _result(
 
 
 class _Check:
-    def __init__(self, post: PostFile, item: Item, timeout: float | None, seed: int) -> None:
+    def __init__(
+        self,
+        post: PostFile,
+        item: Item,
+        timeout: float | None,
+        seed: int,
+        limits: Limits | None = None,
+    ) -> None:
         self.post, self.item, self.timeout, self.seed = post, item, timeout, seed
+        self.limits = limits
         self.definitions = post.definitions
         self.written = set()
         if item.lhs is not None:
@@ -143,7 +164,9 @@ class _Check:
     ) -> Verdict:
         stated = tuple(a.xreplace(substitute or {}) for a in self.post.assumptions)
         assume = (*stated, *self.ranges(lhs, rhs), *extra)
-        return check_equal(lhs, rhs, assume=assume, timeout=self.timeout, seed=self.seed)
+        return check_equal(
+            lhs, rhs, assume=assume, timeout=self.timeout, seed=self.seed, limits=self.limits
+        )
 
     def ranges(self, lhs: Expr, rhs: Expr) -> list[Basic]:
         """The range relations of the free indices whose range the text gives."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sympy import Basic
 
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.limits import Limits
 from derive.checker.verdict import STATUSES, Verdict
 from derive.notation import assumption_record
 from derive.sources.oneline import one_line, one_line_path
@@ -33,6 +34,8 @@ JSON_FIELDS = (
     "file",
     "line",
     "needs_detail",
+    "method",
+    "guard",
 )
 
 
@@ -80,6 +83,8 @@ class StepResult:
             "file": self.file,
             "line": self.line,
             "needs_detail": [assumption_record(n, self.labels.get(n)) for n in self.verdict.needs],
+            "method": self.verdict.method,
+            "guard": self.verdict.guard,
         }
 
     def message(self) -> str:
@@ -92,12 +97,17 @@ class StepResult:
 
 
 def check_file(
-    loaded: DerivationFile, *, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0
+    loaded: DerivationFile,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    seed: int = 0,
+    limits: Limits | None = None,
 ) -> list[StepResult]:
-    """Check every derivation of a loaded file (``Derivation.check``); one result per step."""
+    """Check every derivation of a loaded file (``Derivation.check``); one result per step.
+    ``timeout`` is the time guard per step; ``limits`` the deterministic limits."""
     results = []
     for number, derivation in enumerate(loaded.derivations):
-        report = derivation.check(timeout=timeout, seed=seed)
+        report = derivation.check(timeout=timeout, seed=seed, limits=limits)
         claims = zip(derivation.claims(), report.verdicts, strict=True)
         for index, ((previous, step), verdict) in enumerate(claims):
             results.append(_result(loaded, number, index, previous, step, verdict))
@@ -111,12 +121,13 @@ def check_step(
     *,
     timeout: float | None = DEFAULT_TIMEOUT,
     seed: int = 0,
+    limits: Limits | None = None,
 ) -> StepResult:
     """Check one step (0-based indices) alone, exactly as ``check_file`` would."""
     chain = loaded.derivations[derivation]
     previous, claimed = list(chain.claims())[step]
     alone = Derivation(chain.name, previous, (claimed,), assume=chain.assume)
-    verdict = alone.check(timeout=timeout, seed=seed).verdicts[0]
+    verdict = alone.check(timeout=timeout, seed=seed, limits=limits).verdicts[0]
     return _result(loaded, derivation, step, previous, claimed, verdict)
 
 

@@ -21,8 +21,8 @@ from types import MappingProxyType
 
 from sympy import Basic
 
-from derive.checker.budget import Budget
 from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.guard import guarded
 from derive.sources.declarations import Namespace
 from derive.sources.limits import DEFAULT_LIMITS, Limits
 from derive.sources.parse import ParseError, parse_expr, parse_relations
@@ -197,7 +197,7 @@ class _Loader:
         what they cannot foresee (SymPy evaluating something slowly)."""
         parse = parse_relations if relations else parse_expr
         scope = self.namespace.names if names is None else names
-        done, result = Budget(self.timeout).run(lambda: parse(value, scope, limits=self.limits))
+        done, result = guarded(lambda: parse(value, scope, limits=self.limits), self.timeout)
         if not done:
             message = (
                 f"building the expression took longer than the time guard ({self.timeout:g} s)"

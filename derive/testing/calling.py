@@ -7,7 +7,7 @@ and described by where they came from in its own code (never a traceback from de
 warnings are recorded, also where pytest turns warnings into errors.
 
 The time limit: on the main thread a ``SIGALRM`` timer interrupts the call
-(:class:`derive.checker.budget.Budget`, the checker's guard against SymPy hanging); elsewhere
+(:func:`derive.checker.guard.guarded`, the checker's guard against SymPy hanging); elsewhere
 the call runs in a daemon thread that is abandoned when the time is up.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy
 
-from derive.checker.budget import Budget
+from derive.checker.guard import guarded
 
 _DERIVE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _NUMPY = os.path.dirname(os.path.abspath(numpy.__file__))
@@ -144,7 +144,7 @@ def call(fn: Callable, kwargs: dict[str, object], timeout: float) -> Outcome:
         warnings.simplefilter("always")
         try:
             if _on_main_thread():
-                finished, value = Budget(timeout).run(run)
+                finished, value = guarded(run, timeout)
             else:
                 finished, value = _run_in_thread(run, timeout)
         except (KeyboardInterrupt, GeneratorExit):
