@@ -3,7 +3,9 @@
 The order of work:
 
 1. a numeric search for a counterexample at points in the symbols' domains that satisfy every
-   assumption (30 digits; a difference is confirmed at 50 digits before it counts);
+   assumption, and between the breakpoints of kinks (enclosures pinned to 30 digits; any
+   difference counts, however small), certified by interval arithmetic at the exact point
+   (``certify.py``) or, where balls cannot enclose a side, confirmed at 50 digits;
 2. a symbolic proof (``methods.py``): an instance of a claim proved for every size, or rewrites
    (``prove.py``) first without the equalities, then with them, which gives ``needs``, or a
    proof between kinks;
@@ -123,8 +125,10 @@ def check_equal(
 
     Returns:
         A :class:`Verdict`. "proved" needs a symbolic proof that agrees with the numbers;
-        "refuted" carries a counterexample confirmed at 50 digits; ``needs`` lists the
-        assumptions the proof used.
+        "refuted" carries a counterexample with exact coordinates, certified by interval
+        arithmetic (``certified``), or, where no interval enclosure exists, confirmed at 50
+        digits (``certified`` False, and the method says so); ``needs`` lists the assumptions
+        the proof used.
 
     Raises:
         TypeError: a side is not a SymPy expression/matrix or a number, an assumption is not a
@@ -213,14 +217,24 @@ def _no_proof_reason(work: Work, failure: str, search: Evidence) -> str:
 def _refuted(search: Evidence) -> Verdict:
     found = search.counterexample
     entry = f" (entry {found.label})" if found.label else ""
+    certificate = found.certificate
+    if found.certified:
+        method = f"certified: |lhs - rhs| ≥ {certificate.lower} by interval arithmetic{entry}"
+    else:
+        reason = certificate.reason if certificate is not None else "not settled"
+        method = (
+            f"numeric: the sides differ{entry}, confirmed at {CONFIRM_DIGITS} digits;"
+            f" not certified by interval arithmetic ({reason})"
+        )
     return Verdict(
         "refuted",
         counterexample=found.point.merged(),
-        method=f"numeric: the sides differ{entry}, confirmed at {CONFIRM_DIGITS} digits",
+        method=method,
         lhs_value=found.lhs,
         rhs_value=found.rhs,
         discrepancy=found.gap,
         points=search.points + 1,
+        certified=found.certified,
     )
 
 

@@ -1,0 +1,159 @@
+"""Points in every region between the breakpoints of kinks, so no region goes unsampled.
+
+Random points miss a bounded region: ``y * Heaviside(y - 1/4)`` and ``Max(0, y)`` differ only
+for 0 < y < 1/4. So the sampler also takes, per variable, the breakpoints of the kinks it
+meets (the zeros of Heaviside, sign and |.| arguments, of the differences of Max and Min
+arguments and of piecewise conditions), one point inside each interval between and beyond
+them (the simplest rational there, for hand-checking), and the rational breakpoints
+themselves, where a convention (Heaviside(0) = 1/2) decides the value. A kink in several
+variables gives breakpoints along each of them with the others at a base point; the
+combinations of the variables' values are taken in turn, each kept only when it reaches a
+combination of the kinks' signs not seen before.
+
+Everything here is exact (rational roots from the factors over Q, isolating intervals with
+rational ends for the others) and bounded: a kink that is not a polynomial of degree at most
+``MAX_DEGREE`` in a variable gives that variable no breakpoints, and at most ``limit`` points
+come out (the ``regions`` limit, docs/limits.md). These are only sample points: a point is
+used only if it satisfies every assumption, so nothing here can make a verdict unsound.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from fractions import Fraction
+
+import sympy
+from sympy import Basic, Expr, Rational
+
+MAX_DEGREE = 4  # a kink of higher degree in a variable gives it no breakpoints
+TRIES = 8  # combinations tried per point wanted, at most
+
+
+def simplest_between(lo: Fraction | None, hi: Fraction | None) -> Fraction:
+    """The rational with the smallest denominator (then the smallest size) in the open
+    interval (lo, hi); None for an end means unbounded.
+
+    >>> simplest_between(Fraction(0), Fraction(1, 4)), simplest_between(None, Fraction(-1, 2))
+    (Fraction(1, 5), Fraction(-1, 1))
+    """
+    if lo is not None and hi is not None and lo >= hi:
+        raise ValueError(f"empty interval ({lo}, {hi})")
+    if (lo is None or lo < 0) and (hi is None or hi > 0):
+        return Fraction(0)
+    if hi is not None and hi <= 0:  # mirror a negative interval
+        return -simplest_between(-hi, None if lo is None else -lo)
+    floor = math.floor(lo)
+    if hi is None or floor + 1 < hi:
+        return Fraction(floor + 1)
+    # lo and hi lie in [floor, floor + 1]: the simplest is floor + 1/(simplest beyond)
+    below = None if lo == floor else 1 / (lo - floor)
+    return floor + 1 / simplest_between(1 / (hi - floor), below)
+
+
+def _obstacles(u: Expr, atom: Basic) -> list[tuple[Fraction, Fraction]] | None:
+    """The real zeros of ``u`` as a polynomial in ``atom`` over Q: (r, r) for a rational zero,
+    an isolating interval (a, b) for another; None when ``u`` is not such a polynomial."""
+    try:
+        poly = sympy.Poly(u, atom)
+    except sympy.PolynomialError:
+        return None
+    if poly.domain not in (sympy.QQ, sympy.ZZ) or not 1 <= poly.degree() <= MAX_DEGREE:
+        return None
+    found = []
+    for factor, _ in poly.factor_list()[1]:
+        if factor.degree() == 1:
+            a, b = factor.all_coeffs()
+            root = Fraction(-Rational(b) / Rational(a))
+            found.append((root, root))
+        else:
+            for (a, b), _ in factor.intervals():
+                found.append((Fraction(Rational(a)), Fraction(Rational(b))))
+    return sorted(found)
+
+
+def _representatives(
+    obstacles: list[tuple[Fraction, Fraction]], atom: Basic, breakpoints: bool
+) -> list[Rational]:
+    """One value inside each interval between and beyond the zeros (within the atom's sign),
+    and the rational zeros themselves if ``breakpoints``."""
+    low = Fraction(0) if atom.is_nonnegative else None
+    high = Fraction(0) if atom.is_nonpositive else None
+    ends = [low, *(end for pair in obstacles for end in pair), high]
+    values = []
+    for lo, hi in zip(ends[::2], ends[1::2], strict=True):
+        lo = lo if low is None or (lo is not None and lo > low) else low
+        hi = hi if high is None or (hi is not None and hi < high) else high
+        if lo is None or hi is None or lo < hi:
+            values.append(simplest_between(lo, hi))
+    if breakpoints:
+        values += [a for a, b in obstacles if a == b]
+    unique = sorted(set(values), key=lambda v: (v.denominator, abs(v), v < 0))
+    return [Rational(v.numerator, v.denominator) for v in unique]
+
+
+def _sign(u: Expr, values: Mapping[Basic, Basic]) -> int | None:
+    value = u.xreplace(dict(values))
+    return int(sympy.sign(value)) if value.is_Rational else None
+
+
+def region_values(
+    kinks: Sequence[Expr],
+    conventions: Sequence[Expr],
+    atoms: Sequence[Basic],
+    base: Mapping[Basic, Basic],
+    limit: int,
+) -> Iterator[dict[Basic, Basic]]:
+    """Values for ``atoms`` in the regions between the kinks' breakpoints, at most ``limit``.
+
+    Args:
+        kinks: expressions that vanish at the kinks, in the atoms (after the integers and
+            the solved atoms are substituted).
+        conventions: those of the kinks whose value at 0 is a convention (Heaviside, sign, a
+            piecewise condition): their rational breakpoints are sampled too.
+        atoms: the free real atoms, in canonical order.
+        base: a value for each atom: where a kink in several variables is cut along one.
+        limit: the most value sets to yield.
+
+    Yields:
+        dicts atom -> exact rational, each reaching a new combination of the kinks' signs.
+    """
+    axes: list[tuple[Basic, list[Rational]]] = []
+    for atom in atoms:
+        others = {a: v for a, v in base.items() if a != atom}
+        obstacles, breakpoints = [], False
+        for u in kinks:
+            if atom in u.free_symbols:
+                found = _obstacles(u.xreplace(others), atom)
+                if found:
+                    obstacles += found
+                    breakpoints = breakpoints or u in conventions
+        if obstacles:
+            axes.append((atom, _representatives(sorted(obstacles), atom, breakpoints)))
+    if not axes:
+        return
+    seen: set[tuple] = set()
+    produced = 0
+    for choice in itertools.islice(_combinations([r for _, r in axes]), TRIES * limit):
+        values = {**base, **{atom: v for (atom, _), v in zip(axes, choice, strict=True)}}
+        signs = tuple(_sign(u, values) for u in kinks)
+        if None not in signs and signs in seen:
+            continue
+        seen.add(signs)
+        yield values
+        produced += 1
+        if produced >= limit:
+            return
+
+
+def _combinations(axes: list[list[Rational]]) -> Iterator[tuple[Rational, ...]]:
+    """The diagonal first (every variable's i-th value together, so each value of each
+    variable comes early), then the whole product in order."""
+    longest = max(len(values) for values in axes)
+    diagonal = [tuple(values[i % len(values)] for values in axes) for i in range(longest)]
+    yield from diagonal
+    done = set(diagonal)
+    for choice in itertools.product(*axes):
+        if choice not in done:
+            yield choice
