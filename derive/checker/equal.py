@@ -220,6 +220,8 @@ def _refuted(search: Evidence) -> Verdict:
     certificate = found.certificate
     if found.certified:
         method = f"certified: |lhs - rhs| ≥ {certificate.lower} by interval arithmetic{entry}"
+        if found.confirmed:
+            method += f", confirmed at {CONFIRM_DIGITS} digits"
     else:
         reason = certificate.reason if certificate is not None else "not settled"
         method = (

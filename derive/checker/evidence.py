@@ -37,6 +37,7 @@ DIGITS = 30
 CONFIRM_DIGITS = 50
 DIFFER = 1e-12  # evalf values: relative |lhs - rhs| above which they clearly differ
 AGREE = 1e-20  # evalf values: relative |lhs - rhs| below which they agree (30 digits)
+RESOLUTION = 10.0 ** (5 - CONFIRM_DIGITS)  # a relative difference 50-digit evalf resolves
 SIMPLE_POINTS = 5  # the first points use small values a person can check by hand
 
 Entry = tuple[str, Basic, Basic]  # (label such as "[0, 1]" for a matrix entry, lhs, rhs)
@@ -47,7 +48,8 @@ class Counterexample:
     """A point where the sides of entry ``position`` (labelled ``label``) differ.
 
     ``certificate`` is set once the counterexample is settled (``gather`` with ``decisive``):
-    ``certificate.differ`` is True when interval arithmetic certified it.
+    ``certificate.differ`` is True when interval arithmetic certified it; ``confirmed`` when
+    SymPy's evalf at 50 digits shows the difference as well.
     """
 
     point: Point
@@ -57,6 +59,7 @@ class Counterexample:
     gap: float
     position: int = 0
     certificate: Certificate | None = None
+    confirmed: bool = False  # SymPy's evalf at 50 digits shows the difference too
 
     @property
     def certified(self) -> bool:
@@ -134,28 +137,36 @@ def _settle(
 def _confirm(
     sampler: Sampler, entries: Sequence[Entry], found: Counterexample
 ) -> Counterexample | None:
-    """Certify the difference by interval arithmetic; where balls cannot judge it, confirm it
-    at 50 digits by SymPy's evalf on freshly built instances."""
+    """Certify the difference by interval arithmetic, and confirm it at 50 digits by SymPy's
+    evalf on freshly built instances (an engine of its own); a certified difference that
+    evalf contradicts (it sees none, though it would) is not a counterexample. Where balls
+    cannot judge a side, the 50-digit confirmation alone decides, at the DIFFER threshold."""
     _, lhs, rhs = entries[found.position]
     point = found.point
     certificate = certify((lhs, rhs), point.integers, point.values, sampler.relations(point))
+    if certificate.differ is False:
+        return None
+    sides = sampler.sides(point.integers)[2 * found.position : 2 * found.position + 2]
+    lv, rv = (s.confirm(point.values, CONFIRM_DIGITS, exactly=True) for s in sides)
+    evaluated = lv is not None and rv is not None
     if certificate.differ:
+        scale = max(1, abs(lv), abs(rv)) if evaluated else 1
+        seen = evaluated and abs(lv - rv) > RESOLUTION * scale
+        if evaluated and not seen and certificate.gap > 1e5 * RESOLUTION * scale:
+            return None  # evalf would see a difference this large: one engine is wrong
         return dataclasses.replace(
             found,
             lhs=certificate.lhs,
             rhs=certificate.rhs,
             gap=certificate.gap,
             certificate=certificate,
+            confirmed=seen,
         )
-    if certificate.differ is False:
-        return None
-    sides = sampler.sides(point.integers)[2 * found.position : 2 * found.position + 2]
-    lv, rv = (s.confirm(point.values, CONFIRM_DIGITS, exactly=True) for s in sides)
-    if lv is None or rv is None or _compare(lv, rv)[0] != "differ":
+    if not evaluated or _compare(lv, rv)[0] != "differ":
         return None
     gap = float(abs(lv - rv))
     return dataclasses.replace(
-        found, lhs=complex(lv), rhs=complex(rv), gap=gap, certificate=certificate
+        found, lhs=complex(lv), rhs=complex(rv), gap=gap, certificate=certificate, confirmed=True
     )
 
 

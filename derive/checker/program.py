@@ -8,9 +8,9 @@ balls that provably contain the true values, the precision raised until the resu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import sympy
 from sympy import Basic
@@ -18,8 +18,19 @@ from sympy import Basic
 from derive.checker import balls
 from derive.checker.balls import AtKink
 
-if TYPE_CHECKING:  # for the annotation only: the compiler makes programs
-    from derive.checker.compiled import Compiler
+
+class Compiled(Protocol):
+    """The tables ``compiled.Compiler`` fills, which a program reads (slots are integers)."""
+
+    _size: int
+    _operations: list[tuple[int, Callable[..., object], tuple[int, ...]]]
+    _arguments: dict[int, tuple[int, ...]]  # slot -> the slots it reads
+    _constants: list[tuple[int, Basic]]  # (slot, exact number)
+    _inputs: list[tuple[int, Basic]]  # (slot, atom)
+    _kinked: set[int]  # slots of operations that look at a kink
+    _inexact: set[int]  # slots whose value may leave the rationals
+    _kinks: dict[int, list[tuple[Basic, tuple, bool]]]  # slot -> (argument, scope, convention)
+
 
 GUARD_BITS = 40  # working bits beyond those the digits asked for need, at first
 MAX_BITS = 3400  # the precision is doubled until the result's ball is small, up to this
@@ -54,7 +65,7 @@ class Program:
     ``atoms`` lists the symbols and indexed elements (``z[2]``) it reads.
     """
 
-    def __init__(self, compiler: Compiler, result: int, exact: bool | None = None) -> None:
+    def __init__(self, compiler: Compiled, result: int, exact: bool | None = None) -> None:
         needed, stack = {result}, [result]
         while stack:
             for argument in compiler._arguments.get(stack.pop(), ()):
