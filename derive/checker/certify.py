@@ -151,18 +151,21 @@ def _separate(lhs: Program, rhs: Program, values: Mapping[Basic, Basic]) -> Cert
                     difference.is_finite() and not difference.contains(0)
                 ):
                     found = _certificate(left, right, difference)
-                    if found.gap > 0:
+                    if found is not None:
                         return found
         bits *= 2
     return Certificate(False, reason=f"no precision up to {MAX_BITS} bits separates the sides")
 
 
-def _certificate(left: object, right: object, difference: object) -> Certificate:
+def _certificate(left: object, right: object, difference: object) -> Certificate | None:
+    """The certificate for a difference that excludes 0; None if its lower bound is still 0."""
     if type(difference) is Fraction:
         lower = abs(difference)
     else:
         mantissa, exponent = difference.abs_lower().lower().mid().man_exp()
         lower = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+    if lower <= 0:
+        return None
     lhs, rhs = (complex(balls.as_mpmath(side, 20)) for side in (left, right))
     return Certificate(True, lower_text(lower), lhs, rhs, float(lower))
 

@@ -111,7 +111,9 @@ def gather(
             found = _judge(sampler.sides(point.integers), entries, point, evidence)
             if found is not None and decisive:
                 found = _settle(sampler, entries, found)
-                evidence.unclear += found is None
+                if found is None:  # not a difference after all: the point is only unclear
+                    evidence.points += 1
+                    evidence.unclear += 1
             if found is not None:
                 evidence.counterexample = found
                 break

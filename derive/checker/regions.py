@@ -74,10 +74,10 @@ def _obstacles(u: Expr, atom: Basic) -> list[tuple[Fraction, Fraction]] | None:
 
 
 def _representatives(
-    obstacles: list[tuple[Fraction, Fraction]], atom: Basic, breakpoints: bool
+    obstacles: list[tuple[Fraction, Fraction]], atom: Basic, breakpoints: list[Fraction]
 ) -> list[Rational]:
     """One value inside each interval between and beyond the zeros (within the atom's sign),
-    and the rational zeros themselves if ``breakpoints``."""
+    and the ``breakpoints`` (rational zeros where a convention decides the value)."""
     low = Fraction(0) if atom.is_nonnegative else None
     high = Fraction(0) if atom.is_nonpositive else None
     ends = [low, *(end for pair in obstacles for end in pair), high]
@@ -87,8 +87,7 @@ def _representatives(
         hi = hi if high is None or (hi is not None and hi < high) else high
         if lo is None or hi is None or lo < hi:
             values.append(simplest_between(lo, hi))
-    if breakpoints:
-        values += [a for a, b in obstacles if a == b]
+    values += [v for v in breakpoints if (low is None or v >= low) and (high is None or v <= high)]
     unique = sorted(set(values), key=lambda v: (v.denominator, abs(v), v < 0))
     return [Rational(v.numerator, v.denominator) for v in unique]
 
@@ -122,13 +121,13 @@ def region_values(
     axes: list[tuple[Basic, list[Rational]]] = []
     for atom in atoms:
         others = {a: v for a, v in base.items() if a != atom}
-        obstacles, breakpoints = [], False
+        obstacles, breakpoints = [], []
         for u in kinks:
             if atom in u.free_symbols:
                 found = _obstacles(u.xreplace(others), atom)
                 if found:
                     obstacles += found
-                    breakpoints = breakpoints or u in conventions
+                    breakpoints += [a for a, b in found if a == b and u in conventions]
         if obstacles:
             axes.append((atom, _representatives(sorted(obstacles), atom, breakpoints)))
     if not axes:
