@@ -103,7 +103,6 @@ class Claim:
             count=count,
             integer_seed=self.seed,
             decisive=False,
-            regions=self.work.limits.regions,
         )
         return evidence.counterexample is not None
 

@@ -17,6 +17,7 @@ from sympy import Basic
 
 from derive.checker import balls
 from derive.checker.balls import AtKink
+from derive.checker.sums import expand_finite_sums
 
 
 class Compiled(Protocol):
@@ -125,6 +126,7 @@ class Program:
         found: dict[Basic, bool] = {}
         for u, scope, convention in self._kinks:
             u = u.xreplace({s: sympy.Integer(v) for s, v in scope}) if scope else u
+            u = expand_finite_sums(u) if u.has(sympy.Sum) else u
             found[u] = found.get(u, False) or convention
         return found
 

@@ -6,9 +6,9 @@ meets (the zeros of Heaviside, sign and |.| arguments, of the differences of Max
 arguments and of piecewise conditions), one point inside each interval between and beyond
 them (the simplest rational there, for hand-checking), and the rational breakpoints
 themselves, where a convention (Heaviside(0) = 1/2) decides the value. A kink in several
-variables gives breakpoints along each of them with the others at a base point; the
-combinations of the variables' values are taken in turn, each kept only when it reaches a
-combination of the kinks' signs not seen before.
+variables gives breakpoints along each of them with the others at a base point: the points
+along those lines come first, then combinations of the variables' values, each kept only when
+it reaches a combination of the kinks' signs not seen before.
 
 Everything here is exact (rational roots from the factors over Q, isolating intervals with
 rational ends for the others) and bounded: a kink that is not a polynomial of degree at most
@@ -19,6 +19,7 @@ used only if it satisfies every assumption, so nothing here can make a verdict u
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,6 +27,9 @@ from fractions import Fraction
 
 import sympy
 from sympy import Basic, Expr, Rational
+
+from derive.checker.compiled import rational_value
+from derive.checker.instances import free_atoms
 
 MAX_DEGREE = 4  # a kink of higher degree in a variable gives it no breakpoints
 TRIES = 8  # combinations tried per point wanted, at most
@@ -52,15 +56,26 @@ def simplest_between(lo: Fraction | None, hi: Fraction | None) -> Fraction:
     return floor + 1 / simplest_between(1 / (hi - floor), below)
 
 
-def _obstacles(u: Expr, atom: Basic) -> list[tuple[Fraction, Fraction]] | None:
-    """The real zeros of ``u`` as a polynomial in ``atom`` over Q: (r, r) for a rational zero,
-    an isolating interval (a, b) for another; None when ``u`` is not such a polynomial."""
+def _polynomial(u: Expr, atoms: set[Basic]) -> sympy.Poly | None:
+    """``u`` as a polynomial over Q in the atoms it has (None: not one, or of too high a
+    degree in one of them)."""
+    gens = sorted(atoms, key=sympy.default_sort_key)
+    if not gens:
+        return None
     try:
-        poly = sympy.Poly(u, atom)
+        poly = sympy.Poly(u, *gens)
     except sympy.PolynomialError:
         return None
-    if poly.domain not in (sympy.QQ, sympy.ZZ) or not 1 <= poly.degree() <= MAX_DEGREE:
+    if poly.domain not in (sympy.QQ, sympy.ZZ) or max(poly.degree_list()) > MAX_DEGREE:
         return None
+    return poly
+
+
+def _obstacles(poly: sympy.Poly) -> list[tuple[Fraction, Fraction]]:
+    """The real zeros of a polynomial in one variable over Q: (r, r) for a rational zero, an
+    isolating interval (a, b) for another."""
+    if poly.degree() < 1:
+        return []
     found = []
     for factor, _ in poly.factor_list()[1]:
         if factor.degree() == 1:
@@ -93,8 +108,8 @@ def _representatives(
 
 
 def _sign(u: Expr, values: Mapping[Basic, Basic]) -> int | None:
-    value = u.xreplace(dict(values))
-    return int(sympy.sign(value)) if value.is_Rational else None
+    value = rational_value(u, values)  # exact, by a compiled program (cached per kink)
+    return None if value is None else (value.p > 0) - (value.p < 0)
 
 
 def region_values(
@@ -103,7 +118,7 @@ def region_values(
     atoms: Sequence[Basic],
     base: Mapping[Basic, Basic],
     limit: int,
-) -> Iterator[dict[Basic, Basic]]:
+) -> list[dict[Basic, Basic]]:
     """Values for ``atoms`` in the regions between the kinks' breakpoints, at most ``limit``.
 
     Args:
@@ -113,46 +128,68 @@ def region_values(
             piecewise condition): their rational breakpoints are sampled too.
         atoms: the free real atoms, in canonical order.
         base: a value for each atom: where a kink in several variables is cut along one.
-        limit: the most value sets to yield.
+        limit: the most value sets to return.
 
-    Yields:
+    Returns:
         dicts atom -> exact rational, each reaching a new combination of the kinks' signs.
+        (Cached: the samplers of one claim often ask for the same.)
     """
+    found = _region_values(
+        tuple(kinks), frozenset(conventions), tuple(atoms), tuple(base.items()), limit
+    )
+    return [dict(values) for values in found]
+
+
+@functools.lru_cache(maxsize=256)
+def _region_values(
+    kinks: tuple[Expr, ...],
+    conventions: frozenset[Expr],
+    atoms: tuple[Basic, ...],
+    base_items: tuple[tuple[Basic, Basic], ...],
+    limit: int,
+) -> tuple[tuple[tuple[Basic, Basic], ...], ...]:
+    base = dict(base_items)
+    polynomials = {u: _polynomial(u, set(atoms) & free_atoms(u)) for u in kinks}
     axes: list[tuple[Basic, list[Rational]]] = []
     for atom in atoms:
-        others = {a: v for a, v in base.items() if a != atom}
         obstacles, breakpoints = [], []
-        for u in kinks:
-            if atom in u.free_symbols:
-                found = _obstacles(u.xreplace(others), atom)
-                if found:
-                    obstacles += found
-                    breakpoints += [a for a, b in found if a == b and u in conventions]
+        for u, poly in polynomials.items():
+            if poly is not None and atom in poly.gens:
+                others = {g: base[g] for g in poly.gens if g != atom}
+                found = _obstacles(poly.eval(others) if others else poly)
+                obstacles += found
+                breakpoints += [a for a, b in found if a == b and u in conventions]
         if obstacles:
             axes.append((atom, _representatives(sorted(obstacles), atom, breakpoints)))
     if not axes:
-        return
+        return ()
     seen: set[tuple] = set()
-    produced = 0
-    for choice in itertools.islice(_combinations([r for _, r in axes]), TRIES * limit):
+    produced = []
+    lines = [[base[atom], *values] for atom, values in axes]  # the base value first
+    for choice in itertools.islice(_combinations(lines), TRIES * limit):
         values = {**base, **{atom: v for (atom, _), v in zip(axes, choice, strict=True)}}
         signs = tuple(_sign(u, values) for u in kinks)
         if None not in signs and signs in seen:
             continue
         seen.add(signs)
-        yield values
-        produced += 1
-        if produced >= limit:
-            return
+        produced.append(tuple(values.items()))
+        if len(produced) >= limit:
+            break
+    return tuple(produced)
 
 
 def _combinations(axes: list[list[Rational]]) -> Iterator[tuple[Rational, ...]]:
-    """The diagonal first (every variable's i-th value together, so each value of each
-    variable comes early), then the whole product in order."""
+    """Each axis's values first, along the line through the base point (the first value of
+    every axis), where they were computed; then every variable's i-th value together; then
+    the whole product, in order."""
+    base = tuple(values[0] for values in axes)
+    done: set[tuple[Rational, ...]] = set()
+    lines = [
+        (*base[:i], value, *base[i + 1 :]) for i, values in enumerate(axes) for value in values[1:]
+    ]
     longest = max(len(values) for values in axes)
-    diagonal = [tuple(values[i % len(values)] for values in axes) for i in range(longest)]
-    yield from diagonal
-    done = set(diagonal)
-    for choice in itertools.product(*axes):
+    diagonal = [tuple(values[i % len(values)] for values in axes) for i in range(1, longest)]
+    for choice in itertools.chain(lines, diagonal, itertools.product(*axes)):
         if choice not in done:
+            done.add(choice)
             yield choice

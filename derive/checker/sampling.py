@@ -205,7 +205,7 @@ class Sampler:
                 kinks[u] = kinks.get(u, False) or convention
         if not kinks:
             return
-        rng = random.Random(f"regions {self.seed}")
+        rng = random.Random("regions")  # the same base for every sampler: cached values
         base = {a: sample_value(a, rng, True) for a in prepared.free}
         ordered = sorted(kinks, key=sympy.default_sort_key)
         marked = [u for u in ordered if kinks[u]]
