@@ -7,26 +7,60 @@ region between kinks, identities that need exponentials or logs of positive prod
 
 from __future__ import annotations
 
-import dataclasses
-import re
-
 import pytest
 import sympy
+from check_support import (
+    BCE,
+    CERTIFIED,
+    E3,
+    EK,
+    S3,
+    SK,
+    K,
+    Q,
+    Wb,
+    a1,
+    a2,
+    a3,
+    a_j,
+    a_k,
+    ab,
+    c,
+    d,
+    holds,
+    independent_gap,
+    k,
+    m,
+    n,
+    p,
+    q,
+    s,
+    sig,
+    sum_t3,
+    sum_tK,
+    t,
+    t1,
+    t2,
+    t3,
+    tt,
+    w,
+    x,
+    y,
+    z,
+    z1,
+    z2,
+    z3,
+)
 from sympy import (
     Abs,
     Derivative,
-    Eq,
     Heaviside,
-    IndexedBase,
     KroneckerDelta,
     Matrix,
     Max,
     Min,
     Piecewise,
-    Rational,
     Sum,
-    Symbol,
-    besselj,
     cos,
     cosh,
     diff,
@@ -36,49 +70,11 @@ from sympy import (
     sin,
     sinh,
     sqrt,
-    symbols,
     tanh,
 )
 from sympy.core.assumptions import check_assumptions
 
-import derive.checker.prove
 from derive import check_equal
-from derive.checker.verdict import Verdict
-
-x, y = symbols("x y", real=True)
-p, q = symbols("p q", positive=True)
-w = Symbol("w")  # no assumptions: complex
-n = Symbol("n", integer=True, positive=True)
-m = Symbol("m", real=True)
-z1, z2, z3 = symbols("z1:4", real=True)
-t1, t2, t3 = symbols("t1:4", nonnegative=True)
-a_j = Symbol("a_j", real=True)
-K = Symbol("K", integer=True, positive=True)
-k, c, d = symbols("k c d", integer=True, positive=True)
-z = IndexedBase("z", real=True)
-t = IndexedBase("t", nonnegative=True)
-Wb = IndexedBase("W", real=True)
-ab = IndexedBase("a", real=True)
-
-S3 = exp(z1) + exp(z2) + exp(z3)
-a1, a2, a3 = exp(z1) / S3, exp(z2) / S3, exp(z3) / S3
-SK = Sum(exp(z[c]), (c, 1, K))
-a_k = exp(z[k]) / SK
-sum_t3 = Eq(t1 + t2 + t3, 1)
-sum_tK = Eq(Sum(t[d], (d, 1, K)), 1)
-E3 = -(t1 * log(a1) + t2 * log(a2) + t3 * log(a3))
-EK = -Sum(t[d] * (z[d] - log(SK)), (d, 1, K))
-tt = Symbol("tt", nonnegative=True)  # a binary target
-
-
-def sig(u: sympy.Basic) -> sympy.Basic:
-    """The logistic sigmoid, as people write it."""
-    return 1 / (1 + exp(-u))
-
-
-s = sig(x)
-BCE = -(tt * log(sig(z1)) + (1 - tt) * log(1 - sig(z1)))  # binary cross-entropy of a logit
-Q = Rational
 
 # (lhs, rhs, assume): each holds (under its assumptions)
 TRUE_STEPS = {
@@ -289,30 +285,6 @@ FALSE_STEPS = {
 }
 
 
-def _holds(relation: sympy.Basic, point: dict) -> bool:
-    integers = {s: v for s, v in point.items() if getattr(s, "is_integer", False)}
-    instance = relation.xreplace(integers).doit().xreplace(point)
-    if instance in (sympy.true, sympy.false):
-        return bool(instance)
-    gap = sympy.N(instance.lhs - instance.rhs, 40)
-    if isinstance(instance, Eq):
-        return abs(gap) < 1e-30
-    return bool(instance.func(gap, 0))
-
-
-def _independent_gap(lhs: sympy.Basic, rhs: sympy.Basic, point: dict) -> float:
-    """|lhs - rhs| at the point, each side substituted and evaluated on its own at 100 digits
-    (enough for the tiny differences: 1e-60 of the sides' size)."""
-    lhs, rhs = sympy.sympify(lhs), sympy.sympify(rhs)  # our own literals, e.g. 0 or 1
-    integers = {s: v for s, v in point.items() if getattr(s, "is_integer", False)}
-    lhs_value = sympy.N(lhs.xreplace(integers).doit().xreplace(point), 100)
-    rhs_value = sympy.N(rhs.xreplace(integers).doit().xreplace(point), 100)
-    return float(abs(lhs_value - rhs_value))
-
-
-CERTIFIED = re.compile(r"^certified: \|lhs - rhs\| ≥ (\S+) by interval arithmetic")
-
-
 @pytest.mark.parametrize("name", sorted(TRUE_STEPS))
 def test_true_step_is_proved(name: str) -> None:
     lhs, rhs, assume = TRUE_STEPS[name]
@@ -335,156 +307,10 @@ def test_false_step_is_refuted_with_a_certified_counterexample(name: str) -> Non
     for atom, value in point.items():  # exact, inside the symbols' domains
         assert all(part.is_Rational for part in value.as_real_imag()), (atom, value)
         assert check_assumptions(value, atom) is not False, (atom, value)
-    assert all(_holds(a, point) for a in assume)  # and inside the assumptions
+    assert all(holds(a, point) for a in assume)  # and inside the assumptions
     if isinstance(lhs, sympy.MatrixBase):
-        gap = max(_independent_gap(l_, r_, point) for l_, r_ in zip(lhs, rhs, strict=True))
+        gap = max(independent_gap(l_, r_, point) for l_, r_ in zip(lhs, rhs, strict=True))
     else:
-        gap = _independent_gap(lhs, rhs, point)
+        gap = independent_gap(lhs, rhs, point)
     # the sides differ here, by at least the certified bound, however small it is
     assert 0 < float(bound.group(1)) <= gap * (1 + 1e-9), (bound.group(1), gap)
-
-
-def test_normalized_targets_step_names_the_assumption_it_needs() -> None:
-    verdict = check_equal(a1 * (t1 + t2 + t3) - t1, a1 - t1, assume=[sum_t3, x > 0])
-    assert verdict.status == "proved"
-    assert verdict.needs == (sum_t3,)
-
-
-def test_step_true_without_assumptions_needs_none() -> None:
-    verdict = check_equal(diff(E3, z1), a1 * (t1 + t2 + t3) - t1, assume=[sum_t3])
-    assert verdict.status == "proved"
-    assert verdict.needs == ()
-
-
-def test_log_exp_verdict_depends_on_the_domain() -> None:
-    assert check_equal(log(exp(x)), x).proved
-    complex_verdict = check_equal(log(exp(w)), w)
-    assert complex_verdict.refuted
-    assert sympy.im(complex_verdict.counterexample[w]) != 0
-
-
-def test_relu_derivative_names_the_kink_convention() -> None:
-    verdict = check_equal(Derivative(Max(0, x), x), Heaviside(x))
-    assert verdict.proved
-    assert any("convention" in caveat and "x ≠ 0" in caveat for caveat in verdict.caveats)
-    assert "convention" in str(verdict)
-
-
-def test_framework_convention_holds_only_away_from_the_kink() -> None:
-    verdict = check_equal(Derivative(Max(0, x), x), Heaviside(x, 0))
-    assert verdict.proved
-    assert any("only where x ≠ 0" in caveat for caveat in verdict.caveats)
-
-
-def test_identity_that_needs_sympys_heaviside_value_says_so() -> None:
-    verdict = check_equal(Heaviside(x) + Heaviside(-x), 1)
-    assert verdict.proved
-    assert any("Heaviside(0) = 1/2" in caveat for caveat in verdict.caveats)
-
-
-def test_convention_free_identity_has_no_caveat() -> None:
-    assert check_equal(x * Heaviside(x), Max(0, x)).caveats == ()
-
-
-def test_no_symbolic_proof_means_undecided_not_proved(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(derive.checker.prove, "STRATEGIES", ())
-    verdict = check_equal((x + 1) ** 2, x**2 + 2 * x + 1)
-    assert verdict.status == "undecided"
-    assert verdict.discrepancy is not None and verdict.discrepancy < 1e-20
-    assert verdict.counterexample is None
-
-
-def test_symbolic_proof_contradicted_by_numbers_is_undecided(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # a prover that claims zero without looking, and so without using sum t = 1
-    monkeypatch.setattr(derive.checker.prove, "prove_all_zero", lambda *args: "bogus")
-    verdict = check_equal(a1 * (t1 + t2 + t3) - t1, a1 - t1, assume=[sum_t3])
-    assert verdict.status == "undecided"
-    assert "bogus" in verdict.method and "differ" in verdict.method
-
-
-def test_counterexample_for_hand_checking_uses_simple_values() -> None:
-    verdict = check_equal(Max(0, x), x)
-    value = verdict.counterexample[x]
-    assert value < 0 and isinstance(value, sympy.Rational) and value.q <= 13
-
-
-def test_verdict_is_immutable_and_readable() -> None:
-    verdict = check_equal(x * y, y * x + 1)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        verdict.status = "proved"
-    text = str(verdict)
-    assert text.startswith("refuted at x = ") and "lhs = " in text and "rhs = " in text
-
-
-def test_verdicts_are_reproducible() -> None:
-    first = check_equal(a1 * (t1 + t2 + t3) - t1, a1 - t1)
-    second = check_equal(a1 * (t1 + t2 + t3) - t1, a1 - t1)
-    assert first.counterexample == second.counterexample
-
-
-def test_projected_points_meet_the_equality_assumption() -> None:
-    verdict = check_equal(a1 * (t1 + t2 + t3) - t1, a1 - t1 + t2 / 2, assume=[sum_t3])
-    assert verdict.refuted
-    point = verdict.counterexample
-    assert point[t1] + point[t2] + point[t3] == 1
-
-
-def test_many_nonnegative_atoms_under_one_sum_still_get_sampled() -> None:
-    """40 targets t_d >= 0 with sum 1: points exist only with small t_d; the sampler finds
-    them (it once gave up: "too few points to cross-check")."""
-    ts = sympy.symbols("t1:41", nonnegative=True)
-    x = sympy.Symbol("x", real=True)
-    total = sympy.Eq(sympy.Add(*ts), 1)
-    verdict = check_equal(x * sympy.Add(*ts) - ts[0], x - ts[0], assume=[total], timeout=30)
-    assert verdict.status == "proved", str(verdict)
-    assert verdict.needs == (total,)
-
-
-def test_a_tiny_exact_difference_is_refuted_with_its_exact_size() -> None:
-    # a relative 1e-40: invisible to floats and to 30-digit numbers, exact in fractions
-    verdict = check_equal(x**2, x**2 + x**6 / 10**40)
-    assert verdict.refuted and verdict.certified
-    point = verdict.counterexample[x]
-    exact = point**6 / 10**40  # |lhs - rhs| at the point, by hand
-    bound = float(CERTIFIED.match(verdict.method).group(1))
-    assert 0.999 * float(exact) <= bound <= float(exact)
-
-
-def test_a_difference_below_fifty_digits_is_certified_without_the_evalf_confirmation() -> None:
-    verdict = check_equal(exp(x), exp(x) + exp(-x) / 10**60)
-    assert verdict.refuted and verdict.certified
-    assert "confirmed at 50 digits" not in verdict.method
-    assert CERTIFIED.match(verdict.method)
-
-
-def test_a_difference_confined_to_a_region_is_found_inside_it() -> None:
-    verdict = check_equal(y * Heaviside(y - Q(1, 4)), Max(0, y))  # differ for 0 < y < 1/4
-    assert verdict.refuted and verdict.certified
-    assert 0 < verdict.counterexample[y] < Q(1, 4)
-    assert verdict.counterexample[y].q <= 8  # the simplest rational there, for hand-checking
-
-
-def test_a_matrix_entry_that_differs_in_one_region_is_named() -> None:
-    lhs, rhs, _ = FALSE_STEPS["matrix_entry_differs_in_one_region"]
-    verdict = check_equal(lhs, rhs)
-    assert verdict.refuted and verdict.certified
-    assert "(entry [1, 0])" in verdict.method
-    assert 0 < verdict.counterexample[y] < Q(1, 4)
-
-
-def test_a_side_interval_arithmetic_cannot_enclose_is_refuted_uncertified_and_says_so() -> None:
-    # Arb's table in derive has no Bessel function: the documented path (docs/limits.md)
-    verdict = check_equal(besselj(0, x), 1)
-    assert verdict.refuted and not verdict.certified
-    assert verdict.method.startswith("numeric: the sides differ, confirmed at 50 digits; ")
-    assert "not certified by interval arithmetic (no interval enclosure" in verdict.method
-    assert abs(_independent_gap(besselj(0, x), 1, verdict.counterexample)) > 1e-10
-
-
-def test_only_a_refutation_can_be_certified() -> None:
-    for status in ("proved", "undecided"):
-        with pytest.raises(ValueError, match="certified"):
-            Verdict(status, certified=True)
-    assert not check_equal(exp(x + y), exp(x) * exp(y)).certified
