@@ -19,7 +19,7 @@ from pathlib import Path
 
 SIZES = (4_000, 16_000, 64_000)
 LOAD = (
-    "import sys, resource; from derive.sources.toml_file import load_file; "
+    "import sys, resource; from derive.sources.toml.file import load_file; "
     "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
     "load_file(sys.argv[1]); "
     "print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"

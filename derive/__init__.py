@@ -6,7 +6,7 @@ The package's face: the names users import. Importing it also installs the rende
 
 import derive.render  # noqa: F401 - registers the display hooks of Derivation and Report
 from derive.checker import Verdict, check_equal
-from derive.sources.parse import parse_expr
+from derive.sources.toml.parse import parse_expr
 from derive.steps import Derivation, Report, Step
 from derive.version import __version__
 

@@ -21,7 +21,7 @@ _RELATIONS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="
 
 class FileSyntaxPrinter(StrPrinter):
     """SymPy's str printer, with the spellings of the derivation-file grammar
-    (``derive.sources.grammar``): ``sum``, ``delta``, ``max``, ``min``, ``abs``, ``==``."""
+    (``derive.sources.toml.grammar``): ``sum``, ``delta``, ``max``, ``min``, ``abs``, ``==``."""
 
     def _print_Sum(self, expr: Expr) -> str:
         limits = ", ".join(

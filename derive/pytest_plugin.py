@@ -31,11 +31,11 @@ from derive.checker.limits import LIMIT_HELP, Limits, limits_from
 from derive.sources.limits import DEFAULT_LIMITS, check_seconds, names, parse_limit
 from derive.sources.limits import Limits as LoadingLimits
 from derive.sources.oneline import one_line
-from derive.sources.parse import ParseError
-from derive.sources.post_check import check_item
-from derive.sources.post_file import PostFile, format_of, load_post
-from derive.sources.results import StepResult, check_step
-from derive.sources.toml_file import DerivationFile, load_file
+from derive.sources.posts.check import check_item
+from derive.sources.posts.file import PostFile, format_of, load_post
+from derive.sources.toml.file import DerivationFile, load_file
+from derive.sources.toml.parse import ParseError
+from derive.sources.toml.results import StepResult, check_step
 
 INI_FILES = "derive_files"
 INI_TIMEOUT = "derive_timeout"

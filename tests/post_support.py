@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sympy import srepr
 
-from derive.sources.post_check import PostResult, check_post
-from derive.sources.post_file import PostFile, load_post_text
+from derive.sources.posts.check import PostResult, check_post
+from derive.sources.posts.file import PostFile, load_post_text
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "softmax-cross-entropy-derivation.md"
@@ -48,7 +48,7 @@ def remembered_verdicts():
     same questions: the tests that read twice pay for the checker once. The first answers are
     real: nothing is skipped that a single reading would check.
     """
-    import derive.sources.post_check as post_check
+    import derive.sources.posts.check as post_check
 
     original, memo = post_check.check_equal, {}
 

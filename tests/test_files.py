@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sympy import Sum, Symbol, lambdify
 
-from derive.sources.parse import ParseError
-from derive.sources.results import check_step
-from derive.sources.toml_file import load_file, load_text
+from derive.sources.toml.file import load_file, load_text
+from derive.sources.toml.parse import ParseError
+from derive.sources.toml.results import check_step
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -302,7 +302,7 @@ def test_a_file_within_the_limits_loads_64000_derivations(tmp_path):
     path = tmp_path / "many.toml"
     path.write_text(_derivations(64_000))
     code = (
-        "import sys; from derive.sources.toml_file import load_file; "
+        "import sys; from derive.sources.toml.file import load_file; "
         "print(len(load_file(sys.argv[1]).derivations))"
     )
 

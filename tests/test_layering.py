@@ -144,8 +144,8 @@ def test_no_import_cycles_in_derive() -> None:
 def test_the_layering_test_catches_an_upward_import() -> None:
     """Test the tester: a checker module importing the renderer is reported."""
     assert _unit("derive.checker.equal")[0] < _unit("derive.render.table")[0]
-    assert _unit("derive.sources.results")[0] == _unit("derive.derivations.output")[0]
-    assert _unit("derive.sources.results")[1] != _unit("derive.derivations.output")[1]
+    assert _unit("derive.sources.toml.results")[0] == _unit("derive.derivations.output")[0]
+    assert _unit("derive.sources.toml.results")[1] != _unit("derive.derivations.output")[1]
     assert _unit("derive.nowhere") is None  # a new top-level module must be placed
     assert _unit("numeric.loss") is None
     assert _resolve("derive.check_equal") == "derive"  # `from derive import x` is the face

@@ -20,7 +20,7 @@ from derive.sources.limits import (
     text_problem,
     tree_size,
 )
-from derive.sources.parse import ParseError, parse_expr
+from derive.sources.toml.parse import ParseError, parse_expr
 
 x, y = symbols("x y", real=True)
 NAMES = {"x": x, "y": y}

@@ -11,9 +11,9 @@ from sympy import Abs, Eq, IndexedBase, KroneckerDelta, Max, Min, Ne, Sum, exp, 
 from derive import Verdict
 from derive.cli import main
 from derive.notation import assumption_record, assumption_text, file_syntax
-from derive.sources.parse import parse_expr, parse_relations
-from derive.sources.results import check_file
-from derive.sources.toml_file import load_text
+from derive.sources.toml.file import load_text
+from derive.sources.toml.parse import parse_expr, parse_relations
+from derive.sources.toml.results import check_file
 
 K, d, k = symbols("K d k", integer=True, positive=True)
 x, y = symbols("x y", real=True)

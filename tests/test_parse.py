@@ -23,7 +23,7 @@ from sympy import (
 )
 
 import derive
-from derive.sources.parse import ParseError, Template, parse_expr, parse_relations
+from derive.sources.toml.parse import ParseError, Template, parse_expr, parse_relations
 
 x, y = symbols("x y", real=True)
 K = Symbol("K", integer=True, positive=True)

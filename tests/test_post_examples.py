@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from derive.sources.post_check import check_post
-from derive.sources.post_file import format_of, load_post
+from derive.sources.posts.check import check_post
+from derive.sources.posts.file import format_of, load_post
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -7,11 +7,11 @@ import pytest
 from post_support import check, only, read, statuses
 from sympy import Indexed, KroneckerDelta, Sum
 
-from derive.sources.latex_grammar import parse_row
-from derive.sources.latex_rows import rows
-from derive.sources.latex_tokens import LatexError
-from derive.sources.post_display import show
-from derive.sources.post_names import Name, label_kind
+from derive.sources.posts.display import show
+from derive.sources.posts.latex.grammar import parse_row
+from derive.sources.posts.latex.rows import rows
+from derive.sources.posts.latex.tokens import LatexError
+from derive.sources.posts.names import Name, label_kind
 
 
 def _claim(text: str):

@@ -11,8 +11,8 @@ import sympy.parsing.sympy_parser
 from post_support import check, read
 
 from derive.cli import main
-from derive.sources.parse import ParseError
-from derive.sources.post_file import MAX_BYTES, MAX_ROWS
+from derive.sources.posts.file import MAX_BYTES, MAX_ROWS
+from derive.sources.toml.parse import ParseError
 
 
 @pytest.fixture

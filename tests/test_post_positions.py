@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from post_support import read
 
-from derive.sources.math_blocks import markdown_blocks, tex_blocks
+from derive.sources.posts.blocks import markdown_blocks, tex_blocks
 
 
 def _positions(text: str, kind: str = "md") -> list[tuple[int, int]]:

@@ -7,8 +7,8 @@ import pytest
 from post_support import REFERENCE, at_line, remembered_verdicts
 
 from derive.cli import main
-from derive.sources.post_check import check_post
-from derive.sources.post_file import load_post
+from derive.sources.posts.check import check_post
+from derive.sources.posts.file import load_post
 
 pytestmark = pytest.mark.skipif(not REFERENCE.exists(), reason="../shared/reference is absent")
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from post_support import remembered_verdicts
 
-from derive.sources.post_check import check_post
-from derive.sources.post_file import load_post
+from derive.sources.posts.check import check_post
+from derive.sources.posts.file import load_post
 
 ROOT = Path(__file__).resolve().parents[1]
 PRINTED = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from post_support import check, only, read, statuses
 
-from derive.sources.parse import ParseError
+from derive.sources.toml.parse import ParseError
 
 SOFTMAX = r"""
 $$ a_k = \frac{e^{z_k}}{\sum_{c=1}^{K} e^{z_c}} $$

@@ -30,11 +30,11 @@ from derive.render.junit import junit_xml
 from derive.sources.limits import DEFAULT_LIMITS
 from derive.sources.limits import Limits as LoadingLimits
 from derive.sources.oneline import one_line, one_line_path
-from derive.sources.parse import ParseError
-from derive.sources.post_check import check_post
-from derive.sources.post_file import PostFile, format_of, load_post
-from derive.sources.results import JSON_FIELDS, StepResult, check_file, summary
-from derive.sources.toml_file import DerivationFile, load_file
+from derive.sources.posts.check import check_post
+from derive.sources.posts.file import PostFile, format_of, load_post
+from derive.sources.toml.file import DerivationFile, load_file
+from derive.sources.toml.parse import ParseError
+from derive.sources.toml.results import JSON_FIELDS, StepResult, check_file, summary
 
 POST_FIELDS = ("column", "detail", "defaults")  # JSON fields of a post's steps, after the others
 

@@ -4,7 +4,7 @@ Checks the named sets of derivations (default: the same as ``derive prove``), or
 files (``.toml``; a name that is not a set is a file, known by its extension or by existing),
 and typesets every chain with its verdicts: a standalone LaTeX article, an ``align*`` fragment,
 or Markdown. A file is typeset in its own notation: its definitions and assumptions first, then
-each chain as written (``derive.sources.display``). Sets
+each chain as written (``derive.sources.toml.display``). Sets
 checked at concrete sizes are shown in indexed form (``\\sum_{c=1}^{K}``) and say the sizes;
 ``--expanded`` writes the K-term sums out instead. Only verdicts reach the file, never timings,
 so a file regenerates byte for byte. ``--check`` writes nothing: exit 0 if FILE is current, 1 if
@@ -42,7 +42,7 @@ from derive.render.latex import FILES_HEADER, Section, latex_document, markdown_
 from derive.render.latex.files import file_section
 from derive.render.latex.posts import post_section
 from derive.sources.oneline import one_line
-from derive.sources.post_file import PostFile
+from derive.sources.posts.file import PostFile
 from derive.steps import Derivation
 
 SIZE_SYMBOLS = {"K": K, "J": J, "I": I_, "N": N}

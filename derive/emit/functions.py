@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from derive.emit.printer import ArrayPrinter, assign, batch_outer, batch_total, row_sum
+from derive.emit.printer import (
+    SMALL_K,
+    ArrayPrinter,
+    assign,
+    batch_outer,
+    batch_total,
+    row_sum,
+)
 from derive.emit.proofs import EmitError, OutputLayerResults, s, t_sum, z_shifted
 from derive.model.symbols import W, a, a_prev, b, j, k, t
 from derive.model.symbols import delta as DELTA
@@ -119,11 +126,9 @@ def checks_targets(r: OutputLayerResults, grad: bool) -> bool:
     return grad and r.normalized_targets
 
 
-def targets_check(where: str, r: OutputLayerResults, t_sum_code: str | None = None) -> list[str]:
-    """The lines that test sum_d t_d = 1 per row (``check_targets``), from ``t_sum_code`` or
-    from a row sum of their own (functions that need no t_sum otherwise)."""
-    code = t_sum_code or row_sum("t", r.K)
-    return ["if check_targets:", f'    _sums_to_one("{where}", {code})']
+def targets_check(where: str, t_sum_code: str) -> list[str]:
+    """The lines that test sum_d t_d = 1 per row (``check_targets``) on the row sums of t."""
+    return ["if check_targets:", f'    _sums_to_one("{where}", {t_sum_code})']
 
 
 def softmax_lines(
@@ -139,9 +144,13 @@ def softmax_lines(
     the softmax a in z (if ``softmax`` and not ``grad``). A gradient proved under sum_d t_d = 1
     is preceded by its check (:func:`targets_check`, naming the function ``where``)."""
     loss_shifted, loss_rest = loss_parts(r)
-    t_sum_line = f"t_sum = {row_sum('t', r.K)}"
     uses_t_sum = (loss and "t_sum" in loss_rest) or (grad and r.delta.has(t_sum))
     check = checks_targets(r, grad)
+    # the row sums of z and t share one array of ones (z and t have one dtype)
+    shared = r.K <= SMALL_K and (uses_t_sum or check)
+    ones = "ones" if shared else None
+    t_sum_line = f"t_sum = {row_sum('t', r.K, ones)}"
+    t_sum_code = "t_sum" if uses_t_sum else row_sum("t", r.K, ones)
     lines = [
         "# softmax and log-softmax are shift invariant (proved for every real m); with the row",
         "# maximum as m no exp overflows and s >= 1, so log s is finite",
@@ -149,9 +158,10 @@ def softmax_lines(
         "numpy.subtract(z, m, out=z)" if in_place else "z = numpy.subtract(z, m)  # a new buffer",
         *([f"E = {loss_shifted}"] if loss else []),
         "numpy.exp(z, out=z)",
-        f"s = {row_sum('z', r.K)}",
+        *(["ones = _ones((K, 1), z.dtype)"] if shared else []),
+        f"s = {row_sum('z', r.K, ones)}",
         *([t_sum_line] if uses_t_sum else []),
-        *(targets_check(where, r, "t_sum" if uses_t_sum else None) if check else []),
+        *(targets_check(where, t_sum_code) if check else []),
         *([f"E += {loss_rest}"] if loss else []),
     ]
     if grad or softmax:

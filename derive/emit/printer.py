@@ -29,14 +29,15 @@ from derive.emit.proofs import EmitError
 SMALL_K = 64  # up to this many classes, sums over a row of K run faster as BLAS products
 
 
-def row_sum(code: str, K: int) -> str:
+def row_sum(code: str, K: int, ones: str | None = None) -> str:
     """Code for the (B, 1) sums over the classes of the (B, K) array ``code``.
 
     NumPy reduces short rows slowly (about 3 ns an entry at K = 10); a matrix-vector product
     with ones does the same sum several times faster. Long rows reduce well either way.
+    ``ones``: the name of a (K, 1) array of ones already fetched, for a second row sum.
     """
     if K <= SMALL_K:
-        return f"numpy.dot({code}, _ones((K, 1), {code}.dtype))"
+        return f"numpy.dot({code}, {ones or f'_ones((K, 1), {code}.dtype)'})"
     return f"numpy.add.reduce({code}, 1, None, None, True)"
 
 

@@ -117,7 +117,7 @@ def _sums_to_one(where, t_sum):
     ``t_sum`` holds the (B, 1) row sums. One example is tested in Python (cheaper than a NumPy
     call); a batch with two reductions; a NaN sum fails both comparisons.
     """
-    tolerance = TARGET_TOLERANCE[t_sum.dtype]
+    tolerance = 1e-6 if t_sum.dtype is _F64 else TARGET_TOLERANCE[t_sum.dtype]
     if t_sum.size == 1:
         if abs(t_sum.item() - 1.0) <= tolerance:
             return

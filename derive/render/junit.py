@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from derive.sources.results import StepResult
+from derive.sources.toml.results import StepResult
 
 # characters XML 1.0 cannot hold at all, escaped or not (user text may contain them)
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -1,5 +1,7 @@
-"""Where derivations come from: derivation files (TOML) read with a restricted parser, never eval.
+"""Where derivations come from: derivation files (``toml/``, read with a restricted parser,
+never eval) and posts and papers as written (``posts/``, Markdown and TeX). Shared by both:
+reading files safely (``reading``), loading limits (``limits``), one-line report text
+(``oneline``).
 
-In: text and its file name. Out: :class:`~derive.steps.Derivation` objects with the place of
-every step, and the per-step results of checking them (``results``), in the user's names.
+In: text and its file name. Out: Derivation objects and per-step results with their places.
 """

@@ -1,5 +1,5 @@
 """A checked derivation file as a section of a document: its definitions and assumptions, then
-each chain in the file's own notation (``derive.sources.display``) with its verdicts."""
+each chain in the file's own notation (``derive.sources.toml.display``) with its verdicts."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from derive.checker.verdict import Verdict
 from derive.render.latex.document import Section
 from derive.render.latex.printer import to_latex
 from derive.render.latex.text import latex_text
-from derive.sources.display import assumptions, definitions, displayed
-from derive.sources.results import StepResult
-from derive.sources.toml_file import DerivationFile
+from derive.sources.toml.display import assumptions, definitions, displayed
+from derive.sources.toml.file import DerivationFile
+from derive.sources.toml.results import StepResult
 
 
 def definition_rows(loaded: DerivationFile) -> tuple[str, ...]:

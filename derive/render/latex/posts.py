@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from derive.render.latex.text import latex_text, markdown_text
-from derive.sources.post_check import PostResult
-from derive.sources.post_file import PostFile
+from derive.sources.posts.check import PostResult
+from derive.sources.posts.file import PostFile
 
 RIGHT_COLUMN = r"0.3\linewidth"
 _NUMBERING = re.compile(r"\\(tag\*?\{[^{}]*\}|nonumber|notag)")

@@ -23,11 +23,11 @@ from sympy import Basic
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.guard import guarded
-from derive.sources.declarations import Namespace
 from derive.sources.limits import DEFAULT_LIMITS, Limits
-from derive.sources.parse import ParseError, parse_expr, parse_relations
 from derive.sources.reading import place, read_regular
-from derive.sources.toml_spans import Region, Spans
+from derive.sources.toml.declarations import Namespace
+from derive.sources.toml.parse import ParseError, parse_expr, parse_relations
+from derive.sources.toml.spans import Region, Spans
 from derive.steps import Derivation, Step
 
 if sys.version_info >= (3, 11):

@@ -1,12 +1,12 @@
-"""The Lark tree of a row to the nodes of ``latex_ast``: positions kept (offsets into the
+"""The Lark tree of a row to the nodes of ``nodes``: positions kept (offsets into the
 display's text), scripts collected, a superscript's raw text kept for the label rule."""
 
 from __future__ import annotations
 
 from lark import Token, Transformer, v_args
 
-from derive.sources import latex_ast as ast
-from derive.sources.latex_tokens import LatexError
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.latex.tokens import LatexError
 
 
 def _leaf(item: object) -> ast.Node:
@@ -30,7 +30,7 @@ def _nodes(children: list) -> list[ast.Node]:
 
 @v_args(meta=True)
 class ToTree(Transformer):
-    """Lark tree -> latex_ast nodes (positions are offsets into the display's text)."""
+    """Lark tree -> nodes (positions are offsets into the display's text)."""
 
     def __init__(self, text: str) -> None:
         super().__init__()

@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 import sympy
 from sympy import Basic, Expr, Function, IndexedBase, Integer, Sum, Symbol
 
-from derive.sources.grammar import RESERVED
-from derive.sources.parse import IDENTIFIER, Template
-from derive.sources.toml_spans import Region
+from derive.sources.toml.grammar import RESERVED
+from derive.sources.toml.parse import IDENTIFIER, Template
+from derive.sources.toml.spans import Region
 
 DOMAINS: dict[str, dict[str, bool]] = {
     word: {word: True}

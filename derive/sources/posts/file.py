@@ -1,6 +1,6 @@
 """A Markdown post or a TeX file, read into definitions and claims with their positions.
 
-The order of work: find the math (``math_blocks``), split each display into rows and read every
+The order of work: find the math (``blocks``), split each display into rows and read every
 row (``latex_tokens``, ``latex_grammar``); read the declarations; find the index ranges over the
 whole post (``post_ranges``); then walk the rows in file order, building each chain
 ``A = B = C`` (``post_build``): an undefined symbol on the left defines it, every further ``=``
@@ -15,20 +15,20 @@ from dataclasses import dataclass, field
 
 from sympy import Basic, Expr
 
-from derive.sources import latex_ast as ast
-from derive.sources.latex_grammar import parse_row
-from derive.sources.latex_rows import rows
-from derive.sources.latex_tokens import LatexError, Row
-from derive.sources.math_blocks import Block, Lines, markdown_blocks, tex_blocks
-from derive.sources.parse import ParseError
-from derive.sources.post_build import Builder
-from derive.sources.post_chains import ChainReader, Item
-from derive.sources.post_declarations import Declared, read_declarations
-from derive.sources.post_defaults import defaults
-from derive.sources.post_definitions import Definitions
-from derive.sources.post_names import BuildError, Scope
-from derive.sources.post_ranges import Ranges, find_ranges
+from derive.sources.posts.blocks import Block, Lines, markdown_blocks, tex_blocks
+from derive.sources.posts.build import Builder
+from derive.sources.posts.chains import ChainReader, Item
+from derive.sources.posts.declarations import Declared, read_declarations
+from derive.sources.posts.defaults import defaults
+from derive.sources.posts.definitions import Definitions
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.latex.grammar import parse_row
+from derive.sources.posts.latex.rows import rows
+from derive.sources.posts.latex.tokens import LatexError, Row
+from derive.sources.posts.names import BuildError, Scope
+from derive.sources.posts.ranges import Ranges, find_ranges
 from derive.sources.reading import place, read_regular
+from derive.sources.toml.parse import ParseError
 
 MAX_BYTES = 1_000_000  # a post larger than this is refused before it is read
 MAX_ROWS = 2000  # display rows: each may take a check of seconds, so a post is bounded

@@ -18,7 +18,7 @@ from derive.checker.limits import Limits
 from derive.checker.verdict import STATUSES, Verdict
 from derive.notation import assumption_record
 from derive.sources.oneline import one_line, one_line_path
-from derive.sources.toml_file import DerivationFile
+from derive.sources.toml.file import DerivationFile
 from derive.steps import Derivation, Step
 
 CLAIM_WIDTH = 120

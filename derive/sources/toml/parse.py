@@ -7,7 +7,7 @@ access, lambdas, comprehensions, strings or dunder names is rejected with its li
 
 Names resolve only through the mapping the caller passes (``names``): a user never reaches a SymPy
 or Python name that was not handed over, and the caller decides what the objects are called
-internally (the file loader gives them generated names, see derive/sources/toml_file.py).
+internally (the file loader gives them generated names, see derive/sources/toml/file.py).
 
 The syntax (docs/derivation-files.md): numbers, names, ``+ - * / **``, ``z[k]`` and ``W[k, j]``,
 calls of ``exp log sqrt abs tanh Heaviside Max Min delta sum diff Derivative`` (with SymPy's
@@ -31,8 +31,8 @@ import sympy
 from sympy import Add, Basic, Expr, IndexedBase, Mul, Pow
 from sympy.core.relational import Relational
 
-from derive.sources.grammar import CONSTANTS, FUNCTIONS, describe_forbidden
 from derive.sources.limits import DEFAULT_LIMITS, Limits, text_problem
+from derive.sources.toml.grammar import CONSTANTS, FUNCTIONS, describe_forbidden
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 MAX_POWER_BITS = 100_000  # a numeric power may have about this many bits: no 9**9**9**9

@@ -18,10 +18,10 @@ from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
 from derive.checker.verdict import Verdict
 from derive.sources.oneline import one_line, one_line_path
-from derive.sources.post_chains import Item
-from derive.sources.post_display import show, show_key, show_names
-from derive.sources.post_file import PostFile
-from derive.sources.side_conditions import Extra, applicable
+from derive.sources.posts.chains import Item
+from derive.sources.posts.display import show, show_key, show_names
+from derive.sources.posts.file import PostFile
+from derive.sources.posts.side_conditions import Extra, applicable
 
 CLAIM_WIDTH = 120
 SHOWN_VALUES = 12  # counterexample values shown in a report line

@@ -1,10 +1,10 @@
-"""The meaning of a row: SymPy expressions from the tree of ``latex_ast``, built by hand.
+"""The meaning of a row: SymPy expressions from the tree of ``nodes``, built by hand.
 
 Nothing is parsed from text here and nothing is evaluated: every node becomes a SymPy object
 through a constructor (``Add``, ``Mul``, ``Sum``, ``KroneckerDelta``, ...), with the names of
 ``post_names``. The rules that need the whole post (the label rule, index ranges, definitions)
-come from the :class:`~derive.sources.post_names.Scope`, the range pass and the
-:class:`~derive.sources.post_definitions.Definitions`.
+come from the :class:`~derive.sources.posts.names.Scope`, the range pass and the
+:class:`~derive.sources.posts.definitions.Definitions`.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from sympy import (
 from sympy.core.relational import Eq, Ge, Gt, Le, Lt, Ne
 from sympy.logic.boolalg import And
 
-from derive.sources import latex_ast as ast
-from derive.sources.post_definitions import Definitions
-from derive.sources.post_functions import FUNCTIONS, softmax
-from derive.sources.post_names import BuildError, Name, Scope, label_kind
-from derive.sources.post_ranges import Ranges, bound_value, index_items, letter_of, sum_limits
+from derive.sources.posts.definitions import Definitions
+from derive.sources.posts.functions import FUNCTIONS, softmax
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.names import BuildError, Name, Scope, label_kind
+from derive.sources.posts.ranges import Ranges, bound_value, index_items, letter_of, sum_limits
 
 MAX_DIGITS = 30  # a number literal longer than this is not read
 MAX_EXPONENT = 1000  # a number raised to a number larger than this is not built

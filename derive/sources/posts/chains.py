@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from sympy import Basic, Expr, Indexed
 
-from derive.sources import latex_ast as ast
-from derive.sources.latex_grammar import parse_row
-from derive.sources.latex_tokens import LatexError
-from derive.sources.math_blocks import Block, Lines
-from derive.sources.post_build import Builder
-from derive.sources.post_names import BuildError, Name, label_kind
-from derive.sources.post_ranges import index_items, letter_of
+from derive.sources.posts.blocks import Block, Lines
+from derive.sources.posts.build import Builder
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.latex.grammar import parse_row
+from derive.sources.posts.latex.tokens import LatexError
+from derive.sources.posts.names import BuildError, Name, label_kind
+from derive.sources.posts.ranges import index_items, letter_of
 
 BROKEN = "broken"  # the chain's last expression could not be read
 

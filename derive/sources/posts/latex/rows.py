@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from lark import Token
 
-from derive.sources.latex_tokens import (
+from derive.sources.posts.latex.tokens import (
     CLOSING,
     MAX_NESTING,
     MAX_ROW_TOKENS,
@@ -22,7 +22,7 @@ from derive.sources.latex_tokens import (
     lex,
     make_token,
 )
-from derive.sources.latex_vocabulary import CONTAINERS
+from derive.sources.posts.latex.vocabulary import CONTAINERS
 
 
 def rows(text: str) -> list[Row]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sympy import Symbol
 
-from derive.sources.post_names import Name
+from derive.sources.posts.names import Name
 
 
 def defaults(scope, ranges, declared, builder, targets) -> list[str]:

@@ -4,8 +4,8 @@ render (``<!-- derive ... -->`` in Markdown; ``% derive`` and the ``%`` lines af
 
 Keys and values name symbols in LaTeX, as the post writes them (``t``, ``w^L``, ``\\eta`` or
 ``eta``, ``W_{kj}``). The form is documented in docs/posts.md. Any mistake in the block is a
-:class:`~derive.sources.parse.ParseError` naming the file, line and column: the declarations are
-the user's instructions, so they are not guessed around.
+:class:`~derive.sources.toml.parse.ParseError` naming the file, line and column: the
+declarations are the user's instructions, so they are not guessed around.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 
 from sympy import Integer
 
-from derive.sources import latex_ast as ast
-from derive.sources.declarations import DOMAINS
-from derive.sources.latex_grammar import parse_relation, parse_row
-from derive.sources.latex_rows import rows
-from derive.sources.latex_tokens import LatexError
-from derive.sources.latex_vocabulary import GREEK
-from derive.sources.math_blocks import Block, Lines
-from derive.sources.parse import ParseError
-from derive.sources.post_names import Name, Scope, label_kind
-from derive.sources.post_ranges import index_items, letter_of
+from derive.sources.posts.blocks import Block, Lines
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.latex.grammar import parse_relation, parse_row
+from derive.sources.posts.latex.rows import rows
+from derive.sources.posts.latex.tokens import LatexError
+from derive.sources.posts.latex.vocabulary import GREEK
+from derive.sources.posts.names import Name, Scope, label_kind
+from derive.sources.posts.ranges import index_items, letter_of
+from derive.sources.toml.declarations import DOMAINS
+from derive.sources.toml.parse import ParseError
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -1,5 +1,5 @@
 """The grammar of LaTeX math as ML derivations write it: a Lark LALR grammar and a transformer
-to the tree of ``latex_ast``.
+to the tree of ``nodes``.
 
 The grammar is built with ``strict=True``: Lark refuses it if it has any shift/reduce or
 reduce/reduce conflict, so every row has exactly one reading. The conventions that make that
@@ -9,7 +9,7 @@ and end it (``t_k \\log a_k`` is fine, ``\\log x y`` is not read: write ``\\log(
 ``-`` and ``+`` bind looser than products (``-\\eta x`` is -(eta x)).
 
 ``parse_row(tokens, text)`` reads one row's tokens (``latex_tokens.rows``) into a
-:class:`~derive.sources.latex_ast.Line`. Nothing is evaluated; there are no names yet.
+:class:`~derive.sources.posts.latex.nodes.Line`. Nothing is evaluated; there are no names yet.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lexer import Lexer
 
-from derive.sources import latex_ast as ast
-from derive.sources.latex_tokens import LatexError
-from derive.sources.latex_transform import ToTree
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.latex.tokens import LatexError
+from derive.sources.posts.latex.transform import ToTree
 
 MAX_DEPTH = 60  # a tree deeper than this is not read (the transformer recurses)
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from sympy import Basic, Derivative, Expr, Function, IndexedBase, Integer, Symbol
 
-from derive.sources.parse import Template, parse_expr
-from derive.sources.toml_file import DerivationFile
+from derive.sources.toml.file import DerivationFile
+from derive.sources.toml.parse import Template, parse_expr
 from derive.steps import Derivation, Step
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from sympy import Expr, Max, Min, Sum, Symbol, exp, log, sqrt, tanh
 
 from derive.model.primitives import relu_prime
-from derive.sources.post_names import BuildError
+from derive.sources.posts.names import BuildError
 
 
 def _sigmoid(x: Expr) -> Expr:

@@ -32,7 +32,7 @@ from pylatexenc.latexwalker import (
     LatexWalkerError,
 )
 
-from derive.sources.latex_vocabulary import CONTAINERS
+from derive.sources.posts.latex.vocabulary import CONTAINERS
 
 DECLARATIONS = "derive"  # <!-- derive ... --> in Markdown, "% derive" then % lines in TeX
 

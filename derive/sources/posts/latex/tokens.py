@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters
 
-from derive.sources.latex_vocabulary import (
+from derive.sources.posts.latex.vocabulary import (
     CASES,
     DROPPED,
     FUNCTION_WORDS,

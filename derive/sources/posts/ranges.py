@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from sympy import Expr, Integer
 
-from derive.sources import latex_ast as ast
-from derive.sources.post_names import Name, Scope, label_kind
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.names import Name, Scope, label_kind
 
 
 def letter_of(node: ast.Node | None) -> str | None:

@@ -8,7 +8,7 @@ import re
 from sympy import Basic, Indexed, Symbol
 from sympy.printing.str import StrPrinter
 
-from derive.sources.post_names import Scope
+from derive.sources.posts.names import Scope
 
 _GENERATED = re.compile(r"\bs\d+\b")
 _RELATIONS = {"==": "=", "<=": "≤", ">=": "≥", "!=": "≠"}

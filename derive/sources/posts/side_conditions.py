@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sympy import Basic, Eq, Expr, Ge, IndexedBase, Integer, Le, Sum
 
-from derive.sources.post_display import show
+from derive.sources.posts.display import show
 
 
 @dataclass(frozen=True)
