@@ -5,7 +5,11 @@ holds (test the tester: wrong inputs are rejected)."""
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
 from fractions import Fraction
 
 import pytest
@@ -164,3 +168,44 @@ def test_rewrites_to_exponentials_prove_the_sigmoid_and_refute_its_slips() -> No
     assert proved.proved and "exponentials" in proved.method
     assert check_equal(sigmoid, (1 + tanh(y)) / 2).refuted
     assert check_equal(sigmoid, (1 + tanh(y / 2)) / 2 + y**2 / 10**35).refuted
+
+
+NEW_KINDS = """\
+[symbols]
+y = "real"
+
+[[derivation]]
+name = "region only"
+start = "y * Heaviside(y - 1/4)"
+steps = [{ expr = "max(0, y)", why = "wrong between 0 and 1/4" }]
+
+[[derivation]]
+name = "tiny"
+start = "exp(y)"
+steps = [{ expr = "exp(y) + y**4 / 10**30", why = "wrong by 1e-30" }]
+
+[[derivation]]
+name = "sigmoid"
+start = "1 / (1 + exp(-y))"
+steps = [{ expr = "(1 + tanh(y / 2)) / 2", why = "tanh in exponentials" }]
+"""
+
+
+def test_new_kinds_get_the_same_verdict_under_any_hash_seed(tmp_path) -> None:
+    path = tmp_path / "kinds.toml"
+    path.write_text(NEW_KINDS, encoding="utf-8")
+    found = []
+    for seed in (1, 2):
+        done = subprocess.run(
+            [sys.executable, "-m", "derive", "check", "--json", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        )
+        assert done.returncode == 1, done.stderr[-2000:]
+        rows = json.loads(done.stdout)
+        found.append([(r["status"], r["method"], r["counterexample"]) for r in rows])
+    assert found[0] == found[1]
+    assert [status for status, _, _ in found[0]] == ["refuted", "refuted", "proved"]
+    assert all(method.startswith("certified: ") for _, method, _ in found[0][:2])
