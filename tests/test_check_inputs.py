@@ -7,7 +7,7 @@ import time
 
 import pytest
 import sympy
-from sympy import Eq, Matrix, Rational, exp, symbols
+from sympy import Abs, Eq, Heaviside, Matrix, Max, Rational, exp, symbols
 
 import derive.checker.prove
 from derive import check_equal
@@ -99,3 +99,13 @@ def test_false_assumption_is_rejected() -> None:
 def test_python_numbers_are_accepted() -> None:
     assert check_equal(Rational(1, 2) + Rational(1, 2), 1).proved
     assert check_equal(sympy.Integer(2), 3).refuted
+
+
+def test_the_regions_limit_bounds_the_points_between_kinks() -> None:
+    third = Rational(1, 3)
+    claim = (Max(0, x - third) * Heaviside(y), (x - third + Abs(x - third)) / 2 * Heaviside(y))
+    many = check_equal(*claim, limits=Limits(regions=16))
+    few = check_equal(*claim, limits=Limits(regions=1))
+    assert many.proved and few.proved
+    assert few.points <= 10 + 1  # the search's points and one between the kinks
+    assert many.points > few.points

@@ -14,9 +14,10 @@ The order of work:
    numbers contradict is reported as undecided, with both findings.
 
 Same input, same verdict: the work is bounded by deterministic limits (``limits.py``: rewrites,
-expression size, cases, kinks, points), the points are seeded, and SymPy objects are visited in
-a canonical order. A step that stops at a limit is undecided and names the limit. The wall clock
-is only a guard against a hang (``guard.py``, 60 s a step): a verdict it stops says so.
+expression size, cases, kinks, points, regions), the points are seeded, and SymPy objects are
+visited in a canonical order. A step that stops at a limit is undecided and names the limit.
+The wall clock is only a guard against a hang (``guard.py``, 60 s a step): a verdict it stops
+says so.
 """
 
 from __future__ import annotations

@@ -265,17 +265,17 @@ def _judge(
             continue
         evaluated = True
         state, gap = _compare(lv, rv)
-        cancelled = None
+        shown_by = None  # the side of lhs - rhs, when it alone shows the difference
         if state == "agree" and not kink and _enclosed(lv) and _enclosed(rv):
             cancelled = _cancelled(lhs_expr, rhs_expr, integers_key(point.integers))
             value = cancelled.value(point.values, DIGITS)[0] if cancelled is not None else None
             if _nonzero(value):
-                state, gap = "differ", _complex(value).__abs__()
+                state, gap, shown_by = "differ", abs(_complex(value)), cancelled
         if state == "differ":
             if kink:
                 evidence.kink_mismatch = True
                 continue
-            if _recheck(lhs, rhs, cancelled, point):
+            if _recheck(lhs, rhs, shown_by, point):
                 return Counterexample(
                     point, label, _complex(lv), _complex(rv), gap, position=position
                 )
@@ -289,11 +289,11 @@ def _judge(
     return None
 
 
-def _recheck(lhs: Side, rhs: Side, cancelled: Side | None, point: Point) -> bool:
+def _recheck(lhs: Side, rhs: Side, shown_by: Side | None, point: Point) -> bool:
     """Whether freshly built programs (not the caches) show the same difference, at 50
     digits: the difference itself where it was the one that showed it."""
-    if cancelled is not None:
-        return _nonzero(cancelled.confirm(point.values, CONFIRM_DIGITS, exactly=False))
+    if shown_by is not None:
+        return _nonzero(shown_by.confirm(point.values, CONFIRM_DIGITS, exactly=False))
     lv = lhs.confirm(point.values, CONFIRM_DIGITS, exactly=False)
     rv = rhs.confirm(point.values, CONFIRM_DIGITS, exactly=False)
     return lv is not None and rv is not None and _compare(lv, rv)[0] == "differ"

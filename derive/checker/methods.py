@@ -95,14 +95,10 @@ class Claim:
         )
 
     def differs(self, assume: Sequence[Basic], count: int, seed: int) -> bool:
-        """Whether the numbers show the sides differ at a point that satisfies ``assume``."""
+        """Whether the numbers show the sides differ at a point that satisfies ``assume`` (a
+        hint, so no points between kinks: a miss only costs a proof attempt that fails)."""
         evidence = gather(
-            self.entries,
-            assume,
-            seed=seed,
-            count=count,
-            integer_seed=self.seed,
-            decisive=False,
+            self.entries, assume, seed=seed, count=count, integer_seed=self.seed, decisive=False
         )
         return evidence.counterexample is not None
 

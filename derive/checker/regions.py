@@ -12,7 +12,7 @@ it reaches a combination of the kinks' signs not seen before.
 
 Everything here is exact (rational roots from the factors over Q, isolating intervals with
 rational ends for the others) and bounded: a kink that is not a polynomial of degree at most
-``MAX_DEGREE`` in a variable gives that variable no breakpoints, and at most ``limit`` points
+``MAX_DEGREE`` in each of its variables gives no breakpoints, and at most ``limit`` points
 come out (the ``regions`` limit, docs/limits.md). These are only sample points: a point is
 used only if it satisfies every assumption, so nothing here can make a verdict unsound.
 """

@@ -138,7 +138,6 @@ class Sampler:
     ) -> None:
         self.exprs = list(exprs)
         self.assume = list(assume)
-        self.seed = seed
         self.rng = random.Random(seed)
         self.integer_rng = random.Random(seed if integer_seed is None else integer_seed)
         self.integer_symbols = _integer_symbols([*self.exprs, *self.assume])
