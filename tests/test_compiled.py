@@ -25,10 +25,11 @@ from sympy import (
     symbols,
 )
 
-from derive.checker.compiled import AT_KINK, Compiler
+from derive.checker.compiled import Compiler
 from derive.checker.doit import light_doit
 from derive.checker.equal import check_equal
 from derive.checker.methods import General
+from derive.checker.program import AT_KINK
 from derive.derivations import build
 from derive.steps import Derivation, Step
 

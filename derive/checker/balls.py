@@ -51,14 +51,30 @@ def number(value: Basic, exact: bool, bits: int) -> object:
 
 
 def _real_ball(value: Basic, bits: int) -> arb:
-    if value.is_Rational:
-        return arb(fmpq(int(value.p), int(value.q)))
-    if value is sympy.pi:
-        return arb.pi()
-    if value is sympy.E:
-        return arb(1).exp()
+    if value.is_Rational or value.is_Float:  # a Float is an exact binary fraction
+        exact = sympy.Rational(value)
+        return arb(fmpq(int(exact.p), int(exact.q)))
+    if value in _CONSTANTS:
+        return _CONSTANTS[value]()
     digits = bits // 3 + 10  # decimal digits, more than the bits hold
     return arb(str(sympy.N(value, digits))) * arb(1, f"1e-{digits - 5}")  # with its rounding
+
+
+# constants Arb encloses rigorously (at the current precision); others go through SymPy's evalf
+_CONSTANTS = {
+    sympy.pi: arb.pi,
+    sympy.E: lambda: arb(1).exp(),
+    sympy.EulerGamma: arb.const_euler,
+    sympy.Catalan: arb.const_catalan,
+    sympy.GoldenRatio: lambda: (1 + arb(5).sqrt()) / 2,
+}
+
+
+def rigorous(value: Basic) -> bool:
+    """Whether ``number(value, ...)`` is a rigorous enclosure: a rational, a Float, one of the
+    constants Arb knows, or a complex number made of them (others are rounded by evalf)."""
+    re, im = value.as_real_imag()
+    return all(part.is_Rational or part.is_Float or part in _CONSTANTS for part in (re, im))
 
 
 def _real(value: object) -> object:
@@ -173,6 +189,11 @@ def _part(exact: Callable[[Fraction], object], inexact: Callable[[acb], object])
     return lambda u: exact(u) if type(u) is Fraction else inexact(u)
 
 
+real_part = _part(lambda u: u, lambda u: acb(u.real))
+imaginary_part = _part(lambda u: Fraction(0), lambda u: acb(u.imag))
+conjugate = _part(lambda u: u, lambda u: u.conjugate())
+
+
 def choose(*pieces_and_conditions: object) -> object:
     for position in range(0, len(pieces_and_conditions), 2):
         if pieces_and_conditions[position + 1]:
@@ -196,11 +217,24 @@ FUNCTIONS: dict[type, Callable[..., object]] = {
     sympy.atan: _method("atan"),
     sympy.asin: _method("asin"),
     sympy.acos: _method("acos"),
+    sympy.cot: _method("cot"),
+    sympy.sec: _method("sec"),
+    sympy.csc: _method("csc"),
+    sympy.coth: _method("coth"),
+    sympy.sech: _method("sech"),
+    sympy.csch: _method("csch"),
+    sympy.asinh: _method("asinh"),
+    sympy.acosh: _method("acosh"),
+    sympy.atanh: _method("atanh"),
+    sympy.erf: _method("erf"),
+    sympy.erfc: _method("erfc"),
+    sympy.gamma: _method("gamma"),
+    sympy.loggamma: _method("lgamma"),
     sympy.Abs: absolute,
     sympy.sign: sign,
-    sympy.re: _part(lambda u: u, lambda u: acb(u.real)),
-    sympy.im: _part(lambda u: Fraction(0), lambda u: acb(u.imag)),
-    sympy.conjugate: _part(lambda u: u, lambda u: u.conjugate()),
+    sympy.re: real_part,
+    sympy.im: imaginary_part,
+    sympy.conjugate: conjugate,
     sympy.Max: maximum,
     sympy.Min: minimum,
     sympy.Add: add,
@@ -208,6 +242,8 @@ FUNCTIONS: dict[type, Callable[..., object]] = {
     sympy.Pow: power,
 }
 KINKED = (heaviside, sign, absolute, maximum, minimum)  # functions that look at a kink
+# functions that keep a rational argument rational (a power does when its exponent is an integer)
+RATIONAL = (add, multiply, choose, real_part, imaginary_part, conjugate, *KINKED)
 # where no value is a Fraction (a program without kinks), the cheaper ball-only forms
 BALLS_ONLY = {add: add_balls, multiply: multiply_balls}
 

@@ -19,6 +19,7 @@ argument's ball contains 0) gives :data:`AT_KINK`: the caller evaluates that poi
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Callable, Mapping
 
@@ -28,40 +29,16 @@ from sympy.core.relational import Relational
 from sympy.logic.boolalg import And, BooleanFalse, BooleanTrue, Not, Or
 
 from derive.checker import balls
-from derive.checker.balls import AtKink, Fraction
 from derive.checker.indices import element, index_like, integer_symbols, integer_value
+from derive.checker.program import Program
 from derive.model.primitives import relu_prime
 
-GUARD_BITS = 40  # working bits beyond those the digits asked for need, at first
-MAX_BITS = 3400  # the precision is doubled until the result's ball is small, up to this
 MAX_OPERATIONS = 200_000  # a larger unrolled program is Unsupported (SymPy's route decides)
 
 
 class Unsupported(Exception):
     """The expression has a part the compiled form cannot evaluate (use SymPy's evalf)."""
 
-
-class _Marker:
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-
-AT_KINK = _Marker("AT_KINK")  # a kink argument's ball contains 0: evaluate exactly
-INACCURATE = _Marker("INACCURATE")  # no precision up to MAX_BITS pinned the value
-
-
-class _Undefined:
-    """The value of an operation that failed: any use of it fails too (TypeError), so it
-    spreads to the result unless a Piecewise does not choose it."""
-
-    def __bool__(self) -> bool:
-        raise TypeError("an undefined value has no truth value")
-
-
-UNDEFINED = _Undefined()
 
 _RELATIONS: dict[str, Callable[[object, object], bool]] = {
     "<": operator.lt,
@@ -91,6 +68,8 @@ class Compiler:
         self._operations: list[tuple[int, Callable[..., object], tuple[int, ...]]] = []
         self._arguments: dict[int, tuple[int, ...]] = {}  # slot -> the slots it reads
         self._kinked: set[int] = set()  # slots of operations that look at a kink
+        self._inexact: set[int] = set()  # slots whose value may leave the rationals
+        self._kinks: dict[int, list[tuple[Basic, tuple]]] = {}  # slot -> (argument, scope)
         self._slots: dict[tuple, int] = {}
         self._known: dict[int, Basic] = {}  # slot -> its value, for constants
         self._size = 0
@@ -107,7 +86,11 @@ class Compiler:
         return self._size - 1
 
     def _operation(
-        self, function: Callable[..., object], args: tuple[int, ...], kinked: bool = False
+        self,
+        function: Callable[..., object],
+        args: tuple[int, ...],
+        kinked: bool = False,
+        exact: bool = False,
     ) -> int:
         if function is balls.add or function is balls.multiply:
             return self._fold(function, args)
@@ -116,6 +99,25 @@ class Compiler:
         self._arguments[slot] = args
         if kinked or function in balls.KINKED:
             self._kinked.add(slot)  # decide the kink exactly: rational inputs stay Fractions
+        if not (
+            exact or kinked or function in balls.RATIONAL or self._integer_power(function, args)
+        ):
+            self._inexact.add(slot)  # a transcendental function, or a fractional power
+        return slot
+
+    def _integer_power(self, function: Callable[..., object], args: tuple[int, ...]) -> bool:
+        exponent = self._known.get(args[-1]) if function is balls.power else None
+        return exponent is not None and exponent.is_Integer
+
+    def _kink(
+        self, slot: int, arguments: list[Basic], env: dict[Symbol, int], convention: bool
+    ) -> int:
+        """Note the expressions that vanish at the kinks the operation at ``slot`` looks at
+        (with the sums' indices in scope), for sampling between them (``regions.py``), and
+        whether the value at such a kink is a convention (Heaviside(0), sign(0), a piecewise
+        condition's < or <=)."""
+        scope = tuple(sorted(env.items(), key=lambda item: sympy.default_sort_key(item[0])))
+        self._kinks.setdefault(slot, []).extend((u, scope, convention) for u in arguments)
         return slot
 
     def _fold(self, function: Callable[..., object], args: tuple[int, ...]) -> int:
@@ -138,6 +140,8 @@ class Compiler:
             if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
                 raise Unsupported(f"{value} is not a finite number")
             self._slots[key] = self._new()
+            if not value.is_Rational:
+                self._inexact.add(self._slots[key])
             self._constants.append((self._slots[key], value))
             self._known[self._slots[key]] = value
         return self._slots[key]
@@ -180,13 +184,19 @@ class Compiler:
             return self._loop(e, env)
         if isinstance(e, (sympy.Heaviside, relu_prime)):
             at_zero = e.args[1] if len(e.args) > 1 else sympy.S.Half
-            return self._operation(balls.heaviside, self._args((e.args[0], at_zero), env))
+            slot = self._operation(balls.heaviside, self._args((e.args[0], at_zero), env))
+            return self._kink(slot, [e.args[0]], env, convention=True)
         if isinstance(e, sympy.Piecewise):
             return self._piecewise(e, env)
         function = balls.FUNCTIONS.get(type(e))
         if function is None:
             raise Unsupported(f"cannot compile {type(e).__name__}")
-        return self._operation(function, self._args(e.args, env))
+        slot = self._operation(function, self._args(e.args, env))
+        if function in balls.KINKED:
+            pairs = itertools.combinations(e.args, 2)
+            kinks = [a - b for a, b in pairs] if len(e.args) > 1 else [e.args[0]]
+            self._kink(slot, kinks, env, convention=function is balls.sign)
+        return slot
 
     def _args(self, args: tuple[Basic, ...], env: dict[Symbol, int]) -> tuple[int, ...]:
         return tuple(self._slot(a, env) for a in args)
@@ -217,18 +227,19 @@ class Compiler:
 
     def _condition(self, cond: Basic, env: dict[Symbol, int]) -> int:
         if isinstance(cond, (BooleanTrue, BooleanFalse)):
-            return self._operation(functools.partial(bool, bool(cond)), ())
+            return self._operation(functools.partial(bool, bool(cond)), (), exact=True)
         if isinstance(cond, Relational) and cond.rel_op in _RELATIONS:
             compare = _RELATIONS[cond.rel_op]
             decided = integer_value(cond.lhs - cond.rhs, env)
             if decided is not None:
-                return self._operation(functools.partial(bool, compare(decided, 0)), ())
+                return self._operation(functools.partial(bool, compare(decided, 0)), (), exact=True)
             difference = self._slot(cond.lhs - cond.rhs, env)
-            return self._operation(balls.compare(compare), (difference,), kinked=True)
+            slot = self._operation(balls.compare(compare), (difference,), kinked=True)
+            return self._kink(slot, [cond.lhs - cond.rhs], env, convention=True)
         if isinstance(cond, (And, Or, Not)):
             parts = tuple(self._condition(a, env) for a in cond.args)
             combine = {And: all, Or: any, Not: lambda values: not values[0]}[type(cond)]
-            return self._operation(lambda *v, f=combine: f(v), parts)
+            return self._operation(lambda *v, f=combine: f(v), parts, exact=True)
         raise Unsupported(f"cannot compile the condition {type(cond).__name__}")
 
     def _piecewise(self, e: sympy.Piecewise, env: dict[Symbol, int]) -> int:
@@ -238,98 +249,6 @@ class Compiler:
         for piece, cond in e.args:
             slots += [self._slot(piece, env), self._condition(cond, env)]
         return self._operation(balls.choose, tuple(slots))
-
-
-class Program:
-    """A compiled expression at one set of integer values: the operations its value needs.
-
-    ``atoms`` lists the symbols and indexed elements (``z[2]``) it reads.
-    """
-
-    def __init__(self, compiler: Compiler, result: int, exact: bool | None = None) -> None:
-        needed, stack = {result}, [result]
-        while stack:
-            for argument in compiler._arguments.get(stack.pop(), ()):
-                if argument not in needed:
-                    needed.add(argument)
-                    stack.append(argument)
-        self.result = result
-        self._size = compiler._size
-        self._exact = not compiler._kinked.isdisjoint(needed) if exact is None else exact
-        operations = [op for op in compiler._operations if op[0] in needed]
-        if not self._exact:  # no Fractions: every value is a ball
-            operations = [(slot, balls.BALLS_ONLY.get(f, f), a) for slot, f, a in operations]
-        self._operations = operations
-        self._constants = [c for c in compiler._constants if c[0] in needed]
-        inputs = [i for i in compiler._inputs if i[0] in needed]
-        self._inputs = [slot for slot, _ in inputs]
-        self.atoms = [atom for _, atom in inputs]
-
-    def __call__(self, values: Mapping[Basic, Basic], digits: int) -> tuple[object, bool]:
-        """``(value, kink)`` at ``values`` (atom -> exact number) to ``digits``.
-
-        The value is an mpmath complex; None where the expression is undefined (a division by
-        zero, log 0, a complex value where a real one is needed); AT_KINK where a kink argument
-        may be 0; INACCURATE when no precision up to MAX_BITS pins ``digits``. ``kink`` is True
-        when a kink argument was exactly 0 (the value then follows SymPy's conventions).
-
-        The value is a ball that provably contains the true one; the precision is doubled
-        until the ball is small enough, so cancellation costs time, never accuracy.
-        """
-        wanted = int(digits * 3.33) + 10  # bits
-        bits = wanted + GUARD_BITS
-        while True:
-            result, kink = self._run(values, bits)
-            if result is None or result is AT_KINK:
-                return result, kink
-            if type(result) is Fraction:  # rational arithmetic only
-                return balls.as_mpmath(result, digits + 10), kink
-            if balls.accurate(result, wanted, digits + 5):
-                return balls.as_mpmath(result, digits + 10), kink
-            if bits >= MAX_BITS:
-                return (None if not result.is_finite() else INACCURATE), kink
-            bits *= 2
-
-    def _run(self, values: Mapping[Basic, Basic], bits: int) -> tuple[object, bool]:
-        """The raw result at ``bits`` (a Fraction, a ball, None or AT_KINK) and the kink flag."""
-        balls.touched[0] = False
-        exact = self._exact
-        with balls.precision(bits):
-            slots: list[object] = [None] * self._size
-            for slot, number in self._constants:
-                slots[slot] = balls.number(number, exact, bits)
-            for slot, atom in zip(self._inputs, self.atoms, strict=True):
-                slots[slot] = balls.number(values[atom], exact, bits)
-            try:
-                for slot, function, args in self._operations:
-                    try:
-                        slots[slot] = function(*[slots[a] for a in args])
-                    except (ValueError, ZeroDivisionError, TypeError, OverflowError):
-                        slots[slot] = UNDEFINED  # fine in a piece that is not chosen
-            except AtKink:
-                return AT_KINK, balls.touched[0]
-            result = slots[self.result]
-            if result is UNDEFINED or isinstance(result, bool):
-                return None, balls.touched[0]
-            return result, balls.touched[0]
-
-    def rational(self, values: Mapping[Basic, Basic]) -> Fraction | None:
-        """The value at ``values`` if rational arithmetic alone computes it, else None."""
-        if not self._exact:
-            raise ValueError("a program for rational values must be compiled exact")
-        with balls.precision(GUARD_BITS):
-            slots: list[object] = [None] * self._size
-            for slot, number in self._constants:
-                slots[slot] = balls.number(number, True, GUARD_BITS)
-            for slot, atom in zip(self._inputs, self.atoms, strict=True):
-                slots[slot] = balls.number(values[atom], True, GUARD_BITS)
-            try:
-                for slot, function, args in self._operations:
-                    slots[slot] = function(*[slots[a] for a in args])
-            except (ValueError, ZeroDivisionError, TypeError, OverflowError, AtKink):
-                return None
-        result = slots[self.result]
-        return result if type(result) is Fraction else None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -3,7 +3,9 @@
 The order of work:
 
 1. a numeric search for a counterexample at points in the symbols' domains that satisfy every
-   assumption (30 digits; a difference is confirmed at 50 digits before it counts);
+   assumption, and between the breakpoints of kinks (enclosures pinned to 30 digits; any
+   difference counts, however small), certified by interval arithmetic at the exact point
+   (``certify.py``) or, where balls cannot enclose a side, confirmed at 50 digits;
 2. a symbolic proof (``methods.py``): an instance of a claim proved for every size, or rewrites
    (``prove.py``) first without the equalities, then with them, which gives ``needs``, or a
    proof between kinks;
@@ -12,9 +14,10 @@ The order of work:
    numbers contradict is reported as undecided, with both findings.
 
 Same input, same verdict: the work is bounded by deterministic limits (``limits.py``: rewrites,
-expression size, cases, kinks, points), the points are seeded, and SymPy objects are visited in
-a canonical order. A step that stops at a limit is undecided and names the limit. The wall clock
-is only a guard against a hang (``guard.py``, 60 s a step): a verdict it stops says so.
+expression size, cases, kinks, points, regions), the points are seeded, and SymPy objects are
+visited in a canonical order. A step that stops at a limit is undecided and names the limit.
+The wall clock is only a guard against a hang (``guard.py``, 60 s a step): a verdict it stops
+says so.
 """
 
 from __future__ import annotations
@@ -123,8 +126,10 @@ def check_equal(
 
     Returns:
         A :class:`Verdict`. "proved" needs a symbolic proof that agrees with the numbers;
-        "refuted" carries a counterexample confirmed at 50 digits; ``needs`` lists the
-        assumptions the proof used.
+        "refuted" carries a counterexample with exact coordinates, certified by interval
+        arithmetic (``certified``), or, where no interval enclosure exists, confirmed at 50
+        digits (``certified`` False, and the method says so); ``needs`` lists the assumptions
+        the proof used.
 
     Raises:
         TypeError: a side is not a SymPy expression/matrix or a number, an assumption is not a
@@ -213,14 +218,26 @@ def _no_proof_reason(work: Work, failure: str, search: Evidence) -> str:
 def _refuted(search: Evidence) -> Verdict:
     found = search.counterexample
     entry = f" (entry {found.label})" if found.label else ""
+    certificate = found.certificate
+    if found.certified:
+        method = f"certified: |lhs - rhs| ≥ {certificate.lower} by interval arithmetic{entry}"
+        if found.confirmed:
+            method += f", confirmed at {CONFIRM_DIGITS} digits"
+    else:
+        reason = certificate.reason if certificate is not None else "not settled"
+        method = (
+            f"numeric: the sides differ{entry}, confirmed at {CONFIRM_DIGITS} digits;"
+            f" not certified by interval arithmetic ({reason})"
+        )
     return Verdict(
         "refuted",
         counterexample=found.point.merged(),
-        method=f"numeric: the sides differ{entry}, confirmed at {CONFIRM_DIGITS} digits",
+        method=method,
         lhs_value=found.lhs,
         rhs_value=found.rhs,
         discrepancy=found.gap,
         points=search.points + 1,
+        certified=found.certified,
     )
 
 

@@ -19,9 +19,10 @@ import mpmath
 import sympy
 from sympy import Basic, Indexed
 
-from derive.checker.compiled import AT_KINK, INACCURATE, Compiler, Program, Unsupported
+from derive.checker.compiled import Compiler, Unsupported
 from derive.checker.doit import evaluated_or_same
 from derive.checker.kinks import kink_arguments
+from derive.checker.program import AT_KINK, INACCURATE, Program
 from derive.checker.sums import expand_finite_sums
 from derive.model.primitives import relu_prime
 
@@ -101,10 +102,14 @@ def compiler(expr: Basic) -> Compiler:
 class Side:
     """One side of a claim at one set of integer values, ready to evaluate at points.
 
+    Its values are enclosures where the side is compiled: an exact Fraction (rational
+    arithmetic alone made it) or an Arb ball that provably contains the true value; elsewhere
+    an mpmath number from SymPy's evalf (not an enclosure: only its digits are meaningful).
+
     Attributes:
         atoms: the atoms (symbols, indexed elements) a point must give values to.
-        kinks: expressions that vanish at its kinks (for a side that is not compiled; a
-            compiled side reports a kink when it meets one).
+        kinks: expressions that vanish at its kinks (Heaviside, Max, |x|, sign and piecewise
+            arguments, the sums' indices substituted).
     """
 
     def __init__(self, expr: Basic, key: Integers) -> None:
@@ -115,21 +120,33 @@ class Side:
         except (Unsupported, RecursionError):
             self.program = None
         if self.program is not None:
-            self.atoms, self.kinks = list(self.program.atoms), []
+            self.atoms = list(self.program.atoms)
         else:
             found = _instance(expr, key)
             self.atoms = (
                 [] if found is None else sorted(free_atoms(found), key=sympy.default_sort_key)
             )
-            self.kinks = [] if found is None else kink_arguments(found)
+            self._kinks = [] if found is None else kink_arguments(found)
+
+    @functools.cached_property
+    def kinks(self) -> list[Basic]:
+        return list(self.conventions) if self.program is not None else self._kinks
+
+    @functools.cached_property
+    def conventions(self) -> dict[Basic, bool]:
+        """The kinks, each with whether its value there is a convention (every kink of a side
+        that is not compiled counts as one)."""
+        if self.program is not None:
+            return self.program.kink_arguments()
+        return dict.fromkeys(self._kinks, True)
 
     def value(self, values: Mapping[Basic, Basic], digits: int) -> tuple[object, bool]:
-        """``(value, kink)`` at ``values`` to ``digits``: an mpmath complex, None where
-        undefined, or AT_KINK where a compiled side cannot tell the side of a kink; kink is
-        True when the compiled side met a kink exactly (a side that is not compiled reports
-        none: its kinks are in ``kinks``)."""
+        """``(value, kink)`` at ``values`` to ``digits``: a Fraction or a ball (compiled), an
+        mpmath complex (evalf), None where undefined, or AT_KINK where a compiled side cannot
+        tell the side of a kink; kink is True when the compiled side met a kink exactly (a
+        side that is not compiled reports none: the sampler looks at its ``kinks``)."""
         if self.program is not None and all(a in values for a in self.program.atoms):
-            found, kink = self.program(values, digits)
+            found, kink = self.program.enclosure(values, digits)
             if found is not INACCURATE:
                 return found, kink
         return self.exact(values, digits), False
@@ -141,10 +158,10 @@ class Side:
     def confirm(self, values: Mapping[Basic, Basic], digits: int, *, exactly: bool) -> object:
         """The value again, from a side built anew (not from a cache): by SymPy's exact
         evaluation if ``exactly`` (an independent route to a counterexample), else by a freshly
-        compiled program (when there is one)."""
+        compiled program (an enclosure, when there is one)."""
         if not exactly and self.program is not None:
             fresh = Compiler(self.expr).program(self.program_integers)
-            found, _ = fresh(values, digits)
+            found, _ = fresh.enclosure(values, digits)
             if found is not INACCURATE and found is not AT_KINK:
                 return found
         return evaluate(fresh_instance(self.expr, dict(self.key)), values, digits)

@@ -27,6 +27,7 @@ LIMIT_HELP: dict[str, str] = {
     "cases": "cases of a case split over bounded integer symbols",
     "kinks": "kinks split into sign regions (2**kinks regions) for a proof between kinks",
     "points": "sample points for the counterexample search and for the cross-check",
+    "regions": "sample points between and beyond the breakpoints of kinks, besides those",
 }
 
 
@@ -44,6 +45,9 @@ class Limits:
         kinks: the most kinks a proof between kinks splits into sign regions.
         points: points for the counterexample search, and again for the cross-check of a
             proof (at least 4: a proof needs 4 agreeing points).
+        regions: points besides those, one in each region between and beyond the
+            breakpoints of the kinks (Heaviside, Max, |x|, sign, piecewise conditions), and at
+            the breakpoints where the value there is a convention (``regions.py``).
     """
 
     rewrites: int = 400
@@ -52,6 +56,7 @@ class Limits:
     cases: int = 64
     kinks: int = 4
     points: int = 10
+    regions: int = 16
 
     def __post_init__(self) -> None:
         for item in fields(self):

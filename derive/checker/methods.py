@@ -89,10 +89,14 @@ class Claim:
     def evidence(self, assume: Sequence[Basic], count: int, seed: int) -> Evidence:
         """Numbers at ``count`` points that satisfy ``assume``; the integer values are drawn from
         the claim's seed, so every sampler of a claim instantiates the sides for the same ones."""
-        return gather(self.entries, assume, seed=seed, count=count, integer_seed=self.seed)
+        regions = self.work.limits.regions
+        return gather(
+            self.entries, assume, seed=seed, count=count, integer_seed=self.seed, regions=regions
+        )
 
     def differs(self, assume: Sequence[Basic], count: int, seed: int) -> bool:
-        """Whether the numbers show the sides differ at a point that satisfies ``assume``."""
+        """Whether the numbers show the sides differ at a point that satisfies ``assume`` (a
+        hint, so no points between kinks: a miss only costs a proof attempt that fails)."""
         evidence = gather(
             self.entries, assume, seed=seed, count=count, integer_seed=self.seed, decisive=False
         )

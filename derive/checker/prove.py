@@ -10,59 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import sympy
-from sympy import Add, Basic, Dummy, Indexed, Mul, Product, S, Sum
+from sympy import Basic, Product, S, Sum
 
 from derive.checker.doit import light_doit
+from derive.checker.exponentials import (
+    TRIGONOMETRIC,
+    split_logs,
+    to_exponentials,
+    zero_as_rational_function,
+)
 from derive.checker.facts import Facts, finite_cases
 from derive.checker.limits import Work
 from derive.checker.sums import canonical, is_zero, pull_out_of_sums, sum_deltas, use_sum_limits
-
-
-def _abstract(expr: Basic) -> Basic:
-    """Replace every non-rational part (exp, log, sums, steps, ...) by a fresh symbol.
-
-    Identical parts get the same symbol, and exp(u + v + n w) becomes e_u e_v e_w**n, so the
-    exponentials of sums that SymPy keeps whole still match their factors. If the result is zero
-    as a rational function of the new symbols, the original is zero: a value for each part is
-    one point of that function (the congruence abstraction).
-    """
-    table: dict[Basic, Basic] = {}
-
-    def symbol(part: Basic) -> Basic:
-        key = canonical(part)
-        if key not in table:
-            table[key] = Dummy(f"u{len(table)}")
-        return table[key]
-
-    def exponential(argument: Basic) -> Basic:
-        factors = []
-        for term in Add.make_args(sympy.expand(argument)):
-            coefficient, rest = term.as_coeff_Mul()
-            if coefficient.is_Integer and rest != 1:
-                factors.append(symbol(sympy.exp(rest)) ** coefficient)
-            else:
-                factors.append(symbol(sympy.exp(term)))
-        return Mul(*factors)
-
-    def walk(e: Basic) -> Basic:
-        if e.is_Atom or isinstance(e, Indexed):
-            return e
-        if isinstance(e, sympy.exp):
-            return exponential(e.args[0])
-        if isinstance(e, (Add, Mul)):
-            return e.func(*[walk(a) for a in e.args])
-        if isinstance(e, sympy.Pow) and e.exp.is_Integer:
-            return walk(e.base) ** e.exp
-        return symbol(e)
-
-    return walk(expr)
-
-
-def zero_as_rational_function(expr: Basic) -> bool:
-    """Whether ``expr`` is zero once abstracted (see ``_abstract``): numerator expands to 0."""
-    numerator, _ = sympy.together(_abstract(expr)).as_numer_denom()
-    return sympy.expand(numerator) == 0
-
 
 Strategy = Callable[[Basic, Facts], Basic]
 
@@ -105,6 +64,18 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
     ),
     ("expand", _always, lambda e, f: sympy.expand(e), "expand products, and logs where valid"),
     ("sums", _has_sums, lambda e, f: sympy.expand(pull_out_of_sums(e)), "linearity of sums"),
+    (
+        "exponentials",
+        lambda e, f: e.has(*TRIGONOMETRIC),
+        lambda e, f: S.Zero if zero_as_rational_function(to_exponentials(e)) else e,
+        "sin, cos, tanh, ... by their definitions with exp: zero as a rational function",
+    ),
+    (
+        "logs",
+        lambda e, f: e.has(sympy.log),
+        lambda e, f: S.Zero if zero_as_rational_function(split_logs(to_exponentials(e))) else e,
+        "log of a positive product as a sum of logs, log(exp(r)) = r for real r",
+    ),
     ("cancel", _always, lambda e, f: sympy.cancel(sympy.together(e)), "common denominator"),
     ("simplify", _always, lambda e, f: f.refine(sympy.simplify(e)), "sympy.simplify"),
 )

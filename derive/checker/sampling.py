@@ -31,6 +31,7 @@ from sympy.core.relational import Relational
 
 from derive.checker.compiled import rational_value
 from derive.checker.instances import Side, free_atoms, instance, integers_key, side, to_mp
+from derive.checker.regions import region_values
 
 _SIMPLE_REALS = [1, -1, 2, Rational(1, 2), -2, 3, Rational(-1, 2), 0, Rational(3, 2), -3]
 _SIMPLE_POSITIVE = [1, 2, Rational(1, 2), 3, Rational(1, 3), Rational(3, 2), 4]
@@ -163,8 +164,13 @@ class Sampler:
                 return values
         raise CannotSample("no integer values satisfy the index assumptions")
 
-    def points(self, count: int, simple: int) -> Iterator[Point]:
-        """Yield up to ``count`` points, the first ``simple`` from small hand-checkable values."""
+    def relations(self, point: Point) -> list[Basic]:
+        """The assumptions at the point's integer values (the point satisfies them)."""
+        return self._prepared(point.integers).relations
+
+    def points(self, count: int, simple: int, regions: int = 0) -> Iterator[Point]:
+        """Yield up to ``count`` points, the first ``simple`` from small hand-checkable values,
+        then up to ``regions`` points between and beyond the breakpoints of kinks."""
         misses = 0
         produced = 0
         while produced < count and misses < 20 * count + 20:
@@ -176,6 +182,36 @@ class Sampler:
             yield point
         if produced == 0:
             raise CannotSample("could not find a point that satisfies the assumptions")
+        if regions:
+            yield from self._region_points(regions)
+
+    def _region_points(self, limit: int) -> Iterator[Point]:
+        """Up to ``limit`` points between and beyond the kinks' breakpoints (``regions.py``),
+        at the first integer values drawn; each one satisfies the assumptions."""
+        integers = self._pool[0] if self._pool else self._integers(True)
+        prepared = self._prepared(integers)
+        if prepared is None:
+            return
+        conventions: dict[Basic, bool] = {}
+        for found in self.sides(integers):
+            for u, convention in found.conventions.items():
+                conventions[u] = conventions.get(u, False) or convention
+        atoms = [a for a in prepared.free if a.is_extended_real and not a.is_integer]
+        kinks = {}
+        for u, convention in conventions.items():
+            u = u.xreplace(prepared.solved)
+            if free_atoms(u) & set(atoms):
+                kinks[u] = kinks.get(u, False) or convention
+        if not kinks:
+            return
+        rng = random.Random("regions")  # the same base for every sampler: cached values
+        base = {a: sample_value(a, rng, True) for a in prepared.free}
+        ordered = sorted(kinks, key=sympy.default_sort_key)
+        marked = [u for u in ordered if kinks[u]]
+        for values in region_values(ordered, marked, atoms, base, limit):
+            point = self._complete(integers, prepared, values)
+            if point is not None:
+                yield point
 
     def _prepared(self, integers: dict[Basic, Basic]) -> _Prepared | None:
         key = integers_key(integers)
@@ -192,7 +228,7 @@ class Sampler:
                 for relation in relations:
                     atoms |= free_atoms(relation)
                 free = sorted(atoms - set(solved), key=sympy.default_sort_key)
-                kinks = [u for found in sides for u in found.kinks]
+                kinks = [u for found in sides if found.program is None for u in found.kinks]
                 self._ready[key] = _Prepared(relations, solved, free, kinks)
         return self._ready[key]
 

@@ -39,6 +39,10 @@ class Verdict:
         points: how many numeric points were evaluated.
         guard: True when the time guard stopped the check (then "undecided"): the one verdict
             that may differ on another machine. Every other verdict depends on the input alone.
+        certified: True for a refutation certified by interval arithmetic (an enclosure of
+            lhs - rhs at the exact counterexample excludes 0); False for a refutation resting
+            on the 50-digit confirmation alone (a side Arb cannot enclose: the method says
+            so), and for every verdict that is not a refutation.
         seconds: wall time spent (not part of the verdict: two verdicts that differ only in
             seconds are equal).
     """
@@ -53,6 +57,7 @@ class Verdict:
     discrepancy: float | None = None
     points: int = 0
     guard: bool = False
+    certified: bool = False
     seconds: float = field(default=0.0, compare=False)
 
     def __post_init__(self) -> None:
@@ -60,6 +65,8 @@ class Verdict:
             raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
         if self.guard and self.status != "undecided":
             raise ValueError("only an undecided verdict can come from the time guard")
+        if self.certified and self.status != "refuted":
+            raise ValueError("only a refutation is certified by interval arithmetic")
 
     @property
     def proved(self) -> bool:
