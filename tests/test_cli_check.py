@@ -92,8 +92,10 @@ def test_json_rows_carry_the_prove_fields_plus_file_and_line(files, capsys):
         "needs_detail",
         "method",
         "guard",
+        "certified",
     ]
     assert rows[1]["guard"] is False and "confirmed at 50 digits" in rows[1]["method"]
+    assert rows[1]["certified"] is True and rows[0]["certified"] is False  # refuted / proved
     assert (rows[1]["file"], rows[1]["line"], rows[1]["step"]) == (files["bad"], 10, 2)
     assert rows[1]["rhs"] == "x**2 + y**2"
     assert set(rows[1]["counterexample"]) == {"x", "y"}  # the user's names, not generated ones

@@ -41,6 +41,7 @@ JSON_FIELDS = (
     "needs_detail",
     "method",
     "guard",
+    "certified",
 )
 
 

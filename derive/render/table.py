@@ -51,6 +51,7 @@ def report_rows(report: Report) -> list[dict[str, object]]:
                 "why": row["why"],
                 "method": verdict.method,
                 "guard": verdict.guard,
+                "certified": verdict.certified,
                 "caveats": list(verdict.caveats),
             }
         )

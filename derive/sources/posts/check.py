@@ -88,6 +88,7 @@ class PostResult:
             "needs_detail": list(self.needs_detail),
             "method": self.verdict.method,
             "guard": self.verdict.guard,
+            "certified": self.verdict.certified,
             "column": self.column,
             "detail": self.detail,
             "defaults": list(self.defaults),

@@ -36,6 +36,7 @@ JSON_FIELDS = (
     "needs_detail",
     "method",
     "guard",
+    "certified",
 )
 
 
@@ -85,6 +86,7 @@ class StepResult:
             "needs_detail": [assumption_record(n, self.labels.get(n)) for n in self.verdict.needs],
             "method": self.verdict.method,
             "guard": self.verdict.guard,
+            "certified": self.verdict.certified,
         }
 
     def message(self) -> str:
