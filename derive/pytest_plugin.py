@@ -28,8 +28,7 @@ import pytest
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.limits import LIMIT_HELP, Limits, limits_from
-from derive.sources.limits import DEFAULT_LIMITS, check_seconds, names, parse_limit
-from derive.sources.limits import Limits as LoadingLimits
+from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits, check_seconds, names, parse_limit
 from derive.sources.oneline import one_line
 from derive.sources.posts.check import check_item
 from derive.sources.posts.file import PostFile, format_of, load_post

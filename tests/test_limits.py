@@ -1,4 +1,4 @@
-"""Limits on what an expression may cost, checked before the work: each is reported with its
+"""LoadingLimits on what an expression may cost, checked before the work: each is reported with its
 name and place; the numbers themselves can be set, only within a sane range."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sympy import Add, Mul, Symbol, symbols
 from derive.sources.limits import (
     DEFAULT_LIMITS,
     MAX_SECONDS,
-    Limits,
+    LoadingLimits,
     check_seconds,
     names,
     parse_limit,
@@ -69,7 +69,7 @@ def test_what_diff_produces_is_bounded_by_its_size():
 def test_every_limit_can_be_set_within_its_range_only():
     assert parse_limit("depth=10") == ("depth", 10)
     assert DEFAULT_LIMITS.with_values({"file-bytes": 1000}).file_bytes == 1000
-    assert "diff-nodes" in names() and len(names()) == len(vars(Limits()))
+    assert "diff-nodes" in names() and len(names()) == len(vars(LoadingLimits()))
     for text, message in [
         ("depth=0", "limit depth must be from 1 to 150, got 0"),
         ("digits=5000", "limit digits must be from 1 to 4000"),
@@ -104,7 +104,7 @@ def test_tree_size_counts_shared_subexpressions_each_time_and_stops_at_the_cap()
 def test_text_within_the_counted_bounds_is_never_refused(text):
     """The scan's fast path: text with few brackets and operators passes; what it refuses is
     really over a limit (the depth found never exceeds the brackets and signs written)."""
-    limits = Limits(depth=8, terms=8, digits=5)
+    limits = LoadingLimits(depth=8, terms=8, digits=5)
     problem = text_problem(text, limits)
     operators = sum(map(text.count, "+-*/"))
     if operators + sum(map(text.count, "([{")) <= 8 and operators + 1 <= 8:

@@ -27,8 +27,7 @@ from derive.cli.options import (
 )
 from derive.cli.writing import output_problem, write_atomically
 from derive.render.junit import junit_xml
-from derive.sources.limits import DEFAULT_LIMITS
-from derive.sources.limits import Limits as LoadingLimits
+from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits
 from derive.sources.oneline import one_line, one_line_path
 from derive.sources.posts.check import check_post
 from derive.sources.posts.file import PostFile, format_of, load_post

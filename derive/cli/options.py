@@ -10,8 +10,7 @@ from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.limits import LIMIT_HELP, Limits
 from derive.checker.limits import parse_limit as parse_check_limit
 from derive.derivations import DERIVATIONS
-from derive.sources.limits import DEFAULT_LIMITS, check_seconds, names, parse_limit
-from derive.sources.limits import Limits as LoadingLimits
+from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits, check_seconds, names, parse_limit
 
 
 def size(text: str) -> int:

@@ -21,7 +21,7 @@ MAX_SECONDS = 86_400.0  # a time guard of a day: beyond it, Python's timers over
 
 
 @dataclass(frozen=True)
-class Limits:
+class LoadingLimits:
     """The limits of one load; each field is a limit named by its kebab-case form.
 
     Attributes:
@@ -51,7 +51,7 @@ class Limits:
     diff_depth: int = 4
     diff_nodes: int = 5_000
 
-    def with_values(self, values: dict[str, int]) -> Limits:
+    def with_values(self, values: dict[str, int]) -> LoadingLimits:
         """These limits with some changed, by name (``{"file-bytes": 2**24}``). Raises
         ValueError for an unknown name or a value outside the limit's range."""
         changes = {}
@@ -80,12 +80,12 @@ RANGES: dict[str, tuple[int, int]] = {
     "diff_depth": (1, 16),
     "diff_nodes": (1, 1_000_000),
 }
-DEFAULT_LIMITS = Limits()
+DEFAULT_LIMITS = LoadingLimits()
 
 
 def names() -> list[str]:
     """The limits' names as options spell them: ``file-bytes``, ``depth``, ..."""
-    return [field.name.replace("_", "-") for field in dataclasses.fields(Limits)]
+    return [field.name.replace("_", "-") for field in dataclasses.fields(LoadingLimits)]
 
 
 def parse_limit(text: str) -> tuple[str, int]:
@@ -115,7 +115,7 @@ _CHAIN = "+-*/"  # binary operators that extend a chain at one level
 _NOT = re.compile(r"(?<![A-Za-z0-9_])not\b")  # forbidden, but Python's parser nests it first
 
 
-def text_problem(text: str, limits: Limits) -> tuple[str, int] | None:
+def text_problem(text: str, limits: LoadingLimits) -> tuple[str, int] | None:
     """Why ``text`` exceeds the digits, depth or terms limit, and the offset where it does;
     None if it does not. A linear scan of the characters, run before Python's parser: the
     parser recurses once per level of nesting and per operator of a chain, and converts every

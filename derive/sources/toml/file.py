@@ -23,7 +23,7 @@ from sympy import Basic
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.guard import guarded
-from derive.sources.limits import DEFAULT_LIMITS, Limits
+from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits
 from derive.sources.reading import place, read_regular
 from derive.sources.toml.declarations import Namespace
 from derive.sources.toml.parse import ParseError, parse_expr, parse_relations
@@ -81,7 +81,7 @@ def load_file(
     path: str | os.PathLike[str],
     name: str | None = None,
     *,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: LoadingLimits = DEFAULT_LIMITS,
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> DerivationFile:
     """Read and load a derivation file; ``name`` is how reports call it (default: ``path``).
@@ -114,7 +114,7 @@ def load_text(
     text: str,
     path: str = "<text>",
     *,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: LoadingLimits = DEFAULT_LIMITS,
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> DerivationFile:
     """Load derivation-file text; ``path`` names it in errors. Raises ParseError (as
@@ -137,7 +137,7 @@ def load_text(
 
 
 class _Loader:
-    def __init__(self, text: str, path: str, limits: Limits, timeout: float | None) -> None:
+    def __init__(self, text: str, path: str, limits: LoadingLimits, timeout: float | None) -> None:
         self.spans = Spans(text)
         self.path, self.limits, self.timeout = path, limits, timeout
         self.everywhere: Region = (0, len(text))

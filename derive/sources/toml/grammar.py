@@ -15,7 +15,7 @@ from typing import Protocol
 import sympy
 from sympy import Derivative, Expr, Indexed, Symbol
 
-from derive.sources.limits import Limits, tree_size
+from derive.sources.limits import LoadingLimits, tree_size
 
 
 class Builder(Protocol):
@@ -25,7 +25,7 @@ class Builder(Protocol):
     imports the grammar, never the other way round.
     """
 
-    limits: Limits
+    limits: LoadingLimits
     diff_depth: int  # derivatives being built around the current node
 
     def error(self, node: ast.AST, message: str) -> Exception: ...

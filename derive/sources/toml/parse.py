@@ -31,7 +31,7 @@ import sympy
 from sympy import Add, Basic, Expr, IndexedBase, Mul, Pow
 from sympy.core.relational import Relational
 
-from derive.sources.limits import DEFAULT_LIMITS, Limits, text_problem
+from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits, text_problem
 from derive.sources.toml.grammar import CONSTANTS, FUNCTIONS, describe_forbidden
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -90,7 +90,7 @@ class Template:
 
 
 def parse_expr(
-    text: str, names: Mapping[str, object] | None = None, *, limits: Limits = DEFAULT_LIMITS
+    text: str, names: Mapping[str, object] | None = None, *, limits: LoadingLimits = DEFAULT_LIMITS
 ) -> Expr:
     """Parse math text into a SymPy expression, without evaluating any code.
 
@@ -116,7 +116,7 @@ def parse_expr(
 
 
 def parse_relations(
-    text: str, names: Mapping[str, object] | None = None, *, limits: Limits = DEFAULT_LIMITS
+    text: str, names: Mapping[str, object] | None = None, *, limits: LoadingLimits = DEFAULT_LIMITS
 ) -> tuple[Relational, ...]:
     """Parse an assumption: one comparison, or a chain ``1 <= k <= K`` (two relations).
 
@@ -141,7 +141,7 @@ class _Source:
         return _shift(line, len(prefix.decode(errors="replace")) + 1, self.skipped, self.indent)
 
 
-def _measure(text: str, limits: Limits) -> None:
+def _measure(text: str, limits: LoadingLimits) -> None:
     """Raise a ParseError at the place where ``text`` exceeds a limit, before any parsing."""
     if len(text) > limits.expression_chars:
         chars = limits.expression_chars
@@ -153,7 +153,7 @@ def _measure(text: str, limits: Limits) -> None:
         raise ParseError(message, text.count("\n", 0, offset) + 1, offset - start + 1)
 
 
-def _tree(text: str, limits: Limits) -> tuple[ast.Expression, _Source]:
+def _tree(text: str, limits: LoadingLimits) -> tuple[ast.Expression, _Source]:
     """Parse ``text`` with Python's parser, after measuring it; the tree, and how its
     positions map back to ``text``."""
     if not isinstance(text, str):
@@ -212,7 +212,11 @@ class _Builder:
     """Walks a screened tree into SymPy objects; only ``names`` and FUNCTIONS are visible."""
 
     def __init__(
-        self, names: Mapping[str, object], limits: Limits, tree: ast.Expression, source: _Source
+        self,
+        names: Mapping[str, object],
+        limits: LoadingLimits,
+        tree: ast.Expression,
+        source: _Source,
     ) -> None:
         self.names, self.limits, self.tree, self.source = names, limits, tree, source
         self.diff_depth = 0  # derivatives being built around the current node (grammar.py)
