@@ -190,7 +190,17 @@ class StepNotProved(Exception):
         self.result = result
 
 
-class DerivationStep(pytest.Item):
+class _Step(pytest.Item):
+    """A checked step: a failure shows the one-line report, then both sides."""
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> str:
+        if isinstance(excinfo.value, StepNotProved):
+            result = excinfo.value.result
+            return f"{result.message()}\n  lhs: {result.lhs}\n  rhs: {result.rhs}"
+        return super().repr_failure(excinfo, style=style)
+
+
+class DerivationStep(_Step):
     """One step of a derivation: passes iff the checker proves it."""
 
     def __init__(self, *, loaded: DerivationFile, number: int, index: int, **kwargs) -> None:
@@ -203,12 +213,6 @@ class DerivationStep(pytest.Item):
         self.user_properties.append(("verdict", result.message()))
         if result.status != "proved":
             raise StepNotProved(result)
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> str:
-        if isinstance(excinfo.value, StepNotProved):
-            result = excinfo.value.result
-            return f"{result.message()}\n  lhs: {result.lhs}\n  rhs: {result.rhs}"
-        return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         where = self.loaded.where[self.number][self.index]
@@ -235,7 +239,7 @@ class PostCollector(pytest.File):
             yield PostStep.from_parent(self, name=name, nodeid=nodeid, post=post, index=index)
 
 
-class PostStep(pytest.Item):
+class PostStep(_Step):
     """One ``=`` of a post: passes iff it is proved (or states the reader's meaning)."""
 
     def __init__(self, *, post: PostFile, index: int, **kwargs) -> None:
@@ -252,12 +256,6 @@ class PostStep(pytest.Item):
         self.user_properties.append(("verdict", result.message()))
         if result.status != "proved":
             raise StepNotProved(result)
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> str:
-        if isinstance(excinfo.value, StepNotProved):
-            result = excinfo.value.result
-            return f"{result.message()}\n  lhs: {result.lhs}\n  rhs: {result.rhs}"
-        return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         item = self.post.items[self.index]
