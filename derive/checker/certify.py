@@ -17,8 +17,7 @@ confirmation by SymPy's evalf, says so in its method, and has ``certified`` Fals
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
 from fractions import Fraction
@@ -29,18 +28,10 @@ from sympy import Basic
 from sympy.core.assumptions import check_assumptions
 
 from derive.checker import balls
-from derive.checker.compiled import Compiler, Unsupported
+from derive.checker.compiled import RELATIONS, Compiler, Unsupported
 from derive.checker.instances import fresh_instance
 from derive.checker.program import AT_KINK, Program
 
-_RELATIONS: dict[str, Callable[[object, object], bool]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
 START_BITS = 64
 MAX_BITS = 8192  # a difference below about 2**-8000 of the sides' size is not certified
 
@@ -190,7 +181,7 @@ def holds(relation: Basic, values: Mapping[Basic, Basic]) -> bool:
     arithmetic decides it, otherwise by the sign of a ball that excludes 0."""
     if relation in (sympy.true, sympy.false):
         return bool(relation)
-    compare = _RELATIONS.get(getattr(relation, "rel_op", ""))
+    compare = RELATIONS.get(getattr(relation, "rel_op", ""))
     if compare is None:
         return False
     difference = (relation.lhs - relation.rhs).xreplace(dict(values))

@@ -40,7 +40,8 @@ class Unsupported(Exception):
     """The expression has a part the compiled form cannot evaluate (use SymPy's evalf)."""
 
 
-_RELATIONS: dict[str, Callable[[object, object], bool]] = {
+# a relation's operator -> the Python comparison (on fractions or balls)
+RELATIONS: dict[str, Callable[[object, object], bool]] = {
     "<": operator.lt,
     "<=": operator.le,
     ">": operator.gt,
@@ -228,8 +229,8 @@ class Compiler:
     def _condition(self, cond: Basic, env: dict[Symbol, int]) -> int:
         if isinstance(cond, (BooleanTrue, BooleanFalse)):
             return self._operation(functools.partial(bool, bool(cond)), (), exact=True)
-        if isinstance(cond, Relational) and cond.rel_op in _RELATIONS:
-            compare = _RELATIONS[cond.rel_op]
+        if isinstance(cond, Relational) and cond.rel_op in RELATIONS:
+            compare = RELATIONS[cond.rel_op]
             decided = integer_value(cond.lhs - cond.rhs, env)
             if decided is not None:
                 return self._operation(functools.partial(bool, compare(decided, 0)), (), exact=True)
