@@ -6,9 +6,22 @@ import json
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sympy import Abs, Eq, IndexedBase, KroneckerDelta, Max, Min, Ne, Sum, exp, log, symbols
+from sympy import (
+    Abs,
+    Eq,
+    IndexedBase,
+    Integer,
+    KroneckerDelta,
+    Max,
+    Min,
+    Ne,
+    Sum,
+    exp,
+    log,
+    symbols,
+)
 
-from derive import Verdict
+from derive import Verdict, check_equal
 from derive.cli import main
 from derive.notation import assumption_record, assumption_text, file_syntax
 from derive.sources.toml.file import load_text
@@ -110,3 +123,8 @@ def test_file_reports_use_the_users_label_in_text_and_json(tmp_path, capsys) -> 
     (printed,) = json.loads(capsys.readouterr().out)
     assert printed["needs"] == [needs]
     assert printed["needs_detail"][0]["label"] == "targets"
+
+
+def test_a_refutation_between_constants_has_no_empty_point() -> None:
+    verdict = check_equal(Integer(1), Integer(2))
+    assert verdict.refuted and str(verdict).startswith("refuted: lhs = 1, rhs = 2 [")

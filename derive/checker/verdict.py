@@ -98,10 +98,9 @@ class Verdict:
         if self.needs:
             text += " using " + ", ".join(self.needs_text(labels))
         if self.status == "refuted":
-            text += (
-                f" at {self.counterexample_text()}: lhs = {_number(self.lhs_value)},"
-                f" rhs = {_number(self.rhs_value)}"
-            )
+            point = self.counterexample_text()  # empty when the sides are constants
+            text += f" at {point}:" if point else ":"
+            text += f" lhs = {_number(self.lhs_value)}, rhs = {_number(self.rhs_value)}"
         elif self.status == "undecided" and self.discrepancy is not None:
             text += f" (largest |lhs - rhs| seen: {self.discrepancy:.3g})"
         if self.method:
