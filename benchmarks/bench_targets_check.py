@@ -4,6 +4,7 @@ Run from the repository root (needs valgrind; not a test):
 
     python benchmarks/bench_targets_check.py            # the four sizes of bench_emit.py
     python benchmarks/bench_targets_check.py --quick    # B = 1 and B = 256 only
+    python benchmarks/bench_targets_check.py --batch 4096   # one size (repeatable)
 
 The check costs about one NumPy call, which on this shared machine is far below the noise of
 a wall-clock measurement, so the cost is counted in instructions with valgrind's callgrind:
@@ -70,10 +71,17 @@ def per_call(module: str, caller: str, B: int, check: bool, n: int, name: str) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="B = 1 and 256 only")
+    parser.add_argument(
+        "--batch", type=int, action="append", metavar="B", help="only the size with this B"
+    )
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed")
     sizes = SIZES[:2] if args.quick else SIZES
+    if args.batch:
+        sizes = [size for size in sizes if size[0] in args.batch]
+        if not sizes:
+            sys.exit(f"no size with B in {args.batch}; sizes: {[size[0] for size in SIZES]}")
     with tempfile.TemporaryDirectory() as where:
         caller = os.path.join(where, "caller.py")
         with open(caller, "w") as out:
