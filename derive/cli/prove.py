@@ -27,22 +27,11 @@ from derive.cli.options import (
 )
 from derive.derivations import DEFAULT, DERIVATIONS, build
 from derive.render.table import format_table, report_rows
+from derive.sources.toml.results import JSON_FIELDS as FILE_JSON_FIELDS
 from derive.steps import Derivation
 
-JSON_FIELDS = (
-    "derivation",
-    "step",
-    "lhs",
-    "rhs",
-    "status",
-    "needs",
-    "counterexample",
-    "seconds",
-    "needs_detail",
-    "method",
-    "guard",
-    "certified",
-)
+# The fields of a file check's rows, less the file position a built-in derivation lacks.
+JSON_FIELDS = tuple(field for field in FILE_JSON_FIELDS if field not in ("file", "line"))
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
