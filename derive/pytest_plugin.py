@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 
 from derive.checker.equal import DEFAULT_TIMEOUT
-from derive.checker.limits import LIMIT_HELP, Limits, limits_from
-from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits, check_seconds, names, parse_limit
+from derive.checker.limits import LIMIT_HELP, Limits
+from derive.sources.limits import LoadingLimits, check_seconds, names, parse_any_limit, split_limits
 from derive.sources.oneline import one_line
 from derive.sources.posts.check import check_item
 from derive.sources.posts.file import PostFile, format_of, load_post
@@ -130,22 +130,9 @@ def _timeout(config: pytest.Config) -> float:
 
 def _limits(config: pytest.Config) -> tuple[LoadingLimits, Limits]:
     """The limits on loading and on checking, from the ini value and ``--derive-limit``."""
-    loading, checking = {}, []
-    for text in [*config.getini(INI_LIMITS), *config.getoption("--derive-limit")]:
-        name = text.partition("=")[0].strip()
-        if name in LIMIT_HELP:
-            checking.append(text)
-            continue
-        if name.replace("_", "-") not in names():
-            known = ", ".join([*LIMIT_HELP, *names()])
-            raise pytest.UsageError(f"derive limit: unknown limit {name!r} (known: {known})")
-        try:
-            name, value = parse_limit(text)
-        except ValueError as error:
-            raise pytest.UsageError(f"derive limit: {error}") from None
-        loading[name] = value
+    texts = [*config.getini(INI_LIMITS), *config.getoption("--derive-limit")]
     try:
-        return DEFAULT_LIMITS.with_values(loading), limits_from(checking)
+        return split_limits(parse_any_limit(text) for text in texts)
     except ValueError as error:
         raise pytest.UsageError(f"derive limit: {error}") from None
 

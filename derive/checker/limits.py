@@ -14,7 +14,6 @@ The defaults leave every derivation shipped with derive well inside them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from sympy import Basic
@@ -82,11 +81,6 @@ def parse_limit(text: str) -> tuple[str, int]:
         raise ValueError(f"{text!r}: the value must be an integer") from None
     Limits(**{name: number})  # the range checks
     return name, number
-
-
-def limits_from(texts: Sequence[str]) -> Limits:
-    """The limits that ``NAME=N`` texts give (the defaults for the others)."""
-    return Limits(**dict(parse_limit(text) for text in texts))
 
 
 class LimitReached(Exception):

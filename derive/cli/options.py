@@ -7,10 +7,9 @@ import dataclasses
 import os
 
 from derive.checker.equal import DEFAULT_TIMEOUT
-from derive.checker.limits import LIMIT_HELP, Limits
-from derive.checker.limits import parse_limit as parse_check_limit
+from derive.checker.limits import Limits
 from derive.derivations import DERIVATIONS
-from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits, check_seconds, names, parse_limit
+from derive.sources.limits import LoadingLimits, check_seconds, names, parse_any_limit, split_limits
 
 
 def size(text: str) -> int:
@@ -102,12 +101,8 @@ def limit(text: str) -> tuple[str, int]:
     """An argparse type for ``--limit NAME=N``: a limit on the work per step (``rewrites=800``,
     docs/limits.md) or on what a file may cost to load (``file-bytes=...``,
     docs/derivation-files.md), set within its range."""
-    name = text.partition("=")[0].strip()
-    if name not in LIMIT_HELP and name.replace("_", "-") not in names():
-        known = ", ".join([*LIMIT_HELP, *names()])
-        raise argparse.ArgumentTypeError(f"unknown limit {name!r} in {text!r} (known: {known})")
     try:
-        return parse_check_limit(text) if name in LIMIT_HELP else parse_limit(text)
+        return parse_any_limit(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
@@ -130,9 +125,9 @@ def add_limit_option(parser: argparse.ArgumentParser) -> None:
 
 def loading_limits_of(args: argparse.Namespace) -> LoadingLimits:
     """The limits on loading that the ``--limit`` options give (the defaults for the others)."""
-    return DEFAULT_LIMITS.with_values({n: v for n, v in args.limit if n not in LIMIT_HELP})
+    return split_limits(args.limit)[0]
 
 
 def limits_of(args: argparse.Namespace) -> Limits:
     """The limits on the work per step that the ``--limit`` options give (defaults otherwise)."""
-    return Limits(**{name: value for name, value in args.limit if name in LIMIT_HELP})
+    return split_limits(args.limit)[1]

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sympy import Basic
+
+from derive.checker.limits import LIMIT_HELP, Limits
+from derive.checker.limits import parse_limit as parse_check_limit
 
 MAX_SECONDS = 86_400.0  # a time guard of a day: beyond it, Python's timers overflow on some systems
 
@@ -99,6 +103,28 @@ def parse_limit(text: str) -> tuple[str, int]:
     value = int(digits) if len(digits) <= 12 else 10**12
     DEFAULT_LIMITS.with_values({name: value})  # raises for an unknown name or a bad value
     return name, value
+
+
+def parse_any_limit(text: str) -> tuple[str, int]:
+    """``"NAME=N"`` for either kind of limit: on the work per step (``rewrites=800``,
+    docs/limits.md) or on what a file may cost to load (``file-bytes=...``). Raises ValueError
+    naming the problem; an unknown name is told the names of both kinds."""
+    name = text.partition("=")[0].strip()
+    if name in LIMIT_HELP:
+        return parse_check_limit(text)
+    if name.replace("_", "-") not in names():
+        known = ", ".join([*LIMIT_HELP, *names()])
+        raise ValueError(f"unknown limit {name!r} in {text!r} (known: {known})")
+    return parse_limit(text)
+
+
+def split_limits(settings: Iterable[tuple[str, int]]) -> tuple[LoadingLimits, Limits]:
+    """The limits on loading and on the work per step that ``parse_any_limit``'s results set
+    (the defaults for the others; a later setting of a name wins)."""
+    loading, checking = {}, {}
+    for name, value in settings:
+        (checking if name in LIMIT_HELP else loading)[name] = value
+    return DEFAULT_LIMITS.with_values(loading), Limits(**checking)
 
 
 def check_seconds(value: float) -> float:
