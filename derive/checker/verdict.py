@@ -82,6 +82,20 @@ class Verdict:
             return ""
         return ", ".join(f"{symbol} = {value}" for symbol, value in self.counterexample.items())
 
+    def record(self) -> dict[str, object]:
+        """The fields every JSON row of a verdict carries besides the claim and its needs:
+        counterexample (symbol -> value, as text), seconds, method, guard, certified."""
+        counterexample = self.counterexample
+        return {
+            "counterexample": None
+            if counterexample is None
+            else {str(k): str(v) for k, v in counterexample.items()},
+            "seconds": round(self.seconds, 3),
+            "method": self.method,
+            "guard": self.guard,
+            "certified": self.certified,
+        }
+
     def needs_text(self, labels: Mapping[Basic, str] | None = None) -> list[str]:
         """The assumptions the proof used, as every text report writes them: the label when
         ``labels`` gives one, then the relation in file syntax (``derive.notation``)."""

@@ -31,7 +31,6 @@ def report_rows(report: Report) -> list[dict[str, object]]:
     rows = []
     for row in report.rows():
         verdict = row["verdict"]
-        counterexample = verdict.counterexample
         rows.append(
             {
                 "derivation": derivation.name,
@@ -44,14 +43,8 @@ def report_rows(report: Report) -> list[dict[str, object]]:
                 "needs_detail": [
                     assumption_record(a, derivation.labels.get(a)) for a in verdict.needs
                 ],
-                "counterexample": None
-                if counterexample is None
-                else {str(k): str(v) for k, v in counterexample.items()},
-                "seconds": round(verdict.seconds, 3),
                 "why": row["why"],
-                "method": verdict.method,
-                "guard": verdict.guard,
-                "certified": verdict.certified,
+                **verdict.record(),
                 "caveats": list(verdict.caveats),
             }
         )

@@ -71,7 +71,6 @@ class PostResult:
         return one_line(where + f"{self.text}{self.detail}")
 
     def row(self) -> dict[str, object]:
-        counterexample = self.verdict.counterexample
         return {
             "derivation": self.derivation,
             "step": self.step,
@@ -79,16 +78,10 @@ class PostResult:
             "rhs": self.rhs,
             "status": self.status,
             "needs": [str(n) for n in self.verdict.needs],
-            "counterexample": None
-            if counterexample is None
-            else {str(k): str(v) for k, v in counterexample.items()},
-            "seconds": round(self.verdict.seconds, 3),
             "file": self.file,
             "line": self.line,
             "needs_detail": list(self.needs_detail),
-            "method": self.verdict.method,
-            "guard": self.verdict.guard,
-            "certified": self.verdict.certified,
+            **self.verdict.record(),
             "column": self.column,
             "detail": self.detail,
             "defaults": list(self.defaults),

@@ -69,7 +69,6 @@ class StepResult:
     def row(self) -> dict[str, object]:
         """A JSON-ready dict with the fields of ``derive prove --json`` plus file and line;
         ``needs`` as text (``label: relation``), ``needs_detail`` machine-readable."""
-        counterexample = self.verdict.counterexample
         return {
             "derivation": self.derivation,
             "step": self.step,
@@ -77,16 +76,10 @@ class StepResult:
             "rhs": self.rhs,
             "status": self.status,
             "needs": self.verdict.needs_text(self.labels),
-            "counterexample": None
-            if counterexample is None
-            else {str(k): str(v) for k, v in counterexample.items()},
-            "seconds": round(self.verdict.seconds, 3),
             "file": self.file,
             "line": self.line,
             "needs_detail": [assumption_record(n, self.labels.get(n)) for n in self.verdict.needs],
-            "method": self.verdict.method,
-            "guard": self.verdict.guard,
-            "certified": self.verdict.certified,
+            **self.verdict.record(),
         }
 
     def message(self) -> str:
