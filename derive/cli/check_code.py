@@ -16,7 +16,7 @@ import json
 import sys
 
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from derive.cli.options import seconds, size
+from derive.cli.options import seconds, seed, size
 from derive.cli.user_code import UserCodeError, load
 from derive.testing import QUANTITIES, EmitError, check_gradient_code
 from derive.testing.spec import ARRAYS
@@ -27,16 +27,6 @@ def _argument(text: str) -> tuple[str, str]:
     if not equals or not name.strip() or not array.strip():
         raise argparse.ArgumentTypeError(f"expected NAME=ARRAY (e.g. X=a_prev), got {text!r}")
     return name.strip(), array.strip()
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {value}")
-    return value
 
 
 def _result(text: str) -> int | str:
@@ -91,7 +81,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="the index or key of the quantity in what the function returns, if it returns several",
     )
     parser.add_argument("--timeout", type=seconds, default=10.0, help="seconds per call (10)")
-    parser.add_argument("--seed", type=_seed, default=0, help="the suite's seed (0)")
+    parser.add_argument("--seed", type=seed, default=0, help="the suite's seed (0)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(run=run)
 

@@ -12,15 +12,24 @@ from derive.derivations import DERIVATIONS
 from derive.sources.limits import LoadingLimits, check_seconds, names, parse_any_limit, split_limits
 
 
-def size(text: str) -> int:
-    """An argparse type for K, J, ...: an integer >= 1."""
+def _integer_at_least(text: str, low: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {value}")
+        raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {text!r}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {value}")
     return value
+
+
+def size(text: str) -> int:
+    """An argparse type for K, J, ...: an integer >= 1."""
+    return _integer_at_least(text, 1)
+
+
+def seed(text: str) -> int:
+    """An argparse type for a seed: an integer >= 0."""
+    return _integer_at_least(text, 0)
 
 
 MAX_CHECKED = 64  # a concrete size is checked by writing its sums out; beyond this, hours
