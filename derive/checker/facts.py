@@ -103,12 +103,7 @@ class Facts:
     def _truth(self, relation: Relational) -> bool | None:
         if relation.rel_op not in ("<", "<=", ">", ">="):
             return None
-        small, large = (
-            (relation.lhs, relation.rhs)
-            if relation.rel_op in ("<", "<=")
-            else (relation.rhs, relation.lhs)
-        )
-        strict = relation.rel_op in ("<", ">")
+        small, large, strict = _oriented(relation)
         integers = (small - large).is_integer
         if strict and not integers:
             return None
@@ -155,16 +150,18 @@ def _solve_linear(difference: Expr) -> tuple[Basic, Expr] | None:
     return None
 
 
+def _oriented(relation: Relational) -> tuple[Basic, Basic, bool]:
+    """(small, large, strict) of an inequality: ``small < large`` or ``small <= large``."""
+    less = relation.rel_op in ("<", "<=")
+    small, large = (relation.lhs, relation.rhs) if less else (relation.rhs, relation.lhs)
+    return small, large, relation.rel_op in ("<", ">")
+
+
 def _bound(relation: Basic, symbol: Basic) -> tuple[str, int] | None:
     """("lo"/"hi", value) when ``relation`` bounds the integer ``symbol`` by a number."""
     if not isinstance(relation, Relational) or isinstance(relation, (sympy.Eq, sympy.Ne)):
         return None
-    small, large = (
-        (relation.lhs, relation.rhs)
-        if relation.rel_op in ("<", "<=")
-        else (relation.rhs, relation.lhs)
-    )
-    strict = relation.rel_op in ("<", ">")
+    small, large, strict = _oriented(relation)
     if small == symbol and large.is_number and large.is_real:
         return "hi", int(sympy.ceiling(large)) - 1 if strict else int(sympy.floor(large))
     if large == symbol and small.is_number and small.is_real:
