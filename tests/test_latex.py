@@ -183,7 +183,7 @@ def test_each_verdict_is_shown_at_the_right() -> None:
     assert "? undecided" in text and "Step 1 is undecided: ran out of time." in text
     assert r"a\_b \{c\}" in text
     markdown = derivation_markdown(_toy(), (refuted,))
-    assert "**toy\\_1 & co**" in markdown and r"\text{step 1}\ \times" in markdown
+    assert "**toy\\_1 \\& co**" in markdown and r"\text{step 1}\ \times" in markdown
     assert "| 1 | ok | **refuted** |" in markdown and r"\end{aligned} \tag{7}" in markdown
 
 

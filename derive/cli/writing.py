@@ -14,6 +14,7 @@ as root in CI).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
@@ -71,10 +72,8 @@ def write_atomically(path: str, data: bytes) -> None:
     earlier).
     """
     directory = os.path.dirname(os.path.abspath(path))
-    try:
+    with contextlib.suppress(FileNotFoundError):
         check_regular(os.stat(path).st_mode)
-    except FileNotFoundError:
-        pass
     mode = _new_file_mode()
     handle, temporary = tempfile.mkstemp(prefix=".derive-", suffix=".tmp", dir=directory)
     try:
