@@ -26,23 +26,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# text mode (OT1 fonts): commands that print the character itself; <, > and | would print as
-# inverted marks, " as a closing quote, so they come from the fonts that have them
+# text mode (OT1 fonts): commands that print the character itself. < > | would print as
+# inverted marks, " as a closing quote, _ as a rule that copies as nothing, ~ and ^ as accents;
+# \$ would load a TS1 font, which pdflatex may have to generate (writing outside the document's
+# folder). The typewriter font has all of them at their ASCII places.
 _TEXT_SPECIALS = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
     "%": r"\%",
-    "$": r"\$",
     "#": r"\#",
-    "_": r"\_",
     "{": r"\{",
     "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
-    '"': r"\texttt{\char34}",
+    **{char: rf"\texttt{{\char{ord(char)}}}" for char in '$_~^"'},
 }
 # characters that form ligatures in TeX's fonts (-- is a dash, '' a quote, !` an inverted !):
 # an empty group after them keeps the next character apart
@@ -169,8 +167,8 @@ def latex_text(text: str) -> str:
     r"""``text`` safe in TeX text mode, ``|x|`` in it as ``\lvert x \rvert``; whitespace
     collapsed, and none at the ends (:func:`text_piece` keeps it).
 
-    >>> latex_text("sum_d t_d = 1 & 50% {x} ≠")
-    'sum\\_d t\\_d = 1 \\& 50\\% \\{x\\} $\\neq$'
+    >>> latex_text("t_d = 1 & 50% {x} ≠")
+    't\\texttt{\\char95}d = 1 \\& 50\\% \\{x\\} $\\neq$'
     >>> latex_text("|lhs - rhs| > 0")
     '$\\lvert$lhs - rhs$\\rvert$ \\textgreater{} 0'
     """
