@@ -251,7 +251,11 @@ def test_the_posts_slip_is_refuted_with_its_counterexample(docs: dict[str, str])
 
 
 def test_the_sum_t_assumption_is_named(docs: dict[str, str]) -> None:
-    block = docs["docs/derivation.tex"].split(r"\paragraph{dE/dz\texttt{\char95}k}")[1].split(r"\paragraph")[0]
+    block = (
+        docs["docs/derivation.tex"]
+        .split(r"\paragraph{dE/dz\texttt{\char95}k}")[1]
+        .split(r"\paragraph")[0]
+    )
     assert block.count(r"$\checkmark$ proved") == 5
     assert block.count(r"proved using targets: $\sum_{d=1}^{K} t_{d} = 1$") == 1
 

@@ -227,7 +227,9 @@ def _parsed(tokens: tuple, text: str) -> ast.Node:
         return parse_relation(tokens, text)
 
 
-_INLINE_MATH = re.compile(r"(?<!\\)\$([^$]+)\$")
+# $...$ as Markdown (and Pandoc) read it: no space inside either dollar, no digit after the
+# closing one ("costs $5 and $10" is prose)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])([^$]*?[^\s$\\])\$(?![\d$])")
 
 
 def note_latex(text: str) -> str:

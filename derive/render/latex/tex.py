@@ -24,7 +24,6 @@ The functions, by where the text goes:
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # text mode (OT1 fonts): commands that print the character itself. < > | would print as
 # inverted marks, " as a closing quote, _ as a rule that copies as nothing, ~ and ^ as accents;
@@ -45,58 +44,23 @@ _TEXT_SPECIALS = {
 # characters that form ligatures in TeX's fonts (-- is a dash, '' a quote, !` an inverted !):
 # an empty group after them keeps the next character apart
 _LIGATURES = frozenset("-'`!?,<>")
-# Greek letters and the symbols the checker's messages use, as commands (math mode)
+# Greek letters (and ell) as math commands, each one pdftotext reads back as the same letter
+# (TeX's \phi is ϕ and \varphi is φ; \epsilon is ϵ and \varepsilon is ε)
 GREEK_COMMANDS = {
-    **{
-        unicodedata.lookup(f"GREEK SMALL LETTER {name.upper()}"): f"\\{name}"
-        for name in [
-            "alpha",
-            "beta",
-            "gamma",
-            "delta",
-            "epsilon",
-            "zeta",
-            "eta",
-            "theta",
-            "iota",
-            "kappa",
-            "mu",
-            "nu",
-            "xi",
-            "pi",
-            "rho",
-            "sigma",
-            "tau",
-            "upsilon",
-            "phi",
-            "chi",
-            "psi",
-            "omega",
-        ]
-    },
-    "\N{GREEK SMALL LETTER LAMDA}": r"\lambda",
-    **{
-        unicodedata.lookup(f"GREEK CAPITAL LETTER {name.upper()}"): f"\\{name}"
-        for name in [
-            "Gamma",
-            "Delta",
-            "Theta",
-            "Xi",
-            "Pi",
-            "Sigma",
-            "Upsilon",
-            "Phi",
-            "Psi",
+    letter: "\\" + name
+    for letter, name in zip(
+        "αβγδεζηθικλμνξπρστυφχψωςϑϕϵℓΓΔΘΛΞΠΣΥΦΨΩ",
+        [
+            *("alpha", "beta", "gamma", "delta", "varepsilon", "zeta", "eta", "theta", "iota"),
+            *("kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon"),
+            *("varphi", "chi", "psi", "omega", "varsigma", "vartheta", "phi", "epsilon", "ell"),
+            *("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi"),
             "Omega",
-        ]
-    },
-    "\N{GREEK CAPITAL LETTER LAMDA}": r"\Lambda",
-    "\N{GREEK SMALL LETTER FINAL SIGMA}": r"\varsigma",
-    "\N{GREEK THETA SYMBOL}": r"\vartheta",
-    "\N{GREEK PHI SYMBOL}": r"\varphi",
-    "\N{GREEK LUNATE EPSILON SYMBOL}": r"\epsilon",
-    "\N{SCRIPT SMALL L}": r"\ell",
+        ],
+        strict=True,
+    )
 }
+# the relations and operators the checker's messages use, in text: as math
 SYMBOL_COMMANDS = {
     "\u2260": r"\neq",
     "\u2264": r"\leq",
@@ -105,14 +69,14 @@ SYMBOL_COMMANDS = {
     "\u2192": r"\to",
     "\u00d7": r"\times",
     "\u00b7": r"\cdot",
-    "\u2211": r"\sum",
     "\u2202": r"\partial",
     "\u2208": r"\in",
     "\u221e": r"\infty",
     "\u2248": r"\approx",
-    "\u2212": "-",
+    "\u2032": "'",  # a prime
 }
-_TEXT_UNICODE = {"\u2014": "---", "\u2013": "--", "\u2032": "'{}", "\u2019": "'{}"}
+# dashes and quotes, as TeX's ligatures make them
+_TEXT_UNICODE = {"\u2014": "---", "\u2013": "--", "\u2019": "'{}", "\u2018": "`{}"}
 _MARKDOWN_SPECIALS = frozenset("\\`*_[]<>|$~#&!")
 # text inside math that pdflatex and MathJax both read as itself: not \ { } (TeX), $ (the end of
 # the math), % (a comment), < > & (HTML to a Markdown renderer), nor TeX's other specials
