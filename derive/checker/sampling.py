@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import sympy
@@ -42,6 +42,7 @@ _SIMPLEST = (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1))  # simplest 
 # sum = 1 (K = 32 targets)
 _SCALES = tuple(Rational(1, 2**e) for e in (0, 1, 2, 3, 5, 7, 10))
 INTEGER_SETS = 6  # distinct values of the integer symbols (sizes, indices) per sampler
+ORDER_TRIES = 40  # draws spent looking for integer values with a new order of sum bounds
 
 
 class CannotSample(Exception):
@@ -142,6 +143,8 @@ class Sampler:
         self.integer_rng = random.Random(seed if integer_seed is None else integer_seed)
         self.integer_symbols = _integer_symbols([*self.exprs, *self.assume])
         self._pool: list[dict[Basic, Basic]] = []
+        self._orders = _bound_orders([*self.exprs, *self.assume])
+        self._patterns: set[tuple[int, ...]] = set()
         self._ready: dict[tuple, _Prepared | None] = {}
 
     def sides(self, integers: dict[Basic, Basic]) -> list[Side]:
@@ -151,37 +154,63 @@ class Sampler:
 
     def _integers(self, simple: bool) -> dict[Basic, Basic]:
         """Integer values; each new set costs an instantiation, so at most INTEGER_SETS are
-        drawn."""
+        drawn. Each new set looks for an order of the sums' bounds not seen yet (a sum over
+        u..u+v is plain for v >= 0, empty for v = -1, reversed below: Karr's convention)."""
         if len(self._pool) >= INTEGER_SETS:
             return self.rng.choice(self._pool)
         integer_only = [
             a for a in self.assume if a.free_symbols and a.free_symbols <= set(self.integer_symbols)
         ]
-        for _ in range(200):
+        chosen = fallback = None
+        for attempt in range(200):
             values = {s: sample_value(s, self.integer_rng, simple) for s in self.integer_symbols}
-            if all(_truth(a.xreplace(values)) is True for a in integer_only):
-                self._pool.append(values)
-                return values
-        raise CannotSample("no integer values satisfy the index assumptions")
+            if not all(_truth(a.xreplace(values)) is True for a in integer_only):
+                continue
+            pattern = _order_pattern(self._orders, values)
+            if not self._orders or pattern not in self._patterns:
+                chosen = values  # a new order of the sums' bounds (plain, empty, reversed)
+                break
+            fallback = values if fallback is None else fallback
+            if attempt >= ORDER_TRIES:
+                break
+        chosen = fallback if chosen is None else chosen
+        if chosen is None:
+            raise CannotSample("no integer values satisfy the index assumptions")
+        self._patterns.add(_order_pattern(self._orders, chosen))
+        self._pool.append(chosen)
+        return chosen
 
     def relations(self, point: Point) -> list[Basic]:
         """The assumptions at the point's integer values (the point satisfies them)."""
         return self._prepared(point.integers).relations
 
-    def points(self, count: int, simple: int, regions: int = 0) -> Iterator[Point]:
-        """Yield up to ``count`` points, the first ``simple`` from small hand-checkable values,
-        then up to ``regions`` points between and beyond the breakpoints of kinks."""
-        misses = 0
-        produced = 0
-        while produced < count and misses < 20 * count + 20:
-            point = self._point(produced < simple)
+    def points(
+        self, count: int, simple: int, regions: int = 0, usable: Callable[[], int] | None = None
+    ) -> Iterator[Point]:
+        """Yield points until ``count`` of them were usable (``usable()`` counts them; by
+        default every point is), the first ``simple`` from small hand-checkable values, then
+        up to ``regions`` points between and beyond the breakpoints of kinks.
+
+        A point where a side is undefined (0/0, log 0, a pole) is not usable: more points are
+        drawn in its place, up to ``count`` more in all. A point SymPy fails to build is a
+        miss, not the end of the sampling."""
+        misses = produced = 0
+        failure = ""
+        used = usable or (lambda: produced)
+        while used() < count and produced < 2 * count and misses < 20 * count + 20:
+            try:
+                point = self._point(produced < simple)
+            except CannotSample:
+                raise
+            except Exception as error:  # SymPy failed on this draw: draw another
+                point, failure = None, f"SymPy failed while sampling: {type(error).__name__}"
             if point is None:
                 misses += 1
                 continue
             produced += 1
             yield point
         if produced == 0:
-            raise CannotSample("could not find a point that satisfies the assumptions")
+            raise CannotSample(failure or "could not find a point that satisfies the assumptions")
         if regions:
             yield from self._region_points(regions)
 
@@ -269,6 +298,28 @@ class Sampler:
                 candidate = self._complete(point.integers, prepared, {**free, atom: simple})
                 if candidate is not None:
                     yield candidate
+
+
+def _bound_orders(exprs: Sequence[Basic]) -> list[Basic]:
+    """hi - lo + 1 for the sums and products whose bounds' order depends on integer symbols:
+    its sign says whether the sum is plain, empty or reversed (Karr's convention, sums.py)."""
+    found: set[Basic] = set()
+    for e in exprs:
+        for loop in e.atoms(sympy.Sum, sympy.Product):
+            for _, lo, hi in loop.limits:
+                count = hi - lo + 1
+                if count.free_symbols and count.is_nonnegative is not True:
+                    found.add(count)
+    return sorted(found, key=sympy.default_sort_key)
+
+
+def _order_pattern(orders: Sequence[Basic], values: dict[Basic, Basic]) -> tuple[int, ...]:
+    """The sign of each of ``orders`` at the integer values (0 where it is not a number)."""
+    signs = []
+    for count in orders:
+        value = count.xreplace(values)
+        signs.append(int(sympy.sign(value)) if value.is_Integer else 0)
+    return tuple(signs)
 
 
 def _solved_values(
