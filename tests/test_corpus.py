@@ -2,12 +2,16 @@
 gives no wrong verdict on it (a true claim refuted, an author slip proved, a non-claim refuted).
 
 The labels were judged independently of derive (by numbers at random points and SymPy, in a
-throw-away script); benchmarks/corpus.py prints the shares per post. The whole corpus is checked
-once, in this process, in about 2 s today (measured with benchmarks/corpus.py); each step runs
-under derive's hang guard.
+throw-away script); benchmarks/corpus.py prints the shares per post. Each post is checked once
+per test process, in this process (about 20 s for the whole corpus today, measured with
+benchmarks/corpus.py; the per-post tests spread it over xdist's workers); each step runs under
+derive's hang guard.
 """
 
 from __future__ import annotations
+
+import functools
+from pathlib import Path
 
 import pytest
 from corpus_labels import CLASSES, corpus_posts, display_equalities, kind_of, load_post
@@ -19,7 +23,7 @@ POSTS = corpus_posts()
 # against regressions: the reader of real posts (issue "real posts") raises it as it improves;
 # the target there is 0.80.
 CLAIMS_RIGHT_AT_LEAST = 0.20
-SLIPS_REFUTED_AT_LEAST = 3
+SLIPS_REFUTED_AT_LEAST = 5
 
 # Wrong verdicts of today's reader, by place: each is a bug of the reader, listed so that a new
 # one fails at once while these are being fixed (drop a line when its row becomes right).
@@ -31,7 +35,19 @@ KNOWN_WRONG = frozenset(
         "activation_sections.md:35:33",
         "activation_sections.md:41:13",  # sigma(z) = max(0, z) redefines sigma: refuted
         "activation_sections.md:45:14",  # relu' read with the logistic sigma
+        "batchnorm.md:9:14",  # sigma_B^2 = ... defines a decorated name: refuted
         "cheatsheet_slips.md:48:8",  # J(w) = ... defines J: refuted
+        "conditions_assumptions.md:9:22",  # the stated assumption sum_k t_k = 1: refuted
+        "conditions_assumptions.md:20:5",  # the display $$i = j$$, a condition: refuted
+        "conditions_assumptions.md:24:37",  # true under the condition i = j displayed before
+        "conditions_assumptions.md:36:119",  # uses the stated assumption
+        "conditions_assumptions.md:60:13",  # a stationarity condition: refuted
+        "conditions_assumptions.md:64:7",
+        "linear_regression.md:5:20",  # f_{w,b}(x) = ... defines f: refuted
+        "logistic_regression.md:10:15",  # h_theta(x) = ... defines h: refuted
+        "logistic_regression.md:34:13",  # an update theta_j := theta_j - ...: refuted
+        "logistic_regression.md:40:31",  # the decision boundary, a condition: refuted
+        "logistic_regression.md:44:15",  # true on the boundary displayed before
         "softmax_hat.md:23:20",  # the stated assumption sum_k y_k = 1: refuted
         "softmax_pj.md:14:37",  # the condition \quad i = j read into the claim
         "softmax_pj.md:14:62",  # the condition i = j refuted
@@ -68,32 +84,38 @@ def test_every_post_plants_or_states_something_to_judge() -> None:
     assert {"definition", "condition", "assumption", "note"} <= {row.cls for row in rows}
 
 
-@pytest.fixture(scope="module")
-def corpus() -> Score:
+@functools.cache
+def _score(path: Path) -> Score:
+    """One post checked (once per test process: the per-post tests spread over the workers)."""
+    return run_posts([path], timeout=20.0)[0].score
+
+
+def _corpus() -> Score:
     score = Score()
-    for run in run_posts(POSTS, timeout=20.0):
-        score.add(run.score)
+    for path in POSTS:
+        score.add(_score(path))
     return score
 
 
-def _places(score: Score) -> set[str]:
-    return {wrong.split(": ", 1)[0] for wrong in score.wrong}
+def _place(wrong: str) -> str:
+    return wrong.split(": ", 1)[0]
+
+
+@pytest.mark.parametrize("path", POSTS, ids=lambda p: p.name)
+def test_no_wrong_verdict_beyond_the_known_ones(path) -> None:
+    assert [w for w in _score(path).wrong if _place(w) not in KNOWN_WRONG] == []
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="today's reader refutes definitions that redefine sigma, stated assumptions and "
-    "conditions (KNOWN_WRONG lists the rows)",
+    reason="today's reader refutes definitions (a redefined sigma, f(x) = ...), stated "
+    "assumptions and conditions (KNOWN_WRONG lists the rows)",
 )
-def test_no_wrong_verdict_on_the_corpus(corpus) -> None:
-    assert corpus.wrong == []
+def test_no_wrong_verdict_on_the_corpus() -> None:
+    assert _corpus().wrong == []
 
 
-def test_no_wrong_verdict_beyond_the_known_ones(corpus) -> None:
-    new = sorted(w for w in corpus.wrong if w.split(": ", 1)[0] not in KNOWN_WRONG)
-    assert new == []
-
-
-def test_the_share_of_right_claims_does_not_fall(corpus) -> None:
+def test_the_share_of_right_claims_does_not_fall() -> None:
+    corpus = _corpus()
     assert share(corpus.claims_right, corpus.claims) >= CLAIMS_RIGHT_AT_LEAST
     assert corpus.slips_refuted >= SLIPS_REFUTED_AT_LEAST
