@@ -84,6 +84,7 @@ def locate(content: str, lines: Lines, first_line: int, start: int) -> tuple[int
     offsets: list[int] = []
     line = first_line
     position = max(start, lines.line_span(line)[0])
+    last = content.count("\n")  # once: counted in the loop it made locating quadratic
     for number, piece in enumerate(content.split("\n")):
         found = lines.text.find(piece, position) if piece else position
         if found < 0:
@@ -91,7 +92,7 @@ def locate(content: str, lines: Lines, first_line: int, start: int) -> tuple[int
         offsets.extend(range(found, found + len(piece)))
         end_of_line = lines.text.find("\n", found + len(piece))
         end_of_line = len(lines.text) if end_of_line < 0 else end_of_line
-        if number < content.count("\n"):
+        if number < last:
             offsets.append(end_of_line)
         position = end_of_line + 1
         line += 1

@@ -20,7 +20,7 @@ from derive.sources.posts.blocks import Block, Lines
 from derive.sources.posts.build import Builder
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.grammar import parse_row
-from derive.sources.posts.latex.tokens import LatexError
+from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
 from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of
 
@@ -82,7 +82,9 @@ class ChainReader:
     def _row(self, row) -> None:
         block = row.block
         if row.line is None:
-            if row.error is not None and row.row.equals:
+            if row.error is not None and not row.row.tokens:  # the whole display: never silent
+                self._unlexed(row)
+            elif row.error is not None and row.row.equals:
                 self._unreadable(row)
             elif row.error is None and row.row.tag:
                 self.block_tag = row.row.tag
@@ -117,11 +119,19 @@ class ChainReader:
             self.previous = BROKEN
             self._unreadable_definition(row, equal, f"line {line}")
 
+    def _unlexed(self, row) -> None:
+        """A display that is not read at all (too long, not lexed): one report at its place."""
+        line, column = self._position(row.block, row.error.pos)
+        name = f"line {line}"
+        self.items.append(Item(line, column, "cannot read", row.error.message, name, 0, "", ""))
+        if not row.block.inline:
+            self.previous = BROKEN
+
     def _unreadable_definition(self, row, equal, where: str) -> None:
         """``f = max(0, x`` still says that f is defined: later uses of f cannot be checked
         (f must not become a free variable, which would prove things about any f)."""
         before = tuple(t for t in row.row.tokens if t.start_pos < equal.start_pos)
-        if not before:
+        if not before or len(before) > MAX_ROW_TOKENS:  # the row limit, before the parser
             return
         try:
             line = parse_row(before, row.block.text)

@@ -69,7 +69,7 @@ class PostResult:
         characters escaped (``oneline``), as for a derivation file's steps."""
         where = f"{one_line_path(self.file)}:{self.line}:{self.column}: {self.status}: "
         if self.status in POST_STATUSES:
-            return one_line(where + f"{self.detail}: {self.text}")
+            return one_line(where + self.detail + (f": {self.text}" if self.text else ""))
         return one_line(where + f"{self.text}{self.detail}")
 
     def row(self) -> dict[str, object]:

@@ -24,13 +24,21 @@ from derive.sources.posts.latex.tokens import (
 )
 from derive.sources.posts.latex.vocabulary import CONTAINERS
 
+# a display longer than this is not read (the largest in real posts is well under 1000; lexing
+# costs microseconds a token, so a megabyte of math costs seconds)
+MAX_DISPLAY_CHARS = 20_000
+
 
 def rows(text: str) -> list[Row]:
     """The rows of a display's text: environments such as ``align*`` opened, rows split at
     ``\\\\``, cells at ``&`` (a cell after ``&&`` is a note and dropped), ``\\tag`` kept aside.
 
-    A row that cannot be lexed becomes a Row with an ``error`` (the others are still read).
+    A row that cannot be lexed becomes a Row with an ``error`` (the others are still read);
+    a display longer than ``MAX_DISPLAY_CHARS`` is one such row, found before any lexing.
     """
+    if len(text) > MAX_DISPLAY_CHARS:
+        message = f"the display is longer than {MAX_DISPLAY_CHARS} characters"
+        return [Row((), 0, error=LatexError(message, 0))]
     try:
         tokens = classify(lex(text))
     except LatexError as error:
@@ -40,7 +48,7 @@ def rows(text: str) -> list[Row]:
         kept = _drop_notes(cells)
         flat = tuple(t for cell in kept for t in cell)
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
-        found.append(Row(flat, start, tag, _problem(flat)))
+        found.append(Row(flat, start, tag, row_problem(flat)))
     return [r for r in found if r.tokens or r.tag or r.error]
 
 
@@ -50,7 +58,7 @@ def _split(tokens: list[Token]) -> Iterator[tuple[list[list[Token]], str]]:
     for token in tokens:
         if token.type in ("BEGIN_ENV", "END_ENV") and depth == 0:
             if token not in CONTAINERS:
-                cells[-1].append(token)  # reported by _problem
+                cells[-1].append(token)  # reported by row_problem
             continue
         if token.type == "TAG":
             tag = str(token)
@@ -82,7 +90,7 @@ def _drop_notes(cells: list[list[Token]]) -> list[list[Token]]:
     return kept
 
 
-def _problem(tokens: tuple[Token, ...]) -> LatexError | None:
+def row_problem(tokens: tuple[Token, ...]) -> LatexError | None:
     """Brackets that do not match, nesting too deep, too long: found before parsing, with the
     position of the culprit (the parser would only see the end of the row)."""
     if len(tokens) > MAX_ROW_TOKENS:
