@@ -51,6 +51,8 @@ class Chain:
 def _chains(results: Sequence[PostResult]) -> tuple[Chain, ...]:
     chains: list[tuple[str, list[Row]]] = []
     for result in results:
+        if result.status == "not checked":  # an = in a note beside a row: not a step
+            continue
         if not chains or chains[-1][0] != result.derivation:
             chains.append((result.derivation, []))
         chains[-1][1].append(Row(result.lhs, result.rhs, result))

@@ -32,6 +32,7 @@ from pylatexenc.latexwalker import (
     LatexWalkerError,
 )
 
+from derive.sources.nesting import NestedTooDeep, tex_too_deep
 from derive.sources.posts.latex.vocabulary import CONTAINERS
 
 DECLARATIONS = "derive"  # <!-- derive ... --> in Markdown, "% derive" then % lines in TeX
@@ -107,7 +108,9 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Block]]:
         (math blocks in file order, inline ones included with ``inline=True``; declaration
         blocks: the TOML text inside ``<!-- derive ... -->``).
     """
-    lines = Lines(text)
+    # CommonMark reads NUL as U+FFFD: look for the blocks in the text as markdown-it saw it,
+    # and take each block's characters from the file (a NUL in math is then "cannot read")
+    lines = Lines(text.replace("\x00", "\ufffd"))
     math: list[Block] = []
     declarations: list[Block] = []
     cursor = 0
@@ -119,16 +122,23 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Block]]:
                 declarations.append(found)
             continue
         if token.type == "inline" and token.children:
-            cursor = _inline(token, lines, first, math, cursor)
+            cursor = _inline(token, lines, first, math, cursor, text)
             continue
         content = _display_content(token)
         if content is None:
             continue
         offsets = locate(content, lines, first, cursor)
         if offsets is not None:
-            math.append(Block(content, offsets))
+            math.append(Block(_from_file(content, offsets, text), offsets))
             cursor = offsets[-1]
     return math, declarations
+
+
+def _from_file(content: str, offsets: tuple[int, ...], text: str) -> str:
+    """``content`` with each U+FFFD that markdown-it put for a NUL taken back from the file."""
+    if "\ufffd" not in content:
+        return content
+    return "".join(text[o] if c == "\ufffd" else c for c, o in zip(content, offsets, strict=False))
 
 
 def _display_content(token) -> str | None:
@@ -139,7 +149,7 @@ def _display_content(token) -> str | None:
     return None
 
 
-def _inline(token, lines: Lines, first: int, math: list[Block], cursor: int) -> int:
+def _inline(token, lines: Lines, first: int, math: list[Block], cursor: int, text: str) -> int:
     """Math inside a paragraph: ``$$...$$`` is display math, ``$...$`` inline."""
     position = max(cursor, lines.line_span(first)[0])
     for child in token.children:
@@ -148,7 +158,8 @@ def _inline(token, lines: Lines, first: int, math: list[Block], cursor: int) -> 
         offsets = locate(child.content, lines, first, position)
         if offsets is None:
             continue
-        math.append(Block(child.content, offsets, inline=child.type == "math_inline"))
+        inline = child.type == "math_inline"
+        math.append(Block(_from_file(child.content, offsets, text), offsets, inline=inline))
         position = offsets[-1]
     return max(cursor, position)
 
@@ -169,10 +180,16 @@ def _declarations(content: str, lines: Lines, first: int) -> Block | None:
 def tex_blocks(text: str) -> tuple[list[Block], list[Block]]:
     """The display math and the declarations (``% derive`` and the ``%`` lines after it) of a
     TeX text: math environments (``align``, ``equation``, ``gather`` ... with ``\\begin`` and
-    ``\\end``), ``\\[...\\]`` and ``$$...$$``; inline ``$...$`` with ``inline=True``."""
+    ``\\end``), ``\\[...\\]`` and ``$$...$$``; inline ``$...$`` with ``inline=True``.
+    Raises NestedTooDeep (at its offset) for groups nested past ``nesting.MAX_NESTING``."""
+    deep = tex_too_deep(text)  # before pylatexenc, which recurses into groups
+    if deep is not None:
+        raise NestedTooDeep(deep)
     walker = LatexWalker(text, tolerant_parsing=True)
     try:
         nodes, _, _ = walker.get_latex_nodes(pos=0)
+    except RecursionError:
+        raise NestedTooDeep() from None
     except LatexWalkerError:  # pragma: no cover - tolerant parsing does not raise
         nodes = []
     math: list[Block] = []

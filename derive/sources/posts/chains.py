@@ -25,6 +25,7 @@ from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of
 
 BROKEN = "broken"  # the chain's last expression could not be read
+NOT_CHECKED = "not checked"  # an item's status: an = in a note, reported but never judged
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class Item:
 
     Attributes:
         line, column: where its ``=`` is (or, for a row without one, where reading stopped).
-        status: None, "cannot read" or "cannot check"; message: why (for a problem).
+        status: None, "cannot read", "cannot check" or "not checked" (an ``=`` in a note after
+            ``&&``); message: why (for a problem).
         chain: "eq. (3)" or "line 107"; step: the claim's number in its chain (1-based).
         lhs_text, rhs_text: both sides as written; lhs, rhs: as built (definitions kept).
         kind: "step", "notation" (a stated meaning of the indicator) or "definition".
@@ -80,6 +82,19 @@ class ChainReader:
         return self.lines.position(block.offset(pos))
 
     def _row(self, row) -> None:
+        self._rows(row)
+        if not row.block.inline:
+            for equal, start, end in row.row.notes:
+                self._note(row.block, equal, start, end)
+
+    def _note(self, block: Block, equal: int, start: int, end: int) -> None:
+        """A note after ``&&`` holding an ``=``: not a claim, never dropped silently."""
+        line, column = self._position(block, equal)
+        chain = getattr(self, "current_chain", f"line {line}")
+        text = _clean(block.text[start:end])
+        self.items.append(Item(line, column, NOT_CHECKED, "a note", chain, 0, "", text))
+
+    def _rows(self, row) -> None:
         block = row.block
         if row.line is None:
             if row.error is not None and not row.row.tokens:  # the whole display: never silent

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sympy import Basic, Expr
 
+from derive.sources.nesting import NestedTooDeep
 from derive.sources.posts.blocks import Block, Lines, markdown_blocks, tex_blocks
 from derive.sources.posts.build import Builder
 from derive.sources.posts.chains import ChainReader, Item
@@ -75,7 +76,7 @@ def read_text(path: str | os.PathLike[str], name: str) -> str:
     if len(data) > MAX_BYTES:
         raise ParseError(f"the file is larger than {MAX_BYTES // 1000} kB: not read", 1, 1, name)
     try:
-        return data.decode("utf-8").replace("\r\n", "\n")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = place(data, error.start)
         raise ParseError(f"not UTF-8 text ({error.reason})", line, column, name) from None
@@ -96,8 +97,14 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     """Read a post's text (see :func:`load_post`)."""
     if len(text) > MAX_BYTES:
         raise ParseError(f"the text is larger than {MAX_BYTES // 1000} kB: not read", 1, 1, name)
+    # every line end as CommonMark and TeX read it (CRLF, and a lone CR too), so that the
+    # blocks markdown-it finds are found again, and positions count the same lines
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = Lines(text)
-    blocks, declaration_blocks = (markdown_blocks if kind == "md" else tex_blocks)(text)
+    try:
+        blocks, declaration_blocks = (markdown_blocks if kind == "md" else tex_blocks)(text)
+    except NestedTooDeep as error:
+        raise ParseError(str(error), *lines.position(error.offset), name) from None
     if not any(not b.inline for b in blocks):
         raise ParseError("no display math found ($$...$$, \\[...\\], align, ...)", 1, 1, name)
     if len(blocks) > MAX_ROWS:
@@ -180,7 +187,8 @@ def _joined(found: list[Row]) -> list[Row]:
 def _join(group: list[Row]) -> Row:
     tokens = tuple(t for row in group for t in row.tokens)
     tag = next((row.tag for row in group if row.tag), "")
-    return Row(tokens, group[0].start, tag, row_problem(tokens))
+    notes = tuple(note for row in group for note in row.notes)
+    return Row(tokens, group[0].start, tag, row_problem(tokens), notes)
 
 
 def _by_block(parsed: list[Parsed]) -> list[list[Parsed]]:

@@ -156,7 +156,8 @@ def _result(
 def summary(results: Sequence[StepResult], files: int, seconds: float) -> str:
     """``2 files, 9 steps: 8 proved, 1 refuted, 0 undecided (3.1 s)``."""
     counts = Counter(r.status for r in results)
-    shown = [*STATUSES, *(s for s in ("cannot read", "cannot check") if counts[s])]  # posts
+    posts = ("cannot read", "cannot check", "not checked")
+    shown = [*STATUSES, *(s for s in posts if counts[s])]
     statuses = ", ".join(f"{counts[s]} {s}" for s in shown)
     files_text = f"{files} file" + ("" if files == 1 else "s")
     steps_text = f"{len(results)} step" + ("" if len(results) == 1 else "s")

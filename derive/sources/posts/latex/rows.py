@@ -1,5 +1,6 @@
 """A display split into rows: environments such as ``align*`` opened, rows at ``\\\\``, cells at
-``&`` (a cell after ``&&`` is a note and dropped), ``\\tag`` kept aside, and what makes a row
+``&`` (a cell after ``&&`` is a note and dropped; one that holds an ``=`` is kept aside, to be
+reported as not checked), ``\\tag`` kept aside, and what makes a row
 unreadable found before it is parsed (brackets that do not match, nesting, length), with the
 position of the culprit.
 """
@@ -45,11 +46,11 @@ def rows(text: str) -> list[Row]:
         return [Row((), error.pos, error=error)]
     found: list[Row] = []
     for cells, tag in _split(tokens):
-        kept = _drop_notes(cells)
+        kept, dropped = _drop_notes(cells)
         flat = tuple(t for cell in kept for t in cell)
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
-        found.append(Row(flat, start, tag, row_problem(flat)))
-    return [r for r in found if r.tokens or r.tag or r.error]
+        found.append(Row(flat, start, tag, row_problem(flat), _claims_in_notes(dropped)))
+    return [r for r in found if r.tokens or r.tag or r.error or r.notes]
 
 
 def _split(tokens: list[Token]) -> Iterator[tuple[list[list[Token]], str]]:
@@ -77,17 +78,33 @@ def _split(tokens: list[Token]) -> Iterator[tuple[list[list[Token]], str]]:
     yield cells, tag
 
 
-def _drop_notes(cells: list[list[Token]]) -> list[list[Token]]:
+def _drop_notes(cells: list[list[Token]]) -> tuple[list[list[Token]], list[list[Token]]]:
     """Cells come in pairs (``a &= b``); a pair whose left cell is empty after the first
     (``a &= b && note``) starts the annotations, dropped. Further pairs (``a &= b & c &= d``)
-    are separate equations: a comma goes between them."""
+    are separate equations: a comma goes between them. Returns (kept, dropped)."""
     kept = [cells[0], *cells[1:2]]
     for number in range(2, len(cells), 2):
         left, right = cells[number], cells[number + 1 : number + 2]
         if not left:
-            break
+            return kept, [cell for cell in cells[number:] if cell]
         kept += [[make_token("COMMA", ",", left[0].start_pos, left[0].start_pos)], left, *right]
-    return kept
+    return kept, []
+
+
+def _claims_in_notes(dropped: list[list[Token]]) -> tuple[tuple[int, int, int], ...]:
+    """(offset of its first ``=``, start, end) of each note cell that holds an ``=`` outside
+    brackets: not checked, but reported as such (never dropped silently)."""
+    found = []
+    for cell in dropped:
+        depth, equal = 0, None
+        for token in cell:
+            depth += token.type in OPENING
+            depth -= token.type in CLOSING
+            if token.type == "EQ" and depth == 0 and equal is None:
+                equal = token.start_pos
+        if equal is not None:
+            found.append((equal, cell[0].start_pos, cell[-1].end_pos))
+    return tuple(found)
 
 
 def row_problem(tokens: tuple[Token, ...]) -> LatexError | None:

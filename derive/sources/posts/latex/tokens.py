@@ -48,8 +48,8 @@ ESC: /\\[^A-Za-z]/
 WORD: /[A-Za-z]+/
 NUMBER: /[0-9]+(?:\.[0-9]+)?/
 PUNCT: /:=|[-+*\/=<>()\[\]{},.;:'&^_|!~]/
-OTHER: /[^\s]/
-%ignore /\s+/
+OTHER: /[^\s]|[\x0b\x0c\x1c-\x1f\x85]/
+%ignore /[^\S\x0b\x0c\x1c-\x1f\x85]+/
 """
 _LEXER = Lark(_LEXER_GRAMMAR, parser="lalr", lexer="basic")
 
@@ -67,12 +67,14 @@ class LatexError(ValueError):
 @dataclass(frozen=True)
 class Row:
     """One row of a display: its tokens (``&`` and tags removed), where it starts, whether an
-    ``&`` opened it, and the equation number a ``\\tag`` gave it."""
+    ``&`` opened it, the equation number a ``\\tag`` gave it, and the notes after ``&&`` that
+    hold an ``=`` (not checked, but reported)."""
 
     tokens: tuple[Token, ...]
     start: int
     tag: str = ""
     error: LatexError | None = None
+    notes: tuple[tuple[int, int, int], ...] = ()  # (its =, start, end) of each note with an =
 
     @property
     def equals(self) -> tuple[Token, ...]:
