@@ -17,14 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Lowest first. Each stage lists its units: a package (all its modules) or a single module.
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("derive.version", "derive.notation"),
+    ("derive.version", "derive.notation", "derive.suggest"),
     ("derive.model",),
     ("derive.checker",),
     ("derive.steps",),
     ("derive.derivations", "derive.sources"),
     ("derive.render", "derive.emit"),
-    # people's gradient code against the proved results: it needs emit's proved expressions
-    ("derive.testing",),
+    # people's gradient code against the proved results: it needs emit's proved expressions;
+    # a project's files, settings and reports (derive check, check_file, the pytest plugin)
+    ("derive.testing", "derive.project"),
     ("derive.cli", "derive.pytest_plugin"),
     # the entry points: the package's face (derive/__init__.py, what users import) and
     # `python -m derive`
