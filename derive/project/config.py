@@ -164,7 +164,8 @@ def read_table(table: Mapping[str, object], source: str) -> Config:
     for name in _RELATIVE:
         if name in values:
             found = values[name]
-            joined = [_relative(os.path.join(base, p)) for p in _strings(found, name)]
+            texts = found if isinstance(found, tuple) else (found,)
+            joined = [_relative(os.path.join(base, p)) for p in texts]
             values[name] = tuple(joined) if name == "paths" else joined[0]
     return Config(source=source, **values)
 
