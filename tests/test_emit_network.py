@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import numeric
+import derive_numeric as numeric
 from derive.cli import main
 from derive.emit import EmitError, network_module, network_proofs, network_source
 from derive.emit.network_proofs import DELTA1

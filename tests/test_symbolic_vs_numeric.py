@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import lambdify
 
-import numeric
+import derive_numeric as numeric
 from derive.model.gradients import network_gradients, output_gradients
 
 # Backprop is exact up to rounding (~1e-15 relative); the symbolic gradients evaluated in float64

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import numeric
+import derive_numeric as numeric
 from derive.model.symbols import K, k, t, z
 from derive.testing.inputs import batch_sizes, suite
 from derive.testing.precise import Evaluator, to_float, to_mp

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+import sympy
 from sympy import Basic
 
 from derive.notation import assumption_text
 
 Status = Literal["proved", "refuted", "undecided"]
+_COLOURS = {"proved": "#1a7f37", "refuted": "#cf222e", "undecided": "#9a6700"}
 STATUSES: tuple[Status, ...] = ("proved", "refuted", "undecided")
 
 
@@ -138,6 +141,31 @@ class Verdict:
 
     def __str__(self) -> str:
         return self.text()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the status in its colour, then the rest of the line, escaped."""
+        colour = _COLOURS[self.status]
+        rest = html.escape(self.text()[len(self.status) :])
+        return f'<span style="color:{colour}"><b>{self.status}</b></span>{rest}'
+
+    def _repr_markdown_(self) -> str:
+        rest = self.text()[len(self.status) :]
+        for char in "\\`*_[]<>|":
+            rest = rest.replace(char, "\\" + char)
+        return f"**{self.status}**{rest}"
+
+    def _repr_latex_(self) -> str:
+        """The status, the assumptions used and the counterexample, typeset."""
+        parts = [rf"\text{{{self.status}}}"]
+        if self.needs:
+            parts.append(r"\text{ using } " + ",\\ ".join(sympy.latex(n) for n in self.needs))
+        if self.counterexample:
+            point = ",\\ ".join(
+                f"{sympy.latex(k)} = {sympy.latex(v)}" for k, v in self.counterexample.items()
+            )
+            values = rf"\text{{lhs}} = {_number(self.lhs_value)},\ \text{{rhs}} = "
+            parts.append(rf"\text{{ at }} {point}:\ {values}{_number(self.rhs_value)}")
+        return "$" + "".join(parts) + "$"
 
     def text(self, labels: Mapping[Basic, str] | None = None) -> str:
         """The verdict on one line: status, the assumptions used (labelled from ``labels``),

@@ -9,7 +9,7 @@ from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.limits import Limits
 from derive.project.options import Options
 from derive.project.report import FileReport
-from derive.project.run import NO_CLAIMS, NO_MATH, check, read
+from derive.project.run import NO_CLAIMS, NO_DERIVATIONS, NO_MATH, NotDerivations, check, read
 from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits, parse_any_limit, split_limits
 from derive.sources.posts.file import NoDisplayMath, PostFile
 
@@ -64,8 +64,9 @@ def check_file(
     options = Options(format=format, timeout=timeout, limits=checking, loading=loading)
     try:
         loaded = read(path, options)
-    except NoDisplayMath:
-        return FileReport((path,), (), {path: NO_MATH}, seconds=time.monotonic() - start)
+    except (NoDisplayMath, NotDerivations) as nothing:
+        why = NO_MATH if isinstance(nothing, NoDisplayMath) else NO_DERIVATIONS
+        return FileReport((path,), (), {path: why}, seconds=time.monotonic() - start)
     results = tuple(check(loaded, options))
     nothing = {path: NO_CLAIMS} if isinstance(loaded, PostFile) and not loaded.items else {}
     defaults = {path: tuple(loaded.defaults)} if isinstance(loaded, PostFile) else {}

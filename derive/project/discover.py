@@ -48,7 +48,12 @@ ALWAYS_EXCLUDED = (
     "dist/",
     "site-packages/",
 )
-_DERIVATION_TABLE = re.compile(rb"^[ \t]*\[\[[ \t]*derivation[ \t]*\]\]", re.MULTILINE)
+# a table or key of derive's at the top level: [[derivation]], [symbols], derivation = [...]
+_DERIVE_TABLE = re.compile(
+    rb"^[ \t]*(?:\[\[?[ \t]*(?:derivation|symbols|define|assume)[ \t]*\]|"
+    rb"(?:derivation|symbols|define|assume)[ \t]*=)",
+    re.MULTILINE,
+)
 _PEEK = 8 * 1024 * 1024  # bytes read to look for a [[derivation]] table
 
 
@@ -127,11 +132,14 @@ def _between(root: Path | None, directory: Path) -> list[Path]:
     return list(reversed(chain))
 
 
-def holds_derivations(path: Path) -> bool:
-    """Whether a TOML file has a ``[[derivation]]`` table (read only as far as a file may be
-    long; a file that cannot be read is kept, so that checking it reports why)."""
+def holds_derivations(path: str | os.PathLike[str]) -> bool:
+    """Whether a TOML file is a derivation file: it has a table of derive's at its top level
+    (``[[derivation]]``, ``[symbols]``, ``[define]``, ``[assume]``), so a ``pyproject.toml`` is
+    not one, but a derivation file with a typo in ``[[derivations]]`` is (and its error is
+    reported). Read only as far as a file may be long; a file that cannot be read counts, so
+    that checking it reports why."""
     try:
-        return bool(_DERIVATION_TABLE.search(read_regular(path, _PEEK)))
+        return bool(_DERIVE_TABLE.search(read_regular(path, _PEEK)))
     except OSError:
         return True
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from derive.project.discover import holds_derivations
 from derive.project.options import Options
 from derive.sources.oneline import one_line_path
 from derive.sources.posts.check import PostResult, check_item
@@ -22,6 +23,12 @@ from derive.sources.toml.results import StepResult, check_derivation
 Result = StepResult | PostResult
 NO_MATH = "no display math: nothing to check"
 NO_CLAIMS = "no claims in its display math: nothing to check"
+NO_DERIVATIONS = "not a derivation file (no [[derivation]] table): nothing to check"
+
+
+class NotDerivations(ParseError):
+    """A TOML file with no table of derive's (a ``pyproject.toml`` that pre-commit passes
+    along): nothing to check, like a post without display math."""
 
 
 @dataclass(frozen=True)
@@ -57,11 +64,14 @@ def read(path: str, options: Options | None = None) -> DerivationFile | PostFile
     Raises:
         OSError: it cannot be read (IsADirectoryError for a directory).
         NoDisplayMath: a post or paper without display math.
+        NotDerivations: a TOML file that is not a derivation file.
         ParseError: anything wrong in it; ``error.errors`` has every error of the file.
     """
     options = options or Options()
     kind = format_of(path, options.format)
     if kind == "toml":
+        if not holds_derivations(path):
+            raise NotDerivations(NO_DERIVATIONS, 1, 1, path)
         return load_file(path, limits=options.loading, timeout=options.timeout)
     return load_post(path, kind)
 
@@ -72,6 +82,8 @@ def load(path: str, options: Options | None = None) -> Loaded:
         loaded = read(path, options)
     except NoDisplayMath:
         return Loaded(path, nothing=NO_MATH)
+    except NotDerivations:
+        return Loaded(path, nothing=NO_DERIVATIONS)
     except ParseError as error:
         errors = (FileError(e.path or path, e.message, e.line, e.column) for e in error.errors)
         return Loaded(path, errors=tuple(errors))

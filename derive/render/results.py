@@ -93,3 +93,21 @@ def results_latex(results: Sequence, summary: str) -> str:
     ]
     rows.append(rf"\multicolumn{{3}}{{l}}{{\text{{{latex_text(summary)}}}}}")
     return "$$\\begin{array}{lll}\n" + " \\\\\n".join(rows) + "\n\\end{array}$$"
+
+
+def report_html(derivation, verdicts) -> str:
+    """A checked derivation (``derive.steps.Report``) as an HTML table: each step's claim in
+    math (``\\(...\\)``, which the notebook typesets), its justification and its verdict."""
+    from derive.render.latex import to_latex
+
+    rows = []
+    previous = derivation.lhs if derivation.lhs is not None else derivation.start
+    head = f"<p><b>{html.escape(derivation.name)}</b>: \\({to_latex(previous)}\\)</p>"
+    for number, (step, verdict) in enumerate(zip(derivation.steps, verdicts, strict=True), 1):
+        claim = f"\\(= {to_latex(step.expr)}\\)"
+        cells = [str(number), claim, html.escape(step.why), verdict._repr_html_()]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    header = "<tr><th>step</th><th>claim</th><th>why</th><th>verdict</th></tr>"
+    return f"{head}\n<table>\n<thead>{header}</thead>\n<tbody>\n" + "\n".join(rows) + (
+        "\n</tbody>\n</table>"
+    )
