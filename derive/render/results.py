@@ -108,6 +108,8 @@ def report_html(derivation, verdicts) -> str:
         cells = [str(number), claim, html.escape(step.why), verdict._repr_html_()]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     header = "<tr><th>step</th><th>claim</th><th>why</th><th>verdict</th></tr>"
-    return f"{head}\n<table>\n<thead>{header}</thead>\n<tbody>\n" + "\n".join(rows) + (
-        "\n</tbody>\n</table>"
+    return (
+        f"{head}\n<table>\n<thead>{header}</thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + ("\n</tbody>\n</table>")
     )
