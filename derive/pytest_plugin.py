@@ -195,6 +195,7 @@ def _report(session: pytest.Session, nodeid: str, message: str) -> None:
     session.ihook.pytest_collectreport(report=report)
 
 
+@pytest.hookimpl(tryfirst=True)  # before -k, -m and --lf select among the items
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:

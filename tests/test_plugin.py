@@ -280,3 +280,13 @@ def test_a_project_without_derive_settings_imports_no_sympy(pytester):
     plugin = [] if autoload and _installed() else ["-p", "derive.pytest_plugin"]
     result = pytester.runpytest_subprocess(*plugin, "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_keyword_selection_applies_to_files_outside_testpaths(pytester):
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_x.py").write_text("def test_x():\n    assert True\n")
+    pytester.mkdir("derivations")
+    (pytester.path / "derivations" / "model.toml").write_text(BAD)
+    pytester.makeini("[pytest]\ntestpaths = tests\nderive_files = derivations/*.toml\n")
+    result = _run(pytester, "-k", "test_x")
+    result.assert_outcomes(passed=1, deselected=2)
