@@ -191,6 +191,7 @@ steps = [{ expr = "(1 + tanh(y / 2)) / 2", why = "tanh in exponentials" }]
 """
 
 
+@pytest.mark.slow
 def test_new_kinds_get_the_same_verdict_under_any_hash_seed(tmp_path) -> None:
     path = tmp_path / "kinds.toml"
     path.write_text(NEW_KINDS, encoding="utf-8")

@@ -197,6 +197,7 @@ def test_injection_exits_2_without_side_effect(tmp_path, capsys, monkeypatch):
     assert not marker.exists() and not report.exists()
 
 
+@pytest.mark.slow
 def test_the_shipped_examples_pass_and_the_wrong_one_fails_where_it_should(capsys):
     good = [str(EXAMPLES / "softmax_cross_entropy.toml"), str(EXAMPLES / "sigmoid_bce.toml")]
     assert main(["check", *good]) == 0

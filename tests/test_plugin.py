@@ -173,6 +173,7 @@ def _cases(report: Path) -> list[tuple[str, ...]]:
     return sorted(cases)
 
 
+@pytest.mark.slow
 def test_parallel_workers_collect_and_report_what_a_serial_run_does(pytester):
     """pytest-xdist: the same items, the same failures and the same JUnit cases with -n 2."""
     pytest.importorskip("xdist")

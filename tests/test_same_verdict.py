@@ -66,6 +66,7 @@ def reference_rows() -> list[tuple]:
     return _prove_rows(seed=0)
 
 
+@pytest.mark.slow
 def test_default_prove_rows_are_identical_for_hash_seeds_0_1_2(reference_rows) -> None:
     assert len(reference_rows) >= 24
     assert {row[2] for row in reference_rows} == {"proved"}
@@ -73,6 +74,7 @@ def test_default_prove_rows_are_identical_for_hash_seeds_0_1_2(reference_rows) -
         assert _prove_rows(seed=seed) == reference_rows, f"PYTHONHASHSEED={seed} differs"
 
 
+@pytest.mark.slow
 def test_rows_are_the_same_beside_a_cpu_bound_process_and_with_one_or_two_jobs(
     reference_rows,
 ) -> None:

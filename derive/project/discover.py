@@ -14,7 +14,7 @@ to it too (for pre-commit, which names files itself).
 from __future__ import annotations
 
 import os
-import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,12 @@ from pathlib import Path
 from pathspec import GitIgnoreSpec
 
 from derive.sources.reading import read_regular
+from derive.suggest import close_matches
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 POST_SUFFIXES = (".md", ".markdown", ".tex")
 SUFFIXES = (".toml", *POST_SUFFIXES)
@@ -48,13 +54,8 @@ ALWAYS_EXCLUDED = (
     "dist/",
     "site-packages/",
 )
-# a table or key of derive's at the top level: [[derivation]], [symbols], derivation = [...]
-_DERIVE_TABLE = re.compile(
-    rb"^[ \t]*(?:\[\[?[ \t]*(?:derivation|symbols|define|assume)[ \t]*\]|"
-    rb"(?:derivation|symbols|define|assume)[ \t]*=)",
-    re.MULTILINE,
-)
-_PEEK = 8 * 1024 * 1024  # bytes read to look for a [[derivation]] table
+DERIVE_KEYS = ("derivation", "symbols", "define", "assume")  # a derivation file's top level
+_PEEK = 8 * 1024 * 1024  # bytes read to look into a TOML file
 
 
 @dataclass(frozen=True)
@@ -133,15 +134,19 @@ def _between(root: Path | None, directory: Path) -> list[Path]:
 
 
 def holds_derivations(path: str | os.PathLike[str]) -> bool:
-    """Whether a TOML file is a derivation file: it has a table of derive's at its top level
-    (``[[derivation]]``, ``[symbols]``, ``[define]``, ``[assume]``), so a ``pyproject.toml`` is
-    not one, but a derivation file with a typo in ``[[derivations]]`` is (and its error is
-    reported). Read only as far as a file may be long; a file that cannot be read counts, so
+    """Whether a TOML file is a derivation file: it has a key of derive's at its top level
+    (``[[derivation]]``, ``[symbols]``, ``[define]``, ``[assume]``) or one spelt nearly so
+    (``[[derivations]]``: loading it reports the typo), so a ``pyproject.toml`` is not one. A
+    file that cannot be read, is too long to look into, or is not valid TOML counts as one, so
     that checking it reports why."""
     try:
-        return bool(_DERIVE_TABLE.search(read_regular(path, _PEEK)))
-    except OSError:
+        data = read_regular(path, _PEEK)
+        if len(data) > _PEEK:
+            return True
+        keys = set(tomllib.loads(data.decode("utf-8")))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return True
+    return any(key in DERIVE_KEYS or close_matches(key, DERIVE_KEYS) for key in keys)
 
 
 def _wanted(path: Path) -> bool:
