@@ -93,7 +93,7 @@ def summary_record(
 
 def json_text(records: Sequence[Mapping[str, object]]) -> str:
     """``--output-format json``: one array of the records, indented."""
-    return json.dumps(list(records), indent=2, ensure_ascii=False, allow_nan=False)
+    return json.dumps(list(records), indent=2, allow_nan=False)
 
 
 def jsonl_text(records: Sequence[Mapping[str, object]]) -> str:
