@@ -98,4 +98,4 @@ def json_text(records: Sequence[Mapping[str, object]]) -> str:
 
 def jsonl_text(records: Sequence[Mapping[str, object]]) -> str:
     """``--output-format jsonl``: one record a line (JSON Lines)."""
-    return "\n".join(json.dumps(record, ensure_ascii=False, allow_nan=False) for record in records)
+    return "\n".join(json.dumps(record, allow_nan=False) for record in records)
