@@ -47,8 +47,8 @@ from derive.render.latex import FILES_HEADER, Section, latex_document, markdown_
 from derive.render.latex.files import file_section
 from derive.render.latex.posts import post_section
 from derive.sources.oneline import one_line
-from derive.sources.posts.check import QUIET_STATUSES
 from derive.sources.posts.file import PostFile
+from derive.sources.statuses import QUIET_STATUSES
 from derive.steps import Derivation
 
 SIZE_SYMBOLS = {"K": K, "J": J, "I": I_, "N": N}

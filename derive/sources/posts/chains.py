@@ -23,9 +23,9 @@ from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
 from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of
+from derive.sources.statuses import NOT_CHECKED
 
 BROKEN = "broken"  # the chain's last expression could not be read
-NOT_CHECKED = "not checked"  # an item's status: an = in a note, reported but never judged
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,15 @@ from derive.checker.limits import Limits
 from derive.checker.verdict import Verdict
 from derive.sources.limits import MAX_EXPONENT, large_power
 from derive.sources.oneline import one_line, one_line_path
-from derive.sources.posts.chains import NOT_CHECKED, Item
+from derive.sources.posts.chains import Item
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.side_conditions import Extra, applicable
+from derive.sources.statuses import POST_STATUSES
 
 CLAIM_WIDTH = 120
 SHOWN_VALUES = 12  # counterexample values shown in a report line
-POST_STATUSES = ("cannot read", "cannot check", NOT_CHECKED)
-# statuses that are not failures: a proof, and an = in a note (reported, never judged)
-QUIET_STATUSES = ("proved", NOT_CHECKED)
 
 
 @dataclass(frozen=True)
