@@ -143,6 +143,22 @@ def test_nesting_past_the_limit_is_one_line_and_exit_2(name: str, command: str, 
     expect_usage_error(tmp_path, (command, f"{{tmp}}/{file}"), "nested too deep (limit 100)", place)
 
 
+def test_a_configuration_nested_too_deep_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.derive]\nx = " + "[" * 500 + "]" * 500 + "\n", encoding="utf-8"
+    )
+    (tmp_path / "post.md").write_text("$$ 1 = 1 $$\n", encoding="utf-8")
+    message = "pyproject.toml:2:105: nested too deep (limit 100)"
+    expect_usage_error(tmp_path, ("check", "{tmp}/post.md"), message)
+
+
+def test_a_derivation_file_nested_too_deep_in_a_folder_is_reported(tmp_path: Path) -> None:
+    _, text, _ = NESTED["500 nested arrays in a derivation file"]
+    (tmp_path / "derivations").mkdir()
+    (tmp_path / "derivations" / "deep.toml").write_text(text, encoding="utf-8")
+    expect_usage_error(tmp_path, ("check", "{tmp}/derivations"), "nested too deep (limit 100)")
+
+
 def test_the_plugin_reports_a_file_nested_too_deep_as_its_own_collection_error(pytester):
     _, text, _ = NESTED["500 braces in a .tex file"]
     pytester.makefile(".tex", paper=text)
