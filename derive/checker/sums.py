@@ -71,6 +71,29 @@ def _linear(s: Sum) -> Basic:
         if outside:
             inside = [f for f in body.args if f.free_symbols & indices]
             return Mul(*outside) * _linear(s.func(Mul(*inside), *s.limits))
+        if len(s.limits) > 1:
+            return _innermost_inward(s)
+    return s
+
+
+def _innermost_inward(s: Sum) -> Basic:
+    """Sum_b Sum_c f(b) g(b, c) = Sum_b f(b) Sum_c g(b, c): the factors free of one index leave
+    its sum (SymPy merges a sum directly inside a sum into one sum over several indices, where
+    linearity would otherwise stop). Sums over independent ranges commute, so any index whose
+    range involves no other index may go innermost."""
+    factors = Mul.make_args(s.function)
+    for position, (var, *bounds) in enumerate(s.limits):
+        outer = s.limits[:position] + s.limits[position + 1 :]
+        ends = {x for b in bounds for x in b.free_symbols}
+        if ends & {v for v, *_ in outer} or any(
+            var in b.free_symbols for _, *others in outer for b in others
+        ):
+            continue
+        inside = [f for f in factors if var in f.free_symbols]
+        rest = [f for f in factors if var not in f.free_symbols]
+        if inside and rest:
+            inner = _linear(s.func(Mul(*inside), (var, *bounds)))
+            return _linear(s.func(Mul(*rest) * inner, *outer))
     return s
 
 
@@ -88,7 +111,7 @@ def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Ba
 
     def rule(s: Sum) -> Basic:
         if len(s.limits) != 1:
-            return s
+            return _one_index_at_a_time(s, rule)
         var, lo, hi = s.limits[0]
         if not any(var in delta.args for delta in s.function.atoms(KroneckerDelta)):
             return s
@@ -105,16 +128,34 @@ def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Ba
     return _innermost_first(expr, rule)
 
 
+def _one_index_at_a_time(s: Sum, rule: Callable[[Sum], Basic]) -> Basic:
+    """A sum over several indices (SymPy merges a sum directly inside a sum into one): ``rule``
+    on each index whose range does not involve the others, the sums over the others outside
+    (sums over independent ranges commute)."""
+    terms = Add.make_args(sympy.expand_mul(s.function))
+    if len(terms) > 1:
+        return Add(*[rule(Sum(term, *s.limits)) for term in terms])
+    for position, (var, lo, hi) in enumerate(s.limits):
+        others = s.limits[:position] + s.limits[position + 1 :]
+        bounds = set().union(*(b.free_symbols for _, *ends in others for b in ends))
+        if var in bounds or {v for v, *_ in others} & (lo.free_symbols | hi.free_symbols):
+            continue
+        single = Sum(s.function, (var, lo, hi))
+        done = rule(single)
+        if done != single:
+            return rule(Sum(done, *others)) if others else done
+    return s
+
+
 def _within_limits(s: Sum) -> Basic:
-    var, lo, hi = s.limits[0] if len(s.limits) == 1 else (None, None, None)
-    if var is None:
-        return s
-    known = {
-        sympy.Le(var, hi): sympy.true,
-        sympy.Ge(var, lo): sympy.true,
-        sympy.Ge(hi, var): sympy.true,
-        sympy.Le(lo, var): sympy.true,
-    }
+    known = {}
+    for var, lo, hi in s.limits:
+        known |= {
+            sympy.Le(var, hi): sympy.true,
+            sympy.Ge(var, lo): sympy.true,
+            sympy.Ge(hi, var): sympy.true,
+            sympy.Le(lo, var): sympy.true,
+        }
     body = s.function.xreplace(known)
     return s if body == s.function else s.func(body, *s.limits)
 
@@ -126,12 +167,14 @@ def use_sum_limits(expr: Basic) -> Basic:
 
 
 def _unroll(s: Sum) -> Basic:
-    if len(s.limits) != 1:
-        return s
-    var, lo, hi = s.limits[0]
+    """The outermost index written out first (an inner range may depend on it), then the
+    sums over the other indices, each in turn."""
+    *inner, (var, lo, hi) = s.limits
     if not (lo.is_Integer and hi.is_Integer) or hi - lo > 10_000:
         return s
-    return Add(*[s.function.xreplace({var: value}) for value in range(int(lo), int(hi) + 1)])
+    body = Sum(s.function, *inner) if inner else s.function
+    terms = [body.xreplace({var: value}) for value in range(int(lo), int(hi) + 1)]
+    return Add(*[_unroll(t) if isinstance(t, Sum) else t for t in terms])
 
 
 def expand_finite_sums(expr: Basic) -> Basic:

@@ -1,0 +1,82 @@
+"""Concrete sizes and explicit matrices for the cross-check and for naming slips.
+
+The sizes of a claim get several assignments: all 1; the sizes 2 and 3 alternating in both
+orders (non-square: m = 2, n = 3 and m = 3, n = 2); 1 and 2 alternating. Those that break a
+relation between sizes (``m >= 2``) are left out. The entries are small exact rationals drawn
+from a seeded generator, so the same claim gets the same points on every run; rows that an
+assumption normalizes (``T 1 = 1``) are divided by their sums.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+
+import sympy
+from sympy import Basic, ImmutableMatrix, MatrixSymbol, Rational, Symbol
+
+from derive.checker.matrix.assumptions import Normalization
+
+PATTERNS = ((1,), (2, 3), (3, 2), (1, 2))
+
+
+def assignments(sizes: Sequence[Basic], relations: Sequence[Basic]) -> list[dict[Basic, Basic]]:
+    """Size values, one dict per assignment, each satisfying the relations among sizes."""
+    found: list[dict[Basic, int]] = []
+    for pattern in PATTERNS:
+        values = {s: sympy.Integer(pattern[n % len(pattern)]) for n, s in enumerate(sizes)}
+        if values in found:
+            continue
+        sized = [r.xreplace(values) for r in relations]
+        if all(r is sympy.true for r in sized if r.free_symbols == set()):
+            found.append(values)
+    return found
+
+
+def _value(rng: random.Random, symbol: Basic) -> Rational:
+    value = Rational(rng.randint(-9, 9) or 1, rng.choice((1, 2, 3, 4, 5, 7)))
+    if getattr(symbol, "is_positive", None):
+        return abs(value)
+    if getattr(symbol, "is_nonnegative", None):
+        return abs(value)
+    return value
+
+
+def _matrix(symbol: MatrixSymbol, sizes: dict[Basic, int], rng: random.Random) -> ImmutableMatrix:
+    rows, cols = (int(sympy.sympify(d).xreplace(sizes)) for d in symbol.shape)
+    return ImmutableMatrix(rows, cols, lambda r, c: _value(rng, symbol))
+
+
+def _normalized(matrix: ImmutableMatrix, axis: str) -> ImmutableMatrix | None:
+    sums = [sum(matrix.row(r)) for r in range(matrix.rows)] if axis == "rows" else None
+    if axis == "rows":
+        if 0 in sums:
+            return None
+        return ImmutableMatrix(matrix.rows, matrix.cols, lambda r, c: matrix[r, c] / sums[r])
+    columns = [sum(matrix.col(c)) for c in range(matrix.cols)]
+    if 0 in columns:
+        return None
+    return ImmutableMatrix(matrix.rows, matrix.cols, lambda r, c: matrix[r, c] / columns[c])
+
+
+def points(
+    symbols: Sequence[MatrixSymbol],
+    scalars: Sequence[Symbol],
+    sizes: dict[Basic, int],
+    normalizations: dict[MatrixSymbol, Normalization],
+    seed: int,
+    count: int,
+) -> Iterator[tuple[dict[MatrixSymbol, ImmutableMatrix], dict[Symbol, Rational]]]:
+    """``count`` points (matrix values, scalar values) at these sizes."""
+    rng = random.Random(f"matrix points {seed} {sorted(sizes.values())}")
+    made = 0
+    for _ in range(4 * count):
+        if made == count:
+            return
+        values = {m: _matrix(m, sizes, rng) for m in symbols}
+        for symbol, normalization in normalizations.items():
+            values[symbol] = _normalized(values[symbol], normalization.axis)
+        if any(v is None for v in values.values()):
+            continue
+        made += 1
+        yield values, {s: _value(rng, s) for s in scalars}
