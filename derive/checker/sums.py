@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable
 
 import sympy
@@ -26,23 +27,40 @@ def canonical(expr: Basic, level: int = 0) -> Basic:
     """
     if not expr.args or not expr.has(Sum, Product):
         return expr
+    if isinstance(expr, Sum) and 1 < len(expr.limits) <= MAX_ORDERED and _independent(expr):
+        # sums over independent ranges commute: the order whose renaming sorts first
+        orders = itertools.permutations(expr.limits)
+        return min((_renamed(expr, order, level) for order in orders), key=sympy.default_sort_key)
     if isinstance(expr, (Sum, Product)):
-        mapping: dict[Basic, Basic] = {}
-        limits = []
-        for position, (var, *bounds) in enumerate(expr.limits):
-            index = 10**9 + 100 * level + position  # fixed, so the renaming is canonical
-            new = Dummy(f"i{level}{position}", dummy_index=index, **var.assumptions0)
-            bounds = [canonical(b.xreplace(mapping), level) for b in bounds]
-            mapping[var] = new
-            limits.append((new, *bounds))
-        body = canonical(expr.function.xreplace(mapping), level + 1)
-        return expr.func(body, *limits)
+        return _renamed(expr, expr.limits, level)
     args = [canonical(a, level) for a in expr.args]
     if all(x is y for x, y in zip(args, expr.args, strict=True)):
         return expr
     if isinstance(expr, (Max, Min)):  # renaming cannot change which argument is largest
         return expr.func(*args, evaluate=False)
     return expr.func(*args)
+
+
+MAX_ORDERED = 4  # a sum over up to this many independent indices is put in a canonical order
+
+
+def _independent(s: Sum) -> bool:
+    """No index's range involves another index of the same sum."""
+    variables = {var for var, *_ in s.limits}
+    return not any(b.free_symbols & variables for _, *bounds in s.limits for b in bounds)
+
+
+def _renamed(expr: Sum | Product, limits: tuple, level: int) -> Basic:
+    mapping: dict[Basic, Basic] = {}
+    renamed = []
+    for position, (var, *bounds) in enumerate(limits):
+        index = 10**9 + 100 * level + position  # fixed, so the renaming is canonical
+        new = Dummy(f"i{level}{position}", dummy_index=index, **var.assumptions0)
+        bounds = [canonical(b.xreplace(mapping), level) for b in bounds]
+        mapping[var] = new
+        renamed.append((new, *bounds))
+    body = canonical(expr.function.xreplace(mapping), level + 1)
+    return expr.func(body, *renamed)
 
 
 def is_zero(expr: Basic) -> bool:

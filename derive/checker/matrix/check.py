@@ -147,6 +147,7 @@ def _judge(
 def _translate(lhs: Basic, rhs: Basic, claim_shape: Shape, assume: Sequence[Basic]) -> MatrixClaim:
     form = IndexForm()
     form.taken |= {str(s) for e in (lhs, rhs, *assume) for s in e.free_symbols}
+    form.declare_sizes(lhs, rhs, *assume)
     i, j = entry_indices(claim_shape, form)
     left, right = form.entry_or_scalar(lhs, i, j), form.entry_or_scalar(rhs, i, j)
     ranges = tuple(

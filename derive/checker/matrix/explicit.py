@@ -29,6 +29,7 @@ from sympy.matrices.expressions import (
     ZeroMatrix,
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
 from derive.checker.matrix.nodes import At, Gradient, Softmax
@@ -164,11 +165,29 @@ def scalar_value(expr: Basic, values: Values, sizes: Mapping[Basic, int]) -> Bas
         return matrix[0, 0]
     if isinstance(expr, Trace):
         return explicit(expr.arg, values, sizes).trace()
+    if isinstance(expr, MatrixElement):
+        i, j = (sympy.sympify(k).xreplace(sizes) for k in (expr.i, expr.j))
+        return explicit(expr.parent, values, sizes)[int(i), int(j)]
+    if isinstance(expr, sympy.Sum):
+        return _written_out(expr, values, sizes)
     if not expr.args:
         return expr.xreplace(sizes) if expr in sizes else expr
     if not expr.has(MatrixSymbol, Identity, OneMatrix, ZeroMatrix):
         return expr.xreplace(sizes)
     return expr.func(*(scalar_value(a, values, sizes) for a in expr.args))
+
+
+def _written_out(s: sympy.Sum, values: Values, sizes: Mapping[Basic, int]) -> Basic:
+    """A sum over concrete bounds, written out term by term (entries need integer indices),
+    the outermost index first (an inner range may depend on it)."""
+    *inner, (var, lo, hi) = s.limits
+    lo, hi = (sympy.sympify(b).xreplace(sizes) for b in (lo, hi))
+    if not (lo.is_Integer and hi.is_Integer):
+        raise NotExplicit("a sum without concrete bounds")
+    body = sympy.Sum(s.function, *inner) if inner else s.function
+    return sympy.Add(
+        *(scalar_value(body.xreplace({var: k}), values, sizes) for k in range(int(lo), int(hi) + 1))
+    )
 
 
 def difference_zero(lhs: ImmutableMatrix, rhs: ImmutableMatrix) -> bool | None:
@@ -178,15 +197,14 @@ def difference_zero(lhs: ImmutableMatrix, rhs: ImmutableMatrix) -> bool | None:
         return False
     unclear = False
     for a, b in zip(lhs, rhs, strict=True):
-        gap = a - b
+        gap = (a - b).doit()  # relu' and the like evaluate to Heaviside
         if gap == 0:
             continue
         if gap.is_Rational:
             return False
-        value = sympy.N(gap, 40)
-        scale = max(1, abs(sympy.N(a, 20)), abs(sympy.N(b, 20)))
-        if not value.is_number or value.has(S.NaN, sympy.zoo):
+        value, size = sympy.N(gap, 40), sympy.N(abs(a.doit()) + abs(b.doit()) + 1, 20)
+        if not (value.is_number and size.is_number) or value.has(S.NaN, sympy.zoo):
             unclear = True
-        elif abs(value) > 1e-25 * scale:
+        elif abs(value) > 1e-25 * size:
             return False
     return None if unclear else True

@@ -56,6 +56,7 @@ from sympy.matrices.expressions import (
     ZeroMatrix,
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
 from derive.checker.matrix.nodes import At, Gradient, Softmax
@@ -84,6 +85,14 @@ class IndexForm:
     taken: set[str] = field(default_factory=set)
     ranges: dict[Basic, Basic] = field(default_factory=dict)
     _counter: itertools.count = field(default_factory=itertools.count)
+
+    def declare_sizes(self, *exprs: Basic) -> None:
+        """Learn the size symbols of the matrices in ``exprs`` (before any scalar is read: a
+        size written in a scalar, 1/m, is the same m)."""
+        for e in exprs:
+            for m in e.atoms(MatrixExpr):
+                for size in getattr(m, "shape", ()):
+                    self.size(sympy.sympify(size))
 
     def size(self, size: Basic) -> Basic:
         """A size as an integer expression of positive integer symbols."""
@@ -139,8 +148,12 @@ class IndexForm:
             return self.entry(expr, S.One, S.One)
         if isinstance(expr, Trace):
             return _trace(self, expr)
+        if isinstance(expr, MatrixElement):  # SymPy's X[i, j] counts from 0
+            return self.entry(expr.parent, expr.i + 1, expr.j + 1)
         if not expr.args:
-            return self.size(expr) if isinstance(expr, Symbol) else expr
+            return self.sizes.get(expr, expr)
+        if isinstance(expr, sympy.Sum):
+            expr = _from_one(expr)
         args = [self.scalar(a) for a in expr.args]
         if all(a is b for a, b in zip(args, expr.args, strict=True)):
             return expr
@@ -154,6 +167,24 @@ class IndexForm:
         if not indices:
             return base[1]
         return base[tuple(indices)] if len(indices) > 1 else base[indices[0]]
+
+
+def _from_one(s: sympy.Sum) -> sympy.Sum:
+    """A sum's indices as integers from 1, like the index form's own: SymPy's ``(X*th)[i, 0]``
+    sums over a Dummy with no integer assumption, from 0. Shifting an index keeps the value."""
+    limits, body = [], s.function
+    for var, lo, hi in s.limits:
+        new = (
+            var
+            if var.is_integer and var.is_positive
+            else Dummy(str(var), integer=True, positive=True)
+        )
+        if lo == 1 and new is var:
+            limits.append((var, lo, hi))
+            continue
+        body = body.xreplace({var: new + lo - 1})
+        limits.append((new, S.One, hi - lo + 1))
+    return sympy.Sum(body, *limits)
 
 
 def _product(form: IndexForm, expr: MatMul, r: Basic, c: Basic) -> Expr:

@@ -33,6 +33,7 @@ from sympy.matrices.expressions import (
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.checker.matrix.nodes import At, Gradient, Shape, Softmax, shape_of
 from derive.checker.matrix.text import dims_text, matrix_text
@@ -163,7 +164,13 @@ def _elementwise(expr: ElementwiseApplyFunction) -> Shape:
     return shape(expr.expr)
 
 
+def _element(expr: MatrixElement) -> Shape:
+    shape(expr.parent)
+    return (S.One, S.One)
+
+
 _RULES: dict[type, Callable[[Basic], Shape]] = {
+    MatrixElement: _element,
     MatrixSymbol: _symbol,
     MatMul: _product,
     MatAdd: lambda e: _same(e, " + "),
