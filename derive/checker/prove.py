@@ -21,7 +21,14 @@ from derive.checker.exponentials import (
 )
 from derive.checker.facts import Facts, finite_cases
 from derive.checker.limits import Work
-from derive.checker.sums import canonical, is_zero, pull_out_of_sums, sum_deltas, use_sum_limits
+from derive.checker.sums import (
+    canonical,
+    is_zero,
+    merge_sums,
+    pull_out_of_sums,
+    sum_deltas,
+    use_sum_limits,
+)
 
 Strategy = Callable[[Basic, Facts], Basic]
 
@@ -64,6 +71,12 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
     ),
     ("expand", _always, lambda e, f: sympy.expand(e), "expand products, and logs where valid"),
     ("sums", _has_sums, lambda e, f: sympy.expand(pull_out_of_sums(e)), "linearity of sums"),
+    (
+        "merge",
+        _has_sums,
+        lambda e, f: merge_sums(sympy.expand(e)),
+        "a product of sums is one sum over all their indices (sums over independent ranges)",
+    ),
     (
         "exponentials",
         lambda e, f: e.has(*TRIGONOMETRIC),

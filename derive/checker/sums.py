@@ -51,16 +51,30 @@ def _independent(s: Sum) -> bool:
 
 
 def _renamed(expr: Sum | Product, limits: tuple, level: int) -> Basic:
+    names = [
+        Dummy(f"i{level}{position}", dummy_index=10**9 + 100 * level + position, **var.assumptions0)
+        for position, (var, *_) in enumerate(limits)
+    ]  # fixed, so the renaming is canonical
+    function = _unclashed(expr.function, set(names))
     mapping: dict[Basic, Basic] = {}
     renamed = []
-    for position, (var, *bounds) in enumerate(limits):
-        index = 10**9 + 100 * level + position  # fixed, so the renaming is canonical
-        new = Dummy(f"i{level}{position}", dummy_index=index, **var.assumptions0)
+    for new, (var, *bounds) in zip(names, limits, strict=True):
         bounds = [canonical(b.xreplace(mapping), level) for b in bounds]
         mapping[var] = new
         renamed.append((new, *bounds))
-    body = canonical(expr.function.xreplace(mapping), level + 1)
+    body = canonical(function.xreplace(mapping), level + 1)
     return expr.func(body, *renamed)
+
+
+def _unclashed(body: Basic, names: set[Basic]) -> Basic:
+    """The body with its inner sums' indices renamed where they use one of ``names`` (a
+    canonical name of another level, left by a rewrite that nested sums anew): renaming the
+    outer index to that name would otherwise capture it."""
+    inner = {v for s in body.atoms(Sum, Product) for v, *_ in s.limits}
+    clash = names & inner
+    if not clash:
+        return body
+    return body.xreplace({v: Dummy(str(v), **v.assumptions0) for v in clash})
 
 
 def is_zero(expr: Basic) -> bool:
@@ -118,6 +132,54 @@ def _innermost_inward(s: Sum) -> Basic:
 def pull_out_of_sums(expr: Basic) -> Basic:
     """Linearity: Sum(f + g) = Sum(f) + Sum(g); Sum(c f) = c Sum(f) for c free of the index."""
     return _innermost_first(expr, _linear)
+
+
+def _fresh_bound(s: Sum) -> Sum:
+    """The sum with new bound indices, so that merging it with others captures nothing."""
+    mapping = {var: Dummy(str(var), **var.assumptions0) for var, *_ in s.limits}
+    return s.xreplace(mapping)
+
+
+def _merged(expr: Basic) -> Basic:
+    if isinstance(expr, Mul) and any(isinstance(f, Sum) for f in expr.args):
+        sums = [_fresh_bound(f) for f in expr.args if isinstance(f, Sum)]
+        rest = [f for f in expr.args if not isinstance(f, Sum)]
+        limits = [limit for s in sums for limit in s.limits]
+        return Sum(Mul(*rest, *(s.function for s in sums)), *limits)
+    if isinstance(expr, Sum) and isinstance(expr.function, Mul):
+        inner = _merged(expr.function)
+        if isinstance(inner, Sum):
+            return Sum(inner.function, *inner.limits, *expr.limits)
+    return expr
+
+
+def merge_sums(expr: Basic) -> Basic:
+    """f Σ_b g(b) = Σ_b f g(b), and Σ_a f(a) Σ_b g(b) = Σ_{a, b} f(a) g(b): each product of
+    sums as one sum over all their indices (which ``canonical`` puts in one order), so that
+    two ways of nesting the same sums compare equal. Bound indices are renamed first: nothing
+    is captured."""
+    if not expr.has(Sum):
+        return expr
+    if isinstance(expr, Add):
+        return Add(*[merge_sums(term) for term in expr.args])
+    if isinstance(expr, Mul):
+        merged = _merged(Mul(*[merge_sums(f) if isinstance(f, Sum) else f for f in expr.args]))
+    elif isinstance(expr, Sum):
+        merged = _merged(Sum(merge_sums(expr.function), *expr.limits))
+    else:
+        return expr
+    return _constants_out(merged) if isinstance(merged, Sum) else merged
+
+
+def _constants_out(s: Sum) -> Basic:
+    """Σ c f = c Σ f for the factors c free of every index (so that Σ f and Σ -f cancel)."""
+    indices = {var for var, *_ in s.limits}
+    factors = Mul.make_args(s.function)
+    outside = [f for f in factors if not f.free_symbols & indices]
+    if not outside:
+        return s
+    inside = [f for f in factors if f.free_symbols & indices]
+    return Mul(*outside) * Sum(Mul(*inside), *s.limits)
 
 
 def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Basic:

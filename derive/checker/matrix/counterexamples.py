@@ -28,7 +28,11 @@ def size_values(form: IndexForm, point: Mapping[Basic, Basic], sizes: Sequence[B
 
 
 def _matrix(
-    form: IndexForm, symbol: MatrixSymbol, point: Mapping[Basic, Basic], sizes: Mapping
+    form: IndexForm,
+    symbol: MatrixSymbol,
+    point: Mapping[Basic, Basic],
+    sizes: Mapping,
+    unread: Basic = S.Zero,
 ) -> ImmutableMatrix | None:
     rows, cols = (sympy.sympify(d).xreplace(sizes) for d in symbol.shape)
     if not (rows.is_Integer and cols.is_Integer):
@@ -36,7 +40,7 @@ def _matrix(
 
     def value(r: int, c: int) -> Basic:
         element = form.element(symbol, sympy.Integer(r + 1), sympy.Integer(c + 1))
-        return point.get(element, S.Zero)
+        return point.get(element, unread)
 
     return ImmutableMatrix(int(rows), int(cols), value)
 
@@ -66,7 +70,9 @@ def as_matrices(
     for symbol, base in sorted(form.bases.items(), key=lambda item: str(item[0].name)):
         if str(symbol.name).startswith("("):
             continue  # an opaque stand-in (an inverse), not a matrix of the claim
-        matrix = _matrix(form, symbol, point, at)
+        # a normalized row is read whole or not at all; one not read is any row summing to 1
+        unread = S.One if base in by_base else S.Zero
+        matrix = _matrix(form, symbol, point, at, unread)
         if matrix is None:
             continue
         if base in by_base:

@@ -67,8 +67,15 @@ def check_size(size: Basic, where: Basic) -> None:
                 where,
             )
         return
-    if size.is_positive is False or size.is_integer is False:
+    if size.is_positive is False or size.is_integer is False or not _count_like(size):
         raise ShapeProblem(f"`{matrix_text(where)}` has a size {size} that is not a count", where)
+
+
+def _count_like(size: Basic) -> bool:
+    """Built from symbols and integers by + and * (n, n + 1, 2 m)."""
+    if size.is_Integer or isinstance(size, sympy.Symbol):
+        return True
+    return isinstance(size, (sympy.Add, sympy.Mul)) and all(_count_like(a) for a in size.args)
 
 
 def _conform(expr: Basic, left: Shape, right: Shape, sign: str) -> None:
