@@ -80,8 +80,9 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
     (
         "merge",
         _has_sums,
-        lambda e, f: merge_sums(sympy.expand(e)),
-        "a product of sums is one sum over all their indices (sums over independent ranges)",
+        lambda e, f: S.Zero if is_zero(merge_sums(sympy.expand(e))) else e,
+        "a product of sums is one sum over all their indices (sums over independent ranges): "
+        "zero when the terms cancel so (the merged form is not kept: it stays a closing test)",
     ),
     (
         "exponentials",
