@@ -93,6 +93,7 @@ def test_json_rows_carry_the_prove_fields_plus_file_and_line(files, capsys):
         "method",
         "guard",
         "certified",
+        "slip",
     ]
     assert rows[1]["guard"] is False and "confirmed at 50 digits" in rows[1]["method"]
     assert rows[1]["certified"] is True and rows[0]["certified"] is False  # refuted / proved

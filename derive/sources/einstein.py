@@ -73,8 +73,10 @@ def implied_sums(expr: Basic, ranges: Ranges, free: frozenset[Symbol] = frozense
         return expr
     if isinstance(expr, Add):
         return Add(*(implied_sums(term, ranges) for term in expr.args))
-    if isinstance(expr, Sum):
-        return expr.func(implied_sums(expr.function, ranges), *expr.limits)
+    if isinstance(expr, Sum):  # its own indices are summed already
+        own = {var for var, *_ in expr.limits}
+        inner = {index: bounds for index, bounds in ranges.items() if index not in own}
+        return expr.func(implied_sums(expr.function, inner), *expr.limits)
     if isinstance(expr, (Mul, Indexed)):
         if isinstance(expr, Mul):
             expr = Mul(*(_inner(f, ranges) for f in expr.args))

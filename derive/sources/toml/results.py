@@ -37,6 +37,7 @@ JSON_FIELDS = (
     "method",
     "guard",
     "certified",
+    "slip",
 )
 
 
@@ -121,7 +122,7 @@ def check_step(
     """Check one step (0-based indices) alone, exactly as ``check_file`` would."""
     chain = loaded.derivations[derivation]
     previous, claimed = list(chain.claims())[step]
-    alone = Derivation(chain.name, previous, (claimed,), assume=chain.assume)
+    alone = Derivation(chain.name, previous, (claimed,), assume=chain.assume, layout=chain.layout)
     verdict = alone.check(timeout=timeout, seed=seed, limits=limits).verdicts[0]
     return _result(loaded, derivation, step, previous, claimed, verdict)
 
@@ -139,6 +140,7 @@ def _result(
         else {loaded.show(k): v for k, v in counterexample.items()},
         method=loaded.text(verdict.method),
         caveats=tuple(loaded.text(c) for c in verdict.caveats),
+        slip=loaded.text(verdict.slip),
     )
     return StepResult(
         file=loaded.path,
