@@ -33,6 +33,7 @@ from sympy.core.relational import Relational
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
+from derive.checker import cache
 from derive.checker.evidence import CONFIRM_DIGITS, DIGITS, Entry, Evidence
 from derive.checker.guard import GUARD_MESSAGE, GUARD_SECONDS, guarded
 from derive.checker.limits import LimitReached, Limits, Work
@@ -158,18 +159,27 @@ def check_equal(
         raise ValueError(f"timeout must be positive seconds or None, got {timeout!r}")
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
-    if has_matrices(lhs, rhs, *assumptions):
+    limits = limits or Limits()
+    if has_matrices(lhs, rhs, *assumptions):  # its index form is checked (and cached) here
         options = Options(timeout, seed, limits, layout)
         return check_matrix_equal(lhs, rhs, assumptions, options, check_equal)
-    work = Work(limits or Limits())
-    claim = Claim(lhs, rhs, _entries(lhs, rhs), assumptions, seed, work, instance_of)
     start = time.monotonic()
+    store, key = cache.active(), None
+    if store is not None:  # a verdict is a function of these: it may have been decided before
+        key = store.key(lhs, rhs, assumptions, seed, limits, instance_of)
+        kept = store.get(key, assumptions, timeout)
+        if kept is not None:
+            return dataclasses.replace(kept, seconds=time.monotonic() - start)
+    claim = Claim(lhs, rhs, _entries(lhs, rhs), assumptions, seed, Work(limits), instance_of)
     finished, verdict = guarded(lambda: _judge(claim), timeout)
     seconds = time.monotonic() - start
     if not finished:
         message = GUARD_MESSAGE.format(seconds=timeout)
         return Verdict("undecided", method=message, guard=True, seconds=seconds)
-    return dataclasses.replace(verdict, seconds=seconds)
+    verdict = dataclasses.replace(verdict, seconds=seconds)
+    if store is not None:
+        store.put(key, verdict, assumptions)
+    return verdict
 
 
 def _judge(claim: Claim) -> Verdict:

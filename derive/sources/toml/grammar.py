@@ -167,7 +167,12 @@ def _sum(builder: Builder, node: ast.Call) -> Expr:
         body = builder.expr(node.args[0])
     finally:
         builder.bound = outer
-    return builder.call(node, sympy.Sum, body, *limits)
+    built = builder.call(node, sympy.Sum, body, *limits)
+    if builder.written:  # SymPy's Sum multiplies its body by 1, which would evaluate it
+        written = sympy.Basic.__new__(sympy.Sum, body, *built.limits)
+        written.is_commutative = built.is_commutative
+        return written
+    return built
 
 
 def _derivative(function: Callable[..., Expr], usage: str) -> Handler:

@@ -54,6 +54,13 @@ CHAINS = {
     ast.Mult: (Mul, lambda x: x),
     ast.Div: (Mul, lambda x: Pow(x, -1)),
 }
+# the same, unevaluated: for display (parse_written)
+WRITTEN = {
+    ast.Add: (Add, lambda x: x),
+    ast.Sub: (Add, lambda x: Mul(-1, x, evaluate=False)),
+    ast.Mult: (Mul, lambda x: x),
+    ast.Div: (Mul, lambda x: Pow(x, -1, evaluate=False)),
+}
 UNDEFINED = frozenset({sympy.zoo, sympy.nan, sympy.oo, -sympy.oo})
 Implied = tuple[Ranges, frozenset]  # the summation convention: index ranges, indices never summed
 
@@ -64,6 +71,12 @@ class ParseError(ValueError):
     def __init__(self, message: str, line: int = 1, column: int = 1, path: str = "") -> None:
         super().__init__(message)
         self.message, self.line, self.column, self.path = message, line, column, path
+        self.more: tuple[ParseError, ...] = ()  # the file's further errors, in file order
+
+    @property
+    def errors(self) -> tuple[ParseError, ...]:
+        """Every error found in the file: this one, then the others (a report lists all)."""
+        return (self, *self.more)
 
     def at(self, path: str, line: int, column: int) -> ParseError:
         """The same error at another position (the file's, not the expression's)."""
@@ -126,6 +139,18 @@ def parse_expr(
     """
     builder = _Builder(names or {}, limits, *_tree(text, limits), layout, implied)
     return builder.build(relations=False)
+
+
+def parse_written(text: str, names: Mapping[str, object] | None = None) -> Expr:
+    """``text`` as written, for display only: sums and products unevaluated, in the order
+    written (``y - t``, not SymPy's ``-t + y``). Never check what this returns.
+
+    SymPy's ``evaluate(False)`` context is not used: SymPy's cache would hand unevaluated
+    objects to later checks (and evaluated ones to this display), its key does not include it.
+    """
+    return _Builder(names or {}, DEFAULT_LIMITS, *_tree(text, DEFAULT_LIMITS), written=True).build(
+        relations=False
+    )
 
 
 def parse_relations(
@@ -238,10 +263,12 @@ class _Builder:
         source: _Source,
         layout: str = "denominator",
         implied: Implied | None = None,
+        written: bool = False,
     ) -> None:
         self.names, self.limits, self.tree, self.source = names, limits, tree, source
         self.layout = layout  # of a gradient by a matrix (matrices.gradient)
         self.implied = implied  # the summation convention, when the file says so
+        self.written = written  # build unevaluated, as written (parse_written)
         self.diff_depth = 0  # derivatives being built around the current node (grammar.py)
         self.bound: frozenset = frozenset()  # indices of the explicit sums around it
 
@@ -285,7 +312,9 @@ class _Builder:
             return self.name(node)
         if isinstance(node, ast.UnaryOp):
             operand = self.expr(node.operand)
-            return -operand if isinstance(node.op, ast.USub) else operand
+            if not isinstance(node.op, ast.USub):
+                return operand
+            return Mul(-1, operand, evaluate=False) if self.written else -operand
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             return self.power(node, self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
@@ -320,10 +349,13 @@ class _Builder:
                 raise self.error(link, "division by zero")
             if isinstance(link.op, ast.Div) and matrices.is_matrix(operand):
                 raise self.error(link, "a division by a matrix: write A**-1 or inv(A)")
-            operands.append(self.call(link, CHAINS[type(link.op)][1], operand))
+            how = (WRITTEN if self.written else CHAINS)[type(link.op)][1]
+            operands.append(self.call(link, how, operand))
         if any(matrices.is_matrix(o) for o in operands):
             kind = "add" if combine is Add else "mul"
             return matrices.combine(self, links[-1], kind, operands)
+        if self.written:
+            return self.call(links[-1], lambda *args: combine(*args, evaluate=False), *operands)
         return self.summed(links[-1], self.call(links[-1], combine, *operands))
 
     def call(self, node: ast.AST, function: Callable, *args: object) -> Expr:
@@ -385,6 +417,8 @@ class _Builder:
             )
             if bits * abs(exponent) > MAX_POWER_BITS:
                 raise self.error(node, "number too large: the power has too many digits")
+        if self.written:
+            return self.call(node, lambda b, e: Pow(b, e, evaluate=False), base, exponent)
         return self.call(node, sympy.Pow, base, exponent)
 
     def subscript(self, node: ast.Subscript) -> Expr:
