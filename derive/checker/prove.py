@@ -27,6 +27,7 @@ from derive.checker.sums import (
     merge_sums,
     pull_out_of_sums,
     sum_deltas,
+    under_one_sum,
     use_sum_limits,
 )
 
@@ -41,6 +42,22 @@ def _has_sums(e: Basic, f: Facts) -> bool:
 
 def _always(e: Basic, f: Facts) -> bool:
     return True
+
+
+def _summands_zero(e: Basic) -> bool:
+    summands = under_one_sum(e)
+    return summands is not None and all(
+        zero_as_rational_function(to_exponentials(exp_of_sums(s))) for s in summands
+    )
+
+
+def exp_of_sums(e: Basic) -> Basic:
+    """prod_L e^(f) = e^(sum_L f) (expand splits the exponential of a sum into a product of
+    exponentials, which the rational abstraction would take for another part)."""
+    return e.replace(
+        lambda x: isinstance(x, Product) and isinstance(x.function, sympy.exp),
+        lambda x: sympy.exp(Sum(x.function.args[0], *x.limits)),
+    )
 
 
 # (name, when it applies, the rewrite, why it is valid)
@@ -95,6 +112,12 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         lambda e, f: e.has(sympy.log),
         lambda e, f: S.Zero if zero_as_rational_function(split_logs(to_exponentials(e))) else e,
         "log of a positive product as a sum of logs, log(exp(r)) = r for real r",
+    ),
+    (
+        "summands",
+        _has_sums,
+        lambda e, f: S.Zero if _summands_zero(e) else e,
+        "Σ_L f + c Σ_L g = Σ_L (f + c g), zero when the summand is, as a rational function",
     ),
     ("cancel", _always, lambda e, f: sympy.cancel(sympy.together(e)), "common denominator"),
     ("simplify", _always, lambda e, f: f.refine(sympy.simplify(e)), "sympy.simplify"),

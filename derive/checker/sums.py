@@ -302,3 +302,18 @@ def expand_finite_sums(expr: Basic) -> Basic:
     Sum.doit first tries delta summation, which expands the whole body.
     """
     return _innermost_first(expr, _unroll)
+
+
+def under_one_sum(expr: Basic) -> list[Basic] | None:
+    """Σ_L f + c Σ_L g + ... = Σ_L (f + c g + ...): the terms of ``expr`` grouped by the limits
+    of their sum (canonical names, so equal limits compare equal); the combined summand of each
+    group, or None when a term is not a multiple of a sum. The sum is zero when every summand
+    is (linearity), which a rewrite of the summand alone can show."""
+    groups: dict[tuple, list[Basic]] = {}
+    for term in Add.make_args(canonical(expr)):
+        sums = [f for f in Mul.make_args(term) if isinstance(f, Sum)]
+        if len(sums) != 1:
+            return None
+        coefficient = Mul(*(f for f in Mul.make_args(term) if f is not sums[0]))
+        groups.setdefault(sums[0].limits, []).append(coefficient * sums[0].function)
+    return [Add(*summands) for _, summands in sorted(groups.items(), key=lambda g: str(g[0]))]

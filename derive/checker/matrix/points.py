@@ -1,7 +1,9 @@
 """Concrete sizes and explicit matrices for the cross-check and for naming slips.
 
 The sizes of a claim get several assignments: all 1; the sizes 2 and 3 alternating in both
-orders (non-square: m = 2, n = 3 and m = 3, n = 2); 1 and 2 alternating. Those that break a
+orders (non-square: m = 2, n = 3 and m = 3, n = 2); 1 and 2 alternating; and, for three sizes
+or more, each size its own value (2, 3, 4, ...: with two sizes alternating, the first and the
+third are always equal). Those that break a
 relation between sizes (``m >= 2``) are left out. The entries are small exact rationals drawn
 from a seeded generator, so the same claim gets the same points on every run; rows that an
 assumption normalizes (``T 1 = 1``) are divided by their sums.
@@ -17,13 +19,14 @@ from sympy import Basic, ImmutableMatrix, MatrixSymbol, Rational, Symbol
 
 from derive.checker.matrix.assumptions import Normalization
 
-PATTERNS = ((1,), (2, 3), (3, 2), (1, 2))
+PATTERNS = ((1,), (2, 3), (3, 2), (1, 2), None)  # None: 2, 3, 4, ... (each its own)
 
 
 def assignments(sizes: Sequence[Basic], relations: Sequence[Basic]) -> list[dict[Basic, Basic]]:
     """Size values, one dict per assignment, each satisfying the relations among sizes."""
     found: list[dict[Basic, int]] = []
     for pattern in PATTERNS:
+        pattern = pattern or tuple(range(2, 2 + len(sizes)))
         values = {s: sympy.Integer(pattern[n % len(pattern)]) for n, s in enumerate(sizes)}
         if values in found:
             continue
