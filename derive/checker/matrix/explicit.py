@@ -91,25 +91,35 @@ def _softmax(expr: Softmax, values: Values, sizes: Mapping) -> ImmutableMatrix:
     return ImmutableMatrix(Z.rows, Z.cols, lambda r, c: E[r, c] / sum(E.col(c)))
 
 
-def _gradient(expr: Gradient, values: Values, sizes: Mapping) -> ImmutableMatrix:
-    """The derivative of the explicit function by each entry of W, the other matrices numbers."""
-    wrt = expr.wrt
-    rows, cols = _dims(wrt, sizes)
-    variables = ImmutableMatrix(
-        rows, cols, lambda r, c: Symbol(f"w{r}_{c}", real=True)
-    )  # never a user's name: the value of every other matrix is a number here
-    at = dict(values)
-    at[wrt] = variables
+def _partial(expr: Gradient, values: Values, sizes: Mapping, r: int, c: int) -> ImmutableMatrix:
+    """The derivative of the explicit function by the one entry (r, c) of W: only that entry
+    is a symbol, so with numbers for the rest the function stays small (a 50-digit point
+    collapses everything else to numbers as it is computed)."""
+    wrt, w = expr.wrt, Symbol("w", real=True)  # never a user's name: the rest is numbers
+    entries = values[wrt].as_mutable()
+    entries[r, c] = w
+    at = {**values, wrt: ImmutableMatrix(entries)}
     f = expr.function
-    point = dict(zip(variables, values[wrt], strict=True))
     if not isinstance(f, MatrixExpr) or f.shape == (1, 1):
-        value = scalar_value(f, at, sizes)
-        gradient = variables.applyfunc(lambda w: sympy.diff(value, w).xreplace(point))
-    else:  # a column vector by a column vector: entry (r, c) = d f_c / d w_r
-        vector = explicit(f, at, sizes)
-        gradient = ImmutableMatrix(
-            rows, vector.rows, lambda r, c: sympy.diff(vector[c], variables[r]).xreplace(point)
-        )
+        function = ImmutableMatrix([[scalar_value(f, at, sizes)]])
+    else:
+        function = explicit(f, at, sizes)
+    return function.applyfunc(lambda v: sympy.diff(v, w).xreplace({w: values[wrt][r, c]}))
+
+
+def _gradient(expr: Gradient, values: Values, sizes: Mapping) -> ImmutableMatrix:
+    """Denominator layout: entry (r, c) of the gradient of a scalar is df/dW_rc; of a column
+    vector f by a column vector w, entry (r, c) is df_c/dw_r. The numerator layout transposes."""
+    rows, cols = _dims(expr.wrt, sizes)
+    partials = {
+        (r, c): _partial(expr, values, sizes, r, c) for r in range(rows) for c in range(cols)
+    }
+    f = expr.function
+    if not isinstance(f, MatrixExpr) or f.shape == (1, 1):
+        gradient = ImmutableMatrix(rows, cols, lambda r, c: partials[r, c][0, 0])
+    else:
+        size = partials[0, 0].rows
+        gradient = ImmutableMatrix(rows, size, lambda r, c: partials[r, 0][c, 0])
     return gradient if expr.layout == "denominator" else gradient.T
 
 

@@ -62,6 +62,20 @@ def _normalized(matrix: ImmutableMatrix, axis: str) -> ImmutableMatrix | None:
     return ImmutableMatrix(matrix.rows, matrix.cols, lambda r, c: matrix[r, c] / columns[c])
 
 
+DIGITS = 50  # the precision of the explicit cross-check's numbers
+
+
+def as_floats(values: dict) -> dict:
+    """The values as 50-digit floats: the cross-check computes with numbers (an exact
+    rational point makes SymPy keep every exp(3/7) symbolic, and the entries grow)."""
+    return {
+        key: value.applyfunc(lambda x: sympy.Float(x, DIGITS))
+        if isinstance(value, ImmutableMatrix)
+        else sympy.Float(value, DIGITS)
+        for key, value in values.items()
+    }
+
+
 def points(
     symbols: Sequence[MatrixSymbol],
     scalars: Sequence[Symbol],

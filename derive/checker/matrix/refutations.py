@@ -48,7 +48,8 @@ def explicit_refutation(
     """A refutation by explicit matrices with exact rational entries, where the index form
     cannot give one (an inverse): an entry whose exact difference is a nonzero rational."""
     symbols = Symbols.of(lhs, rhs)
-    for sizes, values in explicit_trials(symbols, {}, assume, options.seed, nontrivial=True):
+    exact_trials = explicit_trials(symbols, {}, assume, options.seed, nontrivial=True, exact=True)
+    for sizes, values in exact_trials:
         pair = explicit_pair(lhs, rhs, sizes, values)
         if pair is None or pair[0].shape != pair[1].shape:
             continue

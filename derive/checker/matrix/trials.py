@@ -45,9 +45,11 @@ def explicit_trials(
     assume: Sequence[Basic],
     seed: int,
     nontrivial: bool = False,
+    exact: bool = False,
 ) -> list[tuple[dict, dict]]:
     """(sizes, values) at every size assignment, one explicit point each (only assignments
-    with a size other than 1 when ``nontrivial``)."""
+    with a size other than 1 when ``nontrivial``): 50-digit numbers, or exact rationals when
+    ``exact`` (a refutation by rational arithmetic)."""
     trials = []
     relations = size_relations(symbols.sizes, assume)
     for sizes in explicit_points.assignments(symbols.sizes, relations):
@@ -56,7 +58,8 @@ def explicit_trials(
         for matrices, scalars in explicit_points.points(
             symbols.matrices, symbols.scalars, sizes, normalizations, seed, 1
         ):
-            trials.append((sizes, {**matrices, **scalars}))
+            values = {**matrices, **scalars}
+            trials.append((sizes, values if exact else explicit_points.as_floats(values)))
     return trials
 
 
