@@ -49,7 +49,8 @@ def output_layer() -> list[Derivation]:
     P_W, loss_W = P.xreplace(at_logits), loss.xreplace(at_logits)
     dE_dZ = At(Gradient(loss, Z), Z, logits)
     labels = {targets: "targets"}
-    common = {"assume": (targets,), "labels": labels}
+    shown = MatrixSymbol("P", B, K)
+    common = {"assume": (targets,), "labels": labels, "names": {P: shown, P_W: shown}}
     return [
         Derivation(
             name="dE/dZ (batch)",
@@ -162,12 +163,14 @@ def hidden_layer() -> list[Derivation]:
     delta2 = z2 - t
     delta1 = HadamardProduct(W2.T * delta2, relu_derivative(z1))
     L = Symbol("L")
+    names = {hidden: MatrixSymbol("h", H, 1), delta2: MatrixSymbol("delta_2", K, 1)}
     return [
         Derivation(
             name="dL/dW2 (hidden layer)",
             title="the output weights",
             start=Gradient(loss, W2),
             lhs=Gradient(L, W2),
+            names=names,
             steps=(Step(delta2 * hidden.T, "delta2 = z2 - t, times the layer's input"),),
         ),
         Derivation(
@@ -175,6 +178,7 @@ def hidden_layer() -> list[Derivation]:
             title="back through the ReLU: delta1 = (W2^T delta2) ⊙ relu'(z1)",
             start=Gradient(loss, b1),
             lhs=Gradient(L, b1),
+            names=names,
             steps=(Step(delta1, "chain rule through z2 = W2 h + b2 and h = relu(z1)"),),
         ),
         Derivation(
@@ -182,6 +186,7 @@ def hidden_layer() -> list[Derivation]:
             title="the hidden weights",
             start=Gradient(loss, W1),
             lhs=Gradient(L, W1),
+            names=names,
             steps=(Step(delta1 * x.T, "delta1 times the layer's input"),),
         ),
     ]
