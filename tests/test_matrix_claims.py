@@ -59,7 +59,7 @@ def test_linear_regression_gradient_is_proved_for_every_size():
 
 def test_proof_is_cross_checked_at_non_square_sizes_and_size_one():
     verdict = proved(Gradient(LOSS, theta), TRUE_GRADIENT)
-    assert "explicit matrices agree at (m, n) = (1, 1), (2, 3), (3, 2), (1, 2)" in verdict.method
+    assert "explicit matrices agree at (m, n) = (1, 1), (2, 3), (3, 2)" in verdict.method
 
 
 def test_sympy_derivative_by_a_matrix_symbol_is_the_gradient():
@@ -232,3 +232,19 @@ def test_an_inverse_proves_but_does_not_refute():
     assert verdict.status == "undecided"
     assert "inverse was taken as an arbitrary matrix" in verdict.method
     proved(C.inv() * (A + B), C.inv() * A + C.inv() * B)
+
+
+def test_three_sizes_are_cross_checked_at_distinct_values():
+    k = symbols("k", integer=True, positive=True)
+    V = MatrixSymbol("V", n, k)
+    verdict = proved((X * V).T, V.T * X.T)
+    assert "(k, m, n) = (1, 1, 1), (2, 3, 2), (2, 3, 4)" in verdict.method
+
+
+def test_an_inverse_cancelled_when_multiplied_out_and_refuted_with_exact_matrices():
+    best = (X.T * X).inv() * X.T * y
+    proved(X.T * (X * best - y) / m, sympy.ZeroMatrix(n, 1), assume=[m >= n])
+    verdict = refuted(X.T * (X * best - y) / m, X.T * y / m, assume=[m >= n])
+    assert "exact rational arithmetic with explicit matrices" in verdict.method
+    values = verdict.counterexample
+    assert values[m] >= values[n] and (values[X].T * values[X]).det() != 0

@@ -34,6 +34,7 @@ from derive.checker.matrix.claim import (
 )
 from derive.checker.matrix.refutations import (
     explicit_refutation,
+    has_inverse,
     inverses_cancelled,
     invertible_at,
     refuted,
@@ -65,27 +66,35 @@ def check_matrix_equal(
 def _judge(
     lhs: Basic, rhs: Basic, assume: Sequence[Basic], options: Options, scalar: Scalar
 ) -> Verdict:
-    """The claim as written; then, if it has an inverse and is not proved, with the products
-    multiplied out: an inverse has no index form (it is an arbitrary matrix there), so a claim
-    that rests on ``A A^{-1} = I`` is proved only where SymPy cancels it at the matrix level."""
+    """The claim as written, and, if it has an inverse, with the products multiplied out: an
+    inverse has no index form (it is an arbitrary matrix there), so a claim that rests on
+    ``A A^{-1} = I`` is proved only where SymPy cancels it at the matrix level. The form with
+    no inverse left, if there is one, goes first (it is decisive both ways)."""
     lhs, rhs = as_gradients(lhs, options.layout), as_gradients(rhs, options.layout)
+    expanded = inverses_cancelled(lhs), inverses_cancelled(rhs)
+    if expanded == (lhs, rhs):
+        return _judge_sides(lhs, rhs, assume, options, scalar)
+    if not any(has_inverse(side) for side in expanded):
+        verdict = _judge_sides(*expanded, assume, options, scalar)
+        if verdict.proved or (verdict.refuted and invertible_at(lhs, rhs, verdict.counterexample)):
+            return verdict
+        return explicit_refutation(lhs, rhs, assume, options) or _undecided(verdict)
     verdict = _judge_sides(lhs, rhs, assume, options, scalar)
     if verdict.proved:
         return verdict
-    expanded = inverses_cancelled(lhs), inverses_cancelled(rhs)
-    if expanded == (lhs, rhs):
-        return verdict
     again = _judge_sides(*expanded, assume, options, scalar)
-    if again.refuted and not invertible_at(lhs, rhs, again.counterexample or {}):
-        found = explicit_refutation(lhs, rhs, assume, options)
-        return found or dataclasses.replace(
-            verdict,
-            method=f"{verdict.method}; multiplied out, the sides differ at a point where an "
-            "inverted matrix has no inverse",
-        )
-    if not (again.proved or again.refuted) and not verdict.refuted:
-        return explicit_refutation(lhs, rhs, assume, options) or verdict
-    return again if again.proved or again.refuted else verdict
+    if again.proved:
+        return again
+    return explicit_refutation(lhs, rhs, assume, options) or verdict
+
+
+def _undecided(verdict: Verdict) -> Verdict:
+    return Verdict(
+        "undecided",
+        method="multiplied out, the sides differ only at a point where an inverted matrix has "
+        "no inverse; no counterexample with explicit matrices",
+        points=verdict.points,
+    )
 
 
 def _judge_sides(

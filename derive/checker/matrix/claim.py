@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Basic, Derivative, Expr, MatrixSymbol
 
+from derive.checker.evidence import gather
 from derive.checker.limits import Limits
 from derive.checker.matrix.assumptions import Translated, translate
 from derive.checker.matrix.indexed import IndexForm, entry_indices
@@ -132,14 +133,34 @@ def index_check(
     )
 
 
+HINT_POINTS = 6  # points of the hint that a proof needs the normalizing assumptions
+
+
+def _differs_without(claim: MatrixClaim, options: Options) -> bool:
+    """Whether the numbers show the sides differ when the rows of T need not sum to 1: then
+    no proof without that assumption exists, and the check that would look for one (and
+    certify its counterexample, which is never reported) is skipped. A hint only: a miss
+    costs the check it would have saved."""
+    entries = [("", claim.left, claim.right)]
+    found = gather(
+        entries,
+        [*claim.ranges, *claim.assumptions.relations],
+        seed=options.seed + 2,
+        count=HINT_POINTS,
+        decisive=False,
+    )
+    return found.counterexample is not None
+
+
 def index_verdict(
     claim: MatrixClaim, assume: Sequence[Basic], options: Options, scalar: Scalar
 ) -> tuple[Verdict, bool]:
     """The index-form verdict, first without the normalizing assumptions, then with them;
     and whether they were applied. ``needs`` names the assumptions as given, in their order."""
-    verdict = index_check(claim, options, scalar, normalize=False)
+    plain = not claim.assumptions.normalizations or not _differs_without(claim, options)
+    verdict = index_check(claim, options, scalar, normalize=False) if plain else None
     normalized = False
-    if not verdict.proved and claim.assumptions.normalizations:
+    if (verdict is None or not verdict.proved) and claim.assumptions.normalizations:
         verdict = index_check(claim, options, scalar, normalize=True)
         normalized = True
     used = {

@@ -91,10 +91,35 @@ def _softmax(expr: Softmax, values: Values, sizes: Mapping) -> ImmutableMatrix:
     return ImmutableMatrix(Z.rows, Z.cols, lambda r, c: E[r, c] / sum(E.col(c)))
 
 
+STEP = sympy.Float("1e-22", 60)  # the step of the central difference (60-digit points)
+
+
 def _partial(expr: Gradient, values: Values, sizes: Mapping, r: int, c: int) -> ImmutableMatrix:
-    """The derivative of the explicit function by the one entry (r, c) of W: only that entry
-    is a symbol, so with numbers for the rest the function stays small (a 50-digit point
-    collapses everything else to numbers as it is computed)."""
+    """The derivative of the explicit function by the entry (r, c) of W, as a central
+    difference at the point: with 60-digit numbers and a step of 1e-22 its error is below
+    1e-37 (the truncation is of the order of the step squared), while the sides are compared
+    to 25 digits. A symbolic derivative of the explicit function would cost far more, and the
+    proof is symbolic already: this is the independent witness."""
+    wrt, f = expr.wrt, expr.function
+    if not values[wrt][r, c].is_Float:
+        return _exact_partial(expr, values, sizes, r, c)
+    sides = []
+    for sign in (1, -1):
+        entries = values[wrt].as_mutable()
+        entries[r, c] = entries[r, c] + sign * STEP
+        at = {**values, wrt: ImmutableMatrix(entries)}
+        if not isinstance(f, MatrixExpr) or f.shape == (1, 1):
+            sides.append(ImmutableMatrix([[scalar_value(f, at, sizes)]]))
+        else:
+            sides.append(explicit(f, at, sizes))
+    return (sides[0] - sides[1]) / (2 * STEP)
+
+
+def _exact_partial(
+    expr: Gradient, values: Values, sizes: Mapping, r: int, c: int
+) -> ImmutableMatrix:
+    """The derivative by the entry (r, c) at an exact point (a refutation by exact
+    arithmetic): that entry alone a symbol, differentiated, then put back."""
     wrt, w = expr.wrt, Symbol("w", real=True)  # never a user's name: the rest is numbers
     entries = values[wrt].as_mutable()
     entries[r, c] = w

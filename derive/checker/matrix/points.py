@@ -1,9 +1,10 @@
 """Concrete sizes and explicit matrices for the cross-check and for naming slips.
 
-The sizes of a claim get several assignments: all 1; the sizes 2 and 3 alternating in both
-orders (non-square: m = 2, n = 3 and m = 3, n = 2); 1 and 2 alternating; and, for three sizes
-or more, each size its own value (2, 3, 4, ...: with two sizes alternating, the first and the
-third are always equal). Those that break a
+The sizes of a claim get three assignments: all 1; the sizes 2 and 3 alternating (non-square:
+m = 2, n = 3); and the other order for two sizes (m = 3, n = 2), or each size its own value for
+three or more (2, 3, 4, ...: with two values alternating, the first and the third sizes are
+always equal). Each explicit point costs a gradient's worth of SymPy arithmetic: three
+assignments cover size 1, non-square and distinct sizes. Those that break a
 relation between sizes (``m >= 2``) are left out. The entries are small exact rationals drawn
 from a seeded generator, so the same claim gets the same points on every run; rows that an
 assumption normalizes (``T 1 = 1``) are divided by their sums.
@@ -19,14 +20,14 @@ from sympy import Basic, ImmutableMatrix, MatrixSymbol, Rational, Symbol
 
 from derive.checker.matrix.assumptions import Normalization
 
-PATTERNS = ((1,), (2, 3), (3, 2), (1, 2), None)  # None: 2, 3, 4, ... (each its own)
+PATTERNS = ((1,), (2, 3), None)  # None: (3, 2) for two sizes, else 2, 3, 4, ... (each its own)
 
 
 def assignments(sizes: Sequence[Basic], relations: Sequence[Basic]) -> list[dict[Basic, Basic]]:
     """Size values, one dict per assignment, each satisfying the relations among sizes."""
     found: list[dict[Basic, int]] = []
     for pattern in PATTERNS:
-        pattern = pattern or tuple(range(2, 2 + len(sizes)))
+        pattern = pattern or ((3, 2) if len(sizes) <= 2 else tuple(range(2, 2 + len(sizes))))
         values = {s: sympy.Integer(pattern[n % len(pattern)]) for n, s in enumerate(sizes)}
         if values in found:
             continue
@@ -62,11 +63,11 @@ def _normalized(matrix: ImmutableMatrix, axis: str) -> ImmutableMatrix | None:
     return ImmutableMatrix(matrix.rows, matrix.cols, lambda r, c: matrix[r, c] / columns[c])
 
 
-DIGITS = 50  # the precision of the explicit cross-check's numbers
+DIGITS = 60  # the precision of the explicit cross-check's numbers
 
 
 def as_floats(values: dict) -> dict:
-    """The values as 50-digit floats: the cross-check computes with numbers (an exact
+    """The values as 60-digit floats: the cross-check computes with numbers (an exact
     rational point makes SymPy keep every exp(3/7) symbolic, and the entries grow)."""
     return {
         key: value.applyfunc(lambda x: sympy.Float(x, DIGITS))

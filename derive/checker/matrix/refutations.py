@@ -32,9 +32,13 @@ from derive.checker.verdict import Verdict
 SHRINK = (2, 3)  # bounds on the sizes tried, in turn, for a smaller counterexample
 
 
+def has_inverse(expr: Basic) -> bool:
+    return expr.has(Inverse) or any(p.exp.is_negative for p in expr.atoms(MatPow))
+
+
 def inverses_cancelled(expr: Basic) -> Basic:
     """Products multiplied out at the matrix level, where SymPy cancels ``A A^{-1}``."""
-    if not expr.has(Inverse) and not any(p.exp.is_negative for p in expr.atoms(MatPow)):
+    if not has_inverse(expr):
         return expr
     try:
         return expr.expand()
@@ -76,9 +80,10 @@ def _positions(matrix: sympy.MatrixBase) -> list[tuple[int, int]]:
     return [(r, c) for r in range(matrix.rows) for c in range(matrix.cols)]
 
 
-def invertible_at(lhs: Basic, rhs: Basic, point: dict) -> bool:
+def invertible_at(lhs: Basic, rhs: Basic, point: dict | None) -> bool:
     """Whether every inverted matrix of the claim has an inverse at the counterexample (else
     the claim is not defined there, and the point is no counterexample)."""
+    point = point or {}
     sizes = {k: v for k, v in point.items() if not isinstance(k, MatrixSymbol)}
     matrices = {k: v for k, v in point.items() if isinstance(k, MatrixSymbol)}
     inverted = [e.arg for e in (lhs.atoms(Inverse) | rhs.atoms(Inverse))]

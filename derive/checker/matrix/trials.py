@@ -5,6 +5,7 @@ points at which slips are named (``trials``), and the caveats said of the matric
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 
 import sympy
@@ -64,13 +65,22 @@ def explicit_trials(
 
 
 def explicit_pair(lhs: Basic, rhs: Basic, sizes: dict, values: dict) -> tuple | None:
-    scalars = {k: v for k, v in values.items() if not isinstance(k, MatrixSymbol)}
-    matrices = {k: v for k, v in values.items() if isinstance(k, MatrixSymbol)}
-    at = {**sizes, **scalars}
+    """Both sides as explicit matrices at a trial (None where one has no value there)."""
+    key = (tuple(sizes.items()), tuple(values.items()))
     try:
-        return explicit(lhs, matrices, at), explicit(rhs, matrices, at)
+        return _explicit_side(lhs, key), _explicit_side(rhs, key)
     except (NotExplicit, ZeroDivisionError, ValueError):
         return None
+
+
+@functools.lru_cache(maxsize=256)
+def _explicit_side(expr: Basic, key: tuple) -> sympy.ImmutableMatrix:
+    """One side at one trial, kept for the process: in a chain each line is the right side of
+    one step and the left side of the next, at the same trials (the same seed)."""
+    sizes, values = dict(key[0]), dict(key[1])
+    scalars = {k: v for k, v in values.items() if not isinstance(k, MatrixSymbol)}
+    matrices = {k: v for k, v in values.items() if isinstance(k, MatrixSymbol)}
+    return explicit(expr, matrices, {**sizes, **scalars})
 
 
 def sizes_text(sizes: dict) -> str:
