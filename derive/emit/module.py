@@ -67,7 +67,7 @@ class Outcome:
         where = f"{self.result.source}:{self.result.line}" if self.result.line else (
             self.result.source
         )
-        what = f"{self.result.kind} {self.result.name!r}"
+        what = f"{self.result.kind} '{self.result.name}'"
         if self.function is None:
             return one_line(f"{where}: {what} not emitted: {self.reason}")
         note = " (NOT PROVED: --allow-unproved)" if self.unproved else ""
