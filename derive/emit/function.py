@@ -59,12 +59,26 @@ class Request:
 
 @dataclass(frozen=True)
 class Printed:
-    """A printed function: its source, the spec constant its checks read, and its signature
-    in words (``dL_dw_j(w (J,), x (B, J), b, t (B,)) -> (J,)``)."""
+    """A printed function.
+
+    Attributes:
+        source: its text.
+        spec: the module-level constant its argument checks read.
+        signature: in words, ``dL_dw_j(w (J,), x (B, J), b, t (B,)) -> (J,)``.
+        arguments: its parameters in order (the result's own symbols; ``batched`` for data).
+        output: the result's free indices, in the order of the returned axes (after the
+            batch axis, if the result keeps one).
+        batched: whether data arguments have a batch axis.
+        reduce: whether the result is summed (averaged) over the batch.
+    """
 
     source: str
     spec: str
     signature: str
+    arguments: tuple[Argument, ...] = ()
+    output: tuple[Symbol, ...] = ()
+    batched: bool = False
+    reduce: bool = False
 
 
 def function_source(request: Request) -> Printed:
@@ -89,6 +103,7 @@ def function_source(request: Request) -> Printed:
         sizes[BATCH_SIZE] = local.take("B")
     dims = {a.name: _dims(a, request, sizes) for a in arguments}
     _check_sizes(found.sizes, dims, sizes, request)
+    own = tuple(arguments)
     expr, arguments = _batched(request.expr, arguments) if batched else (request.expr, arguments)
     body, result = _body(request, expr, arguments, sizes, output, batched)
     spec = f"_spec_{request.name}"
@@ -103,7 +118,15 @@ def function_source(request: Request) -> Printed:
         spec_text = f"{spec} = ({entries[0]},)"
     else:
         spec_text = "\n".join([f"{spec} = (", *(f"    {e}," for e in entries), ")"])
-    return Printed("\n".join(lines), spec_text, f"{request.name}({signature}) -> {returned}")
+    return Printed(
+        "\n".join(lines),
+        spec_text,
+        f"{request.name}({signature}) -> {returned}",
+        own,
+        tuple(output),
+        batched,
+        batched and request.reduce,
+    )
 
 
 def _dims(argument: Argument, request: Request, sizes: Mapping[Symbol, str]) -> list[str]:

@@ -62,6 +62,7 @@ class Outcome:
     function: str | None
     reason: str | None = None
     unproved: bool = False
+    printed: Printed | None = None
 
     def message(self) -> str:
         where = f"{self.result.source}:{self.result.line}" if self.result.line else (
@@ -152,7 +153,7 @@ def _emit_one(result: Result, options: Options, names: Names):
         if "name" in locals():
             names.taken.discard(name)
         return Outcome(result, None, str(error)), None, ()
-    return Outcome(result, name, None, bool(unproved)), function, used
+    return Outcome(result, name, None, bool(unproved), function), function, used
 
 
 def _data(result: Result, options: Options) -> frozenset[Basic]:

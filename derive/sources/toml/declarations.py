@@ -25,7 +25,9 @@ DOMAINS: dict[str, dict[str, bool]] = {
 }
 DOMAINS["complex"] = {"complex": True}
 _INDEX = re.compile(r"index\s+(-?\w+)\s*\.\.\s*(-?\w+)\Z")
-_ARRAY = re.compile(r"([^\[\]]*?)\s*(?:\[([^\[\]]*)\])?\Z")
+_ARRAY = re.compile(r"([^\[\]]*?)\s*(?:\[([^\[\]]*)\])?\s*([^\[\]]*)\Z")
+# a word beside the domain that marks per-example data (derive emit gives it a batch axis)
+DATA = "data"
 _DEFINITION = re.compile(r"([A-Za-z]\w*)\s*(?:\[([^\[\]]*)\]|\(([^()]*)\))?\Z")
 _GENERATED = re.compile(r"\bs\d+\b")
 
@@ -45,6 +47,7 @@ class Namespace:
         self._user_names: dict[str, str] = {}  # generated name -> user name
         self._ranges: dict[Symbol, tuple[Basic, ...]] = {}
         self._order: dict[Symbol, int] = {}  # index -> its place among the declared indices
+        self.data: set[Basic] = set()  # symbols and arrays marked "data" (per example)
         # [define] entries as written: (name, parameters, takes arguments, body text), in order
         self.definitions: list[tuple[str, tuple[str, ...], bool, str]] = []
 
@@ -101,8 +104,10 @@ class Namespace:
             return Integer(value)  # a concrete size: K = 3
         if not isinstance(value, str):
             raise self._fail(f'symbol {key!r}: write a domain such as "real"', region, key)
-        words_text, shape = _ARRAY.match(value.strip()).groups()
-        words = [w for w in re.split(r"[\s,]+", words_text) if w]
+        words_text, shape, after = _ARRAY.match(value.strip()).groups()
+        words = [w for w in re.split(r"[\s,]+", f"{words_text} {after}") if w]
+        data = DATA in words
+        words = [w for w in words if w != DATA]
         unknown = [w for w in words if w not in DOMAINS]
         if unknown or not words:
             known = ", ".join(DOMAINS)
@@ -113,11 +118,15 @@ class Namespace:
             if rank is None:
                 symbol = Symbol(self._generated(key), **assumptions)
                 self._display[symbol] = Symbol(key)
+                if data:
+                    self.data.add(symbol)
                 return symbol
             base = IndexedBase(self._generated(key), **assumptions)
         except Exception as error:  # InconsistentAssumptions: "positive negative"
             raise self._fail(f"symbol {key!r}: {error}", region, key) from None
         self._display[base] = IndexedBase(key)
+        if data:
+            self.data.add(base)
         return Template(key, rank, lambda indices: base[indices])
 
     def _rank(self, key: str, shape: str, region: Region, table: Mapping) -> int:
