@@ -27,8 +27,9 @@ def inputs(printed: Printed, show, sizes, rng, params: float, data: float, dtype
         elif dims:
             scale = data if argument.batched else params
             values[argument.name] = (_grid(rng, dims) * scale).astype(dtype)
-        else:
-            values[argument.name] = float(_grid(rng, ()) * params)
+        else:  # a Python float, or a NumPy float32 scalar (a Python float takes the arrays' dtype)
+            value = float(_grid(rng, ()) * params)
+            values[argument.name] = value if dtype == np.float64 else np.dtype(dtype).type(value)
     return values
 
 

@@ -19,7 +19,7 @@ from sympy import Basic, Expr, Indexed, IndexedBase, Integer, Sum, Symbol
 
 from derive.emit.codegen import Printer, SizePrinter
 from derive.emit.graph import Domain, Graph
-from derive.emit.naming import RESERVED, Names
+from derive.emit.naming import RESERVED, Names, doc_text
 from derive.emit.proofs import EmitError
 from derive.emit.signature import generated_order, parts, size_of
 from derive.emit.vectorize import Argument, Vectorizer
@@ -281,4 +281,5 @@ def _shown(name: str, dims: Sequence[str]) -> str:
 def _docstring(summary: str, arguments, dims, returned: str) -> list[str]:
     args = "; ".join(_shown(a.name, dims[a.name]) + ("" if dims[a.name] else " scalar")
                      for a in arguments)
-    return ['    """' + summary, "", f"    Args: {args}. Returns {returned}.", '    """']
+    text = doc_text(summary)
+    return ['    """' + text, "", f"    Args: {args}. Returns {returned}.", '    """']

@@ -24,6 +24,8 @@ import keyword
 import re
 import unicodedata
 
+from derive.sources.oneline import one_line
+
 # names the generated module and its functions use themselves (the checks call type, float...)
 RESERVED = frozenset({"numpy", "dtype", "type", "float", "int", "zip", "len", "str", "map"})
 RESERVED |= frozenset({"tuple", "range", "ValueError", "TypeError", "AssertionError"})
@@ -69,3 +71,9 @@ class Names:
             name = f"{base}_{n}"
         self.taken.add(name)
         return name
+
+
+def doc_text(text: str) -> str:
+    """User text inside a generated docstring: one line, and no quote or backslash in it can
+    end the string or start an escape."""
+    return one_line(text).replace("\\", "\\\\").replace('"', '\\"')

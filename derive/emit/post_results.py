@@ -103,7 +103,7 @@ _SUBSCRIPT = re.compile(r"_(?:\{(?P<braced>[^{}]*)\}|(?P<one>[A-Za-z]))")
 
 
 def _variable(post: PostFile, text: str) -> Basic | None:
-    """The symbol or entry the post writes as ``text`` (``\eta``, ``z^L_k``, ``W_{kj}``)."""
+    """The symbol or entry the post writes as ``text`` (``\\eta``, ``z^L_k``, ``W_{kj}``)."""
     wanted = _clean(text)
     subscript = _SUBSCRIPT.search(wanted)
     letters = re.findall(r"[A-Za-z]", subscript.group("braced") or subscript.group("one")) if (

@@ -40,7 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sympy import Abs, Add, Basic, Eq, Expr, IndexedBase, Max, Mul, Piecewise, Pow, Sum, Symbol
-from sympy import exp, log, tanh
+from sympy import exp, log, powsimp, tanh
 
 from derive.emit.markers import RowMax, log_sigmoid, shifted, sigmoid, softplus, xlogx
 from derive.steps import Derivation, Report, Step
@@ -284,3 +284,26 @@ def stable_form(expr: Expr) -> tuple[Expr, tuple[str, ...]]:
     result = rewrite(expr)
     names = tuple(r.name for r in REWRITES if r.name in used)
     return result, names
+
+
+def tidied(expr: Expr) -> Expr:
+    """``expr`` with every sum's index renamed by its depth (so two sums that differ only in
+    the name of their index are one and cancel: S / S') and products of exponentials combined
+    (e^{-z} e^{z} = 1): a last line such as ``(-t_c / a_c) a_c ...`` written out in the
+    logits keeps factors e^{-z} e^{z} that overflow at z = 710. The caller proves the tidied
+    form equal to the result before using it."""
+
+    def canonical(e: Basic, depth: int) -> Basic:
+        if not e.args or e.is_Atom:
+            return e
+        if isinstance(e, Sum):
+            names = {
+                index: Symbol(f"_sum{depth}_{n}", **index.assumptions0)
+                for n, (index, *_) in enumerate(e.limits)
+            }
+            limits = [(names[index], lo, hi) for index, lo, hi in e.limits]
+            return Sum(canonical(e.function.xreplace(names), depth + 1), *limits)
+        args = tuple(canonical(a, depth) for a in e.args)
+        return e.func(*args) if args != e.args else e
+
+    return powsimp(canonical(expr, 0), combine="exp", deep=True)
