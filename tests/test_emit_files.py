@@ -61,7 +61,7 @@ def test_each_file_emits_a_module_that_imports_or_says_why_per_result(path: str)
 
 
 def test_the_wrong_file_emits_only_its_proved_derivation_and_names_each_refuted_step() -> None:
-    result, module = emitted("examples/wrong.toml")
+    result, _ = emitted("examples/wrong.toml")
     emitted_names = [o.function for o in result.outcomes if o.function]
     assert emitted_names == ["Delta_W_kj"]
     refused = {o.result.name: o.reason for o in result.outcomes if o.function is None}
@@ -183,14 +183,17 @@ def test_batch_mean_averages_and_batch_none_takes_one_example() -> None:
     # a derivative with respect to data stays per example: one value per logit
     u = rng.normal(size=4)
     assert summed.dL_du(u, t).shape == (4,)
-    np.testing.assert_allclose(summed.dL_du(u, t), [single.dL_du(float(a), float(c))
-                                                     for a, c in zip(u, t, strict=True)])
+    np.testing.assert_allclose(
+        summed.dL_du(u, t), [single.dL_du(float(a), float(c)) for a, c in zip(u, t, strict=True)]
+    )
 
 
 def test_wrong_shapes_raise_one_line_errors_naming_the_argument() -> None:
     _, m = emitted("examples/softmax_cross_entropy.toml")
     W, b, x, t = np.zeros((3, 2)), np.zeros(3), np.zeros((4, 2)), np.zeros((4, 3))
-    with pytest.raises(ValueError, match=r"^dE_dW_kj: b has shape \(2,\), expected \(K,\) = \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"^dE_dW_kj: b has shape \(2,\), expected \(K,\) = \(3,\)"
+    ):
         m.dE_dW_kj(t, W, b[:2], x)
     with pytest.raises(ValueError, match=r"x has shape \(5, 2\), expected \(B, J\) = \(4, 2\)"):
         m.dE_dW_kj(t, W, b, np.zeros((5, 2)))

@@ -30,28 +30,39 @@ from derive.sources.posts.file import PostFile
 def add_options(parser: argparse.ArgumentParser) -> None:
     """The options of the files form of ``derive emit``."""
     parser.add_argument(
-        "--all", dest="every", action="store_true",
+        "--all",
+        dest="every",
+        action="store_true",
         help="also emit every defined quantity, not only the last expression of each chain",
     )
     parser.add_argument(
-        "--only", action="append", default=[], metavar="NAME",
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
         help="emit only this result (a function name or a derivation name); repeatable",
     )
     parser.add_argument(
-        "--allow-unproved", action="store_true",
+        "--allow-unproved",
+        action="store_true",
         help="emit a result whose chain has a step not proved, with a comment saying so",
     )
     parser.add_argument(
-        "--data", type=_names, metavar="x,t",
+        "--data",
+        type=_names,
+        metavar="x,t",
         help="per-example data (a leading batch axis); default: the symbols marked data",
     )
     parser.add_argument(
-        "--batch", choices=("sum", "mean", "none"), default="sum",
+        "--batch",
+        choices=("sum", "mean", "none"),
+        default="sum",
         help="a batch of a loss or a parameter's gradient is summed (default), averaged, or "
         "none: no batch axis at all",
     )
     parser.add_argument(
-        "--format", choices=("toml", "md", "tex"),
+        "--format",
+        choices=("toml", "md", "tex"),
         help="read every FILE as this format (default: by extension; unknown: toml)",
     )
 

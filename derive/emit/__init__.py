@@ -9,9 +9,8 @@ and tracebacks show the generated lines).
 from __future__ import annotations
 
 import linecache
-import types
-
 import os
+import types
 from collections.abc import Sequence
 
 from derive.emit import network

@@ -16,11 +16,37 @@
 
 from __future__ import annotations
 
-from sympy import Add, Expr, KroneckerDelta, Mul, Sum, Symbol
+from typing import Protocol
 
-from derive.emit.graph import Domain
+from sympy import Add, Basic, Expr, KroneckerDelta, Mul, Sum, Symbol
+
+from derive.emit.graph import Domain, Graph, rename_free
 from derive.emit.proofs import EmitError
-from derive.emit.vectorize import Vectorizer, rename_free
+
+
+class Vectorizer(Protocol):
+    """What the sum rules need of the builder (:class:`derive.emit.vectorize.Vectorizer`),
+    declared here so that this module does not import the one that uses it."""
+
+    graph: Graph
+    order: dict[Symbol, int]
+    domains: dict[Symbol, Domain]
+
+    def build(self, expr: Basic) -> int: ...
+
+    def bind(self, index: Symbol) -> Symbol: ...
+
+    def push(self, label: Symbol, domain: Domain) -> None: ...
+
+    def pop(self, label: Symbol) -> None: ...
+
+    def axes(self, *nodes: int) -> tuple[Symbol, ...]: ...
+
+    def ufunc(self, name: str, *args: int) -> int: ...
+
+    def const(self, value: float | int) -> int: ...
+
+    def product(self, nodes: list[int], coefficient: Expr = ...) -> int: ...
 
 
 def reduce_sum(v: Vectorizer, total: Sum) -> int:
@@ -99,9 +125,7 @@ def _merged(
         summand = coefficient * Mul(*others) * body
 
 
-def _select(
-    factors: list[Expr], labels: list[Symbol], v: Vectorizer
-) -> tuple[Symbol, Expr] | None:
+def _select(factors: list[Expr], labels: list[Symbol], v: Vectorizer) -> tuple[Symbol, Expr] | None:
     """(summed index, its value) from a delta factor delta(c, e) whose e lies in c's range."""
     for factor in factors:
         if not isinstance(factor, KroneckerDelta):

@@ -96,8 +96,10 @@ def function_source(request: Request) -> Printed:
     ]
     for argument in arguments:
         if None in argument.domains:
-            raise EmitError(f"{request.show(argument.symbol)} is used only at fixed entries, so "
-                            "its size is not known")
+            raise EmitError(
+                f"{request.show(argument.symbol)} is used only at fixed entries, so "
+                "its size is not known"
+            )
     sizes = {size: local.take(request.show(size), "n") for size in sorted(found.sizes, key=str)}
     if batched:
         sizes[BATCH_SIZE] = local.take("B")
@@ -142,8 +144,10 @@ def _check_sizes(needed, dims: Mapping[str, list[str]], sizes, request: Request)
     held = {d for shape in dims.values() for d in shape}
     for size in sorted(needed, key=str):
         if sizes[size] not in held:
-            raise EmitError(f"the size {request.show(size)} is not the length of any argument's "
-                            "axis, so it cannot be read from a shape")
+            raise EmitError(
+                f"the size {request.show(size)} is not the length of any argument's "
+                "axis, so it cannot be read from a shape"
+            )
 
 
 def _batched(expr: Expr, arguments: list[Argument]) -> tuple[Expr, list[Argument]]:
@@ -236,8 +240,9 @@ def _shape_checks(where, spec, arguments, dims, values, used) -> list[str]:
                 targets.append(dim)
             else:
                 targets.append("_")
-        unpack.append(f"({', '.join(targets)}{',' if len(targets) == 1 else ''}) = "
-                      f"{argument.name}.shape")
+        unpack.append(
+            f"({', '.join(targets)}{',' if len(targets) == 1 else ''}) = {argument.name}.shape"
+        )
     if not unpack:
         return []
     error = f'    _shape_error("{where}", {spec}, {values})'
@@ -279,7 +284,8 @@ def _shown(name: str, dims: Sequence[str]) -> str:
 
 
 def _docstring(summary: str, arguments, dims, returned: str) -> list[str]:
-    args = "; ".join(_shown(a.name, dims[a.name]) + ("" if dims[a.name] else " scalar")
-                     for a in arguments)
+    args = "; ".join(
+        _shown(a.name, dims[a.name]) + ("" if dims[a.name] else " scalar") for a in arguments
+    )
     text = doc_text(summary)
     return ['    """' + text, "", f"    Args: {args}. Returns {returned}.", '    """']

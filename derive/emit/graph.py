@@ -14,10 +14,10 @@ Axis labels are SymPy ``Symbol`` objects (the derivation's own indices); their r
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sympy import Expr, Symbol
+from sympy import Basic, Expr, Sum, Symbol
 
 # ops whose result is a fresh array the function owns (when it has at least one axis): the
 # code may overwrite it in place once nothing reads it any more
@@ -129,3 +129,21 @@ def broadcast_view(axes: Sequence[Symbol], target: Sequence[Symbol]) -> str:
     while parts and parts[-1] == ":":
         parts.pop()
     return "[" + ", ".join(parts) + "]"  # the dimensions after the last None follow
+
+
+def rename_free(expr: Basic, mapping: Mapping[Symbol, Basic]) -> Basic:
+    """``expr`` with the *free* occurrences of the symbols in ``mapping`` replaced: an index
+    bound by a sum inside (the c of max_c in a shifted softmax) keeps its name, unlike
+    ``xreplace``."""
+    if not mapping or not (expr.free_symbols & mapping.keys()):
+        return expr
+    if expr in mapping:
+        return mapping[expr]
+    if isinstance(expr, Sum):
+        bound = {index for index, *_ in expr.limits}
+        inner = {k: v for k, v in mapping.items() if k not in bound}
+        limits = [
+            (i, rename_free(lo, mapping), rename_free(hi, mapping)) for i, lo, hi in expr.limits
+        ]
+        return Sum(rename_free(expr.function, inner), *limits)
+    return expr.func(*(rename_free(arg, mapping) for arg in expr.args))

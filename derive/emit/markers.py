@@ -15,28 +15,28 @@ from __future__ import annotations
 from sympy import Expr, Function, Sum, exp
 
 
-class softplus(Function):  # noqa: N801 - lowercase like SymPy's own functions
+class softplus(Function):  # lowercase like SymPy's own functions
     """log(1 + e^x), computed as ``logaddexp(0, x)``."""
 
     nargs = 1
     is_real = True
 
 
-class log_sigmoid(Function):  # noqa: N801
+class log_sigmoid(Function):
     """log(1 / (1 + e^{-x})), computed as ``-logaddexp(0, -x)``."""
 
     nargs = 1
     is_real = True
 
 
-class sigmoid(Function):  # noqa: N801
-    """1 / (1 + e^{-x}), computed in the two-branch form with e^{-|x|} <= 1."""
+class sigmoid(Function):
+    """1 / (1 + e^{-x}), computed as (1 + tanh(x/2)) / 2 (tanh cannot overflow)."""
 
     nargs = 1
     is_real = True
 
 
-class xlogx(Function):  # noqa: N801
+class xlogx(Function):
     """x log x, with the value 0 (its limit) at x = 0."""
 
     nargs = 1

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from sympy import Basic, Expr, Ge, Indexed, Le
 
 from derive.checker.equal import check_equal
-
 from derive.emit import arguments_runtime
 from derive.emit.function import Printed, Request, function_source
 from derive.emit.naming import RESERVED, Names, doc_text
@@ -67,9 +66,8 @@ class Outcome:
     printed: Printed | None = None
 
     def message(self) -> str:
-        where = f"{self.result.source}:{self.result.line}" if self.result.line else (
-            self.result.source
-        )
+        source, line = self.result.source, self.result.line
+        where = f"{source}:{line}" if line else source
         what = f"{self.result.kind} '{self.result.name}'"
         if self.function is None:
             return one_line(f"{where}: {what} not emitted: {self.reason}")
@@ -183,8 +181,10 @@ def _summary(result: Result, options: Options, reduce: bool, data) -> str:
         s in data for s in (result.expr.free_symbols | {i.base for i in result.expr.atoms(Indexed)})
     )
     if batched:
-        text += {True: f", {'summed' if options.batch == 'sum' else 'averaged'} over the batch",
-                 False: ", per example"}[reduce]
+        text += {
+            True: f", {'summed' if options.batch == 'sum' else 'averaged'} over the batch",
+            False: ", per example",
+        }[reduce]
     return text
 
 
@@ -213,8 +213,10 @@ def _module_text(command, printed, outcomes, rewrites, options: Options) -> str:
     for outcome, function in printed:
         parts += ["", ""]
         if outcome.unproved:
-            parts += [_comment(f"NOT PROVED (--allow-unproved): {step.message or step.status}")
-                      for step in outcome.result.unproved]
+            parts += [
+                _comment(f"NOT PROVED (--allow-unproved): {step.message or step.status}")
+                for step in outcome.result.unproved
+            ]
         parts.append(function.source)
     return "\n".join(parts) + "\n"
 

@@ -35,7 +35,7 @@ _OTHER = re.compile(r"[^A-Za-z0-9]+")
 
 def identifier(text: str, prefix: str = "f") -> str:
     """``text`` as a safe identifier (the rule in the module docstring, without uniqueness)."""
-    text = text.replace("'", "_prime ").replace("′", "_prime ")
+    text = text.replace("'", "_prime ").replace("\u2032", "_prime ")  # ' and the prime sign
     text = _COMMAND.sub(lambda m: f" {m.group(1)} ", text)
     text = "".join(_letter(char) for char in text)
     name = _OTHER.sub("_", text).strip("_")

@@ -106,16 +106,20 @@ def _variable(post: PostFile, text: str) -> Basic | None:
     """The symbol or entry the post writes as ``text`` (``\\eta``, ``z^L_k``, ``W_{kj}``)."""
     wanted = _clean(text)
     subscript = _SUBSCRIPT.search(wanted)
-    letters = re.findall(r"[A-Za-z]", subscript.group("braced") or subscript.group("one")) if (
-        subscript
-    ) else []
+    letters = []
+    if subscript:
+        letters = re.findall(r"[A-Za-z]", subscript.group("braced") or subscript.group("one"))
     base = wanted[: subscript.start()] + wanted[subscript.end() :] if subscript else wanted
     for obj, (name, rank) in post.scope.keys.items():
         if rank == 0 and _clean(name.shown()) in (wanted, _clean(text.replace("\\", ""))):
             return obj
-        if rank == len(letters) and rank and _clean(name.shown()) == base:
-            if all(letter in post.scope.free for letter in letters):
-                return obj[tuple(post.scope.free[letter] for letter in letters)]
+        if (
+            rank == len(letters)
+            and rank
+            and _clean(name.shown()) == base
+            and all(letter in post.scope.free for letter in letters)
+        ):
+            return obj[tuple(post.scope.free[letter] for letter in letters)]
     return None
 
 

@@ -77,14 +77,16 @@ def _visit(expr: Basic, scope: dict[Symbol, Domain], found: Parts, show) -> None
 def _array(expr: Indexed, scope: dict[Symbol, Domain], found: Parts, show) -> None:
     domains = found.arrays.setdefault(expr.base, [None] * len(expr.indices))
     if len(domains) != len(expr.indices):
-        raise EmitError(f"{show(expr.base)} is used with {len(domains)} and with "
-                        f"{len(expr.indices)} subscripts")
+        raise EmitError(
+            f"{show(expr.base)} is used with {len(domains)} and with {len(expr.indices)} subscripts"
+        )
     for n, index in enumerate(expr.indices):
         if index.is_Integer:
             continue
         if index not in scope:
-            raise EmitError(f"{show(expr)}: the subscript {show(index)} is not an index with a "
-                            "declared range")
+            raise EmitError(
+                f"{show(expr)}: the subscript {show(index)} is not an index with a declared range"
+            )
         domain = scope[index]
         if domains[n] is None:
             domains[n] = domain
@@ -112,5 +114,7 @@ def size_of(domain: Domain, what: str) -> Expr:
         if size.is_Integer and size < 0:
             raise EmitError(f"{what}: the range {domain.lo}..{domain.hi} is reversed")
         return size
-    raise EmitError(f"{what}: the range {domain.lo}..{domain.hi} has size {size}, which derive "
-                    "emit cannot read from a shape (a range 1..K or 0..K-1 can)")
+    raise EmitError(
+        f"{what}: the range {domain.lo}..{domain.hi} has size {size}, which derive "
+        "emit cannot read from a shape (a range 1..K or 0..K-1 can)"
+    )

@@ -39,8 +39,24 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sympy import Abs, Add, Basic, Eq, Expr, IndexedBase, Max, Mul, Piecewise, Pow, Sum, Symbol
-from sympy import exp, log, powsimp, tanh
+from sympy import (
+    Abs,
+    Add,
+    Basic,
+    Eq,
+    Expr,
+    IndexedBase,
+    Max,
+    Mul,
+    Piecewise,
+    Pow,
+    Sum,
+    Symbol,
+    exp,
+    log,
+    powsimp,
+    tanh,
+)
 
 from derive.emit.markers import RowMax, log_sigmoid, shifted, sigmoid, softplus, xlogx
 from derive.steps import Derivation, Report, Step
@@ -245,7 +261,7 @@ REWRITES: tuple[Rewrite, ...] = (
 )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def proved_rewrites() -> dict[str, tuple[Report, ...]]:
     """Every rewrite's claims, checked once per process: name -> reports."""
     return {r.name: tuple(claim.check() for claim in r.claims()) for r in REWRITES}

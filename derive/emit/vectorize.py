@@ -35,7 +35,8 @@ from sympy import (
 )
 
 from derive.emit import markers
-from derive.emit.graph import BOOLEAN, Domain, Graph, union_axes
+from derive.emit.contract import reduce_sum
+from derive.emit.graph import BOOLEAN, Domain, Graph, rename_free, union_axes
 from derive.emit.proofs import EmitError
 from derive.model.primitives import relu_prime
 
@@ -244,10 +245,7 @@ class Vectorizer:
         coefficient, factors = expr.as_coeff_mul()
         numerator = [self.build(f) for f in factors if not _reciprocal(f)]
         denominator = [self.build(1 / f) for f in factors if _reciprocal(f)]
-        if numerator:
-            node = self.product(numerator, coefficient)
-        else:
-            node = self.number(coefficient)
+        node = self.product(numerator, coefficient) if numerator else self.number(coefficient)
         if denominator:
             node = self.ufunc("divide", node, self.product(denominator))
         return node
@@ -326,8 +324,6 @@ class Vectorizer:
         return self.ufunc("equal", self.build(expr.args[0]), self.build(expr.args[1]))
 
     def total(self, expr: Sum) -> int:
-        from derive.emit.contract import reduce_sum  # the sum rules need this builder
-
         return reduce_sum(self, expr)
 
     def row_max(self, expr: markers.RowMax) -> int:
@@ -356,22 +352,6 @@ class Vectorizer:
         if not isinstance(summand, sympy.exp):
             raise EmitError(f"not a sum of exponentials: {total}")
         return labels, summand.args[0]
-
-
-def rename_free(expr: Basic, mapping: Mapping[Symbol, Basic]) -> Basic:
-    """``expr`` with the *free* occurrences of the symbols in ``mapping`` replaced: an index
-    bound by a sum inside (the c of max_c in a shifted softmax) keeps its name, unlike
-    ``xreplace``."""
-    if not mapping or not (expr.free_symbols & mapping.keys()):
-        return expr
-    if expr in mapping:
-        return mapping[expr]
-    if isinstance(expr, Sum):
-        bound = {index for index, *_ in expr.limits}
-        inner = {k: v for k, v in mapping.items() if k not in bound}
-        limits = [(i, rename_free(lo, mapping), rename_free(hi, mapping)) for i, lo, hi in expr.limits]
-        return Sum(rename_free(expr.function, inner), *limits)
-    return expr.func(*(rename_free(arg, mapping) for arg in expr.args))
 
 
 def _is_shift(term: Expr) -> bool:
