@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sympy import Basic, Expr, Indexed, IndexedBase, Integer, Sum, Symbol
+from sympy import Basic, Derivative, Expr, Indexed, IndexedBase, Integer, Sum, Symbol
+from sympy.core.function import AppliedUndef
 
 from derive.emit.codegen import Printer, SizePrinter
 from derive.emit.graph import Domain, Graph
@@ -129,6 +130,15 @@ def function_source(request: Request) -> Printed:
         batched,
         batched and request.reduce,
     )
+
+
+def check_computable(expr: Expr, show: Callable[[Basic], str]) -> None:
+    """Refuse what no argument can supply: a derivative left unevaluated, a function the
+    source never defined (neither is a value a caller could pass). Raises EmitError."""
+    for derivative in sorted(expr.atoms(Derivative), key=str):
+        raise EmitError(f"an unevaluated derivative is left in the result: {show(derivative)}")
+    for call in sorted(expr.atoms(AppliedUndef), key=str):
+        raise EmitError(f"the function {show(call)} has no definition to compute it from")
 
 
 def _dims(argument: Argument, request: Request, sizes: Mapping[Symbol, str]) -> list[str]:

@@ -23,7 +23,7 @@ from sympy import Basic, Expr, Ge, Indexed, Le
 
 from derive.checker.equal import check_equal
 from derive.emit import arguments_runtime
-from derive.emit.function import Printed, Request, function_source
+from derive.emit.function import Printed, Request, check_computable, function_source
 from derive.emit.naming import RESERVED, Names, doc_text
 from derive.emit.proofs import EmitError
 from derive.emit.results import Result
@@ -135,6 +135,7 @@ def _emit_one(result: Result, options: Options, names: Names):
     wrt = result.wrt.base if isinstance(result.wrt, Indexed) else result.wrt
     reduce = result.loss or (wrt is not None and wrt not in data)
     try:
+        check_computable(result.expr, result.show)
         expr, used = stable_form(_tidy(result))
         name = names.take(result.name, "r")
         request = Request(
