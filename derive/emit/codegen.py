@@ -50,6 +50,9 @@ class Printer:
         output: the result's axes, in order (the root is broadcast to them if it lacks one).
         domains: every axis label's range.
         size: prints a size expression as code.
+        in_place: write results into dead operands (see the module docstring); NumPy's
+            in-place ufuncs cost about 1 us more a call than new arrays, so small inputs are
+            faster without.
     """
 
     def __init__(
@@ -59,8 +62,10 @@ class Printer:
         output: Sequence[Symbol],
         domains: Mapping[Symbol, Domain],
         size: Callable[[Expr], str],
+        in_place: bool = True,
     ) -> None:
         self.graph, self.root, self.output = graph, root, tuple(output)
+        self.in_place = in_place
         self.domains, self.size = domains, size
         self.names: dict[int, str] = {}
         self.lines: list[str] = []
@@ -141,7 +146,7 @@ class Printer:
 
     def _reusable(self, n: int, node: Node) -> int | None:
         """An operand this ufunc may write its result into (see the module docstring)."""
-        if node.boolean or not node.axes:
+        if node.boolean or not node.axes or not self.in_place:
             return None
         for arg in node.args:
             if (
@@ -191,6 +196,8 @@ class Printer:
         name = self.names[self.root]
         if root.axes == self.output and self.graph.fresh(self.root):
             return name
+        if not self.output and self.graph.holds_arrays(self.root):
+            return name  # a NumPy scalar of the arrays' dtype already
         self.uses_dtype = True
         if not self.output:
             return f"dtype.type({name})"

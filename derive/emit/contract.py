@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sympy import Add, Basic, Expr, KroneckerDelta, Mul, Sum, Symbol
+from sympy import Add, Basic, Expr, KroneckerDelta, Mul, Pow, Sum, Symbol
 
 from derive.emit.graph import Domain, Graph, rename_free
 from derive.emit.proofs import EmitError
@@ -96,12 +96,22 @@ def _reduce(v: Vectorizer, summand: Expr, labels: list[Symbol], pushed: list[Sym
             for part in parts[1:]:
                 node = v.ufunc("add", node, part)
         else:
-            node = contract(v, [v.build(f) for f in inside] or [v.const(1)], summed)
+            nodes = [n for f in inside for n in _factor_nodes(v, f, summed)]
+            node = contract(v, nodes or [v.const(1)], summed)
             for label in [i for i in labels if not _used(i, inside)]:
                 node = v.product([node, v.build(v.domains[label].size)])
     if outside or coefficient != 1:
         node = v.product([node, *(v.build(f) for f in outside)], coefficient)
     return node
+
+
+def _factor_nodes(v: Vectorizer, factor: Expr, summed: set[Symbol]) -> list[int]:
+    """A factor's nodes: a square of a summed quantity is two factors, so that a sum of
+    squares is a dot product (``numpy.vdot(r, r)``) and not a square and a reduction."""
+    if isinstance(factor, Pow) and factor.exp == 2 and factor.base.free_symbols & summed:
+        base = v.build(factor.base)
+        return [base, base]
+    return [v.build(factor)]
 
 
 def _used(label: Symbol, factors: list[Expr]) -> bool:

@@ -28,6 +28,7 @@ from derive.emit.vectorize import Argument, Vectorizer
 BATCH = Symbol("batch_example", integer=True, positive=True)  # the batch axis label
 BATCH_SIZE = Symbol("batch_size", integer=True, positive=True)
 LINE = 100  # generated lines stay within ruff's line length
+SMALL = 4096  # below this many entries in the first array, no in-place calls (docs/performance.md)
 
 
 @dataclass(frozen=True)
@@ -194,9 +195,19 @@ def _body(request: Request, expr: Expr, arguments, sizes, output, batched):
     root = vectorizer.build(expr)
     axes = [label for label, _ in scope]
     domains = {**vectorizer.domains, BATCH: Domain(Integer(1), BATCH_SIZE)}
-    printer = Printer(graph, root, axes, domains, SizePrinter(sizes).doprint)
-    lines, result = printer.body()
-    return lines, result
+    size = SizePrinter(sizes).doprint
+    lines, result = Printer(graph, root, axes, domains, size, in_place=True).body()
+    small, small_result = Printer(graph, root, axes, domains, size, in_place=False).body()
+    if small == lines:
+        return lines, result
+    # the batch's size decides (data arrays hold it), else the first array's
+    first = next(a.name for a in sorted(arguments, key=lambda a: not a.batched) if a.domains)
+    return [
+        f"if {first}.size < {SMALL}:  # NumPy's in-place calls cost more than new small arrays",
+        *(f"    {line}" for line in small),
+        f"    return {small_result}",
+        *lines,
+    ], result
 
 
 def _words(lines: Sequence[str], result: str) -> set[str]:

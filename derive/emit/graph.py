@@ -98,6 +98,11 @@ class Graph:
         owner = self.nodes[self.owner(node)]
         return owner.op in FRESH and bool(owner.axes) and not owner.boolean
 
+    def holds_arrays(self, node: int) -> bool:
+        """Whether ``node`` is computed from an array (so NumPy gives a value of the arrays'
+        dtype even when it has no axis), not from Python numbers alone."""
+        return any(self.nodes[n].op in ("take", "index") for n in self.reachable(node))
+
     def reachable(self, root: int) -> list[int]:
         """The nodes ``root`` depends on (and itself), in creation order."""
         seen, stack = {root}, [root]

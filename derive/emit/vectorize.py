@@ -279,6 +279,11 @@ class Vectorizer:
 
     def function(self, expr: sympy.Function) -> int:
         name = UNARY[type(expr)]
+        if name == "sigmoid" and _negative(expr.args[0]):
+            # sigmoid(-x) = 1 - sigmoid(x) shares tanh(x/2) with sigmoid(x) (tanh is odd)
+            half = self.ufunc("multiply", self.build(-expr.args[0]), self.const(0.5))
+            scaled = self.ufunc("multiply", self.ufunc("tanh", half), self.const(0.5))
+            return self.ufunc("subtract", self.const(0.5), scaled)
         argument = self.build(expr.args[0])
         composite = COMPOSITE.get(name)
         return composite(self, argument) if composite else self.ufunc(name, argument)
