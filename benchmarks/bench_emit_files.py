@@ -18,6 +18,9 @@ with B up to 4096: a batch of 65536 x 1000 logits is half a gigabyte per array) 
   ``check_targets=False`` (the emitted functions check nothing about the targets).
 
 Times are the best of interleaved rounds; ratios are to the hand-written time of the same run.
+On a shared, loaded machine wall-clock ratios swing by tens of percent; ``--instructions``
+counts instead (valgrind's callgrind, BLAS on one thread, a run with no call subtracted): the
+same count for the same program under any load, the way bench_targets_check.py measures.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from bench_emit import best_times
+from hand_written import sigmoid_hand, softmax_hand, tanh_hand
 
 from derive.emit import Options, _compiled, emit_files, output_layer_module
 
@@ -40,68 +44,10 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 BATCHES = (1, 256, 65536)
 
 
-def sigmoid(z):
-    """The stable sigmoid a careful hand writes in NumPy: tanh cannot overflow."""
-    return 0.5 + 0.5 * np.tanh(0.5 * z)
-
-
-# ---- hand-written versions, by file and function --------------------------------------------
-
-
-def _sigmoid_hand() -> dict[str, Callable]:
-    def sigma_prime(u):
-        s = sigmoid(u)
-        return s * (1 - s)
-
-    return {
-        "sigma_prime": sigma_prime,
-        "dL_du": lambda u, t: sigmoid(u) - t,
-        "dL_dw_j": lambda w, x, b, t: (sigmoid(x @ w + b) - t) @ x,
-        "dL_db": lambda w, x, b, t: np.sum(sigmoid(x @ w + b) - t),
-    }
-
-
-def _tanh_hand() -> dict[str, Callable]:
-    def loss(w, x, b, t):
-        r = np.tanh(x @ w + b) - t
-        return 0.5 * np.dot(r, r)
-
-    def delta(y, t):
-        return (y - t) * (1 - y * y)
-
-    return {
-        "L": loss,
-        "tanh_prime": lambda u: 1 - np.tanh(u) ** 2,
-        "dL_du": lambda u, t: delta(np.tanh(u), t),
-        "dL_dw_j": lambda w, x, b, t: delta(np.tanh(x @ w + b), t) @ x,
-        "dL_db": lambda w, x, b, t: np.sum(delta(np.tanh(x @ w + b), t)),
-    }
-
-
-def _softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _softmax_hand() -> dict[str, Callable]:
-    def loss(z, t):
-        m = z.max(axis=1, keepdims=True)
-        lse = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
-        return -np.vdot(t, z - lse)
-
-    return {
-        "E": loss,
-        "dE_dz_k": lambda z, t: _softmax(z) - t,
-        "dz_k_dW_kj": lambda x: x.sum(axis=0),
-        "dE_dW_kj": lambda t, W, b, x: (_softmax(x @ W.T + b) - t).T @ x,
-        "dE_db_k": lambda t, W, b, x: (_softmax(x @ W.T + b) - t).sum(axis=0),
-    }
-
-
 FILES = {
-    "sigmoid": ("examples/sigmoid_bce.toml", _sigmoid_hand, {"J": 16}),
-    "tanh": ("examples/tanh_mse.toml", _tanh_hand, {"J": 16}),
-    "softmax": ("examples/softmax_cross_entropy.toml", _softmax_hand, {"K": 10, "J": 128}),
+    "sigmoid": ("examples/sigmoid_bce.toml", sigmoid_hand, {"J": 16}),
+    "tanh": ("examples/tanh_mse.toml", tanh_hand, {"J": 16}),
+    "softmax": ("examples/softmax_cross_entropy.toml", softmax_hand, {"K": 10, "J": 128}),
 }
 
 
@@ -235,6 +181,95 @@ def measure(key: str, B: int, sizes: dict[str, int], seconds: float, lambdas: bo
     return rows
 
 
+CALLER = """
+import importlib.util, json, sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+import hand_written
+spec = importlib.util.spec_from_file_location("emitted", sys.argv[2])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+key, name, which, n = sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
+rng = np.random.default_rng(0)
+values = []
+for shape, one_hot in json.loads(sys.argv[7]):
+    if shape is None:
+        values.append(float(rng.standard_normal()))
+    elif one_hot:
+        value = np.zeros(shape)
+        value[np.arange(shape[0]), rng.integers(0, shape[1], shape[0])] = 1.0
+        values.append(value)
+    else:
+        values.append(rng.standard_normal(shape))
+hands = getattr(hand_written, key + "_hand")()
+f = getattr(module, name) if which == "emitted" else hands[name]
+for _ in range(n):
+    f(*values)
+"""
+CALLS = {1: 2000, 256: 300, 4096: 20, 65536: 3}
+
+
+def _shapes(outcome, B: int, sizes: dict[str, int]) -> list:
+    found = []
+    for argument in outcome.printed.arguments:
+        shape = [B] if argument.batched else []
+        for domain in argument.domains:
+            size = domain.size
+            shape.append(int(size) if size.is_Integer else sizes[outcome.result.show(size)])
+        one_hot = argument.batched and bool(argument.symbol.is_nonnegative) and len(shape) == 2
+        found.append((shape or None, one_hot))
+    return found
+
+
+def _count(program: list[str]) -> int:
+    import re
+    import subprocess
+
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env["PYTHONHASHSEED"] = "0"
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *program],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
+
+
+def instructions(key: str, batches, sizes: dict[str, int]) -> str:
+    """Instructions per call, emitted over hand-written, per function and batch size."""
+    import json
+    import tempfile
+
+    path, _, _ = FILES[key]
+    emitted = emit_files([os.path.join(ROOT, path)], Options())
+    bench = os.path.dirname(os.path.abspath(__file__))
+    lines = [f"| {path} ({sizes}) | " + " | ".join(f"B={B}" for B in batches) + " |"]
+    lines.append("|---" * (len(batches) + 1) + "|")
+    with tempfile.TemporaryDirectory() as folder:
+        module = os.path.join(folder, "emitted.py")
+        caller = os.path.join(folder, "caller.py")
+        with open(module, "w") as file:
+            file.write(emitted.text)
+        with open(caller, "w") as file:
+            file.write(CALLER)
+        for outcome in emitted.outcomes:
+            cells = []
+            for B in batches:
+                shapes = json.dumps(_shapes(outcome, B, sizes))
+                n = CALLS[B]
+                counts = {}
+                for which in ("hand", "emitted"):
+                    base = [sys.executable, caller, bench, module, key, outcome.function, which]
+                    calls = _count([*base, str(n), shapes]) - _count([*base, "0", shapes])
+                    counts[which] = calls / n
+                ratio = counts["emitted"] / counts["hand"]
+                cells.append(f"{counts['emitted']:,.0f} / {counts['hand']:,.0f} = {ratio:.3f}x")
+            lines.append(f"| `{outcome.function}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _format(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} us" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
 
@@ -265,7 +300,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="about 0.5 s per function and size")
     parser.add_argument("--only", choices=sorted(FILES), help="one file")
     parser.add_argument("--no-lambdify", action="store_true", help="skip the lambdify rows")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions (callgrind) instead"
+    )
     args = parser.parse_args()
+    if args.instructions:
+        for key in [args.only] if args.only else FILES:
+            print(instructions(key, BATCHES, FILES[key][2]), "\n")
+            if key == "softmax":
+                print(instructions(key, (1, 256, 4096), {"K": 1000, "J": 512}), "\n")
+        return
     seconds = 0.5 if args.quick else 3.0
     print(f"NumPy {np.__version__}, {os.cpu_count()} cores; float64; best of interleaved rounds")
     for key in [args.only] if args.only else FILES:
