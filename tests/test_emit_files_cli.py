@@ -197,3 +197,20 @@ def test_a_missing_or_unreadable_file_is_exit_2(tmp_path, capsys) -> None:
 def test_file_options_are_refused_with_the_built_in_modules(tmp_path, capsys) -> None:
     assert main(["emit", "--K", "3", "--J", "4", "--all", "-o", str(tmp_path / "x.py")]) == 2
     assert "--all is for FILEs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "name", ["sigmoid_bce.md", "cheatsheet_slips.md", "bce_notes.tex", "matrix_logreg.md"]
+)
+def test_posts_written_by_others_emit_or_give_one_reason_per_result(tmp_path, capsys, name):
+    source = ROOT / "tests" / "corpus" / name
+    out = tmp_path / "corpus.py"
+    code = main(["emit", str(source), "-o", str(out)])
+    captured = capsys.readouterr()
+    assert code in (0, 1) and "Traceback" not in captured.err
+    summary = next(x for x in captured.out.splitlines() if " results emitted (" in x)
+    done, total = (int(n) for n in re.findall(r"\d+", summary)[:2])
+    refused = [x for x in captured.out.splitlines() if " not emitted: " in x]
+    assert len(refused) == total - done
+    if done:
+        assert len(load(out).__all__) == done

@@ -121,16 +121,19 @@ def _selected(result: Result, only: Sequence[str]) -> bool:
     return result.name in only or Names().take(result.name) in only
 
 
+STATUS_TEXT = {"cannot read": "cannot be read", "cannot check": "cannot be checked"}
+
+
 def _emit_one(result: Result, options: Options, names: Names):
-    if result.expr is None or result.problem:
-        return Outcome(result, None, result.problem or "it could not be read"), None, ()
     unproved = result.unproved
     if unproved and not options.allow_unproved:
         first = unproved[0]
-        reason = f"step {first.number} is {first.status}"
+        reason = f"step {first.number} {STATUS_TEXT.get(first.status, 'is ' + first.status)}"
         if first.message:
             reason += f" ({first.message})"
         return Outcome(result, None, reason), None, ()
+    if result.expr is None or result.problem:
+        return Outcome(result, None, result.problem or "it could not be read"), None, ()
     data = _data(result, options)
     wrt = result.wrt.base if isinstance(result.wrt, Indexed) else result.wrt
     reduce = result.loss or (wrt is not None and wrt not in data)
@@ -151,9 +154,12 @@ def _emit_one(result: Result, options: Options, names: Names):
         )
         function = function_source(request)
     except EmitError as error:
-        if "name" in locals():
-            names.taken.discard(name)
+        names.taken.discard(locals().get("name"))
         return Outcome(result, None, str(error)), None, ()
+    except Exception as error:  # a bug of the emitter must not cost the other results
+        names.taken.discard(locals().get("name"))
+        reason = f"derive emit failed on it ({type(error).__name__}: {error}); please report this"
+        return Outcome(result, None, reason), None, ()
     return Outcome(result, name, None, bool(unproved), function), function, used
 
 
