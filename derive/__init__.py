@@ -2,8 +2,9 @@
 
 The package's face: the names users import. They are loaded on first use (PEP 562), so that
 ``import derive`` and the command line's ``derive --version`` and ``--help`` cost no SymPy
-import; the first name taken from here also installs the renderers behind ``str(report)`` and
-Jupyter's display of derivations (``derive.render.hooks``, see ``derive.steps``).
+import. It also registers the renderers behind ``str(report)`` and Jupyter's display of
+derivations (``derive.display``): this file runs before any module of derive, so a Report
+prints as a table however it was imported; each renderer loads on its first use.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from derive import display as _display
 from derive.version import DISTRIBUTION, __version__
 
 if TYPE_CHECKING:  # the names below, for type checkers and editors
@@ -46,11 +48,37 @@ __all__ = [
 ]
 
 
+def _text(reports: list) -> str:
+    from derive.render.table import report_table
+
+    return report_table(reports)
+
+
+def _latex(derivation, verdicts) -> str:
+    from derive.render.latex import derivation_math
+
+    return derivation_math(derivation, verdicts)
+
+
+def _markdown(derivation, verdicts) -> str:
+    from derive.render.latex import derivation_markdown
+
+    return derivation_markdown(derivation, verdicts)
+
+
+def _html(derivation, verdicts) -> str:
+    from derive.render.results import report_html
+
+    return report_html(derivation, verdicts)
+
+
+_display.register(text=_text, latex=_latex, markdown=_markdown, html=_html)
+
+
 def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'derive' has no attribute {name!r}")
-    importlib.import_module("derive.render.hooks")  # the display hooks of Report
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # later lookups skip this function
     return value
