@@ -26,7 +26,9 @@ DOMAINS: dict[str, dict[str, bool]] = {
 }
 DOMAINS["complex"] = {"complex": True}
 _INDEX = re.compile(r"index\s+(-?\w+)\s*\.\.\s*(-?\w+)\Z")
-_ARRAY = re.compile(r"([^\[\]]*?)\s*(?:\[([^\[\]]*)\])?\Z")
+_ARRAY = re.compile(r"([^\[\]]*?)\s*(?:\[([^\[\]]*)\])?\s*([^\[\]]*)\Z")
+# a word beside the domain that marks per-example data (derive emit gives it a batch axis)
+DATA = "data"
 _DEFINITION = re.compile(r"([A-Za-z]\w*)\s*(?:\[([^\[\]]*)\]|\(([^()]*)\))?\Z")
 _GENERATED = re.compile(r"\bs\d+\b")
 _MATRIX = re.compile(r"(?:real\s+)?(matrix|row\s+vector|vector)\s+(\S+?)(?:\s*[x×]\s*(\S+))?\Z")
@@ -48,6 +50,7 @@ class Namespace:
         self._ranges: dict[Symbol, tuple[Basic, ...]] = {}
         self.bounds: dict[Symbol, tuple[Basic, Basic]] = {}  # index -> (lo, hi)
         self._order: dict[Symbol, int] = {}  # index -> its place among the declared indices
+        self.data: set[Basic] = set()  # symbols and arrays marked "data" (per example)
         # [define] entries as written: (name, parameters, takes arguments, body text), in order
         self.definitions: list[tuple[str, tuple[str, ...], bool, str]] = []
 
@@ -106,8 +109,10 @@ class Namespace:
             raise self._fail(f'symbol {key!r}: write a domain such as "real"', region, key)
         if _MATRIX.match(value.strip()):
             return self._matrix(key, value.strip(), region, table)
-        words_text, shape = _ARRAY.match(value.strip()).groups()
-        words = [w for w in re.split(r"[\s,]+", words_text) if w]
+        words_text, shape, after = _ARRAY.match(value.strip()).groups()
+        words = [w for w in re.split(r"[\s,]+", f"{words_text} {after}") if w]
+        data = DATA in words
+        words = [w for w in words if w != DATA]
         unknown = [w for w in words if w not in DOMAINS]
         if unknown or not words:
             known = ", ".join(DOMAINS)
@@ -118,11 +123,15 @@ class Namespace:
             if rank is None:
                 symbol = Symbol(self._generated(key), **assumptions)
                 self._display[symbol] = Symbol(key)
+                if data:
+                    self.data.add(symbol)
                 return symbol
             base = IndexedBase(self._generated(key), **assumptions)
         except Exception as error:  # InconsistentAssumptions: "positive negative"
             raise self._fail(f"symbol {key!r}: {error}", region, key) from None
         self._display[base] = IndexedBase(key)
+        if data:
+            self.data.add(base)
         return Template(key, rank, lambda indices: base[indices])
 
     def _matrix(self, key: str, value: str, region: Region, table: Mapping) -> MatrixSymbol:
