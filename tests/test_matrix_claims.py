@@ -248,3 +248,20 @@ def test_an_inverse_cancelled_when_multiplied_out_and_refuted_with_exact_matrice
     assert "exact rational arithmetic with explicit matrices" in verdict.method
     values = verdict.counterexample
     assert values[m] >= values[n] and (values[X].T * values[X]).det() != 0
+
+
+def test_unknown_sizes_are_inferred_from_the_products_they_conform_to():
+    from derive.checker.matrix import shape
+    from derive.checker.matrix.infer import infer, unknown_size
+    from derive.checker.matrix.shapes import ShapeProblem
+
+    x = MatrixSymbol("x", unknown_size(), 1)
+    found = infer(W * x)
+    assert shape((W * x).xreplace(found)) == (m, 1) and list(found.values()) == [n]
+    one = ones(unknown_size())
+    found = infer(W.T * one + a)
+    assert list(found.values()) == [m]
+    with pytest.raises(ShapeProblem, match="the shape of `z` is unknown"):
+        infer(MatrixSymbol("z", unknown_size(), 1) + MatrixSymbol("v", unknown_size(), 1))
+    clash = W * MatrixSymbol("u", unknown_size(), 1) + y  # u is n x 1, W u is m x 1: fine
+    assert shape(clash.xreplace(infer(clash))) == (m, 1)
