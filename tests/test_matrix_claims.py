@@ -265,3 +265,11 @@ def test_unknown_sizes_are_inferred_from_the_products_they_conform_to():
         infer(MatrixSymbol("z", unknown_size(), 1) + MatrixSymbol("v", unknown_size(), 1))
     clash = W * MatrixSymbol("u", unknown_size(), 1) + y  # u is n x 1, W u is m x 1: fine
     assert shape(clash.xreplace(infer(clash))) == (m, 1)
+
+
+def test_the_softmax_jacobian_is_diag_p_minus_p_p_transposed():
+    classes = symbols("K", integer=True, positive=True)
+    z = MatrixSymbol("z", classes, 1)
+    p = Softmax(z)
+    proved(Gradient(p, z), DiagMatrix(p) - p * p.T)
+    refuted(Gradient(p, z), DiagMatrix(p) + p * p.T)

@@ -23,6 +23,7 @@ from derive.checker.facts import Facts, finite_cases
 from derive.checker.limits import Work
 from derive.checker.sums import (
     canonical,
+    delta_points,
     is_zero,
     merge_sums,
     pull_out_of_sums,
@@ -112,6 +113,12 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         lambda e, f: e.has(sympy.log),
         lambda e, f: S.Zero if zero_as_rational_function(split_logs(to_exponentials(e))) else e,
         "log of a positive product as a sum of logs, log(exp(r)) = r for real r",
+    ),
+    (
+        "delta points",
+        lambda e, f: e.has(sympy.KroneckerDelta),
+        lambda e, f: S.Zero if is_zero(sympy.expand(delta_points(sympy.expand(e)))) else e,
+        "1[a = b] f(a, b) = 1[a = b] f(a, a) (both 0 where a != b): zero when the terms cancel so",
     ),
     (
         "summands",
