@@ -273,3 +273,15 @@ def test_the_softmax_jacobian_is_diag_p_minus_p_p_transposed():
     p = Softmax(z)
     proved(Gradient(p, z), DiagMatrix(p) - p * p.T)
     refuted(Gradient(p, z), DiagMatrix(p) + p * p.T)
+
+
+def test_a_symmetric_matrix_is_an_assumption_the_checker_honours():
+    symmetric = Eq(A, A.T)
+    quadratic = Gradient(scalar(a.T * A * a), a)
+    verdict = proved(quadratic, 2 * A * a, assume=[symmetric])
+    assert verdict.needs == (symmetric,)
+    proved(quadratic, (A + A.T) * a)
+    wrong = refuted(quadratic, A * a, assume=[symmetric])
+    assert wrong.counterexample[A] == wrong.counterexample[A].T
+    assert wrong.slip == "the right side is the left side divided by 2"
+    assert check_equal(quadratic, 2 * A * a).refuted  # not symmetric: 2 A a is wrong
