@@ -59,7 +59,8 @@ def reason(detail: str) -> str:
     """The reader's reason, without positions and quoted text: comparable across rows."""
     detail = re.sub(r"\(at \d+:\d+\)|at [^:]*: lhs = .*|\[.*", "", detail)
     detail = re.sub(r"'[^']*'", "'…'", detail)
-    return re.sub(r"\s+", " ", detail).strip()[:90]
+    detail = re.sub(r"\s+", " ", detail).strip().rstrip(":;")
+    return (detail + ": a counterexample" if detail == "refuted" else detail)[:90]
 
 
 def report(runs: list[Run], verbose: bool) -> None:

@@ -192,4 +192,4 @@ def _row(entry: dict, where: dict, lines: list[str], name: str) -> Row:
 
 
 def corpus_posts(root: Path = CORPUS) -> list[Path]:
-    return sorted(p for p in root.iterdir() if p.suffix in (".md", ".tex") and p.stem.islower())
+    return sorted(p for p in root.iterdir() if p.suffix in (".md", ".tex") and not p.stem.isupper())
