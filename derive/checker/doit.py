@@ -137,18 +137,10 @@ def _sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic | None:
 _NOT_SUMMED = (Sum, Product, sympy.hyper, sympy.Integral)  # in a result: not a closed form
 
 
-def symbolic_bounds(expr: Basic) -> bool:
-    """Whether a sum or product has a bound that is not a number."""
-    return any(
-        not (lo.is_number and hi.is_number)
-        for s in expr.atoms(Sum, Product)
-        for _, lo, hi in s.limits
-    )
-
-
 def summed(expr: Basic) -> Basic:
-    """Sums and products over symbolic bounds in closed form by SymPy's full ``doit``
-    (geometric, telescoping, Gosper, harmonic, rising factorials), inner ones first; one that
+    """Sums and products in closed form by SymPy's full ``doit`` (geometric, telescoping,
+    Gosper, harmonic, rising factorials), over symbolic bounds or numeric ones too far apart
+    to write out, inner ones first; one that
     has no closed form, or whose body holds a Kronecker delta or a piecewise condition on its
     index (SymPy reads those bounds as a plain range), stays as it is.
 

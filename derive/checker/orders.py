@@ -171,41 +171,87 @@ def orderings(atoms: list[Basic], constants: list[Rational]) -> Iterator[_Orderi
                 yield ordering
 
 
-def _branch(node: Basic, point: dict[Basic, Rational]) -> Basic:
-    """The branch of one kink function (its arguments already resolved) at the point."""
-    if isinstance(node, (Max, Min)):
-        values = [(a.xreplace(point), a) for a in node.args]
-        best = (
-            max(values, key=lambda v: v[0])
-            if isinstance(node, Max)
-            else min(values, key=lambda v: v[0])
-        )
-        return best[1]
-    u = node.args[0]
-    value = u.xreplace(point)
-    if isinstance(node, Abs):
-        return u if value >= 0 else -u
-    if isinstance(node, sign):
-        return S.One if value > 0 else S.NegativeOne if value < 0 else S.Zero
-    at_zero = node.args[1] if len(node.args) > 1 else S.Half
-    return S.One if value > 0 else S.Zero if value < 0 else at_zero
+class _Unordered(Exception):
+    """A kink the ordering does not decide: ``found`` is (atoms, constant) to order it by,
+    or None when no ordering of atoms can (a kink that is not c (x - y) or a x + b)."""
+
+    def __init__(self, found: tuple[list[Basic], Rational | None] | None) -> None:
+        super().__init__()
+        self.found = found
 
 
-def resolve(expr: Basic, point: dict[Basic, Rational]) -> Basic:
-    """``expr`` with each kink function replaced by the branch the point's ordering selects
-    (inner ones first; a piecewise condition is decided at the point)."""
-    if not expr.args or not expr.has(*KINK_NODES):
-        return expr
-    if isinstance(expr, Piecewise):
-        for piece, cond in expr.args:
-            if cond.xreplace(point) is sympy.true:
-                return resolve(piece, point)
-        return S.NaN
-    args = [resolve(a, point) for a in expr.args]
-    if isinstance(expr, (Max, Min)):
-        return _branch(expr.func(*args, evaluate=False), point)
-    rebuilt = expr.func(*args)
-    return _branch(rebuilt, point) if isinstance(rebuilt, KINK_NODES) else rebuilt
+class _Resolver:
+    """Resolves kink functions in one ordering, checking that the ordering decides each one:
+    its argument compares two ordered atoms, or an ordered atom with a placed constant."""
+
+    def __init__(self, ordering: _Ordering, atoms: set[Basic], real: set[Basic]) -> None:
+        self.ordering, self.atoms, self.real = ordering, atoms, real
+
+    def sign(self, u: Basic) -> int:
+        found = _linear(u, self.real)
+        if found is None:
+            raise _Unordered(None)
+        used, constant = found
+        if not set(used) <= self.atoms or (
+            constant is not None and constant not in self.ordering.constants
+        ):
+            raise _Unordered(found)
+        value = u.xreplace(self.ordering.point)
+        return int(bool(value > 0)) - int(bool(value < 0))
+
+    def branch(self, node: Basic) -> Basic:
+        """The branch of one kink function whose arguments are resolved."""
+        if isinstance(node, (Max, Min)):
+            best = node.args[0]
+            for other in node.args[1:]:
+                better = self.sign(other - best)
+                if (better > 0) if isinstance(node, Max) else (better < 0):
+                    best = other
+            return best
+        u = node.args[0]
+        sign_u = self.sign(u)
+        if isinstance(node, Abs):
+            return u if sign_u >= 0 else -u
+        if isinstance(node, sign):
+            return sympy.Integer(sign_u)
+        at_zero = node.args[1] if len(node.args) > 1 else S.Half
+        return S.One if sign_u > 0 else S.Zero if sign_u < 0 else at_zero
+
+    def condition(self, cond: Basic) -> bool:
+        decided = {}
+        for relation in cond.atoms(Relational):
+            if relation.rel_op not in ("<", "<=", ">", ">=", "==", "!="):
+                raise _Unordered(None)
+            side = self.sign(relation.lhs - relation.rhs)
+            decided[relation] = sympy.sympify(relation.func(side, 0))
+        return cond.xreplace(decided) is sympy.true
+
+    def resolve(self, expr: Basic) -> Basic:
+        """``expr`` with each kink function replaced by the branch the ordering selects
+        (inner ones first)."""
+        if not expr.args or not expr.has(*KINK_NODES):
+            return expr
+        if isinstance(expr, Piecewise):
+            for piece, cond in expr.args:
+                if self.condition(self.resolve(cond) if cond.has(*KINK_NODES) else cond):
+                    return self.resolve(piece)
+            return S.NaN
+        args = [self.resolve(a) for a in expr.args]
+        if isinstance(expr, (Max, Min)):
+            return self.branch(expr.func(*args, evaluate=False))
+        rebuilt = expr.func(*args)
+        return self.branch(rebuilt) if isinstance(rebuilt, KINK_NODES) else rebuilt
+
+
+def _innermost(expr: Basic) -> list[Basic]:
+    """The comparisons of the kink functions whose arguments hold no kink function."""
+    plain = [
+        node for node in expr.atoms(*KINK_NODES) if not any(a.has(*KINK_NODES) for a in node.args)
+    ]
+    return _comparisons(sympy.Add(*plain)) or []
+
+
+ROUNDS = 4  # new atoms or constants met in nested kinks: the orderings built again, at most
 
 
 def prove_by_orders(
@@ -213,25 +259,45 @@ def prove_by_orders(
 ) -> tuple[str, tuple[Basic, ...]] | None:
     """(method, needs) when every difference is 0 in every ordering, else None."""
     evaluated = [evaluated_or_same(d) for d in diffs]
-    comparisons = []
-    for d in evaluated:
-        found = _comparisons(d)
-        if found is None:
-            return None
-        comparisons += found
-    if not comparisons:
+    if not any(d.has(*KINK_NODES) for d in evaluated):
         return None
     real = {a for d in evaluated for a in free_atoms(d) if a.is_extended_real and not a.is_integer}
-    atoms_used: set[Basic] = set()
+    atoms: set[Basic] = set()
     constants: set[Rational] = set()
-    for u in comparisons:
+    for u in (u for d in evaluated for u in _innermost(d)):
         found = _linear(u, real)
         if found is None:
             return None
-        atoms_used.update(found[0])
-        if found[1] is not None:
-            constants.add(found[1])
-    atoms = sorted(atoms_used, key=sympy.default_sort_key)
+        _add(found, atoms, constants)
+    for _ in range(ROUNDS):
+        try:
+            return _prove_in_orderings(evaluated, assumptions, work, atoms, constants, real)
+        except _Unordered as missing:
+            if missing.found is None or not _add(missing.found, atoms, constants):
+                return None
+    return None
+
+
+def _add(found: tuple[list[Basic], Rational | None], atoms: set, constants: set) -> bool:
+    """Add the atoms and constant of a comparison; whether anything was new."""
+    used, constant = found
+    new = not set(used) <= atoms or (constant is not None and constant not in constants)
+    atoms.update(used)
+    if constant is not None:
+        constants.add(constant)
+    return new
+
+
+def _prove_in_orderings(
+    evaluated: list[Basic],
+    assumptions: Sequence[Basic],
+    work: Work,
+    atom_set: set[Basic],
+    constant_set: set[Rational],
+    real: set[Basic],
+) -> tuple[str, tuple[Basic, ...]] | None:
+    atoms = sorted(atom_set, key=sympy.default_sort_key)
+    constants = set(constant_set)
     if any(a.is_nonnegative is not None or a.is_zero is not None for a in atoms):
         constants.add(S.Zero)  # an atom with a sign: 0 is one of the places
     regions = list(itertools.islice(orderings(atoms, sorted(constants)), work.limits.orders + 1))
@@ -239,7 +305,8 @@ def prove_by_orders(
         return None
     used: set[Basic] = set()
     for ordering in regions:
-        local = [resolve(d, ordering.point).xreplace(ordering.values) for d in evaluated]
+        resolver = _Resolver(ordering, atom_set, real)
+        local = [resolver.resolve(d).xreplace(ordering.values) for d in evaluated]
         given = [a.xreplace(ordering.values) for a in assumptions]
         if any(g is sympy.false for g in given):
             continue  # no point of this ordering satisfies the assumptions

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import sympy
 from sympy import Basic, Indexed, Product, S, Sum
 
-from derive.checker.doit import light_doit, summed, symbolic_bounds
+from derive.checker.doit import light_doit, summed
 from derive.checker.exponentials import (
     TRIGONOMETRIC,
     split_logs,
@@ -80,7 +80,7 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
     ),
     (
         "summation",
-        lambda e, f: symbolic_bounds(e) and not any(s.has(Indexed) for s in e.atoms(Sum, Product)),
+        lambda e, f: e.has(Sum, Product) and not any(s.has(Indexed) for s in e.atoms(Sum, Product)),
         lambda e, f: summed(e),
         "closed forms of sums and products (geometric, telescoping, Gosper): F(b + 1) - F(a)",
     ),
@@ -127,7 +127,12 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         "z = a + b*I: |z|, sign, re, im, conjugate and arg as real expressions",
     ),
     ("expand", _always, lambda e, f: sympy.expand(e), "expand products, and logs where valid"),
-    ("sums", _has_sums, lambda e, f: sympy.expand(pull_out_of_sums(e)), "linearity of sums"),
+    (
+        "sums",
+        _has_sums,
+        lambda e, f: light_doit(sympy.expand(pull_out_of_sums(e))),
+        "linearity of sums",
+    ),
     (
         "exponentials",
         lambda e, f: e.has(*TRIGONOMETRIC),

@@ -11,7 +11,9 @@ compared by enclosures and their refutations certified. Every rule is SymPy's ow
   (0 for k < 0), else gamma(n + 1) / (gamma(k + 1) gamma(n - k + 1));
 - RisingFactorial(x, k) = x (x + 1) ... (x + k - 1) for an integer k >= 0, 1 / ((x - 1) ... (x + k))
   for k < 0, gamma(x + k) / gamma(x) otherwise; FallingFactorial likewise;
-- harmonic(n) = 1 + 1/2 + ... + 1/n for an integer n >= 0, digamma(n + 1) + Euler's gamma else.
+- harmonic(n) = 1 + 1/2 + ... + 1/n for an integer n >= 0, digamma(n + 1) + Euler's gamma else;
+- floor, ceiling and frac of a real value (a ball around an integer is a kink, evaluated
+  exactly by the caller), arg (the principal argument) and atan2(y, x) = arg(x + i y).
 
 A pole raises ZeroDivisionError or ValueError: the value there is undefined.
 """
@@ -25,7 +27,7 @@ from fractions import Fraction
 import sympy
 from flint import acb, arb
 
-from derive.checker.balls import add, ball, multiply
+from derive.checker.balls import AtKink, _real, add, ball, multiply
 
 
 def _integer(u: object) -> int | None:
@@ -120,6 +122,46 @@ def lambert_w(u: object) -> object:
     return _finite(ball(u).lambertw())
 
 
+def _rounded(u: object, round_down: bool) -> object:
+    """floor (or ceiling) of a real value: exact for a Fraction; for a ball that holds no
+    integer, the integer below (above) it; a ball around an integer is a kink (AtKink)."""
+    u = _real(u)
+    if type(u) is Fraction:
+        return Fraction(math.floor(u) if round_down else math.ceil(u))
+    if u.contains_integer():
+        raise AtKink
+    found = (u.floor() if round_down else u.ceil()).unique_fmpz()
+    if found is None:
+        raise AtKink
+    return acb(int(found))
+
+
+def floor(u: object) -> object:
+    return _rounded(u, True)
+
+
+def ceiling(u: object) -> object:
+    return _rounded(u, False)
+
+
+def frac(u: object) -> object:
+    return add(u, multiply(Fraction(-1), floor(u)))
+
+
+def argument(u: object) -> object:
+    """The principal argument in (-pi, pi]: exactly 0 or pi for a Fraction."""
+    if type(u) is Fraction:
+        if u == 0:
+            raise ValueError("arg(0)")
+        return Fraction(0) if u > 0 else acb(arb.pi())
+    return acb(ball(u).arg())
+
+
+def atan2(y: object, x: object) -> object:
+    """The argument of x + i y (x, y real), as SymPy's atan2."""
+    return argument(add(_real(x), multiply(acb(0, 1), _real(y))))
+
+
 def _kept_kind(function: Callable[..., object]) -> Callable[..., object]:
     """``function`` giving a ball when an argument is a ball (a program that runs on balls
     only never meets a Fraction), and its exact Fraction when every argument is one."""
@@ -146,4 +188,9 @@ FUNCTIONS: dict[type, Callable[..., object]] = {
     sympy.FallingFactorial: _kept_kind(falling),
     sympy.harmonic: _kept_kind(harmonic),
     sympy.LambertW: lambert_w,
+    sympy.floor: _kept_kind(floor),
+    sympy.ceiling: _kept_kind(ceiling),
+    sympy.frac: _kept_kind(frac),
+    sympy.arg: argument,
+    sympy.atan2: atan2,
 }

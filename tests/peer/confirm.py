@@ -83,7 +83,7 @@ def _written_out(loop: Basic) -> Basic:
     """A sum or product with integer bounds as its terms, by Karr's convention (written here
     by hand, not by the checker's code): from b + 1 to a - 1, negated or inverted, when the
     upper bound b is below a - 1."""
-    (var, lo, hi), *inner = loop.limits
+    *inner, (var, lo, hi) = loop.limits  # the outermost limit first: inner bounds use it
     body = loop.func(loop.function, *inner) if inner else loop.function
     if not (lo.is_Integer and hi.is_Integer):
         return loop

@@ -10,6 +10,7 @@ from sympy import (
     Piecewise,
     Product,
     Rational,
+    RisingFactorial,
     S,
     Sum,
     cos,
@@ -117,6 +118,32 @@ PRODUCTS = group(
     ],
 )
 
+PRODUCTS_KARR = group(
+    "test_products.py::test_karr_convention, test_simple_products, test__eval_product, ...",
+    [
+        (Product(i**2, (i, k, k + bp - 1)) * Product(i**2, (i, k + bp, k - 1)), 1),
+        (Product(i**2, (i, k, k - 1)), 1),
+        (Product(2, (k, a, n)), 2 ** (n - a + 1)),
+        (Product(k + 1, (k, 0, bp - 1)), factorial(bp)),
+        (Product(k + 1, (k, a, n - 1)), RisingFactorial(1 + a, n - a)),
+        (Product(1 + 1 / k, (k, 1, bp)), RisingFactorial(2, bp) / factorial(bp)),
+        (
+            Product((4 * k) ** 2 / (4 * k**2 - 1), (k, 1, bp)),
+            4**bp
+            * factorial(bp) ** 2
+            / RisingFactorial(S.Half, bp)
+            / RisingFactorial(Rational(3, 2), bp),
+        ),
+        (Product(2**i, (i, 1, n)), 2 ** (n * (n + 1) / 2)),
+        (Product(2**i, (i, k, m)), 2 ** (-(k**2) / 2 + k / 2 + m**2 / 2 + m / 2)),
+        (Product(z, (n, 1, k), (k, 1, m)), z ** (m**2 / 2 + m / 2)),
+        (Product(x, (x, k + 1, a)) * Product(x, (x, n, k)), Product(x, (x, n, a))),
+        (Product(sin(t) ** 2 + cos(t) ** 2 + 1, (t, a, b)), Product(2, (t, a, b))),
+        (Product(x, (x, a, b)), Product(1 / x, (x, b + 1, a - 1))),
+        (Product(x, (x, 1, a)), Product(1 / x, (x, a + 1, 0))),
+    ],
+)
+
 TELESCOPING = group(
     "test_sums_products.py::test_telescopic_sums, test_harmonic_sums",
     [
@@ -161,4 +188,4 @@ SIMPLIFY_SUM = group(
     ],
 )
 
-CASES = KARR + ARITHMETIC + GEOMETRIC + PRODUCTS + TELESCOPING + SIMPLIFY_SUM
+CASES = KARR + ARITHMETIC + GEOMETRIC + PRODUCTS + PRODUCTS_KARR + TELESCOPING + SIMPLIFY_SUM
