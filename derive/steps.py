@@ -29,9 +29,12 @@ def register_display(
     text: Callable[[list[Report]], str],
     latex: Callable[[Derivation, tuple[Verdict, ...] | None], str],
     markdown: Callable[[Derivation, tuple[Verdict, ...] | None], str],
+    html: Callable[[Derivation, tuple[Verdict, ...] | None], str] | None = None,
 ) -> None:
     """Install the renderers behind ``str(report)`` and the Jupyter display hooks."""
     _DISPLAY.update(text=text, latex=latex, markdown=markdown)
+    if html is not None:
+        _DISPLAY["html"] = html
 
 
 def _display(kind: str, *args: object) -> str | None:
@@ -264,3 +267,6 @@ class Report:
 
     def _repr_markdown_(self) -> str | None:
         return _display("markdown", self.derivation, self.verdicts)
+
+    def _repr_html_(self) -> str | None:
+        return _display("html", self.derivation, self.verdicts)
