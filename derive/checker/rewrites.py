@@ -56,14 +56,17 @@ def _parts(symbol: Basic, position: int) -> tuple[Dummy, Dummy]:
 
 
 def complex_parts(expr: Basic) -> Basic:
-    """``expr`` with each symbol that may be complex written as a + b i (a, b real), and
+    """``expr`` with each symbol that may be complex written as a + b i (a, b real; b i for an
+    imaginary one), and
     |.|, sign, re, im, conjugate and arg expanded into real parts."""
     symbols = sorted(
         (s for s in expr.free_symbols if isinstance(s, sympy.Symbol) and not s.is_extended_real),
         key=sympy.default_sort_key,
     )
     parts = {s: _parts(s, position) for position, s in enumerate(symbols)}
-    expr = expr.xreplace({s: re + sympy.I * im for s, (re, im) in parts.items()})
+    expr = expr.xreplace(
+        {s: sympy.I * im if s.is_imaginary else re + sympy.I * im for s, (re, im) in parts.items()}
+    )
     expr = expr.replace(
         lambda e: isinstance(e, sympy.sign), lambda e: e.args[0] / sympy.Abs(e.args[0])
     )

@@ -80,6 +80,9 @@ def _integer_symbols(exprs: Sequence[Basic]) -> list[Symbol]:
 
 
 def _candidate(atom: Basic, rng: random.Random, simple: bool) -> Basic:
+    if atom.is_imaginary:  # i times a nonzero real
+        magnitude = rng.choice(_SIMPLE_POSITIVE) if simple else Rational(rng.randint(1, 40), 7)
+        return I * (magnitude if rng.random() < 0.5 else -magnitude)
     if atom.is_integer:
         if atom.is_nonnegative:
             return sympy.Integer(rng.randint(1 if atom.is_positive else 0, 5))
