@@ -259,8 +259,10 @@ def prove_by_orders(
 ) -> tuple[str, tuple[Basic, ...]] | None:
     """(method, needs) when every difference is 0 in every ordering, else None."""
     evaluated = [evaluated_or_same(d) for d in diffs]
-    if not any(d.has(*KINK_NODES) for d in evaluated):
-        return None
+    if not any(d.has(*KINK_NODES) for d in evaluated) or any(
+        d.has(sympy.DiracDelta) for d in evaluated
+    ):
+        return None  # nothing to order; or a distribution, which has no value at its kink
     real = {a for d in evaluated for a in free_atoms(d) if a.is_extended_real and not a.is_integer}
     atoms: set[Basic] = set()
     constants: set[Rational] = set()
