@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Lowest first. Each stage lists its units: a package (all its modules) or a single module.
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("derive.version", "derive.notation", "derive.suggest"),
+    ("derive.version", "derive.notation", "derive.suggest", "derive.display"),
     ("derive.model",),
     ("derive.checker",),
     ("derive.steps",),

@@ -31,7 +31,15 @@ from derive.checker.rewrites import (
     simplified_bodies,
     zero_in_parts,
 )
-from derive.checker.sums import canonical, is_zero, pull_out_of_sums, sum_deltas, use_sum_limits
+from derive.checker.sums import (
+    canonical,
+    is_zero,
+    merge_sums,
+    pull_out_of_sums,
+    sum_deltas,
+    under_one_sum,
+    use_sum_limits,
+)
 
 Strategy = Callable[[Basic, Facts], Basic]
 
@@ -56,6 +64,22 @@ def _with_sum_limits(e: Basic) -> Basic:
 
 def _zero_as_exponentials(e: Basic) -> bool:
     return zero_as_rational_function(split_logs(powers_as_exponentials(e)))
+
+
+def _summands_zero(e: Basic) -> bool:
+    summands = under_one_sum(e)
+    return summands is not None and all(
+        zero_as_rational_function(to_exponentials(exp_of_sums(s))) for s in summands
+    )
+
+
+def exp_of_sums(e: Basic) -> Basic:
+    """prod_L e^(f) = e^(sum_L f) (expand splits the exponential of a sum into a product of
+    exponentials, which the rational abstraction would take for another part)."""
+    return e.replace(
+        lambda x: isinstance(x, Product) and isinstance(x.function, sympy.exp),
+        lambda x: sympy.exp(Sum(x.function.args[0], *x.limits)),
+    )
 
 
 # (name, when it applies, the rewrite, why it is valid)
@@ -134,6 +158,13 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         "linearity of sums",
     ),
     (
+        "merge",
+        _has_sums,
+        lambda e, f: S.Zero if is_zero(merge_sums(sympy.expand(e))) else e,
+        "a product of sums is one sum over all their indices (sums over independent ranges): "
+        "zero when the terms cancel so (the merged form is not kept: it stays a closing test)",
+    ),
+    (
         "exponentials",
         lambda e, f: e.has(*TRIGONOMETRIC),
         lambda e, f: S.Zero if zero_as_rational_function(to_exponentials(e)) else e,
@@ -144,6 +175,12 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         lambda e, f: e.has(sympy.log),
         lambda e, f: S.Zero if zero_as_rational_function(split_logs(to_exponentials(e))) else e,
         "log of a positive product as a sum of logs, log(exp(r)) = r for real r",
+    ),
+    (
+        "summands",
+        _has_sums,
+        lambda e, f: S.Zero if _summands_zero(e) else e,
+        "Σ_L f + c Σ_L g = Σ_L (f + c g), zero when the summand is, as a rational function",
     ),
     ("cancel", _always, lambda e, f: sympy.cancel(sympy.together(e)), "common denominator"),
     ("simplify", _always, lambda e, f: f.refine(sympy.simplify(e, doit=False)), "sympy.simplify"),

@@ -72,7 +72,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"derive {__version__} ({DISTRIBUTION})"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, prog="derive"
+    )
     for name, (module, text) in COMMANDS.items():
         if command is None or name == command:
             importlib.import_module(module).add_parser(commands)

@@ -23,7 +23,7 @@ import time
 from derive.checker.limits import Limits
 from derive.checker.store import directory_of
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from derive.cli.options import TIMEOUT_HELP, add_limit_option, limits_of, seconds
+from derive.cli.options import TIMEOUT_HELP, add_limit_option, seconds
 from derive.cli.settings import Settings, settings_of
 from derive.cli.terminal import Progress, paint, paint_status, wants_colour
 from derive.cli.writing import output_problem, prepare_output, write_atomically
@@ -337,4 +337,4 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-__all__ = ["add_parser", "check_loaded", "limits_of", "load_files", "run"]
+__all__ = ["add_parser", "check_loaded", "load_files", "run"]
