@@ -177,3 +177,10 @@ def test_a_factor_zero_does_not_hide_an_undefined_factor():
     # at a = -2, b = 1 the product has a factor 0 (n = -1) and one 2/0 (n = 1): undefined
     lhs = Product((n + 1) / (n - 1), (n, a, b))
     assert check_equal(lhs, b * (1 + b) / (a * (a - 1))).status == "proved"
+
+
+def test_imaginary_symbols_are_sampled_and_written_in_their_real_part():
+    i = symbols("i", imaginary=True)
+    assert check_equal(Abs(i), sqrt(-(i**2))).status == "proved"
+    assert check_equal(sign(i), i / Abs(i)).status == "proved"
+    assert _refuted(Abs(i), -I * i)  # i = -3I: |i| = 3, -I*i = -3
