@@ -14,16 +14,45 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sympy import Expr, Integer, diff
+from sympy import Expr, Integer, Sum, diff
 
-from derive.derivations import output
-from derive.emit.network_proofs import network_results, templates
-from derive.emit.proofs import EmitError, OutputLayerResults, output_layer_results, t_sum
+from derive.derivations import build, output
+from derive.derivations.regularization import kappa
+from derive.emit.network_proofs import DELTA1, DELTA2, network_results, proof_sizes, templates
+from derive.emit.proofs import (
+    EmitError,
+    OutputLayerResults,
+    check_proved,
+    output_layer_results,
+    t_sum,
+)
 from derive.model.loss import softmax, targets_sum
-from derive.model.network import logit
+from derive.model.network import FIRST, HIDDEN, in_parameters, logit, substitute, through_relu
+from derive.model.symbols import I_ as I_SYMBOL
+from derive.model.symbols import (
+    W1,
+    W2,
+    W,
+    a,
+    a2,
+    a_prev,
+    b,
+    c,
+    d,
+    eta,
+    i,
+    j,
+    jp,
+    k,
+    n,
+    t,
+    z,
+    z1,
+    z2,
+)
 from derive.model.symbols import J as J_SYMBOL
 from derive.model.symbols import K as K_SYMBOL
-from derive.model.symbols import W, a, a_prev, b, c, d, eta, j, jp, k, z
+from derive.model.symbols import delta as DELTA
 
 
 @dataclass(frozen=True)
@@ -40,6 +69,10 @@ class Proved:
         network: the backprop recursion's templates at the user's J and K (None for the
             output layer): "delta_j", "dE/dW_ji", "dE/db_j", "delta_i", "dE/dW_in", "dE/db_i".
         heaviside_at_0: relu'(0) under the proved convention (docs/network.md).
+        inputs: the gradients w.r.t. the layers' inputs, in terms of the named errors:
+            "dE/da_j" (the output layer's input), and for the network "dE/da_i" and
+            "dE/dx_n" (empty unless asked for).
+        l2: the gradient of the L2 term kappa sum W^2 w.r.t. W_kj (None unless asked for).
     """
 
     output: OutputLayerResults
@@ -47,6 +80,8 @@ class Proved:
     before_sum_t: Expr
     network: dict[str, Expr] | None
     heaviside_at_0: Expr
+    inputs: dict[str, Expr] | None = None
+    l2: Expr | None = None
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,17 +113,92 @@ def before_sum_t() -> Expr:
     return named
 
 
+@functools.lru_cache(maxsize=1)
+def l2_gradient() -> Expr:
+    """2 kappa W_kj, the proved last line of the L2 term's derivation (every K and J)."""
+    (derivation,) = build("regularization")
+    line = check_proved(derivation).derivation.steps[-1].expr
+    if line != 2 * kappa * W[k, j]:
+        raise EmitError(f"the L2 term's gradient is not proved as 2 kappa W_kj: {line}")
+    return line
+
+
+INPUT_TEMPLATES = {
+    "dE/da_j": Sum(W[k, j] * DELTA[k], (k, 1, K_SYMBOL)),
+    "dE/da_i": Sum(W1[j, i] * DELTA1[j], (j, 1, J_SYMBOL)),
+    "dE/dx_n": Sum(W2[i, n] * DELTA2[i], (i, 1, I_SYMBOL)),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def output_input_gradient() -> Expr:
+    """sum_k W_kj delta_k, checked against the proved dE/da_j (every K and J)."""
+    (derivation,) = build("inputs")
+    line = check_proved(derivation).derivation.steps[-1].expr
+    delta_k = softmax(k, K_SYMBOL) - t[k]
+    expected = in_parameters(INPUT_TEMPLATES["dE/da_j"].xreplace({DELTA[k]: delta_k}), J_SYMBOL)
+    if line != expected:
+        raise EmitError(f"dE/da_j is not proved in the form sum_k W_kj delta_k: {line}")
+    return INPUT_TEMPLATES["dE/da_j"]
+
+
+def _at(name: str, sizes: dict) -> Expr:
+    """A template with its sum's bound at concrete sizes."""
+    return INPUT_TEMPLATES[name].xreplace(sizes)
+
+
+@functools.lru_cache(maxsize=1)
+def network_input_gradients() -> dict[str, Expr]:
+    """dE/da_i = sum_j W_ji delta_j and dE/dx_n = sum_i W_in delta_i, each checked against
+    its proved line at the network's proof sizes (the templates do not depend on the sizes):
+    the named errors are replaced by what they stand for, as the derivations write them."""
+    N, I_, J, K = proof_sizes()
+    sizes = {I_SYMBOL: I_, J_SYMBOL: J}
+    lines = {
+        d.name: check_proved(d).derivation.steps[-1].expr
+        for d in build("network-inputs", K, J, N, I_)
+    }
+    rec = templates(J, K)
+    delta_j = in_parameters(rec["delta_j"].xreplace({DELTA[k]: softmax(k, K) - t[k]}), J)
+    delta_j = through_relu(delta_j, a_prev, z1)  # in terms of z^{L-1}
+    layer1 = substitute(delta_j, z1, lambda index: HIDDEN.logit(index, I_))
+    delta_i = rec["delta_i"].xreplace({DELTA1[j]: through_relu(layer1, a2, z2)})
+    expected = {
+        "dE/da_i": _at("dE/da_i", sizes).xreplace({DELTA1[j]: layer1}),
+        "dE/dx_n": substitute(
+            _at("dE/dx_n", sizes).xreplace({DELTA2[i]: delta_i}),
+            z2,
+            lambda index: FIRST.logit(index, N),
+        ),
+    }
+    for name, line in expected.items():
+        if lines.get(name) != line:
+            raise EmitError(f"{name} is not proved in the form its template says")
+    return {name: INPUT_TEMPLATES[name] for name in expected}
+
+
 @functools.lru_cache(maxsize=8)
-def proved(layer: str, sizes: tuple[tuple[str, int], ...], normalized: bool) -> Proved:
+def proved(
+    layer: str,
+    sizes: tuple[tuple[str, int], ...],
+    normalized: bool,
+    needs: frozenset[str] = frozenset(),
+) -> Proved:
     """The proved results for ``layer`` ("output" or "network") at ``sizes`` (cached).
+
+    Args:
+        needs: further results: "inputs" (the gradients w.r.t. the layers' inputs),
+            "regularization" (the L2 term's gradient).
 
     Raises:
         EmitError: a result is not proved (nothing is compared with an unproved formula).
     """
     size = dict(sizes)
+    l2 = l2_gradient() if "regularization" in needs else None
     if layer == "output":
         results = output_layer_results(size["K"], size["J"], normalized, every_size=True)
-        return Proved(results, single_path(), before_sum_t(), None, Integer(0))
+        inputs = {"dE/da_j": output_input_gradient()} if "inputs" in needs else None
+        return Proved(results, single_path(), before_sum_t(), None, Integer(0), inputs, l2)
     net = network_results(size["N"], size["I"], size["J"], size["K"])
     # the templates are the same lines at any size: those checked at the proof sizes must be
     # the proved ones, the user's sizes only change the bounds of the sums
@@ -104,4 +214,7 @@ def proved(layer: str, sizes: tuple[tuple[str, int], ...], normalized: bool) -> 
     if at_proof != checked:
         raise EmitError("the network's templates are not the proved lines")
     rec = templates(size["J"], size["K"])
-    return Proved(net.output, single_path(), before_sum_t(), rec, net.heaviside_at_0)
+    inputs = None
+    if "inputs" in needs:
+        inputs = {"dE/da_j": output_input_gradient(), **network_input_gradients()}
+    return Proved(net.output, single_path(), before_sum_t(), rec, net.heaviside_at_0, inputs, l2)

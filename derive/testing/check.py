@@ -1,0 +1,195 @@
+"""One check, from the options to the report: the order of work, shared by the Python API and
+``derive check-code``.
+
+1. Validate what needs no code: sizes, quantities, conventions (ValueError).
+2. Prove the results compared with (cached; EmitError if a step is not proved).
+3. Start the child and find the callable there (UserCodeError: the import failed).
+4. Plan what each parameter receives, and which part of the result is which quantity
+   (ValueError: bad usage).
+5. Run the suite once for every quantity, compare, diagnose, report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from derive.testing.calling import Session, check_timeout
+from derive.testing.detect import from_returned_names
+from derive.testing.diagnosis import diagnose
+from derive.testing.plan import Calls, missing, plan_calls, results_of
+from derive.testing.proved import proved
+from derive.testing.report import CodeReport, combined, quantity_report
+from derive.testing.run import Execution, Run
+from derive.testing.spec import ARRAYS, Options, Quantity, conventions_of, quantities_of, sizes_of
+from derive.testing.target import Callee
+
+
+def _quantities(quantity: object, layer: str, conventions: dict) -> tuple[Quantity, ...]:
+    found = quantities_of(quantity, layer)
+    if conventions["bias"] == "none":
+        asked = [q for q in found if q.kind == "bias"]
+        if asked and len(found) == len(asked):
+            raise ValueError(f"{asked[0].name}: there is no bias (bias none)")
+        found = tuple(q for q in found if q.kind != "bias")
+    if not conventions["normalized_targets"] and any(q.name == "dE_dX" for q in found):
+        raise ValueError("dE_dX is proved for targets that sum to 1 only")
+    return found
+
+
+def _seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    return seed
+
+
+def check(
+    setup: Callable[[], Callee],
+    shown: str,
+    quantity: object,
+    *,
+    sizes: Mapping[str, int],
+    arguments: Mapping[str, object] | None = None,
+    result: object = None,
+    state: Sequence[object] | Mapping[str, object] | None = None,
+    before: Sequence[object] | None = None,
+    timeout: object = 10.0,
+    seed: object = 0,
+    **given: object,
+) -> CodeReport:
+    """The check of the callable that ``setup`` finds in the child (see the module docstring
+    and :func:`derive.testing.check_gradient_code` for the options)."""
+    layer, size_map = sizes_of(sizes)
+    conventions = conventions_of(layer, size_map, given)
+    quantities = _quantities(quantity, layer, conventions)
+    results = results_of(result, quantities)
+    seconds, seed = check_timeout(timeout), _seed(seed)
+    needs = frozenset(
+        name
+        for name, wanted in (
+            ("inputs", any(q.name.startswith("dE_dX") for q in quantities)),
+            ("regularization", conventions["regularization"] is not None),
+        )
+        if wanted
+    )
+    normalized = conventions["normalized_targets"]
+    results_proved = proved(layer, tuple(size_map.items()), normalized, needs)
+    with Session(setup, shown, seconds) as session:
+        reg = conventions["regularization"]
+        calls = plan_calls(
+            session.parameters(),
+            layer,
+            arguments,
+            state,
+            before,
+            [reg.name] if reg else [],
+            conventions["inputs"],
+        )
+        plain = _plain(calls, layer)
+        options = Options(
+            quantity=quantities[0],
+            sizes=size_map,
+            arguments=plain,
+            result=result if not isinstance(result, Mapping) else None,
+            timeout=seconds,
+            seed=seed,
+            quantities=quantities,
+            uses=calls.uses,
+            **conventions,
+        )
+        for q in quantities:
+            lacking = missing(calls.uses, q, options.bias, options.inputs)
+            if lacking:
+                raise ValueError(f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)")
+        results = from_returned_names(results, session.returned_names(), calls, layer, quantities)
+        session.plan(calls.child(results, {}))
+        execution = Execution(session, options, results_proved, plain)
+        runs = [execution.run(q) for q in quantities]
+        reports = tuple(quantity_report(run, diagnose(run)) for run in runs)
+        output, total = session.output()
+        name = session.name
+    findings = tuple(f for r in reports for f in r.findings)
+    return CodeReport(
+        function=name,
+        quantity=", ".join(q.name for q in quantities),
+        layout=options.describe(),
+        passed=all(r.passed for r in reports),
+        findings=findings,
+        cases=combined(reports),
+        notes=tuple(_notes(execution, runs)),
+        quantities=reports,
+        output=output,
+        output_bytes=total,
+    )
+
+
+def _plain(calls: Calls, layer: str) -> dict[str, str]:
+    """Parameters that receive an array as it is -> the array (for the report's inputs)."""
+    return {
+        p: tree[1]
+        for p, tree in calls.parameters.items()
+        if tree[0] == "name" and tree[1] in ARRAYS[layer]
+    }
+
+
+def _notes(execution: Execution, runs: list[Run]) -> list[str]:
+    o = execution.options
+    notes = []
+    square = [
+        (first, second)
+        for first, second in (
+            (a.axes[0], a.axes[1]) for a in ARRAYS[o.layer].values() if len(a.axes) == 2
+        )
+        if o.sizes[first] == o.sizes[second]
+    ]
+    if square:
+        names = ", ".join(f"{a} = {b}" for a, b in dict.fromkeys(square))
+        notes.append(
+            f"{names}: a square weight matrix, so a transposed W can pass here; check at "
+            "sizes that differ as well"
+        )
+    if not o.batched:
+        notes.append("one example per call (batched=False): the batch's sum or mean is not tested")
+    outcomes = [out for out in execution.outcomes if out is not None]
+    modified = sorted({name for out in outcomes for name in out.modified})
+    if modified:
+        notes.append(
+            f"your function changes its input{'s' if len(modified) > 1 else ''} "
+            f"{', '.join(modified)} in place"
+        )
+    if execution.convention is not None:
+        notes.append(_regularization_note(execution))
+    kinks = _kinks(runs)
+    if kinks:
+        notes.append(kinks)
+    if all(run.passed for run in runs):
+        warned = sorted({w for out in outcomes for w in out.warnings})
+        notes += [f"it passed, but warned: {w}" for w in warned[:3]]
+    return notes
+
+
+def _regularization_note(execution: Execution) -> str:
+    from derive.testing.regularization import fits_any
+
+    reg = execution.options.regularization
+    if fits_any(execution):
+        return (
+            f"regularization: your code uses {execution.convention.name} "
+            f"(checked with {reg.name} = {reg.value:g})"
+        )
+    return (
+        f"regularization: neither 0.5·reg·‖W‖² nor reg·‖W‖² (nor either divided by B) fits "
+        f"your code (checked with {reg.name} = {reg.value:g})"
+    )
+
+
+def _kinks(runs: list[Run]) -> str | None:
+    """Under relu'(0) "any": the values the code takes at the kinks, per layer."""
+    seen: dict[int, set[str]] = {}
+    for run in runs:
+        for r in run.results:
+            if r.kink is not None and r.kink.value is not None:
+                seen.setdefault(r.kink.layer, set()).add(r.kink.text())
+    if not seen:
+        return None
+    parts = [f"{', '.join(sorted(v))} in layer {layer}" for layer, v in sorted(seen.items())]
+    return f"relu'(0): your code takes {'; '.join(parts)}"
