@@ -87,10 +87,12 @@ def test_os_exit_0_is_no_pass(tmp_path, capfd, where) -> None:
 
 
 def test_a_crash_is_reported_with_its_signal(tmp_path, capfd) -> None:
-    target = module(
-        tmp_path,
-        "def crashes(X, W, b, y):\n    import os, signal\n    os.kill(os.getpid(), signal.SIGSEGV)\n",
-    )
+    body = """
+    def crashes(X, W, b, y):
+        import os, signal
+        os.kill(os.getpid(), signal.SIGSEGV)
+    """
+    target = module(tmp_path, body)
     code, data = report(capfd, f"{target}:crashes")
     assert code == 1 and data["diagnosis"] == "exited"
     assert "killed by signal 11 (SIGSEGV)" in data["findings"][0]["message"]

@@ -17,7 +17,7 @@ import sys
 
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from derive.cli.options import seed
-from derive.testing import EmitError
+from derive.testing import EmitError, cache
 from derive.testing.calling import MAX_TIMEOUT, MIN_TIMEOUT
 from derive.testing.callsyntax import SyntaxProblem, parse, parse_assignment
 from derive.testing.check import check
@@ -112,11 +112,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "function", metavar="MODULE:FUNCTION", help="e.g. layer.py:grad_W or net.py:Net.loss"
+        "function",
+        nargs="?",
+        metavar="MODULE:FUNCTION",
+        help="e.g. layer.py:grad_W or net.py:Net.loss",
     )
     parser.add_argument(
         "--quantity",
-        required=True,
         metavar="Q[,Q...]|all",
         help="the result(s) it computes: " + ", ".join(sorted(_QUANTITY_NAMES)) + ", or all",
     )
@@ -191,6 +193,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seed", type=seed, default=0, help="the suite's seed (0)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--clear-cache",
+        action="store_true",
+        help="remove the proved results stored on disk (they are proved again when needed)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -246,7 +253,21 @@ def _check(args: argparse.Namespace, sizes: dict[str, int]):
     )
 
 
+def _clear() -> None:
+    removed, folder = cache.clear(), cache.directory()
+    where = f" in {folder}" if folder is not None else " (the cache is off: DERIVE_NO_CACHE)"
+    print(f"removed {removed} stored result{'s' * (removed != 1)}{where}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.clear_cache:
+        _clear()
+        if args.function is None:
+            return EXIT_OK
+    if args.function is None or args.quantity is None:
+        missing = "MODULE:FUNCTION" if args.function is None else "--quantity"
+        print(f"derive: error: give {missing} (or --clear-cache alone)", file=sys.stderr)
+        return EXIT_USAGE
     sizes = _sizes(args)
     if isinstance(sizes, str):
         print(f"derive: error: {sizes}", file=sys.stderr)

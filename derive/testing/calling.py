@@ -152,6 +152,20 @@ class Session:
             return Outcome(hung=reply.hung, ended=None if reply.hung else reply.status)
         return _outcome(reply, self.seq)
 
+    def probe(self, arrays: Mapping[str, numpy.ndarray], values: Mapping[str, object]) -> dict:
+        """Call once and describe what came back (its parts' names), to find which part is
+        which quantity; {} if the call gave nothing (the suite then says why)."""
+        self.seq += 1
+        header = {"op": "probe", "seq": self.seq, "values": dict(values)}
+        header["returns"] = list(self.returned_names() or ())
+        reply = self.child.request(header, arrays, self.timeout, 0)
+        if isinstance(reply, Gone) or reply.header.get("seq") != self.seq:
+            return {}
+        if reply.header.get("status") == "usage":
+            raise ValueError(printable(reply.header.get("message"), 600))
+        found = reply.header.get("structure")
+        return found if isinstance(found, dict) else {}
+
     def output(self) -> tuple[str, int]:
         """What the code under test printed (the first part), and how many bytes in all."""
         return self.child.output()

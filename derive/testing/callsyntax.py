@@ -139,17 +139,17 @@ def _parser() -> Lark:
     return Lark(_GRAMMAR, parser="lalr", start=["start", "assignment"])
 
 
-def _parse(text: str, start: str) -> list:
+def _parse(text: str, start: str, limit: int = MAX_TEXT, nesting: int = MAX_DEPTH) -> list:
     if not isinstance(text, str) or not text.strip():
         raise SyntaxProblem("an empty expression")
-    if len(text) > MAX_TEXT:
-        raise SyntaxProblem(f"an expression of {len(text)} characters (at most {MAX_TEXT})")
+    if len(text) > limit:
+        raise SyntaxProblem(f"an expression of {len(text)} characters (at most {limit})")
     depth = 0
     for ch in text:  # before the parser: its tree is walked recursively
         depth += ch in "([{"
         depth -= ch in ")]}"
-        if depth > MAX_DEPTH:
-            raise SyntaxProblem(f"brackets nested deeper than {MAX_DEPTH}")
+        if depth > nesting:
+            raise SyntaxProblem(f"brackets nested deeper than {nesting}")
     try:
         return _Tree().transform(_parser().parse(text, start=start))
     except SyntaxProblem:
@@ -173,6 +173,11 @@ def parse(text: str) -> list:
     ['item', ['name', 'grads'], ['const', 'W1']]
     """
     return _parse(text, "start")
+
+
+def parse_long(text: str, limit: int, nesting: int) -> list:
+    """:func:`parse` with other limits (for text derive wrote itself, such as a cache)."""
+    return _parse(text, "start", limit, nesting)
 
 
 def parse_assignment(text: str) -> tuple[list, list]:

@@ -12,12 +12,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from derive.testing.calling import Session, check_timeout
-from derive.testing.detect import from_returned_names
+from derive.testing.detect import from_returned_names, from_structure
 from derive.testing.diagnosis import diagnose
+from derive.testing.inputs import suite
+from derive.testing.layout import expected_shape, user_arrays
 from derive.testing.plan import Calls, missing, plan_calls, results_of
 from derive.testing.proved import proved
+from derive.testing.reference import exact
 from derive.testing.report import CodeReport, combined, quantity_report
 from derive.testing.run import Execution, Run
 from derive.testing.spec import ARRAYS, Options, Quantity, conventions_of, quantities_of, sizes_of
@@ -63,16 +67,8 @@ def check(
     quantities = _quantities(quantity, layer, conventions)
     results = results_of(result, quantities)
     seconds, seed = check_timeout(timeout), _seed(seed)
-    needs = frozenset(
-        name
-        for name, wanted in (
-            ("inputs", any(q.name.startswith("dE_dX") for q in quantities)),
-            ("regularization", conventions["regularization"] is not None),
-        )
-        if wanted
-    )
     normalized = conventions["normalized_targets"]
-    results_proved = proved(layer, tuple(size_map.items()), normalized, needs)
+    base = proved(layer, tuple(size_map.items()), normalized)
     with Session(setup, shown, seconds) as session:
         reg = conventions["regularization"]
         calls = plan_calls(
@@ -84,11 +80,10 @@ def check(
             [reg.name] if reg else [],
             conventions["inputs"],
         )
-        plain = _plain(calls, layer)
         options = Options(
             quantity=quantities[0],
             sizes=size_map,
-            arguments=plain,
+            arguments=_plain(calls, layer),
             result=result if not isinstance(result, Mapping) else None,
             timeout=seconds,
             seed=seed,
@@ -96,30 +91,110 @@ def check(
             uses=calls.uses,
             **conventions,
         )
-        for q in quantities:
+        options, results = _mapped(session, options, calls, results, base, _all(quantity))
+        for q in options.quantities:
+            if q.name in calls.uses:
+                raise ValueError(
+                    f"{q.name} is given to the function as an array: it cannot be checked "
+                    "against itself"
+                )
             lacking = missing(calls.uses, q, options.bias, options.inputs)
             if lacking:
                 raise ValueError(f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)")
-        results = from_returned_names(results, session.returned_names(), calls, layer, quantities)
         session.plan(calls.child(results, {}))
-        execution = Execution(session, options, results_proved, plain)
-        runs = [execution.run(q) for q in quantities]
+        needs = _needs(options)
+        execution = Execution(
+            session, options, proved(*base_key(options), needs), options.arguments
+        )
+        runs = [execution.run(q) for q in options.quantities]
         reports = tuple(quantity_report(run, diagnose(run)) for run in runs)
         output, total = session.output()
         name = session.name
-    findings = tuple(f for r in reports for f in r.findings)
     return CodeReport(
         function=name,
-        quantity=", ".join(q.name for q in quantities),
+        quantity=", ".join(q.name for q in options.quantities),
         layout=options.describe(),
         passed=all(r.passed for r in reports),
-        findings=findings,
+        findings=tuple(f for r in reports for f in r.findings),
         cases=combined(reports),
         notes=tuple(_notes(execution, runs)),
         quantities=reports,
         output=output,
         output_bytes=total,
     )
+
+
+def base_key(options: Options) -> tuple:
+    return options.layer, tuple(options.sizes.items()), options.normalized_targets
+
+
+def _needs(options: Options) -> frozenset[str]:
+    """The proved results beyond the layer's: the input gradients, the L2 term."""
+    needs = set()
+    if any(q.name.startswith("dE_dX") for q in options.quantities):
+        needs.add("inputs")
+    if options.regularization is not None:
+        needs.add("regularization")
+    return frozenset(needs)
+
+
+def _mapped(
+    session: Session,
+    options: Options,
+    calls: Calls,
+    results: dict[str, list | None],
+    base: object,
+    every: bool,
+) -> tuple[Options, dict[str, list | None]]:
+    """Which part of the result is which quantity: ``result``, then the names of the return
+    statement, then (if some are still open, or for "all") the names in one call's answer."""
+    names = session.returned_names()
+    layer, quantities = options.layer, options.quantities
+    results = from_returned_names(results, names, calls, layer, quantities)
+    if not every and all(results[q.name] is not None for q in quantities):
+        return options, results
+    session.plan(calls.child(results, {}))
+    probe = replace(options, quantity=quantities[0], quantities=quantities[:1])
+    cases = suite(probe)  # a batch whose size is no layer's, so shapes tell parts apart
+    case = next((c for c in cases if c.B > 1), cases[0])
+    forward = exact(base, replace(probe, quantities=()), case).forward
+    reg = options.regularization
+    values = {reg.name: reg.value} if reg else {}
+    found = session.probe(user_arrays(options, case, forward), values)
+    shapes = {q.name: expected_shape(options, case.B, q) for q in quantities}
+    results = from_structure(results, found, names, calls, layer, quantities, shapes)
+    if every:
+        options = _found(options, results, found)
+    return options, results
+
+
+def _all(quantity: object) -> bool:
+    names = quantity.split(",") if isinstance(quantity, str) else quantity
+    return isinstance(names, list | tuple) and any(str(n).strip() == "all" for n in names)
+
+
+def _found(options: Options, results: Mapping[str, list | None], found: Mapping) -> Options:
+    """Under --quantity all: the quantities the code returns (ValueError if none)."""
+    kept = tuple(q for q in options.quantities if results.get(q.name) is not None)
+    if not kept:
+        raise ValueError(
+            "--quantity all: no part of what the function returns is named like a gradient "
+            f"({_shape_of(found)}); name the parts with --result QUANTITY=PART"
+        )
+    return replace(options, quantity=kept[0], quantities=kept)
+
+
+def _shape_of(found: Mapping) -> str:
+    node = found.get("returned") if isinstance(found, Mapping) else None
+    if not isinstance(node, dict):
+        return "it gave no answer to look at"
+    kind = node.get("kind")
+    if kind == "tuple":
+        return f"it returns a tuple of {len(node.get('items') or [])}"
+    if kind == "dict":
+        keys = ", ".join(repr(k) for k in list(node.get("items") or {})[:8])
+        return f"it returns a dict with keys {keys}"
+    return "it returns one value"
 
 
 def _plain(calls: Calls, layer: str) -> dict[str, str]:

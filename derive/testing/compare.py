@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy
 
@@ -83,7 +84,7 @@ def expected(options: Options, exact: Exact, extra: Exact | None = None, factor=
     term's, at 40 digits), in the user's layout."""
     value, magnitude = exact.value, exact.magnitude
     if extra is not None and factor:
-        f = CONTEXT.mpf(factor)
+        f = CONTEXT.mpf(Fraction(factor).numerator) / Fraction(factor).denominator
         value = value + extra.value * f
         magnitude = magnitude + extra.magnitude * abs(f)
     scale = float(numpy.max(to_float(numpy.asarray(magnitude, dtype=object)), initial=0.0))

@@ -83,3 +83,101 @@ def from_returned_names(
             found[q.name] = ["name", returned]
             taken.add(q.name)
     return found
+
+
+def _walk(node: object, tree: list, named: Sequence[str] | None, depth: int = 0):
+    """(name, tree) for every named part of a returned structure."""
+    if not isinstance(node, dict):
+        return
+    kind = node.get("kind")
+    if kind == "tuple" and isinstance(node.get("items"), list):
+        items = node["items"]
+        for index, item in enumerate(items):
+            part = ["item", tree, ["const", index]]
+            if named and len(named) == len(items) and depth == 0:
+                part = ["name", named[index]]
+                yield named[index], part
+            yield from _walk(item, part, None, depth + 1)
+    elif kind == "dict" and isinstance(node.get("items"), dict):
+        for key, item in node["items"].items():
+            if isinstance(key, str):
+                part = ["item", tree, ["const", key]]
+                yield key, part
+                yield from _walk(item, part, None, depth + 1)
+
+
+def from_structure(
+    results: Mapping[str, list | None],
+    found: Mapping[str, object],
+    names: Sequence[str] | None,
+    calls: Calls,
+    layer: str,
+    quantities: Sequence[Quantity],
+    shapes: Mapping[str, tuple[int, ...]] | None = None,
+) -> dict[str, list | None]:
+    """``results`` completed from what one call returned (a probe's structure): the parts
+    of the return value, then the object's attributes, each read by its name; the parts of a
+    returned tuple that no name places, by their shapes (``shapes``: quantity -> the shape its
+    answer has at the probe's input)."""
+    shapes = shapes or {}
+    chosen = dict(results)
+    returned = found.get("returned")
+    parts = list(_walk(returned, ["returned"], names))
+    single = names if names and len(names) == 1 and isinstance(returned, dict) else None
+    if single and returned.get("kind") != "tuple":
+        parts.insert(0, (single[0], ["name", single[0]]))
+    attributes = found.get("attributes")
+    if isinstance(attributes, dict):
+        for name, node in attributes.items():
+            tree = ["attr", ["name", "self"], name]
+            parts.append((name, tree))
+            parts += [(key, t) for key, t in _walk(node, tree, None, 1)]
+    for name, tree in parts:
+        open_ = [q for q in quantities if chosen.get(q.name) is None]
+        prefixed = tree[0] == "attr" or (tree[0] == "name" and tree[1] == name)
+        q = quantity_named(name, calls, layer, open_, prefixed=prefixed)
+        if q is not None:
+            chosen[q.name] = tree
+    if isinstance(returned, dict) and returned.get("kind") == "tuple":
+        _by_shape(chosen, returned.get("items") or [], names, quantities, shapes)
+    return chosen
+
+
+def _by_shape(
+    chosen: dict[str, list | None],
+    items: list,
+    names: Sequence[str] | None,
+    quantities: Sequence[Quantity],
+    shapes: Mapping[str, tuple[int, ...]],
+) -> None:
+    """The parts of a returned tuple that no name places: a shape only one open quantity
+    has, then a shape that is one's reversed (a transposed answer, which the diagnosis then
+    names), then, if one part and one quantity are left, each other."""
+    named = bool(names) and len(names) == len(items)
+    trees = [
+        ["name", names[i]] if named else ["item", ["returned"], ["const", i]]
+        for i in range(len(items))
+    ]
+    free = [
+        (tree, tuple(item.get("shape") or ()))
+        for tree, item in zip(trees, items, strict=True)
+        if isinstance(item, dict) and item.get("kind") == "array" and tree not in chosen.values()
+    ]
+    for tree, shape in list(free):
+        open_ = [q for q in quantities if chosen.get(q.name) is None]
+        fits = [q for q in open_ if tuple(shapes.get(q.name, ())) == shape]
+        alike = [t for t, s in free if s == shape]
+        if len(fits) == 1 and len(alike) == 1:
+            chosen[fits[0].name] = tree
+            free.remove((tree, shape))
+    for tree, shape in list(free):  # a transposed answer: its shape reversed is one's
+        open_ = [q for q in quantities if chosen.get(q.name) is None]
+        fits = [
+            q for q in open_ if len(shape) == 2 and tuple(shapes.get(q.name, ())) == shape[::-1]
+        ]
+        if len(fits) == 1 and [s for _, s in free].count(shape) == 1:
+            chosen[fits[0].name] = tree
+            free.remove((tree, shape))
+    open_ = [q for q in quantities if chosen.get(q.name) is None]
+    if len(open_) == 1 and len(free) == 1:
+        chosen[open_[0].name] = free[0][0]

@@ -62,7 +62,7 @@ def _values(run: Run, results: list[CaseRun]) -> list[Finding]:
         r = finite[0]
         found.append(Finding("wrong", _unexplained(run, r), r, r.comparison))
     if infinite:
-        r = min(infinite, key=results.index)
+        r = _batch_shift(run) or min(infinite, key=results.index)
         found.append(Finding("overflow", _overflow(run, r), r, r.comparison))
     return found
 
@@ -80,8 +80,25 @@ def _unexplained(run: Run, r: CaseRun) -> str:
     )
 
 
+APART = "rows 1e3 apart"
+NEAR = "logits near +1e4"
+
+
+def _batch_shift(run: Run) -> CaseRun | None:
+    """The input that shows a max shift over the whole batch: wrong where rows lie 1e3
+    apart, right where every row is near 1e4 (so the code does shift, by a common max)."""
+    apart = [r for r in run.results if r.case.kind == APART and r.status == "wrong"]
+    near = [r for r in run.results if r.case.kind == NEAR]
+    if apart and near and all(r.status == "ok" for r in near):
+        return apart[0]
+    return None
+
+
 def _overflow(run: Run, r: CaseRun) -> str:
     q = run.options.quantity.name
+    shifted = _batch_shift(run)
+    if shifted is not None:
+        r = shifted
     if r.comparison.finite:
         what = f"is wrong at large logits only: at {r.case.kind} {facts(r)}"
     else:
@@ -92,6 +109,12 @@ def _overflow(run: Run, r: CaseRun) -> str:
         )
     warned = [w for w in r.outcome.warnings if "RuntimeWarning" in w]
     said = f" (NumPy warned: {warned[0]})" if warned else ""
+    if shifted is not None:
+        return (
+            f"{q} {what}{said}; it is right where every row is near 1e4, so it shifts the "
+            "logits by the largest of the whole batch: a row 1e3 below it underflows to 0. "
+            "Take m = max_c z_c of each row (max(axis=1, keepdims=True))"
+        )
     hint = (
         "; compute with m = max_c z_c and log a_k = z_k - m - log Σ_c e^(z_c - m) instead of "
         "exponentials that overflow or probabilities that are divided by or logged at 0"

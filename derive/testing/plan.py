@@ -66,7 +66,7 @@ class Calls:
 
     parameters: dict[str, list]
     positional: list[str]
-    definitions: dict[str, list]
+    definitions: dict[str, list]  # every name --arg gives, a parameter's or not
     sets: list[list]
     before: list[list]
     uses: frozenset[str]
@@ -198,8 +198,8 @@ def plan_calls(
     all_trees = [*chosen.values(), *definitions.values(), *before_trees]
     all_trees += [t for pair in set_trees for t in pair]
     referred = set().union(*(names(t) for t in all_trees)) if all_trees else set()
-    uses = frozenset(_arrays_reached(referred, definitions, layer))
-    return Calls(chosen, positional, definitions, set_trees, before_trees, uses)
+    uses = frozenset(_arrays_reached(referred, explicit, layer))
+    return Calls(chosen, positional, explicit, set_trees, before_trees, uses)
 
 
 def _sets(sets: Sequence[object] | Mapping[str, object] | None) -> list[list]:
@@ -233,8 +233,9 @@ def _arrays_reached(referred: set[str], definitions: Mapping[str, list], layer: 
 
 
 def missing(uses: frozenset[str], q: Quantity, bias: str, inputs: str) -> str | None:
-    """What ``q`` needs that the plan never gives the function, in words (None: enough)."""
-    if "t" not in uses:
+    """What ``q`` needs that the plan never gives the function, in words (None: enough).
+    The errors a layer receives from above (dE_dz, ...) carry the targets in them."""
+    if "t" not in uses and not any(name.startswith("dE_dz") for name in uses):
         return "t"
     if q.layer == "network":
         return None

@@ -53,6 +53,7 @@ from derive.model.symbols import (
 from derive.model.symbols import J as J_SYMBOL
 from derive.model.symbols import K as K_SYMBOL
 from derive.model.symbols import delta as DELTA
+from derive.testing import cache
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,9 @@ def proved(
     normalized: bool,
     needs: frozenset[str] = frozenset(),
 ) -> Proved:
-    """The proved results for ``layer`` ("output" or "network") at ``sizes`` (cached).
+    """The proved results for ``layer`` ("output" or "network") at ``sizes`` (cached in the
+    process, and on disk by :mod:`derive.testing.cache`: the proofs do not depend on the
+    sizes, which only bound the templates' sums).
 
     Args:
         needs: further results: "inputs" (the gradients w.r.t. the layers' inputs),
@@ -194,6 +197,63 @@ def proved(
         EmitError: a result is not proved (nothing is compared with an unproved formula).
     """
     size = dict(sizes)
+    key = {"layer": layer, "normalized": normalized, "needs": sorted(needs)}
+    stored = cache.load(key)
+    if stored is not None and set(stored) >= _fields(layer, needs):
+        return _from_stored(stored, layer, size, normalized)
+    found = _prove(layer, size, normalized, needs)
+    cache.store(key, _stored(found))
+    return found
+
+
+def _fields(layer: str, needs: frozenset[str]) -> set[str]:
+    names = {"loss", "delta", "grad_W", "grad_b", "logit", "slip", "before_sum_t", "at_0"}
+    if "inputs" in needs:
+        names |= {"dE/da_j"} | ({"dE/da_i", "dE/dx_n"} if layer == "network" else set())
+    if "regularization" in needs:
+        names.add("l2")
+    return names
+
+
+def _stored(found: Proved) -> dict[str, Expr]:
+    o = found.output
+    values = {"loss": o.loss, "delta": o.delta, "grad_W": o.grad_W, "grad_b": o.grad_b}
+    values |= {"logit": o.logit, "slip": found.slip, "before_sum_t": found.before_sum_t}
+    values |= {"at_0": found.heaviside_at_0, **(found.inputs or {})}
+    if found.l2 is not None:
+        values["l2"] = found.l2
+    return values
+
+
+def _from_stored(stored: dict, layer: str, size: dict, normalized: bool) -> Proved:
+    """The results as a proof left them (its reports are not stored: nothing here reads them)."""
+    output = OutputLayerResults(
+        K=size["K"],
+        J=size["J"],
+        normalized_targets=normalized,
+        logit=stored["logit"],
+        loss=stored["loss"],
+        delta=stored["delta"],
+        grad_W=stored["grad_W"],
+        grad_b=stored["grad_b"],
+        reports=(),
+        checked_for="every K and J (symbolic sizes), proved before and stored",
+    )
+    names = {"dE/da_j", "dE/da_i", "dE/dx_n"}
+    inputs = {name: stored[name] for name in names if name in stored} or None
+    network = templates(size["J"], size["K"]) if layer == "network" else None
+    return Proved(
+        output,
+        stored["slip"],
+        stored["before_sum_t"],
+        network,
+        stored["at_0"],
+        inputs,
+        stored.get("l2"),
+    )
+
+
+def _prove(layer: str, size: dict, normalized: bool, needs: frozenset[str]) -> Proved:
     l2 = l2_gradient() if "regularization" in needs else None
     if layer == "output":
         results = output_layer_results(size["K"], size["J"], normalized, every_size=True)

@@ -4,8 +4,9 @@ For each example of a case the layers are evaluated as the derivation defines th
 logits by eq. (0), relu as Max(0, .), the softmax, then the proved results
 (:mod:`derive.testing.proved`) with their named parts bound: a_k, sum_d t_d, delta_k, and down
 the network delta_j and delta_i, and the gradients handed to each layer's input. Per-example
-values are then summed over the batch (or averaged, for a mean batch loss), which is the only
-convention added here. Every quantity asked for comes from the same pass.
+values are then summed over the batch, and everything is divided by B for a mean batch loss
+(the gradient of the mean w.r.t. one example's logits is that example's share, 1/B of its
+own), which is the only convention added here. Every quantity asked for comes from the same pass.
 
 The forward pass's values (the logits, the probabilities, each hidden layer's z and a) are
 kept too: rounded to the dtype, they are what a function receives that takes them. When it
@@ -81,8 +82,10 @@ class CaseValues:
 
     Attributes:
         quantities: name -> Exact, for every quantity asked for.
-        forward: the forward pass's values (z, a; z1, a1, ..., a3), one row per example,
-            rounded to the case's dtype: what a function that takes them receives.
+        forward: the forward pass's values (z, a; z1, a1, ..., a3) and the errors the layers
+            hand down (dE_dz, or dE_dz1, dE_dz2, dE_dz3; divided by B for a mean batch loss),
+            one row per example, rounded to the case's dtype: what a function that takes them
+            receives.
         l2: weight quantity (and E) -> the L2 term's value at kappa = reg (None: no
             regularization): the gradient 2 reg W (summed over the weight matrices for E).
     """
@@ -182,7 +185,7 @@ def _output_example(proved, options, arrays, variant, batch_t_sum, wanted, round
         "dE_dX": lambda: ev.evaluate(proved.inputs["dE/da_j"], {j: (1, J)}),
     }
     values = {name: lines[name]() for name in wanted}
-    forward = {"z": exact_logits.value, "a": out["a"].value}
+    forward = {"z": exact_logits.value, "a": out["a"].value, "dE_dz": out["delta"].value}
     return values, forward, _largest(logits.magnitude)
 
 
@@ -238,6 +241,9 @@ def _network_example(proved, options, arrays, variant, batch_t_sum, wanted, roun
         "a2": act1.value,
         "z3": z3.value,
         "a3": out["a"].value,
+        "dE_dz1": d2.value,
+        "dE_dz2": d1.value,
+        "dE_dz3": out["delta"].value,
     }
     scale = max(_largest(z.magnitude) for z in (z1, z2, z3))
     return values, forward, scale
@@ -275,6 +281,8 @@ def exact(proved: Proved, options: Options, case: Case, variant: str | None = No
         for name in wanted:
             rows[name].append(found[name])
         for name, value in forward_row.items():
+            if name.startswith("dE_dz") and options.batch_loss == "mean":
+                value = value / case.B  # the error the layer above hands down
             forward.setdefault(name, []).append(rounded(value))
         scale = max(scale, logit_scale)
     quantities = {name: _reduced(rows[name], options, name, case.B, scale) for name in wanted}
@@ -291,8 +299,8 @@ def _reduced(values: list[Value], options: Options, name: str, B: int, scale: fl
     else:
         value = sum(value_rows[1:], value_rows[0])
         magnitude = sum(magnitude_rows[1:], magnitude_rows[0])
-        if options.batch_loss == "mean":
-            value, magnitude = value / B, magnitude / B
+    if options.batch_loss == "mean":  # the derivative of the mean: every example's share 1/B
+        value, magnitude = value / B, magnitude / B
     return Exact(numpy.asarray(value, dtype=object), numpy.asarray(magnitude, dtype=object), scale)
 
 

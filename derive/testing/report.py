@@ -203,9 +203,11 @@ def _quantity_table(quantities: tuple[QuantityReport, ...]) -> list[str]:
 
 
 def _quantity_findings(q: QuantityReport, say_headline: bool) -> list[str]:
+    """A quantity's findings; its input's arrays only under the headline (the quantities
+    after it show where they differ)."""
     lines = [f"  {q.findings[0].message}"] if say_headline else []
     lines += [f"  also: {finding.message}" for finding in q.findings[1:]]
-    return lines + _evidence(q.findings[0])
+    return lines + _evidence(q.findings[0], arrays=not say_headline)
 
 
 def _inputs(cases: tuple[CaseLine, ...]) -> list[str]:
@@ -275,8 +277,9 @@ def _received(r: CaseRun) -> dict[str, numpy.ndarray]:
     return dict(r.inputs) if r.inputs else {}
 
 
-def _evidence(finding: Finding) -> list[str]:
-    """The smallest input that shows the finding, and both values where they differ most."""
+def _evidence(finding: Finding, arrays: bool = True) -> list[str]:
+    """The smallest input that shows the finding, both values where they differ most, and
+    (``arrays``) what the function received there."""
     r, c = finding.case, finding.comparison
     if r is None:
         return []
@@ -288,7 +291,7 @@ def _evidence(finding: Finding) -> list[str]:
             f"    where they differ most, {finding_quantity(finding)}{at}: yours "
             f"{float(yours):.6g}, the derivation's {float(c.expected[c.worst]):.6g}"
         )
-    for name, value in _received(r).items():
+    for name, value in _received(r).items() if arrays else ():
         value = numpy.asarray(value)
         if value.size <= MAX_SHOWN:
             text = numpy.array2string(value, precision=4, separator=", ").replace("\n", "")

@@ -67,11 +67,17 @@ class Execution:
     """
 
     def __init__(
-        self, session: Session, options: Options, proved: Proved, parameters: dict[str, str]
+        self,
+        session: Session,
+        options: Options,
+        proved: Proved,
+        parameters: dict[str, str],
+        cases: list[Case] | None = None,
+        first: CaseValues | None = None,
     ) -> None:
         self.session, self.options, self.proved = session, options, proved
         self.parameters = parameters
-        self.cases = suite(options)
+        self.cases = cases if cases is not None else suite(options)
         self.values: list[CaseValues] = []
         self.outcomes: list[Outcome | None] = []
         self.inputs: list[dict[str, object]] = []
@@ -86,8 +92,11 @@ class Execution:
             else {}
         )
         stopped = False
-        for case in self.cases:
-            reference = exact(proved, options, case, self.base_variant(case))
+        for number, case in enumerate(self.cases):
+            if number == 0 and first is not None and self.base_variant(case) is None:
+                reference = first
+            else:
+                reference = exact(proved, options, case, self.base_variant(case))
             self.values.append(reference)
             arrays = user_arrays(options, case, reference.forward)
             self.inputs.append({p: arrays[a] for p, a in parameters.items() if a in arrays})

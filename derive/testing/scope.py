@@ -3,11 +3,12 @@
 A name is looked up, in this order:
 
 1. ``self``: the object whose method is checked (built anew for every input);
-2. the arrays of the input (``x``, ``W1``, ``z``, ``t``, ... in the user's layout and dtype),
-   ``reg`` under ``--regularization``, and the names that ``--arg NAME=EXPR`` defines (each
-   evaluated once per input, when first needed);
-3. an attribute of the object (``forward`` is ``self.forward``);
-4. a name of the user's module.
+2. a name that ``--arg NAME=EXPR`` gives (evaluated once per input, when first needed; in its
+   own expression the name means what it would without it);
+3. the arrays of the input (``x``, ``W1``, ``z``, ``t``, ... in the user's layout and dtype),
+   and ``reg`` under ``--regularization``;
+4. an attribute of the object (``forward`` is ``self.forward``);
+5. a name of the user's module.
 
 In ``--result`` a name is part of what the call returned instead: a name of the checked
 function's return statement (``return loss, grads`` makes ``grads`` the second value), a key of
@@ -70,10 +71,10 @@ class Scope:
             if self.obj is not None and _has(self.obj, name):
                 return getattr(self.obj, name)
             raise ScopeError(f"{name!r} is not a name of what the function returns{self._parts()}")
+        if name in self.definitions and name not in self._evaluating:
+            return self.defined(name)  # what --arg gives the name (X=X: the array X)
         if name in self.arrays:
             return self.arrays[name]
-        if name in self.definitions:
-            return self.defined(name)
         if self.obj is not None and _has(self.obj, name):
             return getattr(self.obj, name)
         found, value = self._global(name)
@@ -84,10 +85,9 @@ class Scope:
         raise ScopeError(f"the name {name!r} is not defined here{self._known()}")
 
     def defined(self, name: str) -> object:
-        """The value of an ``--arg`` name, computed once."""
+        """The value of an ``--arg`` name, computed once (inside its own expression, the
+        name is the array or function of that name)."""
         if name not in self._values:
-            if name in self._evaluating:
-                raise ScopeError(f"--arg {name} refers to itself")
             self._evaluating.add(name)
             try:
                 self._values[name] = evaluate(self.definitions[name], self)

@@ -6,6 +6,8 @@ Names follow the rest of derive. The output layer (sizes K, J) has the post's ar
 input a^{L-1}); the whole network (sizes N, I, J, K) has ``numeric``'s ``x``, ``W1, b1`` (next
 to the input), ``W2, b2``, ``W3, b3`` (the output layer), ``t``, and the forward pass's values
 ``z1, a1, z2, a2, z3, a3`` (pre-activations and activations; ``a3`` the probabilities).
+The errors ``dE_dz`` (``dE_dz1``, ``dE_dz2``, ``dE_dz3``) are arrays too: the gradient a layer's
+backward pass receives from the one above (``backward(dvalues)``), as the batch loss defines it.
 """
 
 from __future__ import annotations
@@ -115,6 +117,7 @@ ARRAYS: dict[str, dict[str, Array]] = {
             Array("b", ("K",), BIAS),
             Array("z", ("K",), PER_EXAMPLE, forward=True),
             Array("a", ("K",), PER_EXAMPLE, forward=True),
+            Array("dE_dz", ("K",), PER_EXAMPLE, forward=True),
             Array("t", ("K",), TARGETS),
         )
     },
@@ -135,6 +138,9 @@ ARRAYS: dict[str, dict[str, Array]] = {
             Array("a2", ("J",), PER_EXAMPLE, forward=True),
             Array("z3", ("K",), PER_EXAMPLE, forward=True),
             Array("a3", ("K",), PER_EXAMPLE, forward=True),
+            Array("dE_dz1", ("I",), PER_EXAMPLE, forward=True),
+            Array("dE_dz2", ("J",), PER_EXAMPLE, forward=True),
+            Array("dE_dz3", ("K",), PER_EXAMPLE, forward=True),
         )
     },
 }

@@ -83,8 +83,8 @@ class Worker:
             elif op == "plan":
                 self.plan = Plan.of(header)
                 self._send({"ok": True})
-            elif op == "call" and self.callee is not None:
-                reply, out = self._call(header, arrays)
+            elif op in ("call", "probe") and self.callee is not None:
+                reply, out = self._call(header, arrays, probe=op == "probe")
                 self._send({**reply, "seq": header.get("seq")}, out)
             else:
                 return
@@ -112,7 +112,7 @@ class Worker:
             "method": self.callee.method,
         }
 
-    def _call(self, header: Mapping, arrays: dict) -> tuple[dict, dict]:
+    def _call(self, header: Mapping, arrays: dict, probe: bool = False) -> tuple[dict, dict]:
         callee, plan, stage = self.callee, self.plan, _Stage()
         values = {**arrays, **{k: v for k, v in header.get("values", {}).items()}}
         scope = Scope(values, plan.definitions, module=callee.namespace)
@@ -131,6 +131,8 @@ class Worker:
                 return {"status": "usage", "message": _staged(stage, str(error))}, {}
             except BaseException as error:  # SystemExit too: the user's code must not end this
                 return {"status": "raised", "stage": stage.text, "error": describe(error)}, {}
+            if probe:
+                return {"status": "returned", "structure": structure(scope)}, {}
             parts, out = self._parts(scope)
             modified = [n for n, v in before.items() if not _same(v, kwargs.get(n))]
         return {
@@ -239,6 +241,34 @@ def _part(scope: Scope, tree: list | None, quantity: str, limit: int) -> tuple[d
     except BaseException as error:
         return {"problem": f"returned {kind}, not an array ({describe(error)})"}, None
     return {**facts, "sent": True}, plain
+
+
+def _node(value: object, depth: int) -> dict:
+    """What a returned value is made of, by names (for finding which part is which)."""
+    if isinstance(value, tuple) and depth:
+        return {"kind": "tuple", "items": [_node(v, depth - 1) for v in value[:32]]}
+    if isinstance(value, Mapping) and depth:
+        keys = [k for k in list(value)[:64] if isinstance(k, str)]
+        return {"kind": "dict", "items": {k: _node(value[k], depth - 1) for k in keys}}
+    if isinstance(value, numpy.ndarray | float | int) and not isinstance(value, bool):
+        return {"kind": "array", "shape": list(numpy.shape(value))}
+    return {"kind": "other"}
+
+
+def structure(scope: Scope) -> dict:
+    """The return value's structure, and the object's array attributes after the call."""
+    found = {"returned": _node(scope.returned, 2), "attributes": {}}
+    obj = scope.obj
+    try:
+        attributes = dict(vars(obj)) if obj is not None and hasattr(obj, "__dict__") else {}
+    except Exception:
+        attributes = {}
+    for name, value in list(attributes.items())[:256]:
+        if isinstance(name, str) and not name.startswith("_"):
+            node = _node(value, 1)
+            if node["kind"] in ("array", "dict"):
+                found["attributes"][name] = node
+    return found
 
 
 def serve(setup: Callable[[], Callee], requests: int, replies: int) -> None:
