@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy
 
 from derive.testing.compare import Comparison, compare
-from derive.testing.layout import shape_names
+from derive.testing.layout import alternatives, shape_names
 from derive.testing.mistakes import MISTAKES, facts, fits
 from derive.testing.run import CaseRun, Run
 
@@ -27,8 +27,9 @@ class Finding:
     """One thing wrong with the function.
 
     Attributes:
-        name: "transposed", "batch-mean", "sign", "sum-t", "single-path", "missing-reg",
-            "reg-constant", "relu-convention", "overflow", "dtype", "raised", "hung",
+        name: "transposed", "convention" (another layout or bias shape fits), "batch-mean",
+            "sign", "sum-t", "single-path", "missing-reg", "reg-constant", "relu-convention",
+            "overflow", "dtype", "raised", "hung",
             "exited" (the process ended without an answer), "returned" or "wrong" (none of
             the usual mistakes fits).
         message: one line, as the report prints it.
@@ -229,6 +230,23 @@ def _flipped(run: Run) -> list[Finding] | None:
     return [Finding("transposed", text, other.results[0]), *rest]
 
 
+def _other_convention(run: Run) -> list[Finding] | None:
+    """If nothing the function returned could be compared, and another layout of the
+    examples or shape of the bias makes it pass, name that convention."""
+    if any(r.status not in ("raised", "returned") for r in run.results):
+        return None
+    for flag, options in alternatives(run.execution.options):
+        other = run.other(options)
+        if other.passed:
+            q = run.options.quantity.name
+            text = (
+                f"{q}: your function takes another convention: with {flag} it matches the "
+                f"derivation at every input (declared: {run.options.describe()})"
+            )
+            return [Finding("convention", text, other.results[0])]
+    return None
+
+
 def diagnose(run: Run, *, flip: bool = True) -> list[Finding]:
     """Everything wrong with the run, the headline first; [] if it passed.
 
@@ -247,6 +265,8 @@ def diagnose(run: Run, *, flip: bool = True) -> list[Finding]:
     else:
         results = run.results
         other = _flipped(run) if flip and any(r.status != "ok" for r in results) else None
+        if other is None and flip:
+            other = _other_convention(run)
         if other is not None:
             return other
     return found + _failures(run, results) + _values(run, results) + _dtype(run)

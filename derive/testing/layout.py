@@ -10,6 +10,7 @@ the function receives, and a reference into the shape its answer must have.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy
 
@@ -106,3 +107,34 @@ def flipped(options: Options) -> Options | None:
         return None
     other = "out-in" if options.weights == "in-out" else "in-out"
     return options.__class__(**{**options.__dict__, "weights": other})
+
+
+def _layout(options: Options) -> Options | None:
+    if not options.batched or not any(ARRAYS[options.layer][n].per_example for n in options.uses):
+        return None
+    other = "columns" if options.layout == "rows" else "rows"
+    bias = options.bias
+    if bias != "none" and bias == ("vector" if options.layout == "rows" else "column"):
+        bias = "column" if other == "columns" else "vector"  # the other layout's usual bias
+    return replace(options, layout=other, bias=bias)
+
+
+def _biases(options: Options) -> list[Options]:
+    if options.bias == "none" or not any(
+        ARRAYS[options.layer][n].kind == BIAS for n in options.uses
+    ):
+        return []
+    return [replace(options, bias=b) for b in ("vector", "column", "row") if b != options.bias]
+
+
+def alternatives(options: Options) -> list[tuple[str, Options]]:
+    """Other conventions to try when nothing the function returned could be compared: the
+    examples as the other of rows and columns, the bias in another shape (with the flag that
+    says so)."""
+    found = []
+    layout = _layout(options)
+    if layout is not None:
+        found.append((f"--layout {layout.layout}", layout))
+    flags = {"vector": "(K,)", "column": "(K,1)", "row": "(1,K)"}
+    found += [(f"--bias '{flags[o.bias]}'", o) for o in _biases(options)]
+    return found

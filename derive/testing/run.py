@@ -74,6 +74,7 @@ class Execution:
         parameters: dict[str, str],
         cases: list[Case] | None = None,
         first: CaseValues | None = None,
+        known: Execution | None = None,
     ) -> None:
         self.session, self.options, self.proved = session, options, proved
         self.parameters = parameters
@@ -93,7 +94,9 @@ class Execution:
         )
         stopped = False
         for number, case in enumerate(self.cases):
-            if number == 0 and first is not None and self.base_variant(case) is None:
+            if known is not None:
+                reference = known.values[number]
+            elif number == 0 and first is not None and self.base_variant(case) is None:
                 reference = first
             else:
                 reference = exact(proved, options, case, self.base_variant(case))
@@ -130,10 +133,13 @@ class Execution:
         return self._variants[key]
 
     def other(self, options: Options) -> Execution:
-        """The same child over the suite with other options (the other weight layout)."""
-        key = options.weights
+        """The same child over the suite with other options (a weight layout, the examples as
+        columns, a bias shape); the inputs and references are the same, laid out otherwise."""
+        key = (options.weights, options.layout, options.bias)
         if key not in self._others:
-            self._others[key] = Execution(self.session, options, self.proved, self.parameters)
+            self._others[key] = Execution(
+                self.session, options, self.proved, self.parameters, self.cases, known=self
+            )
         return self._others[key]
 
     def run(self, quantity: Quantity) -> Run:
@@ -212,6 +218,10 @@ class Run:
         options = flipped(self.execution.options)
         if options is None:
             return None
+        return self.execution.other(options).run(self.options.quantity)
+
+    def other(self, options: Options) -> Run:
+        """This quantity under other conventions (the same child, the same inputs)."""
         return self.execution.other(options).run(self.options.quantity)
 
     def with_results(self, results: list[CaseRun]) -> Run:
