@@ -152,3 +152,43 @@ def test_a_function_that_raises_is_exit_1_with_a_report(tmp_path, capsys) -> Non
     assert code == 1
     assert "your function raised IndexError" in out and "(broken.py:2 in grad)" in out
     assert "Traceback" not in out + err
+
+
+def test_a_file_whose_name_is_no_module_name_is_imported_by_its_path(tmp_path, capsys) -> None:
+    source = (EXAMPLES / "softmax_layer.py").read_text()
+    (tmp_path / "01_layers.py").write_text(source)
+    (tmp_path / "my-layer.py").write_text(source)
+    for name in ("01_layers.py", "my-layer.py"):
+        code, out, _ = run(capsys, f"{tmp_path / name}:grad_W", *LAYER, *ARGS)
+        assert code == 0, out
+        assert out.startswith(f"dE_dW: {name[:-3]}:grad_W matches")
+
+
+@pytest.mark.parametrize(
+    ("files", "target", "words"),
+    [
+        (
+            {"train.py": "import numpy as np\ndata = np.loadtxt('train.csv')\ndef grad(X): pass\n"},
+            "train.py",
+            "(train.py:2 in <module>); the module runs code when imported: put its training "
+            'code under `if __name__ == "__main__":`',
+        ),
+        (
+            {
+                "fast_layers.py": "from im2col_cython import col2im\ndef grad(X): pass\n",
+                "im2col_cython.pyx": "# the source of a compiled extension\n",
+            },
+            "fast_layers.py",
+            "No module named 'im2col_cython' (fast_layers.py:1 in <module>); a compiled "
+            "extension that is not built here",
+        ),
+    ],
+    ids=["training-code", "compiled-extension"],
+)
+def test_an_import_that_fails_gets_a_hint(tmp_path, capsys, files, target, words) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    code, out, err = run(capsys, f"{tmp_path / target}:grad", *LAYER)
+    assert code == 2 and out == ""
+    assert err.startswith("derive: error: importing ") and words in err
+    assert len(err.strip().splitlines()) == 1
