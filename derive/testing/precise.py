@@ -41,6 +41,7 @@ from sympy import (
     log,
 )
 
+from derive.checker.sums import karr_range
 from derive.model.primitives import relu_prime
 
 DIGITS = 40
@@ -272,15 +273,16 @@ def _sum_rule(ev: Evaluator, expr: Sum) -> Value:
 
 def _summed(ev: Evaluator, function: Expr, limits: list) -> Value:
     (index, lo, hi), inner = limits[-1], limits[:-1]
-    lo, hi = ev.integer(lo), ev.integer(hi)
+    values, sign = karr_range(ev.integer(lo), ev.integer(hi))  # the checker's meaning
     saved = ev._domains.get(index)
-    ev._domains[index] = (lo, hi)
+    ev._domains[index] = (values.start, values.stop - 1)
     try:
         term = _summed(ev, function, inner) if inner else ev._eval(function)
         if index not in term.axes:  # a term that does not depend on the index
-            count = CONTEXT.mpf(hi - lo + 1)
-            return Value(term.axes, term.value * count, term.magnitude * count)
-        return _sum_over(term, index)
+            count = CONTEXT.mpf(len(values))
+            return Value(term.axes, sign * term.value * count, term.magnitude * count)
+        found = _sum_over(term, index)
+        return Value(found.axes, sign * found.value, found.magnitude) if sign < 0 else found
     finally:
         if saved is None:
             del ev._domains[index]

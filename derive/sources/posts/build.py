@@ -199,7 +199,7 @@ class Builder:
                 )
                 raise BuildError(message, node.pos, "cannot check")
             lo, hi = known if lower is None else (lo, known[1])
-        if (hi - lo).is_Integer and hi - lo + 1 > MAX_TERMS:
+        if (hi - lo).is_Integer and abs(hi - lo + 1) > MAX_TERMS:  # either order (Karr)
             raise BuildError(f"a sum of more than {MAX_TERMS} terms", node.pos, "cannot check")
         bound = self.scope.bound_index(letter, lo)
         body = self.build(node.body, {**env, letter: (bound, lo, hi)})
