@@ -76,8 +76,9 @@ def test_os_exit_0_is_no_pass(tmp_path, capfd, where) -> None:
         target = module(tmp_path, "def leaves(X, W, b, y):\n    import os\n    os._exit(0)\n")
         code, data = report(capfd, f"{target}:leaves")
         assert code == 1 and data["diagnosis"] == "exited"
-        assert "did not return (exit status 0) at random, B = 1" in data["findings"][0]["message"]
-        assert [c["status"] for c in data["cases"]][:2] == ["exited", "not run"]
+        assert "did not return (exit status 0) at random, B = " in data["findings"][0]["message"]
+        found = [c["status"] for c in data["cases"]]
+        assert found.count("exited") == 1 and found.count("not run") == len(found) - 1
     else:
         target = module(tmp_path, "import os\nos._exit(0)\n")
         code, out, err = check(capfd, f"{target}:grad")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from derive.testing import check_gradient_code
-from derive.testing.spec import options
+from derive.testing.conventions import options
 
 ARGS = {"X": "a_prev", "W": "W", "b": "b", "y": "t"}
 SIZES = {"K": 3, "J": 4}

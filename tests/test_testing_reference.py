@@ -8,11 +8,11 @@ import pytest
 
 import numeric
 from derive.model.symbols import K, k, t, z
+from derive.testing.conventions import options
 from derive.testing.inputs import batch_sizes, suite
 from derive.testing.precise import Evaluator, to_float, to_mp
 from derive.testing.proved import proved, single_path
 from derive.testing.reference import exact
-from derive.testing.spec import options
 
 OUTPUT = {"X": "a_prev", "W": "W", "b": "b", "y": "t"}
 NETWORK = {name: name for name in ("x", "W1", "b1", "W2", "b2", "W3", "b3", "t")}

@@ -100,7 +100,6 @@ def _result(text: str) -> tuple[str | None, object]:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    arrays = sorted({name for layer in ARRAYS.values() for name in layer})
     parser = commands.add_parser(
         "check-code",
         help="check hand-written gradient code against the proved results",
@@ -126,6 +125,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--J", type=_size, help="inputs of the output layer (units of L-1)")
     parser.add_argument("--I", type=_size, help="units of layer L-2 (network)")
     parser.add_argument("--N", type=_size, help="inputs of the network")
+    _add_calls(parser)
+    _add_conventions(parser)
+    _add_running(parser)
+    parser.set_defaults(run=run)
+
+
+def _add_calls(parser: argparse.ArgumentParser) -> None:
+    """What the function receives and returns, and the object's setup: --arg, --init, --set,
+    --before, --result (the restricted call syntax)."""
+    arrays = sorted({name for layer in ARRAYS.values() for name in layer})
     parser.add_argument(
         "--arg",
         type=_argument,
@@ -154,6 +163,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="EXPR",
         help="a call run before the checked one, e.g. 'forward(X)' (repeat)",
     )
+    parser.add_argument(
+        "--result",
+        type=_result,
+        action="append",
+        default=[],
+        metavar="[Q=]PART",
+        help="which part of what it returns is the quantity: an index, a key, or an expression "
+        "such as 'grads[\"W1\"]' or self.dinputs (repeat as Q=PART for several quantities)",
+    )
+
+
+def _add_conventions(parser: argparse.ArgumentParser) -> None:
+    """How the code is written: layouts, targets, the batch loss, the bias, the inputs, the
+    regularization, relu'(0)."""
     parser.add_argument("--weights", default="out-in", choices=("out-in", "in-out"))
     parser.add_argument("--targets", default="one-hot", choices=("one-hot", "soft", "labels"))
     parser.add_argument("--batch-loss", default="sum", choices=("sum", "mean"))
@@ -176,15 +199,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--unbatched", action="store_true", help="the function takes one example, no batch axis"
     )
-    parser.add_argument(
-        "--result",
-        type=_result,
-        action="append",
-        default=[],
-        metavar="[Q=]PART",
-        help="which part of what it returns is the quantity: an index, a key, or an expression "
-        "such as 'grads[\"W1\"]' or self.dinputs (repeat as Q=PART for several quantities)",
-    )
+
+
+def _add_running(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=_timeout,
@@ -198,7 +215,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="remove the proved results stored on disk (they are proved again when needed)",
     )
-    parser.set_defaults(run=run)
 
 
 def _sizes(args: argparse.Namespace) -> dict[str, int] | str:

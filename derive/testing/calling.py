@@ -102,6 +102,7 @@ class Session:
             raise UserCodeError(printable(reply.header.get("error"), 600))
         self.info = reply.header
         self.seq = 0
+        self.probed: tuple[str, int] | None = None  # the input the probe's call was at
 
     @property
     def name(self) -> str:
@@ -126,9 +127,10 @@ class Session:
         return None
 
     def plan(self, plan: Mapping[str, object]) -> None:
-        """Send the plan; a child that does not take it is a failure of the setup."""
+        """Send the plan. A child already gone (the probe's call ended it) is left to the
+        calls to report; one that answers otherwise is broken."""
         reply = self.child.request({"op": "plan", **plan}, {}, self.timeout, 0)
-        if isinstance(reply, Gone) or not reply.header.get("ok"):
+        if not isinstance(reply, Gone) and not reply.header.get("ok"):
             raise UserCodeError(f"{self.name}: the code under test did not take the plan")
 
     def call(
@@ -152,9 +154,16 @@ class Session:
             return Outcome(hung=reply.hung, ended=None if reply.hung else reply.status)
         return _outcome(reply, self.seq)
 
-    def probe(self, arrays: Mapping[str, numpy.ndarray], values: Mapping[str, object]) -> dict:
-        """Call once and describe what came back (its parts' names), to find which part is
-        which quantity; {} if the call gave nothing (the suite then says why)."""
+    def probe(
+        self,
+        arrays: Mapping[str, numpy.ndarray],
+        values: Mapping[str, object],
+        at: tuple[str, int],
+    ) -> dict:
+        """Call once, at the input ``at`` (its kind and B), and describe what came back (its parts'
+        names), to find which part is which quantity; {} if the call gave nothing (the suite
+        then says why, at that input)."""
+        self.probed = at
         self.seq += 1
         header = {"op": "probe", "seq": self.seq, "values": dict(values)}
         header["returns"] = list(self.returned_names() or ())

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from derive.testing.calling import Session, check_timeout
+from derive.testing.conventions import conventions_of
 from derive.testing.detect import from_returned_names, from_structure
 from derive.testing.diagnosis import diagnose
 from derive.testing.inputs import suite
@@ -24,7 +25,7 @@ from derive.testing.proved import proved
 from derive.testing.reference import exact
 from derive.testing.report import CodeReport, combined, quantity_report
 from derive.testing.run import Execution, Run
-from derive.testing.spec import ARRAYS, Options, Quantity, conventions_of, quantities_of, sizes_of
+from derive.testing.spec import ARRAYS, Options, Quantity, quantities_of, sizes_of
 from derive.testing.target import Callee
 
 
@@ -71,14 +72,9 @@ def check(
     base = proved(layer, tuple(size_map.items()), normalized)
     with Session(setup, shown, seconds) as session:
         reg = conventions["regularization"]
+        extra = [reg.name] if reg else []
         calls = plan_calls(
-            session.parameters(),
-            layer,
-            arguments,
-            state,
-            before,
-            [reg.name] if reg else [],
-            conventions["inputs"],
+            session.parameters(), layer, arguments, state, before, extra, conventions["inputs"]
         )
         options = Options(
             quantity=quantities[0],
@@ -92,19 +88,10 @@ def check(
             **conventions,
         )
         options, results = _mapped(session, options, calls, results, base, _all(quantity))
-        for q in options.quantities:
-            if q.name in calls.uses:
-                raise ValueError(
-                    f"{q.name} is given to the function as an array: it cannot be checked "
-                    "against itself"
-                )
-            lacking = missing(calls.uses, q, options.bias, options.inputs)
-            if lacking:
-                raise ValueError(f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)")
+        _enough(options, calls)
         session.plan(calls.child(results, {}))
-        needs = _needs(options)
         execution = Execution(
-            session, options, proved(*base_key(options), needs), options.arguments
+            session, options, proved(*base_key(options), _needs(options)), options.arguments
         )
         runs = [execution.run(q) for q in options.quantities]
         reports = tuple(quantity_report(run, diagnose(run)) for run in runs)
@@ -122,6 +109,19 @@ def check(
         output=output,
         output_bytes=total,
     )
+
+
+def _enough(options: Options, calls: Calls) -> None:
+    """Every quantity can be determined from what the function gets, and is not given."""
+    for q in options.quantities:
+        if q.name in calls.uses:
+            raise ValueError(
+                f"{q.name} is given to the function as an array: it cannot be checked "
+                "against itself"
+            )
+        lacking = missing(calls.uses, q, options.bias, options.inputs)
+        if lacking:
+            raise ValueError(f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)")
 
 
 def base_key(options: Options) -> tuple:
@@ -160,7 +160,7 @@ def _mapped(
     forward = exact(base, replace(probe, quantities=()), case).forward
     reg = options.regularization
     values = {reg.name: reg.value} if reg else {}
-    found = session.probe(user_arrays(options, case, forward), values)
+    found = session.probe(user_arrays(options, case, forward), values, (case.kind, case.B))
     shapes = {q.name: expected_shape(options, case.B, q) for q in quantities}
     results = from_structure(results, found, names, calls, layer, quantities, shapes)
     if every:

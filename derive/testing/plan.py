@@ -138,6 +138,32 @@ def plan_calls(
         ValueError: an expression that cannot be read, a parameter that gets nothing, a name
             given twice.
     """
+    explicit = _explicit(arguments, layer, extra_names)
+    set_trees = _sets(sets)
+    before_trees = [_tree(text, "before") for text in before or []]
+    used = set().union(*(names(t) for t in explicit.values())) if explicit else set()
+    for target, value in set_trees:
+        used |= names(value) | (
+            names(target) - {target[1]} if target[0] == "name" else names(target)
+        )
+    for tree in before_trees:
+        used |= names(tree)
+    chosen = _passed(parameters, explicit, used)
+    _defaults(chosen, parameters, layer, extra_names, inputs)
+    positional = [
+        name for name, kind, _ in parameters or () if kind in _POSITIONAL and name in chosen
+    ]
+    all_trees = [*chosen.values(), *explicit.values(), *before_trees]
+    all_trees += [t for pair in set_trees for t in pair]
+    referred = set().union(*(names(t) for t in all_trees)) if all_trees else set()
+    uses = frozenset(_arrays_reached(referred, explicit, layer))
+    return Calls(chosen, positional, explicit, set_trees, before_trees, uses)
+
+
+def _explicit(
+    arguments: Mapping[str, object] | None, layer: str, extra_names: Sequence[str]
+) -> dict[str, list]:
+    """The ``--arg`` trees; a bare name must be an array or another ``--arg`` name."""
     explicit = {}
     for name, text in (arguments or {}).items():
         if not isinstance(name, str) or not name.isidentifier():
@@ -154,31 +180,37 @@ def plan_calls(
     given = [t[1] for t in explicit.values() if t[0] == "name" and t[1] in ARRAYS[layer]]
     if len(set(given)) < len(given):
         raise ValueError("two arguments receive the same array")
-    set_trees = _sets(sets)
-    before_trees = [_tree(text, "before") for text in before or []]
+    return explicit
+
+
+def _passed(
+    parameters: Sequence[tuple[str, str, bool]] | None,
+    explicit: Mapping[str, list],
+    used: set[str],
+) -> dict[str, list]:
+    """The ``--arg`` names the call passes; one that is no parameter must be used by another
+    expression (a definition), or it is a mistake."""
     by_name = {p[0]: p for p in parameters or ()}
     takes_any = any(kind == "VAR_KEYWORD" for _, kind, _ in parameters or ())
-    used = set().union(*(names(t) for t in explicit.values())) if explicit else set()
-    for target, value in set_trees:
-        used |= names(value) | (
-            names(target) - {target[1]} if target[0] == "name" else names(target)
-        )
-    for tree in before_trees:
-        used |= names(tree)
     chosen: dict[str, list] = {}
-    definitions: dict[str, list] = {}
     for name, tree in explicit.items():
-        if (
-            parameters is None
-            or takes_any
-            or (name in by_name and by_name[name][1] not in _SKIPPED)
-        ):
+        passed = name in by_name and by_name[name][1] not in _SKIPPED
+        if parameters is None or takes_any or passed:
             chosen[name] = tree  # (no signature to read: every name is passed)
-        elif name in used:
-            definitions[name] = tree
-        else:
+        elif name not in used:
             known = ", ".join(by_name) or "none"
             raise ValueError(f"the function has no parameter {name!r} (its parameters: {known})")
+    return chosen
+
+
+def _defaults(
+    chosen: dict[str, list],
+    parameters: Sequence[tuple[str, str, bool]] | None,
+    layer: str,
+    extra_names: Sequence[str],
+    inputs: str,
+) -> None:
+    """The parameters ``--arg`` leaves out: by name, or by their usual names."""
     for name, kind, has_default in parameters or ():
         if name in chosen or kind in _SKIPPED:
             continue
@@ -192,14 +224,6 @@ def plan_calls(
             raise ValueError(
                 f"the function's parameter {name!r} gets no array: map it (NAME=ARRAY)"
             )
-    positional = [
-        name for name, kind, _ in parameters or () if kind in _POSITIONAL and name in chosen
-    ]
-    all_trees = [*chosen.values(), *definitions.values(), *before_trees]
-    all_trees += [t for pair in set_trees for t in pair]
-    referred = set().union(*(names(t) for t in all_trees)) if all_trees else set()
-    uses = frozenset(_arrays_reached(referred, explicit, layer))
-    return Calls(chosen, positional, explicit, set_trees, before_trees, uses)
 
 
 def _sets(sets: Sequence[object] | Mapping[str, object] | None) -> list[list]:

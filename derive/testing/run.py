@@ -92,6 +92,8 @@ class Execution:
             if (options.regularization)
             else {}
         )
+        # a probe's call that ended the child: its input is the one that shows it
+        probed = session.probed if session.child.gone is not None else None
         stopped = False
         for number, case in enumerate(self.cases):
             if known is not None:
@@ -103,7 +105,7 @@ class Execution:
             self.values.append(reference)
             arrays = user_arrays(options, case, reference.forward)
             self.inputs.append({p: arrays[a] for p, a in parameters.items() if a in arrays})
-            if stopped:
+            if stopped or (probed is not None and (case.kind, case.B) != probed):
                 self.outcomes.append(None)
                 continue
             outcome = session.call(arrays, values, sizes)
