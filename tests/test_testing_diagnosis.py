@@ -208,7 +208,7 @@ def test_a_function_that_calls_sys_exit_does_not_end_the_check() -> None:
     ("fn", "words"),
     [
         (lambda X, W, b, y: None, "returned None"),
-        (lambda X, W, b, y: (1.0, grad_W(X, W, b, y)), "returned a tuple of 2 values"),
+        (lambda X, W, b, y: (1.0, 2.0 * X), "returned a tuple of 2 values"),
         (lambda X, W, b, y: grad_W(X, W, b, y)[None], "returned shape (1, 4, 6), expected"),
         (lambda X, W, b, y: "dW", "not real numbers"),
     ],
@@ -217,6 +217,13 @@ def test_a_function_that_returns_something_else_is_named(fn, words) -> None:
     report = check(fn)
     assert report.diagnosis.name == "returned"
     assert words in report.diagnosis.message
+
+
+def test_a_part_of_a_returned_tuple_is_found_by_its_shape() -> None:
+    report = check(lambda X, W, b, y: (1.0, grad_W(X, W, b, y)))
+    assert report.passed, str(report)
+    report = check(lambda X, W, b, y: (1.0, -grad_W(X, W, b, y)))
+    assert report.diagnosis.name == "sign"
 
 
 def test_a_function_that_hangs_is_stopped_and_reported() -> None:

@@ -121,8 +121,10 @@ class Session:
         return found
 
     def returned_names(self) -> tuple[str, ...] | None:
+        """The names of the function's return statement (() if it has none; None if its
+        source does not say)."""
         names = self.info.get("returns")
-        if isinstance(names, list) and names and all(isinstance(n, str) for n in names):
+        if isinstance(names, list) and all(isinstance(n, str) for n in names):
             return tuple(names)
         return None
 

@@ -151,7 +151,8 @@ def _mapped(
     names = session.returned_names()
     layer, quantities = options.layer, options.quantities
     results = from_returned_names(results, names, calls, layer, quantities)
-    if not every and all(results[q.name] is not None for q in quantities):
+    settled = all(results[q.name] is not None for q in quantities)
+    if not every and (settled or names == ()):  # () : no return statement, nothing to find
         return options, results
     session.plan(calls.child(results, {}))
     probe = replace(options, quantity=quantities[0], quantities=quantities[:1])

@@ -72,8 +72,9 @@ class Callee:
 
 
 def returned_names(function: Callable) -> list[str] | None:
-    """``return loss, grads`` -> ["loss", "grads"]; ``return dW`` -> ["dW"]; None if the
-    function returns other forms, several different ones, or its source cannot be read."""
+    """``return loss, grads`` -> ["loss", "grads"]; ``return dW`` -> ["dW"]; [] if it has no
+    return statement; None if it returns other forms, several different ones, or its source
+    cannot be read."""
     try:
         source = textwrap.dedent(inspect.getsource(function))
         tree = ast.parse(source)
@@ -93,6 +94,8 @@ def returned_names(function: Callable) -> list[str] | None:
             forms.add(tuple(e.id for e in value.elts))
         else:
             return None
+    if not forms:
+        return []  # no return statement: it returns None, there is nothing to look into
     return list(forms.pop()) if len(forms) == 1 else None
 
 
