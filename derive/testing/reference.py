@@ -51,7 +51,7 @@ VARIANTS = {
     "sum-t-batch": "sum_d t_d summed over the whole batch",
     **{name: f"relu'(0) = {value}" for name, value in RELU_VALUES.items()},
 }
-# numeric's names -> the derivation's arrays (W1 is the layer next to the input, W^{L-2})
+# derive_numeric's names -> the derivation's arrays (W1 is the layer next to the input, W^{L-2})
 NETWORK_BASES: dict[str, IndexedBase] = {
     "x": x,
     "W1": W2,
