@@ -3,8 +3,9 @@ and the conventions of real code, validated into one :class:`Options`.
 
 Names follow the rest of derive. The output layer (sizes K, J) has the post's arrays ``z``
 (logits), ``a`` (probabilities), ``t``, ``W`` (K, J), ``b`` (K,) and ``a_prev`` (the layer's
-input a^{L-1}); the whole network (sizes N, I, J, K) has ``derive_numeric``'s ``x``, ``W1, b1`` (next
-to the input), ``W2, b2``, ``W3, b3`` (the output layer), ``t``, and the forward pass's values
+input a^{L-1}); the whole network (sizes N, I, J, K) has ``derive_numeric``'s ``x``, ``W1,
+b1`` (next to the input), ``W2, b2``, ``W3, b3`` (the output layer), ``t``, and the forward
+pass's values
 ``z1, a1, z2, a2, z3, a3`` (pre-activations and activations; ``a3`` the probabilities).
 The errors ``dE_dz`` (``dE_dz1``, ``dE_dz2``, ``dE_dz3``) are arrays too: the gradient a layer's
 backward pass receives from the one above (``backward(dvalues)``), as the batch loss defines it.
