@@ -26,21 +26,6 @@ os.environ["DERIVE_NO_CACHE"] = "1"
 os.environ.setdefault("DERIVE_CACHE_DIR", tempfile.mkdtemp(prefix="derive-test-cache-"))
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _proof_cache(tmp_path_factory: pytest.TempPathFactory):
-    """check-code's proved results are stored in a folder of the test run, never in the
-    user's cache (and commands the tests start inherit it)."""
-    folder = tmp_path_factory.mktemp("derive-cache")
-    folder.chmod(0o700)
-    saved = os.environ.get("DERIVE_CACHE_DIR")
-    os.environ["DERIVE_CACHE_DIR"] = str(folder)
-    yield folder
-    if saved is None:
-        os.environ.pop("DERIVE_CACHE_DIR", None)
-    else:
-        os.environ["DERIVE_CACHE_DIR"] = saved
-
-
 @pytest.fixture
 def rng() -> np.random.Generator:
     """A seeded generator, so failures reproduce."""
