@@ -256,3 +256,36 @@ def test_a_model_whose_loss_has_the_other_constant_is_named(capfd) -> None:
     assert code == 1
     assert statuses(data)["E"] == "reg-constant"
     assert all(d is None for name, d in statuses(data).items() if name != "E")
+
+
+def test_arguments_in_dicts_and_gradients_in_a_dict(capfd) -> None:
+    code, data = check(
+        capfd,
+        "column_network.py:backward_propagation",
+        *COLUMNS,
+        "--arg",
+        'parameters={"W2": W2, "W3": W3}',
+        "--arg",
+        'cache={"Z1": z1, "A1": a1, "Z2": z2, "A2": a2, "A3": a3}',
+    )
+    assert code == 0 and data["passed"], data["findings"]
+    assert set(statuses(data)) == SIX  # the keys dW1, db1, ...
+
+
+def test_a_module_that_trains_when_imported_is_checked_by_its_definitions(tmp_path, capfd) -> None:
+    source = (CODE / "linear_classifier.py").read_text()
+    (tmp_path / "01_train.py").write_text(
+        "from im2col_cython import col2im\n"
+        + source
+        + "\nW = np.zeros((5, 4))\ndata = np.loadtxt('train.csv')\nfor epoch in range(3):\n"
+        "    W -= loss_vectorized(W, data[:, :-1], data[:, -1], 0.1)[1]\n"
+    )
+    target = f"{tmp_path / '01_train.py'}:loss_vectorized"
+    code = main(["check-code", target, *LINEAR])
+    err = capfd.readouterr().err
+    assert code == 2 and "--definitions-only" in err
+    code = main(["check-code", target, *LINEAR, "--definitions-only", "--json"])
+    data = json.loads(capfd.readouterr().out)
+    assert code == 0 and data["passed"], data["findings"]
+    notes = " ".join(data["notes"])
+    assert "No module named 'im2col_cython'" in notes and "np.loadtxt('train.csv')" in notes

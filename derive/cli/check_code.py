@@ -203,6 +203,12 @@ def _add_conventions(parser: argparse.ArgumentParser) -> None:
 
 def _add_running(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--definitions-only",
+        action="store_true",
+        help="import only the module's imports, functions, classes and constants (for a "
+        "module that trains, or imports an extension that is not built, when imported)",
+    )
+    parser.add_argument(
         "--timeout",
         type=_timeout,
         default=10.0,
@@ -243,9 +249,9 @@ def _check(args: argparse.Namespace, sizes: dict[str, int]):
     arguments = dict(args.arg)
     if len(arguments) < len(args.arg):
         raise ValueError("a parameter is given twice with --arg")
-    init = args.init
+    init, definitions_only = args.init, args.definitions_only
     return check(
-        lambda: from_spec(args.function, init),
+        lambda: from_spec(args.function, init, definitions_only),
         args.function,
         args.quantity,
         sizes=sizes,

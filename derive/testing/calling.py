@@ -128,6 +128,11 @@ class Session:
             return tuple(names)
         return None
 
+    def skipped(self) -> list[str]:
+        """What --definitions-only left out of the module (one line each)."""
+        found = self.info.get("skipped")
+        return [printable(t, 160) for t in found if isinstance(t, str)] if found else []
+
     def plan(self, plan: Mapping[str, object]) -> None:
         """Send the plan. A child already gone (the probe's call ended it) is left to the
         calls to report; one that answers otherwise is broken."""

@@ -5,7 +5,8 @@ Real code is checked as it is written: a layer built with ``Dense(4, 3)``, weigh
 ``softmax_loss(scores, target)[1]``, the gradient read from ``self.dinputs``. These small
 expressions come from the command line, so they are parsed by the grammar below and never
 given to Python's ``eval``: names, attributes, subscripts, literals (numbers, strings, True,
-False, None, tuples, lists), calls with positional and keyword arguments, and nothing else. An
+False, None, tuples, lists, dicts), calls with positional and keyword arguments, and nothing
+else. An
 attribute starting with two underscores is refused (no way out to ``__globals__`` or
 ``__class__``). The child evaluates the tree (:mod:`derive.testing.scope`); what a name means
 there is documented in docs/check-code.md.
@@ -14,6 +15,7 @@ A tree is plain JSON data, so it crosses to the child as it is:
 
     ["name", "X"]  ["const", 1.5]  ["attr", tree, "dinputs"]  ["item", tree, tree]
     ["call", tree, [trees], [["reg", tree], ...]]  ["tuple", [trees]]  ["list", [trees]]
+    ["dict", [[key tree, value tree], ...]]
 """
 
 from __future__ import annotations
@@ -46,11 +48,14 @@ assignment: expr "=" expr
         | "(" ")"                      -> empty_tuple
         | "(" expr "," [items] ")"     -> tuple
         | "[" [items] "]"              -> list
+        | "{" [pairs] "}"              -> dict
 
 ?subscript: expr
           | expr "," [items]           -> tuple
 
 items: expr ("," expr)* ","?
+pairs: pair ("," pair)* ","?
+pair: expr ":" expr
 arguments: argument ("," argument)* ","?
 ?argument: expr
          | NAME "=" expr               -> keyword
@@ -118,6 +123,15 @@ class _Tree(Transformer):
 
     def items(self, *trees: list) -> list:
         return list(trees)
+
+    def dict(self, pairs: list | None = None) -> list:
+        return ["dict", pairs or []]
+
+    def pairs(self, *trees: list) -> list:
+        return list(trees)
+
+    def pair(self, key: list, value: list) -> list:
+        return [key, value]
 
     def arguments(self, *trees: list) -> list:
         return list(trees)
@@ -214,6 +228,8 @@ def _no_calls(tree: list) -> bool:
         return _no_calls(tree[1]) and _no_calls(tree[2])
     if kind in ("tuple", "list"):
         return all(_no_calls(t) for t in tree[1])
+    if kind == "dict":
+        return all(_no_calls(k) and _no_calls(v) for k, v in tree[1])
     return True
 
 
@@ -235,6 +251,8 @@ def names(tree: list) -> set[str]:
         for _, argument in tree[3]:
             found |= names(argument)
         return found
+    if kind == "dict":
+        return set().union(*(names(k) | names(v) for k, v in tree[1])) if tree[1] else set()
     return set().union(*(names(t) for t in tree[1])) if tree[1] else set()
 
 
@@ -259,6 +277,8 @@ def show(tree: list) -> str:
         return f"({inner},)" if len(tree[1]) == 1 else f"({inner})"
     if kind == "list":
         return "[" + ", ".join(map(show, tree[1])) + "]"
+    if kind == "dict":
+        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in tree[1]) + "}"
     if kind == "assign":
         return f"{show(tree[1])}={show(tree[2])}"
     return "?"

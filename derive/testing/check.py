@@ -96,7 +96,7 @@ def check(
         runs = [execution.run(q) for q in options.quantities]
         reports = tuple(quantity_report(run, diagnose(run)) for run in runs)
         output, total = session.output()
-        name = session.name
+        name, skipped = session.name, session.skipped()
     return CodeReport(
         function=name,
         quantity=", ".join(q.name for q in options.quantities),
@@ -104,7 +104,7 @@ def check(
         passed=all(r.passed for r in reports),
         findings=tuple(f for r in reports for f in r.findings),
         cases=combined(reports),
-        notes=tuple(_notes(execution, runs)),
+        notes=tuple(_notes(execution, runs) + _skipped(skipped)),
         quantities=reports,
         output=output,
         output_bytes=total,
@@ -241,6 +241,13 @@ def _notes(execution: Execution, runs: list[Run]) -> list[str]:
         warned = sorted({w for out in outcomes for w in out.warnings})
         notes += [f"it passed, but warned: {w}" for w in warned[:3]]
     return notes
+
+
+def _skipped(skipped: list[str]) -> list[str]:
+    if not skipped:
+        return []
+    shown = "; ".join(skipped[:6]) + (f"; and {len(skipped) - 6} more" if len(skipped) > 6 else "")
+    return [f"--definitions-only: the module's top level ran without {shown}"]
 
 
 def _regularization_note(execution: Execution) -> str:

@@ -23,14 +23,16 @@ import types
 from collections.abc import Callable
 from pathlib import Path
 
+from derive.testing import definitions
 from derive.testing.describe import describe, own_frame
 
 TOP_LEVEL_HINT = (
-    'the module runs code when imported: put its training code under `if __name__ == "__main__":`'
+    "the module runs code when imported: put its training code under "
+    '`if __name__ == "__main__":`, or check its definitions alone with --definitions-only'
 )
 EXTENSION_HINT = (
     "a compiled extension that is not built here: build it (e.g. `python setup.py build_ext "
-    "--inplace`), or check a module that does not import it"
+    "--inplace`), or check with --definitions-only (a failing import is then skipped)"
 )
 _EXTENSION_WORDS = ("undefined symbol", "shared object", ".so", "dll load failed", ".pyd")
 _EXTENSION_SOURCES = (".pyx", ".pxd", ".c", ".cpp", ".cu")
@@ -97,13 +99,13 @@ def _run_import(
     except ModuleNotFoundError as error:
         if error.name and (name == error.name or name.startswith(error.name + ".")):
             raise UserCodeError(f"cannot import {shown}: no module named {error.name!r}") from None
-        raise UserCodeError(
-            f"importing {shown} raised {describe(error)}{_hint(error, path)}"
-        ) from None
+        raise UserCodeError(_raised(shown, error, path)) from None
     except BaseException as error:  # the module's own top level failed (SystemExit too)
-        raise UserCodeError(
-            f"importing {shown} raised {describe(error)}{_hint(error, path)}"
-        ) from None
+        raise UserCodeError(_raised(shown, error, path)) from None
+
+
+def _raised(shown: str, error: BaseException, path: Path | None) -> str:
+    return f"importing {shown} raised {describe(error)}{_hint(error, path)}"
 
 
 def _by_path(path: Path, shown: str) -> types.ModuleType:
@@ -127,8 +129,32 @@ def _by_path(path: Path, shown: str) -> types.ModuleType:
     return _run_import(load, shown, path, name)
 
 
-def import_module(module: str) -> types.ModuleType:
-    """Import MODULE, a file path or a dotted name (see the module docstring).
+SKIPPED: list[str] = []  # what --definitions-only left out, for the report
+
+
+def _definitions(path: Path, shown: str, name: str) -> types.ModuleType:
+    def load() -> types.ModuleType:
+        loaded, skipped = definitions.load(path, name)
+        SKIPPED[:] = skipped
+        return loaded
+
+    return _run_import(load, shown, path, name)
+
+
+def _dotted_path(module: str) -> Path:
+    """The file of a dotted module (its packages are imported to find it)."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except BaseException as error:  # a package's __init__ failed
+        raise UserCodeError(_raised(module, error, None)) from None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        raise UserCodeError(f"cannot import {module}: no module named {module!r}")
+    return Path(spec.origin)
+
+
+def import_module(module: str, definitions_only: bool = False) -> types.ModuleType:
+    """Import MODULE, a file path or a dotted name (see the module docstring); with
+    ``definitions_only``, only its definitions (:mod:`derive.testing.definitions`).
 
     Raises:
         UserCodeError: no such file or module, or importing it raised.
@@ -137,6 +163,8 @@ def import_module(module: str) -> types.ModuleType:
         if not all(part.isidentifier() for part in module.split(".")):
             raise UserCodeError(f"{module!r} is neither a .py file nor a dotted module name")
         _prepend(Path.cwd())
+        if definitions_only:
+            return _definitions(_dotted_path(module), module, module)
         return _run_import(lambda: importlib.import_module(module), module, None, module)
     path = Path(module)
     if path.is_dir() and (path / "__init__.py").is_file():
@@ -146,8 +174,13 @@ def import_module(module: str) -> types.ModuleType:
     path = path.resolve()
     root, name = _root_and_name(path)
     if not name or not all(part.isidentifier() for part in name.split(".")):
+        if definitions_only:
+            _prepend(path.parent)
+            return _definitions(path, module, path.stem)
         return _by_path(path, module)
     _prepend(root)
+    if definitions_only:
+        return _definitions(path, module, name)
     loaded = _run_import(lambda: importlib.import_module(name), module, path, name)
     found = getattr(loaded, "__file__", None)
     if found is None or not os.path.samefile(found, path):

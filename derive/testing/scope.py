@@ -182,6 +182,10 @@ def evaluate(tree: list, scope: Scope, *, result: bool = False) -> object:
         return tuple(evaluate(t, scope, result=result) for t in tree[1])
     if kind == "list":
         return [evaluate(t, scope, result=result) for t in tree[1]]
+    if kind == "dict":
+        return {
+            evaluate(k, scope, result=result): evaluate(v, scope, result=result) for k, v in tree[1]
+        }
     if kind == "call":
         return _call(tree, scope, result)
     raise ScopeError(f"cannot evaluate {show(tree)}")

@@ -140,8 +140,9 @@ def _defines(module: types.ModuleType) -> str:
     return f" (it defines: {', '.join(known)})" if known else ""
 
 
-def from_spec(spec: str, init: list | None) -> Callee:
-    """The command line: ``MODULE:NAME`` (the last ':' separates them), imported here.
+def from_spec(spec: str, init: list | None, definitions_only: bool = False) -> Callee:
+    """The command line: ``MODULE:NAME`` (the last ':' separates them), imported here (only
+    the module's definitions, with ``definitions_only``).
 
     Raises:
         UserCodeError: a malformed spec, an import that fails, no such name.
@@ -149,7 +150,7 @@ def from_spec(spec: str, init: list | None) -> Callee:
     module_name, colon, name = spec.rpartition(":")
     if not colon or not module_name or not name:
         raise UserCodeError(f"{spec!r}: expected MODULE:FUNCTION, e.g. layer.py:grad_W")
-    module = import_module(module_name)
+    module = import_module(module_name, definitions_only)
     holder, target = None, module
     for part in name.split("."):
         if not part.isidentifier() or part.startswith("__") or not hasattr(target, part):

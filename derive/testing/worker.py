@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy
 
+from derive.testing import importing
 from derive.testing.callsyntax import show
 from derive.testing.describe import describe
 from derive.testing.importing import UserCodeError
@@ -110,6 +111,7 @@ class Worker:
             "parameters": self.callee.parameters(),
             "returns": self.callee.returned_names(),
             "method": self.callee.method,
+            "skipped": list(importing.SKIPPED[:50]),
         }
 
     def _call(self, header: Mapping, arrays: dict, probe: bool = False) -> tuple[dict, dict]:

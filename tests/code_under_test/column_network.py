@@ -58,3 +58,19 @@ def backward_relu_one(X, Y, W2, W3, Z1, A1, Z2, A2, A3):
 def backward_transposed(X, Y, W2, W3, Z1, A1, Z2, A2, A3):
     dW1, db1, dW2, db2, dW3, db3 = backward(X, Y, W2, W3, Z1, A1, Z2, A2, A3)
     return dW1, db1, dW2.T, db2, dW3, db3
+
+
+def backward_propagation(parameters, cache, X, Y):
+    """The same backward pass, its inputs in dicts and its gradients returned in one."""
+    dW1, db1, dW2, db2, dW3, db3 = backward(
+        X,
+        Y,
+        parameters["W2"],
+        parameters["W3"],
+        cache["Z1"],
+        cache["A1"],
+        cache["Z2"],
+        cache["A2"],
+        cache["A3"],
+    )
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2, "dW3": dW3, "db3": db3}
