@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sympy import Symbol
 
-from derive.derivations import network, output, regularization
+from derive.derivations import matrix, network, output, regularization
 from derive.model.sizes import Size
 from derive.model.symbols import I_ as I_SYMBOL
 from derive.model.symbols import J as J_SYMBOL
@@ -74,6 +74,12 @@ def l2_regularization(K: Size, J: Size) -> list[Derivation]:
     return [regularization.grad_l2(K_SYMBOL, J_SYMBOL)]
 
 
+def matrix_forms(K: Size, J: Size) -> list[Derivation]:
+    """The matrix-form derivations, for every size (the arguments are ignored): the output
+    layer batched, linear and logistic regression, one hidden ReLU layer."""
+    return matrix.matrix_forms()
+
+
 Builder = Callable[..., list[Derivation]]
 DERIVATIONS: dict[str, Builder] = {
     "output": output_layer,
@@ -84,6 +90,7 @@ DERIVATIONS: dict[str, Builder] = {
     "inputs": inputs,
     "network-inputs": network_inputs,
     "regularization": l2_regularization,
+    "matrix": matrix_forms,
 }
 DEFAULT = ("output", "symbolic")
 # Sizes used when none are given. The network's are small: its composite loss grows fast, and
@@ -97,6 +104,7 @@ DEFAULT_SIZES: dict[str, dict[str, int]] = {
     "inputs": {"K": 3, "J": 4},
     "network-inputs": {"N": 2, "I": 2, "J": 2, "K": 2},
     "regularization": {"K": 3, "J": 4},
+    "matrix": {"K": 3, "J": 4},
 }
 NETWORK_SETS = ("network", "network-inputs")  # sets whose builders take N and I too
 
