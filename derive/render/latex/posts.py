@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from derive.render.latex.source import math_latex, message_latex
-from derive.render.latex.tex import latex_text, markdown_code, markdown_text, tag_text, verbatim
+from derive.render.latex.tex import (
+    comment_text,
+    latex_text,
+    markdown_code,
+    markdown_text,
+    tag_text,
+    verbatim,
+)
 from derive.sources.posts.check import PostResult
 from derive.sources.posts.file import PostFile
 
@@ -51,6 +58,8 @@ class Chain:
 def _chains(results: Sequence[PostResult]) -> tuple[Chain, ...]:
     chains: list[tuple[str, list[Row]]] = []
     for result in results:
+        if result.status == "not checked":  # an = in a note beside a row: not a step
+            continue
         if not chains or chains[-1][0] != result.derivation:
             chains.append((result.derivation, []))
         chains[-1][1].append(Row(result.lhs, result.rhs, result))
@@ -149,9 +158,8 @@ def _chain_latex(chain: Chain, heading: bool, verdicts: bool = True) -> str:
         rows.append(f"{left} &= {right}" + (comment if verdicts else ""))
     if chain.tag:
         rows[-1] += rf" \tag{{{tag_text(chain.tag)}}}"
-    title = latex_text(chain.name)
     parts = [
-        rf"\paragraph{{{title}}}" if heading else f"% {title}",
+        rf"\paragraph{{{latex_text(chain.name)}}}" if heading else f"% {comment_text(chain.name)}",
         r"\begin{align*}",
         " \\\\\n".join(rows),
         r"\end{align*}",

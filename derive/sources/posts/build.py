@@ -27,14 +27,14 @@ from sympy import (
 from sympy.core.relational import Eq, Ge, Gt, Le, Lt, Ne
 from sympy.logic.boolalg import And
 
-from derive.sources.posts.definitions import Definitions
+from derive.sources.limits import MAX_EXPONENT, large_power, power_problem
+from derive.sources.posts.definitions import Definitions, TooDeep
 from derive.sources.posts.functions import FUNCTIONS, softmax
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.names import BuildError, Name, Scope, label_kind
 from derive.sources.posts.ranges import Ranges, bound_value, index_items, letter_of, sum_limits
 
 MAX_DIGITS = 30  # a number literal longer than this is not read
-MAX_EXPONENT = 1000  # a number raised to a number larger than this is not built
 MAX_TERMS = 64  # a sum with concrete bounds and more terms than this is not checked
 
 _RELATIONS = {"=": Eq, "!=": Ne, "<": Lt, "<=": Le, ">": Gt, ">=": Ge}
@@ -104,7 +104,10 @@ class Builder:
                 factors.append(self._derivative(operand, operator[0], operator[1], env))
                 break
             factors.append(self.build(factor, env))
-        return Mul(*factors)
+        product = Mul(*factors)
+        if large_power(product):  # x^{999} x^{999} is x^{1998}
+            raise BuildError(f"a power above {MAX_EXPONENT} is not built", node.pos, "cannot check")
+        return product
 
     def _div(self, node: ast.Div, env: Env) -> Expr:
         return self.build(node.numerator, env) / self.build(node.denominator, env)
@@ -113,8 +116,10 @@ class Builder:
         return Pow(self.build(node.operand, env), Rational(1, 2))
 
     def power(self, base: Expr, exponent: Expr, pos: int) -> Expr:
-        if base.is_Number and exponent.is_Number and abs(exponent) > MAX_EXPONENT:
-            raise BuildError("a number raised to a power this large is not built", pos)
+        problem = power_problem(base, exponent)  # before SymPy computes it
+        if problem:
+            numbers = base.is_Number and exponent.is_Number
+            raise BuildError(problem, pos, "cannot read" if numbers else "cannot check")
         return Pow(base, exponent)
 
     # --- scripts: names, indices, labels, powers ----------------------------------------
@@ -291,7 +296,10 @@ class Builder:
         f = self.build(operand, env)
         shown_f = shown(operand, self.scope.labels) or "the expression"
         shown_v = shown(variable, self.scope.labels)
-        return self.definitions.derivative(f, v, shown_f, shown_v)
+        try:
+            return self.definitions.derivative(f, v, shown_f, shown_v)
+        except TooDeep as error:
+            raise BuildError(str(error), pos, "cannot check") from None
 
 
 def _is_d(node: ast.Node) -> bool:

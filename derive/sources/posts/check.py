@@ -17,15 +17,17 @@ from sympy import Basic, Expr, Ge, KroneckerDelta, Le
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
 from derive.checker.verdict import Verdict
+from derive.sources.limits import MAX_EXPONENT, large_power
 from derive.sources.oneline import one_line, one_line_path
 from derive.sources.posts.chains import Item
+from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.side_conditions import Extra, applicable
+from derive.sources.statuses import POST_STATUSES
 
 CLAIM_WIDTH = 120
 SHOWN_VALUES = 12  # counterexample values shown in a report line
-POST_STATUSES = ("cannot read", "cannot check")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class PostResult:
         characters escaped (``oneline``), as for a derivation file's steps."""
         where = f"{one_line_path(self.file)}:{self.line}:{self.column}: {self.status}: "
         if self.status in POST_STATUSES:
-            return one_line(where + f"{self.detail}: {self.text}")
+            return one_line(where + self.detail + (f": {self.text}" if self.text else ""))
         return one_line(where + f"{self.text}{self.detail}")
 
     def row(self) -> dict[str, object]:
@@ -176,7 +178,13 @@ class _Check:
 
     def run(self) -> PostResult | None:
         item, definitions = self.item, self.definitions
-        full_lhs, full_rhs = definitions.expand(item.lhs), definitions.expand(item.rhs)
+        try:
+            full_lhs, full_rhs = definitions.expand(item.lhs), definitions.expand(item.rhs)
+        except TooDeep as error:  # a definition left unwritten would be judged as any value
+            return self.result("cannot check", str(error), Verdict("undecided"))
+        if large_power(full_lhs) or large_power(full_rhs):  # a^{999} with a = x^{999}
+            message = f"with its definitions written out, a power above {MAX_EXPONENT}"
+            return self.result("cannot check", message, Verdict("undecided"))
         if definitions.placeholders(full_lhs) or definitions.placeholders(full_rhs):
             return self.placeholders(full_lhs, full_rhs)
         lhs, rhs = definitions.minimal(item.lhs, item.rhs)

@@ -48,8 +48,8 @@ ESC: /\\[^A-Za-z]/
 WORD: /[A-Za-z]+/
 NUMBER: /[0-9]+(?:\.[0-9]+)?/
 PUNCT: /:=|[-+*\/=<>()\[\]{},.;:'&^_|!~]/
-OTHER: /[^\s]/
-%ignore /\s+/
+OTHER: /[^\s]|[\x0b\x0c\x1c-\x1f\x85]/
+%ignore /[^\S\x0b\x0c\x1c-\x1f\x85]+/
 """
 _LEXER = Lark(_LEXER_GRAMMAR, parser="lalr", lexer="basic")
 
@@ -67,12 +67,14 @@ class LatexError(ValueError):
 @dataclass(frozen=True)
 class Row:
     """One row of a display: its tokens (``&`` and tags removed), where it starts, whether an
-    ``&`` opened it, and the equation number a ``\\tag`` gave it."""
+    ``&`` opened it, the equation number a ``\\tag`` gave it, and the notes after ``&&`` that
+    hold an ``=`` (not checked, but reported)."""
 
     tokens: tuple[Token, ...]
     start: int
     tag: str = ""
     error: LatexError | None = None
+    notes: tuple[tuple[int, int, int], ...] = ()  # (its =, start, end) of each note with an =
 
     @property
     def equals(self) -> tuple[Token, ...]:
@@ -250,11 +252,12 @@ def _mark_applications(tokens: list[Token]) -> list[Token]:
     letter after it become one LETTER."""
     out: list[Token] = []
     skip = 0
+    after = _after_scripts(tokens)
     for index, token in enumerate(tokens):
         if skip:
             skip -= 1
             continue
-        following = tokens[_after_scripts(tokens, index + 1)] if index + 1 < len(tokens) else None
+        following = tokens[after[index + 1]] if index + 1 < len(tokens) else None
         kind = token.type
         sigma = kind == "LETTER" and token == "\N{GREEK SMALL LETTER SIGMA}"
         if kind == "FUNC" or (sigma and _opens(following)):
@@ -293,18 +296,34 @@ def _opens(token: Token | None) -> bool:
     return token is not None and token.type in ("LPAR", "LBRACE", "PRIME")
 
 
-def _after_scripts(tokens: list[Token], index: int) -> int:
-    """The index of the first token after the scripts starting at ``index`` (``_2``, ``^{..}``)."""
-    while index < len(tokens) and tokens[index].type in ("SUB", "SUP"):
-        index += 1
-        if index < len(tokens) and tokens[index].type == "LBRACE":
-            depth = 0
-            while index < len(tokens):
-                depth += tokens[index].type == "LBRACE"
-                depth -= tokens[index].type == "RBRACE"
-                index += 1
-                if depth == 0:
-                    break
+def _after_scripts(tokens: list[Token]) -> list[int]:
+    """For each index, the index of the first token at or after it that is not part of the
+    scripts starting there (``_2``, ``^{..}``), at most the last index. One pass from the end,
+    with the braces matched first: linear, however long a run of scripts (``x_a_a_a...``)."""
+    closing = _matching_braces(tokens)
+    last = len(tokens) - 1
+    after = [0] * (len(tokens) + 1)
+    after[len(tokens)] = max(last, 0)
+    for index in range(len(tokens) - 1, -1, -1):
+        if tokens[index].type not in ("SUB", "SUP"):
+            after[index] = min(index, last)
+            continue
+        argument = index + 1
+        if argument < len(tokens) and tokens[argument].type == "LBRACE":
+            end = closing.get(argument, len(tokens))  # one past the closing brace
         else:
-            index += 1
-    return min(index, len(tokens) - 1)
+            end = argument + 1
+        after[index] = after[min(end, len(tokens))]
+    return after
+
+
+def _matching_braces(tokens: list[Token]) -> dict[int, int]:
+    """Index of each ``{`` -> one past its ``}`` (an unclosed one is absent)."""
+    found: dict[int, int] = {}
+    open_at: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.type == "LBRACE":
+            open_at.append(index)
+        elif token.type == "RBRACE" and open_at:
+            found[open_at.pop()] = index + 1
+    return found
