@@ -192,3 +192,24 @@ def test_an_import_that_fails_gets_a_hint(tmp_path, capsys, files, target, words
     assert code == 2 and out == ""
     assert err.startswith("derive: error: importing ") and words in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_class_that_needs_arguments_asks_for_init(capsys) -> None:
+    target = f"{ROOT / 'tests' / 'code_under_test' / 'dense_layers.py'}:Dense.backward"
+    code, out, err = run(
+        capsys,
+        target,
+        "--quantity",
+        "dE_dW",
+        "--K",
+        "3",
+        "--J",
+        "4",
+        "--arg",
+        "dvalues=dE_dz",
+        "--before",
+        "forward(a_prev)",
+    )
+    assert code == 2 and out == ""
+    assert "Dense() cannot build the object (TypeError: " in err
+    assert "give --init 'Dense(...)'" in err and len(err.strip().splitlines()) == 1

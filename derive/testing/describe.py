@@ -49,11 +49,12 @@ def _message(error: BaseException) -> str:
     return lines[0] if lines else ""
 
 
-def describe(error: BaseException) -> str:
-    """One line: the exception's type, message and where in the user's code it came from."""
+def describe(error: BaseException, located: bool = True) -> str:
+    """One line: the exception's type, message and (``located``) where in the user's code it
+    came from."""
     message = _message(error)
     text = type(error).__name__ + (f": {message}" if message else "")
-    return text + where(error)
+    return text + where(error) if located else text
 
 
 def printable(text: object, limit: int = LINE_LIMIT) -> str:

@@ -268,7 +268,8 @@ def missing(uses: frozenset[str], q: Quantity, bias: str, inputs: str) -> str | 
         needed.append("a_prev")
     if q.name == "dE_dX" and "W" not in uses:
         needed.append("W")
-    if not uses & {"z", "a"}:
+    errors = any(name.startswith("dE_dz") for name in uses)
+    if not errors and not uses & {"z", "a"}:
         logits = [n for n in ("a_prev", "W", "b") if n not in uses and n not in needed]
         if bias == "none" and "b" in logits:
             logits.remove("b")

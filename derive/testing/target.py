@@ -22,8 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from derive.testing.callsyntax import show
+from derive.testing.describe import describe
 from derive.testing.importing import UserCodeError, import_module
-from derive.testing.scope import Scope, evaluate
+from derive.testing.scope import Scope, ScopeError, evaluate
 
 
 @dataclass
@@ -182,7 +183,24 @@ def _function_only(
 
 
 def _builder(cls: type, init: list | None, module: object) -> Callable[[Scope], object]:
-    """The object for one input: ``--init`` evaluated, or ``cls()``."""
-    if init is None:
-        return lambda scope: cls()
-    return lambda scope: evaluate(init, scope)
+    """The object for one input: ``--init`` evaluated, or ``cls()`` (a constructor that
+    wants arguments then says so as bad usage, :class:`NeedsInit`)."""
+    if init is not None:
+        return lambda scope: evaluate(init, scope)
+
+    def default(scope: Scope) -> object:
+        try:
+            return cls()
+        except TypeError as error:
+            if error.__traceback__ is not None and error.__traceback__.tb_next is None:
+                raise NeedsInit(
+                    f"{cls.__name__}() cannot build the object ({describe(error, False)}): give "
+                    f"--init '{cls.__name__}(...)', or a factory of your module"
+                ) from None
+            raise
+
+    return default
+
+
+class NeedsInit(ScopeError):
+    """The class cannot be built without arguments, and no ``--init`` says how: bad usage."""
