@@ -142,6 +142,24 @@ SOFTMAX = ["--quantity", "dE_dz", "--K", "4", "--J", "5", "--targets", "labels"]
 SOFTMAX += ["--batch-loss", "mean"]
 
 
+@pytest.mark.parametrize("quantity", ["dE_dz", "all"])
+def test_the_gradient_a_layer_stores_is_found_by_its_shape(capfd, quantity) -> None:
+    # self.dinputs of a softmax-and-loss layer is dE/dz: its name says "the input's gradient",
+    # its shape (B, K) says which
+    argv = [a if a != "dE_dz" else quantity for a in SOFTMAX]
+    code, data = check(
+        capfd,
+        "dense_layers.py:SoftmaxCrossEntropy.backward",
+        *argv,
+        "--inputs",
+        "probabilities",
+        "--arg",
+        "y_true=t",
+    )
+    assert code == 0 and data["passed"], data["findings"]
+    assert set(statuses(data)) == {"dE_dz"}
+
+
 def test_a_softmax_layer_taking_probabilities_passes(capfd) -> None:
     code, data = check(
         capfd,

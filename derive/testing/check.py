@@ -152,7 +152,8 @@ def _mapped(
     layer, quantities = options.layer, options.quantities
     results = from_returned_names(results, names, calls, layer, quantities)
     settled = all(results[q.name] is not None for q in quantities)
-    if not every and (settled or names == ()):  # () : no return statement, nothing to find
+    nothing = names == () and not session.info.get("method")  # returns None, has no object
+    if not every and (settled or nothing):
         return options, results
     session.plan(calls.child(results, {}))
     probe = replace(options, quantity=quantities[0], quantities=quantities[:1])

@@ -85,25 +85,54 @@ def from_returned_names(
     return found
 
 
+Part = tuple[str | None, list, dict]  # (name, tree, structure node)
+
+
 def _walk(node: object, tree: list, named: Sequence[str] | None, depth: int = 0):
-    """(name, tree) for every named part of a returned structure."""
+    """(name or None, tree, node) for every part of a returned structure."""
     if not isinstance(node, dict):
         return
     kind = node.get("kind")
     if kind == "tuple" and isinstance(node.get("items"), list):
         items = node["items"]
         for index, item in enumerate(items):
-            part = ["item", tree, ["const", index]]
+            name, part = None, ["item", tree, ["const", index]]
             if named and len(named) == len(items) and depth == 0:
-                part = ["name", named[index]]
-                yield named[index], part
-            yield from _walk(item, part, None, depth + 1)
+                name, part = named[index], ["name", named[index]]
+            if isinstance(item, dict):
+                yield name, part, item
+                yield from _walk(item, part, None, depth + 1)
     elif kind == "dict" and isinstance(node.get("items"), dict):
         for key, item in node["items"].items():
-            if isinstance(key, str):
+            if isinstance(key, str) and isinstance(item, dict):
                 part = ["item", tree, ["const", key]]
-                yield key, part
+                yield key, part, item
                 yield from _walk(item, part, None, depth + 1)
+
+
+def _parts(found: Mapping[str, object], names: Sequence[str] | None) -> list[Part]:
+    """Every part of what the call returned, then of the object's attributes."""
+    returned = found.get("returned")
+    parts = list(_walk(returned, ["returned"], names))
+    single = names and len(names) == 1 and isinstance(returned, dict)
+    if single and returned.get("kind") != "tuple":
+        parts.insert(0, (names[0], ["name", names[0]], returned))
+    attributes = found.get("attributes")
+    if isinstance(attributes, dict):
+        for name, node in attributes.items():
+            if isinstance(node, dict):
+                tree = ["attr", ["name", "self"], name]
+                parts.append((name, tree, node))
+                parts += list(_walk(node, tree, None, 1))
+    return parts
+
+
+def _fits(node: dict, shape: tuple[int, ...] | None) -> bool:
+    """A part of this shape can be that quantity (or its transpose, which is diagnosed)."""
+    if node.get("kind") != "array" or shape is None:
+        return node.get("kind") not in ("tuple", "dict")
+    got = tuple(node.get("shape") or ())
+    return got == tuple(shape) or (len(got) == 2 and got[::-1] == tuple(shape))
 
 
 def from_structure(
@@ -116,53 +145,53 @@ def from_structure(
     shapes: Mapping[str, tuple[int, ...]] | None = None,
 ) -> dict[str, list | None]:
     """``results`` completed from what one call returned (a probe's structure): the parts
-    of the return value, then the object's attributes, each read by its name; the parts of a
-    returned tuple that no name places, by their shapes (``shapes``: quantity -> the shape its
-    answer has at the probe's input)."""
+    of the return value, then the object's attributes, each read by its name where its shape
+    agrees; then the parts that no name places, by their shapes (``shapes``: quantity -> the
+    shape its answer has at the probe's input)."""
     shapes = shapes or {}
     chosen = dict(results)
-    returned = found.get("returned")
-    parts = list(_walk(returned, ["returned"], names))
-    single = names if names and len(names) == 1 and isinstance(returned, dict) else None
-    if single and returned.get("kind") != "tuple":
-        parts.insert(0, (single[0], ["name", single[0]]))
-    attributes = found.get("attributes")
-    if isinstance(attributes, dict):
-        for name, node in attributes.items():
-            tree = ["attr", ["name", "self"], name]
-            parts.append((name, tree))
-            parts += [(key, t) for key, t in _walk(node, tree, None, 1)]
-    for name, tree in parts:
+    parts = _parts(found, names)
+    for name, tree, node in parts:
+        if name is None:
+            continue
         open_ = [q for q in quantities if chosen.get(q.name) is None]
         prefixed = tree[0] == "attr" or (tree[0] == "name" and tree[1] == name)
         q = quantity_named(name, calls, layer, open_, prefixed=prefixed)
-        if q is not None:
+        if q is not None and _fits(node, shapes.get(q.name)):
             chosen[q.name] = tree
-    if isinstance(returned, dict) and returned.get("kind") == "tuple":
-        _by_shape(chosen, returned.get("items") or [], names, quantities, shapes)
+    free = [
+        (tree, tuple(node.get("shape") or ()))
+        for name, tree, node in parts
+        if node.get("kind") == "array"
+        and tree not in chosen.values()
+        and (tree[0] != "attr" or _prefixed(name))
+        and len(tree) > 0
+        and _top(tree)
+    ]
+    _by_shape(chosen, free, quantities, shapes)
     return chosen
+
+
+def _prefixed(name: str | None) -> bool:
+    return bool(name) and any(name.startswith(p) and len(name) > len(p) for p in PREFIXES)
+
+
+def _top(tree: list) -> bool:
+    """A part of the return value itself or an attribute (not inside a dict of them)."""
+    if tree[0] == "attr":
+        return True
+    return tree[0] == "name" or (tree[0] == "item" and tree[1] == ["returned"])
 
 
 def _by_shape(
     chosen: dict[str, list | None],
-    items: list,
-    names: Sequence[str] | None,
+    free: list[tuple[list, tuple[int, ...]]],
     quantities: Sequence[Quantity],
     shapes: Mapping[str, tuple[int, ...]],
 ) -> None:
-    """The parts of a returned tuple that no name places: a shape only one open quantity
-    has, then a shape that is one's reversed (a transposed answer, which the diagnosis then
+    """The parts no name places: a shape only one open quantity has (a number is the loss),
+    then a shape that is one's reversed (a transposed answer, which the diagnosis then
     names), then, if one part and one quantity are left, each other."""
-    named = bool(names) and len(names) == len(items)
-    trees = [
-        ["name", names[i]] if named else ["item", ["returned"], ["const", i]]
-        for i in range(len(items))
-    ]
-    free = [
-        (tree, tuple(item.get("shape") or ()))
-        for tree, item in zip(trees, items, strict=True)
-        if isinstance(item, dict) and item.get("kind") == "array" and tree not in chosen.values()
-    ]
     for tree, shape in list(free):
         open_ = [q for q in quantities if chosen.get(q.name) is None]
         fits = [q for q in open_ if tuple(shapes.get(q.name, ())) == shape]
