@@ -327,10 +327,13 @@ class _Builder:
             return matrices.product(self, node, self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.BinOp):
             return self.chain(node)
-        if isinstance(node, ast.Attribute):  # A.T, the one attribute the screen lets through
+        if isinstance(node, ast.Attribute):  # A.T and A.I, the attributes the screen lets through
             value = self.expr(node.value)
+            what = "a transpose" if node.attr == "T" else "an inverse"
             if not matrices.is_matrix(value):
-                raise self.error(node, f"a transpose of a number ({value}) is not a matrix")
+                raise self.error(node, f"{what} of a number ({value}) is not a matrix")
+            if node.attr == "I":
+                return matrices.power(self, node, value, sympy.Integer(-1))
             return matrices.checked(self, node, lambda: value.T)
         if isinstance(node, ast.Subscript):
             return self.subscript(node)
