@@ -193,3 +193,26 @@ def test_the_matrix_examples_are_proved_and_their_slips_named():
     assert "numerator layout" in slips[1]
     assert "in another order" in slips[2]
     assert "uses ⊙ where the left side has the matrix product" in slips[3]
+
+
+def test_a_matrix_definition_has_entries_and_is_shown_by_its_name():
+    text = """\
+    [symbols]
+    B = "positive integer"
+    K = "positive integer"
+    i = "index 1..B"
+    c = "index 1..K"
+    Z = "matrix B x K"
+    T = "matrix B x K"
+
+    [define]
+    P = "softmax_rows(Z)"
+
+    [[derivation]]
+    name = "E"
+    start = "-trace(T.T @ log(P))"
+    steps = [ "-sum(sum(T[i, c] * log(P[i, c]), (c, 1, K)), (i, 1, B))" ]
+    """
+    (result,) = _results(text)
+    assert result.status == "proved"
+    assert "P" in result.lhs and "Softmax" not in result.lhs

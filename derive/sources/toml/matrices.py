@@ -137,7 +137,7 @@ def power(builder: object, node: ast.AST, base: Basic, exponent: Basic) -> Basic
     )
 
 
-def entry(builder: object, node: ast.AST, matrix: MatrixSymbol, indices: tuple) -> Expr:
+def entry(builder: object, node: ast.AST, matrix: MatrixExpr, indices: tuple) -> Expr:
     """``X[i, j]`` counts from 1, as the file's arrays do (SymPy's ``X[i - 1, j - 1]``); a
     vector takes one index."""
     rows, cols = matrix.shape

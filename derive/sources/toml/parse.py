@@ -441,7 +441,7 @@ class _Builder:
                 raise self.error(item, f"an index must be an integer, got {index}")
         if isinstance(target, IndexedBase):
             return self.summed(node, self.call(node, target.__getitem__, indices))
-        if isinstance(target, MatrixSymbol):
+        if matrices.is_matrix(target):  # a matrix, or a definition that is one: its entry
             return matrices.entry(self, node, target, indices)
         if isinstance(target, Template) and not target.call:
             return self.apply(node, target, indices)
