@@ -34,7 +34,7 @@ from derive.sources.posts.check import check_item
 from derive.sources.posts.file import PostFile, format_of, load_post
 from derive.sources.toml.file import DerivationFile, load_file
 from derive.sources.toml.parse import ParseError
-from derive.sources.toml.results import StepResult, check_step
+from derive.sources.toml.results import StepResult, check_step, passes
 
 INI_FILES = "derive_files"
 INI_TIMEOUT = "derive_timeout"
@@ -241,7 +241,7 @@ class PostStep(_Step):
         if result is None:
             return
         self.user_properties.append(("verdict", result.message()))
-        if result.status != "proved":
+        if not passes(result.status):  # a definition or a condition passes: it is not judged
             raise StepNotProved(result)
 
     def reportinfo(self) -> tuple[Path, int, str]:

@@ -17,8 +17,9 @@ $$ E = -\sum_{k=1}^{K} t_k \log a_k $$
 
 def test_an_undefined_symbol_on_the_left_defines_it_and_the_rest_are_claims() -> None:
     post = read(r"$$ f = (x + 1)^2 = x^2 + 2x + 1 $$")
-    assert [i.status for i in post.items] == [None]  # one claim: the definition is not one
-    assert post.items[0].lhs_text == "(x + 1)^2"
+    assert [i.status for i in post.items] == ["not a claim", None]  # the definition, a claim
+    assert post.items[0].kind == "definition"
+    assert post.items[1].lhs_text == "(x + 1)^2"
     assert len(post.definitions.table) == 1
 
 

@@ -33,9 +33,11 @@ from derive.sources.posts.check import check_post
 from derive.sources.posts.file import PostFile, format_of, load_post
 from derive.sources.toml.file import DerivationFile, load_file
 from derive.sources.toml.parse import ParseError
-from derive.sources.toml.results import JSON_FIELDS, StepResult, check_file, summary
+from derive.sources.toml.results import JSON_FIELDS, StepResult, check_file, passes, summary
 
-POST_FIELDS = ("column", "detail", "defaults")  # JSON fields of a post's steps, after the others
+# JSON fields of a post's rows, after the others: kind is what the = is (claim, definition,
+# condition, assumption, note), conditions the conditions a claim was checked under
+POST_FIELDS = ("column", "detail", "defaults", "kind", "conditions")
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -101,7 +103,7 @@ def _json_row(result) -> dict[str, object]:
 
 def _print_text(results: list[StepResult], verbose: bool, files: int, elapsed: float) -> None:
     for result in results:
-        if verbose or result.status != "proved":
+        if verbose or not passes(result.status):
             print(result.message())
     print(summary(results, files, elapsed))
 
@@ -135,4 +137,4 @@ def run(args: argparse.Namespace) -> int:
             shown = one_line(report)
             print(f"derive: error: cannot write {shown}: {error.strerror}", file=sys.stderr)
             return EXIT_USAGE
-    return EXIT_OK if all(r.status == "proved" for r in results) else EXIT_FAILED
+    return EXIT_OK if all(passes(r.status) for r in results) else EXIT_FAILED

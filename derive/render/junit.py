@@ -2,7 +2,8 @@
 
 One ``<testsuite>`` per file, one ``<testcase>`` per step (with ``file`` and ``line``
 attributes, as pytest writes them), and a ``<failure>`` for a refuted or undecided step, whose
-``type`` is the status and whose text is the verdict with its counterexample.
+``type`` is the status and whose text is the verdict with its counterexample; a post's row that
+is not a claim (a definition, a condition) is ``<skipped>``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from collections.abc import Sequence
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from derive.sources.toml.results import StepResult
+from derive.sources.toml.results import NOT_A_CLAIM, StepResult, passes
 
 # characters XML 1.0 cannot hold at all, escaped or not (user text may contain them)
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -22,13 +23,14 @@ def _clean(text: str) -> str:
 
 
 def _counts(results: Sequence[StepResult]) -> dict[str, str]:
-    failures = sum(r.status != "proved" for r in results)
+    failures = sum(not passes(r.status) for r in results)
+    skipped = sum(r.status == NOT_A_CLAIM for r in results)
     seconds = sum(r.verdict.seconds for r in results)
     return {
         "tests": str(len(results)),
         "failures": str(failures),
         "errors": "0",
-        "skipped": "0",
+        "skipped": str(skipped),
         "time": f"{seconds:.3f}",
     }
 
@@ -59,7 +61,9 @@ def junit_xml(results: Sequence[StepResult], files: Sequence[str] = ()) -> str:
                 line=str(result.line),
                 time=f"{result.verdict.seconds:.3f}",
             )
-            if result.status != "proved":
+            if result.status == NOT_A_CLAIM:  # a definition, condition, ...: not judged
+                SubElement(case, "skipped", message=_clean(result.message()))
+            elif result.status != "proved":
                 failure = SubElement(
                     case, "failure", message=_clean(result.message()), type=result.status
                 )

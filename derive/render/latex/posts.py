@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from derive.render.latex.text import latex_text, markdown_text
 from derive.sources.posts.check import PostResult
 from derive.sources.posts.file import PostFile
+from derive.sources.toml.results import NOT_A_CLAIM
 
 RIGHT_COLUMN = r"0.3\linewidth"
 _NUMBERING = re.compile(r"\\(tag\*?\{[^{}]*\}|nonumber|notag)")
@@ -54,8 +55,12 @@ class Chain:
 
 
 def _chains(results: Sequence[PostResult]) -> tuple[Chain, ...]:
+    """The claims (and the rows that could not be read or checked) by chain; definitions
+    are typeset on their own, conditions and assumptions with the claims they restrict."""
     chains: list[tuple[str, list[Row]]] = []
     for result in results:
+        if result.status == NOT_A_CLAIM:
+            continue
         if not chains or chains[-1][0] != result.derivation:
             chains.append((result.derivation, []))
         chains[-1][1].append(Row(result.lhs, result.rhs, result))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from sympy import Basic, Expr, Ge, KroneckerDelta, Le
+from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, Symbol
 
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
@@ -21,11 +21,13 @@ from derive.sources.oneline import one_line, one_line_path
 from derive.sources.posts.chains import Item
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
+from derive.sources.posts.kinds import CLAIM, DEFINITION, NOT_A_CLAIM
 from derive.sources.posts.side_conditions import Extra, applicable
 
 CLAIM_WIDTH = 120
 SHOWN_VALUES = 12  # counterexample values shown in a report line
-POST_STATUSES = ("cannot read", "cannot check")
+POST_STATUSES = ("cannot read", "cannot check", NOT_A_CLAIM)
+INDEX_PAIRS = 3  # pairs of free indices tried as a hidden condition (i = j, i ≠ j)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class PostResult:
             ``label: relation`` for a declared ``[assume]``, else the relation (``k ≤ K``).
         defaults: what the file's check assumed without a declaration.
         needs_detail: per assumption used, its label, relation as shown and SymPy form.
+        kind: what the ``=`` is: "claim", "definition", "condition", "assumption" or
+            "note" (only claims are judged; the others have status "not a claim").
+        conditions: the conditions the claim was checked under, as written.
     """
 
     file: str
@@ -56,15 +61,20 @@ class PostResult:
     verdict: Verdict
     defaults: tuple[str, ...] = ()
     needs_detail: tuple[dict[str, str | None], ...] = ()
+    kind: str = CLAIM
+    conditions: str = ""
 
     @property
     def text(self) -> str:
         claim = f"{self.lhs} = {self.rhs}" if self.lhs else self.rhs
-        return claim if len(claim) <= CLAIM_WIDTH else claim[: CLAIM_WIDTH - 3] + "..."
+        if len(claim) > CLAIM_WIDTH:
+            claim = claim[: CLAIM_WIDTH - 3] + "..."
+        return claim + (f" (if {self.conditions})" if self.conditions else "")
 
     def message(self) -> str:
         """``file:line:col: status: ...``, one line: the post's text in it with control
-        characters escaped (``oneline``), as for a derivation file's steps."""
+        characters escaped (``oneline``), as for a derivation file's steps; what is not a
+        claim says what it is (``not a claim: defines sigma: ...``)."""
         where = f"{one_line_path(self.file)}:{self.line}:{self.column}: {self.status}: "
         if self.status in POST_STATUSES:
             return one_line(where + f"{self.detail}: {self.text}")
@@ -85,6 +95,8 @@ class PostResult:
             "column": self.column,
             "detail": self.detail,
             "defaults": list(self.defaults),
+            "kind": self.kind,
+            "conditions": self.conditions,
         }
 
 
@@ -121,6 +133,7 @@ def check_item(
 def _result(
     post: PostFile, item: Item, status: str, detail: str, verdict: Verdict, needs=()
 ) -> PostResult:
+    kind = CLAIM if item.kind == "notation" else item.kind
     return PostResult(
         post.path,
         item.line,
@@ -134,6 +147,8 @@ def _result(
         verdict,
         tuple(post.defaults),
         tuple(needs),
+        kind,
+        item.condition_text,
     )
 
 
@@ -149,6 +164,8 @@ class _Check:
         self.post, self.item, self.timeout, self.seed = post, item, timeout, seed
         self.limits = limits
         self.definitions = post.definitions
+        self.conditions = _Conditions(item.conditions)
+        self.extra = self.conditions.assume  # the claim's conditions that are not substituted
         self.written = set()
         if item.lhs is not None:
             self.written = self.definitions.objects(item.lhs) | self.definitions.objects(item.rhs)
@@ -157,22 +174,43 @@ class _Check:
         self, lhs: Expr, rhs: Expr, extra: tuple[Basic, ...] = (), substitute: dict | None = None
     ) -> Verdict:
         stated = tuple(a.xreplace(substitute or {}) for a in self.post.assumptions)
-        assume = (*stated, *self.ranges(lhs, rhs), *extra)
+        assume = (*stated, *self.ranges(lhs, rhs), *self.extra, *extra)
         return check_equal(
             lhs, rhs, assume=assume, timeout=self.timeout, seed=self.seed, limits=self.limits
         )
 
     def ranges(self, lhs: Expr, rhs: Expr) -> list[Basic]:
-        """The range relations of the free indices whose range the text gives."""
+        """The range relations of the free indices whose range the text gives: the ranges of
+        the slots the index sits in in this claim (``a_j`` with a summed over 1..N: j ≤ N),
+        else the range of its letter (a letter may be summed over another range elsewhere)."""
         scope, found = self.post.scope, []
-        free = (lhs - rhs).free_symbols
+        difference = lhs - rhs
+        free = difference.free_symbols
+        slots = self.slot_ranges(difference, free)
         for letter, symbol in sorted(scope.free.items()):
-            if symbol in free and letter in scope.index_ranges:
-                lo, hi = scope.index_ranges[letter]
+            if symbol not in free:
+                continue
+            known = slots.get(symbol) or (
+                [scope.index_ranges[letter]] if letter in scope.index_ranges else []
+            )
+            for lo, hi in dict.fromkeys(known):
                 found.append(Le(symbol, hi))
                 if not (lo.is_Integer and ((lo == 1 and symbol.is_positive) or lo == 0)):
                     found.append(Ge(symbol, lo))
         return [r for r in found if r is not True and r != True]  # noqa: E712
+
+    def slot_ranges(self, expr: Expr, free: set) -> dict[Basic, list[tuple[Expr, Expr]]]:
+        """Free index -> the ranges of the array slots it fills in ``expr``."""
+        scope, found = self.post.scope, {}
+        for atom in sorted(expr.atoms(Indexed), key=str):
+            key = scope.keys.get(atom.base)
+            if key is None:
+                continue
+            for slot, index in enumerate(atom.indices):
+                bounds = self.post.ranges.slots.get((key[0], key[1], slot))
+                if index in free and bounds is not None:
+                    found.setdefault(index, []).append(bounds)
+        return found
 
     def run(self) -> PostResult | None:
         item, definitions = self.item, self.definitions
@@ -182,18 +220,76 @@ class _Check:
         lhs, rhs = definitions.minimal(item.lhs, item.rhs)
         if item.kind == "notation" and _same_notation(lhs, rhs):
             return None
+        conditions = self.conditions
+        full_lhs, full_rhs = conditions.apply(full_lhs), conditions.apply(full_rhs)
+        lhs, rhs = conditions.apply(lhs), conditions.apply(rhs)
         verdict = self.verdict(lhs, rhs)
         if not verdict.proved and (lhs, rhs) != (full_lhs, full_rhs):
             lhs, rhs = full_lhs, full_rhs
             verdict = self.verdict(lhs, rhs)
         if item.kind == "notation":
             return None if verdict.proved else self.notation(verdict)
+        guessed = "; ".join(item.guesses)
+        if item.redefines and not verdict.proved:
+            message = (
+                f"defines {item.redefines} again, from here on (an earlier section defines it "
+                "otherwise)"
+            )
+            return dataclasses.replace(
+                self.result(NOT_A_CLAIM, message, Verdict("undecided")), kind=DEFINITION
+            )
+        if verdict.refuted and item.introduces:
+            names = ", ".join(item.introduces)
+            message = f"introduces {names} (written here first, on the left only): not an identity"
+            return dataclasses.replace(
+                self.result(NOT_A_CLAIM, message, Verdict("undecided")), kind=DEFINITION
+            )
         if verdict.refuted:
             hidden = self.hidden(lhs, rhs)
             if hidden is not None:
                 text = f": refuted as written; proved if {hidden} (not stated in the text);"
                 return self.result("refuted", text + self.details(verdict), verdict)
-        return self.result(verdict.status, self.details(verdict), verdict)
+            index = self.index_condition(lhs, rhs)
+            if index is not None:
+                message = (
+                    f"proved if {index}, a condition its row does not state (the text may "
+                    "state it around the formula); refuted without it"
+                )
+                return self.result("cannot check", message, Verdict("undecided"))
+            if guessed:
+                message = f"refuted when {guessed}, a reading of the text that is a guess"
+                return self.result("cannot check", message, Verdict("undecided"))
+        detail = self.details(verdict)
+        if guessed and verdict.proved:
+            detail += f" ({guessed})"
+        return self.result(verdict.status, detail, verdict)
+
+    def index_condition(self, lhs: Expr, rhs: Expr) -> str | None:
+        """``i = j`` or ``i ≠ j`` for two free indices of a refuted claim, when the claim is
+        proved under it (a case of a derivative with respect to an entry, whose condition is
+        said in the prose); None otherwise."""
+        difference = lhs - rhs
+        if not (difference.has(KroneckerDelta) or difference.has(Piecewise)):
+            return None
+        free = sorted(
+            (s for s in difference.free_symbols if s in set(self.post.scope.free.values())),
+            key=lambda s: self.post.scope.shown_names.get(s, str(s)),
+        )
+        pairs = [(a, b) for n, a in enumerate(free) for b in free[n + 1 :]][:INDEX_PAIRS]
+        left, written = lhs.free_symbols, rhs.free_symbols
+        for a, b in pairs:
+            # i = j only when the left side has both and the right side is written for the
+            # case (one of the two is gone from it: the diagonal); an equality that holds
+            # where two swapped or mistaken indices meet is a slip, not a case
+            collapsed = {a, b} <= left and not ({a, b} <= written)
+            for relation in (Eq(a, b), Ne(a, b)) if collapsed else (Ne(a, b),):
+                conditions = _Conditions((relation,))
+                verdict = self.verdict(
+                    conditions.apply(lhs), conditions.apply(rhs), conditions.assume
+                )
+                if verdict.proved:
+                    return show(self.post.scope, relation)
+        return None
 
     def hidden(self, lhs: Expr, rhs: Expr) -> str | None:
         """The hidden condition(s) under which a refuted claim is proved, as shown; or None."""
@@ -211,6 +307,7 @@ class _Check:
         meant_lhs, meant_rhs = definitions.read_as_meant(lhs), definitions.read_as_meant(rhs)
         if meant_lhs is None or meant_rhs is None:
             return self.result("cannot check", message, Verdict("undecided"))
+        meant_lhs, meant_rhs = self.conditions.apply(meant_lhs), self.conditions.apply(meant_rhs)
         verdict = self.verdict(meant_lhs, meant_rhs)
         hidden = self.hidden(meant_lhs, meant_rhs) if verdict.refuted else None
         if verdict.refuted and hidden is None:
@@ -278,6 +375,40 @@ class _Check:
             for n in verdict.needs
         ]
         return _result(self.post, self.item, status, detail, self.shown(verdict), needs)
+
+
+class _Conditions:
+    """A claim's conditions: an equality with a name on one side is substituted (``i = j``,
+    ``y = 1``); ``i ≠ j`` between indices sets their Kronecker delta to 0; every relation
+    that is not substituted is assumed."""
+
+    def __init__(self, relations: tuple[Basic, ...]) -> None:
+        self.substitute: dict[Basic, Basic] = {}
+        self.unequal: list[tuple[Basic, Basic]] = []
+        assume: list[Basic] = []
+        for relation in relations:
+            if isinstance(relation, Eq) and _atom(relation.lhs):
+                self.substitute[relation.lhs] = relation.rhs
+            elif isinstance(relation, Eq) and _atom(relation.rhs):
+                self.substitute[relation.rhs] = relation.lhs
+            else:
+                if isinstance(relation, Ne) and relation.lhs.is_integer and relation.rhs.is_integer:
+                    self.unequal.append((relation.lhs, relation.rhs))
+                assume.append(relation)
+        self.assume = tuple(a.xreplace(self.substitute) for a in assume)
+
+    def apply(self, expr: Expr) -> Expr:
+        expr = expr.xreplace(self.substitute) if self.substitute else expr
+        for a, b in self.unequal:
+            expr = expr.replace(
+                lambda e, a=a, b=b: isinstance(e, KroneckerDelta) and set(e.args) == {a, b},
+                lambda e: 0,
+            )
+        return expr
+
+
+def _atom(expr: Basic) -> bool:
+    return isinstance(expr, (Symbol, Indexed))
 
 
 class _Shown(str):

@@ -21,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sympy import Basic, Expr, Indexed, IndexedBase, Sum, Symbol, default_sort_key, diff
+from sympy import Basic, Expr, Indexed, IndexedBase, Symbol, default_sort_key, diff
+
+from derive.sources.posts.defined_functions import rename_bound
 
 MAX_ROUNDS = 30  # definitions are written out at most this many levels deep
 
@@ -51,6 +53,7 @@ class Definitions:
         self.scope = scope
         self.table: dict[Basic, Definition] = {}
         self.missing: dict[Symbol, Missing] = {}
+        self.unknown: set[Symbol] = set()  # placeholders of functions the post does not define
         self._deps: dict[Basic, frozenset[Basic]] = {}
 
     def objects(self, expr: Basic) -> set[Basic]:
@@ -103,14 +106,8 @@ class Definitions:
             return atom
         clash = set().union(*(a.free_symbols for a in args)) if args else set()
         body = definition.body
-
-        def rename(s: Sum) -> Sum:
-            return s.xreplace({v: self.scope.fresh(v) for v, *_ in s.limits if v in clash})
-
         if clash:
-            body = body.replace(
-                lambda e: isinstance(e, Sum) and any(v in clash for v, *_ in e.limits), rename
-            )
+            body = rename_bound(body, clash, self.scope.fresh)
         return body.xreplace(dict(zip(definition.params, args, strict=True)))
 
     def expand(self, expr: Expr, which: Callable[[Basic], bool] = lambda atom: True) -> Expr:
@@ -214,12 +211,17 @@ class Definitions:
         return made
 
     def suggestions(self, obj: Basic, reached: set[Basic]) -> list[Basic]:
-        """Objects in ``reached`` of the same rank whose letter is ``obj``'s in either case."""
+        """Objects in ``reached`` of the same rank whose letter is ``obj``'s in either case;
+        a name with a layer label is never read as another layer (``z^{(1)}`` is not a typo
+        for ``z^{(2)}``; ``W^l`` may be one for ``w^L``), a name without a label may be read
+        as a labelled one (``W_{kj}`` for ``w^L_{kj}``)."""
         name, rank = self.scope.keys[obj]
         letter = name.base.lower()
         found = []
         for candidate in sorted(reached, key=lambda o: self.scope.keys[o]):
             other, other_rank = self.scope.keys[candidate]
+            if name.label and other.label.lower() != name.label.lower():
+                continue
             if other_rank == rank and other.base.lower() == letter and candidate != obj:
                 found.append(candidate)
         return found

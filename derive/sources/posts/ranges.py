@@ -48,13 +48,79 @@ def index_items(items: tuple[ast.Node, ...]) -> tuple[list[ast.Node], str]:
     return indices, suffix
 
 
-def sum_limits(node: ast.Sum) -> tuple[str | None, ast.Node | None, ast.Node | None]:
-    """(index letter, lower bound node or None, upper bound node or None) of a ``\\sum``."""
-    lower = None
+@dataclass(frozen=True)
+class Limits:
+    """What a ``\\sum`` says about its index: the letter (None if it cannot be told), the
+    bounds as written (None if absent), and the value it skips (``\\sum_{k \\neq j}``)."""
+
+    letter: str | None
+    lower: ast.Node | None = None
+    upper: ast.Node | None = None
+    skipped: ast.Node | None = None
+
+
+def sum_limits(node: ast.Sum) -> Limits:
+    """The limits of a ``\\sum``: ``_{k=1}^{K}``, ``_k``, ``_{k \\neq j}``, or none at all
+    (``\\sum y_k``: the one index letter its body's subscripts use)."""
     sub = node.sub
+    if sub is None:
+        letters = _body_indices(node.body)
+        return Limits(letters[0] if len(letters) == 1 else None, None, node.sup)
     if isinstance(sub, ast.Relation) and sub.op == "=":
-        sub, lower = sub.lhs, sub.rhs
-    return letter_of(sub), lower, node.sup
+        return Limits(letter_of(sub.lhs), sub.rhs, node.sup)
+    if isinstance(sub, ast.Relation) and sub.op == "!=":
+        return Limits(letter_of(sub.lhs), None, node.sup, sub.rhs)
+    return Limits(letter_of(sub), None, node.sup)
+
+
+def _body_indices(body: ast.Node) -> list[str]:
+    """The index letters of the subscripts in a sum's body, outside inner sums, in order."""
+    found: list[str] = []
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Sum):
+            continue
+        if isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter) and node.sub:
+            for index in index_items(node.sub)[0]:
+                letter = letter_of(index)
+                if letter is not None and letter not in found:
+                    found.append(letter)
+        stack.extend(reversed(ast.children(node)))
+    return found
+
+
+def size_key(node: ast.Node | None) -> str | None:
+    """The name of a size as written: ``K``, ``s_l``, ``n_L``, ``n_{L-1}``, ``S_{n_l}``; None
+    for anything that is not a letter with a simple subscript."""
+    if isinstance(node, ast.Letter):
+        return node.name
+    if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
+        return None
+    if node.sup is not None or node.primes or not node.sub or len(node.sub) != 1:
+        return None
+    text = _plain_text(node.sub[0])
+    if text is None:
+        return None
+    return f"{node.base.name}_{text if len(text) == 1 else '{' + text + '}'}"
+
+
+def _plain_text(node: ast.Node) -> str | None:
+    if isinstance(node, ast.Number):
+        return node.text
+    if isinstance(node, (ast.Letter, ast.Scripted)):
+        return size_key(node)
+    if isinstance(node, ast.Mul) and all(isinstance(f, ast.Letter) for f in node.factors):
+        return "".join(f.name for f in node.factors)
+    if isinstance(node, ast.Add):
+        parts = []
+        for sign, term in node.terms:
+            text = _plain_text(term)
+            if text is None:
+                return None
+            parts.append(("-" if sign < 0 else "+" if parts else "") + text)
+        return "".join(parts)
+    return None
 
 
 def array_name(node: ast.Scripted, labels: dict[str, str]) -> Name | None:
@@ -79,6 +145,7 @@ class Ranges:
     index_letters: set[str] = field(default_factory=set)
     size_letters: set[str] = field(default_factory=set)
     labels: set[str] = field(default_factory=set)
+    unranged: set[str] = field(default_factory=set)  # letters of sums written without a bound
 
 
 def bound_value(node: ast.Node | None, scope: Scope) -> Expr | None:
@@ -88,6 +155,9 @@ def bound_value(node: ast.Node | None, scope: Scope) -> Expr | None:
         return Integer(int(node.text))
     if isinstance(node, ast.Letter):
         return scope.size(node.name)
+    if isinstance(node, ast.Scripted):
+        key = size_key(node)
+        return None if key is None else scope.size(key)
     if isinstance(node, ast.Add):
         total = Integer(0)
         for sign, term in node.terms:
@@ -123,20 +193,32 @@ def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: S
                 _indicator_letters((node.condition,), found)
             stack.extend((child, env) for child in reversed(ast.children(node)))
     _spread(found, occurrences)
+    missing = sorted(letter for letter in found.unranged if letter not in found.letters)
+    if missing:  # no range anywhere: one size for them all, checked for every value
+        size = scope.implicit_size(found.index_letters | found.size_letters)
+        for letter in missing:
+            found.letters[letter] = (Integer(1), size)
+            found.sources[letter] = "no range in the text: one size for every sum without one"
+        _spread(found, occurrences)
     scope.index_ranges.update(found.letters)
     scope.range_sources.update(found.sources)
     return found
 
 
 def _sum(node: ast.Sum, env: dict, scope: Scope, found: Ranges, where) -> dict:
-    letter, lower, upper = sum_limits(node)
+    limits = sum_limits(node)
+    letter, lower, upper = limits.letter, limits.lower, limits.upper
     if letter is None:
         return env
     found.index_letters.add(letter)
+    if limits.skipped is not None and letter_of(limits.skipped):
+        found.index_letters.add(letter_of(limits.skipped))
     lo = Integer(1) if lower is None else bound_value(lower, scope)
     hi = None if upper is None else bound_value(upper, scope)
     if isinstance(upper, ast.Letter):
         found.size_letters.add(upper.name)
+    if upper is None:
+        found.unranged.add(letter)
     if lo is not None and hi is not None:
         if letter not in found.letters:
             found.letters[letter] = (lo, hi)

@@ -22,6 +22,7 @@ from derive.sources.toml.file import DerivationFile
 from derive.steps import Derivation, Step
 
 CLAIM_WIDTH = 120
+NOT_A_CLAIM = "not a claim"  # a post's definition, condition or assumption: reported, not judged
 JSON_FIELDS = (
     "derivation",
     "step",
@@ -153,10 +154,17 @@ def _result(
     )
 
 
+def passes(status: str) -> bool:
+    """Whether a row with ``status`` passes (exit 0, no JUnit failure): proved, or, in a
+    post, not a claim (a definition, a condition, an assumption: reported, never judged)."""
+    return status in ("proved", NOT_A_CLAIM)
+
+
 def summary(results: Sequence[StepResult], files: int, seconds: float) -> str:
     """``2 files, 9 steps: 8 proved, 1 refuted, 0 undecided (3.1 s)``."""
     counts = Counter(r.status for r in results)
-    shown = [*STATUSES, *(s for s in ("cannot read", "cannot check") if counts[s])]  # posts
+    posts = ("cannot read", "cannot check", NOT_A_CLAIM)
+    shown = [*STATUSES, *(s for s in posts if counts[s])]
     statuses = ", ".join(f"{counts[s]} {s}" for s in shown)
     files_text = f"{files} file" + ("" if files == 1 else "s")
     steps_text = f"{len(results)} step" + ("" if len(results) == 1 else "s")
