@@ -71,6 +71,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         self.denominator_sum: Expr | None = None
         self.denominator_where = ""
         self.last_sum: Expr | None = None
+        self.declared_functions: dict[str, str] = {}  # name -> function word, declared
         self.ahead: dict[str, tuple] = {}  # name -> (params, body, where): first definitions
         self.forward_made: dict[str, object] = {}
         self.forward_building: set[str] = set()

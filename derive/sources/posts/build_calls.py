@@ -6,6 +6,7 @@ applies):
 
 1. the post defines a function of that name (it wins over the reader's own meaning);
 2. it is sigma (the sigmoid) or a function word;
+   ... or the declarations name it (``[functions] g = "sigmoid"``);
 3. the brackets hold several arguments (``J(W, b)``, ``H(y, p)``, ``P(y \\mid x)``);
 4. the name is a conventional function letter (f, g, h, φ, ψ, ell, J) or a word (``Loss``);
 5. it is a capital letter applied to a name (``L(\\theta)``, ``E(w)``).
@@ -168,6 +169,18 @@ def _defined(builder, node: ast.Apply, named, env) -> Expr | None:
     return builder.apply_defined(defined, args, primes, node.pos)
 
 
+def _declared(builder, node: ast.Apply, named, env) -> Expr | None:
+    """A name the declarations make a known function (``[functions] g = "sigmoid"``)."""
+    name, primes = named
+    word = builder.declared_functions.get(name)
+    if word is None:
+        return None
+    call = ast.Call(node.pos, word + "'" * primes, node.args)
+    if primes > 1 or (primes and word + "'" not in FUNCTIONS):
+        raise BuildError(f"{name}{chr(39) * primes} is not read", node.pos, "cannot check")
+    return builder._call(call, env)
+
+
 def _sigmoid(builder, node: ast.Apply, named, env) -> Expr | None:
     name, primes = named
     if name != SIGMA or len(node.args) != 1 or node.separators:
@@ -226,4 +239,4 @@ def _unknown_or_known_symbol(builder, node: ast.Apply, named, env) -> Expr:
     return builder.unknown_function(name + "'" * primes, node.pos)
 
 
-FUNCTION_RULES = (_defined, _sigmoid, _several, _function_letter, _capital_of_a_name)
+FUNCTION_RULES = (_defined, _declared, _sigmoid, _several, _function_letter, _capital_of_a_name)

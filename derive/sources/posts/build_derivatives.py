@@ -79,8 +79,9 @@ class DerivativesMixin:
         defined = self.functions.get(name)
         if defined is not None and len(defined.params) == 1:
             return self.apply_defined(defined, [v], 0, operand.pos)
-        if name == SIGMA and defined is None and not self._is_defined_symbol(name):
-            return FUNCTIONS["sigmoid"][1](v)
+        word = self.declared_functions.get(name) or ("sigmoid" if name == SIGMA else None)
+        if word in FUNCTIONS and defined is None and not self._is_defined_symbol(name):
+            return FUNCTIONS[word][1](v)
         return None
 
     def _is_defined_symbol(self, name: str) -> bool:

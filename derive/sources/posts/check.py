@@ -12,16 +12,17 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, Symbol
+from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise
 
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
 from derive.checker.verdict import Verdict
 from derive.sources.oneline import one_line, one_line_path
+from derive.sources.posts.applied import Applied, index_cases
 from derive.sources.posts.chains import Item
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
-from derive.sources.posts.kinds import CLAIM, DEFINITION, NOT_A_CLAIM
+from derive.sources.posts.kinds import CLAIM, DEFINITION, NOT_A_CLAIM, NOTE
 from derive.sources.posts.side_conditions import Extra, applicable
 
 CLAIM_WIDTH = 120
@@ -133,7 +134,7 @@ def check_item(
 def _result(
     post: PostFile, item: Item, status: str, detail: str, verdict: Verdict, needs=()
 ) -> PostResult:
-    kind = CLAIM if item.kind == "notation" else item.kind
+    kind = NOTE if item.kind == "notation" else item.kind  # a stated meaning of notation
     return PostResult(
         post.path,
         item.line,
@@ -164,7 +165,7 @@ class _Check:
         self.post, self.item, self.timeout, self.seed = post, item, timeout, seed
         self.limits = limits
         self.definitions = post.definitions
-        self.conditions = _Conditions(item.conditions)
+        self.conditions = Applied(item.conditions)
         self.extra = self.conditions.assume  # the claim's conditions that are not substituted
         self.written = set()
         if item.lhs is not None:
@@ -223,6 +224,9 @@ class _Check:
         conditions = self.conditions
         full_lhs, full_rhs = conditions.apply(full_lhs), conditions.apply(full_rhs)
         lhs, rhs = conditions.apply(lhs), conditions.apply(rhs)
+        cases = index_cases(rhs)
+        if cases is not None and item.kind != "notation":
+            return self.by_case(lhs, full_lhs, cases)
         verdict = self.verdict(lhs, rhs)
         if not verdict.proved and (lhs, rhs) != (full_lhs, full_rhs):
             lhs, rhs = full_lhs, full_rhs
@@ -264,6 +268,28 @@ class _Check:
             detail += f" ({guessed})"
         return self.result(verdict.status, detail, verdict)
 
+    def by_case(self, lhs: Expr, full_lhs: Expr, cases) -> PostResult:
+        """A right side written as cases over indices: each case under its condition."""
+        verdicts = []
+        for value, condition in cases:
+            applied = Applied((condition,))
+            left, right = applied.apply(lhs), applied.apply(value)
+            verdict = self.verdict(left, right, applied.assume)
+            if not verdict.proved and left != applied.apply(full_lhs):
+                verdict = self.verdict(applied.apply(full_lhs), right, applied.assume)
+            shown = show(self.post.scope, condition)
+            if verdict.refuted:
+                return self.result(
+                    "refuted", f" in the case {shown}:{self.details(verdict)}", verdict
+                )
+            verdicts.append((shown, verdict))
+        if all(v.proved for _, v in verdicts):
+            shown = "; ".join(c for c, _ in verdicts)
+            last = verdicts[-1][1]
+            return self.result("proved", f" case by case ({shown}){self.details(last)}", last)
+        undecided = next(v for _, v in verdicts if not v.proved)
+        return self.result(undecided.status, self.details(undecided), undecided)
+
     def index_condition(self, lhs: Expr, rhs: Expr) -> str | None:
         """``i = j`` or ``i ≠ j`` for two free indices of a refuted claim, when the claim is
         proved under it (a case of a derivative with respect to an entry, whose condition is
@@ -283,7 +309,7 @@ class _Check:
             # where two swapped or mistaken indices meet is a slip, not a case
             collapsed = {a, b} <= left and not ({a, b} <= written)
             for relation in (Eq(a, b), Ne(a, b)) if collapsed else (Ne(a, b),):
-                conditions = _Conditions((relation,))
+                conditions = Applied((relation,))
                 verdict = self.verdict(
                     conditions.apply(lhs), conditions.apply(rhs), conditions.assume
                 )
@@ -375,40 +401,6 @@ class _Check:
             for n in verdict.needs
         ]
         return _result(self.post, self.item, status, detail, self.shown(verdict), needs)
-
-
-class _Conditions:
-    """A claim's conditions: an equality with a name on one side is substituted (``i = j``,
-    ``y = 1``); ``i ≠ j`` between indices sets their Kronecker delta to 0; every relation
-    that is not substituted is assumed."""
-
-    def __init__(self, relations: tuple[Basic, ...]) -> None:
-        self.substitute: dict[Basic, Basic] = {}
-        self.unequal: list[tuple[Basic, Basic]] = []
-        assume: list[Basic] = []
-        for relation in relations:
-            if isinstance(relation, Eq) and _atom(relation.lhs):
-                self.substitute[relation.lhs] = relation.rhs
-            elif isinstance(relation, Eq) and _atom(relation.rhs):
-                self.substitute[relation.rhs] = relation.lhs
-            else:
-                if isinstance(relation, Ne) and relation.lhs.is_integer and relation.rhs.is_integer:
-                    self.unequal.append((relation.lhs, relation.rhs))
-                assume.append(relation)
-        self.assume = tuple(a.xreplace(self.substitute) for a in assume)
-
-    def apply(self, expr: Expr) -> Expr:
-        expr = expr.xreplace(self.substitute) if self.substitute else expr
-        for a, b in self.unequal:
-            expr = expr.replace(
-                lambda e, a=a, b=b: isinstance(e, KroneckerDelta) and set(e.args) == {a, b},
-                lambda e: 0,
-            )
-        return expr
-
-
-def _atom(expr: Basic) -> bool:
-    return isinstance(expr, (Symbol, Indexed))
 
 
 class _Shown(str):

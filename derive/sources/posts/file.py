@@ -123,6 +123,7 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     definitions = Definitions(scope)
     builder = Builder(scope, definitions, ranges)
     builder.aliases = dict(declared.aliases)
+    builder.declared_functions = dict(declared.functions)
     builder.euler = "e" not in declared.names
     builder.ahead = _function_definitions(parsed, lines)
     reader = ChainReader(builder, lines, name, section_starts(text, kind))
@@ -232,9 +233,13 @@ def _assumptions(builder: Builder, declared: Declared, lines: Lines, name: str) 
 
 
 def _targets(scope: Scope, declared: Declared) -> Basic | None:
-    """The targets: declared, else the array named t (the post's vocabulary)."""
+    """The targets: declared, else the array named t (the post's vocabulary), else y (as most
+    posts name them)."""
     wanted = declared.targets
-    for (name, rank), obj in scope.objects.items():
-        if rank == 1 and (name == wanted if wanted else name.base == "t" and not name.label):
-            return obj
+    if wanted is not None:
+        return next((o for (n, r), o in scope.objects.items() if r == 1 and n == wanted), None)
+    for letter in ("t", "y"):
+        for (name, rank), obj in scope.objects.items():
+            if rank == 1 and name.base == letter and not name.label:
+                return obj
     return None
