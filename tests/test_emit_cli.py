@@ -68,14 +68,18 @@ def test_a_file_derive_did_not_write_needs_force(tmp_path, capsys) -> None:
     assert path.read_bytes() == output_layer_source(3, 4).encode()
 
 
-def test_a_stale_generated_file_is_replaced_without_force_keeping_its_mode(tmp_path) -> None:
+def test_a_stale_generated_file_is_replaced_without_force_with_a_new_files_mode(tmp_path) -> None:
     path = tmp_path / "layer.py"
     emit(path)
     path.write_text(path.read_text() + "# edited\n")
-    path.chmod(0o640)
-    assert emit(path) == 0
+    path.chmod(0o4750)
+    mask = os.umask(0o027)
+    try:
+        assert emit(path) == 0
+    finally:
+        os.umask(mask)
     assert path.read_bytes() == output_layer_source(3, 4).encode()
-    assert path.stat().st_mode & 0o777 == 0o640
+    assert path.stat().st_mode & 0o7777 == 0o640  # 0o666 & ~0o027: no setuid bit copied
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch) -> None:

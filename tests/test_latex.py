@@ -146,8 +146,10 @@ def test_the_update_rules_read_like_the_post() -> None:
 
 
 def test_user_text_is_escaped() -> None:
+    # TeX's specials as the typewriter font's own characters where the text font has none
     assert latex_text(r"a & b % c $ # _ { } ~ ^ \ ") == (
-        r"a \& b \% c \$ \# \_ \{ \} \textasciitilde{} \textasciicircum{} \textbackslash{}"
+        r"a \& b \% c \texttt{\char36} \# \texttt{\char95} \{ \} \texttt{\char126} "
+        r"\texttt{\char94} \textbackslash{}"
     )
     assert latex_text("z ≠ 0") == r"z $\neq$ 0"
     assert markdown_text("a_k | *b* $x$") == r"a\_k \| \*b\* \$x\$"
@@ -173,7 +175,7 @@ def test_each_verdict_is_shown_at_the_right() -> None:
     assert r"\checkmark$ proved using $\sum_{d=1}^{K} t_{d} = 1$" in text
     assert "k \\leq K" not in text  # index ranges are stated once, not per step
     assert r"\tag{7}" in text
-    assert r"\paragraph{toy\_1 \& co} 50\%" in text
+    assert r"\paragraph{toy\texttt{\char95}1 \& co} 50\%" in text
     text = derivation_latex(_toy(), (refuted,))
     assert r"\times$ \textbf{refuted}" in text
     assert (
@@ -181,9 +183,9 @@ def test_each_verdict_is_shown_at_the_right() -> None:
     )
     text = derivation_latex(_toy("a_b {c}"), (undecided,))
     assert "? undecided" in text and "Step 1 is undecided: ran out of time." in text
-    assert r"a\_b \{c\}" in text
+    assert r"a\texttt{\char95}b \{c\}" in text
     markdown = derivation_markdown(_toy(), (refuted,))
-    assert "**toy\\_1 & co**" in markdown and r"\text{step 1}\ \times" in markdown
+    assert "**toy\\_1 \\& co**" in markdown and r"\text{step 1}\ \times" in markdown
     assert "| 1 | ok | **refuted** |" in markdown and r"\end{aligned} \tag{7}" in markdown
 
 
@@ -239,7 +241,7 @@ def test_docs_show_the_post_in_its_notation(docs: dict[str, str]) -> None:
 
 def test_the_posts_slip_is_refuted_with_its_counterexample(docs: dict[str, str]) -> None:
     tex = docs["docs/derivation.tex"]
-    block = tex.split(r"\paragraph{Delta W\_kj (post)}")[1].split(r"\paragraph")[0]
+    block = tex.split(r"\paragraph{Delta W\texttt{\char95}kj (post)}")[1].split(r"\paragraph")[0]
     assert r"\textbf{refuted}" in block and "proved" not in block
     note = block.split("Step 1 is refuted at $")[1]
     for symbol in ("k = ", "j = ", r"\eta = ", "t_{1} = ", "W_{11}^{L} = "):
@@ -249,7 +251,11 @@ def test_the_posts_slip_is_refuted_with_its_counterexample(docs: dict[str, str])
 
 
 def test_the_sum_t_assumption_is_named(docs: dict[str, str]) -> None:
-    block = docs["docs/derivation.tex"].split(r"\paragraph{dE/dz\_k}")[1].split(r"\paragraph")[0]
+    block = (
+        docs["docs/derivation.tex"]
+        .split(r"\paragraph{dE/dz\texttt{\char95}k}")[1]
+        .split(r"\paragraph")[0]
+    )
     assert block.count(r"$\checkmark$ proved") == 5
     assert block.count(r"proved using targets: $\sum_{d=1}^{K} t_{d} = 1$") == 1
 

@@ -44,12 +44,45 @@ def test_a_junit_report_gets_the_mode_a_new_file_gets_under_the_umask(mask, umas
     assert [p.name for p in tmp_path.iterdir()] == sorted(["good.toml", "report.xml"])
 
 
-def test_replacing_a_file_keeps_its_mode(umask, tmp_path):
+@pytest.mark.parametrize("old_mode", [0o640, 0o4755, 0o2777, 0o600])
+def test_replacing_a_file_gives_it_the_mode_of_a_new_file(old_mode, umask, tmp_path):
     path = tmp_path / "out.txt"
     path.write_text("old")
-    path.chmod(0o640)
+    path.chmod(old_mode)
+    umask(0o022)
     write_atomically(str(path), b"new")
-    assert path.read_bytes() == b"new" and stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert path.read_bytes() == b"new" and stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def _setuid_target(tmp_path: Path) -> Path:
+    target = tmp_path / "tool"
+    target.write_text("#!/bin/sh\n")
+    target.chmod(0o4755)
+    (tmp_path / "out").symlink_to(target)
+    return target
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["latex", "{good}", "-o", "{out}"],
+        ["emit", "--K", "2", "--J", "2", "--force", "-o", "{out}"],
+        ["check", "{good}", "--junit-xml", "{out}"],
+    ],
+    ids=["latex", "emit --force", "junit"],
+)
+def test_an_output_symlink_to_a_setuid_file_is_replaced_by_a_plain_file(argv, umask, tmp_path):
+    """The link is replaced (never written through), and the new file's mode is a new file's:
+    the target's 4755 is not copied."""
+    target = _setuid_target(tmp_path)
+    good = tmp_path / "good.toml"
+    good.write_text(GOOD)
+    out = tmp_path / "out"
+    umask(0o022)
+    argv = [a.format(good=good, out=out) for a in argv]
+    assert main(argv) == 0
+    assert not out.is_symlink() and stat.S_IMODE(out.lstat().st_mode) == 0o644
+    assert target.read_text() == "#!/bin/sh\n" and stat.S_IMODE(target.stat().st_mode) == 0o4755
 
 
 def test_an_existing_output_is_read_only_as_far_as_needed(tmp_path):

@@ -28,6 +28,7 @@ from sympy import Basic
 from sympy.core.assumptions import check_assumptions
 
 from derive.checker import balls
+from derive.checker.algebraic import exact_number, is_zero_exactly
 from derive.checker.compiled import RELATIONS, Compiler, Unsupported
 from derive.checker.instances import fresh_instance
 from derive.checker.program import AT_KINK, Program
@@ -184,11 +185,11 @@ def holds(relation: Basic, values: Mapping[Basic, Basic]) -> bool:
     compare = RELATIONS.get(getattr(relation, "rel_op", ""))
     if compare is None:
         return False
-    difference = (relation.lhs - relation.rhs).xreplace(dict(values))
+    difference = exact_number((relation.lhs - relation.rhs).xreplace(dict(values)))
     if difference.is_Rational:
         return compare(Fraction(int(difference.p), int(difference.q)), 0)
-    if relation.rel_op == "==":
-        return False  # an equality holds exactly or not at all: not by a ball
+    if relation.rel_op == "==":  # exactly or not at all: not by a ball
+        return is_zero_exactly(difference) is True
     sign = _sign(difference)
     return sign is not None and compare(sign, 0)
 

@@ -31,6 +31,7 @@ from sympy.logic.boolalg import And, BooleanFalse, BooleanTrue, Not, Or
 from derive.checker import balls
 from derive.checker.indices import element, index_like, integer_symbols, integer_value
 from derive.checker.program import Program
+from derive.checker.sums import karr_range
 from derive.model.primitives import relu_prime
 
 MAX_OPERATIONS = 200_000  # a larger unrolled program is Unsupported (SymPy's route decides)
@@ -203,27 +204,41 @@ class Compiler:
         return tuple(self._slot(a, env) for a in args)
 
     def _loop(self, e: sympy.Sum | sympy.Product, env: dict[Symbol, int]) -> int:
-        """A sum (product) with integer bounds, written out; limits listed first are inner."""
-        combine = balls.add if isinstance(e, sympy.Sum) else balls.multiply
-        empty = sympy.S.Zero if isinstance(e, sympy.Sum) else sympy.S.One
+        """A sum (product) with integer bounds, written out; limits listed first are inner.
+        Bounds in reverse order follow Karr's convention (``sums.karr_range``): the terms of
+        hi + 1..lo - 1 negated (a product's: inverted)."""
+        is_sum = isinstance(e, sympy.Sum)
+        combine = balls.add if is_sum else balls.multiply
+        minus_one = self._constant(sympy.S.NegativeOne)
+
+        def flipped(slot: int) -> int:
+            if is_sum:
+                return self._operation(balls.multiply, (minus_one, slot))
+            return self._operation(balls.power, (slot, minus_one))
 
         def terms(limits: tuple, inner_env: dict[Symbol, int]) -> list[int]:
             var, lo, hi = limits[-1]
             low, high = integer_value(lo, inner_env), integer_value(hi, inner_env)
             if low is None or high is None:
                 raise Unsupported(f"the bounds of {e} are not integers here")
+            values, sign = karr_range(low, high)
             slots = []
-            for value in range(low, high + 1):
+            for value in values:
                 scope = {**inner_env, var: value}
-                if len(limits) == 1:
+                if not var.is_integer:  # Sum(x, (x, 5, 2)) with a real x: the value goes in
+                    inner = e.func(e.function, *limits[:-1]) if len(limits) > 1 else e.function
+                    slots.append(self._slot(inner.xreplace({var: sympy.Integer(value)}), inner_env))
+                elif len(limits) == 1:
                     slots.append(self._slot(e.function, scope))
                 else:
                     slots += terms(limits[:-1], scope)
-            return slots
+            if sign > 0 or not slots:
+                return slots
+            return [flipped(self._operation(combine, tuple(slots)))]
 
         slots = terms(e.limits, env)
         if not slots:
-            return self._constant(empty)
+            return self._constant(sympy.S.Zero if is_sum else sympy.S.One)
         return self._operation(combine, tuple(slots))
 
     def _condition(self, cond: Basic, env: dict[Symbol, int]) -> int:

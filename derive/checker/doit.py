@@ -5,7 +5,10 @@ Gosper's algorithm, hypergeometric terms), which takes long and almost never app
 of a derivation (sums of exponentials over c = 1..K). ``light_doit`` evaluates such a sum only
 by the rules that are cheap and exact: a zero or constant body, a Kronecker delta, linearity and
 polynomial bodies; any other sum stays a sum (with its body evaluated), for the sum rules of the
-prover. Sums with numeric bounds are written out, as ``doit`` would.
+prover. Sums with numeric bounds are written out, as ``doit`` would. Every rule holds under
+Karr's convention for bounds in either order (``sums.py``): a constant body gives c (hi - lo +
+1) and a polynomial one its antidifference for all integer bounds; a Kronecker delta's sum
+carries the order of the bounds as a condition when it is not known.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from sympy import (
 from sympy.concrete.delta import _has_simple_delta, deltasummation
 from sympy.concrete.summations import eval_sum_symbolic
 
+from derive.checker.sums import ordered
 from derive.model.primitives import relu_prime
 
 MAX_WRITTEN_OUT = 100  # terms of a sum with numeric bounds written out (SymPy's own threshold)
@@ -83,6 +87,18 @@ def _rebuilt(e: Basic, args: list[Basic]) -> Basic:
     return e.func(*args)
 
 
+def _delta_sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic:
+    """SymPy's delta summation, which reads the bounds as a plain range whatever their order
+    (Sum(KroneckerDelta(i, 3), (i, a, b)).doit() is 1 where a <= 3 <= b, else 0): under Karr's
+    convention that is the sum only while hi >= lo - 1, so otherwise the reversed range's
+    negated sum applies, and the order becomes a condition of the result."""
+    plain = deltasummation(body, (var, lo, hi))
+    if ordered(lo, hi):
+        return plain
+    reversed_sum = -deltasummation(body, (var, hi + 1, lo - 1))
+    return Piecewise((plain, sympy.Ge(hi, lo - 1)), (reversed_sum, True))
+
+
 def _sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic | None:
     """The sum of ``body`` over var = lo..hi by a light rule, or None (it stays a sum)."""
     if body is S.Zero:
@@ -93,8 +109,11 @@ def _sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic | None:
         return body.xreplace({var: lo})
     count = hi - lo + 1
     if isinstance(count, Integer):
-        if count <= 0:
-            return S.Zero if count == 0 else None
+        if count < 0:  # Karr's convention (sums.py): minus the sum over hi + 1..lo - 1
+            found = _sum(body, var, hi + 1, lo - 1)
+            return None if found is None else -found
+        if count == 0:
+            return S.Zero
         if count <= MAX_WRITTEN_OUT:
             return _light(Add(*[body.xreplace({var: lo + n}) for n in range(int(count))]))
         return None
@@ -102,7 +121,7 @@ def _sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic | None:
         pieces = [(_sum(piece, var, lo, hi), cond) for piece, cond in body.args]
         return None if any(p is None for p, _ in pieces) else Piecewise(*pieces)
     if body.has(KroneckerDelta) and _has_simple_delta(body, var):
-        return deltasummation(body, (var, lo, hi))
+        return _delta_sum(body, var, lo, hi)
     if isinstance(body, Add):
         terms = [_sum(term, var, lo, hi) for term in body.args]
         return None if None in terms else Add(*terms)

@@ -106,14 +106,20 @@ def gather(
     sides = [s for _, lhs, rhs in entries for s in (lhs, rhs)]
     sampler = Sampler(sides, assume, seed, integer_seed)
     evidence = Evidence()
+    tried, failure = 0, ""
     try:
-        for point in sampler.points(count, SIMPLE_POINTS, regions):
-            found = _judge(sampler.sides(point.integers), entries, point, evidence)
-            if found is not None and decisive:
-                found = _settle(sampler, entries, found)
-                if found is None:  # not a difference after all: the point is only unclear
-                    evidence.points += 1
-                    evidence.unclear += 1
+        for point in sampler.points(count, SIMPLE_POINTS, regions, lambda: evidence.points):
+            tried += 1
+            try:
+                found = _judge(sampler.sides(point.integers), entries, point, evidence)
+                if found is not None and decisive:
+                    found = _settle(sampler, entries, found)
+                    if found is None:  # not a difference after all: the point is only unclear
+                        evidence.points += 1
+                        evidence.unclear += 1
+            except Exception as error:  # SymPy failed at this point: it is unusable, go on
+                failure = f"SymPy failed at a point: {type(error).__name__}: {error}"[:300]
+                continue
             if found is not None:
                 evidence.counterexample = found
                 break
@@ -121,6 +127,8 @@ def gather(
         evidence.problem = str(error)
     except Exception as error:  # SymPy failed while drawing a point: no evidence from here on
         evidence.problem = f"SymPy failed while sampling: {type(error).__name__}: {error}"[:300]
+    if not evidence.points and not evidence.problem and tried:
+        evidence.problem = failure or f"a side is undefined at every point tried ({tried})"
     return evidence
 
 

@@ -16,6 +16,7 @@ import sympy
 from sympy import Basic, Expr
 from sympy.core.relational import Relational
 
+from derive.checker.ideal import in_ideal, polynomial
 from derive.checker.instances import free_atoms
 from derive.checker.limits import Work
 from derive.checker.sums import canonical
@@ -61,6 +62,25 @@ class Facts:
             if expr != before:
                 self.used.add(given)
         return expr
+
+    def curves(self) -> list[tuple[Basic, Expr]]:
+        """(given, polynomial) for the equalities no atom solves linearly (x**2 + y**2 = 1),
+        which ``substitute`` cannot eliminate."""
+        found = []
+        for given, eq in self.equalities:
+            if _elimination(eq)[0] is None:
+                found_polynomial = polynomial(eq.lhs - eq.rhs)
+                if found_polynomial is not None:
+                    found.append((given, found_polynomial))
+        return found
+
+    def on_curves(self, expr: Basic) -> bool:
+        """Whether ``expr`` is 0 wherever the curves' polynomials are (``ideal.in_ideal``)."""
+        curves = self.curves()
+        if not curves or not in_ideal(expr, [p for _, p in curves]):
+            return False
+        self.used.update(given for given, _ in curves)
+        return True
 
     def xreplace(self, mapping: dict[Basic, Basic]) -> Facts | None:
         """The facts with ``mapping`` applied; None when one became false (a vacuous case)."""

@@ -19,6 +19,7 @@ from sympy import Basic, Symbol
 from sympy.core.assumptions import check_assumptions
 
 from derive.checker.conventions import almost_everywhere, convention_caveats, prove_between_kinks
+from derive.checker.curves import prove_on_branches
 from derive.checker.evidence import Entry, Evidence, gather
 from derive.checker.limits import Work
 from derive.checker.prove import attempt
@@ -171,6 +172,16 @@ def by_regions(claim: Claim) -> Proof | None:
     return Proof(found.method, found.needs, found.caveats, found.may_differ_at_kinks)
 
 
+def by_branches(claim: Claim) -> Proof | None:
+    """Zero on each branch of a curve an equality defines (y = ±sqrt(1 - x**2) for x**2 +
+    y**2 = 1), the branches put in for the atom (``curves.py``)."""
+    found = prove_on_branches(claim.diffs, claim.assumptions, claim.work)
+    if found is None:
+        return None
+    method, needs = found
+    return Proof(method, needs, convention_caveats(claim.sides, claim.diffs, claim.work))
+
+
 # (name, the method, why a proof by it is a proof), in the order they are tried
 METHODS: tuple[tuple[str, Callable[[Claim], Proof | None], str], ...] = (
     (
@@ -180,6 +191,11 @@ METHODS: tuple[tuple[str, Callable[[Claim], Proof | None], str], ...] = (
     ),
     ("rewriting", by_rewriting, "rewrites that keep the value (prove.STRATEGIES) reach 0"),
     ("regions", by_regions, "zero in every sign region between the kinks, kinks looked at alone"),
+    (
+        "branches",
+        by_branches,
+        "zero on every branch of the curve an equality defines: the branches are the curve",
+    ),
 )
 
 

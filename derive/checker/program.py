@@ -50,8 +50,9 @@ INACCURATE = _Marker("INACCURATE")  # no precision up to MAX_BITS pinned the val
 
 
 class _Undefined:
-    """The value of an operation that failed: any use of it fails too (TypeError), so it
-    spreads to the result unless a Piecewise does not choose it."""
+    """The value of an operation that failed (0/0, log 0, a pole): every operation that reads
+    it is undefined too, so it spreads to the result unless a Piecewise does not choose it,
+    and the point is then unusable (never an error that stops the sampling)."""
 
     def __bool__(self) -> bool:
         raise TypeError("an undefined value has no truth value")
@@ -140,12 +141,22 @@ class Program:
                 slots[slot] = balls.number(number, exact, bits)
             for slot, atom in zip(self._inputs, self.atoms, strict=True):
                 slots[slot] = balls.number(values[atom], exact, bits)
+            undefined = False  # whether a value is UNDEFINED yet (then each operation looks)
             try:
                 for slot, function, args in self._operations:
+                    arguments = [slots[a] for a in args]
+                    if (
+                        undefined
+                        and function is not balls.choose
+                        and any(a is UNDEFINED for a in arguments)
+                    ):
+                        slots[slot] = UNDEFINED  # an undefined argument: undefined too
+                        continue
                     try:
-                        slots[slot] = function(*[slots[a] for a in args])
+                        slots[slot] = function(*arguments)
                     except (ValueError, ZeroDivisionError, TypeError, OverflowError):
                         slots[slot] = UNDEFINED  # fine in a piece that is not chosen
+                        undefined = True
             except AtKink:
                 return AT_KINK, balls.touched[0]
             result = slots[self.result]

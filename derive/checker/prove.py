@@ -62,6 +62,12 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         lambda e, f: S.Zero if zero_as_rational_function(e) else e,
         "zero as a rational function of its exp, log and sum parts",
     ),
+    (
+        "ideal",
+        lambda e, f: bool(f.curves()),
+        lambda e, f: S.Zero if f.on_curves(e) else e,
+        "zero where the equalities hold: the numerator lies in their ideal (Gröbner basis)",
+    ),
     ("expand", _always, lambda e, f: sympy.expand(e), "expand products, and logs where valid"),
     ("sums", _has_sums, lambda e, f: sympy.expand(pull_out_of_sums(e)), "linearity of sums"),
     (

@@ -4,7 +4,8 @@ Points are exact SymPy numbers (integers, small rationals, Gaussian rationals), 
 can be re-checked by hand. Sampling runs in two phases: integer symbols first (they can be sum
 bounds and indices: ``K``, ``k``), then the sides are instantiated (``instances.py``: sums written
 out, derivatives evaluated) and the atoms that remain (symbols, ``z[2]``) get values; equality
-assumptions are met by solving each one for an atom it contains linearly.
+assumptions are met by solving each one for an atom: linearly, or on each branch of a curve
+(x**2 + y**2 = 1: y = sqrt(1 - x**2) and y = -sqrt(1 - x**2), in turn; ``algebraic.py``).
 
 Every draw comes from a seeded ``random.Random``. The integer values come from their own stream
 (``integer_seed``), shared by every sampler of one claim: the search, the cross-check and the
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import sympy
@@ -29,6 +30,7 @@ from sympy import (
 from sympy.core.assumptions import check_assumptions
 from sympy.core.relational import Relational
 
+from derive.checker.algebraic import branches, exact_number, is_zero_exactly
 from derive.checker.compiled import rational_value
 from derive.checker.instances import Side, free_atoms, instance, integers_key, side, to_mp
 from derive.checker.regions import region_values
@@ -42,10 +44,11 @@ _SIMPLEST = (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1))  # simplest 
 # sum = 1 (K = 32 targets)
 _SCALES = tuple(Rational(1, 2**e) for e in (0, 1, 2, 3, 5, 7, 10))
 INTEGER_SETS = 6  # distinct values of the integer symbols (sizes, indices) per sampler
+ORDER_TRIES = 40  # draws spent looking for integer values with a new order of sum bounds
 
 
 class CannotSample(Exception):
-    """No point in the domains meets the assumptions (or they are not linear in any atom)."""
+    """No point in the domains meets the assumptions (or an equality is solved for no atom)."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,9 @@ class Sampler:
         self.integer_rng = random.Random(seed if integer_seed is None else integer_seed)
         self.integer_symbols = _integer_symbols([*self.exprs, *self.assume])
         self._pool: list[dict[Basic, Basic]] = []
+        self._orders = _bound_orders([*self.exprs, *self.assume])
+        self._patterns: set[tuple[int, ...]] = set()
+        self._turn = -1
         self._ready: dict[tuple, _Prepared | None] = {}
 
     def sides(self, integers: dict[Basic, Basic]) -> list[Side]:
@@ -151,37 +157,63 @@ class Sampler:
 
     def _integers(self, simple: bool) -> dict[Basic, Basic]:
         """Integer values; each new set costs an instantiation, so at most INTEGER_SETS are
-        drawn."""
+        drawn. Each new set looks for an order of the sums' bounds not seen yet (a sum over
+        u..u+v is plain for v >= 0, empty for v = -1, reversed below: Karr's convention)."""
         if len(self._pool) >= INTEGER_SETS:
             return self.rng.choice(self._pool)
         integer_only = [
             a for a in self.assume if a.free_symbols and a.free_symbols <= set(self.integer_symbols)
         ]
-        for _ in range(200):
+        chosen = fallback = None
+        for attempt in range(200):
             values = {s: sample_value(s, self.integer_rng, simple) for s in self.integer_symbols}
-            if all(_truth(a.xreplace(values)) is True for a in integer_only):
-                self._pool.append(values)
-                return values
-        raise CannotSample("no integer values satisfy the index assumptions")
+            if not all(_truth(a.xreplace(values)) is True for a in integer_only):
+                continue
+            pattern = _order_pattern(self._orders, values)
+            if not self._orders or pattern not in self._patterns:
+                chosen = values  # a new order of the sums' bounds (plain, empty, reversed)
+                break
+            fallback = values if fallback is None else fallback
+            if attempt >= ORDER_TRIES:
+                break
+        chosen = fallback if chosen is None else chosen
+        if chosen is None:
+            raise CannotSample("no integer values satisfy the index assumptions")
+        self._patterns.add(_order_pattern(self._orders, chosen))
+        self._pool.append(chosen)
+        return chosen
 
     def relations(self, point: Point) -> list[Basic]:
         """The assumptions at the point's integer values (the point satisfies them)."""
         return self._prepared(point.integers).relations
 
-    def points(self, count: int, simple: int, regions: int = 0) -> Iterator[Point]:
-        """Yield up to ``count`` points, the first ``simple`` from small hand-checkable values,
-        then up to ``regions`` points between and beyond the breakpoints of kinks."""
-        misses = 0
-        produced = 0
-        while produced < count and misses < 20 * count + 20:
-            point = self._point(produced < simple)
+    def points(
+        self, count: int, simple: int, regions: int = 0, usable: Callable[[], int] | None = None
+    ) -> Iterator[Point]:
+        """Yield points until ``count`` of them were usable (``usable()`` counts them; by
+        default every point is), the first ``simple`` from small hand-checkable values, then
+        up to ``regions`` points between and beyond the breakpoints of kinks.
+
+        A point where a side is undefined (0/0, log 0, a pole) is not usable: more points are
+        drawn in its place, up to ``count`` more in all. A point SymPy fails to build is a
+        miss, not the end of the sampling."""
+        misses = produced = 0
+        failure = ""
+        used = usable or (lambda: produced)
+        while used() < count and produced < 2 * count and misses < 20 * count + 20:
+            try:
+                point = self._point(produced < simple)
+            except CannotSample:
+                raise
+            except Exception as error:  # SymPy failed on this draw: draw another
+                point, failure = None, f"SymPy failed while sampling: {type(error).__name__}"
             if point is None:
                 misses += 1
                 continue
             produced += 1
             yield point
         if produced == 0:
-            raise CannotSample("could not find a point that satisfies the assumptions")
+            raise CannotSample(failure or "could not find a point that satisfies the assumptions")
         if regions:
             yield from self._region_points(regions)
 
@@ -221,13 +253,20 @@ class Sampler:
                 self._ready[key] = None
             else:
                 sides = self.sides(integers)
-                solved = _solve_equalities([r for r in relations if isinstance(r, sympy.Eq)])
+                equalities = [r for r in relations if isinstance(r, sympy.Eq)]
+                solved, unsolved = branches(equalities)
+                if unsolved:
+                    raise CannotSample(
+                        f"cannot sample points where {unsolved}: SymPy solves it for no atom"
+                        " (linearly, or as a polynomial whose roots it writes in radicals)"
+                    )
+                solved = [b for b in solved if set(b) == set(solved[0])]
                 atoms: set[Basic] = set()
                 for found in sides:
                     atoms.update(found.atoms)
                 for relation in relations:
                     atoms |= free_atoms(relation)
-                free = sorted(atoms - set(solved), key=sympy.default_sort_key)
+                free = sorted(atoms - set(solved[0]), key=sympy.default_sort_key)
                 kinks = [u for found in sides if found.program is None for u in found.kinks]
                 self._ready[key] = _Prepared(relations, solved, free, kinks)
         return self._ready[key]
@@ -238,24 +277,33 @@ class Sampler:
         if prepared is None:
             return None
         values = {a: sample_value(a, self.rng, simple) for a in prepared.free}
+        self._turn += 1  # the branch of a curve to try first (y = +-sqrt(1 - x**2) in turn)
         for scale in _SCALES:  # shrink toward 0 until the solved atoms land in their domains
             scaled = {a: v * scale if not a.is_integer else v for a, v in values.items()}
-            point = self._complete(integers, prepared, scaled)
+            point = self._complete(integers, prepared, scaled, self._turn)
             if point is not None:
                 return point
         return None
 
     def _complete(
-        self, integers: dict[Basic, Basic], prepared: _Prepared, free: dict[Basic, Basic]
+        self,
+        integers: dict[Basic, Basic],
+        prepared: _Prepared,
+        free: dict[Basic, Basic],
+        turn: int = 0,
     ) -> Point | None:
-        """The point with these free values, solved atoms added; None if it breaks a rule."""
-        solved = _solved_values(prepared.solved, free)
-        if solved is None:
-            return None
-        values = {**free, **solved}
-        if not all(_holds(r, values) for r in prepared.relations):
-            return None
-        return Point(integers, values, kink=_at_kink(prepared.kinks, values))
+        """The point with these free values, solved atoms added (on the first branch that
+        gives them values in their domains, from branch ``turn`` on); None if it breaks a
+        rule."""
+        count = len(prepared.branches)
+        for position in range(count):
+            solved = _solved_values(prepared.branches[(turn + position) % count], free)
+            if solved is None:
+                continue
+            values = {**free, **solved}
+            if all(_holds(r, values) for r in prepared.relations):
+                return Point(integers, values, kink=_at_kink(prepared.kinks, values))
+        return None
 
     def simpler(self, point: Point) -> Iterator[Point]:
         """Points like ``point`` with one free value made simpler (0, 1 or -1), to shrink a
@@ -271,6 +319,28 @@ class Sampler:
                     yield candidate
 
 
+def _bound_orders(exprs: Sequence[Basic]) -> list[Basic]:
+    """hi - lo + 1 for the sums and products whose bounds' order depends on integer symbols:
+    its sign says whether the sum is plain, empty or reversed (Karr's convention, sums.py)."""
+    found: set[Basic] = set()
+    for e in exprs:
+        for loop in e.atoms(sympy.Sum, sympy.Product):
+            for _, lo, hi in loop.limits:
+                count = hi - lo + 1
+                if count.free_symbols and count.is_nonnegative is not True:
+                    found.add(count)
+    return sorted(found, key=sympy.default_sort_key)
+
+
+def _order_pattern(orders: Sequence[Basic], values: dict[Basic, Basic]) -> tuple[int, ...]:
+    """The sign of each of ``orders`` at the integer values (0 where it is not a number)."""
+    signs = []
+    for count in orders:
+        value = count.xreplace(values)
+        signs.append(int(sympy.sign(value)) if value.is_Integer else 0)
+    return tuple(signs)
+
+
 def _solved_values(
     solved: dict[Basic, Expr], values: dict[Basic, Basic]
 ) -> dict[Basic, Basic] | None:
@@ -278,7 +348,9 @@ def _solved_values(
     for atom, solution in solved.items():
         value = rational_value(solution, values)
         if value is None:
-            value = solution.xreplace(values)
+            value = exact_number(solution.xreplace(values))
+        if not value.is_number or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+            return None  # the branch is undefined at these values
         if not _in_domain(value, _facts(atom)):
             return None
         result[atom] = value
@@ -294,6 +366,8 @@ def _holds(relation: Basic, values: dict[Basic, Basic]) -> bool:
         difference = rational_value(_difference(relation), values)
         if difference is not None:
             return bool(relation.func(difference, 0))
+    if isinstance(relation, sympy.Eq):  # exactly, or not at all (an exact 0 has no digits)
+        return is_zero_exactly(_difference(relation).xreplace(values)) is True
     return _truth(relation.xreplace(values)) is True
 
 
@@ -307,29 +381,14 @@ class _Prepared:
     """What one set of integer values fixes: the relations, solved atoms, free atoms, kinks."""
 
     relations: list[Basic]
-    solved: dict[Basic, Expr]
+    branches: list[dict[Basic, Expr]]  # solved atom -> value, one dict per branch of a curve
     free: list[Basic]
     kinks: list[Expr]  # of the sides that are not compiled (compiled ones report their own)
 
-
-def _solve_equalities(equalities: list[Basic]) -> dict[Basic, Expr]:
-    """Solve each equality for one atom it contains linearly; later ones see earlier solutions."""
-    solved: dict[Basic, Expr] = {}
-    for eq in equalities:
-        difference = (eq.lhs - eq.rhs).xreplace(solved)
-        if sympy.expand(difference) == 0:
-            continue  # implied by the earlier ones (the same assumption given twice, say)
-        candidates = sorted(free_atoms(difference) - set(solved), key=sympy.default_sort_key)
-        for atom in reversed(candidates):  # the last atom (t_K), as people write t_K = 1 - ...
-            slope = sympy.expand(difference.diff(atom))
-            if slope != 0 and atom not in slope.free_symbols and not atom.is_integer:
-                rest = difference.xreplace({atom: 0})
-                solved = {a: s.xreplace({atom: -rest / slope}) for a, s in solved.items()}
-                solved[atom] = -rest / slope
-                break
-        else:
-            raise CannotSample(f"cannot meet the assumption {eq}: it is not linear in any atom")
-    return solved
+    @property
+    def solved(self) -> dict[Basic, Expr]:
+        """The first branch (every branch solves the same atoms)."""
+        return self.branches[0]
 
 
 def _at_kink(kinks: Sequence[Expr], values: dict[Basic, Basic]) -> bool:

@@ -1,4 +1,18 @@
-"""Sums: canonical names for bound indices, linearity, and sums over a Kronecker delta."""
+"""Sums: canonical names for bound indices, linearity, sums over a Kronecker delta, and the one
+meaning of a sum whose upper bound is below its lower bound.
+
+**Karr's convention**, as SymPy's ``Sum.doit`` follows it: for integers a, b
+
+    Sum(f, (i, a, b)) = f(a) + ... + f(b)                  if b >= a - 1 (b = a - 1: empty, 0)
+    Sum(f, (i, a, b)) = -(f(b + 1) + ... + f(a - 1))       if b < a - 1
+
+so ``Sum(x, (x, 5, 2))`` is -(3 + 4) = -7, and ``Sum(f, (i, a, b)) + Sum(f, (i, b + 1, c)) =
+Sum(f, (i, a, c))`` and every closed form F(b + 1) - F(a) of an antidifference F hold for all
+integers a, b, c. A product is the reciprocal: ``Product(f, (i, a, b)) = 1 / Product(f, (i, b +
+1, a - 1))`` for b < a - 1. The numbers (``compiled.py``, the certificates, ``instances.py``), the
+symbolic rules here and in ``doit.py``, and the 40-digit evaluator of ``derive.testing`` all
+read a sum so (docs/limits.md, "Sums").
+"""
 
 from __future__ import annotations
 
@@ -107,7 +121,7 @@ def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Ba
 
 def _within_limits(s: Sum) -> Basic:
     var, lo, hi = s.limits[0] if len(s.limits) == 1 else (None, None, None)
-    if var is None:
+    if var is None or not ordered(lo, hi):
         return s
     known = {
         sympy.Le(var, hi): sympy.true,
@@ -121,21 +135,41 @@ def _within_limits(s: Sum) -> Basic:
 
 def use_sum_limits(expr: Basic) -> Basic:
     """Inside Sum_{v=lo}^{hi}, the conditions v <= hi and v >= lo are true (doit leaves them in
-    Piecewise conditions, and refine cannot see a bound index's range)."""
+    Piecewise conditions, and refine cannot see a bound index's range), when the bounds are
+    known to be in order: with hi < lo - 1 the index runs over hi + 1..lo - 1 instead."""
     return _innermost_first(expr, _within_limits)
+
+
+def karr_range(lo: int, hi: int) -> tuple[range, int]:
+    """The indices a sum over lo..hi adds and the sign it adds them with (Karr's convention,
+    see the module's doc): (lo..hi, +1) when hi >= lo - 1, else (hi + 1..lo - 1, -1).
+
+    >>> karr_range(2, 4), karr_range(5, 4), karr_range(5, 2)
+    ((range(2, 5), 1), (range(5, 5), 1), (range(3, 5), -1))
+    """
+    if hi >= lo - 1:
+        return range(lo, hi + 1), 1
+    return range(hi + 1, lo), -1
+
+
+def ordered(lo: Basic, hi: Basic) -> bool:
+    """Whether the bounds' order is known from the symbols' assumptions: hi >= lo - 1, so the
+    sum is the plain one (its index runs from lo to hi)."""
+    return bool((hi - lo + 1).is_nonnegative)
 
 
 def _unroll(s: Sum) -> Basic:
     if len(s.limits) != 1:
         return s
     var, lo, hi = s.limits[0]
-    if not (lo.is_Integer and hi.is_Integer) or hi - lo > 10_000:
+    if not (lo.is_Integer and hi.is_Integer) or abs(hi - lo) > 10_000:
         return s
-    return Add(*[s.function.xreplace({var: value}) for value in range(int(lo), int(hi) + 1)])
+    values, sign = karr_range(int(lo), int(hi))
+    return sign * Add(*[s.function.xreplace({var: value}) for value in values])
 
 
 def expand_finite_sums(expr: Basic) -> Basic:
-    """Write out every sum with numeric bounds, inner sums first.
+    """Write out every sum with numeric bounds, inner sums first (Karr's convention).
 
     The same value as ``doit`` for these sums, much faster on a network's nested sums: SymPy's
     Sum.doit first tries delta summation, which expands the whole body.

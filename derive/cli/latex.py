@@ -1,17 +1,22 @@
-"""``derive latex [NAME|FILE ...] [--K N] [--format tex|md] [--fragment] [--expanded] [-o FILE]``.
+"""``derive latex [NAME|FILE ...] [--K N] [--format tex|md] [--fragment [--verdicts]] [--expanded]
+[--strict] [-o FILE]``.
 
 Checks the named sets of derivations (default: the same as ``derive prove``), or derivation
 files (``.toml``; a name that is not a set is a file, known by its extension or by existing),
-and typesets every chain with its verdicts: a standalone LaTeX article, an ``align*`` fragment,
-or Markdown. A file is typeset in its own notation: its definitions and assumptions first, then
+and typesets every chain with its verdicts: a standalone LaTeX article, an ``align*`` fragment
+(the derivation alone, to paste into a paper; with ``--verdicts``, a mark at each step), or
+Markdown. A file is typeset in its own notation: its definitions and assumptions first, then
 each chain as written (``derive.sources.toml.display``). Sets
 checked at concrete sizes are shown in indexed form (``\\sum_{c=1}^{K}``) and say the sizes;
 ``--expanded`` writes the K-term sums out instead. Only verdicts reach the file, never timings,
 so a file regenerates byte for byte. ``--check`` writes nothing: exit 0 if FILE is current, 1 if
 it is missing or stale.
 
-Exit codes: 0 written (whatever the verdicts) or current; 1 stale or missing (``--check``);
-2 bad usage or a file that cannot be written (nothing is left half written).
+Every step typeset that is not proved is named on stderr, one line each (the report line of
+``derive check``). Exit codes: 0 written or current (whatever the verdicts, unless ``--strict``);
+1 stale or missing (``--check``), or with ``--strict`` a step typeset that is not proved (the
+file is written all the same); 2 bad usage or a file that cannot be written (nothing is left half
+written).
 """
 
 from __future__ import annotations
@@ -80,6 +85,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("tex", "md"), default="tex", help="default: tex")
     parser.add_argument(
         "--fragment", action="store_true", help="only the align* blocks (tex), to paste"
+    )
+    parser.add_argument(
+        "--verdicts", action="store_true", help="with --fragment: each step's verdict too"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 if a step typeset is not proved"
     )
     parser.add_argument(
         "--expanded", action="store_true", help="write sums over concrete sizes out term by term"
@@ -159,12 +170,24 @@ def _indexed_form(name: str, concrete: tuple[Derivation, ...]) -> tuple[Derivati
     return indexed if lined_up else concrete
 
 
-def _typeset_file(loaded, timeout: float, limits: Limits | None = None):
-    """A derivation file or a post, checked, as a section in its own notation."""
+def _typeset_file(loaded, timeout: float, limits: Limits | None, unproved: list[str]):
+    """A derivation file or a post, checked, as a section in its own notation; the report
+    line of each step that is not proved goes to ``unproved``."""
     results = check_loaded(loaded, timeout, limits)
+    unproved += [r.message() for r in results if r.status != "proved"]
     if isinstance(loaded, PostFile):
         return post_section(loaded, results)
     return file_section(loaded, results)
+
+
+def _unproved_steps(name: str, typeset: Section) -> list[str]:
+    """``reference: dE/dz_k (post), step 5: refuted`` for each step of a set not proved."""
+    return [
+        one_line(f"{name}: {derivation.name}, step {number}: {verdict.status}")
+        for derivation, verdicts in zip(typeset.derivations, typeset.verdicts, strict=True)
+        for number, verdict in enumerate(verdicts, start=1)
+        if not verdict.proved
+    ]
 
 
 def _command(args: argparse.Namespace) -> str:
@@ -175,7 +198,7 @@ def _command(args: argparse.Namespace) -> str:
             words.append(f"--{key} {getattr(args, key):g}")
     words += [f"--limit {name}={value}" for name, value in args.limit]
     words += ["--format md"] if args.format == "md" else []
-    words += [f"--{flag}" for flag in ("fragment", "expanded") if getattr(args, flag)]
+    words += [f"--{flag}" for flag in ("fragment", "verdicts", "expanded") if getattr(args, flag)]
     words += [f"-o {args.output}"] if args.output else []
     return " ".join(words)
 
@@ -184,8 +207,14 @@ def render(args: argparse.Namespace) -> str:
     """The text ``derive latex`` writes for ``args`` (checks the derivations).
 
     Raises:
-        UsageError: a derivation file cannot be read or loaded (one line, with its place).
+        FileProblem: a derivation file cannot be read or loaded (one line, with its place).
     """
+    return typeset(args)[0]
+
+
+def typeset(args: argparse.Namespace) -> tuple[str, list[str]]:
+    """The text ``derive latex`` writes for ``args``, and a report line for every step it
+    typesets that is not proved. Raises FileProblem (see :func:`render`)."""
     sizes = (args.K, args.J, args.N, args.I)
     names = tuple(args.names) or DEFAULT
     files = [name for name in names if name not in DERIVATIONS]
@@ -196,26 +225,30 @@ def render(args: argparse.Namespace) -> str:
         raise FileProblem(errors[0])
     by_path = dict(zip(files, loaded, strict=True))
     limits = limits_of(args)
-    sections = [
-        section(name, sizes, args.timeout, args.expanded, limits)
-        if name in DERIVATIONS
-        else _typeset_file(by_path[name], timeout, limits)
-        for name in names
-    ]
+    sections, unproved = [], []
+    for name in names:
+        if name in DERIVATIONS:
+            sections.append(section(name, sizes, args.timeout, args.expanded, limits))
+            unproved += _unproved_steps(name, sections[-1])
+        else:
+            sections.append(_typeset_file(by_path[name], timeout, limits, unproved))
     # the post's title and definitions open a document of the library's sets
     header = None if any(name in DERIVATIONS for name in names) else FILES_HEADER
     command = _command(args)
     if args.format == "md":
-        return markdown_document(
+        text = markdown_document(
             sections, generated_by=command, expand=args.expanded, header=header
         )
-    return latex_document(
+        return text, unproved
+    text = latex_document(
         sections,
         generated_by=command,
         fragment=args.fragment,
         expand=args.expanded,
         header=header,
+        verdicts=args.verdicts or not args.fragment,
     )
+    return text, unproved
 
 
 def _usage_problem(args: argparse.Namespace) -> str | None:
@@ -223,6 +256,8 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
         return "--check needs -o FILE"
     if args.fragment and args.format == "md":
         return "--fragment is for --format tex"
+    if args.verdicts and not args.fragment:
+        return "--verdicts is for --fragment (a whole document always shows them)"
     if args.output is None:
         return None
     problem = output_problem(args.output)  # a device, FIFO or directory is never written
@@ -240,25 +275,53 @@ def run(args: argparse.Namespace) -> int:
         print(f"derive: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        data = render(args).encode("utf-8")
+        text, unproved = typeset(args)
     except FileProblem as error:
         print(f"derive: error: {one_line(str(error))}", file=sys.stderr)
         return EXIT_USAGE
+    if args.check:
+        return _check(args, text.encode("utf-8"))
+    if args.output is None:
+        sys.stdout.write(text)
+    elif not _write(args.output, text.encode("utf-8")):
+        return EXIT_USAGE
+    _warn(unproved, args.strict)
+    return EXIT_FAILED if args.strict and unproved else EXIT_OK
+
+
+def _check(args: argparse.Namespace, data: bytes) -> int:
+    """``--check``: 0 if ``-o FILE`` holds ``data``, 1 if it is missing or stale."""
     path = args.output
-    if path is None:
-        sys.stdout.write(data.decode("utf-8"))
-        return EXIT_OK
     try:
         existing = read_existing(path, len(data) + 1)  # one byte more than data: differs
-        if args.check:
-            state = "missing" if existing is None else "current" if existing == data else "stale"
-            print(f"{path}: {state}" + ("" if state == "current" else f" (run: {_command(args)})"))
-            return EXIT_OK if state == "current" else EXIT_FAILED
+    except OSError as error:
+        print(f"derive: error: cannot read {path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    state = "missing" if existing is None else "current" if existing == data else "stale"
+    print(f"{path}: {state}" + ("" if state == "current" else f" (run: {_command(args)})"))
+    return EXIT_OK if state == "current" else EXIT_FAILED
+
+
+def _write(path: str, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it holds it already; False (said) if it cannot."""
+    try:
+        existing = read_existing(path, len(data) + 1)
         if existing != data:
             write_atomically(path, data)
     except OSError as error:
-        verb = "read" if args.check else "write"
-        print(f"derive: error: cannot {verb} {path}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_USAGE
+        print(f"derive: error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        return False
     print(f"{path}: {'written' if existing != data else 'current, not rewritten'}")
-    return EXIT_OK
+    return True
+
+
+def _warn(unproved: list[str], strict: bool) -> None:
+    """Each step typeset that is not proved, on stderr, then how many."""
+    for line in unproved:
+        print(line, file=sys.stderr)
+    if unproved:
+        count = len(unproved)
+        steps = f"{count} step{'s' * (count != 1)}"
+        verb = "are" if count != 1 else "is"
+        exit_note = " (--strict: exit 1)" if strict else ""
+        print(f"derive latex: {steps} typeset {verb} not proved{exit_note}", file=sys.stderr)

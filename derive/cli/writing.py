@@ -6,13 +6,16 @@ only a regular file, or a path where nothing exists yet, is written; anything el
 (:func:`output_problem`) before any work, ``--force`` or not. An existing file is read only as
 far as a comparison needs (:func:`read_existing`). Writes are atomic (a temporary file in the
 same directory, then a rename), so a reader never sees half a file and a failed write leaves the
-old file as it was; the new file gets the mode a plain write would give it.
+old file as it was. The new file always gets the mode a new file gets under the umask
+(``0o666 & ~umask``): never the mode of what it replaces, which may be a symlink's target or a
+setuid file (copied, ``out.tex -> /usr/bin/x`` of mode 4755 would leave a setuid file behind,
+as root in CI).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import stat
 import tempfile
 
 from derive.sources.oneline import one_line
@@ -63,17 +66,15 @@ def _new_file_mode() -> int:
 def write_atomically(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file and a rename: never half a file.
 
-    The file keeps the mode of the regular file it replaces, or gets the mode a new file gets
-    under the umask (not the 0600 of the temporary file). Raises OSError, also if ``path`` is
-    no longer a regular file (the caller checked it with :func:`output_problem` earlier).
+    The file gets the mode a new file gets under the umask (not the 0600 of the temporary
+    file, nor the mode of the file it replaces: see the module docstring). Raises OSError, also
+    if ``path`` is no longer a regular file (the caller checked it with :func:`output_problem`
+    earlier).
     """
     directory = os.path.dirname(os.path.abspath(path))
-    try:
-        status = os.stat(path)
-        check_regular(status.st_mode)
-        mode = stat.S_IMODE(status.st_mode)
-    except FileNotFoundError:
-        mode = _new_file_mode()
+    with contextlib.suppress(FileNotFoundError):
+        check_regular(os.stat(path).st_mode)
+    mode = _new_file_mode()
     handle, temporary = tempfile.mkstemp(prefix=".derive-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:

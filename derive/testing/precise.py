@@ -41,6 +41,7 @@ from sympy import (
     log,
 )
 
+from derive.checker.sums import karr_range
 from derive.model.primitives import relu_prime
 
 DIGITS = 40
@@ -268,15 +269,16 @@ def _sum_rule(ev: Evaluator, expr: Sum) -> Value:
     if len(expr.limits) != 1:
         raise EvaluationError(f"{expr}: one limit per Sum")
     ((index, lo, hi),) = expr.limits
-    lo, hi = ev.integer(lo), ev.integer(hi)
+    values, sign = karr_range(ev.integer(lo), ev.integer(hi))  # the checker's meaning
     saved = ev._domains.get(index)
-    ev._domains[index] = (lo, hi)
+    ev._domains[index] = (values.start, values.stop - 1)
     try:
         term = ev._eval(expr.function)
         if index not in term.axes:  # a term that does not depend on the index
-            count = CONTEXT.mpf(hi - lo + 1)
-            return Value(term.axes, term.value * count, term.magnitude * count)
-        return _sum_over(term, index)
+            count = CONTEXT.mpf(len(values))
+            return Value(term.axes, sign * term.value * count, term.magnitude * count)
+        found = _sum_over(term, index)
+        return Value(found.axes, sign * found.value, found.magnitude) if sign < 0 else found
     finally:
         if saved is None:
             del ev._domains[index]

@@ -11,7 +11,7 @@ from sympy import Basic
 from derive.checker.verdict import Verdict
 from derive.render.latex.document import Section
 from derive.render.latex.printer import to_latex
-from derive.render.latex.text import latex_text
+from derive.render.latex.tex import math_text
 from derive.sources.toml.display import assumptions, definitions, displayed
 from derive.sources.toml.file import DerivationFile
 from derive.sources.toml.results import StepResult
@@ -21,7 +21,7 @@ def definition_rows(loaded: DerivationFile) -> tuple[str, ...]:
     """Aligned rows: ``a_{q} &= ...`` per definition, then ``\\text{label:} &\\quad ...``."""
     rows = [f"{to_latex(d.lhs)} &= {to_latex(d.body)}" for d in definitions(loaded)]
     rows += [
-        rf"\text{{{latex_text(label)}:}} &\quad {to_latex(relation)}"
+        rf"{math_text(label + ':')} &\quad {to_latex(relation)}"
         for label, relation in assumptions(loaded)
     ]
     return tuple(rows)

@@ -1,10 +1,10 @@
 r"""A checked post (Markdown or TeX) as a section of a document: its definitions, then each chain
 in the post's own LaTeX, every ``=`` with its verdict at the right and the reasons below.
 
-A post is already written in LaTeX, so its own text is the best display: the sides are shown
-as the post writes them (as ``derive check`` read them: ``\left``/``\right`` and tags removed).
-A side that could not be read may be broken LaTeX (an unclosed brace), so it is never typeset
-as math: the chain shows "not read" and the note below quotes it as text.
+A post is already written in LaTeX, so its own notation is the best display: each side is
+typeset from what the reader reads in it (``source``: the terms in the order written, never the
+text copied). A side that could not be read is never typeset as math: the chain shows "not
+read" and the note below quotes it verbatim.
 """
 
 from __future__ import annotations
@@ -13,19 +13,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from derive.render.latex.text import latex_text, markdown_text
+from derive.render.latex.source import math_latex, message_latex
+from derive.render.latex.tex import latex_text, markdown_code, markdown_text, tag_text, verbatim
 from derive.sources.posts.check import PostResult
 from derive.sources.posts.file import PostFile
 from derive.sources.toml.results import NOT_A_CLAIM
 
 RIGHT_COLUMN = r"0.3\linewidth"
-_NUMBERING = re.compile(r"\\(tag\*?\{[^{}]*\}|nonumber|notag)")
 _MARKS = {"proved": r"\checkmark", "refuted": r"\times"}
-
-
-def _math(text: str) -> str:
-    """A side as the post writes it, without numbering commands (the chain numbers itself)."""
-    return _NUMBERING.sub("", text).strip()
 
 
 @dataclass(frozen=True)
@@ -67,24 +62,31 @@ def _chains(results: Sequence[PostResult]) -> tuple[Chain, ...]:
     return tuple(Chain(name, tuple(rows)) for name, rows in chains)
 
 
-def _verdict_text(result: PostResult, escape) -> str:
-    text = result.status
+def _verdict_text(result: PostResult, markdown: bool = False) -> str:
+    """``proved using $k \\leq K$``: the status, and the assumptions a proof used."""
     needs = ", ".join(str(n) for n in result.verdict.needs) if result.status == "proved" else ""
-    return text + (f" using {escape(needs)}" if needs else "")
+    escape = markdown_text if markdown else latex_text
+    text = escape(result.status)
+    return text + (f" using {message_latex(needs, markdown=markdown)}" if needs else "")
 
 
-def _notes(chain: Chain, escape, quote) -> list[str]:
+def _notes(chain: Chain, markdown: bool) -> list[str]:
+    """The reasons below a chain: what was not read (quoted verbatim), counterexamples and
+    conditions (their names and values typeset, ``source.message_latex``), caveats."""
+    quote = markdown_code if markdown else verbatim
     notes = []
     for number, row in enumerate(chain.rows, start=1):
         result = row.result
         where = f"Step {number} (line {result.line})"
         if result.status == "cannot read":
-            notes.append(f"{where}, not read: {escape(result.detail)}: {quote(row.rhs)}.")
+            detail = message_latex(result.detail, markdown=markdown)
+            notes.append(f"{where}, not read: {detail}: {quote(row.rhs)}.")
         elif result.status != "proved":
-            detail = result.detail.lstrip(": ").strip()
-            notes.append(f"{where}, {result.status}: {escape(detail)}.")
+            detail = message_latex(result.detail.lstrip(": ").strip(), markdown=markdown)
+            notes.append(f"{where}, {result.status}: {detail}.")
         elif result.verdict.caveats:
-            notes.append(f"{where}: {escape('; '.join(result.verdict.caveats))}.")
+            caveats = message_latex("; ".join(result.verdict.caveats), markdown=markdown)
+            notes.append(f"{where}: {caveats}.")
     return notes
 
 
@@ -95,7 +97,14 @@ class PostSection:
 
     title: str
     chains: tuple[Chain, ...]
-    definitions: tuple[str, ...] = ()
+    defined: tuple[tuple[str, str], ...] = ()  # each definition's sides, as written
+
+    def definition_rows(self, *, markdown: bool = False) -> tuple[str, ...]:
+        """The post's definitions, typeset, as rows of an aligned block."""
+        return tuple(
+            f"{math_latex(left, markdown=markdown)} &= {math_latex(right, markdown=markdown)}"
+            for left, right in self.defined
+        )
 
     def summary(self) -> str:
         """``12 steps: 7 proved, 4 refuted, 1 undecided, 0 cannot read, 0 cannot check``."""
@@ -104,9 +113,10 @@ class PostSection:
         counts = ", ".join(f"{statuses.count(s)} {s}" for s in words)
         return f"{len(statuses)} step{'s' * (len(statuses) != 1)}: {counts}"
 
-    def latex_blocks(self, *, heading: bool = True) -> list[str]:
-        """One ``align*`` block per chain, verdicts at the right, reasons below."""
-        return [_chain_latex(chain, heading) for chain in self.chains]
+    def latex_blocks(self, *, heading: bool = True, verdicts: bool = True) -> list[str]:
+        """One ``align*`` block per chain; with ``verdicts``, each at the right and the
+        reasons below."""
+        return [_chain_latex(chain, heading, verdicts) for chain in self.chains]
 
     def markdown_blocks(self) -> list[str]:
         """One ``$$`` aligned block per chain, then a table of the verdicts and the reasons."""
@@ -115,33 +125,35 @@ class PostSection:
 
 def post_section(post: PostFile, results: Sequence[PostResult]) -> PostSection:
     """``post`` typeset with ``results`` (``check_post(post)``, in file order)."""
-    definitions = tuple(f"{_math(left)} &= {_math(right)}" for left, right in post.defined)
-    return PostSection(post.path, _chains(results), definitions)
+    return PostSection(post.path, _chains(results), tuple(post.defined))
 
 
-def _lines(chain: Chain) -> list[tuple[str, str]]:
+def _lines(chain: Chain, markdown: bool = False) -> list[tuple[str, str]]:
     """(left side or "", right side) per row, as LaTeX; an unread side is never typeset."""
     lines = []
     for position, row in enumerate(chain.rows):
-        right = _math(row.rhs) if row.readable else r"\text{(not read)}"
+        right = math_latex(row.rhs, markdown=markdown) if row.readable else r"\text{(not read)}"
         first = position == 0 or not chain.rows[position - 1].readable
-        left = (_math(row.lhs) if row.readable and row.lhs else r"\cdots") if first else ""
+        left = ""
+        if first:
+            readable = row.readable and row.lhs
+            left = math_latex(row.lhs, markdown=markdown) if readable else r"\cdots"
         lines.append((left, right))
     return lines
 
 
-def _chain_latex(chain: Chain, heading: bool) -> str:
+def _chain_latex(chain: Chain, heading: bool, verdicts: bool = True) -> str:
     rows = []
     lines = zip(_lines(chain), chain.rows, strict=True)
     for number, ((left, right), row) in enumerate(lines, start=1):
         result = row.result
         mark = _MARKS.get(result.status, "?")
-        verdict = rf"${mark}$ {latex_text(_verdict_text(result, str))}"
+        verdict = rf"${mark}$ {_verdict_text(result)}"
         where = rf"\small {number}.~line {result.line}\\ {verdict}"
-        comment = rf"\parbox[t]{{{RIGHT_COLUMN}}}{{\raggedright{where}}}"
-        rows.append(f"{left} &= {right} && {comment}")
+        comment = rf" && \parbox[t]{{{RIGHT_COLUMN}}}{{\raggedright{where}}}"
+        rows.append(f"{left} &= {right}" + (comment if verdicts else ""))
     if chain.tag:
-        rows[-1] += rf" \tag{{{latex_text(chain.tag)}}}"
+        rows[-1] += rf" \tag{{{tag_text(chain.tag)}}}"
     title = latex_text(chain.name)
     parts = [
         rf"\paragraph{{{title}}}" if heading else f"% {title}",
@@ -149,16 +161,17 @@ def _chain_latex(chain: Chain, heading: bool) -> str:
         " \\\\\n".join(rows),
         r"\end{align*}",
     ]
-    parts += _notes(chain, latex_text, lambda text: rf"\texttt{{{latex_text(text)}}}")
+    if verdicts:
+        parts += _notes(chain, markdown=False)
     return "\n".join(parts) + "\n"
 
 
 def _chain_markdown(chain: Chain) -> str:
     rows = [
         rf"{left} &= {right} && \text{{step {number}}}"
-        for number, (left, right) in enumerate(_lines(chain), start=1)
+        for number, (left, right) in enumerate(_lines(chain, markdown=True), start=1)
     ]
-    tag = rf" \tag{{{chain.tag}}}" if chain.tag else ""
+    tag = rf" \tag{{{tag_text(chain.tag)}}}" if chain.tag else ""
     parts = [
         f"**{markdown_text(chain.name)}**",
         "",
@@ -172,10 +185,10 @@ def _chain_markdown(chain: Chain) -> str:
         "| ---: | ---: | --- |",
     ]
     parts += [
-        f"| {n} | {row.result.line} | {markdown_text(_verdict_text(row.result, str))} |"
+        f"| {n} | {row.result.line} | {_verdict_text(row.result, markdown=True)} |"
         for n, row in enumerate(chain.rows, start=1)
     ]
-    notes = _notes(chain, markdown_text, lambda text: f"`{text.replace('`', '')}`")
+    notes = _notes(chain, markdown=True)
     if notes:
         parts += ["", *(f"- {note}" for note in notes)]
     return "\n".join(parts) + "\n"

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from sympy import Basic
 
 from derive.render.latex.chain import Line, chain_lines, notes, verdict_latex
-from derive.render.latex.text import latex_text, markdown_text, needs_math, needs_text
+from derive.render.latex.source import note_latex, note_markdown
+from derive.render.latex.tex import latex_text, markdown_text, tag_text
+from derive.render.latex.text import needs_math, needs_text
 
 if TYPE_CHECKING:
     from derive.checker.verdict import Verdict
@@ -24,7 +26,7 @@ def _rows(left: str, lines: tuple[Line, ...], right: list[str], tag: str) -> lis
         for position, piece in enumerate(line.pieces):
             relation = r"&\quad " if position else ("&= " if rows else f"{left} &= ")
             rows.append(relation + piece + (f" && {comment}" if position == 0 else ""))
-    rows[-1] += rf" \tag{{{tag}}}" if tag else ""
+    rows[-1] += rf" \tag{{{tag_text(tag)}}}" if tag else ""
     return rows
 
 
@@ -47,7 +49,7 @@ def derivation_latex(
     Args:
         derivation: what is typeset; ``tag`` numbers the last line, ``names`` abbreviate.
         verdicts: one per step, from ``derivation.check()`` (or of the same steps checked at
-            other sizes); None typesets the chain without verdicts.
+            other sizes); None typesets the chain alone, each step with its justification.
         expand: write sums with integer limits out term by term.
         heading: start with a ``\\paragraph`` naming it; else with a comment (for pasting).
 
@@ -60,12 +62,17 @@ def derivation_latex(
     """
     left, lines = chain_lines(derivation, verdicts, expand=expand)
     right = [
-        rf"\parbox[t]{{{RIGHT_COLUMN}}}{{\raggedright\small {line.number}.~{latex_text(line.why)}"
-        + ("" if line.verdict is None else rf"\\ {verdict_latex(line.verdict, derivation.labels)}")
+        rf"\parbox[t]{{{RIGHT_COLUMN}}}{{\raggedright\small "
+        + (
+            note_latex(line.why)
+            if verdicts is None
+            else f"{line.number}.~{note_latex(line.why)}\\\\ "
+            + verdict_latex(line.verdict, derivation.labels)
+        )
         + "}"
         for line in lines
     ]
-    title = _heading(derivation, latex_text)
+    title = _heading(derivation, note_latex)
     parts = [
         rf"\paragraph{{{latex_text(derivation.name)}}} {title}"
         if heading
@@ -114,7 +121,7 @@ def derivation_math(derivation: Derivation, verdicts: tuple[Verdict, ...] | None
         + _verdict_word(line.verdict, derivation.labels)
         for line in lines
     ]
-    tag = rf" \tag{{{derivation.tag}}}" if derivation.tag else ""
+    tag = rf" \tag{{{tag_text(derivation.tag)}}}" if derivation.tag else ""
     rows = " \\\\\n".join(_rows(left, lines, right, ""))
     return f"$$\\begin{{aligned}}\n{rows}\n\\end{{aligned}}{tag}$$"
 
@@ -129,21 +136,21 @@ def derivation_markdown(
     left, lines = chain_lines(derivation, verdicts, expand=expand)
     right = [rf"\text{{step {line.number}}}{_mark(line.verdict)}" for line in lines]
     rows = _rows(left, lines, right, "")
-    heading = _heading(derivation, markdown_text)
+    heading = _heading(derivation, note_markdown)
     parts = [
         f"**{markdown_text(derivation.name)}**" + (f": {heading}" if heading else ""),
         "",
         "$$",
         r"\begin{aligned}",
         " \\\\\n".join(rows),
-        r"\end{aligned}" + (rf" \tag{{{derivation.tag}}}" if derivation.tag else ""),
+        r"\end{aligned}" + (rf" \tag{{{tag_text(derivation.tag)}}}" if derivation.tag else ""),
         "$$",
         "",
         "| step | justification | verdict |",
         "| ---: | --- | --- |",
     ]
     parts += [
-        f"| {line.number} | {markdown_text(line.why)} | "
+        f"| {line.number} | {note_markdown(line.why)} | "
         f"{_verdict_markdown(line.verdict, derivation.labels)} |"
         for line in lines
     ]

@@ -32,7 +32,7 @@ class SumsMixin:
         if letter in env:
             raise BuildError(f"a sum over {letter} inside a sum over {letter}", node.pos)
         lo, hi = self._sum_range(letter, limits, node.pos)
-        if (hi - lo).is_Integer and hi - lo + 1 > MAX_TERMS:
+        if (hi - lo).is_Integer and abs(hi - lo + 1) > MAX_TERMS:  # either order (Karr)
             raise BuildError(f"a sum of more than {MAX_TERMS} terms", node.pos, "cannot check")
         bound = self.scope.bound_index(letter, lo)
         body = self.build(node.body, {**env, letter: (bound, lo, hi)})

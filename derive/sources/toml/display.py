@@ -5,8 +5,10 @@ generated names (``s0``, ``s1``, ...). A reader wants the file's own notation: `
 a_k, ``sigma(u)`` as a sigma, ``diff(E, z[k])`` as a partial derivative. So the same text is read a
 second time with the same restricted parser (nothing is evaluated, never ``eval``), but with names
 that build *display* objects: a definition stays its name, ``diff`` stays an unevaluated
-``Derivative``, and every symbol carries the user's name. These twins are never checked: the
-verdicts are those of the checked expressions, which the text defines one to one.
+``Derivative``, every symbol carries the user's name, and sums and products are left unevaluated
+(``parse.parse_written``), so terms and factors stay in the order written (``y - t``, not
+``-t + y``). These twins are never
+checked: the verdicts are those of the checked expressions, which the text defines one to one.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from sympy import Basic, Derivative, Expr, Function, IndexedBase, Integer, Symbol
 
 from derive.sources.toml.file import DerivationFile
-from derive.sources.toml.parse import Template, parse_expr
+from derive.sources.toml.parse import Template, parse_written
 from derive.steps import Derivation, Step
 
 
@@ -58,7 +60,7 @@ def definitions(loaded: DerivationFile) -> list[Definition]:
     result = []
     for name, params, call, text in loaded.namespace.definitions:
         holders = [Symbol(p) if call else Symbol(p, integer=True) for p in params]
-        body = parse_expr(text, {**names, **dict(zip(params, holders, strict=True))})
+        body = parse_written(text, {**names, **dict(zip(params, holders, strict=True))})
         if not params:
             lhs = Symbol(name)
         elif call:
@@ -79,9 +81,9 @@ def displayed(loaded: DerivationFile, number: int) -> Derivation:
     steps, read again with :func:`display_names`. Display only: never check it."""
     checked = loaded.derivations[number]
     names = display_names(loaded)
-    start = parse_expr(loaded.starts[number], names)
+    start = parse_written(loaded.starts[number], names)
     steps = tuple(
-        Step(parse_expr(where.text, names), step.why, names={}, tidy=False)
+        Step(parse_written(where.text, names), step.why, names={}, tidy=False)
         for step, where in zip(checked.steps, loaded.where[number], strict=True)
     )
     return Derivation(

@@ -155,7 +155,12 @@ def _sum(builder: Builder, node: ast.Call) -> Expr:
     _arity(builder, node, 2, None, "sum(f, (d, 1, K))")
     body = builder.expr(node.args[0])
     limits = [_limit(builder, arg) for arg in node.args[1:]]
-    return builder.call(node, sympy.Sum, body, *limits)
+    built = builder.call(node, sympy.Sum, body, *limits)
+    if builder.written:  # SymPy's Sum multiplies its body by 1, which would evaluate it
+        written = sympy.Basic.__new__(sympy.Sum, body, *built.limits)
+        written.is_commutative = built.is_commutative
+        return written
+    return built
 
 
 def _derivative(function: Callable[..., Expr], usage: str) -> Handler:

@@ -52,6 +52,13 @@ CHAINS = {
     ast.Mult: (Mul, lambda x: x),
     ast.Div: (Mul, lambda x: Pow(x, -1)),
 }
+# the same, unevaluated: for display (parse_written)
+WRITTEN = {
+    ast.Add: (Add, lambda x: x),
+    ast.Sub: (Add, lambda x: Mul(-1, x, evaluate=False)),
+    ast.Mult: (Mul, lambda x: x),
+    ast.Div: (Mul, lambda x: Pow(x, -1, evaluate=False)),
+}
 UNDEFINED = frozenset({sympy.zoo, sympy.nan, sympy.oo, -sympy.oo})
 
 
@@ -113,6 +120,18 @@ def parse_expr(
     x + 1/2
     """
     return _Builder(names or {}, limits, *_tree(text, limits)).build(relations=False)
+
+
+def parse_written(text: str, names: Mapping[str, object] | None = None) -> Expr:
+    """``text`` as written, for display only: sums and products unevaluated, in the order
+    written (``y - t``, not SymPy's ``-t + y``). Never check what this returns.
+
+    SymPy's ``evaluate(False)`` context is not used: SymPy's cache would hand unevaluated
+    objects to later checks (and evaluated ones to this display), its key does not include it.
+    """
+    return _Builder(names or {}, DEFAULT_LIMITS, *_tree(text, DEFAULT_LIMITS), written=True).build(
+        relations=False
+    )
 
 
 def parse_relations(
@@ -217,8 +236,10 @@ class _Builder:
         limits: LoadingLimits,
         tree: ast.Expression,
         source: _Source,
+        written: bool = False,
     ) -> None:
         self.names, self.limits, self.tree, self.source = names, limits, tree, source
+        self.written = written  # build unevaluated, as written (parse_written)
         self.diff_depth = 0  # derivatives being built around the current node (grammar.py)
 
     def error(self, node: ast.AST, message: str) -> ParseError:
@@ -251,7 +272,9 @@ class _Builder:
             return self.name(node)
         if isinstance(node, ast.UnaryOp):
             operand = self.expr(node.operand)
-            return -operand if isinstance(node.op, ast.USub) else operand
+            if not isinstance(node.op, ast.USub):
+                return operand
+            return Mul(-1, operand, evaluate=False) if self.written else -operand
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             return self.power(node, self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.BinOp):
@@ -277,7 +300,10 @@ class _Builder:
             operand = self.expr(link.right)
             if isinstance(link.op, ast.Div) and operand == 0:
                 raise self.error(link, "division by zero")
-            operands.append(self.call(link, CHAINS[type(link.op)][1], operand))
+            how = (WRITTEN if self.written else CHAINS)[type(link.op)][1]
+            operands.append(self.call(link, how, operand))
+        if self.written:
+            return self.call(links[-1], lambda *args: combine(*args, evaluate=False), *operands)
         return self.call(links[-1], combine, *operands)
 
     def call(self, node: ast.AST, function: Callable, *args: object) -> Expr:
@@ -331,6 +357,8 @@ class _Builder:
             )
             if bits * abs(exponent) > MAX_POWER_BITS:
                 raise self.error(node, "number too large: the power has too many digits")
+        if self.written:
+            return self.call(node, lambda b, e: Pow(b, e, evaluate=False), base, exponent)
         return self.call(node, sympy.Pow, base, exponent)
 
     def subscript(self, node: ast.Subscript) -> Expr:
