@@ -34,14 +34,20 @@ from derive.sources.posts.defined_functions import DefinedFunctions
 from derive.sources.posts.definitions import Definitions
 from derive.sources.posts.display import show
 from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.latex.vocabulary import SIGMA
 from derive.sources.posts.names import TRANSPOSES, BuildError, Name, Scope, label_kind
-from derive.sources.posts.ranges import Ranges, index_items, size_key
+from derive.sources.posts.ranges import (
+    EXAMPLE,
+    Ranges,
+    index_items,
+    size_key,
+    superscript_index,
+)
 
 MAX_DIGITS = 30  # a number literal longer than this is not read
 MAX_EXPONENT = 1000  # a number raised to a number larger than this is not built
-POWERED = frozenset(
-    ["sigma", "s", "sigmâ"]
-)  # sigma^2 = ... and sigma_B^2 = ... introduce a name (a variance)
+# \sigma^2 = ... and \sigma_B^2 = ... introduce a name (a variance), not a power of sigma
+POWERED = frozenset([SIGMA, "s", SIGMA + "\N{COMBINING CIRCUMFLEX ACCENT}"])
 
 _RELATIONS = {"=": Eq, ":=": Eq, "≡": Eq, "≜": Eq, "!=": Ne, "<": Lt, "<=": Le, ">": Gt, ">=": Ge}
 MATRIX = "matrix notation ({}) is not checked yet"
@@ -72,6 +78,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         self.denominator_where = ""
         self.last_sum: Expr | None = None
         self.declared_functions: dict[str, str] = {}  # name -> function word, declared
+        self.lazy_on = False  # building a symbol's definition: functions resolved where used
         self.ahead: dict[str, tuple] = {}  # name -> (params, body, where): first definitions
         self.forward_made: dict[str, object] = {}
         self.forward_building: set[str] = set()
@@ -82,6 +89,15 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         if handler is None:
             raise BuildError(f"{type(node).__name__.lower()} is not read here", node.pos)
         return handler(node, env)
+
+    def build_definition(self, node: ast.Node) -> Expr:
+        """The body of a symbol's definition: functions applied in it are written out where
+        the symbol is used (``lazy_functions``)."""
+        self.lazy_on = True
+        try:
+            return self.build(node)
+        finally:
+            self.lazy_on = False
 
     def shown_expr(self, expr: Expr) -> str:
         return show(self.scope, expr)
@@ -181,6 +197,9 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
             raise BuildError(MATRIX.format("a transpose"), node.pos, "cannot check")
         if kind == "power" and self.powered_name(node) in self.powered:
             return self.named(node, "", env, base_name=self.powered_name(node))
+        example = superscript_index(node, self.ranges.summed)
+        if example is not None:  # x^{(i)}: the i-th example, an entry
+            return self.named(node, EXAMPLE, env, extra=example)
         label = node.sup_text if kind == "label" else ""
         value = self.named(node, label, env)
         if kind == "power":
@@ -208,14 +227,18 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
             raise BuildError("a prime on e is not read", node.pos)
         return exp(self.build(node.sup, env))
 
-    def named(self, node: ast.Scripted, label: str, env: Env, base_name: str = "") -> Expr:
-        """The symbol or array entry a scripted letter names."""
+    def named(
+        self, node: ast.Scripted, label: str, env: Env, base_name: str = "", extra=None
+    ) -> Expr:
+        """The symbol or array entry a scripted letter names (``extra``: the index of an
+        example superscript, ``x^{(i)}_j`` is the entry (j, i))."""
         letter = (base_name or node.base.name) + "'" * node.primes
-        if node.sub is None:
+        if node.sub is None and extra is None:
             if not label:
                 return self.letter(letter, env, node.pos)
             return self.scope.symbol(self._alias(Name(letter, label)), 0)
-        indices, suffix = index_items(node.sub)
+        indices, suffix = index_items(node.sub or ())
+        indices = indices + ([extra] if extra is not None else [])
         base = letter + (f"_{{{suffix}}}" if suffix else "")
         name = self._alias(Name(base, label))
         if not indices:

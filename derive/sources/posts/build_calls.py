@@ -7,6 +7,7 @@ applies):
 1. the post defines a function of that name (it wins over the reader's own meaning);
 2. it is sigma (the sigmoid) or a function word;
    ... or the declarations name it (``[functions] g = "sigmoid"``);
+   (a name the post defines as a value, ``h_j(1 - h_j)``, is a product from here on);
 3. the brackets hold several arguments (``J(W, b)``, ``H(y, p)``, ``P(y \\mid x)``);
 4. the name is a conventional function letter (f, g, h, φ, ψ, ell, J) or a word (``Loss``);
 5. it is a capital letter applied to a name (``L(\\theta)``, ``E(w)``).
@@ -24,6 +25,7 @@ from derive.sources.posts.defined_functions import DefinedFunction, apply_functi
 from derive.sources.posts.functions import FUNCTIONS, softmax
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.vocabulary import SIGMA
+from derive.sources.posts.lazy_functions import BUILT_IN
 from derive.sources.posts.names import BuildError
 from derive.sources.posts.ranges import index_items, letter_of
 
@@ -67,6 +69,10 @@ class CallsMixin:
         base_name = node.name.rstrip("'")
         primes = len(node.name) - len(base_name)
         defined = self.functions.get(base_name)
+        lazy = self.lazy_on and (defined is not None or base_name in BUILT_IN)
+        if lazy and not node.sub and not node.sup and len(node.args) == 1:
+            args = [self.build(a, env) for a in node.args]
+            return self.lazily(base_name, args, primes)
         if defined is not None:
             args = [self.build(a, env) for a in node.args]
             value = self.apply_defined(defined, args, primes, node.pos)
@@ -90,6 +96,22 @@ class CallsMixin:
             value = self.power(value, self.build(node.sup, env), node.pos)
         return value
 
+    def lazily(self, name: str, args: list[Expr], primes: int) -> Expr:
+        """An application inside a symbol's definition: written out with the function in
+        force where the symbol is used (``lazy_functions``)."""
+        return self.definitions.lazy.apply(name, args, primes, self.scope.generated())
+
+    def in_force(self) -> tuple:
+        """The functions in force here, for the lazy applications of a claim: the post's, its
+        forward definitions, and the reader's own (sigma, relu, sigmoid)."""
+        found = {SIGMA: "sigmoid", **BUILT_IN}
+        for name in self.definitions.lazy.classes:
+            ahead = self.forward(name) if name not in self.functions.table else None
+            if ahead is not None:
+                found[name] = ahead
+        found.update(self.functions.table)
+        return tuple(sorted(found.items(), key=lambda kv: kv[0]))
+
     def apply_defined(self, defined, args: list[Expr], primes: int, pos: int) -> Expr:
         if defined.body is None:
             return self.definitions._placeholder(defined.problem, None, ())
@@ -110,6 +132,8 @@ class CallsMixin:
         if named is not None:
             for rule in FUNCTION_RULES:
                 found = rule(self, node, named, env)
+                if found is PRODUCT:
+                    break
                 if found is not None:
                     return "call", found
         if len(node.args) != 1 or node.separators:
@@ -166,6 +190,8 @@ def _defined(builder, node: ast.Apply, named, env) -> Expr | None:
     if defined is None:
         return None
     args = [builder.build(a, env) for a in node.args]
+    if builder.lazy_on and defined.body is not None:
+        return builder.lazily(name, args, primes)
     return builder.apply_defined(defined, args, primes, node.pos)
 
 
@@ -186,6 +212,8 @@ def _sigmoid(builder, node: ast.Apply, named, env) -> Expr | None:
     if name != SIGMA or len(node.args) != 1 or node.separators:
         return None
     x = builder.build(node.args[0], env)
+    if builder.lazy_on:
+        return builder.lazily(SIGMA, [x], primes)
     value = FUNCTIONS["sigmoid"][1](x)
     if primes:
         from sympy import Dummy
@@ -193,6 +221,18 @@ def _sigmoid(builder, node: ast.Apply, named, env) -> Expr | None:
         t = Dummy("t", real=True)
         value = diff(FUNCTIONS["sigmoid"][1](t), t, primes).xreplace({t: x})
     return value
+
+
+def _defined_symbol(builder, node: ast.Apply, named, env):
+    """``h_j(1 - h_j)`` where the post defines h_j: a product (a defined symbol is a value)."""
+    if named[1] or node.separators or len(node.args) != 1:
+        return None
+    try:
+        value = builder.build(node.head, env)
+    except BuildError:
+        return None
+    obj = value.base if isinstance(value, Indexed) else value
+    return PRODUCT if obj in builder.definitions.table else None
 
 
 def _several(builder, node: ast.Apply, named, env) -> Expr | None:
@@ -239,4 +279,13 @@ def _unknown_or_known_symbol(builder, node: ast.Apply, named, env) -> Expr:
     return builder.unknown_function(name + "'" * primes, node.pos)
 
 
-FUNCTION_RULES = (_defined, _declared, _sigmoid, _several, _function_letter, _capital_of_a_name)
+PRODUCT = object()  # a rule's answer: not an application, a product
+FUNCTION_RULES = (
+    _defined,
+    _declared,
+    _sigmoid,
+    _defined_symbol,
+    _several,
+    _function_letter,
+    _capital_of_a_name,
+)

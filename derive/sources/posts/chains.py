@@ -30,7 +30,7 @@ from derive.sources.posts.items import (
     is_notation,
     texts_of,
 )
-from derive.sources.posts.kinds import CLAIM, function_parameters, is_condition
+from derive.sources.posts.kinds import CLAIM, CONDITION, function_parameters, is_condition
 from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.tokens import LatexError
 from derive.sources.posts.names import BuildError
@@ -63,7 +63,11 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         self.section = 0
         self.previous: Side | str | None = None
         self.current_chain = ""
-        self.introducing: tuple[str, ...] = ()  # new on the left of the chain's first claim
+        self.otherwise: tuple[str, str, str] = ()  # what the chain's first claim is if not one
+        self.alone = False  # the chain being read is alone in its row
+        self.claimed: set[Basic] = set()  # the objects earlier claims are about
+        self.row_conditions = Conditions()  # the conditions of the chain being read
+        self.in_bodies: set[Basic] = set()  # the objects earlier definitions use
 
     # --- displays and rows ------------------------------------------------------------
 
@@ -113,6 +117,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         in_row = self._row_conditions(
             [c for c in chains if c not in main], block, row.line, main_chains=main
         )
+        self.alone = len(chains) == 1
         for chain in main:
             name = f"line {self._position(block, chain.pos)[0]}"
             if chain.parts[0] is None and (self.previous is not None or self.carry):
@@ -144,13 +149,14 @@ class ChainReader(ConditionsMixin, DefiningMixin):
                 return
             kind = "notation" if is_notation(parts[0]) else CLAIM
             first_item = len(self.items)
+            self.row_conditions = conditions
             start = self._first(chain, block, texts, name, kind)
             step = sum(1 for i in self.items[first_item:] if i.kind == CLAIM)
         for index in range(start, len(parts)):
             position = self._position(block, equals[index - 1])
             step += 1
             self._claim(parts[index], block, texts[index], position, name, step, kind, conditions)
-            self.introducing = ()
+            self.otherwise = ()
 
     def _inequality(self, chain, block: Block, name: str, op: str) -> None:
         if is_condition(chain, self._index_letters()):
@@ -183,6 +189,8 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         stated = kind == CLAIM and isinstance(self.previous, Side)
         if stated and self._stated(chain, block, texts, name, before):
             return 2
+        if stated and not self.otherwise and self._sets(chain):
+            self.otherwise = ("refuted", CONDITION, "an equation the text sets (a condition)")
         return 1
 
     def _steps_so_far(self, name: str) -> int:
@@ -231,6 +239,8 @@ class ChainReader(ConditionsMixin, DefiningMixin):
             return
         current = Side(value, text, tuple(self.builder.guesses))
         if isinstance(previous, Side):
+            objects = self.builder.definitions.objects
+            self.claimed |= objects(previous.value) | objects(value)
             if conditions.problem:
                 item = Item(
                     line,
@@ -258,7 +268,8 @@ class ChainReader(ConditionsMixin, DefiningMixin):
                     conditions.relations,
                     ", ".join(conditions.texts),
                     previous.guesses + current.guesses,
-                    self.introducing,
+                    self.otherwise,
+                    self.builder.in_force(),
                 )
             self.items.append(item)
         self.previous = current

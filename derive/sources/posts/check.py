@@ -22,7 +22,7 @@ from derive.sources.posts.applied import Applied, index_cases
 from derive.sources.posts.chains import Item
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
-from derive.sources.posts.kinds import CLAIM, DEFINITION, NOT_A_CLAIM, NOTE
+from derive.sources.posts.kinds import CLAIM, NOT_A_CLAIM, NOTE
 from derive.sources.posts.side_conditions import Extra, applicable
 
 CLAIM_WIDTH = 120
@@ -213,12 +213,29 @@ class _Check:
                     found.setdefault(index, []).append(bounds)
         return found
 
+    def resolved(self, expr: Expr) -> Expr:
+        """``expr`` with the functions applied inside definitions written out as they are in
+        force at the claim's row."""
+        post = self.post
+
+        def slot_range(array, slot):
+            key = post.scope.keys.get(array)
+            return None if key is None else post.ranges.slots.get((key[0], key[1], slot))
+
+        in_force = dict(self.item.functions)
+        return self.definitions.lazy.resolve(expr, in_force, post.scope.fresh, slot_range)
+
     def run(self) -> PostResult | None:
         item, definitions = self.item, self.definitions
-        full_lhs, full_rhs = definitions.expand(item.lhs), definitions.expand(item.rhs)
+        full_lhs = self.resolved(definitions.expand(item.lhs))
+        full_rhs = self.resolved(definitions.expand(item.rhs))
         if definitions.placeholders(full_lhs) or definitions.placeholders(full_rhs):
             return self.placeholders(full_lhs, full_rhs)
-        lhs, rhs = definitions.minimal(item.lhs, item.rhs)
+        missing = definitions.lazy.unresolved(full_lhs - full_rhs)
+        if missing:
+            message = f"{', '.join(missing)} is not defined where this claim stands"
+            return self.result("cannot check", message, Verdict("undecided"))
+        lhs, rhs = (self.resolved(side) for side in definitions.minimal(item.lhs, item.rhs))
         if item.kind == "notation" and _same_notation(lhs, rhs):
             return None
         conditions = self.conditions
@@ -234,20 +251,11 @@ class _Check:
         if item.kind == "notation":
             return None if verdict.proved else self.notation(verdict)
         guessed = "; ".join(item.guesses)
-        if item.redefines and not verdict.proved:
-            message = (
-                f"defines {item.redefines} again, from here on (an earlier section defines it "
-                "otherwise)"
-            )
-            return dataclasses.replace(
-                self.result(NOT_A_CLAIM, message, Verdict("undecided")), kind=DEFINITION
-            )
-        if verdict.refuted and item.introduces:
-            names = ", ".join(item.introduces)
-            message = f"introduces {names} (written here first, on the left only): not an identity"
-            return dataclasses.replace(
-                self.result(NOT_A_CLAIM, message, Verdict("undecided")), kind=DEFINITION
-            )
+        settled = verdict.refuted or (item.otherwise and item.otherwise[0] == "not proved")
+        if item.otherwise and settled and not verdict.proved:
+            _, kind, message = item.otherwise
+            result = self.result(NOT_A_CLAIM, f"{message}: not an identity", Verdict("undecided"))
+            return dataclasses.replace(result, kind=kind)
         if verdict.refuted:
             hidden = self.hidden(lhs, rhs)
             if hidden is not None:

@@ -17,7 +17,9 @@ from derive.sources.posts.kinds import (
     CLAIM,
     DEFINITION,
     NOT_A_CLAIM,
+    has_derivative,
     is_assumption,
+    is_number,
     is_plain_name,
     powered,
     shown_name,
@@ -26,7 +28,7 @@ from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.tokens import LatexError
 from derive.sources.posts.latex.vocabulary import SIGMA
 from derive.sources.posts.names import BuildError, Name, label_kind
-from derive.sources.posts.ranges import index_items, letter_of
+from derive.sources.posts.ranges import index_items, letter_of, superscript_index
 
 OVERRIDDEN = {
     SIGMA: "the sigmoid",
@@ -69,6 +71,7 @@ class DefiningMixin:
             self.previous = BROKEN
             return True
         builder.functions.define(DefinedFunction(fname, params, body, where))
+        self.in_bodies |= builder.definitions.objects(body)
         self.function_sections[fname] = self.section
         self.defined.append((texts[0], texts[1]))
         builder.remember_denominator(body, where)
@@ -99,7 +102,7 @@ class DefiningMixin:
         where = f"line {self._position(block, chain.pos)[0]}"
         equal = chain.equals[0]
         try:
-            body = builder.build(rhs)
+            body = builder.build_definition(rhs)
         except BuildError as error:
             self._problem(error, block, equal, name, 0, texts[1], texts[0])
             placeholder = builder.definitions._placeholder(
@@ -110,7 +113,13 @@ class DefiningMixin:
             return True
         old = target[0]
         obj = self._record_definition(target, body, where, lhs)
-        if obj is None:
+        if obj is None:  # w = w - \eta g: an update, a claim only if it holds
+            shown = shown_name(lhs)
+            self.otherwise = (
+                "not proved",
+                DEFINITION,
+                f"an update of {shown} ({shown} on both sides)",
+            )
             return False
         self.defined.append((texts[0], texts[1]))
         builder.remember_denominator(body, where)
@@ -169,10 +178,33 @@ class DefiningMixin:
                 before,
                 body,
                 CLAIM,
-                redefines=shown,
+                self.row_conditions.relations,
+                ", ".join(self.row_conditions.texts),
+                otherwise=("not proved", DEFINITION, f"defines {shown} again, from here on"),
+                functions=self.builder.in_force(),
             )
         )
         self.previous = Side(body, texts[1])
+
+    def _sets(self, chain) -> bool:
+        """A relation alone in its row, with a number or a name the post does not define on
+        one side and no derivative (``s_j - t_j = 0``, ``s_j = t_j``, ``w \\bar{x} + b = c``):
+        if it is not an identity, it is an equation the text sets (a condition)."""
+        if not self.alone or len(chain.parts) != 2:
+            return False
+        if any(has_derivative(p) for p in chain.parts):
+            return False
+        return any(is_number(p) or self._free_name(p) for p in chain.parts)
+
+    def _free_name(self, node) -> bool:
+        if not is_plain_name(node):
+            return False
+        try:
+            value = self.builder.build(node)
+        except BuildError:
+            return False
+        obj = value.base if isinstance(value, Indexed) else value
+        return obj in self.builder.scope.keys and obj not in self.builder.definitions.table
 
     def _unknown_note(self, body: Expr) -> str:
         definitions = self.builder.definitions
@@ -182,14 +214,21 @@ class DefiningMixin:
         return "; " + "; ".join(dict.fromkeys(definitions.missing[p].message for p in unknown))
 
     def _record_definition(self, target, body: Expr, where: str, lhs) -> Basic | None:
-        """Record a definition (a new version of the name when it is defined again)."""
+        """Record a definition (a new version of the name when it is defined again, or when
+        earlier claims used it as a free symbol: ``b = \\bar{y} - w \\bar{x}`` after claims
+        about every b does not make them claims about that b); a name earlier rows use only in
+        claims is defined for them too (``... = w \\bar{x} + b``, "with the means
+        ``\\bar{x} = ...``")."""
         obj, params, again = target
         definitions, scope = self.builder.definitions, self.builder.scope
-        if again:
-            obj = scope.renew(obj)
+        if obj in definitions.reached(body):
+            return None  # w = w - \eta g: an update, not a definition
+        if again or (obj in self.claimed and obj in self.in_bodies):
+            obj = scope.renew(obj)  # a parameter of earlier definitions and claims: they keep it
         if not definitions.define(obj, params, body, where):
             return None
         self.section_of[obj] = self.section
+        self.in_bodies |= definitions.objects(body)
         letter = letter_of(unwrap(lhs))
         if letter is not None:
             self.builder.functions.table.pop(letter, None)
@@ -218,7 +257,10 @@ class DefiningMixin:
             return True
         if right is not None and _chooses(lhs):
             left_only = [k for k in introduced if builder.scope.objects[k] not in _objects(right)]
-            self.introducing = tuple(sorted(k[0].shown() for k in left_only))
+            if left_only:
+                names = ", ".join(sorted(k[0].shown() for k in left_only))
+                message = f"introduces {names} (written here first, on the left only)"
+                self.otherwise = ("refuted", DEFINITION, message)
         return False
 
     def _is_assumption(self, left: Expr, right: Expr) -> bool:
@@ -248,6 +290,8 @@ class DefiningMixin:
         if not (labelled or powered_name):
             return None
         indices = index_items(node.sub or ())[0]
+        example = superscript_index(node, builder.ranges.summed)
+        indices = indices + ([example] if example is not None else [])
         if node.base.name == "δ" and node.sup is None and len(indices) == 2:
             return None  # δ_{kj}: the Kronecker delta
         if node.base.name == "e" and node.sup is not None:

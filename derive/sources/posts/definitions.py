@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sympy import Basic, Expr, Indexed, IndexedBase, Symbol, default_sort_key, diff
 
 from derive.sources.posts.defined_functions import rename_bound
+from derive.sources.posts.lazy_functions import LazyFunctions
 
 MAX_ROUNDS = 30  # definitions are written out at most this many levels deep
 
@@ -54,6 +55,7 @@ class Definitions:
         self.table: dict[Basic, Definition] = {}
         self.missing: dict[Symbol, Missing] = {}
         self.unknown: set[Symbol] = set()  # placeholders of functions the post does not define
+        self.lazy = LazyFunctions()  # applications in definitions, written out per claim
         self._deps: dict[Basic, frozenset[Basic]] = {}
 
     def objects(self, expr: Basic) -> set[Basic]:
@@ -177,7 +179,11 @@ class Definitions:
             atom_obj = atom.base if isinstance(atom, Indexed) else atom
             return atom_obj != keep and keep in self.depends(atom_obj)
 
-        return diff(self.expand(f, reaches), v)
+        expanded = self.expand(f, reaches)
+        indices = set().union(*(i.free_symbols for i in _indices(v))) if _indices(v) else set()
+        if indices:  # d/d y_k of a sum over k: the sum's own k is another index
+            expanded = rename_bound(expanded, indices, self.scope.fresh)
+        return diff(expanded, v)
 
     def reached(self, f: Expr) -> set[Basic]:
         """The objects in ``f`` and every object their definitions reach."""

@@ -34,10 +34,12 @@ class Item:
         conditions: relations the claim holds under (its row's, or the prose's before its
             display), and condition_text: them as written.
         guesses: readings guessed while building it (a guess never refutes).
-        introduces: symbols written for the first time on its left side only: if it is not
-            an identity it introduces them (``\\log C = -m`` chooses C), it is not a claim.
-        redefines: a name defined in an earlier section and written again: a claim if it is
-            proved (a restatement), else a definition of the name from here on.
+        functions: the functions in force at its row (name, meaning), for the applications
+            inside the definitions it uses.
+        otherwise: (when, kind, message): if the claim is not proved ("not proved") or is
+            refuted ("refuted"), the row is not a claim but of this kind (a name defined again
+            in a later section, an update ``w = w - \\eta g``, a relation that chooses a new
+            symbol, an equation the text sets): reported as such, never refuted.
     """
 
     line: int
@@ -54,8 +56,8 @@ class Item:
     conditions: tuple[Basic, ...] = ()
     condition_text: str = ""
     guesses: tuple[str, ...] = ()
-    introduces: tuple[str, ...] = ()
-    redefines: str = ""
+    otherwise: tuple[str, str, str] = ()
+    functions: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -78,11 +80,9 @@ class Conditions:
     problem: str = ""
 
     def __add__(self, other: Conditions) -> Conditions:
-        return Conditions(
-            self.relations + other.relations,
-            self.texts + other.texts,
-            self.problem or other.problem,
-        )
+        relations = tuple(dict.fromkeys(self.relations + other.relations))
+        texts = tuple(dict.fromkeys(self.texts + other.texts))
+        return Conditions(relations, texts, self.problem or other.problem)
 
 
 def equality(left: Expr, right: Expr) -> Basic:
@@ -125,5 +125,7 @@ def op_length(text: str, position: int) -> int:
 
 
 def clean(text: str) -> str:
+    """A side as written, for reports: alignment, sizing and colour commands left out."""
+    text = re.sub(r"\\(?:textcolor|color)\s*\{[^{}]*\}", "", text)
     text = re.sub(r"\\(?:left|right|[bB]ig+[lr]?)\b\s*", "", text.replace("&", " "))
     return " ".join(text.split()).strip(" ,.;")

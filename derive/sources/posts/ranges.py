@@ -123,12 +123,33 @@ def _plain_text(node: ast.Node) -> str | None:
     return None
 
 
-def array_name(node: ast.Scripted, labels: dict[str, str]) -> Name | None:
+EXAMPLE = "(\N{MIDDLE DOT})"  # the label of x^{(i)}: an array with the example index last
+
+
+def superscript_index(node: ast.Scripted, summed: set[str]) -> ast.Node | None:
+    """The index of ``x^{(i)}``, ``y^{(i+1)}``: a bracketed superscript whose letter a sum
+    runs over somewhere in the post (an example index, not a layer label); else None."""
+    sup = node.sup
+    if not (isinstance(node.base, ast.Letter) and isinstance(sup, ast.Group)) or sup.brace:
+        return None
+    if not node.sup_text.startswith("("):
+        return None  # [l] is a layer (deeplearning.ai's brackets)
+    inner = sup.inner
+    letter = letter_of(inner)
+    if letter is None and isinstance(inner, ast.Add) and len(inner.terms) == 2:
+        (_, first), (_, second) = inner.terms
+        letter = letter_of(first) if isinstance(second, ast.Number) else None
+    return inner if letter is not None and letter in summed else None
+
+
+def array_name(node: ast.Scripted, labels: dict[str, str], summed=frozenset()) -> Name | None:
     """The name of a subscripted letter (label included), or None."""
     if not isinstance(node.base, ast.Letter):
         return None
     label = ""
-    if node.sup is not None and label_kind(node.sup_text, labels) == "label":
+    if superscript_index(node, summed) is not None:
+        label = EXAMPLE
+    elif node.sup is not None and label_kind(node.sup_text, labels) == "label":
         label = node.sup_text
     suffix = index_items(node.sub or ())[1]
     base = node.base.name + "'" * node.primes + (f"_{{{suffix}}}" if suffix else "")
@@ -146,6 +167,7 @@ class Ranges:
     size_letters: set[str] = field(default_factory=set)
     labels: set[str] = field(default_factory=set)
     unranged: set[str] = field(default_factory=set)  # letters of sums written without a bound
+    summed: set[str] = field(default_factory=set)  # letters some sum runs over
 
 
 def bound_value(node: ast.Node | None, scope: Scope) -> Expr | None:
@@ -181,6 +203,12 @@ def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: S
     found = Ranges(letters=dict(scope.index_ranges))
     found.sources = {k: "declared" for k in scope.index_ranges}
     occurrences: list[tuple[Name, int, int, str, tuple | None]] = []
+    lines = list(lines)
+    for line, _ in lines:  # first the letters sums run over (x^{(i)} is an entry if some are)
+        for node in ast.walk(line):
+            letter = sum_limits(node).letter if isinstance(node, ast.Sum) else None
+            if letter is not None:
+                found.summed.add(letter)
     for line, where in lines:
         stack: list[tuple[ast.Node, dict]] = [(line, {})]
         while stack:
@@ -191,6 +219,10 @@ def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: S
                 _scripted(node, env, scope, found, occurrences)
             elif isinstance(node, ast.Indicator) and node.condition is not None:
                 _indicator_letters((node.condition,), found)
+            elif isinstance(node, ast.Apply) and _function_head(node.head):
+                # f_{w,b}(x), h_\theta(x): the subscript names the function's parameters
+                stack.extend((child, env) for child in reversed(node.args))
+                continue
             stack.extend((child, env) for child in reversed(ast.children(node)))
     _spread(found, occurrences)
     missing = sorted(letter for letter in found.unranged if letter not in found.letters)
@@ -231,18 +263,30 @@ def _scripted(node: ast.Scripted, env: dict, scope: Scope, found: Ranges, occurr
     if isinstance(node.base, (ast.Indicator, ast.Number)) and node.sub:
         _indicator_letters(node.sub, found)  # 1_{d=k}: d and k are indices
     labelled = node.sup is not None and isinstance(node.base, ast.Letter)
-    if labelled and label_kind(node.sup_text, scope.labels) == "label":
+    example = superscript_index(node, found.summed) is not None
+    if labelled and not example and label_kind(node.sup_text, scope.labels) == "label":
         found.labels.add(node.sup_text)
-    if node.sub is None or not isinstance(node.base, ast.Letter):
+    extra = superscript_index(node, found.summed)
+    if (node.sub is None and extra is None) or not isinstance(node.base, ast.Letter):
         return
-    name = array_name(node, scope.labels)
-    indices = index_items(node.sub)[0]
+    name = array_name(node, scope.labels, found.summed)
+    indices = index_items(node.sub or ())[0] + ([extra] if extra is not None else [])
     for slot, index in enumerate(indices):
         letter = letter_of(index)
         if letter is None:
             continue
         found.index_letters.add(letter)
         occurrences.append((name, len(indices), slot, letter, env.get(letter)))
+
+
+FUNCTION_HEADS = frozenset(["f", "g", "h", "J", "L", "\N{SCRIPT SMALL L}"])
+
+
+def _function_head(head: ast.Node) -> bool:
+    """A function's name with a subscript (``f_{w,b}``, ``h_\\theta``, ``J_i``?): the
+    conventional function letters; a product such as ``p_i(1 - p_i)`` keeps its index."""
+    base = head.base if isinstance(head, ast.Scripted) else head
+    return isinstance(base, ast.Letter) and base.name in FUNCTION_HEADS
 
 
 def _indicator_letters(items: tuple[ast.Node, ...], found: Ranges) -> None:

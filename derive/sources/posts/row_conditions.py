@@ -118,7 +118,7 @@ class ConditionsMixin:
         target = self._definable(lhs)
         try:
             if target is not None:
-                body = builder.build(rhs)
+                body = builder.build_definition(rhs)
                 if not builder.definitions.placeholders(body):
                     self._record_definition(target, body, where, lhs)
                 return

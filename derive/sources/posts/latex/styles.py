@@ -164,6 +164,11 @@ def decorate(raw: list[Token]) -> list[Token]:
         inner = [] if group is None else _inner(raw, group)
         braced = group is not None and group[0] != group[1]
         made = _decorated(token, inner, braced)
+        if made is not None and braced:  # the decorated name ends at its closing brace
+            last = made[-1]
+            made[-1] = Token(
+                last.type, str(last), start_pos=last.start_pos, end_pos=raw[group[1]].end_pos
+            )
         if made is None:
             error = Token("ERROR_RAW", f"{value} over more than one letter is not read")
             error.start_pos, error.end_pos = token.start_pos, token.end_pos
