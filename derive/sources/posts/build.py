@@ -35,7 +35,7 @@ from derive.sources.posts.definitions import Definitions
 from derive.sources.posts.display import show
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.vocabulary import SIGMA
-from derive.sources.posts.names import TRANSPOSES, BuildError, Name, Scope, label_kind
+from derive.sources.posts.names import BuildError, Name, Scope, is_transpose, label_kind
 from derive.sources.posts.ranges import (
     EXAMPLE,
     Ranges,
@@ -172,7 +172,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         base = node.base
         if isinstance(base, (ast.Indicator, ast.Number)) and node.sub and node.sup is None:
             return self._indicator(ast.Indicator(node.pos, self._one(node.sub, node.pos)), env)
-        if node.sup is not None and node.sup_text in TRANSPOSES:
+        if node.sup is not None and is_transpose(node.sup_text):
             raise BuildError(MATRIX.format("a transpose"), node.pos, "cannot check")
         if isinstance(base, ast.Apply):
             return self._scripted_application(node, env)

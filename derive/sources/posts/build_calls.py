@@ -69,7 +69,7 @@ class CallsMixin:
         base_name = node.name.rstrip("'")
         primes = len(node.name) - len(base_name)
         defined = self.functions.get(base_name)
-        lazy = self.lazy_on and (defined is not None or base_name in BUILT_IN)
+        lazy = self.lazy_on and (_plain(defined) if defined is not None else base_name in BUILT_IN)
         if lazy and not node.sub and not node.sup and len(node.args) == 1:
             args = [self.build(a, env) for a in node.args]
             return self.lazily(base_name, args, primes)
@@ -115,7 +115,8 @@ class CallsMixin:
     def apply_defined(self, defined, args: list[Expr], primes: int, pos: int) -> Expr:
         if defined.body is None:
             return self.definitions._placeholder(defined.problem, None, ())
-        return apply_function(defined, args, primes, self.scope.fresh, pos, self.slot_range)
+        arrays = _Arrays(self.scope)
+        return apply_function(defined, args, primes, self.scope.fresh, pos, self.slot_range, arrays)
 
     def slot_range(self, array, slot: int):
         """The range of an array's entries in a slot (``a_k`` summed over 1..N), or None."""
@@ -190,9 +191,35 @@ def _defined(builder, node: ast.Apply, named, env) -> Expr | None:
     if defined is None:
         return None
     args = [builder.build(a, env) for a in node.args]
-    if builder.lazy_on and defined.body is not None:
+    if builder.lazy_on and _plain(defined):
         return builder.lazily(name, args, primes)
     return builder.apply_defined(defined, args, primes, node.pos)
+
+
+class _Arrays:
+    """The arrays behind vector parameters (``x`` and its entries ``x_j``)."""
+
+    def __init__(self, scope) -> None:
+        self.scope = scope
+
+    def array(self, symbol):
+        key = self.scope.keys.get(symbol)
+        return None if key is None else self.scope.objects.get((key[0], 1))
+
+    def entry(self, arg, indices):
+        """The entry ``indices`` of the vector ``arg`` (``x^{(i)}``, ``z``): x^{(i)}_j."""
+        if isinstance(arg, Indexed):
+            name = self.scope.keys[arg.base][0]
+            every = (*indices, *arg.indices)
+        else:
+            name, every = self.scope.keys[arg][0], tuple(indices)
+        return self.scope.symbol(name, len(every))[every]
+
+
+def _plain(defined) -> bool:
+    """A function of one symbol (not of entries, such as ``Softmax(x_i)``): it may be
+    applied lazily, its derivative taken before it is written out."""
+    return defined.body is not None and len(defined.params) == 1 and defined.params[0].is_Symbol
 
 
 def _declared(builder, node: ast.Apply, named, env) -> Expr | None:

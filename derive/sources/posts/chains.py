@@ -68,6 +68,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         self.claimed: set[Basic] = set()  # the objects earlier claims are about
         self.row_conditions = Conditions()  # the conditions of the chain being read
         self.in_bodies: set[Basic] = set()  # the objects earlier definitions use
+        self.heads_of: dict[Basic, set[str]] = {}  # a defined name -> the functions it applies
 
     # --- displays and rows ------------------------------------------------------------
 
@@ -280,6 +281,8 @@ class ChainReader(ConditionsMixin, DefiningMixin):
 
     def _unreadable(self, row) -> None:
         block, error = row.block, row.error
+        if block.inline and "elided" in error.message:
+            return  # "for $i = 1, \dots, n$": a range in the prose, not a claim
         equal = row.row.equals[0]
         line, column = self._position(block, equal.start_pos)
         where_line, where_column = self._position(block, error.pos)

@@ -165,7 +165,8 @@ class _Check:
         self.post, self.item, self.timeout, self.seed = post, item, timeout, seed
         self.limits = limits
         self.definitions = post.definitions
-        self.conditions = Applied(item.conditions)
+        expanded = tuple(self.definitions.expand(r) for r in item.conditions)  # z > 0: of w x + b
+        self.conditions = Applied(tuple(dict.fromkeys(item.conditions + expanded)))
         self.extra = self.conditions.assume  # the claim's conditions that are not substituted
         self.written = set()
         if item.lhs is not None:

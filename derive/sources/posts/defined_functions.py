@@ -59,12 +59,21 @@ def rename_bound(body: Expr, clash: set[Basic], fresh) -> Expr:
 
 
 def apply_function(
-    function: DefinedFunction, args: list[Expr], primes: int, fresh, pos: int, slot_range=None
+    function: DefinedFunction,
+    args: list[Expr],
+    primes: int,
+    fresh,
+    pos: int,
+    slot_range=None,
+    arrays=None,
 ) -> Expr:
     """``function`` applied to ``args`` (its body with the arguments for the parameters),
     differentiated ``primes`` times first (``f'(x)``: one parameter only). A sum of the body
     over the entries of an array parameter (``\\sum_j e^{x_j}`` for ``Softmax(x_i)``) runs
-    over the range of the argument's entries (``slot_range(array, slot)``, when known).
+    over the range of the argument's entries (``slot_range(array, slot)``, when known). A
+    parameter written as a symbol whose entries the body uses (``h_\\theta(x)`` with
+    ``\\sum_j \\theta_j x_j``) is a vector: applied to ``x^{(i)}``, ``x_j`` is ``x^{(i)}_j``
+    (``arrays``: the array of a symbol's name, and the entry of an argument).
 
     Raises:
         BuildError: the arguments do not fit the parameters ("cannot check").
@@ -94,7 +103,26 @@ def apply_function(
         body = rename_bound(body, clash, fresh)
     if slot_range is not None:
         body = _entry_sums(body, params, args, slot_range)
+    if arrays is not None:
+        body = _vectors(body, params, args, arrays, name, pos)
     return body.xreplace(mapping)
+
+
+def _vectors(body: Expr, params, args, arrays, name: str, pos: int) -> Expr:
+    """The entries of a vector parameter written for the argument's entries."""
+    for param, arg in zip(params, args, strict=True):
+        base = arrays.array(param) if isinstance(param, Symbol) else None
+        if base is None or not body.has(base) or arg == param:
+            continue
+        if not isinstance(arg, (Indexed, Symbol)):
+            message = f"{name} takes a vector: its argument must be a name"
+            raise BuildError(message, pos, "cannot check")
+
+        def entry(e: Indexed, arg=arg) -> Expr:
+            return arrays.entry(arg, e.indices)
+
+        body = body.replace(lambda e, base=base: isinstance(e, Indexed) and e.base == base, entry)
+    return body
 
 
 def _entry_sums(body: Expr, params, args, slot_range) -> Expr:

@@ -10,6 +10,7 @@ from sympy import Basic, Expr, Indexed
 
 from derive.sources.posts.blocks import Block
 from derive.sources.posts.build import POWERED
+from derive.sources.posts.build_calls import head_name
 from derive.sources.posts.defined_functions import DefinedFunction
 from derive.sources.posts.items import BROKEN, Item, Side, equality, is_notation, unwrap
 from derive.sources.posts.kinds import (
@@ -94,7 +95,7 @@ class DefiningMixin:
         if powered(lhs, POWERED, builder.scope.labels):
             introduced = builder.powered_name(unwrap(lhs))
             builder.powered.add(introduced)
-        target = self._definable(lhs)
+        target = self._definable(lhs, rhs)
         if target is None:
             if introduced:
                 builder.powered.discard(introduced)
@@ -113,6 +114,8 @@ class DefiningMixin:
             return True
         old = target[0]
         obj = self._record_definition(target, body, where, lhs)
+        if obj is not None:
+            self.heads_of[obj] = function_heads(rhs)
         if obj is None:  # w = w - \eta g: an update, a claim only if it holds
             shown = shown_name(lhs)
             self.otherwise = (
@@ -269,7 +272,7 @@ class DefiningMixin:
             return False
         return is_assumption(left, right, set(definitions.table), definitions.objects)
 
-    def _definable(self, node: ast.Node) -> tuple[Basic, tuple, bool] | None:
+    def _definable(self, node: ast.Node, rhs=None) -> tuple[Basic, tuple, bool] | None:
         """(the object a definition of ``node`` defines, its parameters, whether it defines it
         again), or None when ``node`` is not a name that can be defined here."""
         builder = self.builder
@@ -282,7 +285,7 @@ class DefiningMixin:
             if letter in ("e", "π") or letter in scope.index_ranges or letter in scope.sizes:
                 return None
             obj = scope.symbol(builder.aliases.get(Name(letter), Name(letter)), 0)
-            return self._fresh(obj, ())
+            return self._fresh(obj, (), rhs)
         if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
             return None
         powered_name = node.sup is not None and builder.powered_name(node) in builder.powered
@@ -307,14 +310,33 @@ class DefiningMixin:
         if obj not in scope.keys:
             return None
         params = tuple(value.indices) if isinstance(value, Indexed) else ()
-        return self._fresh(obj, params)
+        return self._fresh(obj, params, rhs)
 
-    def _fresh(self, obj: Basic, params: tuple) -> tuple[Basic, tuple, bool] | None:
+    def _fresh(self, obj: Basic, params: tuple, rhs=None) -> tuple[Basic, tuple, bool] | None:
+        """Whether ``obj`` may be defined here: not yet defined, defined in an earlier section,
+        or defined with other functions (``a = \\sigma(z)``, then "with a ReLU in place of
+        sigma, ``a = \\mathrm{relu}(z)``"): then again (a claim if the meanings agree)."""
         if obj not in self.builder.definitions.table:
             return obj, params, False
         if self.section_of.get(obj, self.section) < self.section:
             return obj, params, True
+        before, now = self.heads_of.get(obj, set()), function_heads(rhs)
+        if rhs is not None and before and now and before != now:
+            return obj, params, True
         return None
+
+
+def function_heads(node: ast.Node | None) -> set[str]:
+    """The names of the functions a side applies (``\\sigma``, ``relu``, ``f``)."""
+    found: set[str] = set()
+    for child in ast.walk(node) if node is not None else ():
+        if isinstance(child, ast.Call):
+            found.add(child.name.rstrip("'"))
+        elif isinstance(child, ast.Apply):
+            named = head_name(child.head)
+            if named is not None:
+                found.add(named[0])
+    return found
 
 
 def _chooses(node: ast.Node) -> bool:

@@ -183,7 +183,7 @@ class Definitions:
         indices = set().union(*(i.free_symbols for i in _indices(v))) if _indices(v) else set()
         if indices:  # d/d y_k of a sum over k: the sum's own k is another index
             expanded = rename_bound(expanded, indices, self.scope.fresh)
-        return diff(expanded, v)
+        return self.lazy.at_points(diff(expanded, v))
 
     def reached(self, f: Expr) -> set[Basic]:
         """The objects in ``f`` and every object their definitions reach."""

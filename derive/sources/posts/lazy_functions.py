@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.sources.posts.defined_functions import DefinedFunction, apply_function
 from derive.sources.posts.functions import FUNCTIONS
+from derive.sources.posts.names import BuildError
 
 BUILT_IN = {"relu": "relu", "sigmoid": "sigmoid"}  # name -> the reader's own function
 
@@ -41,6 +42,28 @@ class LazyFunctions:
         t = Dummy("t", real=True)
         return Subs(diff(function(t), t, primes), t, args[0])
 
+    def at_points(self, expr: Expr) -> Expr:
+        """``Derivative(F(x), x)`` as ``Subs(Derivative(F(t), t), t, x)``: x may be a defined
+        symbol, written out later (SymPy cannot differentiate with respect to a sum)."""
+        if not self.names:
+            return expr
+
+        def at_point(derivative: Derivative) -> Expr:
+            applied, (variable, count) = derivative.expr, derivative.variable_count[0]
+            t = Dummy("t", real=True)
+            return Subs(Derivative(applied.func(t), (t, count)), t, variable)
+
+        def lazy_derivative(e) -> bool:
+            return (
+                isinstance(e, Derivative)
+                and isinstance(e.expr, AppliedUndef)
+                and e.expr.func in self.names
+                and len(e.variable_count) == 1
+                and e.expr.args == (e.variable_count[0][0],)
+            )
+
+        return expr.replace(lazy_derivative, at_point)
+
     def unresolved(self, expr: Expr) -> list[str]:
         """The names of the lazy applications left in ``expr`` (none is in force there)."""
         found = {e.func for e in expr.atoms(AppliedUndef) if e.func in self.names}
@@ -57,7 +80,10 @@ class LazyFunctions:
             meaning = in_force.get(name)
             args = list(applied.args)
             if isinstance(meaning, DefinedFunction) and meaning.body is not None:
-                return apply_function(meaning, args, 0, fresh, 0, slot_range)
+                try:
+                    return apply_function(meaning, args, 0, fresh, 0, slot_range)
+                except BuildError:  # the arguments do not fit: left, the claim cannot check
+                    return applied
             if isinstance(meaning, str) and meaning in FUNCTIONS:
                 return FUNCTIONS[meaning][1](*args)
             return applied

@@ -59,6 +59,14 @@ def _braced(text: str) -> str:
     return text if len(text) == 1 else "{" + text + "}"
 
 
+_LABELLED_TRANSPOSE = re.compile(r"(?:\(.+\)|\[.+\])(?:T|\\top|\\intercal)\Z")
+
+
+def is_transpose(sup_text: str) -> bool:
+    """``T``, ``\\top``, ``\\mathsf{T}``; also after a layer label, ``W^{[2]T}``."""
+    return sup_text in TRANSPOSES or bool(_LABELLED_TRANSPOSE.match(sup_text))
+
+
 def label_kind(sup_text: str, declared: dict[str, str]) -> str:
     """ "label", "power" or "transpose" for a superscript written ``sup_text`` on a letter."""
     if sup_text in declared:
@@ -68,7 +76,7 @@ def label_kind(sup_text: str, declared: dict[str, str]) -> str:
         return declared[stem]
     if _BRACKETED.match(sup_text):
         return "label"
-    if sup_text in TRANSPOSES:
+    if is_transpose(sup_text):
         return "transpose"
     return "label" if _LAYER.match(sup_text) else "power"
 

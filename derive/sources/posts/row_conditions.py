@@ -59,7 +59,7 @@ class ConditionsMixin:
         for chain in chains:
             if chain in main or chain.parts[0] is None:
                 continue
-            for equal in chain.equals:
+            for equal in _equalities(chain):
                 line, column = self._position(block, equal)
                 text = clean(block.text[chain.pos : chain.end])
                 message = "a condition of the claims before it in its row"
@@ -84,7 +84,7 @@ class ConditionsMixin:
         self.pending = self.pending + found
         self.block_conditions = self.block_conditions + found
         text = clean(block.text[chain.pos : chain.end])
-        for equal in chain.equals:
+        for equal in _equalities(chain):
             line, column = self._position(block, equal)
             message = "a condition of the formulas that follow"
             self.items.append(
@@ -134,3 +134,8 @@ def _relates_indices(chain: ast.Chain, letters: set[str]) -> bool:
     """``i = j``, ``k \\neq j``: a relation between two index letters (the condition prose
     states before a display: "if $i = j$")."""
     return len(chain.parts) == 2 and all(letter_of(unwrap(p)) in letters for p in chain.parts)
+
+
+def _equalities(chain: ast.Chain) -> list[int]:
+    """Where the ``=`` signs of a condition are (a ``>`` or ``\\neq`` is no equality to report)."""
+    return [pos for pos, op in zip(chain.equals, chain.ops, strict=True) if op in EQUALITIES]

@@ -13,6 +13,8 @@
 - ``\\sum`` followed by nothing to sum is a name for the sum just written (SUM_ALONE);
 - ``\\text{if}`` with no ``\\text{else}`` in its row states the row's condition (IF_COND).
 
+- ``dZ``, ``dW``, ``db`` outside a fraction are one name each (gradients named as code does).
+
 Every pass is linear in the number of tokens.
 """
 
@@ -56,11 +58,67 @@ def _made(kind: str, token: Token, value: str | None = None) -> Token:
 
 def mark(tokens: list[Token]) -> list[Token]:
     """The tokens with the types above decided."""
+    tokens = _code_names(tokens)
     tokens = _primes(tokens)
     tokens = _period_products(tokens)
     tokens = _bars(tokens)
     tokens = _applications(tokens)
     return _conditions(tokens)
+
+
+def _in_fractions(tokens: list[Token]) -> list[bool]:
+    """Whether each token is inside the numerator or denominator of a ``\\frac``."""
+    inside = [False] * len(tokens)
+    stack: list[int] = []
+    closes: dict[int, int] = {}
+    for index, token in enumerate(tokens):
+        if token.type == "LBRACE":
+            stack.append(index)
+        elif token.type == "RBRACE" and stack:
+            closes[stack.pop()] = index
+    for index, token in enumerate(tokens):
+        if token.type != "FRAC":
+            continue
+        start = index + 1
+        for _ in range(2):  # \frac{a}{b}: two groups
+            if start >= len(tokens) or tokens[start].type != "LBRACE" or start not in closes:
+                break
+            end = closes[start]
+            for inner in range(start, end + 1):
+                inside[inner] = True
+            start = end + 1
+    return inside
+
+
+def _code_names(tokens: list[Token]) -> list[Token]:
+    """``dZ^{[l]}``, ``dW``, ``db``: gradient names as code writes them are one name each,
+    outside a fraction (inside one, ``\\frac{dy}{dx}`` is a derivative)."""
+    fractions = _in_fractions(tokens)
+    out: list[Token] = []
+    skip = False
+    for index, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        nxt = tokens[index + 1] if index + 1 < len(tokens) else None
+        joined = (
+            token.type == "LETTER"
+            and str(token) == "d"
+            and nxt is not None
+            and nxt.type == "LETTER"
+            and len(str(nxt)) == 1
+            and token.end_pos == nxt.start_pos
+            and not fractions[index]
+            and (index == 0 or tokens[index - 1].type not in ("SUB", "SUP"))
+        )
+        if joined:
+            out.append(
+                Token("LETTER", "d" + str(nxt), start_pos=token.start_pos, end_pos=nxt.end_pos)
+            )
+            skip = True
+        else:
+            out.append(token)
+    return out
 
 
 def _primes(tokens: list[Token]) -> list[Token]:
