@@ -78,8 +78,19 @@ def test_a_name_restated_in_a_later_section_is_a_claim() -> None:
 
 
 def test_a_defined_name_written_again_in_its_own_section_is_a_claim() -> None:
-    text = "$$ a = \\sigma(z) $$\n\n$$ a = \\tanh(z) $$\n"
+    text = "$$ a = \\tanh(z) $$\n\n$$ a = \\tanh(2 z) $$\n"
     assert [r.status for r in check(text)] == ["refuted"]
+
+
+def test_a_name_defined_with_another_function_is_defined_again() -> None:
+    text = "$$ a = \\sigma(z) $$\n\nWith tanh in place of sigma,\n\n$$ a = \\tanh(z) $$\n"
+    text += "\n$$ \\frac{\\partial a}{\\partial z} = 1 - a^2 $$\n"
+    results = check_all(text)
+    assert [(r.kind, r.status) for r in results][:2] == [
+        ("definition", "not a claim"),
+        ("definition", "not a claim"),
+    ]
+    assert results[2].status == "proved"  # under the new meaning
 
 
 SOFTMAX = r"""
@@ -115,10 +126,12 @@ def test_a_condition_stated_in_the_prose_restricts_the_next_display() -> None:
     text = SOFTMAX + "\nIf $i = j$,\n\n$$ \\frac{\\partial p_j}{\\partial o_i} = p_i(1-p_i) $$\n"
     (claim,) = check(text)
     assert claim.status == "proved" and claim.conditions == "i = j"
-    text = SOFTMAX + "\n$$ i \\neq j $$\n\n$$ \\frac{\\partial p_j}{\\partial o_i} = -p_i p_j $$\n"
+    text = SOFTMAX + "\n$$ i = j $$\n\n$$ \\frac{\\partial p_j}{\\partial o_i} = p_i(1 - p_i) $$\n"
     results = check_all(text)
     assert [r.kind for r in results][-2:] == ["condition", "claim"]
     assert results[-1].status == "proved"
+    text = SOFTMAX + "\n$$ i \\neq j $$\n\n$$ \\frac{\\partial p_j}{\\partial o_i} = -p_i p_j $$\n"
+    assert [r.status for r in check(text)] == ["proved"]  # no = in the condition: no row
 
 
 def test_the_diagonal_case_without_its_condition_is_never_refuted() -> None:
@@ -162,6 +175,30 @@ def test_a_relation_choosing_a_new_symbol_is_not_a_claim() -> None:
         ("definition", "not a claim"),
     ]
     assert "introduces C" in results[1].detail
+
+
+def test_an_equation_the_text_sets_is_a_condition_of_the_next_display() -> None:
+    text = r"$$ s_j = \frac{e^{a_j}}{\sum_{c=1}^{K} e^{a_c}} $$" + "\n\n"
+    text += r"$$ s_j - t_j = 0 $$" + "\n\nso\n\n" + r"$$ s_j = t_j $$"
+    results = check_all(text)
+    assert [(r.kind, r.status) for r in results] == [
+        ("definition", "not a claim"),
+        ("condition", "not a claim"),
+        ("claim", "proved"),
+    ]
+    # an identity of that form is a claim, and so is one with functions (a slip)
+    assert [r.status for r in check(r"$$ \sum_{k=1}^{K} (x_k - x_k) = 0 $$")] == ["proved"]
+    assert [r.status for r in check(r"$$ \sigma(z) + \sigma(-z) = 2 $$")] == ["refuted"]
+
+
+def test_an_update_is_not_a_claim() -> None:
+    text = r"$$ J = (w x - y)^2 $$" + "\n\n" + r"$$ w = w - \eta \frac{\partial J}{\partial w} $$"
+    results = check_all(text)
+    assert [(r.kind, r.status) for r in results] == [
+        ("definition", "not a claim"),
+        ("definition", "not a claim"),
+    ]
+    assert "an update of w" in results[1].detail
 
 
 def test_an_identity_about_a_new_symbol_is_still_a_claim() -> None:

@@ -133,8 +133,9 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Block]]:
             cursor = _in_text(token.content, _HTML_MATH, lines, first, math, cursor)
             continue
         if token.type == "inline" and token.children:
+            start = cursor
             cursor = _inline(token, lines, first, math, cursor)
-            cursor = _in_text(token.content, _KRAMDOWN, lines, first, math, cursor)
+            cursor = max(cursor, _in_text(token.content, _KRAMDOWN, lines, first, math, start))
             continue
         content = _display_content(token)
         if content is None:
@@ -143,6 +144,7 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Block]]:
         if offsets is not None:
             math.append(Block(content, offsets))
             cursor = offsets[-1]
+    math.sort(key=lambda block: block.offsets[0])  # kramdown's blocks amid a paragraph's math
     return math, declarations
 
 

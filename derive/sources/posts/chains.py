@@ -192,6 +192,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
             return 2
         if stated and not self.otherwise and self._sets(chain):
             self.otherwise = ("refuted", CONDITION, "an equation the text sets (a condition)")
+            self.pending = self.pending + self._relations(chain, block)  # so, next: s_j = t_j
         return 1
 
     def _steps_so_far(self, name: str) -> int:

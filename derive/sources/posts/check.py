@@ -231,6 +231,8 @@ class _Check:
         full_lhs = self.resolved(definitions.expand(item.lhs))
         full_rhs = self.resolved(definitions.expand(item.rhs))
         if definitions.placeholders(full_lhs) or definitions.placeholders(full_rhs):
+            if item.otherwise and item.otherwise[0] == "not proved":
+                return self.otherwise()  # an update is not a claim, checkable or not
             return self.placeholders(full_lhs, full_rhs)
         missing = definitions.lazy.unresolved(full_lhs - full_rhs)
         if missing:
@@ -254,9 +256,7 @@ class _Check:
         guessed = "; ".join(item.guesses)
         settled = verdict.refuted or (item.otherwise and item.otherwise[0] == "not proved")
         if item.otherwise and settled and not verdict.proved:
-            _, kind, message = item.otherwise
-            result = self.result(NOT_A_CLAIM, f"{message}: not an identity", Verdict("undecided"))
-            return dataclasses.replace(result, kind=kind)
+            return self.otherwise()
         if verdict.refuted:
             hidden = self.hidden(lhs, rhs)
             if hidden is not None:
@@ -276,6 +276,13 @@ class _Check:
         if guessed and verdict.proved:
             detail += f" ({guessed})"
         return self.result(verdict.status, detail, verdict)
+
+    def otherwise(self) -> PostResult:
+        """The row is not a claim but what ``item.otherwise`` says (an update, a definition
+        again, a relation that chooses a symbol, an equation the text sets)."""
+        _, kind, message = self.item.otherwise
+        result = self.result(NOT_A_CLAIM, f"{message}: not an identity", Verdict("undecided"))
+        return dataclasses.replace(result, kind=kind)
 
     def by_case(self, lhs: Expr, full_lhs: Expr, cases) -> PostResult:
         """A right side written as cases over indices: each case under its condition."""

@@ -190,24 +190,18 @@ class DefiningMixin:
         self.previous = Side(body, texts[1])
 
     def _sets(self, chain) -> bool:
-        """A relation alone in its row, with a number or a name the post does not define on
-        one side and no derivative (``s_j - t_j = 0``, ``s_j = t_j``, ``w \\bar{x} + b = c``):
-        if it is not an identity, it is an equation the text sets (a condition)."""
+        """A relation alone in its row, with a number on one side and, on the other, names the
+        post defines, in arithmetic only (``s_j - t_j = 0``, ``w \\bar{x} + b - \\bar{y} = 0``):
+        if it is not an identity, it is an equation the text sets (a condition, also of the
+        next display: "so $$ s_j = t_j $$")."""
         if not self.alone or len(chain.parts) != 2:
             return False
-        if any(has_derivative(p) for p in chain.parts):
+        if any(has_derivative(p) or _applies(p) for p in chain.parts):
             return False
-        return any(is_number(p) or self._free_name(p) for p in chain.parts)
-
-    def _free_name(self, node) -> bool:
-        if not is_plain_name(node):
+        if not any(is_number(p) for p in chain.parts) or not isinstance(self.previous, Side):
             return False
-        try:
-            value = self.builder.build(node)
-        except BuildError:
-            return False
-        obj = value.base if isinstance(value, Indexed) else value
-        return obj in self.builder.scope.keys and obj not in self.builder.definitions.table
+        definitions = self.builder.definitions
+        return bool(definitions.objects(self.previous.value) & set(definitions.table))
 
     def _unknown_note(self, body: Expr) -> str:
         definitions = self.builder.definitions
@@ -324,6 +318,16 @@ class DefiningMixin:
         if rhs is not None and before and now and before != now:
             return obj, params, True
         return None
+
+
+def _applies(node: ast.Node) -> bool:
+    """Whether a side applies a function (``f(z)``, ``\\log x``, ``e^{x}``)."""
+    for child in ast.walk(node):
+        if isinstance(child, (ast.Call, ast.Apply, ast.Sqrt)):
+            return True
+        if isinstance(child, ast.Scripted) and getattr(child.base, "name", "") == "e":
+            return True
+    return False
 
 
 def function_heads(node: ast.Node | None) -> set[str]:

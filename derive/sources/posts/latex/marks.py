@@ -94,6 +94,7 @@ def _code_names(tokens: list[Token]) -> list[Token]:
     """``dZ^{[l]}``, ``dW``, ``db``: gradient names as code writes them are one name each,
     outside a fraction (inside one, ``\\frac{dy}{dx}`` is a derivative)."""
     fractions = _in_fractions(tokens)
+    scripts = _script_flags(tokens)
     out: list[Token] = []
     skip = False
     for index, token in enumerate(tokens):
@@ -109,7 +110,7 @@ def _code_names(tokens: list[Token]) -> list[Token]:
             and len(str(nxt)) == 1
             and token.end_pos == nxt.start_pos
             and not fractions[index]
-            and (index == 0 or tokens[index - 1].type not in ("SUB", "SUP"))
+            and not scripts[index]
         )
         if joined:
             out.append(
