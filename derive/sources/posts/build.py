@@ -9,6 +9,8 @@ come from the :class:`~derive.sources.posts.names.Scope`, the range pass and the
 
 from __future__ import annotations
 
+import dataclasses
+
 from sympy import (
     Abs,
     Add,
@@ -174,6 +176,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
             return self._indicator(ast.Indicator(node.pos, self._one(node.sub, node.pos)), env)
         if node.sup is not None and is_transpose(node.sup_text):
             raise BuildError(MATRIX.format("a transpose"), node.pos, "cannot check")
+        if isinstance(base, (ast.Call, ast.Apply)) and node.sub is not None and not node.primes:
+            return self.build(self._component(base, node), env)
         if isinstance(base, ast.Apply):
             return self._scripted_application(node, env)
         if not isinstance(base, ast.Letter):
@@ -210,6 +214,18 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         """The name ``sigma_B^2`` introduces: the letter with its power, ``sigma^2``."""
         sup = node.sup_text
         return f"{node.base.name}^{sup if len(sup) == 1 else '{' + sup + '}'}"
+
+    def _component(self, call, node: ast.Scripted) -> ast.Node:
+        """``\\mathrm{softmax}(\\mathbf{z})_k``, ``\\sigma(z)_i``: the function applied to the
+        entry (k of the vector z), then the superscript if any."""
+        args = [a.inner if isinstance(a, ast.Group) else a for a in call.args]
+        if len(args) != 1 or not isinstance(args[0], ast.Letter) or len(node.sub) != 1:
+            raise BuildError("a subscript on a function of several entries", node.pos)
+        entry = ast.Scripted(args[0].pos, args[0], node.sub, None, "", 0)
+        applied = dataclasses.replace(call, args=(entry,))
+        if node.sup is None:
+            return applied
+        return ast.Scripted(node.pos, applied, None, node.sup, node.sup_text, 0)
 
     def _scripted_application(self, node: ast.Scripted, env: Env) -> Expr:
         """``f(x)^2`` is (f(x))^2; ``a(1 - a)^2`` is a (1 - a)^2."""

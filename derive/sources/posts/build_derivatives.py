@@ -7,6 +7,8 @@ is written out through the post's definitions (``Definitions.derivative``).
 
 from __future__ import annotations
 
+import dataclasses
+
 from sympy import Expr, Indexed
 
 from derive.sources.posts.functions import FUNCTIONS
@@ -43,8 +45,13 @@ class DerivativesMixin:
         return None
 
     def _derivative_parts(self, node: ast.Frac):
-        """(operand or None, variable, pos) when ``node`` is a derivative, else None."""
+        """(operand or None, variable, pos) when ``node`` is a derivative, else None; the
+        variable of a second derivative is a tuple (``\\partial z_i \\partial z_j``,
+        ``\\partial w^2``)."""
         num, den = node.numerator, node.denominator
+        if isinstance(num, ast.Partial) and num.order > 1:
+            variables = _variables(den, num.order)
+            return (num.operand, variables, node.pos) if variables else None
         if isinstance(num, ast.Partial) and isinstance(den, ast.Partial) and den.operand:
             return num.operand, den.operand, node.pos
         if _starts_with_d(den) and (_starts_with_d(num) or _is_d(num)):
@@ -54,7 +61,12 @@ class DerivativesMixin:
                 return operand, variable, node.pos
         return None
 
-    def _derivative(self, operand: ast.Node, variable: ast.Node, pos: int, env) -> Expr:
+    def _derivative(self, operand: ast.Node, variable, pos: int, env) -> Expr:
+        if isinstance(variable, tuple):  # a second derivative: one variable after the other
+            value = self._derivative(operand, variable[0], pos, env)
+            for other in variable[1:]:
+                value = self._derivative_of(value, operand, other, env)
+            return value
         while isinstance(variable, ast.Group):
             variable = variable.inner
         if not isinstance(variable, (ast.Letter, ast.Scripted)):
@@ -68,6 +80,14 @@ class DerivativesMixin:
         shown_f = shown(operand, self.scope.labels) or "the expression"
         shown_v = shown(variable, self.scope.labels) or self.shown_expr(v)
         return self.definitions.derivative(f, v, shown_f, shown_v)
+
+    def _derivative_of(self, value: Expr, operand: ast.Node, variable: ast.Node, env) -> Expr:
+        variable = _unwrap(variable)
+        if not isinstance(variable, (ast.Letter, ast.Scripted)):
+            raise BuildError("differentiate with respect to a symbol, e.g. ∂z_k", variable.pos)
+        v = self.build(variable, env)
+        shown_f = shown(operand, self.scope.labels) or "the expression"
+        return self.definitions.derivative(value, v, shown_f, shown(variable, self.scope.labels))
 
     def _function_at(self, operand: ast.Node, v: Expr) -> Expr | None:
         """``\\frac{d\\sigma}{dz}``, ``\\frac{\\partial f}{\\partial x}``: a function of one
@@ -87,6 +107,24 @@ class DerivativesMixin:
     def _is_defined_symbol(self, name: str) -> bool:
         obj = self.scope.objects.get((Name(name), 0))
         return obj is not None and obj in self.definitions.table
+
+
+def _variables(denominator: ast.Node, order: int) -> tuple[ast.Node, ...] | None:
+    """The variables of ``\\partial^n``: ``\\partial z_i \\partial z_j`` or ``\\partial w^2``."""
+    denominator = _unwrap(denominator)
+    if isinstance(denominator, ast.Mul):
+        found = [f.operand for f in denominator.factors if isinstance(f, ast.Partial)]
+        if len(found) == len(denominator.factors) == order and all(found):
+            return tuple(found)
+        return None
+    if isinstance(denominator, ast.Partial) and isinstance(denominator.operand, ast.Scripted):
+        power = denominator.operand
+        if power.sup_text == str(order) and power.sub is None and not power.primes:
+            return (power.base,) * order
+        if power.sup_text == str(order) and power.sub is not None:
+            plain = dataclasses.replace(power, sup=None, sup_text="")
+            return (plain,) * order
+    return None
 
 
 def _unwrap(node: ast.Node) -> ast.Node:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 
-from sympy import Basic
+from sympy import Basic, Ge, Gt, Le, Lt
 
 from derive.sources.posts.blocks import Block, Lines
 from derive.sources.posts.build import Builder
@@ -119,6 +119,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
             [c for c in chains if c not in main], block, row.line, main_chains=main
         )
         self.alone = len(chains) == 1
+        first_item = len(self.items)
         for chain in main:
             name = f"line {self._position(block, chain.pos)[0]}"
             if chain.parts[0] is None and (self.previous is not None or self.carry):
@@ -129,7 +130,19 @@ class ChainReader(ConditionsMixin, DefiningMixin):
                 self.chain_tags[name] = row.row.tag
             texts = texts_of(chain, block.text, chain.end)
             self._chain(chain, block, texts, name, self.block_conditions + in_row)
+        if not any(i.kind == CLAIM for i in self.items[first_item:]):
+            self._parameter_ranges(in_row, block, row.line)
         self._condition_items(chains, main, block)
+
+    def _parameter_ranges(self, conditions: Conditions, block: Block, line) -> None:
+        """``LeakyReLU(z) = \\max(\\alpha z, z), \\quad 0 < \\alpha < 1``: inequalities written
+        beside a definition hold for the rest of the post (assumptions it states)."""
+        where = f"line {self._position(block, line.pos)[0]}"
+        for relation in conditions.relations:
+            if isinstance(relation, (Lt, Le, Gt, Ge)) and not relation.free_symbols & set(
+                self.builder.scope.free.values()
+            ):
+                self.assumptions.append((relation, where))
 
     # --- chains ---------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from sympy import Basic, Expr, Indexed
 from derive.sources.posts.blocks import Block
 from derive.sources.posts.build import POWERED
 from derive.sources.posts.build_calls import head_name
-from derive.sources.posts.defined_functions import DefinedFunction
+from derive.sources.posts.defined_functions import DefinedFunction, apply_function
 from derive.sources.posts.items import BROKEN, Item, Side, equality, is_notation, unwrap
 from derive.sources.posts.kinds import (
     ASSUMPTION,
@@ -71,17 +71,51 @@ class DefiningMixin:
             builder.functions.define(DefinedFunction(fname, params, None, where, problem))
             self.previous = BROKEN
             return True
+        before = builder.functions.get(fname) if fname in self.function_sections else None
         builder.functions.define(DefinedFunction(fname, params, body, where))
         self.in_bodies |= builder.definitions.objects(body)
         self.function_sections[fname] = self.section
         self.defined.append((texts[0], texts[1]))
         builder.remember_denominator(body, where)
+        if self._function_restated(before, params, body, block, equal, name, texts):
+            self.previous = Side(body, texts[1])
+            return True
         overridden = OVERRIDDEN.get(fname)
         message = f"defines the function {fname}" + (
             f", from here on instead of {overridden}" if overridden else ""
         )
         self._report(block, equal, name, texts, message + self._unknown_note(body), DEFINITION)
         self.previous = Side(body, texts[1])
+        return True
+
+    def _function_restated(self, before, params, body, block, equal, name, texts) -> bool:
+        """A function an earlier section defined, written again: a claim that the two agree
+        (at the new parameters); if they do not, the new one is a definition from here on."""
+        if before is None or before.body is None:
+            return False
+        try:
+            old = apply_function(before, list(params), 0, self.builder.scope.fresh, equal)
+        except BuildError:
+            return False
+        line, column = self._position(block, equal)
+        again = f"defines the function {before.name} again, from here on"
+        self.items.append(
+            Item(
+                line,
+                column,
+                None,
+                "",
+                name,
+                1,
+                texts[0],
+                texts[1],
+                old,
+                body,
+                CLAIM,
+                otherwise=("not proved", DEFINITION, again),
+                functions=self.builder.in_force(),
+            )
+        )
         return True
 
     def _definition(self, chain, block: Block, texts, name: str) -> bool:

@@ -83,6 +83,9 @@ def is_condition(chain: ast.Chain, index_letters: set[str]) -> bool:
         return False
     if all(letter_of(_unwrapped(p)) in index_letters or is_number(p) for p in parts):
         return not all(is_number(p) for p in parts)
+    inequality = any(op not in ("=", ":=", "≡", "≜") for op in chain.ops)
+    if inequality and all(is_plain_name(p) or is_number(p) for p in parts):
+        return True  # 0 < \alpha < 1, x > 0
     if len(parts) == 2:
         left, right = parts
         return (is_plain_name(left) and is_number(right)) or (

@@ -290,10 +290,11 @@ def _function_head(head: ast.Node) -> bool:
 
 
 def _indicator_letters(items: tuple[ast.Node, ...], found: Ranges) -> None:
+    """``1_{d=k}``: d and k are indices (``1[z_j > 0]`` says nothing about z)."""
     for item in items:
-        if isinstance(item, ast.Relation):
-            for node in ast.walk(item):
-                letter = letter_of(node)
+        if isinstance(item, ast.Relation) and item.op == "=":
+            for side in (item.lhs, item.rhs):
+                letter = letter_of(side)
                 if letter is not None:
                     found.index_letters.add(letter)
 

@@ -97,6 +97,7 @@ sbody: expr (COMMA expr)*                       -> items
         | NAME_CALL scripts? LPAR expr (argsep expr)* RPAR  -> apply
         | FRAC farg farg                        -> frac
         | FRAC LBRACE PARTIAL_OP expr RBRACE farg           -> numerator_partial
+        | FRAC LBRACE PARTIAL_OP SUP NUMBER expr RBRACE farg -> numerator_partial
         | SQRT farg                             -> sqrt
         | SUM_ALONE                             -> sum_name
         | ABS_OPEN expr ABS_CLOSE               -> absolute

@@ -78,10 +78,12 @@ class Frac(Node):
 
 @dataclass(frozen=True)
 class Partial(Node):
-    """``\\partial x`` (operand None: ``\\partial`` alone, an operator); ``total`` for ``d``."""
+    """``\\partial x`` (operand None: ``\\partial`` alone, an operator); ``total`` for ``d``;
+    ``order``: ``\\partial^2 f`` in a numerator."""
 
     operand: Node | None
     total: bool = False
+    order: int = 1
 
 
 @dataclass(frozen=True)

@@ -171,8 +171,9 @@ class ToTree(Transformer):
         return ast.Norm(meta.start_pos, _leaf(children[1]))
 
     def numerator_partial(self, meta, children):
-        operand = _leaf(children[3])
-        numerator = ast.Partial(children[2].start_pos, operand)
+        order = int(children[4]) if len(children) == 8 else 1  # \partial^2 f
+        operand = _leaf(children[-3])
+        numerator = ast.Partial(children[2].start_pos, operand, order=order)
         return ast.Frac(meta.start_pos, numerator, children[-1])
 
     def call(self, meta, children):
