@@ -129,7 +129,7 @@ def measure(B: int, K: int, J: int, seconds: float) -> dict[str, float]:
         "hand-written dE_dW": lambda: hand_dE_dW(z, t, a_prev),
     }
     try:
-        import numeric
+        import derive_numeric as numeric
 
         if hasattr(numeric, "backprop"):  # not an empty directory on the path
             candidates["numeric.backprop (N = I = 1)"] = _numeric_step(numeric, B, K, J, rng)

@@ -19,9 +19,7 @@ from derive.checker.equal import DEFAULT_TIMEOUT, as_assumptions, as_expr, check
 from derive.checker.limits import Limits
 from derive.checker.methods import General
 from derive.checker.verdict import Verdict
-
-# kind ("text", "latex", "markdown") -> renderer; filled by derive.render (see the docstring)
-_DISPLAY: dict[str, Callable[..., str]] = {}
+from derive.display import register, show
 
 
 def register_display(
@@ -29,14 +27,15 @@ def register_display(
     text: Callable[[list[Report]], str],
     latex: Callable[[Derivation, tuple[Verdict, ...] | None], str],
     markdown: Callable[[Derivation, tuple[Verdict, ...] | None], str],
+    html: Callable[[Derivation, tuple[Verdict, ...] | None], str] | None = None,
 ) -> None:
-    """Install the renderers behind ``str(report)`` and the Jupyter display hooks."""
-    _DISPLAY.update(text=text, latex=latex, markdown=markdown)
+    """Install the renderers behind ``str(report)`` and the Jupyter display hooks
+    (``derive.display``; the package's face registers derive's own)."""
+    register(text=text, latex=latex, markdown=markdown, html=html)
 
 
 def _display(kind: str, *args: object) -> str | None:
-    render = _DISPLAY.get(kind)
-    return None if render is None else render(*args)
+    return show(kind, *args)
 
 
 @dataclass(frozen=True)
@@ -264,3 +263,6 @@ class Report:
 
     def _repr_markdown_(self) -> str | None:
         return _display("markdown", self.derivation, self.verdicts)
+
+    def _repr_html_(self) -> str | None:
+        return _display("html", self.derivation, self.verdicts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,11 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("derive")
+
+# The verdict cache stays off in the suite (a test that swaps a strategy must not store what it
+# proves), and any cache a test opens without naming a directory lands in a temporary one.
+os.environ["DERIVE_NO_CACHE"] = "1"
+os.environ.setdefault("DERIVE_CACHE_DIR", tempfile.mkdtemp(prefix="derive-test-cache-"))
 
 
 @pytest.fixture

@@ -134,7 +134,8 @@ def check_json(path: Path, timeout: float) -> tuple[list[dict], str]:
         code = main(["check", str(path), "--json", "--timeout", str(timeout)])
     if code == 2:
         return [], err.getvalue().strip() or "exit 2"
-    return json.loads(out.getvalue()), ""
+    records = json.loads(out.getvalue())  # one per step, then the run's summary
+    return [r for r in records if r.get("type", "step") == "step"], ""
 
 
 def run_posts(paths: list[Path], timeout: float) -> list[Run]:

@@ -191,6 +191,7 @@ steps = [{ expr = "(1 + tanh(y / 2)) / 2", why = "tanh in exponentials" }]
 """
 
 
+@pytest.mark.slow
 def test_new_kinds_get_the_same_verdict_under_any_hash_seed(tmp_path) -> None:
     path = tmp_path / "kinds.toml"
     path.write_text(NEW_KINDS, encoding="utf-8")
@@ -204,7 +205,7 @@ def test_new_kinds_get_the_same_verdict_under_any_hash_seed(tmp_path) -> None:
             env={**os.environ, "PYTHONHASHSEED": str(seed)},
         )
         assert done.returncode == 1, done.stderr[-2000:]
-        rows = json.loads(done.stdout)
+        rows = [r for r in json.loads(done.stdout) if r["type"] == "step"]
         found.append([(r["status"], r["method"], r["counterexample"]) for r in rows])
     assert found[0] == found[1]
     assert [status for status, _, _ in found[0]] == ["refuted", "refuted", "proved"]

@@ -76,9 +76,11 @@ def test_verbose_prints_proved_steps_too(files, capsys):
 
 def test_json_rows_carry_the_prove_fields_plus_file_and_line(files, capsys):
     assert main(["check", "--json", files["bad"]]) == 1
-    rows = json.loads(capsys.readouterr().out)
+    records = json.loads(capsys.readouterr().out)
+    rows, summary = records[:-1], records[-1]
     assert [r["status"] for r in rows] == ["proved", "refuted"]
     assert list(rows[1]) == [
+        "type",
         "derivation",
         "step",
         "lhs",
@@ -86,14 +88,21 @@ def test_json_rows_carry_the_prove_fields_plus_file_and_line(files, capsys):
         "status",
         "needs",
         "counterexample",
+        "lhs_value",
+        "rhs_value",
         "seconds",
         "file",
         "line",
+        "column",
         "needs_detail",
         "method",
         "guard",
         "certified",
+        "lhs_sympy",
+        "rhs_sympy",
     ]
+    assert summary["type"] == "summary" and summary["exit_code"] == 1
+    assert summary["counts"] == {"proved": 1, "refuted": 1, "undecided": 0}
     assert rows[1]["guard"] is False and "confirmed at 50 digits" in rows[1]["method"]
     assert rows[1]["certified"] is True and rows[0]["certified"] is False  # refuted / proved
     assert (rows[1]["file"], rows[1]["line"], rows[1]["step"]) == (files["bad"], 10, 2)
@@ -101,12 +110,19 @@ def test_json_rows_carry_the_prove_fields_plus_file_and_line(files, capsys):
     assert set(rows[1]["counterexample"]) == {"x", "y"}  # the user's names, not generated ones
     x, y = (float(eval_number(v)) for v in rows[1]["counterexample"].values())
     assert (x + y) ** 2 != pytest.approx(x**2 + y**2)  # an independent check of the witness
+    # the sides at the counterexample, as JSON numbers: (x + y)^2 before, x^2 + y^2 after
+    assert rows[1]["lhs_value"] == pytest.approx((x + y) ** 2)
+    assert rows[1]["rhs_value"] == pytest.approx(x**2 + y**2)
 
 
-def eval_number(text: str) -> float:
-    """'3/2' or '-1' as a float (counterexample values are exact rationals here)."""
-    numerator, _, denominator = text.partition("/")
-    return int(numerator) / int(denominator or 1)
+def eval_number(value: int | str) -> float:
+    """-1 or '3/2' as a float (counterexample values: an integer is a JSON number, a rational
+    a string p/q)."""
+    if isinstance(value, int):
+        return float(value)
+    numerator, _, denominator = value.partition("/")
+    assert denominator, f"a non-integer is written p/q, got {value!r}"
+    return int(numerator) / int(denominator)
 
 
 def test_junit_xml_parses_back_with_a_suite_per_file_and_a_case_per_step(files, tmp_path, capsys):
@@ -133,14 +149,15 @@ def test_junit_xml_parses_back_with_a_suite_per_file_and_a_case_per_step(files, 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["check"], "the following arguments are required: FILE"),
+        (["check", "--no-config"], "no PATH given"),
         (["check", "{tmp}/missing.toml"], "missing.toml: cannot read: No such file or directory"),
-        (["check", "{tmp}"], "is a directory"),
-        (["check", "{good}", "--junit-xml", "{tmp}/no/such/dir/r.xml"], "no such directory"),
+        (["check", "{tmp}/empty"], "no derivation files, posts or papers in it"),
+        (["check", "{good}", "--junit-xml", "{good}/r.xml"], "ot a directory"),
         (["check", "{good}", "--timeout", "0"], "must be positive"),
     ],
 )
 def test_bad_usage_exits_2_with_one_line(argv, message, files, tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
     argv = [a.format(tmp=tmp_path, good=files["good"]) for a in argv]
     assert main(argv) == 2
     captured = capsys.readouterr()
@@ -180,13 +197,14 @@ def test_injection_exits_2_without_side_effect(tmp_path, capsys, monkeypatch):
     assert not marker.exists() and not report.exists()
 
 
+@pytest.mark.slow
 def test_the_shipped_examples_pass_and_the_wrong_one_fails_where_it_should(capsys):
     good = [str(EXAMPLES / "softmax_cross_entropy.toml"), str(EXAMPLES / "sigmoid_bce.toml")]
     assert main(["check", *good]) == 0
     capsys.readouterr()
     wrong = EXAMPLES / "wrong.toml"
     assert main(["check", "--json", str(wrong)]) == 1
-    rows = json.loads(capsys.readouterr().out)
+    rows = [r for r in json.loads(capsys.readouterr().out) if r["type"] == "step"]
     refuted = [(r["derivation"], r["step"]) for r in rows if r["status"] == "refuted"]
     assert refuted == [
         ("Delta W_kj (post)", 1),

@@ -24,7 +24,7 @@ def default_json() -> subprocess.CompletedProcess[str]:
 
 def test_default_prove_passes_and_covers_concrete_and_symbolic_K(default_json) -> None:
     assert default_json.returncode == 0, default_json.stdout + default_json.stderr
-    rows = json.loads(default_json.stdout)
+    rows = [r for r in json.loads(default_json.stdout) if r["type"] == "step"]
     assert {row["status"] for row in rows} == {"proved"}
     named = "targets: sum(t[d], (d, 1, 3)) == 1"
     sums = {row["lhs"] for row in rows if named in row["needs"]}
@@ -33,9 +33,9 @@ def test_default_prove_passes_and_covers_concrete_and_symbolic_K(default_json) -
 
 
 def test_json_rows_have_the_documented_fields(default_json) -> None:
-    rows = json.loads(default_json.stdout)
+    rows = [r for r in json.loads(default_json.stdout) if r["type"] == "step"]
     fields = {"derivation", "step", "lhs", "rhs", "status", "needs", "counterexample", "seconds"}
-    fields |= {"method", "guard", "certified"}
+    fields |= {"method", "guard", "certified", "type", "lhs_value", "rhs_value"}
     assert all(set(row) == fields | {"needs_detail"} for row in rows)
     for row in rows:  # the machine-readable twin of "needs", one record per assumption
         assert len(row["needs_detail"]) == len(row["needs"])
@@ -46,10 +46,25 @@ def test_json_rows_have_the_documented_fields(default_json) -> None:
     assert all(row["guard"] is False and row["method"] for row in rows)
 
 
+def test_json_ends_with_a_summary_a_sorting_reader_can_load(default_json) -> None:
+    """Readers sort the records by (derivation, step, status, needs): the summary carries
+    those keys as strings, and says how many steps had each verdict."""
+    records = json.loads(default_json.stdout)
+    summary = records[-1]
+    assert summary["type"] == "summary" and all(r["type"] == "step" for r in records[:-1])
+    assert (summary["derivation"], summary["step"], summary["needs"]) == ("", "", [])
+    assert summary["status"] == "passed" and summary["exit_code"] == 0
+    assert summary["counts"]["proved"] == summary["steps"] == len(records) - 1
+    keys = sorted(
+        (r["derivation"], str(r["step"]), r["status"], str(r.get("needs"))) for r in records
+    )
+    assert len(keys) == len(records)
+
+
 def test_reference_audit_exits_1_and_reports_the_slip(capsys) -> None:
     code = main(["prove", "reference", "--K", "2", "--J", "1", "--json", "--jobs", "1"])
     assert code == 1
-    rows = json.loads(capsys.readouterr().out)
+    rows = [r for r in json.loads(capsys.readouterr().out) if r["type"] == "step"]
     refuted = [row for row in rows if row["status"] == "refuted"]
     assert [row["derivation"] for row in refuted] == ["Delta W_kj (post)"]
     assert refuted[0]["counterexample"]

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import numeric
+import derive_numeric as numeric
 from derive.cli import main
 from derive.emit import EmitError, network_module, network_proofs, network_source
 from derive.emit.network_proofs import DELTA1
@@ -65,6 +65,7 @@ batches = st.one_of(st.none(), st.integers(1, 5))
 
 @settings(max_examples=12)
 @given(sizes=sizes, seed=st.integers(0, 10_000), batch=batches)
+@pytest.mark.slow
 def test_gradients_equal_numeric_backprop_and_central_differences(sizes, seed, batch) -> None:
     mod = module(*sizes)
     params, x, t = example(*sizes, seed=seed, batch=batch)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import numeric
+import derive_numeric as numeric
 from derive.emit import output_layer_module
 
 # Sizes above derive's concrete-check limit share the symbolic proofs, so hypothesis can draw

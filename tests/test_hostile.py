@@ -296,6 +296,7 @@ def test_the_corpus_runner_notices_a_case_that_is_accepted(tmp_path):
         expect_usage_error(tmp_path, ("check", "{tmp}/good.toml"), "error")
 
 
+@pytest.mark.slow
 def test_a_file_within_the_limits_loads_64000_derivations(tmp_path):
     """Loading is linear in the file's size: 64,000 small derivations (3.9 MB) load within the
     CPU bound (the scan of every literal per lookup never finished), and memory stays bounded."""

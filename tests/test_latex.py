@@ -201,6 +201,7 @@ def test_long_lines_are_broken_between_terms() -> None:
     assert all(row.startswith("+ ") for row in rows[1:])
 
 
+@pytest.mark.slow
 def test_every_set_typesets() -> None:
     for name in DERIVATIONS:
         for derivation in build(name):

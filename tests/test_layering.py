@@ -17,14 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Lowest first. Each stage lists its units: a package (all its modules) or a single module.
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("derive.version", "derive.notation"),
+    ("derive.version", "derive.notation", "derive.suggest", "derive.display"),
     ("derive.model",),
     ("derive.checker",),
     ("derive.steps",),
     ("derive.derivations", "derive.sources"),
     ("derive.render", "derive.emit"),
-    # people's gradient code against the proved results: it needs emit's proved expressions
-    ("derive.testing",),
+    # people's gradient code against the proved results: it needs emit's proved expressions;
+    # a project's files, settings and reports (derive check, check_file, the pytest plugin)
+    ("derive.testing", "derive.project"),
     ("derive.cli", "derive.pytest_plugin"),
     # the entry points: the package's face (derive/__init__.py, what users import) and
     # `python -m derive`
@@ -93,7 +94,7 @@ def test_imports_point_down_the_stages(name: str) -> None:
     stage, unit = _unit(name)
     wrong = []
     for line, target in _imports(name, DERIVE[name]):
-        if target.split(".")[0] == "numeric":
+        if target.split(".")[0] == "derive_numeric":
             wrong.append(f"line {line}: {target} (derive never imports the numeric oracle)")
             continue
         found = _unit(_resolve(target)) if target.split(".")[0] == "derive" else None
@@ -147,15 +148,15 @@ def test_the_layering_test_catches_an_upward_import() -> None:
     assert _unit("derive.sources.toml.results")[0] == _unit("derive.derivations.output")[0]
     assert _unit("derive.sources.toml.results")[1] != _unit("derive.derivations.output")[1]
     assert _unit("derive.nowhere") is None  # a new top-level module must be placed
-    assert _unit("numeric.loss") is None
+    assert _unit("derive_numeric.loss") is None
     assert _resolve("derive.check_equal") == "derive"  # `from derive import x` is the face
 
 
 def test_numeric_never_imports_sympy_or_derive() -> None:
-    """The oracle stays independent: no import anywhere in numeric, not even lazily."""
+    """The oracle stays independent: no import anywhere in derive_numeric, not even lazily."""
     imported = {
         target.split(".")[0]
-        for name, path in _modules("numeric").items()
+        for name, path in _modules("derive_numeric").items()
         for _, target in _imports(name, path)
     }
     assert "numpy" in imported

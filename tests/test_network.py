@@ -16,6 +16,7 @@ def _verdicts(name: str, derivation: str, sizes: tuple, timeout: float):
 
 
 @pytest.mark.parametrize("derivation", ["delta_j", "delta_i", "dE/dW_ji"])
+@pytest.mark.slow
 def test_recursion_is_proved_at_small_sizes_and_says_where_it_holds(derivation: str) -> None:
     # K, J, N, I: relu' must be evaluated at the sampled points, or nothing cross-checks
     verdicts = _verdicts("network", derivation, (2, 1, 1, 2), timeout=30)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import numeric
+import derive_numeric as numeric
 
 GRADIENTS = ("W1", "b1", "W2", "b2", "W3", "b3", "z3")
 
@@ -241,7 +241,7 @@ def test_numeric_grad_z_matches_numeric_grad_of_z3():
 
 def test_numeric_imports_neither_sympy_nor_derive():
     code = (
-        "import sys, numeric\n"
+        "import sys, derive_numeric\n"
         "assert 'sympy' not in sys.modules, 'sympy was imported'\n"
         "assert 'derive' not in sys.modules, 'derive was imported'\n"
     )

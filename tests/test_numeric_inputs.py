@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-import numeric
+import derive_numeric as numeric
 
 
 @pytest.fixture

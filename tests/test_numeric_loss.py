@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import numeric
+import derive_numeric as numeric
 
 FLOATS = (np.float64, np.float32)
 

@@ -173,6 +173,7 @@ def _cases(report: Path) -> list[tuple[str, ...]]:
     return sorted(cases)
 
 
+@pytest.mark.slow
 def test_parallel_workers_collect_and_report_what_a_serial_run_does(pytester):
     """pytest-xdist: the same items, the same failures and the same JUnit cases with -n 2."""
     pytest.importorskip("xdist")
@@ -228,3 +229,65 @@ def test_a_post_without_math_is_a_collection_error(pytester: pytest.Pytester) ->
     result = _run(pytester, "--derive-files", "*.tex")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*no display math*"])
+
+
+def test_a_pattern_that_matches_no_file_is_a_collection_error_naming_it(pytester):
+    """A typo in derive_files must not turn CI green with nothing checked."""
+    pytester.mkdir("derivations")
+    (pytester.path / "derivations" / "model.toml").write_text(GOOD)
+    pytester.makeini("[pytest]\nderive_files = derivation/*.toml\n")
+    pytester.makepyfile(test_other="def test_other():\n    assert True\n")
+    result = _run(pytester)
+    result.assert_outcomes(passed=0, errors=1)
+    result.stdout.fnmatch_lines(["*derivation/[*].toml*matches no file*"])
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+
+
+def test_a_command_line_pattern_that_matches_nothing_errors_too(pytester):
+    pytester.makefile(".toml", good=GOOD)
+    result = _run(pytester, "--derive-files", "goood.toml")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*goood.toml*matches no file*"])
+
+
+def test_files_outside_testpaths_are_still_collected(pytester):
+    """testpaths = tests, derive_files under derivations/: the steps still run (and fail)."""
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_x.py").write_text("def test_x():\n    assert True\n")
+    pytester.mkdir("derivations")
+    (pytester.path / "derivations" / "model.toml").write_text(BAD)
+    pytester.makeini("[pytest]\ntestpaths = tests\nderive_files = derivations/*.toml\n")
+    result = _run(pytester)
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*derivations/model.toml:10: refuted: square, step 2*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_paths_on_the_command_line_still_choose_what_runs(pytester):
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_x.py").write_text("def test_x():\n    assert True\n")
+    pytester.makefile(".toml", bad=BAD)
+    pytester.makeini("[pytest]\nderive_files = *.toml\n")
+    result = _run(pytester, "tests")
+    result.assert_outcomes(passed=1)
+
+
+def test_a_project_without_derive_settings_imports_no_sympy(pytester):
+    """pytest loads the plugin in every project where derive is installed: it stays light."""
+    pytester.makepyfile(
+        test_light="import sys\n\ndef test_light():\n    assert 'sympy' not in sys.modules\n"
+    )
+    autoload = not os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    plugin = [] if autoload and _installed() else ["-p", "derive.pytest_plugin"]
+    result = pytester.runpytest_subprocess(*plugin, "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_keyword_selection_applies_to_files_outside_testpaths(pytester):
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_x.py").write_text("def test_x():\n    assert True\n")
+    pytester.mkdir("derivations")
+    (pytester.path / "derivations" / "model.toml").write_text(BAD)
+    pytester.makeini("[pytest]\ntestpaths = tests\nderive_files = derivations/*.toml\n")
+    result = _run(pytester, "-k", "test_x")
+    result.assert_outcomes(passed=1, deselected=2)

@@ -72,7 +72,7 @@ def test_unreadable_and_uncheckable_steps_count_as_not_proved(capsys, tmp_path) 
 
 def test_json_rows_have_the_toml_fields_and_the_column(capsys, tmp_path) -> None:
     code, out, _ = _run(capsys, _write(tmp_path, "bad.md", BAD), "--json")
-    rows = json.loads(out)
+    rows = [r for r in json.loads(out) if r["type"] == "step"]
     assert code == 1 and [r["status"] for r in rows] == ["proved", "refuted"]
     for key in ("derivation", "step", "lhs", "rhs", "needs", "counterexample", "file", "line"):
         assert key in rows[1]
@@ -104,15 +104,9 @@ def test_toml_and_posts_together(capsys, tmp_path) -> None:
     ("name", "content", "message"),
     [
         ("missing.md", None, "cannot read"),
-        ("folder.md", "DIR", "is a directory"),
+        ("folder.md", "DIR", "no derivation files, posts or papers in it"),
         ("latin1.md", b"$$ x = \xe9 $$\n", "not UTF-8"),
         ("latin1.tex", b"\\[ x = \xe9 \\]\n", "not UTF-8"),
-        (
-            "nomath.tex",
-            "\\documentclass{article}\n\\begin{document}\nHello.\n\\end{document}\n",
-            "no display math",
-        ),
-        ("nomath.md", "# Title\n\nOnly $x = 1$ inline.\n", "no display math"),
     ],
 )
 def test_bad_input_is_a_one_line_error_and_exit_2(capsys, tmp_path, name, content, message) -> None:
@@ -126,6 +120,39 @@ def test_bad_input_is_a_one_line_error_and_exit_2(capsys, tmp_path, name, conten
     code, out, err = _run(capsys, str(path))
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and message in err and "Traceback" not in err
+
+
+NO_MATH = [
+    ("nomath.tex", "\\documentclass{article}\n\\begin{document}\nHello.\n\\end{document}\n"),
+    ("nomath.md", "# Title\n\nOnly $x = 1$ inline.\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), NO_MATH)
+def test_a_file_without_display_math_is_noted_and_the_others_are_checked(
+    capsys, tmp_path, name, content
+) -> None:
+    empty = _write(tmp_path, name, content)
+    post = _write(tmp_path, "bad.md", BAD)
+    code, out, err = _run(capsys, empty, post)
+    assert code == 1 and err == ""  # bad.md's refuted step decides the exit code
+    assert f"{empty}: no display math: nothing to check" in out.splitlines()
+    assert f"{post}:9:14: refuted: " in out  # the other post is still checked
+    assert out.splitlines()[-1].startswith("2 files, 2 steps: 1 proved, 1 refuted, 0 undecided;")
+    assert "1 file with nothing to check" in out.splitlines()[-1]
+
+
+def test_strict_makes_a_file_with_nothing_to_check_fail_the_run(capsys, tmp_path) -> None:
+    empty = _write(tmp_path, "README.md", "# Read me\n\nNo math here.\n")
+    good = _write(tmp_path, "good.md", "$$ (a + b)^2 = a^2 + 2ab + b^2 $$\n")
+    assert _run(capsys, empty, good)[0] == 0
+    code, out, _ = _run(capsys, empty, good, "--strict")
+    assert code == 1 and "nothing to check" in out
+    records = json.loads(_run(capsys, empty, good, "--strict", "--json")[1])
+    assert records[-1]["nothing_to_check"] == [
+        {"file": empty, "reason": "no display math: nothing to check"}
+    ]
+    assert records[-1]["exit_code"] == 1 and records[-1]["status"] == "failed"
 
 
 def test_the_same_post_gives_the_same_report_under_any_hash_seed(tmp_path) -> None:
@@ -150,7 +177,7 @@ def test_the_same_post_gives_the_same_report_under_any_hash_seed(tmp_path) -> No
             env=env,
             check=False,
         )
-        rows = json.loads(done.stdout)
+        rows = [r for r in json.loads(done.stdout) if r["type"] == "step"]
         reports.append([{k: v for k, v in r.items() if k != "seconds"} for r in rows])
     assert reports[0] == reports[1]
     assert [r["status"] for r in reports[0] if r["kind"] == "claim"] == ["proved", "refuted"]

@@ -34,6 +34,7 @@ def _once():
 
 
 @pytest.mark.parametrize(("name", "kind"), [("derivation.md", "md"), ("derivation.tex", "tex")])
+@pytest.mark.slow
 def test_check_gives_the_verdicts_latex_printed(name: str, kind: str) -> None:
     path = ROOT / "docs" / name
     timeout = float(re.search(r"--timeout (\d+)", path.read_text(encoding="utf-8")).group(1))

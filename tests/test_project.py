@@ -21,6 +21,7 @@ def test_readme_gives_two_commands_and_ci_runs_the_test_command_verbatim() -> No
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "set -euo pipefail" in ci
     assert tests in ci.splitlines(), "the README's test command is not a line of .ci/run"
+    assert re.search(r"pytest -q -n (auto|2)$", tests), "the suite runs on pytest-xdist workers"
     assert (ROOT / ".ci" / "run").stat().st_mode & 0o111, ".ci/run is not executable"
 
 

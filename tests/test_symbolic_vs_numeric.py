@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import lambdify
 
-import numeric
+import derive_numeric as numeric
 from derive.model.gradients import network_gradients, output_gradients
 
 # Backprop is exact up to rounding (~1e-15 relative); the symbolic gradients evaluated in float64
@@ -97,6 +97,7 @@ def _network(sizes):
     sizes=st.tuples(*(st.integers(1, 3) for _ in range(4))).filter(lambda s: s[3] >= 2),
     seed=st.integers(0, 10_000),
 )
+@pytest.mark.slow
 def test_network_gradients_of_all_six_arrays_match_backprop(sizes, seed) -> None:
     params, x, t = _network_example(sizes, seed)
     if numeric.near_kink(params, x):

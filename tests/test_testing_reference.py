@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import numeric
+import derive_numeric as numeric
 from derive.model.symbols import K, k, t, z
 from derive.testing.inputs import batch_sizes, suite
 from derive.testing.precise import Evaluator, to_float, to_mp
@@ -43,6 +43,7 @@ def test_output_reference_is_numerics_backprop_at_every_input_kind(quantity, tar
         assert error <= 1e-14 * (1 + reference.logit_scale) * np.max(magnitude), case.kind
 
 
+@pytest.mark.slow
 def test_network_reference_is_numerics_backprop_at_every_input_kind() -> None:
     sizes = {"N": 3, "I": 4, "J": 5, "K": 2}
     results = proved("network", tuple(sizes.items()), True)

@@ -32,6 +32,7 @@ from sympy import Basic, Expr
 from sympy.core.relational import Relational
 from sympy.matrices import MatrixBase
 
+from derive.checker import cache
 from derive.checker.evidence import CONFIRM_DIGITS, DIGITS, Entry, Evidence
 from derive.checker.guard import GUARD_MESSAGE, GUARD_SECONDS, guarded
 from derive.checker.limits import LimitReached, Limits, Work
@@ -147,15 +148,24 @@ def check_equal(
     assumptions = as_assumptions(assume)
     if timeout is not None and not timeout > 0:
         raise ValueError(f"timeout must be positive seconds or None, got {timeout!r}")
-    work = Work(limits or Limits())
-    claim = Claim(lhs, rhs, _entries(lhs, rhs), assumptions, seed, work, instance_of)
+    limits = limits or Limits()
     start = time.monotonic()
+    store, key = cache.active(), None
+    if store is not None:  # a verdict is a function of these: it may have been decided before
+        key = store.key(lhs, rhs, assumptions, seed, limits, instance_of)
+        kept = store.get(key, assumptions, timeout)
+        if kept is not None:
+            return dataclasses.replace(kept, seconds=time.monotonic() - start)
+    claim = Claim(lhs, rhs, _entries(lhs, rhs), assumptions, seed, Work(limits), instance_of)
     finished, verdict = guarded(lambda: _judge(claim), timeout)
     seconds = time.monotonic() - start
     if not finished:
         message = GUARD_MESSAGE.format(seconds=timeout)
         return Verdict("undecided", method=message, guard=True, seconds=seconds)
-    return dataclasses.replace(verdict, seconds=seconds)
+    verdict = dataclasses.replace(verdict, seconds=seconds)
+    if store is not None:
+        store.put(key, verdict, assumptions)
+    return verdict
 
 
 def _judge(claim: Claim) -> Verdict:

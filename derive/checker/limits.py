@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from sympy import Basic
+from derive.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from sympy import Basic
 
 # name -> what it bounds (the documentation of ``--limit``; docs/limits.md says more)
 LIMIT_HELP: dict[str, str] = {
@@ -74,7 +78,10 @@ def parse_limit(text: str) -> tuple[str, int]:
     """``"rewrites=800"`` -> ``("rewrites", 800)``; ValueError naming the problem otherwise."""
     name, _, value = text.partition("=")
     if name not in LIMIT_HELP:
-        raise ValueError(f"unknown limit {name!r} in {text!r} (known: {', '.join(LIMIT_HELP)})")
+        hint = did_you_mean(name, LIMIT_HELP)
+        raise ValueError(
+            f"unknown limit {name!r} in {text!r}{hint} (known: {', '.join(LIMIT_HELP)})"
+        )
     try:
         number = int(value)
     except ValueError:

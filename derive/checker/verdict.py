@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+import sympy
 from sympy import Basic
 
 from derive.notation import assumption_text
 
 Status = Literal["proved", "refuted", "undecided"]
+_COLOURS = {"proved": "#1a7f37", "refuted": "#cf222e", "undecided": "#9a6700"}
 STATUSES: tuple[Status, ...] = ("proved", "refuted", "undecided")
 
 
@@ -20,6 +24,34 @@ def _number(value: complex | None) -> str:
     if abs(value.imag) <= 1e-15 * max(1.0, abs(value.real)):
         return f"{value.real:.10g}"
     return f"{value.real:.10g}{value.imag:+.10g}i"
+
+
+def exact_json(value: Basic) -> int | str:
+    """An exact number for JSON: an integer as a JSON number, anything else as text in SymPy's
+    syntax, which a reader can parse exactly: a rational ``"p/q"`` (``"-3/2"``), a complex
+    rational ``"1/2 - 4*I"``. Never a float: the point is exact, and JSON readers would round.
+
+    >>> from sympy import Integer, Rational
+    >>> exact_json(Integer(-3)), exact_json(Rational(3, 2))
+    (-3, '3/2')
+    """
+    return int(value) if getattr(value, "is_Integer", False) else str(value)
+
+
+def float_json(value: complex | None) -> float | dict[str, float | str] | str | None:
+    """A side's value for JSON: a real as a JSON number, a complex as ``{"real": x,
+    "imag": y}``; a value JSON cannot hold as a number (infinite, NaN) as the text ``"inf"``,
+    ``"-inf"`` or ``"nan"``; None stays None (no value)."""
+    if value is None:
+        return None
+    value = complex(value)
+    if abs(value.imag) <= 1e-15 * max(1.0, abs(value.real)):
+        return _finite(value.real)
+    return {"real": _finite(value.real), "imag": _finite(value.imag)}
+
+
+def _finite(number: float) -> float | str:
+    return number if math.isfinite(number) else str(number)
 
 
 @dataclass(frozen=True)
@@ -84,16 +116,21 @@ class Verdict:
 
     def record(self) -> dict[str, object]:
         """The fields every JSON row of a verdict carries besides the claim and its needs:
-        counterexample (symbol -> value, as text), seconds, method, guard, certified."""
+        counterexample (symbol -> exact value, :func:`exact_json`), seconds, method, guard,
+        certified, and lhs_value, rhs_value (both sides at the counterexample,
+        :func:`float_json`; None unless refuted)."""
         counterexample = self.counterexample
+        refuted = self.status == "refuted"
         return {
             "counterexample": None
             if counterexample is None
-            else {str(k): str(v) for k, v in counterexample.items()},
+            else {str(k): exact_json(v) for k, v in counterexample.items()},
             "seconds": round(self.seconds, 3),
             "method": self.method,
             "guard": self.guard,
             "certified": self.certified,
+            "lhs_value": float_json(self.lhs_value) if refuted else None,
+            "rhs_value": float_json(self.rhs_value) if refuted else None,
         }
 
     def needs_text(self, labels: Mapping[Basic, str] | None = None) -> list[str]:
@@ -104,6 +141,31 @@ class Verdict:
 
     def __str__(self) -> str:
         return self.text()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the status in its colour, then the rest of the line, escaped."""
+        colour = _COLOURS[self.status]
+        rest = html.escape(self.text()[len(self.status) :])
+        return f'<span style="color:{colour}"><b>{self.status}</b></span>{rest}'
+
+    def _repr_markdown_(self) -> str:
+        rest = self.text()[len(self.status) :]
+        for char in "\\`*_[]<>|":
+            rest = rest.replace(char, "\\" + char)
+        return f"**{self.status}**{rest}"
+
+    def _repr_latex_(self) -> str:
+        """The status, the assumptions used and the counterexample, typeset."""
+        parts = [rf"\text{{{self.status}}}"]
+        if self.needs:
+            parts.append(r"\text{ using } " + ",\\ ".join(sympy.latex(n) for n in self.needs))
+        if self.counterexample:
+            point = ",\\ ".join(
+                f"{sympy.latex(k)} = {sympy.latex(v)}" for k, v in self.counterexample.items()
+            )
+            values = rf"\text{{lhs}} = {_number(self.lhs_value)},\ \text{{rhs}} = "
+            parts.append(rf"\text{{ at }} {point}:\ {values}{_number(self.rhs_value)}")
+        return "$" + "".join(parts) + "$"
 
     def text(self, labels: Mapping[Basic, str] | None = None) -> str:
         """The verdict on one line: status, the assumptions used (labelled from ``labels``),

@@ -6,10 +6,16 @@ import argparse
 import dataclasses
 import os
 
-from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.checker.guard import GUARD_SECONDS as DEFAULT_TIMEOUT
 from derive.checker.limits import Limits
-from derive.derivations import DERIVATIONS
 from derive.sources.limits import LoadingLimits, check_seconds, names, parse_any_limit, split_limits
+
+
+def _derivations() -> dict:
+    """The library's sets by name (imported on use: it builds SymPy expressions)."""
+    from derive.derivations import DERIVATIONS
+
+    return DERIVATIONS
 
 
 def _integer_at_least(text: str, low: int) -> int:
@@ -47,8 +53,8 @@ def checked_size(text: str) -> int:
 
 
 def derivation_name(text: str) -> str:
-    if text not in DERIVATIONS:
-        known = ", ".join(DERIVATIONS)
+    if text not in _derivations():
+        known = ", ".join(_derivations())
         raise argparse.ArgumentTypeError(f"unknown derivation {text!r} (known: {known})")
     return text
 
@@ -59,9 +65,9 @@ FILE_SUFFIXES = (".toml", ".md", ".markdown", ".tex")  # files derive latex type
 def set_or_file(text: str) -> str:
     """An argparse type: a set of the library's derivations, or a derivation file (known by
     its extension or by existing; whether it can be read is found out when it is loaded)."""
-    if text in DERIVATIONS or text.lower().endswith(FILE_SUFFIXES) or os.path.exists(text):
+    if text in _derivations() or text.lower().endswith(FILE_SUFFIXES) or os.path.exists(text):
         return text
-    known = ", ".join(DERIVATIONS)
+    known = ", ".join(_derivations())
     raise argparse.ArgumentTypeError(
         f"unknown derivation {text!r} (known: {known}; or a derivation file: "
         f"{', '.join(FILE_SUFFIXES)})"

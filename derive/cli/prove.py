@@ -8,7 +8,6 @@ may differ, with ``"guard": true`` in ``--json``).
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import time
@@ -26,12 +25,28 @@ from derive.cli.options import (
     size,
 )
 from derive.derivations import DEFAULT, DERIVATIONS, build
+from derive.render.records import json_text, jsonl_text, step_record, summary_record
 from derive.render.table import format_table, report_rows
-from derive.sources.toml.results import JSON_FIELDS as FILE_JSON_FIELDS
 from derive.steps import Derivation
 
-# The fields of a file check's rows, less the file position a built-in derivation lacks.
-JSON_FIELDS = tuple(field for field in FILE_JSON_FIELDS if field not in ("file", "line"))
+# The fields of a file check's records less those a built-in derivation lacks (a place in a
+# file, a text as written): lhs and rhs are SymPy's forms here.
+JSON_FIELDS = (
+    "derivation",
+    "step",
+    "lhs",
+    "rhs",
+    "status",
+    "needs",
+    "counterexample",
+    "lhs_value",
+    "rhs_value",
+    "seconds",
+    "needs_detail",
+    "method",
+    "guard",
+    "certified",
+)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -48,7 +63,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help=f"one of {', '.join(DERIVATIONS)} (default: {' + '.join(DEFAULT)})",
     )
     add_size_options(parser)
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser.add_argument(
+        "--output-format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="text (a table; default), json (one array of records, a summary last) or jsonl",
+    )
+    parser.add_argument(
+        "--json",
+        dest="output_format",
+        action="store_const",
+        const="json",
+        help="--output-format json",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
     add_timeout_option(parser)
     add_limit_option(parser)
     parser.add_argument(
@@ -124,16 +152,20 @@ def run(args: argparse.Namespace) -> int:
     names = (args.name,) if args.name else DEFAULT
     sizes = (args.K, args.J, args.N, args.I)
     rows = check_rows(names, sizes, guard_of(args), args.jobs, limits_of(args))
-    if args.json:
-        print(json.dumps([{key: row[key] for key in JSON_FIELDS} for row in rows], indent=2))
-    else:
-        print(format_table(rows))
-        counts = {
-            s: sum(r["status"] == s for r in rows) for s in ("proved", "refuted", "undecided")
-        }
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items())
-        guarded = sum(bool(r["guard"]) for r in rows)
-        if guarded:
-            summary += f"; {guarded} stopped by the time guard (may differ on a faster machine)"
-        print(f"\n{len(rows)} steps: {summary} ({time.monotonic() - start:.1f} s)")
-    return EXIT_OK if all(row["status"] == "proved" for row in rows) else EXIT_FAILED
+    code = EXIT_OK if all(row["status"] == "proved" for row in rows) else EXIT_FAILED
+    seconds = time.monotonic() - start
+    if args.output_format in ("json", "jsonl"):
+        records = [step_record(row, JSON_FIELDS) for row in rows]
+        statuses = [str(row["status"]) for row in rows]
+        records.append(summary_record(statuses, seconds=seconds, exit_code=code))
+        print((json_text if args.output_format == "json" else jsonl_text)(records))
+        return code
+    if not args.quiet:
+        print(format_table(rows) + "\n")
+    counts = {s: sum(r["status"] == s for r in rows) for s in ("proved", "refuted", "undecided")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    guarded = sum(bool(r["guard"]) for r in rows)
+    if guarded:
+        summary += f"; {guarded} stopped by the time guard (may differ on a faster machine)"
+    print(f"{len(rows)} steps: {summary} ({seconds:.1f} s)")
+    return code

@@ -22,9 +22,10 @@ from derive.sources.oneline import one_line
 from derive.sources.reading import check_regular, read_regular
 
 
-def output_problem(path: str, option: str = "-o") -> str | None:
+def output_problem(path: str, option: str = "-o", create: bool = False) -> str | None:
     """Why ``path`` cannot be written (``"-o PATH: is a directory"``), or None if it can:
-    it must be a regular file or not exist, in a directory that exists."""
+    it must be a regular file or not exist, in a directory that exists (``create``: or that
+    :func:`prepare_output` can create, as pytest's ``--junitxml`` creates its directory)."""
     shown = f"{option} {one_line(path)}"
     try:
         mode = os.stat(path).st_mode
@@ -40,9 +41,21 @@ def output_problem(path: str, option: str = "-o") -> str | None:
     except OSError as error:
         return f"{shown}: {error.strerror}; derive writes only regular files"
     directory = os.path.dirname(os.path.abspath(path))
+    if create:
+        while not os.path.lexists(directory):  # the nearest part that exists must be a folder
+            directory = os.path.dirname(directory)
+        if not os.path.isdir(directory):
+            return f"{shown}: {one_line(directory)} is not a directory"
+        return None
     if not os.path.isdir(directory):
         return f"{shown}: no such directory"
     return None
+
+
+def prepare_output(path: str) -> None:
+    """Create the directories ``path`` is to be written in (reports: ``reports/d.xml``).
+    Raises OSError."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
 
 
 def read_existing(path: str, most: int) -> bytes | None:

@@ -15,11 +15,14 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from sympy import Basic
+from typing import TYPE_CHECKING
 
 from derive.checker.limits import LIMIT_HELP, Limits
 from derive.checker.limits import parse_limit as parse_check_limit
+from derive.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from sympy import Basic
 
 MAX_SECONDS = 86_400.0  # a time guard of a day: beyond it, Python's timers overflow on some systems
 
@@ -62,7 +65,8 @@ class LoadingLimits:
         for name, value in values.items():
             field = name.replace("-", "_")
             if field not in RANGES:
-                raise ValueError(f"unknown limit {name!r} (known: {', '.join(names())})")
+                hint = did_you_mean(name, names())
+                raise ValueError(f"unknown limit {name!r}{hint} (known: {', '.join(names())})")
             low, high = RANGES[field]
             if not low <= value <= high:
                 raise ValueError(f"limit {name} must be from {low} to {high}, got {value}")
@@ -113,8 +117,9 @@ def parse_any_limit(text: str) -> tuple[str, int]:
     if name in LIMIT_HELP:
         return parse_check_limit(text)
     if name.replace("_", "-") not in names():
-        known = ", ".join([*LIMIT_HELP, *names()])
-        raise ValueError(f"unknown limit {name!r} in {text!r} (known: {known})")
+        known = [*LIMIT_HELP, *names()]
+        hint = did_you_mean(name, known)
+        raise ValueError(f"unknown limit {name!r} in {text!r}{hint} (known: {', '.join(known)})")
     return parse_limit(text)
 
 

@@ -17,7 +17,7 @@ from derive.render.latex.source import math_latex, message_latex
 from derive.render.latex.tex import latex_text, markdown_code, markdown_text, tag_text, verbatim
 from derive.sources.posts.check import PostResult
 from derive.sources.posts.file import PostFile
-from derive.sources.toml.results import NOT_A_CLAIM
+from derive.sources.statuses import NOT_A_CLAIM
 
 RIGHT_COLUMN = r"0.3\linewidth"
 _MARKS = {"proved": r"\checkmark", "refuted": r"\times"}

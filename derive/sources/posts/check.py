@@ -24,10 +24,10 @@ from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.kinds import CLAIM, NOT_A_CLAIM, NOTE
 from derive.sources.posts.side_conditions import Extra, applicable
+from derive.sources.statuses import POST_STATUSES
 
 CLAIM_WIDTH = 120
 SHOWN_VALUES = 12  # counterexample values shown in a report line
-POST_STATUSES = ("cannot read", "cannot check", NOT_A_CLAIM)
 INDEX_PAIRS = 3  # pairs of free indices tried as a hidden condition (i = j, i ≠ j)
 
 

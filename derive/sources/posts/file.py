@@ -42,6 +42,15 @@ MAX_ROWS = 2000  # display rows: each may take a check of seconds, so a post is 
 FORMATS = {".md": "md", ".markdown": "md", ".tex": "tex", ".toml": "toml"}
 
 
+NO_DISPLAY_MATH = "no display math found ($$...$$, \\[...\\], align, ...)"
+
+
+class NoDisplayMath(ParseError):
+    """A post or paper without display math: nothing in it to check. ``derive check`` notes
+    it and checks the other files (``--strict``: the run fails); the pytest plugin, whose
+    patterns name the files to check, reports it as a collection error."""
+
+
 @dataclass
 class PostFile:
     """A read post.
@@ -105,7 +114,7 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     lines = Lines(text)
     blocks, declaration_blocks = (markdown_blocks if kind == "md" else tex_blocks)(text)
     if not any(not b.inline for b in blocks):
-        raise ParseError("no display math found ($$...$$, \\[...\\], align, ...)", 1, 1, name)
+        raise NoDisplayMath(NO_DISPLAY_MATH, 1, 1, name)
     if len(blocks) > MAX_ROWS:
         raise ParseError(
             f"{len(blocks)} pieces of math, more than {MAX_ROWS}: split the file", 1, 1, name

@@ -30,7 +30,7 @@ from derive.sources.posts.build_calls import REDEFINABLE, head_name
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of
-from derive.sources.toml.results import NOT_A_CLAIM
+from derive.sources.statuses import NOT_A_CLAIM
 
 __all__ = ["NOT_A_CLAIM"]
 

@@ -42,10 +42,12 @@ STEP_KEYS = ("expr", "why", "assume")
 
 @dataclass(frozen=True, slots=True)
 class Where:
-    """Where a step is written: its line, and its expression as written (whitespace collapsed)."""
+    """Where a step is written: its line, its expression as written (whitespace collapsed),
+    and the column where the expression starts."""
 
     line: int
     text: str
+    column: int = 1
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class _Loader:
         self.derivation_names: set[str] = set()
         self.labels: dict[Basic, str] = {}
         self.starts: list[str] = []
+        self.errors: list[ParseError] = []  # every error of the derivations, reported together
         self.namespace = Namespace(self.fail_at_key, self.parse_at)
         # text -> what it parses to in the file's names: a value written many times (x + 1 in
         # 64,000 derivations) is parsed once; only successes are kept
@@ -175,9 +178,8 @@ class _Loader:
             first = len(value) - len(value.lstrip())
             offset = literal.offset(first) if literal else region[0]
             collapsed = " ".join(value.split())  # the value itself if it is (no second copy)
-            where.append(
-                Where(self.spans.position(offset)[0], value if collapsed == value else collapsed)
-            )
+            line, column = self.spans.position(offset)
+            where.append(Where(line, value if collapsed == value else collapsed, column))
         if names is None and (value, relations) in self.parsed:
             return self.parsed[value, relations]
         try:
@@ -214,7 +216,16 @@ class _Loader:
         if not isinstance(tables, list) or not tables:
             raise self.fail_at_key("no derivations: add a [[derivation]] table", self.everywhere)
         self._count(tables)
-        built = [self._derivation(t, n, assume) for n, t in enumerate(tables)]
+        built = []
+        for number, table in enumerate(tables):  # an error in one derivation: on to the next
+            try:
+                built.append(self._derivation(table, number, assume))
+            except ParseError as error:
+                self.errors.append(error)
+        if self.errors:
+            first, *more = sorted(self.errors, key=lambda e: (e.line, e.column))
+            first.more = tuple(more)
+            raise first
         # every derivation shows the file's abbreviations and labels: one read-only mapping
         # each for all, not copies (64,000 copies of a growing table would be quadratic)
         names = MappingProxyType(dict(self.namespace.abbreviations))
@@ -292,7 +303,12 @@ class _Loader:
         self.derivation_names.add(name)
         if "start" not in table:
             raise self.fail_at_key(f"derivation {name!r} needs a start expression", region)
-        start = self.parse_at(table["start"], region, "start")
+        failed = False  # after an error, the rest is still read, for its errors
+        try:
+            start = self.parse_at(table["start"], region, "start")
+        except ParseError as error:
+            self.errors.append(error)
+            start, failed = None, True
         self.starts.append(table["start"])
         own: list[Basic] = []
         for text in self._list(table.get("assume"), region, "assume"):
@@ -301,12 +317,21 @@ class _Loader:
         steps, where = [], []
         previous = start
         for item in self._list(table.get("steps"), region, "steps"):
-            step, place = self._step(item, region, name)
+            try:
+                step, place = self._step(item, region, name)
+            except ParseError as error:
+                self.errors.append(error)
+                failed = True
+                continue
+            if failed:
+                continue
             ranges = self.namespace.ranges(previous, step.expr)
             extra = _unique(step.assume, ranges, exclude=shared)
             steps.append(Step(step.expr, step.why, extra))
             where.append(place)
             previous = step.expr
+        if failed:
+            raise self.errors.pop()  # the derivation is not built; its errors are kept
         if not steps:
             raise self.fail_at_key(f"derivation {name!r} has no steps", region, "steps")
         fields = {

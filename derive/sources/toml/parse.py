@@ -68,6 +68,12 @@ class ParseError(ValueError):
     def __init__(self, message: str, line: int = 1, column: int = 1, path: str = "") -> None:
         super().__init__(message)
         self.message, self.line, self.column, self.path = message, line, column, path
+        self.more: tuple[ParseError, ...] = ()  # the file's further errors, in file order
+
+    @property
+    def errors(self) -> tuple[ParseError, ...]:
+        """Every error found in the file: this one, then the others (a report lists all)."""
+        return (self, *self.more)
 
     def at(self, path: str, line: int, column: int) -> ParseError:
         """The same error at another position (the file's, not the expression's)."""

@@ -22,23 +22,6 @@ from derive.sources.toml.file import DerivationFile
 from derive.steps import Derivation, Step
 
 CLAIM_WIDTH = 120
-NOT_A_CLAIM = "not a claim"  # a post's definition, condition or assumption: reported, not judged
-JSON_FIELDS = (
-    "derivation",
-    "step",
-    "lhs",
-    "rhs",
-    "status",
-    "needs",
-    "counterexample",
-    "seconds",
-    "file",
-    "line",
-    "needs_detail",
-    "method",
-    "guard",
-    "certified",
-)
 
 
 @dataclass(frozen=True)
@@ -46,9 +29,10 @@ class StepResult:
     """The verdict on one step of a file, with everything shown in the user's names.
 
     Attributes:
-        file, line: where the step is written.
+        file, line: where the step is written; column: where its expression starts.
         derivation: the derivation's name; step: the step's number in it (1-based).
-        text: the step's expression as written; lhs, rhs: the previous line and this one.
+        text: the step's expression as written; lhs, rhs: the previous line and this one, in
+            SymPy's form with the user's names; before: the previous line as written.
         verdict: the checker's verdict, its symbols renamed back to the user's names.
         labels: the labels of the file's assumptions (``[assume]`` keys), by relation as shown.
     """
@@ -62,25 +46,32 @@ class StepResult:
     rhs: str
     verdict: Verdict
     labels: Mapping[Basic, str] = field(default_factory=dict, compare=False)
+    column: int = 1
+    before: str = ""
 
     @property
     def status(self) -> str:
         return self.verdict.status
 
     def row(self) -> dict[str, object]:
-        """A JSON-ready dict with the fields of ``derive prove --json`` plus file and line;
-        ``needs`` as text (``label: relation``), ``needs_detail`` machine-readable."""
+        """A JSON-ready dict with the fields of ``derive prove --json`` plus file, line and
+        column: ``lhs`` and ``rhs`` as the file writes them (``lhs_sympy``, ``rhs_sympy``: as
+        derive read them), ``needs`` as text (``label: relation``), ``needs_detail``
+        machine-readable."""
         return {
             "derivation": self.derivation,
             "step": self.step,
-            "lhs": self.lhs,
-            "rhs": self.rhs,
+            "lhs": self.before,
+            "rhs": self.text,
             "status": self.status,
             "needs": self.verdict.needs_text(self.labels),
             "file": self.file,
             "line": self.line,
+            "column": self.column,
             "needs_detail": [assumption_record(n, self.labels.get(n)) for n in self.verdict.needs],
             **self.verdict.record(),
+            "lhs_sympy": self.lhs,
+            "rhs_sympy": self.rhs,
         }
 
     def message(self) -> str:
@@ -101,13 +92,29 @@ def check_file(
 ) -> list[StepResult]:
     """Check every derivation of a loaded file (``Derivation.check``); one result per step.
     ``timeout`` is the time guard per step; ``limits`` the deterministic limits."""
-    results = []
-    for number, derivation in enumerate(loaded.derivations):
-        report = derivation.check(timeout=timeout, seed=seed, limits=limits)
-        claims = zip(derivation.claims(), report.verdicts, strict=True)
-        for index, ((previous, step), verdict) in enumerate(claims):
-            results.append(_result(loaded, number, index, previous, step, verdict))
-    return results
+    return [
+        result
+        for number in range(len(loaded.derivations))
+        for result in check_derivation(loaded, number, timeout=timeout, seed=seed, limits=limits)
+    ]
+
+
+def check_derivation(
+    loaded: DerivationFile,
+    number: int,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    seed: int = 0,
+    limits: Limits | None = None,
+) -> list[StepResult]:
+    """Check derivation ``number`` (0-based) of a loaded file; one result per step."""
+    derivation = loaded.derivations[number]
+    report = derivation.check(timeout=timeout, seed=seed, limits=limits)
+    claims = zip(derivation.claims(), report.verdicts, strict=True)
+    return [
+        _result(loaded, number, index, previous, step, verdict)
+        for index, ((previous, step), verdict) in enumerate(claims)
+    ]
 
 
 def check_step(
@@ -141,9 +148,12 @@ def _result(
         method=loaded.text(verdict.method),
         caveats=tuple(loaded.text(c) for c in verdict.caveats),
     )
+    before = loaded.where[number][index - 1].text if index else " ".join(_start(loaded, number))
     return StepResult(
         file=loaded.path,
         line=where.line,
+        column=where.column,
+        before=before,
         derivation=loaded.derivations[number].name,
         step=index + 1,
         text=where.text,
@@ -154,17 +164,15 @@ def _result(
     )
 
 
-def passes(status: str) -> bool:
-    """Whether a row with ``status`` passes (exit 0, no JUnit failure): proved, or, in a
-    post, not a claim (a definition, a condition, an assumption: reported, never judged)."""
-    return status in ("proved", NOT_A_CLAIM)
+def _start(loaded: DerivationFile, number: int) -> list[str]:
+    """The words of derivation ``number``'s start as written (none if unknown)."""
+    return loaded.starts[number].split() if number < len(loaded.starts) else []
 
 
 def summary(results: Sequence[StepResult], files: int, seconds: float) -> str:
     """``2 files, 9 steps: 8 proved, 1 refuted, 0 undecided (3.1 s)``."""
     counts = Counter(r.status for r in results)
-    posts = ("cannot read", "cannot check", NOT_A_CLAIM)
-    shown = [*STATUSES, *(s for s in posts if counts[s])]
+    shown = [*STATUSES, *(s for s in ("cannot read", "cannot check") if counts[s])]  # posts
     statuses = ", ".join(f"{counts[s]} {s}" for s in shown)
     files_text = f"{files} file" + ("" if files == 1 else "s")
     steps_text = f"{len(results)} step" + ("" if len(results) == 1 else "s")

@@ -16,8 +16,8 @@ import numbers
 import numpy
 from numpy.typing import ArrayLike, DTypeLike
 
-from numeric import _checks
-from numeric.loss import _softmax
+from derive_numeric import _checks
+from derive_numeric.loss import _softmax
 
 
 def init_params(

@@ -24,10 +24,10 @@ from collections.abc import Callable, Mapping
 import numpy
 from numpy.typing import ArrayLike
 
-from numeric import _checks
-from numeric.backprop import _inputs, _loss, backprop
-from numeric.loss import _cross_entropy, _logits_and_targets
-from numeric.network import _dense, _relu
+from derive_numeric import _checks
+from derive_numeric.backprop import _inputs, _loss, backprop
+from derive_numeric.loss import _cross_entropy, _logits_and_targets
+from derive_numeric.network import _dense, _relu
 
 EPS = float(numpy.finfo(numpy.float64).eps) ** (1 / 3)  # 6.06e-6: see the module docstring
 NAMES = (*_checks.KEYS, "z3")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy
 from numpy.typing import ArrayLike
 
-from numeric import _checks
+from derive_numeric import _checks
 
 
 def _log_softmax(z: numpy.ndarray) -> numpy.ndarray:

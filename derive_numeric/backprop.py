@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy
 from numpy.typing import ArrayLike
 
-from numeric import _checks
-from numeric.loss import _cross_entropy, _cross_entropy_backward, _log_softmax
-from numeric.network import _dense, _dense_backward, _relu, _relu_backward
+from derive_numeric import _checks
+from derive_numeric.loss import _cross_entropy, _cross_entropy_backward, _log_softmax
+from derive_numeric.network import _dense, _dense_backward, _relu, _relu_backward
 
 
 def _inputs(params, x, t, dtype=None):
