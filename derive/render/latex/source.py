@@ -230,6 +230,7 @@ PRINTERS: dict[type, Callable[[_Printer, ast.Node], str]] = {
     ast.Apply: _apply,
     ast.Nabla: _nabla,
     ast.SumName: lambda p, node: r"\sum",
+    ast.Ellipsis: lambda p, node: r"\dots",
     ast.Absolute: lambda p, node: rf"\left|{p(node.inner)}\right|",
     ast.Norm: lambda p, node: rf"\left\|{p(node.inner)}\right\|",
 }

@@ -22,6 +22,7 @@ from sympy import (
     Piecewise,
     Pow,
     Rational,
+    Sum,
     Symbol,
     exp,
     pi,
@@ -41,10 +42,12 @@ from derive.sources.posts.names import BuildError, Name, Scope, is_transpose, la
 from derive.sources.posts.ranges import (
     EXAMPLE,
     Ranges,
+    bound_value,
     index_items,
     size_key,
     superscript_index,
 )
+from derive.sources.posts.written_sums import replaced, written_sum
 
 MAX_DIGITS = 30  # a number literal longer than this is not read
 MAX_EXPONENT = 1000  # a number raised to a number larger than this is not built
@@ -79,6 +82,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         self.denominator_sum: Expr | None = None
         self.denominator_where = ""
         self.last_sum: Expr | None = None
+        self.sum_defined: Expr | None = None  # "let \sum stand for ...": \sum = \sum_j e_j
         self.declared_functions: dict[str, str] = {}  # name -> function word, declared
         self.lazy_on = False  # building a symbol's definition: functions resolved where used
         self.ahead: dict[str, tuple] = {}  # name -> (params, body, where): first definitions
@@ -139,7 +143,30 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
     # --- arithmetic ---------------------------------------------------------------------
 
     def _add(self, node: ast.Add, env: Env) -> Expr:
+        if any(isinstance(term, ast.Ellipsis) for _, term in node.terms):
+            return self._written_sum(node, env)
         return Add(*(sign * self.build(term, env) for sign, term in node.terms))
+
+    def _written_sum(self, node: ast.Add, env: Env) -> Expr:
+        """``y_1 + y_2 + \\dots + y_n``: the sum of y_i for i from 1 to n."""
+        found = written_sum(node)
+        lo = hi = None
+        if found is not None:
+            lo, hi = bound_value(found[1], self.scope), bound_value(found[2], self.scope)
+        if found is None or lo is None or hi is None:
+            raise BuildError("elided terms (\\dots) that follow no pattern are not read", node.pos)
+        template, first, _, paths = found
+        letter = "\N{HORIZONTAL ELLIPSIS}"  # a letter no post writes
+        body_node = template
+        for path in paths:
+            body_node = replaced(body_node, path, ast.Letter(first.pos, letter))
+        bound = self.scope.bound_index(letter, lo)
+        self.scope.shown_names[bound] = "i"  # shown as an index (no post writes the ellipsis)
+        body = self.build(body_node, {**env, letter: (bound, lo, hi)})
+        return Sum(body, (bound, lo, hi))
+
+    def _ellipsis(self, node: ast.Ellipsis, env: Env) -> Expr:
+        raise BuildError("elided terms (\\dots) are read only in a sum written out", node.pos)
 
     def _mul(self, node: ast.Mul, env: Env) -> Expr:
         if "⊗" in node.operators:

@@ -64,6 +64,8 @@ class SumsMixin:
     def _sumname(self, node: ast.SumName, env) -> Expr:
         """A bare ``\\sum``: the sum in the denominator of the latest definition (a guess,
         named in the report, that never refutes)."""
+        if self.sum_defined is not None:  # the post says what \sum stands for
+            return self.sum_defined
         known = self.denominator_sum
         if known is None:
             raise BuildError("a \\sum with nothing to sum", node.pos, "cannot check")

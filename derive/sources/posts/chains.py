@@ -79,7 +79,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
                 self._inline(row)
             return
         self.section = bisect.bisect_right(self.sections, block.offset(0))
-        self.block_conditions, self.pending = self.pending, Conditions()
+        self.block_conditions, self.pending = self.pending.consistent(), Conditions()
         first_item = len(self.items)
         self.previous = None
         self.block_tag = ""

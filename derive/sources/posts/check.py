@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise
+from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, S
 
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
@@ -177,6 +177,9 @@ class _Check:
     ) -> Verdict:
         stated = tuple(a.xreplace(substitute or {}) for a in self.post.assumptions)
         assume = (*stated, *self.ranges(lhs, rhs), *self.extra, *extra)
+        assume = tuple(a for a in assume if a is not S.true and a != True)  # noqa: E712
+        if any(a is S.false or a == False for a in assume):  # noqa: E712
+            return Verdict("undecided", method="its conditions never hold together")
         return check_equal(
             lhs, rhs, assume=assume, timeout=self.timeout, seed=self.seed, limits=self.limits
         )

@@ -88,6 +88,17 @@ class DefiningMixin:
         self.previous = Side(body, texts[1])
         return True
 
+    def _sum_named(self, chain, block: Block, texts, name: str) -> bool:
+        """``\\sum = \\sum_{j=1}^{n} e_j``: what a bare ``\\sum`` stands for from here on."""
+        try:
+            body = self.builder.build_definition(chain.parts[1])
+        except BuildError:
+            return False
+        self.builder.sum_defined = body
+        self._report(block, chain.equals[0], name, texts, "defines \\sum", DEFINITION)
+        self.previous = Side(body, texts[1])
+        return True
+
     def _function_restated(self, before, params, body, block, equal, name, texts) -> bool:
         """A function an earlier section defined, written again: a claim that the two agree
         (at the new parameters); if they do not, the new one is a definition from here on."""
@@ -125,6 +136,8 @@ class DefiningMixin:
         if is_notation(lhs):
             return False
         builder = self.builder
+        if isinstance(unwrap(lhs), ast.SumName) and builder.sum_defined is None:
+            return self._sum_named(chain, block, texts, name)
         introduced = ""
         if powered(lhs, POWERED, builder.scope.labels):
             introduced = builder.powered_name(unwrap(lhs))

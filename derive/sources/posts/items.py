@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sympy import Basic, Eq, Expr
+from sympy import Basic, Eq, Expr, Ne
 
 from derive.sources.posts.kinds import CLAIM
 from derive.sources.posts.latex import nodes as ast
@@ -78,6 +78,19 @@ class Conditions:
     relations: tuple[Basic, ...] = ()
     texts: tuple[str, ...] = ()
     problem: str = ""
+
+    def consistent(self) -> Conditions:
+        """Without the relations whose opposite is there too: prose that describes both cases
+        ("each term with $j \\neq k$ ..., the term $j = k$ ...") states neither."""
+        opposite = {Eq: Ne, Ne: Eq}
+        kept = [
+            (r, t)
+            for r, t in zip(self.relations, self.texts + ("",) * len(self.relations), strict=False)
+            if not (type(r) in opposite and opposite[type(r)](*r.args) in self.relations)
+        ]
+        if len(kept) == len(self.relations):
+            return self
+        return Conditions(tuple(r for r, _ in kept), tuple(t for _, t in kept if t), self.problem)
 
     def __add__(self, other: Conditions) -> Conditions:
         relations = tuple(dict.fromkeys(self.relations + other.relations))

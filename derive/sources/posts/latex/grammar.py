@@ -31,7 +31,7 @@ GRAMMAR = r"""
 %declare PARTIAL_ALONE PARTIAL_OP DIFF_D DIFF_D_ALONE INDICATOR PLUS MINUS MULOP SLASH EQ REL
 %declare OTHER_REL SUB SUP PRIME LPAR RPAR LBRACK RBRACK LBRACE RBRACE COMMA PERIOD SEMI NOTE
 %declare IF IF_COND ELSE BEGIN_CASES END_CASES AMP ROWSEP INDICATOR_OPEN ASSUME NAME NABLA
-%declare MID ABS_OPEN ABS_CLOSE NORM_OPEN NORM_CLOSE QUAD
+%declare MID ABS_OPEN ABS_CLOSE NORM_OPEN NORM_CLOSE QUAD ELLIPSIS
 
 start: line
      | ASSUME cond                              -> assumption
@@ -100,6 +100,7 @@ sbody: expr (COMMA expr)*                       -> items
         | FRAC LBRACE PARTIAL_OP SUP NUMBER expr RBRACE farg -> numerator_partial
         | SQRT farg                             -> sqrt
         | SUM_ALONE                             -> sum_name
+        | ELLIPSIS                              -> ellipsis
         | ABS_OPEN expr ABS_CLOSE               -> absolute
         | NORM_OPEN expr NORM_CLOSE             -> norm
         | INDICATOR                             -> indicator

@@ -123,6 +123,11 @@ class SumName(Node):
 
 
 @dataclass(frozen=True)
+class Ellipsis(Node):
+    """``\\dots``: terms left out, read in a written-out sum (``y_1 + \\dots + y_n``)."""
+
+
+@dataclass(frozen=True)
 class Absolute(Node):
     inner: Node
 

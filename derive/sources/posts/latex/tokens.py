@@ -292,7 +292,9 @@ def _command(value: str, start: int, end: int, raw: list[Token], index: int) -> 
         return [make_token("DELTA_PREFIX", "Δ", start, end)]
     if name in GREEK_TEXT:
         return [make_token("LETTER", GREEK_TEXT[name], start, end)]
-    if name in ("cdots", "dots", "ldots", "vdots"):
+    if name in ("cdots", "dots", "ldots", "dotsb", "dotsc"):
+        return [make_token("ELLIPSIS", value, start, end)]
+    if name == "vdots":
         raise LatexError(f"{value}: elided terms are not read", start)
     raise LatexError(f"{value} is not read (unknown command)", start)
 

@@ -161,6 +161,9 @@ class ToTree(Transformer):
     def argsep(self, meta, children):
         return Tree("argsep", children)
 
+    def ellipsis(self, meta, children):
+        return ast.Ellipsis(meta.start_pos)
+
     def sum_name(self, meta, children):
         return ast.SumName(meta.start_pos)
 
