@@ -21,7 +21,15 @@ from derive.checker.exponentials import (
 )
 from derive.checker.facts import Facts, finite_cases
 from derive.checker.limits import Work
-from derive.checker.sums import canonical, is_zero, pull_out_of_sums, sum_deltas, use_sum_limits
+from derive.checker.sums import (
+    canonical,
+    is_zero,
+    merge_sums,
+    pull_out_of_sums,
+    sum_deltas,
+    under_one_sum,
+    use_sum_limits,
+)
 
 Strategy = Callable[[Basic, Facts], Basic]
 
@@ -34,6 +42,22 @@ def _has_sums(e: Basic, f: Facts) -> bool:
 
 def _always(e: Basic, f: Facts) -> bool:
     return True
+
+
+def _summands_zero(e: Basic) -> bool:
+    summands = under_one_sum(e)
+    return summands is not None and all(
+        zero_as_rational_function(to_exponentials(exp_of_sums(s))) for s in summands
+    )
+
+
+def exp_of_sums(e: Basic) -> Basic:
+    """prod_L e^(f) = e^(sum_L f) (expand splits the exponential of a sum into a product of
+    exponentials, which the rational abstraction would take for another part)."""
+    return e.replace(
+        lambda x: isinstance(x, Product) and isinstance(x.function, sympy.exp),
+        lambda x: sympy.exp(Sum(x.function.args[0], *x.limits)),
+    )
 
 
 # (name, when it applies, the rewrite, why it is valid)
@@ -71,6 +95,13 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
     ("expand", _always, lambda e, f: sympy.expand(e), "expand products, and logs where valid"),
     ("sums", _has_sums, lambda e, f: sympy.expand(pull_out_of_sums(e)), "linearity of sums"),
     (
+        "merge",
+        _has_sums,
+        lambda e, f: S.Zero if is_zero(merge_sums(sympy.expand(e))) else e,
+        "a product of sums is one sum over all their indices (sums over independent ranges): "
+        "zero when the terms cancel so (the merged form is not kept: it stays a closing test)",
+    ),
+    (
         "exponentials",
         lambda e, f: e.has(*TRIGONOMETRIC),
         lambda e, f: S.Zero if zero_as_rational_function(to_exponentials(e)) else e,
@@ -81,6 +112,12 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         lambda e, f: e.has(sympy.log),
         lambda e, f: S.Zero if zero_as_rational_function(split_logs(to_exponentials(e))) else e,
         "log of a positive product as a sum of logs, log(exp(r)) = r for real r",
+    ),
+    (
+        "summands",
+        _has_sums,
+        lambda e, f: S.Zero if _summands_zero(e) else e,
+        "Σ_L f + c Σ_L g = Σ_L (f + c g), zero when the summand is, as a rational function",
     ),
     ("cancel", _always, lambda e, f: sympy.cancel(sympy.together(e)), "common denominator"),
     ("simplify", _always, lambda e, f: f.refine(sympy.simplify(e)), "sympy.simplify"),

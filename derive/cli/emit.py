@@ -1,9 +1,10 @@
-"""``derive emit (--K N --J N [--no-normalized-targets] | --network N I J K) -o FILE.py
+"""``derive emit (FILE... | --K N --J N [--no-normalized-targets] | --network N I J K) -o FILE.py
 [--check] [--force]``.
 
-Writes the NumPy module of :func:`derive.emit.output_layer_source` (the output layer) or of
-:func:`derive.emit.network_source` (the whole network): the one place in derive that writes
-generated code. Writes are atomic (a temporary file in the same directory, then a
+Writes the NumPy module of the proved results of derivation files, posts and papers
+(:mod:`derive.cli.emit_files`), of :func:`derive.emit.output_layer_source` (the output layer)
+or of :func:`derive.emit.network_source` (the whole network): the one place in derive that
+writes generated code. Writes are atomic (a temporary file in the same directory, then a
 rename), an unchanged file is left alone, and a file derive did not generate is only replaced
 with ``--force``. ``--check`` writes nothing: exit 0 if FILE is current, 1 if it is missing or
 differs from what would be generated.
@@ -18,8 +19,10 @@ import argparse
 import sys
 import time
 
+from derive.checker.equal import DEFAULT_TIMEOUT
+from derive.cli import emit_files
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from derive.cli.options import size
+from derive.cli.options import TIMEOUT_HELP, add_limit_option, seconds, size
 from derive.cli.writing import output_problem, read_existing, write_atomically
 from derive.emit import MARKER, EmitError, is_generated, network_source, output_layer_source
 
@@ -27,12 +30,16 @@ from derive.emit import MARKER, EmitError, is_generated, network_source, output_
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "emit",
-        help="write the proved output-layer gradients as a NumPy module",
+        help="write proved results as a NumPy module",
         description=(
-            "Write a standalone NumPy module (forward, E, dE_dz, dE_dW, dE_db, loss_and_grads) "
-            "printed from the output layer's proved derivations; with --network N I J K, the "
-            "whole network's (forward, E, gradients, loss_and_grads)."
+            "Write a standalone NumPy module: one function per proved result of FILEs "
+            "(derivation files, Markdown posts, TeX papers); with --K and --J instead, the "
+            "output layer's (forward, E, dE_dz, dE_dW, dE_db, loss_and_grads); with --network "
+            "N I J K, the whole network's (forward, E, gradients, loss_and_grads)."
         ),
+    )
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="derivation files (.toml) or posts (.md, .tex)"
     )
     parser.add_argument("--K", type=size, help="classes (output units)")
     parser.add_argument("--J", type=size, help="inputs (units of layer L-1)")
@@ -56,6 +63,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--force", action="store_true", help="overwrite FILE even if derive did not generate it"
     )
+    emit_files.add_options(parser)
+    parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, help=TIMEOUT_HELP)
+    add_limit_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -79,8 +89,21 @@ def _refuse_overwrite(existing: bytes) -> bool:
         return True
 
 
+FILE_OPTIONS = ("every", "only", "allow_unproved", "data", "format")
+
+
 def _form_problem(args: argparse.Namespace) -> str | None:
-    """Why the arguments name neither or both modules, if so: --K and --J, or --network."""
+    """Why the arguments name no module or two, if so: FILEs, --K and --J, or --network."""
+    if args.files:
+        if args.network is not None or args.K is not None or args.J is not None:
+            return "give FILEs, or --K and --J, or --network N I J K: one of them"
+        if not args.normalized_targets:
+            return "--no-normalized-targets is for --K and --J (a file states its assumptions)"
+        return None
+    used = [o for o in FILE_OPTIONS if getattr(args, o) not in (None, False, [])]
+    if used or args.batch != "sum":
+        name = "--" + (used[0] if used else "batch").replace("_", "-").replace("every", "all")
+        return f"{name} is for FILEs (derivation files, posts, papers)"
     if args.network is not None:
         if args.K is not None or args.J is not None:
             return "give either --K and --J (output layer) or --network N I J K, not both"
@@ -104,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"derive: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    if args.files:
+        return _run_files(args, start)
     if args.network:
         command = "derive emit --network " + " ".join(map(str, args.network))
     else:
@@ -122,6 +147,18 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"derive: error: cannot read {path}: {error.strerror or error}", file=sys.stderr)
         return EXIT_FAILED
+    return _write(args, path, existing, data, command, start)
+
+
+def _write(
+    args: argparse.Namespace,
+    path: str,
+    existing: bytes | None,
+    data: bytes,
+    command: str,
+    start: float,
+) -> int:
+    """--check, or write ``data`` to ``path`` unless it is current or not derive's."""
     if args.check:
         return _check(path, existing, data, command)
     if existing == data:
@@ -141,3 +178,23 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print(f"wrote {path} ({command}; {time.monotonic() - start:.1f} s)")
     return EXIT_OK
+
+
+def _run_files(args: argparse.Namespace, start: float) -> int:
+    emitted = emit_files.emitted_of(args)
+    if isinstance(emitted, int):
+        return emitted
+    emit_files.report(emitted, time.monotonic() - start)
+    if emitted.text is None:
+        print("derive: error: nothing to emit: no result could be emitted", file=sys.stderr)
+        return EXIT_FAILED
+    data = emitted.text.encode("utf-8")
+    path = args.output
+    try:
+        existing = read_existing(path, max(len(data), len(MARKER)) + 1)
+    except OSError as error:
+        print(f"derive: error: cannot read {path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
+    command = emit_files.command_text(args)
+    status = _write(args, path, existing, data, command, start)
+    return emit_files.exit_code(emitted, status)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sympy import Symbol
 
-from derive.derivations import network, output
+from derive.derivations import matrix, network, output
 from derive.model.sizes import Size
 from derive.model.symbols import I_ as I_SYMBOL
 from derive.model.symbols import J as J_SYMBOL
@@ -57,6 +57,12 @@ def network_symbolic(K: Size, J: Size) -> list[Derivation]:
     return [net.relu_convention(), net.delta_j(), *net.grad_layer1()]
 
 
+def matrix_forms(K: Size, J: Size) -> list[Derivation]:
+    """The matrix-form derivations, for every size (the arguments are ignored): the output
+    layer batched, linear and logistic regression, one hidden ReLU layer."""
+    return matrix.matrix_forms()
+
+
 Builder = Callable[..., list[Derivation]]
 DERIVATIONS: dict[str, Builder] = {
     "output": output_layer,
@@ -64,6 +70,7 @@ DERIVATIONS: dict[str, Builder] = {
     "reference": reference,
     "network": network_layers,
     "network-symbolic": network_symbolic,
+    "matrix": matrix_forms,
 }
 DEFAULT = ("output", "symbolic")
 # Sizes used when none are given. The network's are small: its composite loss grows fast, and
@@ -74,6 +81,7 @@ DEFAULT_SIZES: dict[str, dict[str, int]] = {
     "reference": {"K": 3, "J": 4},
     "network": {"N": 2, "I": 2, "J": 2, "K": 2},
     "network-symbolic": {"K": 3, "J": 4},
+    "matrix": {"K": 3, "J": 4},
 }
 
 

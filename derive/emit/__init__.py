@@ -9,17 +9,29 @@ and tracebacks show the generated lines).
 from __future__ import annotations
 
 import linecache
+import os
 import types
+from collections.abc import Sequence
 
 from derive.emit import network
+from derive.emit.module import Emitted, Options, emit_module
 from derive.emit.network_proofs import network_results
+from derive.emit.post_results import post_results
 from derive.emit.proofs import EmitError, output_layer_results
+from derive.emit.results import Result
 from derive.emit.template import MARKER, module_source
+from derive.emit.toml_results import file_results
 from derive.model.sizes import check_size
+from derive.sources.posts.file import format_of, load_post
+from derive.sources.toml.file import load_file
 
 __all__ = [
     "MARKER",
     "EmitError",
+    "Emitted",
+    "Options",
+    "emit_files",
+    "files_module",
     "is_generated",
     "network_module",
     "network_source",
@@ -92,6 +104,57 @@ def network_module(N: int, I: int, J: int, K: int) -> types.ModuleType:  # noqa:
     """The module of :func:`network_source`, compiled in process (no file is written)."""
     source = network_source(N, I, J, K)
     return _compiled(source, f"derive_emitted_network_N{N}_I{I}_J{J}_K{K}")
+
+
+def emit_files(
+    paths: Sequence[str | os.PathLike[str]],
+    options: Options | None = None,
+    *,
+    form: str | None = None,
+    timeout: float | None = None,
+) -> Emitted:
+    """The module ``derive emit FILE... -o MODULE.py`` writes, and what became of each result.
+
+    Args:
+        paths: derivation files (.toml), Markdown posts (.md) and TeX papers (.tex).
+        options: what to emit (:class:`~derive.emit.module.Options`; default: the last
+            expression of every chain, data as the files mark it, batches summed).
+        form: read every file as "toml", "md" or "tex" (default: by extension).
+        timeout: the checker's time guard per step, in seconds (None: none).
+
+    Returns:
+        ``Emitted``: ``text`` (None if nothing could be emitted) and one outcome per result.
+
+    Raises:
+        OSError: a file cannot be read. ParseError: a file cannot be loaded.
+    """
+    options = options or Options()
+    results: list[Result] = []
+    for path in paths:
+        kind = format_of(os.fspath(path), form)
+        if kind == "toml":
+            loaded = load_file(path)
+            results += file_results(loaded, every=options.every, timeout=timeout)
+        else:
+            post = load_post(path, kind)
+            results += post_results(post, every=options.every, timeout=timeout)
+    command = "derive emit " + " ".join(os.fspath(p) for p in paths)
+    return emit_module(results, options, command)
+
+
+def files_module(
+    paths: Sequence[str | os.PathLike[str]], options: Options | None = None, **kwargs: object
+) -> types.ModuleType:
+    """The module of :func:`emit_files`, compiled in process (no file is written).
+
+    Raises EmitError if no result could be emitted (naming why, per result).
+    """
+    emitted = emit_files(paths, options, **kwargs)
+    if emitted.text is None:
+        reasons = "; ".join(o.message() for o in emitted.outcomes) or "no results"
+        raise EmitError(f"nothing to emit: {reasons}")
+    names = "_".join(os.path.basename(os.fspath(p)).split(".")[0] for p in paths)
+    return _compiled(emitted.text, f"derive_emitted_{names}")
 
 
 def _compiled(source: str, name: str) -> types.ModuleType:

@@ -35,6 +35,7 @@ STEP_FIELDS = (
     "method",
     "guard",
     "certified",
+    "slip",
     "lhs_sympy",
     "rhs_sympy",
     "kind",

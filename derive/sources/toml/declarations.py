@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable, Mapping
 
 import sympy
-from sympy import Basic, Expr, Function, IndexedBase, Integer, Sum, Symbol
+from sympy import Basic, Expr, Function, IndexedBase, Integer, MatrixSymbol, Sum, Symbol
 
+from derive.checker.matrix.shapes import ShapeProblem, check_size
 from derive.sources.toml.grammar import RESERVED
 from derive.sources.toml.parse import IDENTIFIER, Template
 from derive.sources.toml.spans import Region
@@ -25,9 +26,12 @@ DOMAINS: dict[str, dict[str, bool]] = {
 }
 DOMAINS["complex"] = {"complex": True}
 _INDEX = re.compile(r"index\s+(-?\w+)\s*\.\.\s*(-?\w+)\Z")
-_ARRAY = re.compile(r"([^\[\]]*?)\s*(?:\[([^\[\]]*)\])?\Z")
+_ARRAY = re.compile(r"([^\[\]]*?)\s*(?:\[([^\[\]]*)\])?\s*([^\[\]]*)\Z")
+# a word beside the domain that marks per-example data (derive emit gives it a batch axis)
+DATA = "data"
 _DEFINITION = re.compile(r"([A-Za-z]\w*)\s*(?:\[([^\[\]]*)\]|\(([^()]*)\))?\Z")
 _GENERATED = re.compile(r"\bs\d+\b")
+_MATRIX = re.compile(r"(?:real\s+)?(matrix|row\s+vector|vector)\s+(\S+?)(?:\s*[x×]\s*(\S+))?\Z")
 
 Fail = Callable[..., Exception]
 Parse = Callable[..., object]
@@ -44,7 +48,9 @@ class Namespace:
         self._functions: dict[type, type] = {}
         self._user_names: dict[str, str] = {}  # generated name -> user name
         self._ranges: dict[Symbol, tuple[Basic, ...]] = {}
+        self.bounds: dict[Symbol, tuple[Basic, Basic]] = {}  # index -> (lo, hi)
         self._order: dict[Symbol, int] = {}  # index -> its place among the declared indices
+        self.data: set[Basic] = set()  # symbols and arrays marked "data" (per example)
         # [define] entries as written: (name, parameters, takes arguments, body text), in order
         self.definitions: list[tuple[str, tuple[str, ...], bool, str]] = []
 
@@ -101,8 +107,12 @@ class Namespace:
             return Integer(value)  # a concrete size: K = 3
         if not isinstance(value, str):
             raise self._fail(f'symbol {key!r}: write a domain such as "real"', region, key)
-        words_text, shape = _ARRAY.match(value.strip()).groups()
-        words = [w for w in re.split(r"[\s,]+", words_text) if w]
+        if _MATRIX.match(value.strip()):
+            return self._matrix(key, value.strip(), region, table)
+        words_text, shape, after = _ARRAY.match(value.strip()).groups()
+        words = [w for w in re.split(r"[\s,]+", f"{words_text} {after}") if w]
+        data = DATA in words
+        words = [w for w in words if w != DATA]
         unknown = [w for w in words if w not in DOMAINS]
         if unknown or not words:
             known = ", ".join(DOMAINS)
@@ -113,12 +123,47 @@ class Namespace:
             if rank is None:
                 symbol = Symbol(self._generated(key), **assumptions)
                 self._display[symbol] = Symbol(key)
+                if data:
+                    self.data.add(symbol)
                 return symbol
             base = IndexedBase(self._generated(key), **assumptions)
         except Exception as error:  # InconsistentAssumptions: "positive negative"
             raise self._fail(f"symbol {key!r}: {error}", region, key) from None
         self._display[base] = IndexedBase(key)
+        if data:
+            self.data.add(base)
         return Template(key, rank, lambda indices: base[indices])
+
+    def _matrix(self, key: str, value: str, region: Region, table: Mapping) -> MatrixSymbol:
+        """``"matrix m x n"``, ``"vector n"`` (a column), ``"row vector n"``: real entries."""
+        kind, first, second = _MATRIX.match(value).groups()
+        if (kind == "matrix") != (second is not None):
+            usage = '"matrix m x n"' if kind == "matrix" else f'"{kind} n"'
+            raise self._fail(f"symbol {key!r}: write {usage}", region, key)
+        sizes = [self._size(key, text, region, table) for text in (first, second) if text]
+        rows, cols = sizes if kind == "matrix" else [sizes[0], 1]
+        if kind != "matrix" and kind != "vector":  # a row vector
+            rows, cols = 1, sizes[0]
+        symbol = MatrixSymbol(self._generated(key), rows, cols)
+        shown = [self._display.get(d, d) if isinstance(d, Basic) else d for d in (rows, cols)]
+        self._display[symbol] = MatrixSymbol(key, *shown)
+        return symbol
+
+    def _size(self, key: str, text: str, region: Region, table: Mapping) -> Basic:
+        if text.isdigit():
+            try:
+                check_size(Integer(int(text)), MatrixSymbol(key, 1, 1))
+            except ShapeProblem as problem:
+                raise self._fail(f"symbol {key!r}: {problem}", region, key) from None
+            return Integer(int(text))
+        value = self.names.get(text)
+        if isinstance(value, Basic) and value.is_integer and (value.is_Symbol or value.is_Integer):
+            return value
+        if text in table and text not in self.names:
+            message = f"symbol {key!r}: size {text!r} is declared after it"
+        else:
+            message = f"symbol {key!r}: size {text!r} is neither a number nor a declared integer"
+        raise self._fail(message, region, key)
 
     def _rank(self, key: str, shape: str, region: Region, table: Mapping) -> int:
         sizes = [s.strip() for s in shape.split(",")]
@@ -143,6 +188,7 @@ class Namespace:
         if any(r == sympy.false for r in relations):
             raise self._fail(f"index {key!r}: the range {value!r} is empty", region, key)
         self._ranges[index] = tuple(r for r in relations if r != sympy.true)
+        self.bounds[index] = (lo, hi)
         self._order[index] = len(self._order)
         self._display[index] = Symbol(key)
         return index

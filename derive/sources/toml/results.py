@@ -129,7 +129,7 @@ def check_step(
     """Check one step (0-based indices) alone, exactly as ``check_file`` would."""
     chain = loaded.derivations[derivation]
     previous, claimed = list(chain.claims())[step]
-    alone = Derivation(chain.name, previous, (claimed,), assume=chain.assume)
+    alone = Derivation(chain.name, previous, (claimed,), assume=chain.assume, layout=chain.layout)
     verdict = alone.check(timeout=timeout, seed=seed, limits=limits).verdicts[0]
     return _result(loaded, derivation, step, previous, claimed, verdict)
 
@@ -147,6 +147,7 @@ def _result(
         else {loaded.show(k): v for k, v in counterexample.items()},
         method=loaded.text(verdict.method),
         caveats=tuple(loaded.text(c) for c in verdict.caveats),
+        slip=loaded.text(verdict.slip),
     )
     before = loaded.where[number][index - 1].text if index else " ".join(_start(loaded, number))
     return StepResult(

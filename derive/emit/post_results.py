@@ -1,0 +1,167 @@
+"""A read post or paper -> :class:`~derive.emit.results.Result` s, one per chain.
+
+Each claim is checked as ``derive check`` checks it (``derive.sources.posts.check``); a chain
+``A = B = C`` (rows continued with ``&=``) is emitted when every claim in it is proved, and its
+result is the last expression, with the post's definitions written out, except the variable a
+derivative is taken with respect to: ∂E/∂z_k is a function of z, as the post means it, even
+where z is defined in terms of W. The function is named after what the chain is about: the
+defined symbol (``E = ... = ...``) or the derivative (``\\frac{\\partial E}{\\partial z_k}``
+is ``dE/dz_k``), else the chain's label (``eq. (3)``). With ``--all`` every definition is a
+result too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sympy import Basic, Expr, Indexed, Integer, Symbol
+
+from derive.checker.limits import Limits
+from derive.emit.graph import Domain
+from derive.emit.results import Result, Step
+from derive.sources.posts.check import check_item
+from derive.sources.posts.display import show
+from derive.sources.posts.file import PostFile
+
+_DERIVATIVE = re.compile(
+    r"^\s*\\frac\s*\{\s*\\partial\s*(?P<f>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}"
+    r"\s*\{\s*\\partial\s*(?P<v>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*$"
+)
+
+
+def post_results(
+    post: PostFile,
+    *,
+    every: bool = False,
+    timeout: float | None = None,
+    limits: Limits | None = None,
+) -> list[Result]:
+    """A result per chain of claims (checked here), and with ``every`` per definition."""
+    chains: dict[str, list[int]] = {}
+    for index, item in enumerate(post.items):
+        if item.kind != "notation":
+            chains.setdefault(item.chain, []).append(index)
+    checked = {i: check_item(post, i, timeout=timeout) for ids in chains.values() for i in ids}
+    defined = {_clean(rhs): lhs for lhs, rhs in post.defined}
+    numerators = {
+        _clean(found.group("f"))
+        for item in post.items
+        if (found := _DERIVATIVE.match(item.lhs_text or ""))
+    }
+    names = {obj: text for obj, text in post.scope.shown_names.items()}
+
+    def shown(obj: Basic) -> str:
+        return names[obj] if obj in names else show(post.scope, obj)
+
+    results = []
+    for label, indices in chains.items():
+        first, last = post.items[indices[0]], post.items[indices[-1]]
+        derivative = _DERIVATIVE.match(first.lhs_text or "")
+        if derivative:
+            name = f"d{_clean(derivative.group('f'))}/d{_clean(derivative.group('v'))}"
+        else:
+            name = defined.get(_clean(first.lhs_text or ""), label)
+        wrt = _variable(post, derivative.group("v")) if derivative else None
+        expr = None if last.rhs is None else _expanded(post, last.rhs, wrt)
+        steps = tuple(
+            _step(post.items[i].step, checked[i]) for i in indices if checked[i] is not None
+        )
+        results.append(
+            Result(
+                source=post.path,
+                line=first.line,
+                name=name,
+                kind="derivation",
+                expr=expr,
+                ranges=_ranges(post, () if expr is None else expr.free_symbols),
+                show=shown,
+                wrt=wrt,
+                loss=_clean(name) in numerators,
+                steps=steps,
+                names=names,
+                title=label,
+                problem=None if expr is not None else "its last expression cannot be read",
+            )
+        )
+    if every:
+        results += _definitions(post, numerators, names, shown)
+    return results
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _step(number: int, result) -> Step:
+    needs = tuple(str(n) for n in result.verdict.needs)
+    message = "" if result.status == "proved" else result.message()
+    return Step(number, result.status, needs, message)
+
+
+_SUBSCRIPT = re.compile(r"_(?:\{(?P<braced>[^{}]*)\}|(?P<one>[A-Za-z]))")
+
+
+def _variable(post: PostFile, text: str) -> Basic | None:
+    """The symbol or entry the post writes as ``text`` (``\\eta``, ``z^L_k``, ``W_{kj}``)."""
+    wanted = _clean(text)
+    subscript = _SUBSCRIPT.search(wanted)
+    letters = []
+    if subscript:
+        letters = re.findall(r"[A-Za-z]", subscript.group("braced") or subscript.group("one"))
+    base = wanted[: subscript.start()] + wanted[subscript.end() :] if subscript else wanted
+    for obj, (name, rank) in post.scope.keys.items():
+        if rank == 0 and _clean(name.shown()) in (wanted, _clean(text.replace("\\", ""))):
+            return obj
+        if (
+            rank == len(letters)
+            and rank
+            and _clean(name.shown()) == base
+            and all(letter in post.scope.free for letter in letters)
+        ):
+            return obj[tuple(post.scope.free[letter] for letter in letters)]
+    return None
+
+
+def _expanded(post: PostFile, expr: Expr, wrt: Basic | None) -> Expr:
+    """``expr`` with every definition written out, except the derivative's variable's."""
+    keep = wrt.base if isinstance(wrt, Indexed) else wrt
+
+    def which(atom: Basic) -> bool:
+        obj = atom.base if isinstance(atom, Indexed) else atom
+        return obj != keep
+
+    return post.definitions.expand(expr, which)
+
+
+def _ranges(post: PostFile, symbols: Iterable[Basic]) -> dict[Symbol, Domain]:
+    letters = {symbol: letter for letter, symbol in post.scope.free.items()}
+    found = {}
+    for symbol in symbols:
+        letter = letters.get(symbol)
+        if letter in post.scope.index_ranges:
+            lo, hi = post.scope.index_ranges[letter]
+            found[symbol] = Domain(Integer(lo) if isinstance(lo, int) else lo, hi)
+    return found
+
+
+def _definitions(post: PostFile, numerators: set[str], names, shown) -> list[Result]:
+    results = []
+    for obj, definition in post.definitions.table.items():
+        atom = obj[definition.params] if definition.params else obj
+        expr = post.definitions.expand(definition.body)
+        text = show(post.scope, atom)
+        results.append(
+            Result(
+                source=post.path,
+                line=0,
+                name=text,
+                kind="definition",
+                expr=expr,
+                ranges=_ranges(post, expr.free_symbols),
+                show=shown,
+                loss=_clean(text) in numerators,
+                names=names,
+            )
+        )
+    return results

@@ -1,0 +1,120 @@
+"""What a result's function takes and returns: its arguments, sizes and axes.
+
+A result's free symbols are sorted into four kinds, from where they stand in the expression:
+
+- **indices**: the free indices (their ranges come from the proof's assumptions, ``k <= K``)
+  and the summation indices; a free index is an axis of the result;
+- **sizes**: the symbols in an index range (``K`` in ``1..K``); read from the arguments'
+  shapes, never passed (a size that no argument's shape holds is refused);
+- **arrays**: indexed symbols; each dimension's size is the range of the indices written
+  there, which must be one range for every use (``x[i]`` and ``x[j]`` with i, j in 1..J);
+- **scalars**: every other symbol.
+
+Arrays and scalars are the arguments, in the order the source declared them (the generated
+names ``s0, s1, ...`` count in that order). Per-example data gets a leading batch axis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from sympy import Basic, Expr, Indexed, IndexedBase, Sum, Symbol
+
+from derive.emit.graph import Domain
+from derive.emit.proofs import EmitError
+
+
+@dataclass
+class Parts:
+    """The kinds of a result's free symbols (see the module docstring)."""
+
+    free: list[Symbol] = field(default_factory=list)
+    arrays: dict[IndexedBase, list[Domain | None]] = field(default_factory=dict)
+    scalars: set[Symbol] = field(default_factory=set)
+    sizes: set[Symbol] = field(default_factory=set)
+
+
+def parts(expr: Expr, ranges: Mapping[Symbol, Domain], show: Callable[[Basic], str]) -> Parts:
+    """Sort the free symbols of ``expr``; ``ranges`` holds the range of every free index.
+
+    Raises:
+        EmitError: a subscript that is not an index, or an array used over two ranges.
+    """
+    found = Parts()
+    free = [s for s in expr.free_symbols if s in ranges]
+    found.free = sorted(free, key=generated_order)
+    for index in found.free:
+        found.sizes |= _symbols_of(ranges[index])
+    _visit(expr, dict(ranges), found, show)
+    found.scalars -= found.sizes
+    return found
+
+
+def _symbols_of(domain: Domain) -> set[Symbol]:
+    return set(domain.lo.free_symbols | domain.hi.free_symbols)
+
+
+def _visit(expr: Basic, scope: dict[Symbol, Domain], found: Parts, show) -> None:
+    if isinstance(expr, Sum):
+        inner = dict(scope)
+        for index, lo, hi in expr.limits:
+            domain = Domain(lo, hi)
+            found.sizes |= _symbols_of(domain)
+            inner[index] = domain
+        _visit(expr.function, inner, found, show)
+    elif isinstance(expr, Indexed):
+        _array(expr, scope, found, show)
+    elif isinstance(expr, Symbol):
+        if expr not in scope:
+            found.scalars.add(expr)
+    else:
+        for arg in expr.args:
+            _visit(arg, scope, found, show)
+
+
+def _array(expr: Indexed, scope: dict[Symbol, Domain], found: Parts, show) -> None:
+    domains = found.arrays.setdefault(expr.base, [None] * len(expr.indices))
+    if len(domains) != len(expr.indices):
+        raise EmitError(
+            f"{show(expr.base)} is used with {len(domains)} and with {len(expr.indices)} subscripts"
+        )
+    for n, index in enumerate(expr.indices):
+        if index.is_Integer:
+            continue
+        if index not in scope:
+            raise EmitError(
+                f"{show(expr)}: the subscript {show(index)} is not an index with a declared range"
+            )
+        domain = scope[index]
+        if domains[n] is None:
+            domains[n] = domain
+        elif domains[n] != domain:
+            raise EmitError(
+                f"{show(expr.base)} is indexed over {show(domains[n].lo)}..{show(domains[n].hi)} "
+                f"and over {show(domain.lo)}..{show(domain.hi)} in one result"
+            )
+
+
+_NUMBERED = re.compile(r"^s(\d+)$")
+
+
+def generated_order(obj: Basic) -> tuple:
+    """Declaration order: the sources name symbols s0, s1, ... as they are declared."""
+    name = obj.name if hasattr(obj, "name") else str(obj)
+    found = _NUMBERED.match(name)
+    return (0, int(found.group(1)), "") if found else (1, 0, name)
+
+
+def size_of(domain: Domain, what: str) -> Expr:
+    """The size of a range as a number or one size symbol (what can be read from a shape)."""
+    size = domain.size
+    if size.is_Integer or isinstance(size, Symbol):
+        if size.is_Integer and size < 0:
+            raise EmitError(f"{what}: the range {domain.lo}..{domain.hi} is reversed")
+        return size
+    raise EmitError(
+        f"{what}: the range {domain.lo}..{domain.hi} has size {size}, which derive "
+        "emit cannot read from a shape (a range 1..K or 0..K-1 can)"
+    )

@@ -1,0 +1,194 @@
+"""The vectorization rules of the general emitter, one small derivation file each: sums become
+reductions and matrix products, a Kronecker delta selects, kinks follow the expression's own
+convention at 0, sizes come from the shapes, and the printed code has no Python loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from derive.emit import Options, _compiled, emit_files
+from derive.emit.stable import stable_form
+
+HEADER = """
+[symbols]
+K = "positive integer"
+J = "positive integer"
+k = "index 1..K"
+c = "index 1..K"
+d = "index 1..K"
+j = "index 1..J"
+i = "index 1..J"
+t = "real[K]"
+x = "real[J]"
+W = "real[K, J]"
+A = "real[K, K]"
+u = "real"
+"""
+
+
+def emitted(tmp_path, derivations: str, options: Options | None = None):
+    path = tmp_path / "file.toml"
+    path.write_text(HEADER + derivations)
+    result = emit_files([path], options or Options(batch="none"))
+    assert result.text is not None, [o.message() for o in result.outcomes]
+    return result.text, _compiled(result.text, "emitted")
+
+
+def derivation(name: str, start: str, step: str) -> str:
+    return f'[[derivation]]\nname = "{name}"\nstart = "{start}"\nsteps = ["{step}"]\n'
+
+
+def test_a_delta_inside_a_sum_selects_and_builds_no_identity(tmp_path) -> None:
+    text, m = emitted(
+        tmp_path,
+        derivation(
+            "pick", "sum(t[d] * delta(d, k), (d, 1, K))", "sum(delta(k, d) * t[d], (d, 1, K))"
+        ),
+    )
+    assert "eye" not in text and "equal" not in text.split("def pick")[1]
+    t = np.arange(5.0)
+    np.testing.assert_array_equal(m.pick(t), t)
+
+
+def test_a_delta_in_a_sum_of_terms_is_distributed_then_selects(tmp_path) -> None:
+    text, m = emitted(
+        tmp_path,
+        derivation(
+            "grad",
+            "sum(t[d] * (delta(d, k) - t[k]), (d, 1, K))",
+            "sum(t[d] * (delta(d, k) - t[k]), (d, 1, K))",
+        ),
+    )
+    body = text.split("def grad")[1]
+    assert "equal" not in body
+    t = np.array([0.2, 0.3, 0.5, 1.0])
+    np.testing.assert_allclose(m.grad(t), t - t * t.sum())
+
+
+def test_a_free_delta_is_a_comparison_of_index_values(tmp_path) -> None:
+    _, m = emitted(tmp_path, derivation("jacobian", "t[c] * delta(c, k)", "delta(k, c) * t[c]"))
+    t = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(m.jacobian(t), np.diag(t))
+
+
+def test_sums_of_products_are_matrix_products_and_an_index_is_a_value(tmp_path) -> None:
+    text, m = emitted(
+        tmp_path,
+        derivation("Wx", "sum(W[k, i] * x[i], (i, 1, J))", "sum(x[i] * W[k, i], (i, 1, J))")
+        + derivation(
+            "AtA", "sum(A[c, k] * A[c, d], (c, 1, K))", "sum(A[c, d] * A[c, k], (c, 1, K))"
+        )
+        + derivation("weighted", "sum(c * t[c], (c, 1, K))", "sum(t[c] * c, (c, 1, K))"),
+    )
+    assert "@" in text.split("def Wx")[1]
+    rng = np.random.default_rng(0)
+    W, x, A, t = (
+        rng.normal(size=(3, 4)),
+        rng.normal(size=4),
+        rng.normal(size=(3, 3)),
+        rng.normal(size=3),
+    )
+    np.testing.assert_allclose(m.Wx(W=W, x=x), W @ x)  # declared order: x, W
+    np.testing.assert_allclose(m.AtA(A), A.T @ A)
+    np.testing.assert_allclose(m.weighted(t=t), np.dot(np.arange(1, 4), t))
+
+
+def test_max_and_heaviside_follow_the_expressions_convention_at_zero(tmp_path) -> None:
+    text, m = emitted(
+        tmp_path,
+        derivation("relu", "max(u, 0)", "max(0, u)")
+        + derivation("step", "diff(max(0, u), u)", "Heaviside(u)"),
+    )
+    assert "numpy.maximum" in text and "numpy.heaviside" in text
+    assert m.relu(-2.0) == 0.0 and m.relu(3.0) == 3.0
+    # SymPy's Heaviside(0) is 1/2, the value the proof used; emitted code keeps it
+    assert [float(m.step(v)) for v in (-1.0, 0.0, 2.0)] == [0.0, 0.5, 1.0]
+
+
+def test_a_three_way_contraction_falls_back_on_einsum_and_agrees(tmp_path) -> None:
+    text, m = emitted(
+        tmp_path,
+        derivation(
+            "trilinear",
+            "sum(A[k, c] * t[c] * A[c, k], (c, 1, K))",
+            "sum(A[c, k] * A[k, c] * t[c], (c, 1, K))",
+        ),
+    )
+    A, t = np.random.default_rng(1).normal(size=(4, 4)), np.arange(4.0)
+    assert "numpy.einsum(" in text.split("def trilinear")[1]
+    np.testing.assert_allclose(m.trilinear(A=A, t=t), np.einsum("kc,c,ck->k", A, t, A))
+
+
+def test_concrete_sizes_are_checked_and_symbolic_ones_read_from_the_first_argument(tmp_path):
+    _, m = emitted(
+        tmp_path,
+        derivation("Wx", "sum(W[k, i] * x[i], (i, 1, J))", "sum(x[i] * W[k, i], (i, 1, J))"),
+    )
+    with pytest.raises(
+        ValueError, match=r"W has shape \(2, 4\), expected \(K, J\) = \(2, 3\); J = 3"
+    ):
+        m.Wx(W=np.zeros((2, 4)), x=np.zeros(3))
+    path = tmp_path / "fixed.toml"
+    path.write_text(
+        HEADER.replace('K = "positive integer"', "K = 3") + derivation("sq", "t[k]**2", "t[k]*t[k]")
+    )
+    fixed = _compiled(emit_files([path], Options(batch="none")).text, "fixed")
+    with pytest.raises(ValueError, match=r"t has shape \(4,\), expected \(3,\)"):
+        fixed.sq(np.zeros(4))
+
+
+def test_stable_rewrites_replace_the_unstable_patterns() -> None:
+    from sympy import IndexedBase, Sum, Symbol, exp, log
+
+    x = Symbol("x", real=True)
+    K = Symbol("K", integer=True, positive=True)
+    c = Symbol("c", integer=True, positive=True)
+    z = IndexedBase("z", real=True)
+    total = Sum(exp(z[c]), (c, 1, K))
+    cases = {
+        log(1 + exp(x)): "log(1 + e^x)",
+        1 / (1 + exp(-x)): "sigmoid",
+        log(1 / (1 + exp(-x))): "log-sigmoid",
+        log(total): "log-sum-exp",
+        log(exp(x) / total): "log-softmax",
+        exp(x) / total: "softmax",
+        x * log(x): "x log x at 0",
+    }
+    for expr, name in cases.items():
+        _, used = stable_form(expr)
+        assert name in used, (expr, used)
+    # a complex argument is left as it is: the claims hold for real numbers
+    w = Symbol("w")
+    assert stable_form(log(1 + exp(w))) == (log(1 + exp(w)), ())
+
+
+def test_the_header_lists_each_rewrite_used_with_its_verdict(tmp_path) -> None:
+    text, m = emitted(
+        tmp_path,
+        derivation("softplus", "log(1 + exp(u))", "log(exp(u) + 1)")
+        + derivation("lse", "log(sum(exp(t[c]), (c, 1, K)))", "log(sum(exp(t[d]), (d, 1, K)))"),
+    )
+    header = text.split('"""')[1]
+    assert "log(1 + e^x): log(exp(x) + 1) = log(1 + exp(-Abs(x))) + Max(0, x)  proved" in header
+    assert "log-sum-exp:" in header and header.count("proved") >= 2
+    assert np.isfinite(m.softplus(1e4)) and abs(m.softplus(1e4) - 1e4) < 1e-8
+    t = np.array([1e4, -1e4, 1e4 - 1])
+    assert np.isfinite(m.lse(t)) and abs(m.lse(t) - (1e4 + np.log1p(np.exp(-1.0)))) < 1e-8
+
+
+def test_a_trivial_result_prints_exactly_this_function(tmp_path) -> None:
+    text, _ = emitted(tmp_path, derivation("double", "2*u", "u + u"))
+    function = text[text.index("def double") :]
+    assert function == (
+        "def double(u):\n"
+        '    """double\n'
+        "\n"
+        "    Args: u scalar. Returns a scalar.\n"
+        '    """\n'
+        "    dtype = _F64\n"
+        "    if type(u) is not float:\n"
+        '        (u,), dtype = _converted("double", _spec_double, (u,))\n'
+        "    _0 = 2 * u\n"
+        "    return dtype.type(_0)\n"
+    )
