@@ -237,7 +237,7 @@ def test_two_equations_on_one_row() -> None:
         (r"\Delta W \propto =-\frac{\partial E}{\partial W}", r"\propto"),
         (r"x = \int f", r"\int"),
         (r"x = \log y z", "unexpected"),
-        (r"x = a \cdots b", "elided"),
+        (r"x = a \vdots b", "elided"),
         (r"x = y)", "closes nothing"),
     ],
 )

@@ -224,6 +224,9 @@ def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: S
                 stack.extend((child, env) for child in reversed(node.args))
                 continue
             stack.extend((child, env) for child in reversed(ast.children(node)))
+    # x_m in "x_1, \dots, x_m": m bounds a sum, it is a size, not an index of its own
+    found.index_letters -= found.size_letters
+    occurrences = [o for o in occurrences if o[3] not in found.size_letters]
     _spread(found, occurrences)
     missing = sorted(letter for letter in found.unranged if letter not in found.letters)
     if missing:  # no range anywhere: one size for them all, checked for every value
