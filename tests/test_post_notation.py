@@ -209,3 +209,55 @@ def test_functions_can_be_declared() -> None:
     text = '<!-- derive\n[functions]\ng = "sigmoid"\n-->\n'
     assert _statuses(text + r"$$ g(x) + g(-x) = 1 $$") == ["proved"]
     assert _statuses(text + r"$$ \frac{dg}{dx} = g(x)(1 - g(x)) $$") == ["proved"]
+
+
+def test_sums_written_out_with_an_ellipsis() -> None:
+    assert _statuses(r"$$ \sum_{i=1}^{n} y_i = y_1 + y_2 + \dots + y_n $$") == ["proved"]
+    assert _statuses(r"$$ a_1 b_1 + \cdots + a_K b_K = \sum_{c=1}^{K} a_c b_c $$") == ["proved"]
+    assert _statuses(r"$$ y_1 + \dots + y_n = n y_1 $$") == ["refuted"]
+    (result,) = check(r"$$ x_1 + x_3 + \dots + x_n = 0 $$")  # no pattern: not guessed
+    assert result.status == "cannot read" and "no pattern" in result.detail
+
+
+def test_the_post_may_say_what_a_bare_sum_stands_for() -> None:
+    text = r"$$ e_i = e^{x_i}, \qquad \sum = \sum_{j=1}^{n} e_j $$" + "\n\n"
+    text += r"$$ p_i = \frac{e_i}{\sum} $$" + "\n\n" + r"$$ \sum_{i=1}^{n} p_i = 1 $$"
+    results = check_all(text)
+    assert [r.kind for r in results][:3] == ["definition"] * 3
+    assert results[-1].status == "proved" and "read as" not in results[-1].detail
+
+
+def test_an_example_superscript_is_an_entry() -> None:
+    text = r"$$ J(w) = \frac{1}{2m} \sum_{i=1}^{m} (w x^{(i)} - y^{(i)})^2 $$" + "\n\n"
+    gradient = r"\frac{1}{m} \sum_{i=1}^{m} (w x^{(i)} - y^{(i)}) x^{(i)}"
+    right = text + r"$$ \frac{\partial J}{\partial w} = " + gradient + " $$"
+    assert _statuses(right) == ["proved"]
+    # read as one symbol x^{(i)}, every example would be the same and this slip would be proved
+    wrong = text + r"$$ \frac{\partial J}{\partial w} = (w x^{(1)} - y^{(1)}) x^{(1)} $$"
+    assert _statuses(wrong) == ["refuted"]
+
+
+def test_a_vector_parameter_takes_the_entries_of_its_argument() -> None:
+    text = r"$$ h(x) = \sum_{j=1}^{n} \theta_j x_j $$" + "\n\n"
+    text += r"$$ h(x^{(i)}) = \sum_{j=1}^{n} \theta_j x^{(i)}_j $$" + "\n\n"
+    text += r"$$ \sum_{i=1}^{m} h(x^{(i)}) = \sum_{i=1}^{m} \sum_{j=1}^{n} \theta_j x_j^{(i)} $$"
+    assert _statuses(text) == ["proved", "proved"]
+
+
+def test_a_function_at_an_entry_and_second_derivatives() -> None:
+    text = r"$$ q_k = \mathrm{softmax}(\mathbf{z})_k $$" + "\n\n"
+    text += r"$$ q_k = \frac{e^{z_k}}{\sum_{c=1}^{K} e^{z_c}} $$"
+    assert _statuses(text) == ["proved"]
+    assert _statuses(
+        r"$$ f = x^3 y $$" + "\n\n" + r"$$ \frac{\partial^2 f}{\partial x^2} = 6 x y $$"
+    ) == ["proved"]
+    text = (
+        r"$$ f = x^3 y $$" + "\n\n" + r"$$ \frac{\partial^2 f}{\partial x \, \partial y} = 3 x $$"
+    )
+    assert _statuses(text) == ["refuted"]
+
+
+def test_gradient_names_as_code_writes_them() -> None:
+    text = r"$$ dZ = A - Y $$" + "\n\n" + r"$$ dZ + Y = A $$"
+    assert _statuses(text) == ["proved"]
+    assert _statuses(r"$$ \frac{dy}{dx} = \frac{d y}{d x} $$") == ["cannot check"]  # y: no x in it
