@@ -27,12 +27,17 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+IMPORT = [sys.executable, "-c", "import derive.derivations, derive.cli.prove"]
+
+
 def run_once(name: str) -> tuple[float, float, list[dict]]:
-    """(CPU seconds, wall seconds, JSON step rows) of one ``derive prove NAME``."""
+    """(CPU seconds, wall seconds, JSON step rows) of one ``derive prove NAME``; ``import``:
+    the interpreter importing what ``derive prove`` imports (SymPy), which every run pays."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
+    command = [sys.executable, "-m", "derive", "prove", name, "--json", "--jobs", "1"]
     done = subprocess.run(
-        [sys.executable, "-m", "derive", "prove", name, "--json", "--jobs", "1"],
+        IMPORT if name == "import" else command,
         capture_output=True,
         text=True,
         check=False,
@@ -43,6 +48,8 @@ def run_once(name: str) -> tuple[float, float, list[dict]]:
     if done.returncode not in (0, 1):
         raise SystemExit(f"derive prove {name} failed:\n{done.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if name == "import":
+        return cpu, wall, []
     rows = [r for r in json.loads(done.stdout) if r.get("type", "step") == "step"]
     return cpu, wall, rows
 
@@ -51,8 +58,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    cpu: dict[str, list[float]] = {"symbolic": [], "matrix": []}
-    wall: dict[str, list[float]] = {"symbolic": [], "matrix": []}
+    cpu: dict[str, list[float]] = {"import": [], "symbolic": [], "matrix": []}
+    wall: dict[str, list[float]] = {"import": [], "symbolic": [], "matrix": []}
     rows: dict[str, list[dict]] = {}
     for _ in range(args.rounds):
         for name in cpu:
@@ -63,13 +70,18 @@ def main() -> None:
     print(f"{header} {'slowest step s':>15}")
     for name in cpu:
         proved = sum(r["status"] == "proved" for r in rows[name])
-        slowest = max(r["seconds"] for r in rows[name])
+        slowest = max((r["seconds"] for r in rows[name]), default=0.0)
         print(
             f"{name:10} {statistics.median(cpu[name]):7.2f} {statistics.median(wall[name]):7.2f} "
             f"{len(rows[name]):6} {proved:7} {slowest:15.2f}"
         )
     ratio = statistics.median(cpu["matrix"]) / statistics.median(cpu["symbolic"])
-    print(f"matrix / symbolic, CPU: {ratio:.2f}x")
+    base = statistics.median(cpu["import"])
+    work = (statistics.median(cpu["matrix"]) - base) / (statistics.median(cpu["symbolic"]) - base)
+    steps = {name: len(rows[name]) for name in ("symbolic", "matrix")}
+    per_step = work * steps["symbolic"] / steps["matrix"]
+    print(f"matrix / symbolic, CPU: {ratio:.2f}x; without the import: {work:.2f}x;", end=" ")
+    print(f"per step: {per_step:.2f}x")
     print("\nmatrix steps (last round, wall seconds of each step):")
     for row in rows["matrix"]:
         print(f"  {row['derivation']:30} {row['step']:>2} {row['status']:9} {row['seconds']:6.2f}")

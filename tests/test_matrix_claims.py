@@ -248,3 +248,40 @@ def test_an_inverse_cancelled_when_multiplied_out_and_refuted_with_exact_matrice
     assert "exact rational arithmetic with explicit matrices" in verdict.method
     values = verdict.counterexample
     assert values[m] >= values[n] and (values[X].T * values[X]).det() != 0
+
+
+def test_unknown_sizes_are_inferred_from_the_products_they_conform_to():
+    from derive.checker.matrix import shape
+    from derive.checker.matrix.infer import infer, unknown_size
+    from derive.checker.matrix.shapes import ShapeProblem
+
+    x = MatrixSymbol("x", unknown_size(), 1)
+    found = infer(W * x)
+    assert shape((W * x).xreplace(found)) == (m, 1) and list(found.values()) == [n]
+    one = ones(unknown_size())
+    found = infer(W.T * one + a)
+    assert list(found.values()) == [m]
+    with pytest.raises(ShapeProblem, match="the shape of `z` is unknown"):
+        infer(MatrixSymbol("z", unknown_size(), 1) + MatrixSymbol("v", unknown_size(), 1))
+    clash = W * MatrixSymbol("u", unknown_size(), 1) + y  # u is n x 1, W u is m x 1: fine
+    assert shape(clash.xreplace(infer(clash))) == (m, 1)
+
+
+def test_the_softmax_jacobian_is_diag_p_minus_p_p_transposed():
+    classes = symbols("K", integer=True, positive=True)
+    z = MatrixSymbol("z", classes, 1)
+    p = Softmax(z)
+    proved(Gradient(p, z), DiagMatrix(p) - p * p.T)
+    refuted(Gradient(p, z), DiagMatrix(p) + p * p.T)
+
+
+def test_a_symmetric_matrix_is_an_assumption_the_checker_honours():
+    symmetric = Eq(A, A.T)
+    quadratic = Gradient(scalar(a.T * A * a), a)
+    verdict = proved(quadratic, 2 * A * a, assume=[symmetric])
+    assert verdict.needs == (symmetric,)
+    proved(quadratic, (A + A.T) * a)
+    wrong = refuted(quadratic, A * a, assume=[symmetric])
+    assert wrong.counterexample[A] == wrong.counterexample[A].T
+    assert wrong.slip == "the right side is the left side divided by 2"
+    assert check_equal(quadratic, 2 * A * a).refuted  # not symmetric: 2 A a is wrong

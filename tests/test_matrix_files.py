@@ -170,3 +170,18 @@ def test_einstein_summation_when_the_file_says_so():
 def test_an_unknown_option_value_is_an_error():
     error = _error('[options]\nlayout = "sideways"\n' + LINEAR)
     assert "options.layout: 'sideways' is not one of" in error.message
+
+
+def test_the_matrix_examples_are_proved_and_their_slips_named():
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    good = check_file(load_text((examples / "matrix_regression.toml").read_text()))
+    assert [r.status for r in good] == ["proved"] * 6
+    wrong = check_file(load_text((examples / "matrix_slips.toml").read_text()))
+    assert [r.status for r in wrong] == ["refuted"] * 4
+    slips = [r.verdict.slip for r in wrong]
+    assert slips[0] == "the right side is m times the left side"
+    assert "numerator layout" in slips[1]
+    assert "in another order" in slips[2]
+    assert "uses ⊙ where the left side has the matrix product" in slips[3]

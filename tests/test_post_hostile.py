@@ -73,7 +73,8 @@ def test_generated_names_keep_user_text_out_of_sympy_names() -> None:
         ("\\frac{1}{" * 30 + "2" + "}" * 30, "nested more than"),
         ("e^{" * 30 + "x" + "}" * 30, "nested more than"),
         ("- " * 2000 + "1", "too long"),
-        ("10^{10^{10}}", "power this large"),
+        ("10^{10^{10}}", "the power has too many digits"),
+        ("((10^{999})^{999})^{999}", "the power has too many digits"),
         ("9" * 50, "too long to read"),
     ],
 )

@@ -317,3 +317,28 @@ def under_one_sum(expr: Basic) -> list[Basic] | None:
         coefficient = Mul(*(f for f in Mul.make_args(term) if f is not sums[0]))
         groups.setdefault(sums[0].limits, []).append(coefficient * sums[0].function)
     return [Add(*summands) for _, summands in sorted(groups.items(), key=lambda g: str(g[0]))]
+
+
+def delta_points(expr: Basic) -> Basic:
+    """1[a = b] f(a, b) = 1[a = b] f(a, a): in every product with a Kronecker delta of two
+    symbols, the later symbol (canonical order) becomes the earlier in the other factors. It
+    holds at every point (where a != b both sides are 0), inside a sum's body too."""
+
+    def rule(product: Basic) -> Basic:
+        deltas = [
+            f
+            for f in product.args
+            if isinstance(f, KroneckerDelta) and all(a.is_Symbol for a in f.args)
+        ]
+        for delta in deltas:
+            first, second = sorted(delta.args, key=sympy.default_sort_key)
+            rest = Mul(*(f for f in product.args if f is not delta))
+            bound = {v for s in rest.atoms(Sum, Product) for v, *_ in s.limits}
+            if {first, second} & bound:
+                continue  # an inner sum binds one of them: renaming would capture
+            product = delta * rest.xreplace({second: first})
+            if not isinstance(product, Mul):
+                return product
+        return product
+
+    return expr.replace(lambda e: isinstance(e, Mul) and e.has(KroneckerDelta), rule)

@@ -50,6 +50,7 @@ from derive.render.latex.files import file_section
 from derive.render.latex.posts import post_section
 from derive.sources.oneline import one_line
 from derive.sources.posts.file import PostFile
+from derive.sources.statuses import QUIET_STATUSES
 from derive.steps import Derivation
 
 SIZE_SYMBOLS = {"K": K, "J": J, "I": I_, "N": N}
@@ -186,7 +187,7 @@ def _typeset_file(loaded, timeout: float, limits: Limits | None, unproved: list[
     """A derivation file or a post, checked, as a section in its own notation; the report
     line of each step that is not proved goes to ``unproved``."""
     results = check_loaded(loaded, timeout, limits)
-    unproved += [r.message() for r in results if r.status != "proved"]
+    unproved += [r.message() for r in results if r.status not in QUIET_STATUSES]
     if isinstance(loaded, PostFile):
         return post_section(loaded, results)
     return file_section(loaded, results)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sympy
-from sympy import Basic, Expr, Indexed, IndexedBase, S, Sum
+from sympy import Basic, Expr, ImmutableMatrix, Indexed, IndexedBase, MatrixSymbol, S, Sum
 from sympy.core.relational import Relational
 
 from derive.checker.matrix.indexed import IndexForm, entry_indices, index_symbol
@@ -27,7 +27,10 @@ from derive.checker.matrix.shapes import ShapeProblem, has_matrices, shape
 
 @dataclass(frozen=True)
 class Normalization:
-    """The rows ("rows") or columns of ``base`` sum to 1 (the assumption ``given``)."""
+    """What the assumption ``given`` makes of ``base``: its rows ("rows") or columns
+    ("columns") sum to 1, or it is symmetric ("symmetric"). Each such matrix is its own image
+    under a map onto them (rows divided by their sums; (A + A^T) / 2), so the claim is checked
+    for the image of an arbitrary matrix."""
 
     given: Basic
     base: IndexedBase
@@ -35,15 +38,30 @@ class Normalization:
     size: Basic
 
     def apply(self, expr: Expr) -> Expr:
-        """Every entry of ``base`` divided by the sum of its row (column)."""
+        """Every entry of ``base`` replaced by the entry of its image."""
         s = index_symbol("n", 0, 4 * 10**9)
 
         def normalized(element: Indexed) -> Expr:
             r, c = element.indices
+            if self.axis == "symmetric":
+                return (element + self.base[c, r]) / 2
             whole = self.base[r, s] if self.axis == "rows" else self.base[s, c]
             return element / Sum(whole, (s, 1, self.size))
 
         return expr.replace(lambda e: isinstance(e, Indexed) and e.base == self.base, normalized)
+
+    def of_matrix(self, matrix: ImmutableMatrix) -> ImmutableMatrix | None:
+        """The image of an explicit matrix (None where a row or column sums to 0)."""
+        if self.axis == "symmetric":
+            return ImmutableMatrix((matrix + matrix.T) / 2)
+        sums = [sum(matrix.row(r)) for r in range(matrix.rows)]
+        if self.axis == "columns":
+            sums = [sum(matrix.col(c)) for c in range(matrix.cols)]
+        if any(total == 0 for total in sums):
+            return None
+        if self.axis == "rows":
+            return ImmutableMatrix(matrix.rows, matrix.cols, lambda r, c: matrix[r, c] / sums[r])
+        return ImmutableMatrix(matrix.rows, matrix.cols, lambda r, c: matrix[r, c] / sums[c])
 
 
 @dataclass
@@ -86,7 +104,11 @@ def _matrix_relation(given: Relational, form: IndexForm, result: Translated) -> 
 
 
 def _normalization(given: sympy.Eq, form: IndexForm) -> Normalization | None:
-    """``T 1 = 1`` (rows) or ``1^T T = 1^T`` (columns), in any order of the sides."""
+    """``T 1 = 1`` (rows), ``1^T T = 1^T`` (columns) or ``A = A^T`` (symmetric), in any order
+    of the sides."""
+    for one, other in ((given.lhs, given.rhs), (given.rhs, given.lhs)):
+        if isinstance(one, MatrixSymbol) and other == one.T and one.shape[0] == one.shape[1]:
+            return Normalization(given, form.base(one), "symmetric", form.size(one.shape[0]))
     i, j = entry_indices(shape(given.lhs))
     left, right = form.entry(given.lhs, i, j), form.entry(given.rhs, i, j)
     total = left if right == S.One else right if left == S.One else None

@@ -45,14 +45,6 @@ def _matrix(
     return ImmutableMatrix(int(rows), int(cols), value)
 
 
-def _normalize(matrix: ImmutableMatrix, normalization: Normalization) -> ImmutableMatrix:
-    if normalization.axis == "rows":
-        sums = [sum(matrix.row(r)) for r in range(matrix.rows)]
-        return ImmutableMatrix(matrix.rows, matrix.cols, lambda r, c: matrix[r, c] / sums[r])
-    sums = [sum(matrix.col(c)) for c in range(matrix.cols)]
-    return ImmutableMatrix(matrix.rows, matrix.cols, lambda r, c: matrix[r, c] / sums[c])
-
-
 def as_matrices(
     form: IndexForm,
     point: Mapping[Basic, Basic],
@@ -71,12 +63,12 @@ def as_matrices(
         if str(symbol.name).startswith("("):
             continue  # an opaque stand-in (an inverse), not a matrix of the claim
         # a normalized row is read whole or not at all; one not read is any row summing to 1
-        unread = S.One if base in by_base else S.Zero
+        unread = S.One if base in by_base and by_base[base].axis != "symmetric" else S.Zero
         matrix = _matrix(form, symbol, point, at, unread)
         if matrix is None:
             continue
         if base in by_base:
-            matrix = _normalize(matrix, by_base[base])
+            matrix = by_base[base].of_matrix(matrix) or matrix
         result[symbol] = matrix
     for scalar in scalars:
         if scalar in point:

@@ -51,18 +51,6 @@ def _matrix(symbol: MatrixSymbol, sizes: dict[Basic, int], rng: random.Random) -
     return ImmutableMatrix(rows, cols, lambda r, c: _value(rng, symbol))
 
 
-def _normalized(matrix: ImmutableMatrix, axis: str) -> ImmutableMatrix | None:
-    sums = [sum(matrix.row(r)) for r in range(matrix.rows)] if axis == "rows" else None
-    if axis == "rows":
-        if 0 in sums:
-            return None
-        return ImmutableMatrix(matrix.rows, matrix.cols, lambda r, c: matrix[r, c] / sums[r])
-    columns = [sum(matrix.col(c)) for c in range(matrix.cols)]
-    if 0 in columns:
-        return None
-    return ImmutableMatrix(matrix.rows, matrix.cols, lambda r, c: matrix[r, c] / columns[c])
-
-
 DIGITS = 60  # the precision of the explicit cross-check's numbers
 
 
@@ -93,7 +81,7 @@ def points(
             return
         values = {m: _matrix(m, sizes, rng) for m in symbols}
         for symbol, normalization in normalizations.items():
-            values[symbol] = _normalized(values[symbol], normalization.axis)
+            values[symbol] = normalization.of_matrix(values[symbol])
         if any(v is None for v in values.values()):
             continue
         made += 1

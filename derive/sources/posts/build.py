@@ -30,6 +30,7 @@ from sympy import (
 from sympy.core.relational import Eq, Ge, Gt, Le, Lt, Ne
 from sympy.logic.boolalg import And
 
+from derive.sources.limits import MAX_EXPONENT, large_power, power_problem
 from derive.sources.posts.build_calls import CallsMixin
 from derive.sources.posts.build_derivatives import DerivativesMixin
 from derive.sources.posts.build_sums import SumsMixin
@@ -50,7 +51,6 @@ from derive.sources.posts.ranges import (
 from derive.sources.posts.written_sums import replaced, written_sum
 
 MAX_DIGITS = 30  # a number literal longer than this is not read
-MAX_EXPONENT = 1000  # a number raised to a number larger than this is not built
 # \sigma^2 = ... and \sigma_B^2 = ... introduce a name (a variance), not a power of sigma
 POWERED = frozenset([SIGMA, "s", SIGMA + "\N{COMBINING CIRCUMFLEX ACCENT}"])
 
@@ -182,7 +182,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
                 factors.append(self._derivative(operand, operator[0], operator[1], env))
                 break
             factors.append(self.build(factor, env))
-        return Mul(*factors)
+        product = Mul(*factors)
+        if large_power(product):  # x^{999} x^{999} is x^{1998}
+            raise BuildError(f"a power above {MAX_EXPONENT} is not built", node.pos, "cannot check")
+        return product
 
     def _div(self, node: ast.Div, env: Env) -> Expr:
         return self.build(node.numerator, env) / self.build(node.denominator, env)
@@ -191,8 +194,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         return Pow(self.build(node.operand, env), Rational(1, 2))
 
     def power(self, base: Expr, exponent: Expr, pos: int) -> Expr:
-        if base.is_Number and exponent.is_Number and abs(exponent) > MAX_EXPONENT:
-            raise BuildError("a number raised to a power this large is not built", pos)
+        problem = power_problem(base, exponent)  # before SymPy computes it
+        if problem:
+            numbers = base.is_Number and exponent.is_Number
+            raise BuildError(problem, pos, "cannot read" if numbers else "cannot check")
         return Pow(base, exponent)
 
     # --- scripts: names, indices, labels, powers ----------------------------------------

@@ -11,6 +11,7 @@ import dataclasses
 
 from sympy import Expr, Indexed
 
+from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.functions import FUNCTIONS
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.vocabulary import SIGMA
@@ -79,7 +80,10 @@ class DerivativesMixin:
             f = self.build(operand, env)
         shown_f = shown(operand, self.scope.labels) or "the expression"
         shown_v = shown(variable, self.scope.labels) or self.shown_expr(v)
-        return self.definitions.derivative(f, v, shown_f, shown_v)
+        try:
+            return self.definitions.derivative(f, v, shown_f, shown_v)
+        except TooDeep as error:
+            raise BuildError(str(error), pos, "cannot check") from None
 
     def _derivative_of(self, value: Expr, operand: ast.Node, variable: ast.Node, env) -> Expr:
         variable = _unwrap(variable)
@@ -87,7 +91,11 @@ class DerivativesMixin:
             raise BuildError("differentiate with respect to a symbol, e.g. ∂z_k", variable.pos)
         v = self.build(variable, env)
         shown_f = shown(operand, self.scope.labels) or "the expression"
-        return self.definitions.derivative(value, v, shown_f, shown(variable, self.scope.labels))
+        shown_v = shown(variable, self.scope.labels)
+        try:
+            return self.definitions.derivative(value, v, shown_f, shown_v)
+        except TooDeep as error:
+            raise BuildError(str(error), variable.pos, "cannot check") from None
 
     def _function_at(self, operand: ast.Node, v: Expr) -> Expr | None:
         """``\\frac{d\\sigma}{dz}``, ``\\frac{\\partial f}{\\partial x}``: a function of one

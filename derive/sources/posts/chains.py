@@ -32,9 +32,10 @@ from derive.sources.posts.items import (
 )
 from derive.sources.posts.kinds import CLAIM, CONDITION, function_parameters, is_condition
 from derive.sources.posts.latex.grammar import parse_row
-from derive.sources.posts.latex.tokens import LatexError
+from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
 from derive.sources.posts.names import BuildError
 from derive.sources.posts.row_conditions import ConditionsMixin
+from derive.sources.statuses import NOT_CHECKED
 
 __all__ = ["ChainReader", "Item"]
 
@@ -101,9 +102,25 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         return self.lines.position(block.offset(pos))
 
     def _row(self, row) -> None:
+        self._rows(row)
+        if not row.block.inline:
+            for equal, start, end in row.row.notes:
+                self._note(row.block, equal, start, end)
+
+    def _note(self, block: Block, equal: int, start: int, end: int) -> None:
+        """A note after ``&&`` holding an ``=``: not a claim, never dropped silently."""
+        line, column = self._position(block, equal)
+        chain = self.current_chain or f"line {line}"
+        text = clean(block.text[start:end])
+        item = Item(line, column, NOT_CHECKED, "a note", chain, 0, "", text, kind="note")
+        self.items.append(item)
+
+    def _rows(self, row) -> None:
         block = row.block
         if row.line is None:
-            if row.error is not None and row.row.equals:
+            if row.error is not None and not row.row.tokens:  # the whole display: never silent
+                self._unlexed(row)
+            elif row.error is not None and row.row.equals:
                 self._unreadable(row)
             elif row.error is None and row.row.tag:
                 self.block_tag = row.row.tag
@@ -312,11 +329,19 @@ class ChainReader(ConditionsMixin, DefiningMixin):
             self.previous = BROKEN
             self._unreadable_definition(row, equal, f"line {line}")
 
+    def _unlexed(self, row) -> None:
+        """A display that is not read at all (too long, not lexed): one report at its place."""
+        line, column = self._position(row.block, row.error.pos)
+        name = f"line {line}"
+        self.items.append(Item(line, column, "cannot read", row.error.message, name, 0, "", ""))
+        if not row.block.inline:
+            self.previous = BROKEN
+
     def _unreadable_definition(self, row, equal, where: str) -> None:
         """``f = max(0, x`` still says that f is defined: later uses of f cannot be checked
         (f must not become a free variable, which would prove things about any f)."""
         before = tuple(t for t in row.row.tokens if t.start_pos < equal.start_pos)
-        if not before:
+        if not before or len(before) > MAX_ROW_TOKENS:  # the row limit, before the parser
             return
         try:
             line = parse_row(before, row.block.text)

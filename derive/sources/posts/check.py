@@ -17,9 +17,11 @@ from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewis
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
 from derive.checker.verdict import Verdict
+from derive.sources.limits import MAX_EXPONENT, large_power
 from derive.sources.oneline import one_line, one_line_path
 from derive.sources.posts.applied import Applied, index_cases
 from derive.sources.posts.chains import Item
+from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.kinds import CLAIM, NOT_A_CLAIM, NOTE
@@ -78,7 +80,7 @@ class PostResult:
         claim says what it is (``not a claim: defines sigma: ...``)."""
         where = f"{one_line_path(self.file)}:{self.line}:{self.column}: {self.status}: "
         if self.status in POST_STATUSES:
-            return one_line(where + f"{self.detail}: {self.text}")
+            return one_line(where + self.detail + (f": {self.text}" if self.text else ""))
         return one_line(where + f"{self.text}{self.detail}")
 
     def row(self) -> dict[str, object]:
@@ -165,7 +167,10 @@ class _Check:
         self.post, self.item, self.timeout, self.seed = post, item, timeout, seed
         self.limits = limits
         self.definitions = post.definitions
-        expanded = tuple(self.definitions.expand(r) for r in item.conditions)  # z > 0: of w x + b
+        try:
+            expanded = tuple(self.definitions.expand(r) for r in item.conditions)  # z > 0
+        except TooDeep:
+            expanded = ()
         self.conditions = Applied(tuple(dict.fromkeys(item.conditions + expanded)))
         self.extra = self.conditions.assume  # the claim's conditions that are not substituted
         self.written = set()
@@ -231,8 +236,14 @@ class _Check:
 
     def run(self) -> PostResult | None:
         item, definitions = self.item, self.definitions
-        full_lhs = self.resolved(definitions.expand(item.lhs))
-        full_rhs = self.resolved(definitions.expand(item.rhs))
+        try:
+            full_lhs = self.resolved(definitions.expand(item.lhs))
+            full_rhs = self.resolved(definitions.expand(item.rhs))
+        except TooDeep as error:  # a definition left unwritten would be judged as any value
+            return self.result("cannot check", str(error), Verdict("undecided"))
+        if large_power(full_lhs) or large_power(full_rhs):  # a^{999} with a = x^{999}
+            message = f"with its definitions written out, a power above {MAX_EXPONENT}"
+            return self.result("cannot check", message, Verdict("undecided"))
         if definitions.placeholders(full_lhs) or definitions.placeholders(full_rhs):
             if item.otherwise and item.otherwise[0] == "not proved":
                 return self.otherwise()  # an update is not a claim, checkable or not

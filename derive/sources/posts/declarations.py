@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sympy import Integer
 
+from derive.sources.nesting import NestedTooDeep, toml_too_deep
 from derive.sources.posts.blocks import Block, Lines
 from derive.sources.posts.build_calls import head_name
 from derive.sources.posts.latex import nodes as ast
@@ -53,6 +54,11 @@ class _Reader:
     def __init__(self, block: Block, lines: Lines, path: str) -> None:
         self.block, self.lines, self.path = block, lines, path
 
+    def fail_at(self, message: str, offset: int) -> ParseError:
+        """An error at ``offset`` in the block's text."""
+        line, column = self.lines.position(self.block.offset(offset))
+        return ParseError(f"declarations: {message}", line, column, self.path)
+
     def fail(self, message: str, key: str | None = None, line: int | None = None) -> ParseError:
         """An error at ``key``'s line in the block (else the block's first line)."""
         where = self.block.offset(0)
@@ -85,8 +91,13 @@ def read_declarations(blocks: list[Block], lines: Lines, path: str, scope: Scope
     declared = Declared()
     for block in blocks:
         reader = _Reader(block, lines, path)
+        deep = toml_too_deep(block.text)  # before tomllib, which recurses into nested arrays
+        if deep is not None:
+            raise reader.fail_at(str(NestedTooDeep()), deep)
         try:
             data = tomllib.loads(block.text)
+        except RecursionError:
+            raise reader.fail(str(NestedTooDeep())) from None
         except tomllib.TOMLDecodeError as error:
             found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
             line = int(found.group(1)) if found else None

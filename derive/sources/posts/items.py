@@ -24,7 +24,8 @@ class Item:
 
     Attributes:
         line, column: where its ``=`` is (or, for a row without one, where reading stopped).
-        status: None (a claim to check), "not a claim", "cannot read" or "cannot check";
+        status: None (a claim to check), "not a claim", "cannot read", "cannot check" or
+            "not checked" (an ``=`` in a note after ``&&``);
             message: what it is, or why it is not checked.
         chain: "eq. (3)" or "line 107"; step: the claim's number in its chain (1-based; 0
             for what is not a claim).

@@ -25,6 +25,7 @@ from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.guard import guarded
 from derive.checker.matrix.nodes import LAYOUTS
 from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits
+from derive.sources.nesting import NestedTooDeep, text_place, toml_too_deep
 from derive.sources.reading import place, read_regular
 from derive.sources.toml.declarations import Namespace
 from derive.sources.toml.parse import ParseError, parse_expr, parse_relations
@@ -131,9 +132,14 @@ def load_text(
     if len(text) > most or (len(text) * 4 > most and len(text.encode("utf-8")) > most):
         message = f"text longer than {limits.file_bytes} bytes (limit: file-bytes)"
         raise ParseError(message, 1, 1, path)
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR ends a line too
+    deep = toml_too_deep(text)  # before tomllib, which recurses into nested arrays
+    if deep is not None:
+        raise ParseError(str(NestedTooDeep()), *text_place(text, deep), path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ParseError(str(NestedTooDeep()), 1, 1, path) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = re.search(r" \(at line (\d+), column (\d+)\)$", message)

@@ -62,8 +62,14 @@ def checked(builder: object, node: ast.AST, build: Callable[[], Basic]) -> Basic
 
 
 def product(builder: object, node: ast.AST, left: Basic, right: Basic) -> Basic:
-    """``left @ right``; a 1x1 matrix or a number on either side scales the other."""
-    return checked(builder, node, lambda: MatMul(left, right))
+    """``left @ right``, one product of all the factors (``X.T @ X @ theta`` is not
+    ``(X^T X) theta``: the same matrix, written without brackets)."""
+    factors = [*_factors(left), *_factors(right)]
+    return checked(builder, node, lambda: MatMul(*factors))
+
+
+def _factors(expr: Basic) -> tuple[Basic, ...]:
+    return expr.args if isinstance(expr, MatMul) else (expr,)
 
 
 def combine(builder: object, node: ast.AST, kind: str, operands: list[Basic]) -> Basic:

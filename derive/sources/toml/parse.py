@@ -32,12 +32,18 @@ from sympy import Add, Basic, Expr, Indexed, IndexedBase, MatrixSymbol, Mul, Pow
 from sympy.core.relational import Relational
 
 from derive.sources.einstein import ImpliedSumError, Ranges, implied_sums
-from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits, text_problem
+from derive.sources.limits import (
+    DEFAULT_LIMITS,
+    MAX_EXPONENT,
+    LoadingLimits,
+    large_power,
+    power_problem,
+    text_problem,
+)
 from derive.sources.toml import matrices
 from derive.sources.toml.grammar import CONSTANTS, FUNCTIONS, describe_forbidden
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-MAX_POWER_BITS = 100_000  # a numeric power may have about this many bits: no 9**9**9**9
 RELATIONS = {
     ast.Eq: sympy.Eq,
     ast.NotEq: sympy.Ne,
@@ -356,7 +362,10 @@ class _Builder:
             return matrices.combine(self, links[-1], kind, operands)
         if self.written:
             return self.call(links[-1], lambda *args: combine(*args, evaluate=False), *operands)
-        return self.summed(links[-1], self.call(links[-1], combine, *operands))
+        result = self.call(links[-1], combine, *operands)
+        if combine is Mul and large_power(result):  # x**999 * x**999 is x**1998
+            raise self.error(links[-1], f"a power above {MAX_EXPONENT} is not built")
+        return self.summed(links[-1], result)
 
     def call(self, node: ast.AST, function: Callable, *args: object) -> Expr:
         """Run a SymPy constructor; SymPy's own exceptions, and an undefined result (``zoo``,
@@ -411,12 +420,9 @@ class _Builder:
             return matrices.power(self, node, base, exponent)
         if matrices.is_matrix(exponent):
             raise self.error(node, "a matrix cannot be an exponent")
-        if base.is_Number and exponent.is_Number:
-            bits = (
-                max(abs(base.p).bit_length(), abs(base.q).bit_length()) if base.is_Rational else 64
-            )
-            if bits * abs(exponent) > MAX_POWER_BITS:
-                raise self.error(node, "number too large: the power has too many digits")
+        problem = power_problem(base, exponent)
+        if problem:
+            raise self.error(node, problem)
         if self.written:
             return self.call(node, lambda b, e: Pow(b, e, evaluate=False), base, exponent)
         return self.call(node, sympy.Pow, base, exponent)

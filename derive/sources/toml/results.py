@@ -18,6 +18,7 @@ from derive.checker.limits import Limits
 from derive.checker.verdict import STATUSES, Verdict
 from derive.notation import assumption_record
 from derive.sources.oneline import one_line, one_line_path
+from derive.sources.statuses import POST_STATUSES
 from derive.sources.toml.file import DerivationFile
 from derive.steps import Derivation, Step
 
@@ -173,7 +174,7 @@ def _start(loaded: DerivationFile, number: int) -> list[str]:
 def summary(results: Sequence[StepResult], files: int, seconds: float) -> str:
     """``2 files, 9 steps: 8 proved, 1 refuted, 0 undecided (3.1 s)``."""
     counts = Counter(r.status for r in results)
-    shown = [*STATUSES, *(s for s in ("cannot read", "cannot check") if counts[s])]  # posts
+    shown = [*STATUSES, *(s for s in POST_STATUSES if counts[s])]
     statuses = ", ".join(f"{counts[s]} {s}" for s in shown)
     files_text = f"{files} file" + ("" if files == 1 else "s")
     steps_text = f"{len(results)} step" + ("" if len(results) == 1 else "s")

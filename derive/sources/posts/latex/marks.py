@@ -210,13 +210,14 @@ def _applications(tokens: list[Token]) -> list[Token]:
     """FUNC_CALL / FUNC_LOOSE, NAME_CALL, PARTIAL_OP / PARTIAL_ALONE / DIFF_D_ALONE,
     INDICATOR_OPEN, SUM_ALONE, and ``\\Delta`` with the letter after it as one LETTER."""
     scripts = _script_flags(tokens)
+    following_at = _after_scripts(tokens)
     out: list[Token] = []
     skip = 0
     for index, token in enumerate(tokens):
         if skip:
             skip -= 1
             continue
-        after = _after_scripts(tokens, index + 1)
+        after = following_at[index + 1]
         following = tokens[after] if after < len(tokens) else None
         nxt = tokens[index + 1] if index + 1 < len(tokens) else None
         kind = token.type
@@ -265,24 +266,31 @@ def _opens_numerator(tokens: list[Token], index: int) -> bool:
     return index >= 2 and tokens[index - 1].type == "LBRACE" and tokens[index - 2].type == "FRAC"
 
 
-def _after_scripts(tokens: list[Token], index: int) -> int:
-    """The index of the first token after the scripts and primes starting at ``index``."""
-    while index < len(tokens) and tokens[index].type in ("SUB", "SUP", "PRIME"):
-        if tokens[index].type == "PRIME":
-            index += 1
-            continue
-        index += 1
-        if index < len(tokens) and tokens[index].type == "LBRACE":
-            depth = 0
-            while index < len(tokens):
-                depth += tokens[index].type == "LBRACE"
-                depth -= tokens[index].type == "RBRACE"
-                index += 1
-                if depth == 0:
-                    break
-        else:
-            index += 1
-    return index
+def _after_scripts(tokens: list[Token]) -> list[int]:
+    """For each index, the index of the first token at or after it that is not part of the
+    scripts and primes starting there (``_2``, ``^{..}``, ``'``); ``len(tokens)`` past the
+    end. One pass from the end, the braces matched first: linear, however long a run of
+    scripts (``x_a_a_a...``)."""
+    closing: dict[int, int] = {}
+    open_at: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.type == "LBRACE":
+            open_at.append(index)
+        elif token.type == "RBRACE" and open_at:
+            closing[open_at.pop()] = index + 1
+    after = list(range(len(tokens) + 1))
+    for index in range(len(tokens) - 1, -1, -1):
+        kind = tokens[index].type
+        if kind == "PRIME":
+            after[index] = after[index + 1]
+        elif kind in ("SUB", "SUP"):
+            argument = index + 1
+            if argument < len(tokens) and tokens[argument].type == "LBRACE":
+                end = closing.get(argument, len(tokens))
+            else:
+                end = min(argument + 1, len(tokens))
+            after[index] = after[end]
+    return after
 
 
 def _conditions(tokens: list[Token]) -> list[Token]:

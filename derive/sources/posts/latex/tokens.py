@@ -55,8 +55,8 @@ ESC: /\\[^A-Za-z]/
 WORD: /[A-Za-z]+/
 NUMBER: /[0-9]+(?:\.[0-9]+)?/
 PUNCT: /:=|[-+*\/=<>()\[\]{},.;:'&^_|!~]/
-OTHER: /[^\s]/
-%ignore /\s+/
+OTHER: /[^\s]|[\x0b\x0c\x1c-\x1f\x85]/
+%ignore /[^\S\x0b\x0c\x1c-\x1f\x85]+/
 """
 _LEXER = Lark(_LEXER_GRAMMAR, parser="lalr", lexer="basic")
 
@@ -74,12 +74,14 @@ class LatexError(ValueError):
 @dataclass(frozen=True)
 class Row:
     """One row of a display: its tokens (``&`` and tags removed), where it starts, whether an
-    ``&`` opened it, and the equation number a ``\\tag`` gave it."""
+    ``&`` opened it, the equation number a ``\\tag`` gave it, and the notes after ``&&`` that
+    hold an ``=`` (not checked, but reported)."""
 
     tokens: tuple[Token, ...]
     start: int
     tag: str = ""
     error: LatexError | None = None
+    notes: tuple[tuple[int, int, int], ...] = ()  # (its =, start, end) of each note with an =
 
     @property
     def equals(self) -> tuple[Token, ...]:
@@ -127,20 +129,47 @@ def classify(raw: list[Token]) -> list[Token]:
     """
     raw = decorate(unwrap_styles(raw))
     out: list[Token] = []
+    scripts = _Scripts()
     for index, token in enumerate(raw):
         try:
-            out.extend(_classify_one(token, raw, index, out))
+            made = _classify_one(token, raw, index, out, scripts.inside(out))
         except LatexError as error:  # reported only if the token is in a row that is read
-            out.append(make_token("ERROR", error.message, error.pos, token.end_pos))
+            made = [make_token("ERROR", error.message, error.pos, token.end_pos)]
+        for new in made:
+            scripts.push(out, new)
+            out.append(new)
     return mark(out)
 
 
-def _classify_one(token: Token, raw: list[Token], index: int, out: list[Token]) -> list[Token]:
+class _Scripts:
+    """Whether the next token is a script's argument (``_k``, ``^{out}``): after ``_`` or
+    ``^``, or inside the braces right after one. Kept as the tokens are made (linear)."""
+
+    def __init__(self) -> None:
+        self.braces: list[bool] = []  # per open brace: does it hold a script's argument?
+
+    def inside(self, out: list[Token]) -> bool:
+        if out and out[-1].type in ("SUB", "SUP"):
+            return True
+        return bool(self.braces) and self.braces[-1]
+
+    def push(self, out: list[Token], token: Token) -> None:
+        if token.type == "LBRACE":
+            self.braces.append(self.inside(out))
+        elif token.type == "RBRACE" and self.braces:
+            self.braces.pop()
+        elif token.type in ("ROWSEP", "AMP") and not self.braces:
+            self.braces = []
+
+
+def _classify_one(
+    token: Token, raw: list[Token], index: int, out: list[Token], in_script: bool
+) -> list[Token]:
     start, end, value = token.start_pos, token.end_pos, str(token)
     previous = out[-1].type if out else ""
     kind = token.type
     if kind == "WORD":
-        return _word(value, start, _in_script(out))
+        return _word(value, start, in_script)
     if kind == "DECORATED":
         return [make_token("LETTER", value, start, end)]
     if kind == "ERROR_RAW":
@@ -160,7 +189,7 @@ def _classify_one(token: Token, raw: list[Token], index: int, out: list[Token]) 
     if kind == "ESC":
         return _escape(value, start, end)
     if kind == "TEXTCMD":
-        return [_text(value, start, end, _in_script(out))]
+        return [_text(value, start, end, in_script)]
     if kind == "FONTCMD":
         return [_font(value, start, end)]
     if kind in ("BEGIN", "END"):
@@ -177,33 +206,6 @@ def _classify_one(token: Token, raw: list[Token], index: int, out: list[Token]) 
             return [make_token("LETTER", value, start, end)]
         raise LatexError(f"unexpected character {value!r}", start)
     return _command(value, start, end, raw, index)
-
-
-def _in_script(out: list[Token]) -> bool:
-    """Whether the next token is a script's argument (``_k``, ``^{out}``): after ``_`` or
-    ``^``, or inside the braces right after one."""
-    if not out:
-        return False
-    if out[-1].type in ("SUB", "SUP"):
-        return True
-    depth = 0
-    for token in reversed(out):
-        if token.type == "RBRACE":
-            depth += 1
-        elif token.type == "LBRACE":
-            if depth == 0:
-                return False if token is out[0] else _is_script_brace(out, token)
-            depth -= 1
-        elif depth == 0 and token.type in ("ROWSEP", "AMP", "EQ"):
-            return False
-    return False
-
-
-def _is_script_brace(out: list[Token], brace: Token) -> bool:
-    for position in range(len(out) - 1, 0, -1):
-        if out[position] is brace:
-            return out[position - 1].type in ("SUB", "SUP")
-    return False
 
 
 def _word(value: str, start: int, in_script: bool) -> list[Token]:
