@@ -29,11 +29,13 @@ from derive.sources.posts.items import (
     clean,
     is_notation,
     texts_of,
+    unwrap,
 )
 from derive.sources.posts.kinds import CLAIM, CONDITION, function_parameters, is_condition
 from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
 from derive.sources.posts.names import BuildError
+from derive.sources.posts.ranges import letter_of
 from derive.sources.posts.row_conditions import ConditionsMixin
 from derive.sources.statuses import NOT_CHECKED
 
@@ -175,7 +177,8 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         start = 1
         kind = CLAIM
         if parts[0] is not None:
-            if len(parts) == 2 and is_condition(chain, self._index_letters()):
+            condition = len(parts) == 2 and is_condition(chain, self._index_letters())
+            if condition and not self._first_use(parts[0]):
                 self._standalone_condition(chain, block, name)
                 return
             kind = "notation" if is_notation(parts[0]) else CLAIM
@@ -224,6 +227,20 @@ class ChainReader(ConditionsMixin, DefiningMixin):
             self.otherwise = ("refuted", CONDITION, "an equation the text sets (a condition)")
             self.pending = self.pending + self._relations(chain, block)  # so, next: s_j = t_j
         return 1
+
+    def _first_use(self, node) -> bool:
+        """Whether a name set to a number is written here for the first time: then it is a
+        definition (``a^{(0)} = 0``, ``K = 3``); a name used before is a condition (``y = 1``
+        for a label y: "when y = 1")."""
+        if letter_of(unwrap(node)) in self._index_letters():
+            return False
+        scope = self.builder.scope
+        before = set(scope.objects)
+        try:
+            self.builder.build(node)
+        except BuildError:
+            return False
+        return any(key not in before for key in scope.objects)
 
     def _steps_so_far(self, name: str) -> int:
         return sum(1 for i in self.items if i.chain == name and i.kind in (CLAIM, "notation"))
