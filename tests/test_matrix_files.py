@@ -84,6 +84,14 @@ def test_slips_are_named_in_the_files_names():
     assert row.row()["slip"] == row.verdict.slip
 
 
+def test_star_is_the_matrix_product_as_in_sympy_and_a_1x1_product_scales():
+    assert [r.status for r in _results(_with("X.T * (X * theta - y) / m"))] == ["proved"]
+    scaled = _with("(theta.T * theta) * X.T @ y", start="theta.T @ theta * X.T @ y")
+    assert [r.status for r in _results(scaled)] == ["proved"]
+    error = _error(_with("(X.T * X).I @ X.T.I"))
+    assert "an inverse needs a square matrix, `X^T` is n×m" in error.message
+
+
 def test_the_numerator_layout_is_an_option():
     text = '[options]\nlayout = "numerator"\n' + _with("(X @ theta - y).T @ X / m")
     assert [r.status for r in _results(text)] == ["proved"]
@@ -93,7 +101,7 @@ def test_the_numerator_layout_is_an_option():
     ("step", "column", "message"),
     [
         ("X.T @ theta", 12, "`X^T theta`: (n×m)·(n×1) do not conform"),
-        ("X * theta", 12, "'*' between two matrices: write A @ B"),
+        ("X * y", 12, "`X y`: (m×n)·(m×1) do not conform (the entrywise product is hadamard"),
         ("X + 1", 12, "a number added to a matrix"),
         ("theta ** 2", 12, "`theta^2`: a power needs a square matrix"),
         ("m.T", 12, "a transpose of a number"),
@@ -185,3 +193,26 @@ def test_the_matrix_examples_are_proved_and_their_slips_named():
     assert "numerator layout" in slips[1]
     assert "in another order" in slips[2]
     assert "uses ⊙ where the left side has the matrix product" in slips[3]
+
+
+def test_a_matrix_definition_has_entries_and_is_shown_by_its_name():
+    text = """\
+    [symbols]
+    B = "positive integer"
+    K = "positive integer"
+    i = "index 1..B"
+    c = "index 1..K"
+    Z = "matrix B x K"
+    T = "matrix B x K"
+
+    [define]
+    P = "softmax_rows(Z)"
+
+    [[derivation]]
+    name = "E"
+    start = "-trace(T.T @ log(P))"
+    steps = [ "-sum(sum(T[i, c] * log(P[i, c]), (c, 1, K)), (i, 1, B))" ]
+    """
+    (result,) = _results(text)
+    assert result.status == "proved"
+    assert "P" in result.lhs and "Softmax" not in result.lhs

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 import sympy
 from sympy import Basic, Expr, Function, IndexedBase, Integer, MatrixSymbol, Sum, Symbol
+from sympy.matrices.expressions import MatrixExpr
 
 from derive.checker.matrix.shapes import ShapeProblem, check_size
 from derive.sources.toml.grammar import RESERVED
@@ -225,9 +226,16 @@ class Namespace:
             self.definitions.append((name, tuple(params), call, text))
             self.names[name] = self._definition(name, body, holders, call) if params else body
             if not params and not body.is_Atom:
-                self.abbreviations[body] = self._label(name)
+                self.abbreviations[body] = self._label(name, body)
 
-    def _label(self, name: str) -> Symbol:
+    def _label(self, name: str, body: Basic) -> Basic:
+        """The name that shows a definition's expansion: a matrix for a matrix (it stands
+        inside matrix expressions), else a symbol."""
+        if isinstance(body, MatrixExpr):
+            label = MatrixSymbol(self._generated(name), *body.shape)
+            shown = [self._display.get(d, d) for d in body.shape]
+            self._display[label] = MatrixSymbol(name, *shown)
+            return label
         label = Symbol(self._generated(name))
         self._display[label] = Symbol(name)
         return label

@@ -114,7 +114,7 @@ def describe_forbidden(node: ast.AST, identifier: re.Pattern[str]) -> str | None
             return f"{node.value!r} is not allowed (numbers are integers or decimals)"
         return None
     if isinstance(node, ast.Attribute):
-        if node.attr == "T":  # the transpose, A.T: the one attribute there is
+        if node.attr in ("T", "I"):  # the transpose A.T and inverse A.I: the attributes there are
             return None
         return f"attribute access ('.{node.attr}') is not allowed"
     return _FORBIDDEN.get(type(node), f"{type(node).__name__} is not allowed")

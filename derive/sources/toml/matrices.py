@@ -6,10 +6,10 @@ one is checked for shape as it is built (``derive.checker.matrix.shapes``), so a
 does not conform is an error at the place where it is written (`` `X^T theta`: (n×m)·(n×1) do
 not conform ``), like a division by zero.
 
-``@`` is the matrix product, ``*`` multiplies by a number (``A * B`` between two matrices is
-an error: which product was meant?), ``.T`` and ``transpose(A)`` transpose, ``A**-1`` and
-``inv(A)`` invert; functions of one argument (``exp``, ``log``, ``tanh``, a ``[define]``d
-``sigma(u)``) apply to every entry of a matrix.
+``*`` and ``@`` are the matrix product (``*`` as in SymPy; a number times a matrix scales it;
+the entrywise product is ``hadamard(A, B)``), ``.T`` and ``transpose(A)`` transpose, ``A**-1``,
+``A.I`` and ``inv(A)`` invert; functions of one argument (``exp``, ``log``, ``tanh``, a
+``[define]``d ``sigma(u)``) apply to every entry of a matrix.
 """
 
 from __future__ import annotations
@@ -73,27 +73,53 @@ def _factors(expr: Basic) -> tuple[Basic, ...]:
 
 
 def combine(builder: object, node: ast.AST, kind: str, operands: list[Basic]) -> Basic:
-    """``a + b - c`` or ``a * b / c`` with a matrix among the operands."""
+    """``a + b - c`` or ``a * b / c`` with a matrix among the operands: ``*`` is the matrix
+    product, as in SymPy (``@`` too); a 1x1 product among the factors that does not conform
+    otherwise is a number (``x.T * y * A`` scales A by x^T y)."""
     if kind == "add":
         if not all(is_matrix(o) for o in operands):
             raise builder.error(node, "a number added to a matrix: write it times ones(m, n)")
         return checked(builder, node, lambda: MatAdd(*operands))
-    matrices = [o for o in operands if is_matrix(o)]
-    if len(matrices) > 1:  # x.T @ y * A: a 1x1 matrix scales the others
-        ones_by_one = [o for o in matrices if o.shape == (1, 1)]
-        if len(ones_by_one) < len(matrices):
-            operands = [scalar(o) if o in ones_by_one else o for o in operands]
-            matrices = [o for o in operands if is_matrix(o)]
-    numbers = [o for o in operands if not is_matrix(o)]
-    if len(matrices) > 1:
-        raise builder.error(
-            node,
-            "'*' between two matrices: write A @ B for the matrix product, hadamard(A, B) for "
-            "the elementwise one",
-        )
-    if any(is_matrix(n) for n in numbers) or any(_inverted_matrix(o) for o in operands):
+    if any(_inverted_matrix(o) for o in operands):
         raise builder.error(node, "a division by a matrix: write A**-1 or inv(A)")
-    return checked(builder, node, lambda: MatMul(sympy.Mul(*numbers), matrices[0]))
+    factors = [f for o in operands for f in _factors(o)]
+    try:
+        shape(MatMul(*factors))
+    except ShapeProblem as problem:
+        scaled = _with_scalars(factors)
+        if scaled is None:
+            hint = " (the entrywise product is hadamard(A, B))"
+            raise builder.error(node, f"{problem}{hint}") from None
+        factors = scaled
+    return checked(builder, node, lambda: MatMul(*factors))
+
+
+def _with_scalars(factors: list[Basic]) -> list[Basic] | None:
+    """The factors with the first runs whose product is 1x1 read as numbers, if the rest
+    then conforms; None otherwise."""
+    result, start = [], 0
+    while start < len(factors):
+        for end in range(len(factors), start, -1):
+            run = [f for f in factors[start:end] if is_matrix(f)]
+            if len(run) > 1 and _is_one_by_one(run) and end - start < len(factors):
+                result.append(scalar(MatMul(*factors[start:end])))
+                start = end
+                break
+        else:
+            result.append(factors[start])
+            start += 1
+    try:
+        shape(MatMul(*result))
+    except ShapeProblem:
+        return None
+    return result
+
+
+def _is_one_by_one(run: list[Basic]) -> bool:
+    try:
+        return shape(MatMul(*run)) == (1, 1)
+    except ShapeProblem:
+        return False
 
 
 def _inverted_matrix(operand: Basic) -> bool:
@@ -111,7 +137,7 @@ def power(builder: object, node: ast.AST, base: Basic, exponent: Basic) -> Basic
     )
 
 
-def entry(builder: object, node: ast.AST, matrix: MatrixSymbol, indices: tuple) -> Expr:
+def entry(builder: object, node: ast.AST, matrix: MatrixExpr, indices: tuple) -> Expr:
     """``X[i, j]`` counts from 1, as the file's arrays do (SymPy's ``X[i - 1, j - 1]``); a
     vector takes one index."""
     rows, cols = matrix.shape
@@ -248,3 +274,11 @@ def relu_prime_handler(builder: object, node: ast.Call) -> Basic:
 
 
 MATRIX_FUNCTIONS |= {"relu": relu_handler, "relu_prime": relu_prime_handler}
+# SymPy's names for the same (the file syntax is SymPy-like)
+MATRIX_FUNCTIONS |= {
+    "Transpose": MATRIX_FUNCTIONS["transpose"],
+    "Inverse": MATRIX_FUNCTIONS["inv"],
+    "Trace": MATRIX_FUNCTIONS["trace"],
+    "HadamardProduct": MATRIX_FUNCTIONS["hadamard"],
+    "Identity": MATRIX_FUNCTIONS["eye"],
+}

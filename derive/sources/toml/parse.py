@@ -327,10 +327,13 @@ class _Builder:
             return matrices.product(self, node, self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.BinOp):
             return self.chain(node)
-        if isinstance(node, ast.Attribute):  # A.T, the one attribute the screen lets through
+        if isinstance(node, ast.Attribute):  # A.T and A.I, the attributes the screen lets through
             value = self.expr(node.value)
+            what = "a transpose" if node.attr == "T" else "an inverse"
             if not matrices.is_matrix(value):
-                raise self.error(node, f"a transpose of a number ({value}) is not a matrix")
+                raise self.error(node, f"{what} of a number ({value}) is not a matrix")
+            if node.attr == "I":
+                return matrices.power(self, node, value, sympy.Integer(-1))
             return matrices.checked(self, node, lambda: value.T)
         if isinstance(node, ast.Subscript):
             return self.subscript(node)
@@ -438,7 +441,7 @@ class _Builder:
                 raise self.error(item, f"an index must be an integer, got {index}")
         if isinstance(target, IndexedBase):
             return self.summed(node, self.call(node, target.__getitem__, indices))
-        if isinstance(target, MatrixSymbol):
+        if matrices.is_matrix(target):  # a matrix, or a definition that is one: its entry
             return matrices.entry(self, node, target, indices)
         if isinstance(target, Template) and not target.call:
             return self.apply(node, target, indices)
