@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from derive.sources.oneline import one_line, one_line_path
-from derive.sources.statuses import NOT_CHECKED, QUIET_STATUSES
+from derive.sources.statuses import NOT_A_CLAIM, NOT_CHECKED, QUIET_STATUSES
 
 if TYPE_CHECKING:
     from derive.sources.toml.results import StepResult
@@ -34,7 +34,7 @@ def _seconds(result) -> float:
 
 def _counts(results: Sequence[StepResult]) -> dict[str, str]:
     failures = sum(r.status not in QUIET_STATUSES for r in results)
-    skipped = sum(r.status == NOT_CHECKED for r in results)
+    skipped = sum(r.status in (NOT_CHECKED, NOT_A_CLAIM) for r in results)
     seconds = sum(_seconds(r) for r in results)
     return {
         "tests": str(len(results)),
@@ -107,7 +107,7 @@ def junit_xml(
                 line=str(result.line),
                 time=f"{_seconds(result):.3f}",
             )
-            if result.status == NOT_CHECKED:  # an = in a note: reported, never judged
+            if result.status in (NOT_CHECKED, NOT_A_CLAIM):  # a note, a definition: not judged
                 SubElement(case, "skipped", message=_clean(result.message()))
             elif result.status != "proved":
                 failure = SubElement(

@@ -39,6 +39,7 @@ STEP_FIELDS = (
     "lhs_sympy",
     "rhs_sympy",
     "kind",
+    "conditions",
     "detail",
     "defaults",
 )

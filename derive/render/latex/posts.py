@@ -24,6 +24,7 @@ from derive.render.latex.tex import (
 )
 from derive.sources.posts.check import PostResult
 from derive.sources.posts.file import PostFile
+from derive.sources.statuses import NOT_A_CLAIM, NOT_CHECKED
 
 RIGHT_COLUMN = r"0.3\linewidth"
 _MARKS = {"proved": r"\checkmark", "refuted": r"\times"}
@@ -56,9 +57,11 @@ class Chain:
 
 
 def _chains(results: Sequence[PostResult]) -> tuple[Chain, ...]:
+    """The claims (and the rows that could not be read or checked) by chain; definitions
+    are typeset on their own, conditions and assumptions with the claims they restrict."""
     chains: list[tuple[str, list[Row]]] = []
     for result in results:
-        if result.status == "not checked":  # an = in a note beside a row: not a step
+        if result.status in (NOT_A_CLAIM, NOT_CHECKED):  # definitions come apart; notes
             continue
         if not chains or chains[-1][0] != result.derivation:
             chains.append((result.derivation, []))

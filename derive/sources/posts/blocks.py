@@ -17,6 +17,7 @@ character of its text to the file.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -36,6 +37,17 @@ from derive.sources.nesting import NestedTooDeep, tex_too_deep
 from derive.sources.posts.latex.vocabulary import CONTAINERS
 
 DECLARATIONS = "derive"  # <!-- derive ... --> in Markdown, "% derive" then % lines in TeX
+# Display math that markdown-it leaves in the text: inside HTML blocks (MathJax renders it on
+# the page) and kramdown's \\[ ... \\] (its escaped \[ ... \]).
+_HTML_MATH = re.compile(
+    r"\$\$(?P<dollars>.+?)\$\$|\\\\\[(?P<kramdown>.+?)\\\\\]|\\\[(?P<brackets>.+?)\\\]"
+    r"|(?P<env>\\begin\{(?P<name>align\*?|equation\*?|gather\*?)\}.+?\\end\{(?P=name)\})",
+    re.DOTALL,
+)
+_KRAMDOWN = re.compile(r"\\\\\[(?P<kramdown>.+?)\\\\\]", re.DOTALL)
+_HEADING = re.compile(
+    r"^[ \t]*\\(?:part|chapter|section|subsection|subsubsection)\*?\s*[{\[]", re.M
+)
 
 
 @dataclass(frozen=True)
@@ -121,8 +133,13 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Block]]:
             if found:
                 declarations.append(found)
             continue
+        if token.type == "html_block":
+            cursor = _in_text(token.content, _HTML_MATH, lines, first, math, cursor)
+            continue
         if token.type == "inline" and token.children:
+            start = cursor
             cursor = _inline(token, lines, first, math, cursor, text)
+            cursor = max(cursor, _in_text(token.content, _KRAMDOWN, lines, first, math, start))
             continue
         content = _display_content(token)
         if content is None:
@@ -131,6 +148,7 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Block]]:
         if offsets is not None:
             math.append(Block(_from_file(content, offsets, text), offsets))
             cursor = offsets[-1]
+    math.sort(key=lambda block: block.offsets[0])  # kramdown's blocks amid a paragraph's math
     return math, declarations
 
 
@@ -162,6 +180,34 @@ def _inline(token, lines: Lines, first: int, math: list[Block], cursor: int, tex
         math.append(Block(_from_file(child.content, offsets, text), offsets, inline=inline))
         position = offsets[-1]
     return max(cursor, position)
+
+
+def _in_text(
+    content: str, pattern, lines: Lines, first: int, math: list[Block], cursor: int
+) -> int:
+    """Display math written in text that markdown-it does not parse as math (HTML blocks,
+    kramdown's ``\\\\[ ... \\\\]``), located in the file."""
+    position = max(cursor, lines.line_span(first)[0])
+    for found in pattern.finditer(content):
+        group = next(g for g, value in found.groupdict().items() if value and g != "name")
+        offsets = locate(found.group(group), lines, first, position)
+        if offsets is None:
+            continue
+        math.append(Block(found.group(group), offsets))
+        position = offsets[-1]
+    return max(cursor, position)
+
+
+def section_starts(text: str, kind: str) -> list[int]:
+    """File offsets where sections start (Markdown headings, ``\\section`` and the like)."""
+    if kind != "md":
+        return [m.start() for m in _HEADING.finditer(text)]
+    lines = Lines(text)
+    return [
+        lines.line_span(token.map[0])[0]
+        for token in _markdown().parse(text)
+        if token.type == "heading_open" and token.map
+    ]
 
 
 def _declarations(content: str, lines: Lines, first: int) -> Block | None:

@@ -27,7 +27,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sympy import Basic, Expr, Indexed, IndexedBase, Sum, Symbol, default_sort_key, diff
+from sympy import Basic, Expr, Indexed, IndexedBase, Symbol, default_sort_key, diff
+
+from derive.sources.posts.defined_functions import rename_bound
+from derive.sources.posts.lazy_functions import LazyFunctions
 
 MAX_DEPTH = 100  # definitions are written out at most this many levels deep
 MAX_EXPANDED = 20_000  # nodes with the definitions written out (the checker's size limit)
@@ -62,6 +65,8 @@ class Definitions:
         self.scope = scope
         self.table: dict[Basic, Definition] = {}
         self.missing: dict[Symbol, Missing] = {}
+        self.unknown: set[Symbol] = set()  # placeholders of functions the post does not define
+        self.lazy = LazyFunctions()  # applications in definitions, written out per claim
         self._deps: dict[Basic, frozenset[Basic]] = {}
         self._costs: dict[Basic, tuple[int, int]] = {}
 
@@ -116,14 +121,8 @@ class Definitions:
             return atom
         clash = set().union(*(a.free_symbols for a in args)) if args else set()
         body = definition.body
-
-        def rename(s: Sum) -> Sum:
-            return s.xreplace({v: self.scope.fresh(v) for v, *_ in s.limits if v in clash})
-
         if clash:
-            body = body.replace(
-                lambda e: isinstance(e, Sum) and any(v in clash for v, *_ in e.limits), rename
-            )
+            body = rename_bound(body, clash, self.scope.fresh)
         return body.xreplace(dict(zip(definition.params, args, strict=True)))
 
     def expand(self, expr: Expr, which: Callable[[Basic], bool] = lambda atom: True) -> Expr:
@@ -250,7 +249,11 @@ class Definitions:
             atom_obj = atom.base if isinstance(atom, Indexed) else atom
             return atom_obj != keep and keep in self.depends(atom_obj)
 
-        return diff(self.expand(f, reaches), v)
+        expanded = self.expand(f, reaches)
+        indices = set().union(*(i.free_symbols for i in _indices(v))) if _indices(v) else set()
+        if indices:  # d/d y_k of a sum over k: the sum's own k is another index
+            expanded = rename_bound(expanded, indices, self.scope.fresh)
+        return self.lazy.at_points(diff(expanded, v))
 
     def reached(self, f: Expr) -> set[Basic]:
         """The objects in ``f`` and every object their definitions reach."""
@@ -284,12 +287,17 @@ class Definitions:
         return made
 
     def suggestions(self, obj: Basic, reached: set[Basic]) -> list[Basic]:
-        """Objects in ``reached`` of the same rank whose letter is ``obj``'s in either case."""
+        """Objects in ``reached`` of the same rank whose letter is ``obj``'s in either case;
+        a name with a layer label is never read as another layer (``z^{(1)}`` is not a typo
+        for ``z^{(2)}``; ``W^l`` may be one for ``w^L``), a name without a label may be read
+        as a labelled one (``W_{kj}`` for ``w^L_{kj}``)."""
         name, rank = self.scope.keys[obj]
         letter = name.base.lower()
         found = []
         for candidate in sorted(reached, key=lambda o: self.scope.keys[o]):
             other, other_rank = self.scope.keys[candidate]
+            if name.label and other.label.lower() != name.label.lower():
+                continue
             if other_rank == rank and other.base.lower() == letter and candidate != obj:
                 found.append(candidate)
         return found

@@ -16,12 +16,19 @@ from dataclasses import dataclass, field
 from sympy import Basic, Expr
 
 from derive.sources.nesting import NestedTooDeep
-from derive.sources.posts.blocks import Block, Lines, markdown_blocks, tex_blocks
+from derive.sources.posts.blocks import (
+    Block,
+    Lines,
+    markdown_blocks,
+    section_starts,
+    tex_blocks,
+)
 from derive.sources.posts.build import Builder
 from derive.sources.posts.chains import ChainReader, Item
 from derive.sources.posts.declarations import Declared, read_declarations
 from derive.sources.posts.defaults import defaults
 from derive.sources.posts.definitions import Definitions
+from derive.sources.posts.kinds import function_parameters
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.rows import row_problem, rows
@@ -137,11 +144,15 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     definitions = Definitions(scope)
     builder = Builder(scope, definitions, ranges)
     builder.aliases = dict(declared.aliases)
-    builder.euler = "e" not in declared.names and not _subscripted_e(parsed)
-    reader = ChainReader(builder, lines, name)
+    builder.declared_functions = dict(declared.functions)
+    builder.euler = "e" not in declared.names
+    builder.ahead = _function_definitions(parsed, lines)
+    reader = ChainReader(builder, lines, name, section_starts(text, kind))
     for block_rows in _by_block(parsed):
         reader.block(block_rows)
     labels = _assumptions(builder, declared, lines, name)
+    for relation, where in reader.assumptions:
+        labels.setdefault(relation, f"stated at {where}")
     targets = _targets(scope, declared)
     used = defaults(scope, ranges, declared, builder, targets)
     return PostFile(
@@ -200,6 +211,23 @@ def _join(group: list[Row]) -> Row:
     return Row(tokens, group[0].start, tag, row_problem(tokens), notes)
 
 
+def _function_definitions(parsed: list[Parsed], lines: Lines) -> dict[str, tuple]:
+    """The first definition of each function the post defines (``f(z) = ...``), display or
+    inline: an application written before it uses it."""
+    found: dict[str, tuple] = {}
+    for item in parsed:
+        if item.line is None:
+            continue
+        for chain in item.line.chains:
+            if len(chain.parts) < 2 or chain.parts[0] is None or chain.ops[0] != "=":
+                continue
+            function = function_parameters(chain.parts[0])
+            if function is not None and function[0] not in found:
+                where = f"line {lines.position(item.block.offset(chain.pos))[0]}"
+                found[function[0]] = (tuple(function[1]), chain.parts[1], where)
+    return found
+
+
 def _by_block(parsed: list[Parsed]) -> list[list[Parsed]]:
     groups: list[list[Parsed]] = []
     for item in parsed:
@@ -212,18 +240,6 @@ def _by_block(parsed: list[Parsed]) -> list[list[Parsed]]:
 
 def _where(block: Block, lines: Lines):
     return lambda pos: f"line {lines.position(block.offset(pos))[0]}"
-
-
-def _subscripted_e(parsed: list[Parsed]) -> bool:
-    """Whether the post writes ``e_k``: then e is a symbol, not Euler's number."""
-    for item in parsed:
-        if item.line is None:
-            continue
-        for node in ast.walk(item.line):
-            scripted = isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)
-            if scripted and node.base.name == "e" and node.sub is not None:
-                return True
-    return False
 
 
 def _assumptions(builder: Builder, declared: Declared, lines: Lines, name: str) -> dict:
@@ -246,9 +262,13 @@ def _assumptions(builder: Builder, declared: Declared, lines: Lines, name: str) 
 
 
 def _targets(scope: Scope, declared: Declared) -> Basic | None:
-    """The targets: declared, else the array named t (the post's vocabulary)."""
+    """The targets: declared, else the array named t (the post's vocabulary), else y (as most
+    posts name them)."""
     wanted = declared.targets
-    for (name, rank), obj in scope.objects.items():
-        if rank == 1 and (name == wanted if wanted else name.base == "t" and not name.label):
-            return obj
+    if wanted is not None:
+        return next((o for (n, r), o in scope.objects.items() if r == 1 and n == wanted), None)
+    for letter in ("t", "y"):
+        for (name, rank), obj in scope.objects.items():
+            if rank == 1 and name.base == letter and not name.label:
+                return obj
     return None

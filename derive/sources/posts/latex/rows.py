@@ -47,7 +47,7 @@ def rows(text: str) -> list[Row]:
     found: list[Row] = []
     for cells, tag in _split(tokens):
         kept, dropped = _drop_notes(cells)
-        flat = tuple(t for cell in kept for t in cell)
+        flat = _quads(tuple(t for cell in kept for t in cell))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
         found.append(Row(flat, start, tag, row_problem(flat), _claims_in_notes(dropped)))
     return [r for r in found if r.tokens or r.tag or r.error or r.notes]
@@ -89,6 +89,22 @@ def _drop_notes(cells: list[list[Token]]) -> tuple[list[list[Token]], list[list[
             return kept, [cell for cell in cells[number:] if cell]
         kept += [[make_token("COMMA", ",", left[0].start_pos, left[0].start_pos)], left, *right]
     return kept, []
+
+
+def _quads(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``\\quad`` separates two formulas (``a = b \\quad c = d``, ``a = b \\quad i = j``)
+    when a relation stands on both sides of it; anywhere else it is spacing."""
+    depth, relations = 0, []
+    for index, token in enumerate(tokens):
+        depth += token.type in OPENING
+        depth -= token.type in CLOSING
+        if depth == 0 and token.type in ("EQ", "REL"):
+            relations.append(index)
+    kept = []
+    for index, token in enumerate(tokens):
+        if token.type != "QUAD" or (relations and relations[0] < index < relations[-1]):
+            kept.append(token)
+    return tuple(kept)
 
 
 def _claims_in_notes(dropped: list[list[Token]]) -> tuple[tuple[int, int, int], ...]:
