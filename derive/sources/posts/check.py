@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, S
 
+from derive.checker.digits import judge as judge_digits
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
+from derive.checker.rounded import has_rounded, plain
 from derive.checker.verdict import Verdict
 from derive.sources.limits import MAX_EXPONENT, large_power
 from derive.sources.oneline import one_line, one_line_path
@@ -24,6 +26,7 @@ from derive.sources.posts.chains import Item
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
+from derive.sources.posts.instances import at_values, unknowns
 from derive.sources.posts.kinds import CLAIM, NOT_A_CLAIM, NOTE
 from derive.sources.posts.side_conditions import Extra, applicable
 from derive.sources.statuses import POST_STATUSES
@@ -185,9 +188,20 @@ class _Check:
         assume = tuple(a for a in assume if a is not S.true and a != True)  # noqa: E712
         if any(a is S.false or a == False for a in assume):  # noqa: E712
             return Verdict("undecided", method="its conditions never hold together")
-        return check_equal(
-            lhs, rhs, assume=assume, timeout=self.timeout, seed=self.seed, limits=self.limits
-        )
+
+        def exact(left: Expr, right: Expr) -> Verdict:
+            return check_equal(
+                left,
+                right,
+                assume=tuple(plain(a) for a in assume),
+                timeout=self.timeout,
+                seed=self.seed,
+                limits=self.limits,
+            )
+
+        if has_rounded(lhs, rhs):  # a worked example's decimals: true to the digits shown
+            return judge_digits(lhs, rhs, exact)
+        return exact(lhs, rhs)
 
     def ranges(self, lhs: Expr, rhs: Expr) -> list[Basic]:
         """The range relations of the free indices whose range the text gives: the ranges of
@@ -265,6 +279,11 @@ class _Check:
         if not verdict.proved and (lhs, rhs) != (full_lhs, full_rhs):
             lhs, rhs = full_lhs, full_rhs
             verdict = self.verdict(lhs, rhs)
+        if item.instance and not verdict.proved:  # a worked example: at the values given
+            instance = self.instance(verdict)
+            if isinstance(instance, PostResult):
+                return instance
+            lhs, rhs, verdict = instance or (lhs, rhs, verdict)
         if item.kind == "notation":
             return None if verdict.proved else self.notation(verdict)
         guessed = "; ".join(item.guesses)
@@ -290,6 +309,31 @@ class _Check:
         if guessed and verdict.proved:
             detail += f" ({guessed})"
         return self.result(verdict.status, detail, verdict)
+
+    def instance(self, verdict: Verdict) -> tuple | PostResult | None:
+        """A claim of a worked example at the values the text gives: (lhs, rhs, verdict)
+        there; a report when values it needs are not given (never refuted for values the
+        author did not mean); None when the values change nothing."""
+        item, conditions = self.item, self.conditions
+        try:
+            lhs, rhs = (
+                conditions.apply(at_values(side, item.values, self.definitions, self.resolved))
+                for side in (item.lhs, item.rhs)
+            )
+        except TooDeep:
+            return None
+        missing = unknowns(lhs - rhs, lambda x: show(self.post.scope, x))
+        if missing:
+            if not verdict.refuted or (item.otherwise and item.otherwise[0] == "refuted"):
+                return None
+            message = (
+                "an instance at numbers: the text gives no value (that the reader reads) "
+                f"for {', '.join(missing[:SHOWN_VALUES])}"
+            )
+            return self.result("cannot check", message, Verdict("undecided"))
+        if not item.values:
+            return None
+        return lhs, rhs, self.verdict(lhs, rhs)
 
     def otherwise(self) -> PostResult:
         """The row is not a claim but what ``item.otherwise`` says (an update, a definition
