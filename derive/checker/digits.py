@@ -51,6 +51,10 @@ APART = (
     "certified: no values within one unit of the last place of {decimals} make the sides "
     "equal: |lhs - rhs| ≥ {lower} by interval arithmetic"
 )
+AS_GIVEN = (
+    "certified: the decimals are inputs the text gives, exact as written: |lhs - rhs| ≥ "
+    "{lower} by interval arithmetic"
+)
 BETWEEN = (
     "within the digits shown ({decimals}, each ± one unit of its last place) the sides are "
     "neither shown equal nor shown apart"
@@ -100,13 +104,17 @@ def judge(lhs: Expr, rhs: Expr, exact: Callable[[Expr, Expr], Verdict]) -> Verdi
         return verdict
     difference = lhs - rhs
     if difference.free_symbols:
-        return _with_symbols(difference, verdict)
+        return _with_symbols(lhs, rhs, verdict)
     found = _Difference.of(difference)
     if found is None:
         return verdict if not verdict.refuted else _undecided(difference)
-    apart = _apart(found, {a: a.interval() for a in found.atoms})
+    rule = _rule_box(found.atoms, lhs, rhs)
+    apart = _apart(found, rule)
     if apart is not None:
-        method = APART.format(decimals=_shown(found.atoms), lower=lower_text(apart))
+        widened = [a for a in found.atoms if rule[a][0] != rule[a][1]]
+        method = APART.format(decimals=_shown(widened), lower=lower_text(apart))
+        if not widened:
+            method = AS_GIVEN.format(lower=lower_text(apart))
         return Verdict(
             "refuted",
             counterexample={},
@@ -123,19 +131,20 @@ def judge(lhs: Expr, rhs: Expr, exact: Callable[[Expr, Expr], Verdict]) -> Verdi
     return _undecided(difference)
 
 
-def _with_symbols(difference: Expr, verdict: Verdict) -> Verdict:
+def _with_symbols(lhs: Expr, rhs: Expr, verdict: Verdict) -> Verdict:
     """A claim with symbols: its exact refutation stands where, at the counterexample, no
     values within the digits shown make the sides equal."""
     if not verdict.refuted or not verdict.counterexample:
         return verdict
-    at = difference.xreplace(verdict.counterexample)
+    left, right = (side.xreplace(verdict.counterexample) for side in (lhs, rhs))
+    at = left - right
     found = None if at.free_symbols else _Difference.of(at)
     if found is not None:
-        apart = _apart(found, {a: a.interval() for a in found.atoms})
+        apart = _apart(found, _rule_box(found.atoms, left, right))
         if apart is not None:
             note = f"apart for every value within the digits shown ({_shown(found.atoms)})"
             return Verdict(**{**_fields(verdict), "caveats": (*verdict.caveats, note)})
-    return _undecided(difference)
+    return _undecided(lhs - rhs)
 
 
 def _undecided(difference: Expr) -> Verdict:
@@ -174,16 +183,37 @@ def _halves(box: dict) -> list[dict]:
     return [{**box, widest: (low, middle)}, {**box, widest: (middle, high)}]
 
 
+def _results(lhs: Expr, rhs: Expr) -> set[Rounded]:
+    """The results shown: a side that is a decimal alone (``= 0.615384``, ``= -0.341``)."""
+    return {s for side in (lhs, rhs) for s in (side, -side) if isinstance(s, Rounded)}
+
+
+def _widened(atom: Rounded) -> tuple[Fraction, Fraction]:
+    value = Fraction(atom.text)
+    return value - atom.unit, value + atom.unit
+
+
+def _rule_box(atoms, lhs: Expr, rhs: Expr) -> dict[Rounded, tuple[Fraction, Fraction]]:
+    """The values the rule allows each decimal (for a refutation): within one unit of its last
+    place, except a decimal inside a side that repeats a value the text gives (an input)."""
+    results = _results(lhs, rhs)
+    return {a: _widened(a) if a in results else a.interval() for a in atoms}
+
+
 def _proof_box(atoms, lhs: Expr, rhs: Expr) -> dict[Rounded, tuple[Fraction, Fraction]]:
     """The values a proof may give each decimal: a result shown (a side that is a decimal
     alone) and a decimal of three or more significant digits within one unit of its last
     place; a short decimal inside a side, or one that repeats a given value, as written."""
-    results = {s for side in (lhs, rhs) for s in (side, -side) if isinstance(s, Rounded)}
+    results = _results(lhs, rhs)
     box = {}
     for atom in atoms:
         value = Fraction(atom.text)
-        widen = not atom.given and (atom in results or atom.significant >= 3)
-        box[atom] = atom.interval() if widen else (value, value)
+        if atom in results:
+            box[atom] = _widened(atom)
+        elif not atom.given and atom.significant >= 3:
+            box[atom] = atom.interval()
+        else:
+            box[atom] = (value, value)
     return box
 
 

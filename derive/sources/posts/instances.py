@@ -31,7 +31,9 @@ def at_values(
     """
     given = dict(values)
     expr = expr.xreplace(given)
-    expr = resolve(definitions.expand(expr))
+    # a name with a value keeps it: a definition written later (w = 0 - 0.1 (-6.5)) is not
+    # what a row before it computes with
+    expr = resolve(definitions.expand(expr, lambda atom: atom not in given))
     for _ in range(2):  # a sum's entries appear when it is written out
         if expr.has(Sum):
             expr = expand_finite_sums(expr)

@@ -52,18 +52,22 @@ class ValuesMixin:
         if not numbers_only(number) or not all(self._value_name(n) for n in names):
             return False
         builder = self.builder
+        texts = decimal_texts(number)
+        chosen = len(texts) == 1 and short(texts[0])  # w_1 = 0.2: an input, exact
+        added = chosen and texts[0] not in builder.given_decimals
+        if added:
+            builder.given_decimals.add(texts[0])
         try:
             targets = [builder.build(n) for n in names]
             value = builder.build(number)
         except BuildError:
-            return False
-        if not all(isinstance(t, (Symbol, Indexed)) for t in targets):
+            targets, value = [], None
+        if not targets or not all(isinstance(t, (Symbol, Indexed)) for t in targets):
+            if added:
+                builder.given_decimals.discard(texts[0])
             return False
         for target in targets:
             self._values()[target] = value
-        texts = decimal_texts(number)
-        if len(texts) == 1 and short(texts[0]):  # w_1 = 0.2: an input, exact where written again
-            builder.given_decimals.add(texts[0])
         return True
 
     def _value_name(self, node: ast.Node) -> bool:
@@ -94,10 +98,15 @@ class ValuesMixin:
         base = builder.scope.symbol(name, 1)
         offset = builder.offset
         for index, text in enumerate(found.entries, start=1):
-            value = Rounded(text, offset + found.equal.start_pos + index) if "." in text else None
-            self._values()[base[index]] = value if value is not None else Integer(text)
-            if value is not None and short(text.lstrip("-")):
-                builder.given_decimals.add(text.lstrip("-"))
+            digits = text.lstrip("-")
+            chosen = short(digits)  # an input the author chose: exact
+            if "." not in text:
+                self._values()[base[index]] = Integer(text)
+                continue
+            value = Rounded(digits, offset + found.equal.start_pos + index, chosen)
+            self._values()[base[index]] = -value if text.startswith("-") else value
+            if chosen:
+                builder.given_decimals.add(digits)
         if not block.inline:
             line, column = self._position(block, found.equal.start_pos)
             text = clean(block.text[row.row.tokens[0].start_pos : row.row.tokens[-1].end_pos])
