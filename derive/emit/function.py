@@ -12,6 +12,7 @@ examples by the same contraction rules as any other sum.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -233,7 +234,12 @@ def _checks(where: str, spec: str, arguments: Sequence[Argument], dims, used) ->
     parts_ += [f"type({n}) is not float" for n in scalars]
     if parts_:
         lines += _condition(parts_)
-        lines.append(f'    {values}, dtype = _converted("{where}", {spec}, {values})')
+        call = f'_converted("{where}", {spec}, {values})'
+        if len(f"    {values}, dtype = {call}") + 4 <= LINE:
+            lines.append(f"    {values}, dtype = {call}")
+        else:  # as ruff formats it
+            arguments_ = f'"{where}", {spec}, {values}'
+            lines += [f"    {values}, dtype = _converted(", f"        {arguments_}", "    )"]
     lines += _shape_checks(where, spec, arguments, dims, values, used)
     return lines
 
@@ -308,5 +314,12 @@ def _docstring(summary: str, arguments, dims, returned: str) -> list[str]:
     args = "; ".join(
         _shown(a.name, dims[a.name]) + ("" if dims[a.name] else " scalar") for a in arguments
     )
-    text = doc_text(summary)
-    return ['    """' + text, "", f"    Args: {args}. Returns {returned}.", '    """']
+    first, *rest = textwrap.wrap(doc_text(summary), LINE - 11) or [""]
+    shapes = textwrap.wrap(f"Args: {args}. Returns {returned}.", LINE - 8)
+    return [
+        '    """' + first,
+        *(f"    {line}" for line in rest),
+        "",
+        *(f"    {line}" for line in shapes),
+        '    """',
+    ]
