@@ -36,7 +36,7 @@ from sympy import (
 
 from derive.emit import markers
 from derive.emit.contract import reduce_sum
-from derive.emit.graph import BOOLEAN, Domain, Graph, rename_free, union_axes
+from derive.emit.graph import BOOLEAN, Domain, Graph, bound_by_depth, rename_free, union_axes
 from derive.emit.proofs import EmitError
 from derive.model.primitives import relu_prime
 
@@ -155,7 +155,8 @@ class Vectorizer:
         canonical = {
             label: Symbol(f"_axis{n}", **label.assumptions0) for n, label in enumerate(labels)
         }
-        key = (rename_free(expr, canonical), tuple(self.domains[label] for label in labels))
+        shape = bound_by_depth(rename_free(expr, canonical))  # sums nested anywhere match
+        key = (shape, tuple(self.domains[label] for label in labels))
         found = self._memo.get(key)
         if found is None:
             node = self._build(expr)
