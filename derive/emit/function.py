@@ -110,7 +110,7 @@ def function_source(request: Request) -> Printed:
     _check_sizes(found.sizes, dims, sizes, request)
     own = tuple(arguments)
     expr, arguments = _batched(request.expr, arguments) if batched else (request.expr, arguments)
-    body, result = _body(request, expr, arguments, sizes, output, batched)
+    body, result = _body(request, expr, arguments, sizes, output, batched, dims)
     spec = f"_spec_{request.name}"
     checks = _checks(request.name, spec, arguments, dims, _words(body, result))
     returned = _returned(output, request, sizes, batched)
@@ -183,7 +183,7 @@ def _batched(expr: Expr, arguments: list[Argument]) -> tuple[Expr, list[Argument
     return expr.xreplace(scalars), new
 
 
-def _body(request: Request, expr: Expr, arguments, sizes, output, batched):
+def _body(request: Request, expr: Expr, arguments, sizes, output, batched, dims):
     graph = Graph()
     scope = [(label, request.ranges[label]) for label in output]
     if batched and request.reduce:
@@ -201,10 +201,12 @@ def _body(request: Request, expr: Expr, arguments, sizes, output, batched):
     small, small_result = Printer(graph, root, axes, domains, size, in_place=False).body()
     if small == lines:
         return lines, result
-    # the batch's size decides (data arrays hold it), else the first array's
+    # the size of the batch's first array decides (else the first array's), from the sizes
+    # already read from the shapes (an attribute would cost as much as the test)
     first = next(a.name for a in sorted(arguments, key=lambda a: not a.batched) if a.domains)
+    entries = " * ".join(dims[first])
     return [
-        f"if {first}.size < {SMALL}:  # NumPy's in-place calls cost more than new small arrays",
+        f"if {entries} < {SMALL}:  # NumPy's in-place calls cost more than new small arrays",
         *(f"    {line}" for line in small),
         f"    return {small_result}",
         *lines,
