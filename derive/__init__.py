@@ -17,6 +17,7 @@ from derive.version import DISTRIBUTION, __version__
 
 if TYPE_CHECKING:  # the names below, for type checkers and editors
     from derive.checker import Verdict, check_equal
+    from derive.checker.matrix import Gradient, Softmax
     from derive.project.api import check_file
     from derive.project.report import FileReport
     from derive.sources.toml.parse import parse_expr
@@ -29,6 +30,8 @@ _LAZY = {
     "Step": "derive.steps",
     "Verdict": "derive.checker",
     "check_equal": "derive.checker",
+    "Gradient": "derive.checker.matrix",
+    "Softmax": "derive.checker.matrix",
     "FileReport": "derive.project.report",
     "check_file": "derive.project.api",
     "parse_expr": "derive.sources.toml.parse",
@@ -38,7 +41,9 @@ __all__ = [
     "DISTRIBUTION",
     "Derivation",
     "FileReport",
+    "Gradient",
     "Report",
+    "Softmax",
     "Step",
     "Verdict",
     "__version__",

@@ -94,6 +94,9 @@ class Derivation:
             ``sizes`` (every expression and assumption, with the sizes substituted, is this
             one's; checked when the derivation is built). None: not an instance.
         sizes: size symbol -> value, for ``general``.
+        layout: how a ``Derivative`` by a matrix symbol is laid out: "denominator" (the
+            gradient has the matrix's shape) or "numerator" (its transpose's); see
+            ``check_equal``.
     """
 
     name: str
@@ -108,6 +111,7 @@ class Derivation:
     labels: Mapping[Basic, str] = field(default_factory=dict, compare=False)
     general: Derivation | None = field(default=None, compare=False, repr=False)
     sizes: Mapping[Basic, int] = field(default_factory=dict, compare=False, repr=False)
+    layout: str = "denominator"
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -182,6 +186,7 @@ class Derivation:
                     seed=seed,
                     limits=limits,
                     instance_of=general,
+                    layout=self.layout,
                 )
                 for (previous, step), general in zip(self.claims(), generals, strict=True)
             )
@@ -194,7 +199,8 @@ class Derivation:
 
     def _key(self) -> tuple:
         general = None if self.general is None else self.general._key()
-        return (self.name, self.start, self.steps, self.assume, general, tuple(self.sizes.items()))
+        sizes = tuple(self.sizes.items())
+        return (self.name, self.start, self.steps, self.assume, general, sizes, self.layout)
 
     def _generals(self, timeout: float | None, seed: int, limits: Limits) -> list[General | None]:
         """Per step, the twin's proved claim to instantiate (None where there is none)."""

@@ -125,13 +125,20 @@ class Run:
         return score_post(self.post, self.reported)
 
 
+CRASH = "crash: "  # the start of a Run's error when derive raised instead of reporting
+
+
 def check_json(path: Path, timeout: float) -> tuple[list[dict], str]:
-    """``derive check PATH --json`` in this process: the rows, or the one-line error."""
+    """``derive check PATH --json`` in this process: the rows, or the one-line error (or the
+    exception, when derive crashed: a bug, which must not hide the other posts' scores)."""
     from derive.cli import main  # the command line as users run it, without a new interpreter
 
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["check", str(path), "--json", "--timeout", str(timeout)])
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["check", str(path), "--json", "--timeout", str(timeout)])
+    except Exception as exc:  # a reader bug: the post is scored as nothing reported, and said
+        return [], f"{CRASH}{type(exc).__name__}: {exc}"
     if code == 2:
         return [], err.getvalue().strip() or "exit 2"
     records = json.loads(out.getvalue())  # one per step, then the run's summary

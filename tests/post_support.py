@@ -20,8 +20,14 @@ def read(text: str, kind: str = "md", name: str = "post.md") -> PostFile:
     return load_post_text(text, kind, name)
 
 
-def check(text: str, kind: str = "md", timeout: float = 20.0) -> list[PostResult]:
+def check_all(text: str, kind: str = "md", timeout: float = 20.0) -> list[PostResult]:
+    """Every row's report, what is not a claim (definitions, conditions, ...) included."""
     return check_post(read(text, kind), timeout=timeout)
+
+
+def check(text: str, kind: str = "md", timeout: float = 20.0) -> list[PostResult]:
+    """The reports of the claims and of what could not be read or checked."""
+    return [r for r in check_all(text, kind, timeout) if r.status != "not a claim"]
 
 
 def only(text: str, kind: str = "md", timeout: float = 20.0) -> PostResult:
@@ -36,7 +42,8 @@ def statuses(text: str, kind: str = "md", timeout: float = 20.0) -> list[str]:
 
 
 def at_line(results: list[PostResult], line: int) -> list[PostResult]:
-    return [r for r in results if r.line == line]
+    """The reports at ``line`` of its claims and problems (not its definitions)."""
+    return [r for r in results if r.line == line and r.status != "not a claim"]
 
 
 @contextlib.contextmanager

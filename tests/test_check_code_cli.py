@@ -97,7 +97,9 @@ def test_a_package_module_is_imported_like_pytest_with_its_relative_imports(
     code, out, err = run(capsys, f"{package / 'layer.py'}:Layer.backward", *LAYER, *ARGS)
     assert code == 0, out + err
     assert out.startswith("dE_dW: mylib.layer:Layer.backward matches")
-    assert "prints" not in out and "the module prints at import" in err  # stdout: the report
+    # what the code prints is captured in its process and shown in the report, escaped
+    assert err == "" and "output of your code" in out
+    assert "    | the module prints at import" in out.splitlines()
     monkeypatch.chdir(tmp_path / "project")
     code, out, _ = run(capsys, "mylib.layer:Layer.backward", *LAYER, *ARGS, "--json")
     assert code == 0 and json.loads(out)["passed"] is True
@@ -113,7 +115,7 @@ def test_a_package_module_is_imported_like_pytest_with_its_relative_imports(
         ([f"{EXAMPLES / 'averaged.py'}:grad_W", "--quantity", "dE_dW", "--K", "3"], "--J"),
         ([f"{EXAMPLES / 'averaged.py'}:grad_W", *LAYER, "--arg", "X"], "expected NAME=ARRAY"),
         ([f"{EXAMPLES / 'averaged.py'}:grad_W", *LAYER, "--arg", "X=q"], "not an array"),
-        ([f"{EXAMPLES / 'averaged.py'}:grad_W", *LAYER, "--arg", "X=a_prev"], "needs t"),
+        ([f"{EXAMPLES / 'averaged.py'}:grad_W", *LAYER, "--arg", "y=z"], "needs t"),
         ([f"{EXAMPLES / 'averaged.py'}:grad_W", *LAYER, *ARGS, "--arg", "Q=z"], "no parameter"),
         (
             [f"{EXAMPLES / 'averaged.py'}:grad_W", "--quantity", "dE_dW1", "--K", "3", "--J", "4"],
@@ -150,3 +152,64 @@ def test_a_function_that_raises_is_exit_1_with_a_report(tmp_path, capsys) -> Non
     assert code == 1
     assert "your function raised IndexError" in out and "(broken.py:2 in grad)" in out
     assert "Traceback" not in out + err
+
+
+def test_a_file_whose_name_is_no_module_name_is_imported_by_its_path(tmp_path, capsys) -> None:
+    source = (EXAMPLES / "softmax_layer.py").read_text()
+    (tmp_path / "01_layers.py").write_text(source)
+    (tmp_path / "my-layer.py").write_text(source)
+    for name in ("01_layers.py", "my-layer.py"):
+        code, out, _ = run(capsys, f"{tmp_path / name}:grad_W", *LAYER, *ARGS)
+        assert code == 0, out
+        assert out.startswith(f"dE_dW: {name[:-3]}:grad_W matches")
+
+
+@pytest.mark.parametrize(
+    ("files", "target", "words"),
+    [
+        (
+            {"train.py": "import numpy as np\ndata = np.loadtxt('train.csv')\ndef grad(X): pass\n"},
+            "train.py",
+            "(train.py:2 in <module>); the module runs code when imported: put its training "
+            'code under `if __name__ == "__main__":`',
+        ),
+        (
+            {
+                "fast_layers.py": "from im2col_cython import col2im\ndef grad(X): pass\n",
+                "im2col_cython.pyx": "# the source of a compiled extension\n",
+            },
+            "fast_layers.py",
+            "No module named 'im2col_cython' (fast_layers.py:1 in <module>); a compiled "
+            "extension that is not built here",
+        ),
+    ],
+    ids=["training-code", "compiled-extension"],
+)
+def test_an_import_that_fails_gets_a_hint(tmp_path, capsys, files, target, words) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    code, out, err = run(capsys, f"{tmp_path / target}:grad", *LAYER)
+    assert code == 2 and out == ""
+    assert err.startswith("derive: error: importing ") and words in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_class_that_needs_arguments_asks_for_init(capsys) -> None:
+    target = f"{ROOT / 'tests' / 'code_under_test' / 'dense_layers.py'}:Dense.backward"
+    code, out, err = run(
+        capsys,
+        target,
+        "--quantity",
+        "dE_dW",
+        "--K",
+        "3",
+        "--J",
+        "4",
+        "--arg",
+        "dvalues=dE_dz",
+        "--before",
+        "forward(a_prev)",
+    )
+    assert code == 2 and out == ""
+    assert "Dense() cannot build the object (TypeError: " in err
+    assert "give --init 'Dense(...)'" in err and len(err.strip().splitlines()) == 1

@@ -98,6 +98,7 @@ def test_json_rows_carry_the_prove_fields_plus_file_and_line(files, capsys):
         "method",
         "guard",
         "certified",
+        "slip",
         "lhs_sympy",
         "rhs_sympy",
     ]

@@ -35,7 +35,7 @@ def test_default_prove_passes_and_covers_concrete_and_symbolic_K(default_json) -
 def test_json_rows_have_the_documented_fields(default_json) -> None:
     rows = [r for r in json.loads(default_json.stdout) if r["type"] == "step"]
     fields = {"derivation", "step", "lhs", "rhs", "status", "needs", "counterexample", "seconds"}
-    fields |= {"method", "guard", "certified", "type", "lhs_value", "rhs_value"}
+    fields |= {"method", "guard", "certified", "slip", "type", "lhs_value", "rhs_value"}
     assert all(set(row) == fields | {"needs_detail"} for row in rows)
     for row in rows:  # the machine-readable twin of "needs", one record per assumption
         assert len(row["needs_detail"]) == len(row["needs"])

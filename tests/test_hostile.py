@@ -122,6 +122,24 @@ CASES: dict[str, Case] = {
         "(limit: depth 64)",
         r"power\.toml:7:\d+:",
     ),
+    "a power of a power of a symbol": Case(
+        {"pp.toml": _file("((x + 1)**999)**999")},
+        ("check", "{tmp}/pp.toml"),
+        "a power above 1000 is not built",
+        r"pp\.toml:7:10:",
+    ),
+    "a product of powers": Case(
+        {"mp.toml": _file("x**999 * x**999")},
+        ("check", "{tmp}/mp.toml"),
+        "a power above 1000 is not built",
+        r"mp\.toml:7:10:",
+    ),
+    "powers of powers of numbers": Case(
+        {"np.toml": _file("((10**999)**999)**999")},
+        ("check", "{tmp}/np.toml"),
+        "number too large: the power has too many digits",
+        r"np\.toml:7:11:",
+    ),
     "12 nested diff(tanh(...))": Case(
         {"diff.toml": _file(_nested_diff(12))},
         ("check", "{tmp}/diff.toml"),

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = {
     "docs/derivation.tex": ["reference", "symbolic", "--timeout", "60"],
     "docs/derivation.md": ["reference", "symbolic", "--timeout", "60", "--format", "md"],
+    "docs/matrix-derivations.md": ["matrix", "--timeout", "60", "--format", "md"],
 }
 
 

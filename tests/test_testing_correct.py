@@ -258,17 +258,16 @@ def test_the_network_one_example_per_call() -> None:
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_correct_code_uses_a_small_part_of_the_tolerance(dtype) -> None:
     """The tolerance is not so tight that rounding in a correct program comes near it."""
-    from derive.testing.proved import proved
-    from derive.testing.run import Run
-    from derive.testing.spec import options
-
     for sizes in ({"K": 3, "J": 2}, {"K": 12, "J": 7}):
-        for quantity, fn in CORRECT.items():
-            chosen = options(quantity, sizes, ARGS, dtype=dtype)
-            run = Run(fn, chosen, proved("output", tuple(sizes.items()), True))
-            for result in run.results:
-                assert result.comparison.error <= 0.1 * result.comparison.allowed, (
-                    quantity,
-                    sizes,
-                    result.case.kind,
-                )
+        report = check_gradient_code(
+            lambda X, W, b, y: {q: fn(X, W, b, y) for q, fn in CORRECT.items()},
+            list(CORRECT),
+            sizes=sizes,
+            arguments=ARGS,
+            dtype=dtype,
+            result={q: f"{q!r}" for q in CORRECT},
+        )
+        assert report.passed, str(report)
+        for quantity in report.quantities:
+            for case in quantity.cases:
+                assert case.used is not None and case.used <= 0.1, (quantity.name, sizes, case)

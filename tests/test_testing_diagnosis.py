@@ -135,7 +135,9 @@ def test_an_unshifted_softmax_overflows_at_large_logits() -> None:
     message = report.diagnosis.message
     assert "returns NaN at logits near +1e4" in message
     assert "overflow encountered in exp" in message  # NumPy's warning, recorded
-    assert [c.status for c in report.cases if "1e4" not in c.kind] == ["ok"] * 6
+    assert [c.status for c in report.cases if "1e" not in c.kind] == ["ok"] * 6
+    # rows 1e3 apart overflow too: e^1000 is inf
+    assert [c.status for c in report.cases if "1e3" in c.kind] == ["wrong"]
 
 
 def test_a_log_clipped_by_an_epsilon_is_wrong_at_large_logits() -> None:
@@ -168,8 +170,10 @@ def test_relu_prime_of_0_taken_as_1_is_named_for_the_network() -> None:
     report = check_gradient_code(layer1_grad, "dE_dW2", sizes={"N": 3, "I": 4, "J": 5, "K": 2})
     assert report.diagnosis.name == "relu-convention"
     assert "relu'(0) = 1" in report.diagnosis.message
-    assert report.diagnosis.case.case.kind == "ReLU pre-activations exactly 0"
-    assert [c.status for c in report.cases if "ReLU" not in c.kind] == ["ok"] * 10
+    # z2 >= 0 is relu'(0) = 1 in layer 2; layer 1's mask is right
+    assert report.diagnosis.case.case.kind == "ReLU pre-activations exactly 0 in layer 2"
+    assert [c.status for c in report.cases if "ReLU" not in c.kind] == ["ok"] * 11
+    assert [c.status for c in report.cases if "ReLU" in c.kind] == ["ok", "wrong"]
 
 
 def test_an_error_of_no_usual_kind_is_reported_with_the_smallest_input() -> None:
@@ -204,7 +208,7 @@ def test_a_function_that_calls_sys_exit_does_not_end_the_check() -> None:
     ("fn", "words"),
     [
         (lambda X, W, b, y: None, "returned None"),
-        (lambda X, W, b, y: (1.0, grad_W(X, W, b, y)), "returned a tuple of 2 values"),
+        (lambda X, W, b, y: (1.0, 2.0 * X), "returned a tuple of 2 values"),
         (lambda X, W, b, y: grad_W(X, W, b, y)[None], "returned shape (1, 4, 6), expected"),
         (lambda X, W, b, y: "dW", "not real numbers"),
     ],
@@ -215,6 +219,13 @@ def test_a_function_that_returns_something_else_is_named(fn, words) -> None:
     assert words in report.diagnosis.message
 
 
+def test_a_part_of_a_returned_tuple_is_found_by_its_shape() -> None:
+    report = check(lambda X, W, b, y: (1.0, grad_W(X, W, b, y)))
+    assert report.passed, str(report)
+    report = check(lambda X, W, b, y: (1.0, -grad_W(X, W, b, y)))
+    assert report.diagnosis.name == "sign"
+
+
 def test_a_function_that_hangs_is_stopped_and_reported() -> None:
     def spins(X, W, b, y):
         while True:
@@ -223,7 +234,7 @@ def test_a_function_that_hangs_is_stopped_and_reported() -> None:
     report = check(spins, timeout=0.2)
     assert report.diagnosis.name == "hung"
     assert "did not return within 0.2 s at random, B = 1" in report.diagnosis.message
-    assert [c.status for c in report.cases] == ["hung"] + ["not run"] * 9
+    assert [c.status for c in report.cases] == ["hung"] + ["not run"] * 10
 
 
 def test_a_hang_is_stopped_off_the_main_thread_too() -> None:

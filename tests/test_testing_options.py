@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from derive.testing import check_gradient_code
-from derive.testing.spec import options
+from derive.testing.conventions import options
 
 ARGS = {"X": "a_prev", "W": "W", "b": "b", "y": "t"}
 SIZES = {"K": 3, "J": 4}
@@ -20,7 +20,7 @@ def never_called(X, W, b, y):
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
-        ({"quantity": "dE_dX"}, "unknown quantity 'dE_dX'"),
+        ({"quantity": "dE_dQ"}, "unknown quantity 'dE_dQ'"),
         ({"quantity": "dE_dW2"}, "dE_dW2 is a quantity of the network"),
         ({"quantity": "dE_dW", "sizes": {"N": 2, "I": 2, "J": 2, "K": 2}}, "output layer"),
         ({"sizes": {"K": 3}}, "sizes must name K and J"),
@@ -29,15 +29,15 @@ def never_called(X, W, b, y):
         ({"sizes": [3, 4]}, "sizes must be a mapping"),
         ({"arguments": {**ARGS, "y": "labels"}}, "not an array of the output layer"),
         ({"arguments": {"X": "a_prev", "W": "a_prev", "b": "b", "y": "t"}}, "same array"),
-        ({"arguments": {"X": "a_prev", "W": "W", "b": "b"}}, "needs t"),
+        ({"arguments": {"X": "a_prev", "W": "W", "b": "b", "y": "z"}}, "needs t"),
         ({"arguments": {**ARGS, "lr": "z"}}, "no parameter 'lr'"),
-        ({"arguments": {"X": "a_prev", "W": "z", "y": "t"}}, "parameter 'b' gets no array"),
         ({"weights": "columns"}, "weights must be one of in-out, out-in"),
         ({"targets": "hard"}, "targets must be one of"),
         ({"batch_loss": "median"}, "batch_loss must be one of mean, sum"),
         ({"dtype": "float16"}, "dtype must be one of float32, float64"),
         ({"normalized_targets": False}, "one-hot targets always sum to 1"),
-        ({"timeout": 0}, "timeout must be a positive number"),
+        ({"timeout": 0}, "timeout must be at least 0.1 s"),
+        ({"timeout": 1e-5}, "timeout must be at least 0.1 s"),
         ({"seed": -1}, "seed must be an integer >= 0"),
         ({"result": 1.5}, "result must be an index or a key"),
     ],
@@ -50,12 +50,24 @@ def test_bad_options_are_refused_before_the_function_runs(changes, words) -> Non
     assert words in str(raised.value)
 
 
-def test_the_network_needs_every_array_and_sums_to_1() -> None:
+def test_the_network_needs_the_targets_and_sums_to_1() -> None:
     sizes = {"N": 2, "I": 3, "J": 4, "K": 5}
-    with pytest.raises(ValueError, match="needs b3"):
-        options("dE_dW1", sizes, {n: n for n in ("x", "W1", "b1", "W2", "b2", "W3", "t")})
+
+    def network(x, W1, b1, W2, b2, W3, b3, y):
+        raise AssertionError("never called")
+
+    with pytest.raises(ValueError, match="needs t"):
+        check_gradient_code(network, "dE_dW1", sizes=sizes, arguments={"y": "z3"})
     with pytest.raises(ValueError, match="targets that sum to 1"):
         options("E", sizes, {}, targets="soft", normalized_targets=False)
+
+
+def test_a_parameter_that_gets_nothing_is_named() -> None:
+    def grad(X, W, bias_vector, y):
+        raise AssertionError("never called")
+
+    with pytest.raises(ValueError, match="parameter 'bias_vector' gets no array"):
+        check_gradient_code(grad, "dE_dW", sizes=SIZES)
 
 
 def test_a_function_that_is_not_callable_is_refused() -> None:
@@ -85,8 +97,21 @@ def test_arguments_default_to_the_parameters_named_like_the_arrays() -> None:
 
     report = check_gradient_code(grad, "dE_dW", sizes=SIZES)
     assert not report.passed and report.diagnosis.name in ("returned", "wrong")
-    with pytest.raises(ValueError, match="needs t"):
-        check_gradient_code(lambda X, W, b, y: X, "dE_dW", sizes=SIZES)
+
+
+def test_one_argument_keeps_the_defaults_of_the_others() -> None:
+    def grad_W(inputs_matrix, W, b, y):  # W, b by name; y is the usual name of the targets
+        shifted = inputs_matrix @ W.T + b
+        e = np.exp(shifted - shifted.max(axis=1, keepdims=True))
+        return (e / e.sum(axis=1, keepdims=True) - y).T @ inputs_matrix
+
+    report = check_gradient_code(
+        grad_W, "dE_dW", sizes=SIZES, arguments={"inputs_matrix": "a_prev"}
+    )
+    assert report.passed, str(report)
+    # the usual names alone: X is the layer's input, y the targets
+    report = check_gradient_code(lambda X, W, b, y: grad_W(X, W, b, y), "dE_dW", sizes=SIZES)
+    assert report.passed, str(report)
 
 
 def test_the_quantity_may_be_written_with_a_slash() -> None:

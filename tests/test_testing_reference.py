@@ -8,11 +8,11 @@ import pytest
 
 import derive_numeric as numeric
 from derive.model.symbols import K, k, t, z
+from derive.testing.conventions import options
 from derive.testing.inputs import batch_sizes, suite
 from derive.testing.precise import Evaluator, to_float, to_mp
 from derive.testing.proved import proved, single_path
 from derive.testing.reference import exact
-from derive.testing.spec import options
 
 OUTPUT = {"X": "a_prev", "W": "W", "b": "b", "y": "t"}
 NETWORK = {name: name for name in ("x", "W1", "b1", "W2", "b2", "W3", "b3", "t")}
@@ -35,7 +35,7 @@ def test_output_reference_is_numerics_backprop_at_every_input_kind(quantity, tar
     chosen = options(quantity, {"K": 4, "J": 3}, OUTPUT, targets=targets)
     results = proved("output", (("K", 4), ("J", 3)), True)
     for case in suite(chosen):
-        reference = exact(results, chosen, case)
+        reference = exact(results, chosen, case).quantities[quantity]
         value, magnitude = to_float(reference.value), to_float(reference.magnitude)
         witness = _numeric_output({k: v.astype(np.float64) for k, v in case.arrays.items()})
         error = np.max(np.abs(value - witness[quantity]))
@@ -47,18 +47,21 @@ def test_output_reference_is_numerics_backprop_at_every_input_kind(quantity, tar
 def test_network_reference_is_numerics_backprop_at_every_input_kind() -> None:
     sizes = {"N": 3, "I": 4, "J": 5, "K": 2}
     results = proved("network", tuple(sizes.items()), True)
-    for quantity in ("E", "dE_dW1", "dE_db1", "dE_dW2", "dE_db2", "dE_dW3", "dE_dz3"):
-        chosen = options(quantity, sizes, NETWORK)
-        for case in suite(chosen):
-            reference = exact(results, chosen, case)
-            arrays = {k: v.astype(np.float64) for k, v in case.arrays.items()}
-            params = {k: arrays[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3")}
-            grads = numeric.backprop(params, arrays["x"], arrays["t"])
-            grads["E"] = numeric.loss(params, arrays["x"], arrays["t"])
+    quantities = ["E", "dE_dW1", "dE_db1", "dE_dW2", "dE_db2", "dE_dW3", "dE_dz3"]
+    chosen = options(quantities, sizes, NETWORK)  # every quantity from one pass
+    for case in suite(chosen):
+        found = exact(results, chosen, case).quantities
+        arrays = {k: v.astype(np.float64) for k, v in case.arrays.items()}
+        params = {k: arrays[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3")}
+        grads = numeric.backprop(params, arrays["x"], arrays["t"])
+        grads["E"] = numeric.loss(params, arrays["x"], arrays["t"])
+        for quantity in quantities:
+            reference = found[quantity]
             witness = grads[quantity if quantity == "E" else quantity[4:]]
             value = to_float(reference.value)
             scale = np.max(to_float(reference.magnitude))
-            assert np.max(np.abs(value - witness)) <= 1e-14 * (1 + reference.logit_scale) * scale
+            error = np.max(np.abs(value - witness))
+            assert error <= 1e-14 * (1 + reference.logit_scale) * scale, (quantity, case.kind)
 
 
 def test_the_suite_is_the_same_for_the_same_seed_and_differs_for_another() -> None:
@@ -72,28 +75,39 @@ def test_the_suite_is_the_same_for_the_same_seed_and_differs_for_another() -> No
 
 
 def test_the_suite_covers_every_input_kind_the_issue_names() -> None:
-    cases = suite(options("dE_dz", {"K": 3, "J": 5}, OUTPUT, targets="soft"))
+    chosen = options("dE_dz", {"K": 3, "J": 5}, OUTPUT, targets="soft")
+    cases = suite(chosen)
     kinds = " ".join(case.kind for case in cases)
-    for word in ("random", "+1e4", "-1e4", "tied", "tie at the largest", "degenerate"):
+    for word in ("random", "+1e4", "-1e4", "tied", "tie at the largest", "degenerate", "1e3"):
         assert word in kinds
     assert {case.B for case in cases} >= {1, 16} and any(1 < case.B < 16 for case in cases)
     big = [c for c in cases if c.large_logits]
-    assert big and all(np.abs(c.arrays["z"]).max() >= 9e3 for c in big)
+    logits = {
+        c.kind: exact(proved("output", (("K", 3), ("J", 5)), True), chosen, c).forward["z"]
+        for c in big
+    }
+    assert big and all(np.abs(z).max() >= 9e2 for z in logits.values())
+    # rows 1e3 apart: a max shift over the whole batch leaves a row of exponentials all 0
+    apart = logits["rows 1e3 apart"]
+    assert np.all(np.exp(apart - apart.max()).sum(axis=1)[::2] == 0)
     for case in cases:  # dyadic soft targets: every row sums to exactly 1
         assert np.all(case.arrays["t"].sum(axis=1) == 1.0)
 
 
-def test_the_network_suite_has_relu_pre_activations_exactly_0() -> None:
+def test_the_network_suite_has_relu_pre_activations_exactly_0_one_layer_at_a_time() -> None:
     sizes = {"N": 3, "I": 4, "J": 5, "K": 2}
     for dtype in ("float64", "float32"):
-        case = next(
+        cases = [
             c for c in suite(options("dE_dW1", sizes, NETWORK, dtype=dtype)) if "ReLU" in c.kind
-        )
-        a = case.arrays
-        z1 = a["x"] @ a["W1"].T + a["b1"]
-        z2 = np.maximum(z1, 0) @ a["W2"].T + a["b2"]
-        assert np.all(z1[:, 0] == 0) and z1[0, 1] == 0 and np.all(z1[:, 2:] > 0)
-        assert np.all(z2[:, 0] == 0) and z2[0, 1] == 0 and np.all(z2[:, 2:] > 0)
+        ]
+        assert [c.kind[-7:] for c in cases] == ["layer 1", "layer 2"]
+        for layer, case in enumerate(cases, start=1):
+            a = case.arrays
+            z1 = a["x"] @ a["W1"].T + a["b1"]
+            z2 = np.maximum(z1, 0) @ a["W2"].T + a["b2"]
+            kinked, alive = (z1, z2) if layer == 1 else (z2, z1)
+            assert np.all(kinked[:, 0] == 0) and kinked[0, 1] == 0 and np.all(kinked[:, 2:] > 0)
+            assert np.all(alive > 0)
 
 
 def test_batch_sizes_avoid_the_layer_sizes() -> None:

@@ -202,7 +202,23 @@ def choose(*pieces_and_conditions: object) -> object:
 
 
 def compare(function: Callable[[object, object], bool]) -> Callable[[object], bool]:
+    if function in (operator.eq, operator.ne):  # complex values compare too: u = 0 or not
+        return lambda u: function(_zero(u), True)
     return lambda u: function(_kink_argument(u), 0)
+
+
+def _zero(u: object) -> bool:
+    """Whether a value (real or complex) is 0: exactly, or by a ball that excludes 0."""
+    if type(u) is Fraction:
+        if u == 0:
+            touched[0] = True
+        return u == 0
+    if not u.contains(0):
+        return False
+    if u.is_zero():
+        touched[0] = True
+        return True
+    raise AtKink
 
 
 FUNCTIONS: dict[type, Callable[..., object]] = {
@@ -241,6 +257,9 @@ FUNCTIONS: dict[type, Callable[..., object]] = {
     sympy.Mul: multiply,
     sympy.Pow: power,
 }
+# functions defined at every complex number: a product of them with a factor 0 is 0
+TOTAL = (add, multiply, FUNCTIONS[sympy.exp], FUNCTIONS[sympy.sin], FUNCTIONS[sympy.cos])
+TOTAL += (FUNCTIONS[sympy.sinh], FUNCTIONS[sympy.cosh], absolute, conjugate)
 KINKED = (heaviside, sign, absolute, maximum, minimum)  # functions that look at a kink
 # functions that keep a rational argument rational (a power does when its exponent is an integer)
 RATIONAL = (add, multiply, choose, real_part, imaginary_part, conjugate, *KINKED)

@@ -28,7 +28,7 @@ from sympy import Basic, Indexed, Symbol
 from sympy.core.relational import Relational
 from sympy.logic.boolalg import And, BooleanFalse, BooleanTrue, Not, Or
 
-from derive.checker import balls
+from derive.checker import balls, special
 from derive.checker.indices import element, index_like, integer_symbols, integer_value
 from derive.checker.program import Program
 from derive.checker.sums import karr_range
@@ -74,6 +74,7 @@ class Compiler:
         self._kinks: dict[int, list[tuple[Basic, tuple]]] = {}  # slot -> (argument, scope)
         self._slots: dict[tuple, int] = {}
         self._known: dict[int, Basic] = {}  # slot -> its value, for constants
+        self._total: set[int] = set()  # slots whose value is defined at every point
         self._size = 0
 
     def program(self, integers: Mapping[Symbol, int]) -> Program:
@@ -105,6 +106,8 @@ class Compiler:
             exact or kinked or function in balls.RATIONAL or self._integer_power(function, args)
         ):
             self._inexact.add(slot)  # a transcendental function, or a fractional power
+        if function in balls.TOTAL and all(a in self._total for a in args):
+            self._total.add(slot)
         return slot
 
     def _integer_power(self, function: Callable[..., object], args: tuple[int, ...]) -> bool:
@@ -124,9 +127,11 @@ class Compiler:
 
     def _fold(self, function: Callable[..., object], args: tuple[int, ...]) -> int:
         """A sum or product with its constant 0s (sum) and 1s (product) left out, and a
-        product with a constant 0 factor is 0, as SymPy's Mul makes it."""
+        product with a constant 0 factor is 0 when its other factors are defined everywhere
+        (0 times 2/0, a term of a product written out, is undefined, not 0)."""
         neutral, absorbing = (0, None) if function is balls.add else (1, 0)
-        if absorbing is not None and any(self._known.get(a) == absorbing for a in args):
+        zero = absorbing is not None and any(self._known.get(a) == absorbing for a in args)
+        if zero and all(a in self._total for a in args):
             return self._constant(sympy.Integer(absorbing))
         kept = tuple(a for a in args if self._known.get(a) != neutral)
         if len(kept) <= 1:
@@ -134,6 +139,8 @@ class Compiler:
         slot = self._new()
         self._operations.append((slot, function, kept))
         self._arguments[slot] = kept
+        if all(a in self._total for a in kept):
+            self._total.add(slot)
         return slot
 
     def _constant(self, value: Basic) -> int:
@@ -146,6 +153,7 @@ class Compiler:
                 self._inexact.add(self._slots[key])
             self._constants.append((self._slots[key], value))
             self._known[self._slots[key]] = value
+            self._total.add(self._slots[key])
         return self._slots[key]
 
     def _atom(self, atom: Basic) -> int:
@@ -153,6 +161,7 @@ class Compiler:
         if key not in self._slots:
             self._slots[key] = self._new()
             self._inputs.append((self._slots[key], atom))
+            self._total.add(self._slots[key])
         return self._slots[key]
 
     def _slot(self, e: Basic, env: dict[Symbol, int]) -> int:
@@ -190,7 +199,7 @@ class Compiler:
             return self._kink(slot, [e.args[0]], env, convention=True)
         if isinstance(e, sympy.Piecewise):
             return self._piecewise(e, env)
-        function = balls.FUNCTIONS.get(type(e))
+        function = balls.FUNCTIONS.get(type(e)) or special.FUNCTIONS.get(type(e))
         if function is None:
             raise Unsupported(f"cannot compile {type(e).__name__}")
         slot = self._operation(function, self._args(e.args, env))

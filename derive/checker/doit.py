@@ -116,7 +116,6 @@ def _sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic | None:
             return S.Zero
         if count <= MAX_WRITTEN_OUT:
             return _light(Add(*[body.xreplace({var: lo + n}) for n in range(int(count))]))
-        return None
     if isinstance(body, Piecewise) and not any(var in c.free_symbols for _, c in body.args):
         pieces = [(_sum(piece, var, lo, hi), cond) for piece, cond in body.args]
         return None if any(p is None for p, _ in pieces) else Piecewise(*pieces)
@@ -133,3 +132,31 @@ def _sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic | None:
     if body.is_polynomial(var):
         return eval_sum_symbolic(sympy.expand(body), (var, lo, hi))
     return None
+
+
+_NOT_SUMMED = (Sum, Product, sympy.hyper, sympy.Integral)  # in a result: not a closed form
+
+
+def summed(expr: Basic) -> Basic:
+    """Sums and products in closed form by SymPy's full ``doit`` (geometric, telescoping,
+    Gosper, harmonic, rising factorials), over symbolic bounds or numeric ones too far apart
+    to write out, inner ones first; one that
+    has no closed form, or whose body holds a Kronecker delta or a piecewise condition on its
+    index (SymPy reads those bounds as a plain range), stays as it is.
+
+    A closed form SymPy finds this way is an antidifference F(b + 1) - F(a) (an antiproduct
+    G(b + 1) / G(a)), which holds for bounds in either order under Karr's convention."""
+
+    def rule(s: Basic) -> Basic:
+        index = {var for var, *_ in s.limits}
+        if s.function.has(KroneckerDelta) or any(
+            cond.free_symbols & index for p in s.function.atoms(Piecewise) for _, cond in p.args
+        ):
+            return s
+        try:
+            found = s.doit()
+        except Exception:  # SymPy fails on some sums: no closed form here
+            return s
+        return s if found.has(*_NOT_SUMMED) else found
+
+    return expr.replace(lambda e: isinstance(e, (Sum, Product)), rule)

@@ -31,11 +31,15 @@ import sympy
 from sympy import Basic, Expr
 from sympy.core.relational import Relational
 from sympy.matrices import MatrixBase
+from sympy.matrices.expressions import MatrixExpr
 
 from derive.checker import cache
 from derive.checker.evidence import CONFIRM_DIGITS, DIGITS, Entry, Evidence
 from derive.checker.guard import GUARD_MESSAGE, GUARD_SECONDS, guarded
 from derive.checker.limits import LimitReached, Limits, Work
+from derive.checker.matrix.check import Options, check_matrix_equal
+from derive.checker.matrix.nodes import LAYOUTS
+from derive.checker.matrix.shapes import has_matrices
 from derive.checker.methods import Claim, General, Proof, find_proof
 from derive.checker.verdict import Verdict
 
@@ -60,7 +64,7 @@ def as_expr(value: object, name: str) -> Basic:
         return sympy.ImmutableMatrix(value)
     if isinstance(value, numbers.Number):
         return sympy.sympify(value)  # a Python number, never a string
-    if not isinstance(value, Expr):
+    if not isinstance(value, (Expr, MatrixExpr)):
         raise TypeError(f"{name} must be an expression, got the {type(value).__name__} {value}")
     return value
 
@@ -107,6 +111,7 @@ def check_equal(
     seed: int = 0,
     limits: Limits | None = None,
     instance_of: General | None = None,
+    layout: str = "denominator",
 ) -> Verdict:
     """Judge the claim ``lhs = rhs``: "proved", "refuted" or "undecided".
 
@@ -114,8 +119,10 @@ def check_equal(
     it is "undecided" with ``guard=True`` and says so).
 
     Args:
-        lhs, rhs: SymPy expressions (symbol assumptions such as ``real=True`` are honoured) or
-            SymPy matrices of the same shape (compared entry by entry). Python numbers are
+        lhs, rhs: SymPy expressions (symbol assumptions such as ``real=True`` are honoured),
+            SymPy matrices of the same shape (compared entry by entry), or matrix expressions
+            of ``MatrixSymbol``s (``X.T * (X * theta - y)``, with real entries, proved for every
+            value of their symbolic sizes: ``derive.checker.matrix``). Python numbers are
             accepted; strings are not (they are never evaluated).
         assume: SymPy relations the step may use, e.g. ``[Eq(t1 + t2 + t3, 1), k <= K]``.
         timeout: seconds of the time guard (None: no guard). It only stops a hang; the work
@@ -124,6 +131,8 @@ def check_equal(
         limits: deterministic limits on the work (default ``Limits()``).
         instance_of: a general claim, proved for every size, of which this one may be an
             instance (see ``methods.General``).
+        layout: how ``Derivative(f, W)`` by a matrix symbol W is laid out: "denominator" (the
+            gradient has W's shape) or "numerator" (W^T's shape).
 
     Returns:
         A :class:`Verdict`. "proved" needs a symbolic proof that agrees with the numbers;
@@ -148,7 +157,12 @@ def check_equal(
     assumptions = as_assumptions(assume)
     if timeout is not None and not timeout > 0:
         raise ValueError(f"timeout must be positive seconds or None, got {timeout!r}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
     limits = limits or Limits()
+    if has_matrices(lhs, rhs, *assumptions):  # its index form is checked (and cached) here
+        options = Options(timeout, seed, limits, layout)
+        return check_matrix_equal(lhs, rhs, assumptions, options, check_equal)
     start = time.monotonic()
     store, key = cache.active(), None
     if store is not None:  # a verdict is a function of these: it may have been decided before

@@ -137,6 +137,8 @@ def split_logs(expr: Basic) -> Basic:
 
 def _split(whole: sympy.log) -> Basic:
     argument = whole.args[0]
+    if argument.is_positive is None:  # 1 + tanh(x) = 2 e^x / (e^x + e^-x) shows it is
+        argument = sympy.together(to_exponentials(argument))
     if argument.is_positive is not True:
         return whole
     abstraction = Abstraction(argument, positive=True)

@@ -31,6 +31,7 @@ LIMIT_HELP: dict[str, str] = {
     "kinks": "kinks split into sign regions (2**kinks regions) for a proof between kinks",
     "points": "sample points for the counterexample search and for the cross-check",
     "regions": "sample points between and beyond the breakpoints of kinks, besides those",
+    "orders": "orderings of the atoms among the kinks' constants a proof by orders splits into",
 }
 
 
@@ -51,6 +52,8 @@ class Limits:
         regions: points besides those, one in each region between and beyond the
             breakpoints of the kinks (Heaviside, Max, |x|, sign, piecewise conditions), and at
             the breakpoints where the value there is a convention (``regions.py``).
+        orders: orderings (ties included) of the atoms among the constants their kinks
+            compare them with, that a proof by orders proves one by one (``orders.py``).
     """
 
     rewrites: int = 400
@@ -60,6 +63,7 @@ class Limits:
     kinks: int = 4
     points: int = 10
     regions: int = 16
+    orders: int = 100
 
     def __post_init__(self) -> None:
         for item in fields(self):

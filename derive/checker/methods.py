@@ -22,6 +22,7 @@ from derive.checker.conventions import almost_everywhere, convention_caveats, pr
 from derive.checker.curves import prove_on_branches
 from derive.checker.evidence import Entry, Evidence, gather
 from derive.checker.limits import Work
+from derive.checker.orders import prove_by_orders
 from derive.checker.prove import attempt
 from derive.checker.sums import canonical
 from derive.checker.verdict import Verdict
@@ -172,6 +173,16 @@ def by_regions(claim: Claim) -> Proof | None:
     return Proof(found.method, found.needs, found.caveats, found.may_differ_at_kinks)
 
 
+def by_orders(claim: Claim) -> Proof | None:
+    """Zero in every ordering of the atoms among the constants the kinks compare them with
+    (Max(x, y, z) against its Piecewise form; ``orders.py``)."""
+    found = prove_by_orders(claim.diffs, claim.assumptions, claim.work)
+    if found is None:
+        return None
+    method, needs = found
+    return Proof(method, needs, convention_caveats(claim.sides, claim.diffs, claim.work))
+
+
 def by_branches(claim: Claim) -> Proof | None:
     """Zero on each branch of a curve an equality defines (y = ±sqrt(1 - x**2) for x**2 +
     y**2 = 1), the branches put in for the atom (``curves.py``)."""
@@ -191,6 +202,11 @@ METHODS: tuple[tuple[str, Callable[[Claim], Proof | None], str], ...] = (
     ),
     ("rewriting", by_rewriting, "rewrites that keep the value (prove.STRATEGIES) reach 0"),
     ("regions", by_regions, "zero in every sign region between the kinks, kinks looked at alone"),
+    (
+        "orders",
+        by_orders,
+        "zero in every ordering of the atoms among the kinks' constants, ties (kinks) included",
+    ),
     (
         "branches",
         by_branches,

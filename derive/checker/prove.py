@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import sympy
-from sympy import Basic, Product, S, Sum
+from sympy import Basic, Indexed, Product, S, Sum
 
-from derive.checker.doit import light_doit
+from derive.checker.doit import light_doit, summed
 from derive.checker.exponentials import (
     TRIGONOMETRIC,
     split_logs,
@@ -21,9 +21,30 @@ from derive.checker.exponentials import (
 )
 from derive.checker.facts import Facts, finite_cases
 from derive.checker.limits import Work
-from derive.checker.sums import canonical, is_zero, pull_out_of_sums, sum_deltas, use_sum_limits
+from derive.checker.rewrites import (
+    COMPLEX_FUNCTIONS,
+    INVERSE_HYPERBOLIC,
+    algebraic_constant,
+    has_symbolic_powers,
+    inverse_hyperbolic_as_logs,
+    powers_as_exponentials,
+    simplified_bodies,
+    zero_in_parts,
+)
+from derive.checker.sums import (
+    canonical,
+    delta_points,
+    is_zero,
+    merge_sums,
+    pull_out_of_sums,
+    sum_deltas,
+    under_one_sum,
+    use_sum_limits,
+)
 
 Strategy = Callable[[Basic, Facts], Basic]
+
+BODY_SIZE = 60  # operations in a sum's body that the "bodies" strategy simplifies, at most
 
 _UNEVALUATED = (Sum, Product, sympy.Derivative, sympy.Subs, sympy.Integral)
 
@@ -34,6 +55,32 @@ def _has_sums(e: Basic, f: Facts) -> bool:
 
 def _always(e: Basic, f: Facts) -> bool:
     return True
+
+
+def _with_sum_limits(e: Basic) -> Basic:
+    """The sums' limits used in their bodies, and the sums that became simple evaluated."""
+    limited = use_sum_limits(e)
+    return e if limited == e else light_doit(limited)
+
+
+def _zero_as_exponentials(e: Basic) -> bool:
+    return zero_as_rational_function(split_logs(powers_as_exponentials(e)))
+
+
+def _summands_zero(e: Basic) -> bool:
+    summands = under_one_sum(e)
+    return summands is not None and all(
+        zero_as_rational_function(to_exponentials(exp_of_sums(s))) for s in summands
+    )
+
+
+def exp_of_sums(e: Basic) -> Basic:
+    """prod_L e^(f) = e^(sum_L f) (expand splits the exponential of a sum into a product of
+    exponentials, which the rational abstraction would take for another part)."""
+    return e.replace(
+        lambda x: isinstance(x, Product) and isinstance(x.function, sympy.exp),
+        lambda x: sympy.exp(Sum(x.function.args[0], *x.limits)),
+    )
 
 
 # (name, when it applies, the rewrite, why it is valid)
@@ -51,9 +98,27 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         "evaluate derivatives, finite sums, Kronecker deltas and sums with a simple body",
     ),
     (
+        "bodies",
+        lambda e, f: any(s.function.has(*TRIGONOMETRIC) for s in e.atoms(Sum, Product)),
+        lambda e, f: simplified_bodies(e, BODY_SIZE),
+        "the body of a sum or product simplified (sin(t)**2 + cos(t)**2 is 1)",
+    ),
+    (
+        "summation",
+        lambda e, f: e.has(Sum, Product) and not any(s.has(Indexed) for s in e.atoms(Sum, Product)),
+        lambda e, f: summed(e),
+        "closed forms of sums and products (geometric, telescoping, Gosper): F(b + 1) - F(a)",
+    ),
+    (
+        "algebraic",
+        lambda e, f: not e.free_symbols and e.is_number is True,
+        lambda e, f: S.Zero if algebraic_constant(e) else e,
+        "a constant algebraic number is 0 exactly when its minimal polynomial is X",
+    ),
+    (
         "refine",
         lambda e, f: bool(f.relations) or e.has(Sum),
-        lambda e, f: f.refine(use_sum_limits(e)),
+        lambda e, f: f.refine(_with_sum_limits(e)),
         "decide piecewise conditions from the index ranges and the sums' limits",
     ),
     (
@@ -68,8 +133,38 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         lambda e, f: S.Zero if f.on_curves(e) else e,
         "zero where the equalities hold: the numerator lies in their ideal (Gröbner basis)",
     ),
+    (
+        "inverse hyperbolic",
+        lambda e, f: e.has(*INVERSE_HYPERBOLIC),
+        lambda e, f: inverse_hyperbolic_as_logs(e),
+        "asinh, acosh, atanh, ... by their logarithmic forms (SymPy's branches)",
+    ),
+    (
+        "powers",
+        lambda e, f: has_symbolic_powers(e),
+        lambda e, f: S.Zero if _zero_as_exponentials(e) else e,
+        "b**e = exp(e*log(b)) (a principal power), then logs of positive products split",
+    ),
+    (
+        "complex parts",
+        lambda e, f: e.has(*COMPLEX_FUNCTIONS),
+        lambda e, f: S.Zero if zero_in_parts(e) else e,
+        "z = a + b*I: |z|, sign, re, im, conjugate and arg as real expressions",
+    ),
     ("expand", _always, lambda e, f: sympy.expand(e), "expand products, and logs where valid"),
-    ("sums", _has_sums, lambda e, f: sympy.expand(pull_out_of_sums(e)), "linearity of sums"),
+    (
+        "sums",
+        _has_sums,
+        lambda e, f: light_doit(sympy.expand(pull_out_of_sums(e))),
+        "linearity of sums",
+    ),
+    (
+        "merge",
+        _has_sums,
+        lambda e, f: S.Zero if is_zero(merge_sums(sympy.expand(e))) else e,
+        "a product of sums is one sum over all their indices (sums over independent ranges): "
+        "zero when the terms cancel so (the merged form is not kept: it stays a closing test)",
+    ),
     (
         "exponentials",
         lambda e, f: e.has(*TRIGONOMETRIC),
@@ -82,8 +177,20 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         lambda e, f: S.Zero if zero_as_rational_function(split_logs(to_exponentials(e))) else e,
         "log of a positive product as a sum of logs, log(exp(r)) = r for real r",
     ),
+    (
+        "delta points",
+        lambda e, f: e.has(sympy.KroneckerDelta),
+        lambda e, f: S.Zero if is_zero(sympy.expand(delta_points(sympy.expand(e)))) else e,
+        "1[a = b] f(a, b) = 1[a = b] f(a, a) (both 0 where a != b): zero when the terms cancel so",
+    ),
+    (
+        "summands",
+        _has_sums,
+        lambda e, f: S.Zero if _summands_zero(e) else e,
+        "Σ_L f + c Σ_L g = Σ_L (f + c g), zero when the summand is, as a rational function",
+    ),
     ("cancel", _always, lambda e, f: sympy.cancel(sympy.together(e)), "common denominator"),
-    ("simplify", _always, lambda e, f: f.refine(sympy.simplify(e)), "sympy.simplify"),
+    ("simplify", _always, lambda e, f: f.refine(sympy.simplify(e, doit=False)), "sympy.simplify"),
 )
 
 

@@ -32,7 +32,15 @@ from sympy.core.relational import Relational
 
 from derive.checker.algebraic import branches, exact_number, is_zero_exactly
 from derive.checker.compiled import rational_value
-from derive.checker.instances import Side, free_atoms, instance, integers_key, side, to_mp
+from derive.checker.instances import (
+    Integers,
+    Side,
+    free_atoms,
+    instance,
+    integers_key,
+    side,
+    to_mp,
+)
 from derive.checker.regions import region_values
 
 _SIMPLE_REALS = [1, -1, 2, Rational(1, 2), -2, 3, Rational(-1, 2), 0, Rational(3, 2), -3]
@@ -44,6 +52,7 @@ _SIMPLEST = (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1))  # simplest 
 # sum = 1 (K = 32 targets)
 _SCALES = tuple(Rational(1, 2**e) for e in (0, 1, 2, 3, 5, 7, 10))
 INTEGER_SETS = 6  # distinct values of the integer symbols (sizes, indices) per sampler
+MAX_INTEGER_SETS = 3 * INTEGER_SETS  # with those drawn anew for sets where a side is undefined
 ORDER_TRIES = 40  # draws spent looking for integer values with a new order of sum bounds
 
 
@@ -71,6 +80,9 @@ def _integer_symbols(exprs: Sequence[Basic]) -> list[Symbol]:
 
 
 def _candidate(atom: Basic, rng: random.Random, simple: bool) -> Basic:
+    if atom.is_imaginary:  # i times a nonzero real
+        magnitude = rng.choice(_SIMPLE_POSITIVE) if simple else Rational(rng.randint(1, 40), 7)
+        return I * (magnitude if rng.random() < 0.5 else -magnitude)
     if atom.is_integer:
         if atom.is_nonnegative:
             return sympy.Integer(rng.randint(1 if atom.is_positive else 0, 5))
@@ -148,6 +160,9 @@ class Sampler:
         self._orders = _bound_orders([*self.exprs, *self.assume])
         self._patterns: set[tuple[int, ...]] = set()
         self._turn = -1
+        self._usable: set[Integers] = set()
+        self._unusable: dict[Integers, int] = {}
+        self._dead: set[Integers] = set()
         self._ready: dict[tuple, _Prepared | None] = {}
 
     def sides(self, integers: dict[Basic, Basic]) -> list[Side]:
@@ -159,8 +174,9 @@ class Sampler:
         """Integer values; each new set costs an instantiation, so at most INTEGER_SETS are
         drawn. Each new set looks for an order of the sums' bounds not seen yet (a sum over
         u..u+v is plain for v >= 0, empty for v = -1, reversed below: Karr's convention)."""
-        if len(self._pool) >= INTEGER_SETS:
-            return self.rng.choice(self._pool)
+        live = [v for v in self._pool if integers_key(v) not in self._dead]
+        if len(live) >= INTEGER_SETS or len(self._pool) >= MAX_INTEGER_SETS:
+            return self.rng.choice(live or self._pool)
         integer_only = [
             a for a in self.assume if a.free_symbols and a.free_symbols <= set(self.integer_symbols)
         ]
@@ -182,6 +198,19 @@ class Sampler:
         self._patterns.add(_order_pattern(self._orders, chosen))
         self._pool.append(chosen)
         return chosen
+
+    def _note(self, integers: dict[Basic, Basic], usable: bool) -> None:
+        """Count a point at these integer values as usable or not: integer values at which
+        two points in a row were unusable, and none ever usable, are not drawn again (a
+        binomial(n, k) with k < 0 is 0, and a ratio of two of them undefined)."""
+        key = integers_key(integers)
+        if usable:
+            self._usable.add(key)
+            self._unusable.pop(key, None)
+        elif key not in self._usable:
+            self._unusable[key] = self._unusable.get(key, 0) + 1
+            if self._unusable[key] >= 2:
+                self._dead.add(key)
 
     def relations(self, point: Point) -> list[Basic]:
         """The assumptions at the point's integer values (the point satisfies them)."""
@@ -211,7 +240,9 @@ class Sampler:
                 misses += 1
                 continue
             produced += 1
+            before = used()
             yield point
+            self._note(point.integers, used() > before)
         if produced == 0:
             raise CannotSample(failure or "could not find a point that satisfies the assumptions")
         if regions:
@@ -220,7 +251,8 @@ class Sampler:
     def _region_points(self, limit: int) -> Iterator[Point]:
         """Up to ``limit`` points between and beyond the kinks' breakpoints (``regions.py``),
         at the first integer values drawn; each one satisfies the assumptions."""
-        integers = self._pool[0] if self._pool else self._integers(True)
+        live = [v for v in self._pool if integers_key(v) not in self._dead]
+        integers = (live or self._pool)[0] if self._pool else self._integers(True)
         prepared = self._prepared(integers)
         if prepared is None:
             return

@@ -10,12 +10,20 @@ from typing import Literal
 
 import sympy
 from sympy import Basic
+from sympy.matrices import MatrixBase
 
 from derive.notation import assumption_text
 
 Status = Literal["proved", "refuted", "undecided"]
 _COLOURS = {"proved": "#1a7f37", "refuted": "#cf222e", "undecided": "#9a6700"}
 STATUSES: tuple[Status, ...] = ("proved", "refuted", "undecided")
+
+
+def _value_text(value: Basic) -> str:
+    """An exact value; a matrix row by row, ``[[1, 1/2], [0, 3]]``."""
+    if isinstance(value, MatrixBase):
+        return str(value.tolist())
+    return str(value)
 
 
 def _number(value: complex | None) -> str:
@@ -26,7 +34,7 @@ def _number(value: complex | None) -> str:
     return f"{value.real:.10g}{value.imag:+.10g}i"
 
 
-def exact_json(value: Basic) -> int | str:
+def exact_json(value: Basic) -> int | str | list:
     """An exact number for JSON: an integer as a JSON number, anything else as text in SymPy's
     syntax, which a reader can parse exactly: a rational ``"p/q"`` (``"-3/2"``), a complex
     rational ``"1/2 - 4*I"``. Never a float: the point is exact, and JSON readers would round.
@@ -35,6 +43,8 @@ def exact_json(value: Basic) -> int | str:
     >>> exact_json(Integer(-3)), exact_json(Rational(3, 2))
     (-3, '3/2')
     """
+    if isinstance(value, MatrixBase):  # a matrix of a counterexample: its rows
+        return [[exact_json(entry) for entry in row] for row in value.tolist()]
     return int(value) if getattr(value, "is_Integer", False) else str(value)
 
 
@@ -75,6 +85,9 @@ class Verdict:
             lhs - rhs at the exact counterexample excludes 0); False for a refutation resting
             on the 50-digit confirmation alone (a side Arb cannot enclose: the method says
             so), and for every verdict that is not a refutation.
+        slip: for a refuted claim between matrices, the slip the right side makes against the
+            left when one of the usual ones explains it ("the right side is the transpose of
+            the left side"); empty otherwise.
         seconds: wall time spent (not part of the verdict: two verdicts that differ only in
             seconds are equal).
     """
@@ -90,6 +103,7 @@ class Verdict:
     points: int = 0
     guard: bool = False
     certified: bool = False
+    slip: str = ""
     seconds: float = field(default=0.0, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,7 +126,9 @@ class Verdict:
         """``x = 1, t[2] = 1/2`` (empty when there is no counterexample)."""
         if not self.counterexample:
             return ""
-        return ", ".join(f"{symbol} = {value}" for symbol, value in self.counterexample.items())
+        return ", ".join(
+            f"{symbol} = {_value_text(value)}" for symbol, value in self.counterexample.items()
+        )
 
     def record(self) -> dict[str, object]:
         """The fields every JSON row of a verdict carries besides the claim and its needs:
@@ -131,6 +147,7 @@ class Verdict:
             "certified": self.certified,
             "lhs_value": float_json(self.lhs_value) if refuted else None,
             "rhs_value": float_json(self.rhs_value) if refuted else None,
+            "slip": self.slip,
         }
 
     def needs_text(self, labels: Mapping[Basic, str] | None = None) -> list[str]:
@@ -175,12 +192,17 @@ class Verdict:
             text += " using " + ", ".join(self.needs_text(labels))
         if self.status == "refuted":
             point = self.counterexample_text()  # empty when the sides are constants
-            text += f" at {point}:" if point else ":"
-            text += f" lhs = {_number(self.lhs_value)}, rhs = {_number(self.rhs_value)}"
+            if self.lhs_value is None and self.rhs_value is None:
+                text += f" at {point}" if point else ""  # shapes that differ: no values
+            else:
+                text += f" at {point}:" if point else ":"
+                text += f" lhs = {_number(self.lhs_value)}, rhs = {_number(self.rhs_value)}"
         elif self.status == "undecided" and self.discrepancy is not None:
             text += f" (largest |lhs - rhs| seen: {self.discrepancy:.3g})"
         if self.method:
             text += f" [{self.method}]"
+        if self.slip:
+            text += f"; {self.slip}"
         for caveat in self.caveats:
             text += f"; {caveat}"
         return text

@@ -37,6 +37,7 @@ from derive.render.junit import junit_xml
 from derive.render.records import json_text, jsonl_text, step_record, summary_record
 from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits
 from derive.sources.oneline import one_line, one_line_path
+from derive.sources.statuses import QUIET_STATUSES
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -234,7 +235,7 @@ class _Run:
 
 
 def _exit_code(report: FileReport, strict: bool) -> int:
-    if any(r.status != "proved" for r in report.results):
+    if any(r.status not in QUIET_STATUSES for r in report.results):
         return EXIT_FAILED
     return EXIT_FAILED if strict and report.nothing else EXIT_OK
 
@@ -250,7 +251,7 @@ def _print_text(report: FileReport, settings: Settings) -> None:
             for default in defaults:
                 print(one_line(f"{one_line_path(path)}: default: {default}"))
     for result in report.results:
-        if settings.verbose or result.status != "proved":
+        if settings.verbose or result.status not in QUIET_STATUSES:
             print(paint_status(result.message(), result.status, colour))
     if settings.quiet == 0:
         summary = report.summary()

@@ -29,6 +29,7 @@ import sys
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.limits import Limits
+from derive.checker.matrix.shapes import sizes_of
 from derive.checker.verdict import Verdict
 from derive.cli.check import check_loaded, load_files
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -44,10 +45,12 @@ from derive.cli.writing import output_problem, read_existing, write_atomically
 from derive.derivations import DEFAULT, DERIVATIONS, build, sizes_for
 from derive.model.symbols import I_, J, K, N
 from derive.render.latex import FILES_HEADER, Section, latex_document, markdown_document
+from derive.render.latex.document import MATRIX_HEADER
 from derive.render.latex.files import file_section
 from derive.render.latex.posts import post_section
 from derive.sources.oneline import one_line
 from derive.sources.posts.file import PostFile
+from derive.sources.statuses import QUIET_STATUSES
 from derive.steps import Derivation
 
 SIZE_SYMBOLS = {"K": K, "J": J, "I": I_, "N": N}
@@ -117,6 +120,16 @@ def _symbolic_sizes(name: str) -> list[str]:
     return [key for key, symbol in SIZE_SYMBOLS.items() if symbol in used]
 
 
+MATRIX_SETS = ("matrix",)
+
+
+def _matrix_note(derivation: Derivation) -> str:
+    """``checked for every B, J, K``: a derivation in matrix form is checked for every value of
+    its matrices' sizes."""
+    sizes = sizes_of(derivation.start, *(step.expr for step in derivation.steps))
+    return f"checked for every {', '.join(map(str, sizes))}" if sizes else ""
+
+
 def section(
     name: str,
     sizes: Sizes,
@@ -137,7 +150,7 @@ def section(
         )
         if not expand:
             derivations = _indexed_form(name, derivations)
-    shown = tuple(dataclasses.replace(d, note=where) for d in derivations)
+    shown = tuple(dataclasses.replace(d, note=_matrix_note(d) or where) for d in derivations)
     verdicts = tuple(
         tuple(_renamed(v, c, d, step) for step, v in enumerate(vs))
         for vs, c, d in zip(
@@ -174,7 +187,7 @@ def _typeset_file(loaded, timeout: float, limits: Limits | None, unproved: list[
     """A derivation file or a post, checked, as a section in its own notation; the report
     line of each step that is not proved goes to ``unproved``."""
     results = check_loaded(loaded, timeout, limits)
-    unproved += [r.message() for r in results if r.status != "proved"]
+    unproved += [r.message() for r in results if r.status not in QUIET_STATUSES]
     if isinstance(loaded, PostFile):
         return post_section(loaded, results)
     return file_section(loaded, results)
@@ -234,6 +247,8 @@ def typeset(args: argparse.Namespace) -> tuple[str, list[str]]:
             sections.append(_typeset_file(by_path[name], timeout, limits, unproved))
     # the post's title and definitions open a document of the library's sets
     header = None if any(name in DERIVATIONS for name in names) else FILES_HEADER
+    if names and all(name in MATRIX_SETS for name in names):
+        header = MATRIX_HEADER  # not the post's network: the matrix forms have their own
     command = _command(args)
     if args.format == "md":
         text = markdown_document(

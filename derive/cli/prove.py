@@ -46,6 +46,7 @@ JSON_FIELDS = (
     "method",
     "guard",
     "certified",
+    "slip",
 )
 
 

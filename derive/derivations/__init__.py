@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sympy import Symbol
 
-from derive.derivations import network, output
+from derive.derivations import matrix, network, output, regularization
 from derive.model.sizes import Size
 from derive.model.symbols import I_ as I_SYMBOL
 from derive.model.symbols import J as J_SYMBOL
@@ -57,6 +57,29 @@ def network_symbolic(K: Size, J: Size) -> list[Derivation]:
     return [net.relu_convention(), net.delta_j(), *net.grad_layer1()]
 
 
+def inputs(K: Size, J: Size) -> list[Derivation]:
+    """The output layer's gradient w.r.t. its input a^{L-1}, for every K and J (symbolic
+    sizes; the arguments are ignored)."""
+    return [output.grad_a_prev(K_SYMBOL, J_SYMBOL)]
+
+
+def network_inputs(K: Size, J: Size, N: Size = 2, I_: Size = 2) -> list[Derivation]:
+    """The network's gradients w.r.t. the hidden layers' inputs and x (input N, hidden I, J)."""
+    return network.network_inputs(N, I_, J, K)
+
+
+def l2_regularization(K: Size, J: Size) -> list[Derivation]:
+    """The gradient of the L2 term kappa sum W^2 of a weight matrix, for every K and J
+    (symbolic sizes; the arguments are ignored)."""
+    return [regularization.grad_l2(K_SYMBOL, J_SYMBOL)]
+
+
+def matrix_forms(K: Size, J: Size) -> list[Derivation]:
+    """The matrix-form derivations, for every size (the arguments are ignored): the output
+    layer batched, linear and logistic regression, one hidden ReLU layer."""
+    return matrix.matrix_forms()
+
+
 Builder = Callable[..., list[Derivation]]
 DERIVATIONS: dict[str, Builder] = {
     "output": output_layer,
@@ -64,6 +87,10 @@ DERIVATIONS: dict[str, Builder] = {
     "reference": reference,
     "network": network_layers,
     "network-symbolic": network_symbolic,
+    "inputs": inputs,
+    "network-inputs": network_inputs,
+    "regularization": l2_regularization,
+    "matrix": matrix_forms,
 }
 DEFAULT = ("output", "symbolic")
 # Sizes used when none are given. The network's are small: its composite loss grows fast, and
@@ -74,7 +101,12 @@ DEFAULT_SIZES: dict[str, dict[str, int]] = {
     "reference": {"K": 3, "J": 4},
     "network": {"N": 2, "I": 2, "J": 2, "K": 2},
     "network-symbolic": {"K": 3, "J": 4},
+    "inputs": {"K": 3, "J": 4},
+    "network-inputs": {"N": 2, "I": 2, "J": 2, "K": 2},
+    "regularization": {"K": 3, "J": 4},
+    "matrix": {"K": 3, "J": 4},
 }
+NETWORK_SETS = ("network", "network-inputs")  # sets whose builders take N and I too
 
 
 def sizes_for(name: str, **given: int | None) -> dict[str, int]:
@@ -95,8 +127,8 @@ def build(
     """The derivations of set ``name`` (cached: building takes sympy.diff); sizes default per
     set (DEFAULT_SIZES)."""
     sizes = sizes_for(name, K=K, J=J, N=N, I=I_)
-    if name == "network":
-        built = network_layers(sizes["K"], sizes["J"], sizes["N"], sizes["I"])
+    if name in NETWORK_SETS:
+        built = DERIVATIONS[name](sizes["K"], sizes["J"], sizes["N"], sizes["I"])
     else:
         built = DERIVATIONS[name](sizes["K"], sizes["J"])
     if name not in GENERAL:

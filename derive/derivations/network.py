@@ -171,6 +171,43 @@ class _Network:
             ),
         ]
 
+    def input_gradients(self) -> list[Derivation]:
+        """dE/da_i^{L-2} (layer L-1's input) and dE/dx_n (the network's input): the errors
+        handed down, before the layer below multiplies by its relu'."""
+        common = {"names": self.names(), "labels": {self.normalized: "targets"}}
+        delta_j = self._delta_j_of_layer1()
+        delta_i = self._first(self._delta_i())
+        return [
+            Derivation(
+                name="dE/da_i",
+                title="layer L-1's input a^{L-2}",
+                start=diff(self.loss.of_layer1, a2[i]),
+                lhs=Derivative(E, a2[i]),
+                steps=(
+                    Step(
+                        Sum(W1[j, i] * delta_j, (j, 1, self.J)),
+                        "chain rule through every z_j; dz_j/da_i = W_ji",
+                    ),
+                ),
+                assume=(i <= self.I, self.normalized),
+                **common,
+            ),
+            Derivation(
+                name="dE/dx_n",
+                title="the network's input x",
+                start=diff(self.loss.of_all, x[n]),
+                lhs=Derivative(E, x[n]),
+                steps=(
+                    Step(
+                        Sum(W2[i, n] * delta_i, (i, 1, self.I)),
+                        "chain rule through every z_i; dz_i/dx_n = W_in",
+                    ),
+                ),
+                assume=(n <= self.N, self.normalized),
+                **common,
+            ),
+        ]
+
 
 def symbolic_network() -> _Network:
     """The network with symbolic sizes N, I, J, K."""
@@ -187,3 +224,8 @@ def network(N: Size, I_: Size, J: Size, K: Size) -> list[Derivation]:
         net.delta_i(),
         *net.grad_layer2(),
     ]
+
+
+def network_inputs(N: Size, I_: Size, J: Size, K: Size) -> list[Derivation]:
+    """The gradients w.r.t. the hidden layers' inputs and the network's input x."""
+    return _Network(N, I_, J, K).input_gradients()

@@ -198,6 +198,30 @@ def grad_b(K: Size, J: Size) -> Derivation:
     )
 
 
+def grad_a_prev(K: Size, J: Size) -> Derivation:
+    """dE/da_j^{L-1} = sum_k dE/dz_k dz_k/da_j = sum_k (a_k - t_k) W_kj: the gradient a layer
+    hands down to the one below (what layer code returns as ``dinputs`` or ``dX``)."""
+    return Derivation(
+        name="dE/da_j",
+        title="the gradient w.r.t. the layer's input",
+        start=_loss_gradient(K, J, a_prev[j]),
+        lhs=Derivative(E, a_prev[j]),
+        steps=(
+            Step(
+                Sum(_grad_z_of_parameters(K, J) * diff(logit(k, J), a_prev[j]), (k, 1, K)),
+                "chain rule: a_j reaches E through every z_k",
+            ),
+            Step(
+                Sum(in_parameters(softmax(k, K) - t[k], J) * W[k, j], (k, 1, K)),
+                f"(3) and dz_k/da_j = W_kj; {SUM_T}",
+            ),
+        ),
+        assume=(j <= J, normalized_targets(K)),
+        labels=target_labels(K),
+        names=display_names(K, J),
+    )
+
+
 def _grad_a(index: Expr, K: Size, J: Size) -> Expr:
     """The post's dE/da_index: a_c taken as independent variables, then a_c = softmax."""
     independent = diff(-Sum(t[d] * log(a_indep[d]), (d, 1, K)), a_indep[index])

@@ -23,6 +23,7 @@ from derive.emit.results import Result, Step
 from derive.sources.posts.check import check_item
 from derive.sources.posts.display import show
 from derive.sources.posts.file import PostFile
+from derive.sources.statuses import NOT_A_CLAIM
 
 _DERIVATIVE = re.compile(
     r"^\s*\\frac\s*\{\s*\\partial\s*(?P<f>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}"
@@ -40,7 +41,7 @@ def post_results(
     """A result per chain of claims (checked here), and with ``every`` per definition."""
     chains: dict[str, list[int]] = {}
     for index, item in enumerate(post.items):
-        if item.kind != "notation":
+        if item.kind != "notation" and item.status != NOT_A_CLAIM:  # definitions come apart
             chains.setdefault(item.chain, []).append(index)
     checked = {i: check_item(post, i, timeout=timeout) for ids in chains.values() for i in ids}
     defined = {_clean(rhs): lhs for lhs, rhs in post.defined}

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from derive.sources.limits import check_seconds, parse_any_limit
+from derive.sources.nesting import NestedTooDeep, text_place, toml_too_deep
 from derive.suggest import did_you_mean
 
 if sys.version_info >= (3, 11):
@@ -177,10 +178,19 @@ def _relative(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
+def _loads(text: str, path: Path) -> dict:
+    """``tomllib.loads``, the nesting measured first (tomllib recurses into nested arrays)."""
+    deep = toml_too_deep(text)
+    if deep is not None:
+        line, column = text_place(text, deep)
+        raise ConfigError(f"{path}:{line}:{column}: {NestedTooDeep()}")
+    return tomllib.loads(text)
+
+
 def _table(path: Path) -> Mapping[str, object] | None:
     """The ``[tool.derive]`` table of a pyproject.toml (None without one)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = _loads(path.read_text(encoding="utf-8"), path)
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
         raise ConfigError(f"{path}: cannot read: {reason}") from None
@@ -219,7 +229,7 @@ def load_config(path: str | None = None, *, search: bool = True) -> Config:
     table = _table(file)
     if table is None and file.name != "pyproject.toml":
         try:
-            table = tomllib.loads(file.read_text(encoding="utf-8"))
+            table = _loads(file.read_text(encoding="utf-8"), file)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise ConfigError(f"--config {path}: {error}") from None
     return read_table(table or {}, path)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
+from derive.sources.nesting import toml_too_deep
 from derive.sources.reading import read_regular
 from derive.suggest import close_matches
 
@@ -137,14 +138,17 @@ def holds_derivations(path: str | os.PathLike[str]) -> bool:
     """Whether a TOML file is a derivation file: it has a key of derive's at its top level
     (``[[derivation]]``, ``[symbols]``, ``[define]``, ``[assume]``) or one spelt nearly so
     (``[[derivations]]``: loading it reports the typo), so a ``pyproject.toml`` is not one. A
-    file that cannot be read, is too long to look into, or is not valid TOML counts as one, so
-    that checking it reports why."""
+    file that cannot be read, is too long to look into, is nested too deep for tomllib (which
+    recurses) or is not valid TOML counts as one, so that checking it reports why."""
     try:
         data = read_regular(path, _PEEK)
         if len(data) > _PEEK:
             return True
-        keys = set(tomllib.loads(data.decode("utf-8")))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = data.decode("utf-8")
+        if toml_too_deep(text) is not None:
+            return True
+        keys = set(tomllib.loads(text))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return True
     return any(key in DERIVE_KEYS or close_matches(key, DERIVE_KEYS) for key in keys)
 

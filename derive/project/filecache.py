@@ -26,6 +26,7 @@ from derive.checker.fingerprint import fingerprint
 from derive.checker.store import Store
 from derive.project.options import Options
 from derive.sources.reading import read_regular
+from derive.sources.statuses import POST_STATUSES
 
 # a kept result's fields and their types (``record`` is the JSON row, ``message`` the line)
 _FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -44,7 +45,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "record": dict,
     "seconds": float,
 }
-STATUSES = ("proved", "refuted", "undecided", "cannot read", "cannot check")
+STATUSES = ("proved", "refuted", "undecided", *POST_STATUSES)
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING
 from derive.render.records import VERDICTS
 from derive.render.results import results_html, results_latex, results_markdown
 from derive.sources.oneline import one_line, one_line_path
+from derive.sources.statuses import POST_STATUSES, QUIET_STATUSES
 
 if TYPE_CHECKING:
     from derive.checker.verdict import Verdict
     from derive.project.run import Result
-
-POST_STATUSES = ("cannot read", "cannot check")
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,10 @@ class FileReport:
 
     @property
     def proved(self) -> bool:
-        """True iff there is a step and every step is proved (nothing checked is not a pass)."""
-        return bool(self.results) and all(r.status == "proved" for r in self.results)
+        """True iff a step is proved and every step is (an = in a note, not checked, is no
+        step to prove; nothing checked is not a pass)."""
+        proved = any(r.status == "proved" for r in self.results)
+        return proved and all(r.status in QUIET_STATUSES for r in self.results)
 
     @property
     def status(self) -> str:
@@ -64,8 +65,8 @@ class FileReport:
 
     @property
     def failed(self) -> tuple[Result, ...]:
-        """The steps not proved."""
-        return tuple(r for r in self.results if r.status != "proved")
+        """The steps not proved (an = in a note, not checked, is not a failure)."""
+        return tuple(r for r in self.results if r.status not in QUIET_STATUSES)
 
     def rows(self) -> list[dict[str, object]]:
         """The JSON fields of every step (docs/ci.md)."""
@@ -88,7 +89,7 @@ class FileReport:
         """The report lines: a note per file with nothing to check, then every step not
         proved (``verbose``: every step), as ``derive check`` prints them."""
         notes = [f"{one_line_path(path)}: {one_line(why)}" for path, why in self.nothing.items()]
-        steps = [r.message() for r in self.results if verbose or r.status != "proved"]
+        steps = [r.message() for r in self.results if verbose or r.status not in QUIET_STATUSES]
         return [*notes, *steps]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from derive.sources.oneline import one_line, one_line_path
+from derive.sources.statuses import NOT_A_CLAIM, NOT_CHECKED, QUIET_STATUSES
 
 if TYPE_CHECKING:
     from derive.sources.toml.results import StepResult
@@ -32,13 +33,14 @@ def _seconds(result) -> float:
 
 
 def _counts(results: Sequence[StepResult]) -> dict[str, str]:
-    failures = sum(r.status != "proved" for r in results)
+    failures = sum(r.status not in QUIET_STATUSES for r in results)
+    skipped = sum(r.status in (NOT_CHECKED, NOT_A_CLAIM) for r in results)
     seconds = sum(_seconds(r) for r in results)
     return {
         "tests": str(len(results)),
         "failures": str(failures),
         "errors": "0",
-        "skipped": "0",
+        "skipped": str(skipped),
         "time": f"{seconds:.3f}",
     }
 
@@ -105,7 +107,9 @@ def junit_xml(
                 line=str(result.line),
                 time=f"{_seconds(result):.3f}",
             )
-            if result.status != "proved":
+            if result.status in (NOT_CHECKED, NOT_A_CLAIM):  # a note, a definition: not judged
+                SubElement(case, "skipped", message=_clean(result.message()))
+            elif result.status != "proved":
                 failure = SubElement(
                     case, "failure", message=_clean(result.message()), type=result.status
                 )

@@ -35,9 +35,11 @@ STEP_FIELDS = (
     "method",
     "guard",
     "certified",
+    "slip",
     "lhs_sympy",
     "rhs_sympy",
     "kind",
+    "conditions",
     "detail",
     "defaults",
 )

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from sympy import Basic
 
 MAX_SECONDS = 86_400.0  # a time guard of a day: beyond it, Python's timers overflow on some systems
+MAX_POWER_BITS = 100_000  # a numeric power may have about this many bits: no 9**9**9**9
+MAX_EXPONENT = 1_000  # a power of a symbol above this is not built (past it the checker's
+# numbers overflow and its rewrites expand polynomials of that degree: gigabytes)
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,37 @@ def text_problem(text: str, limits: LoadingLimits) -> tuple[str, int] | None:
             return f"nested deeper than {limits.depth} levels (limit: depth {limits.depth})", i
         i += 2 if power else 1
     return None
+
+
+def power_problem(base: Basic, exponent: Basic) -> str | None:
+    """Why ``base ** exponent`` is not built, found before SymPy evaluates it, or None.
+
+    Numbers: the result's size in bits (the bits of the base times the exponent) is at most
+    ``MAX_POWER_BITS``, so ``((10^999)^999)^999`` stops at its second power instead of computing
+    a number of a billion digits. Symbols: the exponent, times the base's own exponent
+    (``(x^a)^b`` is built as ``x^(a b)``), is at most ``MAX_EXPONENT``.
+    """
+    if base.is_Number and exponent.is_Number:
+        bits = max(abs(base.p).bit_length(), abs(base.q).bit_length()) if base.is_Rational else 64
+        if bits * abs(exponent) > MAX_POWER_BITS:
+            return "number too large: the power has too many digits"
+        return None
+    if exponent.is_Number:
+        inner = base.exp if base.is_Pow and base.exp.is_Number else 1
+        if abs(exponent * inner) > MAX_EXPONENT:
+            return f"a power above {MAX_EXPONENT} is not built"
+    return None
+
+
+def large_power(expr: Basic) -> bool:
+    """Whether ``expr`` holds a power above ``MAX_EXPONENT`` (SymPy merges ``x^a x^b`` and
+    ``(x^a)^b`` where they are built: a product or a definition can make one)."""
+    from sympy import Pow  # only where expressions are built: the CLI imports this module
+
+    return any(
+        p.exp.is_Number and abs(p.exp) > MAX_EXPONENT and not p.base.is_Number
+        for p in expr.atoms(Pow)
+    )
 
 
 def tree_size(expr: Basic, cap: int) -> int:

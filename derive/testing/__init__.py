@@ -7,21 +7,23 @@ emitter prints, evaluated independently at 40 digits (:mod:`derive.testing.refer
 with finite differences, and not with emitted float code. When it is wrong, the usual mistakes
 are tried in order and the first that fits is named (:mod:`derive.testing.diagnosis`).
 
-Order of work: validate the options (ValueError), prove the results (cached; EmitError if a
-step is not proved), run the suite, diagnose, report.
+The code under test runs in a child process (:mod:`derive.testing.calling`): nothing it does
+(replacing NumPy's functions, exiting, forking, printing, ignoring signals) reaches the
+checker, whose comparisons and report stay in this process. The order of work is in
+:mod:`derive.testing.check`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from derive.emit.proofs import EmitError
-from derive.testing.calling import parameter_names, signature_problem
-from derive.testing.diagnosis import Finding, diagnose
-from derive.testing.proved import proved
-from derive.testing.report import CaseLine, CodeReport, build
-from derive.testing.run import Run
-from derive.testing.spec import ARRAYS, QUANTITIES, options, sizes_of
+from derive.testing.check import check
+from derive.testing.diagnosis import Finding
+from derive.testing.importing import UserCodeError
+from derive.testing.report import CaseLine, CodeReport, QuantityReport
+from derive.testing.spec import QUANTITIES
+from derive.testing.target import from_callable
 
 __all__ = [
     "QUANTITIES",
@@ -29,60 +31,15 @@ __all__ = [
     "CodeReport",
     "EmitError",
     "Finding",
+    "QuantityReport",
     "assert_gradient_code",
     "check_gradient_code",
 ]
 
 
-def _name(fn: Callable) -> str:
-    module = getattr(fn, "__module__", None)
-    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
-    return f"{module}:{name}" if module else name
-
-
-def _arguments(fn: Callable, sizes: object, arguments: Mapping[str, str] | None) -> dict:
-    """The mapping given, or the function's parameters named like the derivation's arrays."""
-    if arguments is not None:
-        if not isinstance(arguments, Mapping):
-            raise ValueError(f"arguments must map parameter names to arrays, got {arguments!r}")
-        return dict(arguments)
-    layer, _ = sizes_of(sizes)
-    return {p: p for p in parameter_names(fn) if p in ARRAYS[layer]}
-
-
-def _notes(run: Run) -> list[str]:
-    o = run.options
-    notes = []
-    square = [
-        (first, second)
-        for first, second in (
-            (a.axes[0], a.axes[1]) for a in ARRAYS[o.layer].values() if len(a.axes) == 2
-        )
-        if o.sizes[first] == o.sizes[second]
-    ]
-    if square:
-        names = ", ".join(f"{a} = {b}" for a, b in dict.fromkeys(square))
-        notes.append(
-            f"{names}: a square weight matrix, so a transposed W can pass here; check at "
-            "sizes that differ as well"
-        )
-    if not o.batched:
-        notes.append("one example per call (batched=False): the batch's sum or mean is not tested")
-    modified = sorted({name for r in run.results if r.outcome for name in r.outcome.modified})
-    if modified:
-        notes.append(
-            f"your function changes its input{'s' if len(modified) > 1 else ''} "
-            f"{', '.join(modified)} in place"
-        )
-    if run.passed:
-        warned = sorted({w for r in run.results if r.outcome for w in r.outcome.warnings})
-        notes += [f"it passed, but warned: {w}" for w in warned[:3]]
-    return notes
-
-
 def check_gradient_code(
     fn: Callable,
-    quantity: str,
+    quantity: str | Sequence[str],
     *,
     sizes: Mapping[str, int],
     arguments: Mapping[str, str] | None = None,
@@ -92,26 +49,42 @@ def check_gradient_code(
     dtype: object = "float64",
     normalized_targets: bool = True,
     batched: bool = True,
-    result: int | str | None = None,
+    result: object = None,
     timeout: float = 10.0,
     seed: int = 0,
+    layout: str = "rows",
+    bias: str | None = None,
+    inputs: str = "logits",
+    regularization: str | None = None,
+    relu_at_zero: str = "0",
+    build: Callable[[], object] | None = None,
+    state: Mapping[str, str] | Sequence[str] | None = None,
+    before: Sequence[str] = (),
 ) -> CodeReport:
-    """Check a hand-written gradient (or loss) function against the proved result.
+    """Check a hand-written gradient (or loss) function against the proved results.
 
     Args:
         fn: the function; it is called with keyword arguments (positional-only parameters by
-            position) and must return the quantity as a NumPy array (a number for ``E``).
-        quantity: the proved result it computes. Output layer: ``E``, ``dE_dz`` (B, K),
-            ``dE_dW`` (K, J), ``dE_db`` (K,). Network: ``E``, ``dE_dW1`` (I, N), ``dE_db1``,
-            ``dE_dW2`` (J, I), ``dE_db2``, ``dE_dW3`` (K, J), ``dE_db3``, and the errors
-            ``dE_dz1`` (B, I), ``dE_dz2`` (B, J), ``dE_dz3`` (B, K).
+            position) and returns the quantities (a number for ``E``). With ``build``, a method
+            (``Layer.backward``) called on the object ``build()`` returns, built anew for every
+            input.
+        quantity: the proved result it computes, a list of them, or "all" (every gradient it
+            returns, found by the names it gives them). Output layer: ``E``, ``dE_dz`` (B, K),
+            ``dE_dW`` (K, J), ``dE_db`` (K,), ``dE_dX`` (B, J), the gradient w.r.t. the
+            layer's input. Network: ``E``, ``dE_dW1`` (I, N), ``dE_db1``, ``dE_dW2`` (J, I),
+            ``dE_db2``, ``dE_dW3`` (K, J), ``dE_db3``, the errors ``dE_dz1`` (B, I),
+            ``dE_dz2`` (B, J), ``dE_dz3`` (B, K), and the gradients w.r.t. each layer's
+            input ``dE_dX1`` (B, N), ``dE_dX2`` (B, I), ``dE_dX3`` (B, J).
         sizes: ``{"K": .., "J": ..}`` for the output layer, ``{"N", "I", "J", "K"}`` for the
-            network x (N) -> ReLU (I) -> ReLU (J) -> softmax (K).
-        arguments: the function's parameter -> the derivation's array, e.g.
-            ``{"X": "a_prev", "W": "W", "b": "b", "y": "t"}``. Output layer arrays: ``a_prev``
-            (B, J), ``W`` (K, J), ``b`` (K,), ``z`` (B, K), ``t`` (B, K); network: ``x``
-            (B, N), ``W1``, ``b1``, ``W2``, ``b2``, ``W3``, ``b3``, ``t``. Default: the
-            function's parameters that carry these names.
+            network x (N) -> ReLU (I) -> ReLU (J) -> softmax (K); each at most 256.
+        arguments: the function's parameter -> the array it receives (``{"X": "a_prev"}``),
+            or an expression of the restricted call syntax (``"softmax_loss(z, t)[1]"``, a
+            call of your own code). Output layer arrays: ``a_prev`` (B, J), ``W`` (K, J),
+            ``b`` (K,), ``z`` (B, K), ``a`` (B, K, the probabilities), ``t`` (B, K);
+            network: ``x`` (B, N), ``W1``, ``b1``, ``W2``, ``b2``, ``W3``, ``b3``, ``t``, and
+            the forward pass's ``z1``, ``a1``, ``z2``, ``a2``, ``z3``, ``a3``. Parameters not
+            named here get the array of their name, or of the usual names (``X``, ``y``,
+            ``scores``, ...; docs/check-code.md).
         weights: "out-in" (W is (out, in), z = W a + b) or "in-out" (transposed, z = a W + b);
             weight gradients are expected in the same layout.
         targets: "one-hot" rows, "soft" rows (probabilities), or "labels" (int class indices).
@@ -120,41 +93,67 @@ def check_gradient_code(
         dtype: "float64" or "float32"; the answer must come back in it.
         normalized_targets: the targets sum to 1 per example; False (soft targets only) also
             feeds rows summing to 0, 1/2, 3/2 and 2, against dE/dz_k = a_k sum_d t_d - t_k.
-        batched: the arrays have a leading batch axis; False: one example per call.
-        result: which part of the return value is the quantity, an index or a key, if the
-            function returns several.
-        timeout: seconds allowed per call.
+        batched: the arrays have a batch axis; False: one example per call.
+        result: which part of the return value is the quantity: an index, a key, or an
+            expression (``'grads["W1"]'``, ``"self.dinputs"``, ``'[1]["W1"]'``); for several
+            quantities a mapping quantity -> part. Default: found by the names in the
+            function's return statement, else the return value itself.
+        timeout: seconds allowed per call (and for the import), at least 0.1.
         seed: the suite's seed (the suite is the same for the same seed and options).
+        layout: "rows" (one example per row) or "columns" (X is (J, B), z and t are (K, B)).
+        bias: "none" (no bias: it is folded into W, the bias trick), or the bias's shape
+            "(K,)", "(K,1)", "(1,K)"; default (K,) for rows, (K, 1) for columns.
+        inputs: "logits" or "probabilities": what the parameters named like the logits
+            (``scores``, ``logits``, ``dvalues``) receive.
+        regularization: "l2:NAME": the code adds an L2 term on every weight matrix with
+            strength NAME (a parameter, or a name in ``build``'s restricted expressions);
+            the check runs with NAME = 0.375 and finds the code's convention,
+            0.5·reg·‖W‖² or reg·‖W‖².
+        relu_at_zero: "0" (the derivation's relu'(0)), "1", or "any" (any value in [0, 1] at
+            an exact kink; the report says which the code takes).
+        build: returns the object ``fn`` is a method of (a fresh one for every input).
+        state: set on the object before the call: ``{"W": "W1"}`` or ``['params["W1"]=W1']``.
+        before: calls of the object's (or the module's) functions before the checked one,
+            in the restricted syntax (``["forward(X)"]``).
 
     Returns:
         A CodeReport: ``passed``, the ``findings`` (the headline diagnosis first), every input
-        and how the function did there; ``str(report)`` is the text report.
+        and how the function did there, each quantity's report; ``str(report)`` is the text.
 
     Raises:
         ValueError: bad options, or arguments that do not fit the function's signature.
         EmitError: a result the check relies on is not proved (derive's fault, not yours).
     """
-    mapping = _arguments(fn, sizes, arguments)
-    chosen = options(
-        quantity,
-        sizes,
-        mapping,
-        weights=weights,
-        targets=targets,
-        batch_loss=batch_loss,
-        dtype=dtype,
-        normalized_targets=normalized_targets,
-        batched=batched,
-        result=result,
-        timeout=timeout,
-        seed=seed,
-    )
-    problem = signature_problem(fn, chosen.arguments)
-    if problem:
-        raise ValueError(problem)
-    results = proved(chosen.layer, tuple(chosen.sizes.items()), chosen.normalized_targets)
-    run = Run(fn, chosen, results)
-    return build(_name(fn), run, diagnose(run), _notes(run))
+    if not callable(fn):
+        raise ValueError(f"{fn!r} is not callable")
+    if build is not None and not callable(build):
+        raise ValueError(f"build must be a function that returns the object, got {build!r}")
+    try:
+        return check(
+            lambda: from_callable(fn, build),
+            getattr(fn, "__qualname__", None) or repr(fn),
+            quantity,
+            sizes=sizes,
+            arguments=arguments,
+            result=result,
+            state=state,
+            before=before,
+            timeout=timeout,
+            seed=seed,
+            weights=weights,
+            targets=targets,
+            batch_loss=batch_loss,
+            dtype=dtype,
+            normalized_targets=normalized_targets,
+            batched=batched,
+            layout=layout,
+            bias=bias,
+            inputs=inputs,
+            regularization=regularization,
+            relu_at_zero=relu_at_zero,
+        )
+    except UserCodeError as error:
+        raise ValueError(str(error)) from None
 
 
 def assert_gradient_code(fn: Callable, quantity: str, **options_: object) -> CodeReport:

@@ -1,33 +1,45 @@
-"""Calling the user's function: binding its parameters, a time limit, and whatever it does wrong
-(raises, hangs, warns, returns something else, modifies its inputs) turned into an Outcome.
+"""Calling the user's code, seen from the checker: one child process per check
+(:mod:`derive.testing.child`), set up once, then one request per input; each answer turned into
+an :class:`Outcome` of plain data.
 
-The function is the only foreign code run. It gets fresh copies of the arrays every call, so
-it cannot change the suite, and a change it makes to them is reported. Its exceptions are caught
-and described by where they came from in its own code (never a traceback from derive). Its
-warnings are recorded, also where pytest turns warnings into errors.
-
-The time limit: on the main thread a ``SIGALRM`` timer interrupts the call
-(:func:`derive.checker.guard.guarded`, the checker's guard against SymPy hanging); elsewhere
-the call runs in a daemon thread that is abandoned when the time is up.
+Whatever the code does wrong (raises, hangs, ends the process, prints, warns, returns something
+else, changes its inputs) becomes part of the Outcome; none of it reaches the checker's own
+process. The time limit is per request, the import's included: a call that has not answered
+within it is killed with its whole process group and reported as hung.
 """
 
 from __future__ import annotations
 
-import inspect
-import os
-import signal
-import threading
-import traceback
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy
 
-from derive.checker.guard import guarded
+from derive.testing.child import Child, Gone, Reply
+from derive.testing.describe import printable
+from derive.testing.importing import TOP_LEVEL_HINT, UserCodeError
+from derive.testing.target import Callee
+from derive.testing.worker import serve
 
-_DERIVE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_NUMPY = os.path.dirname(os.path.abspath(numpy.__file__))
+MIN_TIMEOUT = 0.1  # seconds: below this a correct function is "hung" on a busy machine
+MAX_TIMEOUT = 86400.0
+
+
+@dataclass(frozen=True)
+class Part:
+    """What the call returned for one quantity.
+
+    Attributes:
+        array: the answer as a float64 array (None if unusable, or too large to send).
+        problem: why it is no answer, in words ("returned None", ...), or None.
+        shape: its shape (None if it was not an array).
+        dtype: its dtype's name (None for a Python number, which carries none).
+    """
+
+    array: numpy.ndarray | None
+    problem: str | None = None
+    shape: tuple[int, ...] | None = None
+    dtype: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,136 +47,198 @@ class Outcome:
     """What one call did.
 
     Attributes:
-        value: what it returned (None if it raised or hung).
+        parts: quantity -> the part of the result that is it.
         error: "TypeError: ... (layer.py:12 in grad)" if it raised.
-        hung: it did not return within the time limit.
+        stage: where it raised, if not in the checked call ("--before forward(X)").
+        hung: it did not answer within the time limit (the child was killed).
+        ended: how the child ended without answering ("exit status 0"), or None.
         warnings: the warnings it issued, once each ("RuntimeWarning: overflow in exp").
         modified: the parameters whose arrays it changed in place.
     """
 
-    value: object = None
+    parts: dict[str, Part] = field(default_factory=dict)
     error: str | None = None
+    stage: str | None = None
     hung: bool = False
+    ended: str | None = None
     warnings: tuple[str, ...] = ()
-    modified: tuple[str, ...] = field(default_factory=tuple)
+    modified: tuple[str, ...] = ()
 
 
-def signature_problem(fn: Callable, parameters: Mapping[str, str]) -> str | None:
-    """Why ``fn`` cannot be called with these keyword arguments, if it cannot; else None."""
-    if not callable(fn):
-        return f"{fn!r} is not callable"
-    try:
-        signature = inspect.signature(fn)
-    except (TypeError, ValueError):
-        return None  # a builtin without a signature: the call itself will tell
-    kinds = {p.kind for p in signature.parameters.values()}
-    for name in parameters:
-        if name not in signature.parameters and inspect.Parameter.VAR_KEYWORD not in kinds:
-            known = ", ".join(signature.parameters) or "none"
-            return f"the function has no parameter {name!r} (its parameters: {known})"
-    for name, p in signature.parameters.items():
-        required = p.default is inspect.Parameter.empty and p.kind not in (
-            inspect.Parameter.VAR_POSITIONAL,
-            inspect.Parameter.VAR_KEYWORD,
+def check_timeout(timeout: object) -> float:
+    """The time limit per call, in seconds, within [MIN_TIMEOUT, MAX_TIMEOUT]."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise ValueError(f"timeout must be a number of seconds, got {timeout!r}")
+    if not MIN_TIMEOUT <= timeout <= MAX_TIMEOUT:
+        raise ValueError(
+            f"timeout must be at least {MIN_TIMEOUT:g} s and at most {MAX_TIMEOUT:g} s (a day), "
+            f"got {timeout!r}: a shorter limit stops correct code on a busy machine"
         )
-        if required and name not in parameters:
-            return f"the function's parameter {name!r} gets no array: map it (NAME=ARRAY)"
-    return None
+    return float(timeout)
 
 
-def parameter_names(fn: Callable) -> list[str]:
-    """The names of ``fn``'s parameters, or [] if it has no signature."""
-    try:
-        return list(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        return []
+class Session:
+    """The child for one check: the callable found, the calls planned, one call per input.
+
+    Args:
+        setup: runs in the child and returns the Callee (imports the module for the CLI).
+        shown: how the user named it, for the one-line errors.
+        timeout: seconds per request (the setup's too).
+
+    Raises:
+        UserCodeError: the callable cannot be set up: the import failed, hung or ended the
+            process, or there is no such function.
+    """
+
+    def __init__(self, setup: Callable[[], Callee], shown: str, timeout: float) -> None:
+        self.timeout = timeout
+        self.child = Child(lambda requests, replies: serve(setup, requests, replies))
+        reply = self.child.request({"op": "setup"}, {}, timeout, 0)
+        if isinstance(reply, Gone):
+            self.__exit__()
+            raise UserCodeError(_setup_gone(shown, reply, timeout))
+        if not reply.header.get("ok"):
+            self.__exit__()
+            raise UserCodeError(printable(reply.header.get("error"), 600))
+        self.info = reply.header
+        self.seq = 0
+        self.probed: tuple[str, int] | None = None  # the input the probe's call was at
+
+    @property
+    def name(self) -> str:
+        return printable(self.info.get("name"), 200)
+
+    def parameters(self) -> list[tuple[str, str, bool]] | None:
+        """[(name, kind, has_default), ...] of the call as the user's code makes it; None
+        if it has no signature to read."""
+        given = self.info.get("parameters")
+        if not isinstance(given, list):
+            return None
+        found = []
+        for entry in given:
+            if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str):
+                found.append((entry[0], str(entry[1]), bool(entry[2])))
+        return found
+
+    def returned_names(self) -> tuple[str, ...] | None:
+        """The names of the function's return statement (() if it has none; None if its
+        source does not say)."""
+        names = self.info.get("returns")
+        if isinstance(names, list) and all(isinstance(n, str) for n in names):
+            return tuple(names)
+        return None
+
+    def skipped(self) -> list[str]:
+        """What --definitions-only left out of the module (one line each)."""
+        found = self.info.get("skipped")
+        return [printable(t, 160) for t in found if isinstance(t, str)] if found else []
+
+    def plan(self, plan: Mapping[str, object]) -> None:
+        """Send the plan. A child already gone (the probe's call ended it) is left to the
+        calls to report; one that answers otherwise is broken."""
+        reply = self.child.request({"op": "plan", **plan}, {}, self.timeout, 0)
+        if not isinstance(reply, Gone) and not reply.header.get("ok"):
+            raise UserCodeError(f"{self.name}: the code under test did not take the plan")
+
+    def call(
+        self,
+        arrays: Mapping[str, numpy.ndarray],
+        values: Mapping[str, object],
+        sizes: Mapping[str, int],
+    ) -> Outcome:
+        """One input: ``arrays`` and scalar ``values`` by name; ``sizes``: quantity -> the
+        number of entries its answer has (larger answers are described, not sent).
+
+        Raises:
+            ValueError: the plan refers to a name or function that is not there (bad usage).
+        """
+        self.seq += 1
+        header = {"op": "call", "seq": self.seq, "values": dict(values)}
+        header["returns"] = list(self.returned_names() or ())
+        limit = 8 * max([4 * n + 64 for n in sizes.values()] or [64]) + 4096
+        reply = self.child.request(header, arrays, self.timeout, limit)
+        if isinstance(reply, Gone):
+            return Outcome(hung=reply.hung, ended=None if reply.hung else reply.status)
+        return _outcome(reply, self.seq)
+
+    def probe(
+        self,
+        arrays: Mapping[str, numpy.ndarray],
+        values: Mapping[str, object],
+        at: tuple[str, int],
+    ) -> dict:
+        """Call once, at the input ``at`` (its kind and B), and describe what came back (its parts'
+        names), to find which part is which quantity; {} if the call gave nothing (the suite
+        then says why, at that input)."""
+        self.probed = at
+        self.seq += 1
+        header = {"op": "probe", "seq": self.seq, "values": dict(values)}
+        header["returns"] = list(self.returned_names() or ())
+        reply = self.child.request(header, arrays, self.timeout, 0)
+        if isinstance(reply, Gone) or reply.header.get("seq") != self.seq:
+            return {}
+        if reply.header.get("status") == "usage":
+            raise ValueError(printable(reply.header.get("message"), 600))
+        found = reply.header.get("structure")
+        return found if isinstance(found, dict) else {}
+
+    def output(self) -> tuple[str, int]:
+        """What the code under test printed (the first part), and how many bytes in all."""
+        return self.child.output()
+
+    def close(self) -> None:
+        self.child.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.child.__exit__()
 
 
-def _split(fn: Callable, kwargs: dict) -> tuple[list, dict]:
-    """Positional-only parameters are passed by position, in the signature's order."""
-    try:
-        parameters = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return [], kwargs
-    positional = [p.name for p in parameters if p.kind is inspect.Parameter.POSITIONAL_ONLY]
-    args = [kwargs[name] for name in positional if name in kwargs]
-    return args, {k: v for k, v in kwargs.items() if k not in positional}
-
-
-def where(error: BaseException) -> str:
-    """The innermost frame of the error outside derive and NumPy: "file.py:12 in name"."""
-    frames = traceback.extract_tb(error.__traceback__)
-    own = [f for f in frames if not os.path.abspath(f.filename).startswith((_DERIVE, _NUMPY))]
-    frame = (own or frames or [None])[-1]
-    if frame is None:
-        return ""
-    return f" ({os.path.basename(frame.filename)}:{frame.lineno} in {frame.name})"
-
-
-def describe(error: BaseException) -> str:
-    """One line: the exception's type, message and where in the user's code it came from."""
-    message = str(error).strip().splitlines()
-    text = type(error).__name__ + (f": {message[0]}" if message else "")
-    return text + where(error)
-
-
-def _on_main_thread() -> bool:
-    """The SIGALRM timer can interrupt the call (Unix, main thread)."""
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-
-
-def _run_in_thread(call: Callable[[], object], seconds: float) -> tuple[bool, object]:
-    box: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as error:  # carried back to the caller's thread
-            box["error"] = error
-
-    worker = threading.Thread(target=target, name="derive-check-code", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        return False, None
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return True, box.get("value")
-
-
-def call(fn: Callable, kwargs: dict[str, object], timeout: float) -> Outcome:
-    """Call ``fn(**kwargs)`` once, guarded (see the module docstring)."""
-    before = {name: value.copy() for name, value in kwargs.items() if hasattr(value, "copy")}
-    args, keywords = _split(fn, kwargs)
-
-    def run() -> object:
-        return fn(*args, **keywords)
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            if _on_main_thread():
-                finished, value = guarded(run, timeout)
-            else:
-                finished, value = _run_in_thread(run, timeout)
-        except (KeyboardInterrupt, GeneratorExit):
-            raise
-        except BaseException as error:  # SystemExit too: the user's code must not end derive
-            return Outcome(error=describe(error), warnings=_texts(caught))
-    if not finished:
-        return Outcome(hung=True, warnings=_texts(caught))
-    modified = tuple(
-        name
-        for name, value in before.items()
-        if not numpy.array_equal(value, kwargs[name], equal_nan=True)
+def _setup_gone(shown: str, gone: Gone, timeout: float) -> str:
+    if gone.hung:
+        return f"importing {shown} did not finish within {timeout:g} s; {TOP_LEVEL_HINT}"
+    return (
+        f"importing {shown} ended the process ({printable(gone.status)}) before anything "
+        f"could be checked; {TOP_LEVEL_HINT}"
     )
-    return Outcome(value=value, warnings=_texts(caught), modified=modified)
 
 
-def _texts(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
-    texts: list[str] = []
-    for w in caught:
-        text = f"{w.category.__name__}: {w.message}"
-        if text not in texts:
-            texts.append(text)
-    return tuple(texts)
+def _outcome(reply: Reply, seq: int) -> Outcome:
+    header = reply.header
+    if header.get("seq") != seq:
+        return Outcome(ended="answered out of turn: the code under test wrote to derive's pipe")
+    status = header.get("status")
+    if status == "usage":
+        raise ValueError(printable(header.get("message"), 600))
+    texts = tuple(printable(w) for w in header.get("warnings") or [] if isinstance(w, str))
+    if status == "raised":
+        stage = header.get("stage")
+        return Outcome(
+            error=printable(header.get("error")),
+            stage=printable(stage) if isinstance(stage, str) else None,
+            warnings=texts,
+        )
+    parts = {}
+    for quantity, facts in (header.get("parts") or {}).items():
+        if isinstance(facts, dict):
+            parts[str(quantity)] = _part(facts, reply.arrays.get(quantity))
+    modified = tuple(printable(m, 80) for m in header.get("modified") or [] if isinstance(m, str))
+    return Outcome(parts=parts, warnings=texts, modified=modified)
+
+
+def _part(facts: dict, array: numpy.ndarray | None) -> Part:
+    problem = facts.get("problem")
+    if problem is not None:
+        return Part(None, printable(problem))
+    shape = facts.get("shape")
+    if not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape):
+        return Part(None, "returned something whose shape cannot be read")
+    dtype = facts.get("dtype")
+    dtype = printable(dtype, 40) if isinstance(dtype, str) else None
+    if array is not None:
+        if tuple(array.shape) != tuple(shape) or array.dtype.kind not in "fiu":
+            return Part(None, "returned an array that changed on the way")
+        array = array.astype(numpy.float64)
+    return Part(array, None, tuple(shape), dtype)

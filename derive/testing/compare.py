@@ -16,14 +16,16 @@ usual mistakes are wrong by a fraction of the value, millions of times more.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy
 
+from derive.testing.calling import Part
 from derive.testing.inputs import Case
-from derive.testing.layout import expected_shape, to_user
-from derive.testing.precise import to_float
+from derive.testing.layout import expected_shape, shape_names, to_user
+from derive.testing.precise import CONTEXT, to_float
 from derive.testing.reference import Exact
 from derive.testing.spec import Options
 
@@ -32,7 +34,7 @@ SAFETY = 8.0
 
 @dataclass(frozen=True)
 class Answer:
-    """The function's return value as an array, or why it is not one.
+    """The function's answer for one quantity as an array, or why it is not one.
 
     Attributes:
         array: the answer in float64 (None if unusable).
@@ -47,54 +49,18 @@ class Answer:
     dtype: str | None = None
 
 
-def _select(value: object, result: int | str | None, name: str) -> tuple[object, str | None]:
-    if result is None:
-        if isinstance(value, tuple):
-            return None, (
-                f"returned a tuple of {len(value)} values: say which one is {name} (result=INDEX)"
-            )
-        if isinstance(value, Mapping):
-            keys = ", ".join(map(repr, list(value)[:8]))
-            return None, f"returned a dict ({keys}): say which entry is {name} (result=KEY)"
-        return value, None
-    try:
-        return value[result], None  # type: ignore[index]
-    except (KeyError, IndexError, TypeError):
-        return None, f"returned {type(value).__name__}, which has no part {result!r}"
-
-
-def answer(value: object, options: Options, B: int) -> Answer:
-    """Check what the function returned: a real array of the expected shape."""
-    name = options.quantity.name
-    value, problem = _select(value, options.result, name)
-    if problem:
-        return Answer(None, problem)
-    if value is None:
-        return Answer(None, "returned None (is a return statement missing?)")
-    python_number = isinstance(value, int | float) and not isinstance(value, bool)
-    try:
-        array = numpy.asarray(value)
-    except (ValueError, TypeError) as error:
-        return Answer(None, f"returned {type(value).__name__}, not an array ({error})")
-    if array.dtype.kind not in "fiu" or array.dtype == bool:
-        return Answer(None, f"returned {type(value).__name__} of {array.dtype}, not real numbers")
-    shape = tuple(array.shape)
-    dtype = None if python_number else array.dtype.name
+def answer(part: Part | None, options: Options, B: int) -> Answer:
+    """Check what the function returned for ``options.quantity``: real numbers of the
+    expected shape."""
+    if part is None:
+        return Answer(None, f"returned nothing for {options.quantity.name}")
+    if part.problem is not None:
+        return Answer(None, part.problem)
+    shape = tuple(part.shape or ())
     want = expected_shape(options, B)
     if shape != want:
-        return Answer(array.astype(numpy.float64), _shape_text(shape, want, options), shape, dtype)
-    return Answer(array.astype(numpy.float64), None, shape, dtype)
-
-
-def shape_names(options: Options) -> str:
-    """The expected shape in size names, e.g. "(B, K)" or "(J, K)"."""
-    q = options.quantity
-    axes = list(q.axes)
-    if q.weights and options.weights == "in-out":
-        axes.reverse()
-    if q.per_example and options.batched:
-        axes.insert(0, "B")
-    return "(" + ", ".join(axes) + (",)" if len(axes) == 1 else ")")
+        return Answer(part.array, _shape_text(shape, want, options), shape, part.dtype)
+    return Answer(part.array, None, shape, part.dtype)
 
 
 def _shape_text(shape: Sequence[int], want: Sequence[int], options: Options) -> str:
@@ -103,11 +69,33 @@ def _shape_text(shape: Sequence[int], want: Sequence[int], options: Options) -> 
     return f"returned shape {tuple(shape)}, expected {shape_names(options)} = {tuple(want)}"
 
 
-def tolerance(options: Options, case: Case, exact: Exact) -> float:
+@dataclass(frozen=True)
+class Expected:
+    """A reference ready to compare: float64 in the user's layout, the largest magnitude of
+    the terms behind it, and the logits' scale on the way."""
+
+    value: numpy.ndarray
+    scale: float
+    logit_scale: float
+
+
+def expected(options: Options, exact: Exact, extra: Exact | None = None, factor=0) -> Expected:
+    """The reference ``exact`` (plus ``factor`` times ``extra``, a term such as the L2
+    term's, at 40 digits), in the user's layout."""
+    value, magnitude = exact.value, exact.magnitude
+    if extra is not None and factor:
+        f = CONTEXT.mpf(Fraction(factor).numerator) / Fraction(factor).denominator
+        value = value + extra.value * f
+        magnitude = magnitude + extra.magnitude * abs(f)
+    scale = float(numpy.max(to_float(numpy.asarray(magnitude, dtype=object)), initial=0.0))
+    return Expected(to_user(options, to_float(value)), scale, exact.logit_scale)
+
+
+def tolerance(options: Options, case: Case, logit_scale: float) -> float:
     """The allowed difference relative to the largest magnitude (see the module docstring)."""
     eps = float(numpy.finfo(options.dtype).eps)
     n = sum(options.sizes.values()) + case.B
-    return SAFETY * eps * (n + exact.logit_scale)
+    return SAFETY * eps * (n + logit_scale)
 
 
 @dataclass(frozen=True)
@@ -137,26 +125,19 @@ class Comparison:
         return self.finite and self.error <= self.allowed
 
 
-def expected_array(options: Options, exact: Exact) -> numpy.ndarray:
-    """The reference in float64, in the user's layout."""
-    return to_user(options, to_float(exact.value))
-
-
-def compare(
-    got: numpy.ndarray, expected: numpy.ndarray, exact: Exact, options: Options, case: Case
-) -> Comparison:
-    """``got`` (the user's layout, float64) against ``expected`` (from ``exact``)."""
-    magnitude = to_float(exact.magnitude)
-    scale = float(numpy.max(magnitude, initial=0.0))
-    relative = tolerance(options, case, exact)
-    allowed = relative * scale
+def compare(got: numpy.ndarray, reference: Expected, options: Options, case: Case) -> Comparison:
+    """``got`` (the user's layout, float64) against ``reference``."""
+    want = reference.value
+    relative = tolerance(options, case, reference.logit_scale)
+    allowed = relative * reference.scale
     finite = bool(numpy.all(numpy.isfinite(got)))
-    difference = numpy.abs(got - expected)
+    with numpy.errstate(invalid="ignore", over="ignore"):
+        difference = numpy.abs(got - want)
     difference = numpy.where(numpy.isfinite(difference), difference, numpy.inf)
     worst = numpy.unravel_index(int(numpy.argmax(difference)), difference.shape) if got.size else ()
     error = float(numpy.max(difference, initial=0.0))
     # relative to the largest entry; an answer that is all but 0 is measured against what
     # rounding allows instead, so that noise in a correct 0 is not a "relative difference 1e9"
-    largest = max(float(numpy.max(numpy.abs(expected), initial=0.0)), allowed) or 1.0
+    largest = max(float(numpy.max(numpy.abs(want), initial=0.0)), allowed) or 1.0
     worst = tuple(map(int, worst))
-    return Comparison(expected, relative, allowed, error, error / largest, worst, finite)
+    return Comparison(want, relative, allowed, error, error / largest, worst, finite)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 
 import numpy
 
-from derive.testing.compare import Comparison, compare, shape_names
-from derive.testing.layout import flipped
+from derive.testing.compare import Comparison, compare
+from derive.testing.layout import alternatives, shape_names
 from derive.testing.mistakes import MISTAKES, facts, fits
 from derive.testing.run import CaseRun, Run
 
@@ -27,9 +27,11 @@ class Finding:
     """One thing wrong with the function.
 
     Attributes:
-        name: "transposed", "batch-mean", "sign", "sum-t", "single-path", "relu-convention",
-            "overflow", "dtype", "raised", "hung", "returned" or "wrong" (none of the usual
-            mistakes fits).
+        name: "transposed", "convention" (another layout or bias shape fits), "batch-mean",
+            "sign", "sum-t", "single-path", "missing-reg", "reg-constant", "relu-convention",
+            "overflow", "dtype", "raised", "hung",
+            "exited" (the process ended without an answer), "returned" or "wrong" (none of
+            the usual mistakes fits).
         message: one line, as the report prints it.
         case: the smallest input that shows it (None for a dtype alone).
         comparison: the answer against the derivation there (None if there is none to show).
@@ -61,7 +63,7 @@ def _values(run: Run, results: list[CaseRun]) -> list[Finding]:
         r = finite[0]
         found.append(Finding("wrong", _unexplained(run, r), r, r.comparison))
     if infinite:
-        r = min(infinite, key=results.index)
+        r = _batch_shift(run) or min(infinite, key=results.index)
         found.append(Finding("overflow", _overflow(run, r), r, r.comparison))
     return found
 
@@ -79,8 +81,25 @@ def _unexplained(run: Run, r: CaseRun) -> str:
     )
 
 
+APART = "rows 1e3 apart"
+NEAR = "logits near +1e4"
+
+
+def _batch_shift(run: Run) -> CaseRun | None:
+    """The input that shows a max shift over the whole batch: wrong where rows lie 1e3
+    apart, right where every row is near 1e4 (so the code does shift, by a common max)."""
+    apart = [r for r in run.results if r.case.kind == APART and r.status == "wrong"]
+    near = [r for r in run.results if r.case.kind == NEAR]
+    if apart and near and all(r.status == "ok" for r in near):
+        return apart[0]
+    return None
+
+
 def _overflow(run: Run, r: CaseRun) -> str:
     q = run.options.quantity.name
+    shifted = _batch_shift(run)
+    if shifted is not None:
+        r = shifted
     if r.comparison.finite:
         what = f"is wrong at large logits only: at {r.case.kind} {facts(r)}"
     else:
@@ -91,6 +110,12 @@ def _overflow(run: Run, r: CaseRun) -> str:
         )
     warned = [w for w in r.outcome.warnings if "RuntimeWarning" in w]
     said = f" (NumPy warned: {warned[0]})" if warned else ""
+    if shifted is not None:
+        return (
+            f"{q} {what}{said}; it is right where every row is near 1e4, so it shifts the "
+            "logits by the largest of the whole batch: a row 1e3 below it underflows to 0. "
+            "Take m = max_c z_c of each row (max(axis=1, keepdims=True))"
+        )
     hint = (
         "; compute with m = max_c z_c and log a_k = z_k - m - log Σ_c e^(z_c - m) instead of "
         "exponentials that overflow or probabilities that are divided by or logged at 0"
@@ -103,25 +128,25 @@ def _untransposed(run: Run, results: list[CaseRun]) -> list[CaseRun] | None:
     if not any(r.status == "returned" for r in results):
         return None
     fixed = []
-    for r in results:
+    for index, r in enumerate(results):
         if r.status != "returned":
             fixed.append(r)
             continue
         if r.answer.array is None or r.answer.shape is None or len(r.answer.shape) != 2:
             return None
-        back, expected = r.answer.array.T, run.expected(r.case)
-        if back.shape != expected.shape:
+        back, reference = r.answer.array.T, run.reference(index)
+        if back.shape != reference.value.shape:
             return None
-        comparison = compare(back, expected, run.exact(r.case), run.options, r.case)
+        comparison = compare(back, reference, run.options, r.case)
         answer = replace(r.answer, array=back, problem=None)
         fixed.append(replace(r, answer=answer, comparison=comparison))
     return fixed
 
 
 def _transposed(run: Run, results: list[CaseRun]) -> Finding:
-    r = next(r for r in run.results if r.status == "returned")
+    index, r = next((i, r) for i, r in enumerate(run.results) if r.status == "returned")
     q = run.options.quantity.name
-    want = run.expected(r.case).shape
+    want = run.expected(index).shape
     clean = all(x.status == "ok" for x in results)
     return Finding(
         "transposed",
@@ -133,7 +158,7 @@ def _transposed(run: Run, results: list[CaseRun]) -> Finding:
 
 
 def _failures(run: Run, results: list[CaseRun]) -> list[Finding]:
-    """Calls that gave nothing to compare: hung, raised, returned something else."""
+    """Calls that gave nothing to compare: hung, ended, raised, returned something else."""
     q = run.options.quantity.name
     found = []
     hung = [r for r in results if r.status == "hung"]
@@ -143,9 +168,17 @@ def _failures(run: Run, results: list[CaseRun]) -> list[Finding]:
             f"{hung[0].label()} (the inputs after it were not run)"
         )
         found.append(Finding("hung", text, hung[0]))
+    ended = [r for r in results if r.status == "exited"]
+    if ended:
+        text = (
+            f"{q}: your function did not return ({ended[0].outcome.ended}) at "
+            f"{ended[0].label()} (the inputs after it were not run)"
+        )
+        found.append(Finding("exited", text, ended[0]))
     raised = [r for r in results if r.status == "raised"]
     if raised:
-        text = f"{q}: your function raised {raised[0].outcome.error} at {raised[0].label()}"
+        who = raised[0].outcome.stage or "your function"
+        text = f"{q}: {who} raised {raised[0].outcome.error} at {raised[0].label()}"
         found.append(Finding("raised", text + _where_else(results, raised), raised[0]))
     returned = [r for r in results if r.status == "returned"]
     if returned:
@@ -178,22 +211,40 @@ def _dtype(run: Run) -> list[Finding]:
 
 def _flipped(run: Run) -> list[Finding] | None:
     """If the function does better with the weights in the other layout, say so first."""
-    options = flipped(run.options)
-    if options is None or any(r.status == "hung" for r in run.results):
+    if any(r.status in ("hung", "exited") for r in run.results):
         return None
-    other = Run(run.fn, options, run.proved)
+    other = run.flipped()
+    if other is None:
+        return None
     before = sum(r.status != "ok" for r in run.results)
     if not other.passed and sum(r.status != "ok" for r in other.results) >= before:
         return None
     q = run.options.quantity.name
-    shape = "(in, out)" if options.weights == "in-out" else "(out, in)"
+    shape = "(in, out)" if other.options.weights == "in-out" else "(out, in)"
     rest = diagnose(other, flip=False)
     text = (
         f"{q}: your function takes the weights transposed, as {shape}, where the arguments "
-        f"declare weights {run.options.weights}; with weights {options.weights} it "
+        f"declare weights {run.options.weights}; with weights {other.options.weights} it "
         + ("matches the derivation at every input" if not rest else "does better, but:")
     )
     return [Finding("transposed", text, other.results[0]), *rest]
+
+
+def _other_convention(run: Run) -> list[Finding] | None:
+    """If nothing the function returned could be compared, and another layout of the
+    examples or shape of the bias makes it pass, name that convention."""
+    if any(r.status not in ("raised", "returned") for r in run.results):
+        return None
+    for flag, options in alternatives(run.execution.options):
+        other = run.other(options)
+        if other.passed:
+            q = run.options.quantity.name
+            text = (
+                f"{q}: your function takes another convention: with {flag} it matches the "
+                f"derivation at every input (declared: {run.options.describe()})"
+            )
+            return [Finding("convention", text, other.results[0])]
+    return None
 
 
 def diagnose(run: Run, *, flip: bool = True) -> list[Finding]:
@@ -210,9 +261,12 @@ def diagnose(run: Run, *, flip: bool = True) -> list[Finding]:
     found = []
     if results is not None:
         found.append(_transposed(run, results))
+        run = run.with_results(results)
     else:
         results = run.results
         other = _flipped(run) if flip and any(r.status != "ok" for r in results) else None
+        if other is None and flip:
+            other = _other_convention(run)
         if other is not None:
             return other
     return found + _failures(run, results) + _values(run, results) + _dtype(run)

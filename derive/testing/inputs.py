@@ -9,8 +9,17 @@ Every kind targets a known way to get softmax cross-entropy code wrong:
 - degenerate targets: the target on the least likely class (log 0 in naive code), mass split
   over classes with probability 0, and (where targets need not sum to 1) rows summing to 0,
   1/2 and 2;
+- rows whose logits lie 1e3 apart: a max shift taken over the whole batch instead of each row
+  leaves a row whose exponentials all underflow to 0;
 - a larger batch; for the network, ReLU pre-activations exactly 0 (relu'(0) is 0 by the
-  documented convention), built from dyadic numbers so that 0 is exact in any summation order.
+  documented convention), in one hidden layer at a time, so that the value code takes there
+  can be read off layer by layer; built from dyadic numbers so that 0 is exact in any
+  summation order.
+
+Without a bias (``bias="none"``) the bias lives in the weights, as the "bias trick" puts it:
+input unit 0 is a constant 1 (and so is unit 0 of each hidden layer, passed through), and
+column 0 of each weight matrix is the bias. Every kind above carries over exactly: the case
+is the one with a bias at sizes one smaller, embedded.
 
 The batch sizes avoid the layer sizes, so a transposed (B, K) cannot pass for (K, B). Soft
 targets are dyadic (multiples of 1/1024), so that a row sums to exactly 1 in float32 and
@@ -28,6 +37,7 @@ import numpy
 from derive.testing.spec import Options
 
 LARGE = 1e4
+APART = 1e3  # rows this far apart: e^{-1e3} underflows in float64 and float32
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,10 +47,11 @@ class Case:
     Attributes:
         kind: what it is chosen to break, in words.
         B: the batch size.
-        arrays: the derivation's arrays, in the dtype under test; per-example arrays have a
+        arrays: the derivation's arrays, in the dtype under test (the forward pass's values
+            are the reference's, :mod:`derive.testing.reference`); per-example arrays have a
             leading B axis; ``t`` is float rows; ``labels`` holds class indices when the
             targets are labels.
-        large_logits: the logits reach 1e4 in magnitude.
+        large_logits: the logits reach 1e3 or more in magnitude.
     """
 
     kind: str
@@ -86,6 +97,24 @@ def _logits_of(arrays: dict, layer: str) -> numpy.ndarray:
 
 def _last(layer: str) -> tuple[str, str]:
     return ("W", "b") if layer == "output" else ("W3", "b3")
+
+
+def _apart(arrays: dict, layer: str, rng: numpy.random.Generator) -> dict:
+    """Logits of neighbouring rows 1e3 apart: input unit 0 carries an offset of 0 or 1e3 per
+    row to every logit (through unit 0 of each hidden layer, which passes it on alone)."""
+    arrays = {name: value.copy() for name, value in arrays.items()}
+    B = len(arrays["a_prev" if layer == "output" else "x"])
+    offsets = numpy.resize(numpy.array([0.0, APART]), B)
+    if layer == "output":
+        arrays["a_prev"][:, 0], arrays["W"][:, 0] = offsets, 1.0
+        return arrays
+    arrays["x"][:, 0] = offsets
+    for weights, bias in (("W1", "b1"), ("W2", "b2")):
+        arrays[weights][:, 0] = 0.0
+        arrays[weights][0] = 0.0
+        arrays[weights][0, 0], arrays[bias][0] = 1.0, 0.0
+    arrays["W3"][:, 0] = 1.0
+    return arrays
 
 
 def _shift(arrays: dict, layer: str, rng: numpy.random.Generator, to: float) -> dict:
@@ -153,12 +182,14 @@ def _targets(
 
 
 Change = Callable[[dict, str, numpy.random.Generator], dict]
-# (kind, batch: "one" | "small" | "large", change of the logits, large logits, degenerate t)
-KINDS: tuple[tuple[str, str, Change | None, bool, bool], ...] = (
-    ("random", "one", None, False, False),
-    ("random", "small", None, False, False),
+# (kind, its own stream, batch: "one" | "small" | "large", change of the logits, large
+# logits, degenerate targets); the stream numbers stay when kinds are added
+KINDS: tuple[tuple[str, int, str, Change | None, bool, bool], ...] = (
+    ("random", 0, "one", None, False, False),
+    ("random", 1, "small", None, False, False),
     (
         "logits near +1e4",
+        2,
         "small",
         lambda arrays, layer, rng: _shift(arrays, layer, rng, LARGE),
         True,
@@ -166,26 +197,32 @@ KINDS: tuple[tuple[str, str, Change | None, bool, bool], ...] = (
     ),
     (
         "logits near -1e4",
+        3,
         "small",
         lambda arrays, layer, rng: _shift(arrays, layer, rng, -LARGE),
         True,
         False,
     ),
-    ("logits spread over +-1e4", "small", _spread, True, False),
-    ("all logits tied", "small", _tied, False, False),
-    ("a tie at the largest logit", "small", _tie_at_max, False, False),
-    ("degenerate targets at +-1e4 logits", "small", _spread, True, True),
-    ("degenerate targets", "small", None, False, True),
-    ("random, a larger batch", "large", None, False, False),
+    ("logits spread over +-1e4", 4, "small", _spread, True, False),
+    ("all logits tied", 5, "small", _tied, False, False),
+    ("a tie at the largest logit", 6, "small", _tie_at_max, False, False),
+    ("degenerate targets at +-1e4 logits", 7, "small", _spread, True, True),
+    ("degenerate targets", 8, "small", None, False, True),
+    ("rows 1e3 apart", 11, "small", _apart, True, False),
+    ("random, a larger batch", 9, "large", None, False, False),
+)
+NETWORK_KINDS = (  # before the larger batch, for the network
+    ("ReLU pre-activations exactly 0 in layer 1", 10, "small", None, False, False),
+    ("ReLU pre-activations exactly 0 in layer 2", 12, "small", None, False, False),
 )
 
 
-def _relu_kink(options: Options, rng: numpy.random.Generator, B: int) -> dict:
-    """Dyadic network inputs with hidden pre-activations exactly 0: in each hidden layer unit
-    0 has a zero row and bias (0 for every example), unit 1 cancels to 0 for example 0, and
-    the other units are kept alive (a bias above what the row can subtract), so the gradient
-    flows past the kinks."""
-    N, I_, J, K = (options.sizes[n] for n in "NIJK")
+def _relu_kink(sizes: dict[str, int], rng: numpy.random.Generator, B: int, kinked: int) -> dict:
+    """Dyadic network inputs with pre-activations exactly 0 in hidden layer ``kinked`` (1 or
+    2) only: there unit 0 has a zero row and bias (0 for every example) and unit 1 cancels to 0
+    for example 0; every other unit of both layers is kept alive (a bias above what its row
+    can subtract), so the gradient flows past the kinks."""
+    N, I_, J, K = (sizes[n] for n in "NIJK")
 
     def dyadic(*shape: int) -> numpy.ndarray:
         return rng.integers(-4, 5, size=shape) / 4.0
@@ -196,9 +233,10 @@ def _relu_kink(options: Options, rng: numpy.random.Generator, B: int) -> dict:
         if layer < 3:
             inputs = arrays["x"] if layer == 1 else _hidden(arrays)
             bias = numpy.abs(W) @ numpy.abs(inputs).max(axis=0) + 0.25
-            W[0], bias[0] = 0.0, 0.0
-            if fan_out > 1:
-                bias[1] = -(W[1] @ inputs[0])
+            if layer == kinked:
+                W[0], bias[0] = 0.0, 0.0
+                if fan_out > 1:
+                    bias[1] = -(W[1] @ inputs[0])
         arrays[f"W{layer}"], arrays[f"b{layer}"] = W, bias
     return arrays
 
@@ -216,15 +254,24 @@ def suite(options: Options) -> list[Case]:
     batch = {"one": 1, "small": small, "large": large}
     kinds = list(KINDS)
     if options.layer == "network":
-        kinds.insert(-1, ("ReLU pre-activations exactly 0", "small", None, False, False))
+        kinds[-1:-1] = NETWORK_KINDS
     cases = []
-    for number, (kind, size, change, large_logits, degenerate) in enumerate(kinds):
-        if not options.batched and size != "one" and kind.startswith("random"):
+    for kind, stream, size, change, large_logits, degenerate in kinds:
+        if not options.batched and size != "one" and kind.startswith(("random", "rows")):
             continue
         B = batch[size] if options.batched else 1
-        rng = numpy.random.default_rng([options.seed, number])
+        rng = numpy.random.default_rng([options.seed, stream])
         cases.append(_case(options, rng, kind, B, change, large_logits, degenerate))
     return sorted(cases, key=lambda case: case.B)  # stable: the suite's order within a size
+
+
+def generated_sizes(options: Options) -> dict[str, int]:
+    """The sizes a case is drawn at: without a bias, one input fewer per layer, for the unit
+    that carries the constant 1 (see the module docstring)."""
+    if options.bias != "none":
+        return dict(options.sizes)
+    inputs = ("J",) if options.layer == "output" else ("N", "I", "J")
+    return {name: size - (name in inputs) for name, size in options.sizes.items()}
 
 
 def _case(
@@ -236,29 +283,44 @@ def _case(
     large_logits: bool,
     degenerate: bool,
 ) -> Case:
+    sizes = generated_sizes(options)
     if kind.startswith("ReLU"):
-        arrays = _relu_kink(options, rng, B)
+        arrays = _relu_kink(sizes, rng, B, int(kind[-1]))
     elif options.layer == "output":
-        arrays = _output_parameters(rng, options.sizes["K"], options.sizes["J"], B)
+        arrays = _output_parameters(rng, sizes["K"], sizes["J"], B)
     else:
-        arrays = _network_parameters(rng, options.sizes, B)
+        arrays = _network_parameters(rng, sizes, B)
     if change is not None:
         arrays = change(arrays, options.layer, rng)
     logits = _logits_of(arrays, options.layer)
-    arrays["t"] = _targets(options, rng, B, logits, degenerate)
-    if options.layer == "output":
-        arrays["z"] = logits
+    targets = _targets(options, rng, B, logits, degenerate)
+    if options.bias == "none":
+        arrays = _folded(arrays, options.layer)
+    arrays["t"] = targets
     cast = {name: value.astype(options.dtype) for name, value in arrays.items()}
-    if options.layer == "output":  # z as the function receives it: eq. (0) at the cast values
-        cast["z"] = _exact_logits(cast)
     if options.targets == "labels":
-        cast["labels"] = numpy.argmax(arrays["t"], axis=1)
+        cast["labels"] = numpy.argmax(targets, axis=1)
     return Case(kind, B, cast, large_logits)
 
 
-def _exact_logits(cast: dict) -> numpy.ndarray:
-    """z = W a + b from the cast arrays, rounded once to their dtype (computed in float64,
-    which is exact enough for a logit the function receives as given)."""
-    dtype = cast["W"].dtype
-    z = cast["a_prev"].astype(numpy.float64) @ cast["W"].astype(numpy.float64).T
-    return (z + cast["b"].astype(numpy.float64)).astype(dtype)
+def _ones_first(array: numpy.ndarray) -> numpy.ndarray:
+    return numpy.hstack([numpy.ones((len(array), 1)), array])
+
+
+def _folded(arrays: dict, layer: str) -> dict:
+    """The bias moved into the weights: input unit 0 is 1, column 0 of W is b, b is 0; each
+    hidden layer's unit 0 passes the 1 on (a row e_0, relu(1) = 1)."""
+    if layer == "output":
+        W = numpy.hstack([arrays["b"][:, None], arrays["W"]])
+        return {"a_prev": _ones_first(arrays["a_prev"]), "W": W, "b": 0.0 * arrays["b"]}
+    out = {"x": _ones_first(arrays["x"])}
+    for number in (1, 2, 3):
+        W, bias = arrays[f"W{number}"], arrays[f"b{number}"]
+        folded = numpy.hstack([bias[:, None], W])
+        if number < 3:  # unit 0 of the layer: 1 for every example
+            carry = numpy.zeros((1, folded.shape[1]))
+            carry[0, 0] = 1.0
+            folded = numpy.vstack([carry, folded])
+        out[f"W{number}"] = folded
+        out[f"b{number}"] = numpy.zeros(len(folded))
+    return out

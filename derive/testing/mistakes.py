@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy
 
+from derive.testing.regularization import CONVENTIONS, factor
 from derive.testing.run import CaseRun, Run
 
 
@@ -25,6 +26,10 @@ def facts(result: CaseRun) -> str:
     if comparison is not None and comparison.finite:
         text += f", worst relative difference {comparison.relative:.3g}"
     return f"({text})"
+
+
+def _index(run: Run, r: CaseRun) -> int:
+    return run.index(r)
 
 
 def _transposed(run: Run, r: CaseRun) -> numpy.ndarray | None:
@@ -49,9 +54,80 @@ def _sign(run: Run, r: CaseRun) -> numpy.ndarray | None:
 
 def _variant(name: str, when: Callable[[Run, CaseRun], bool]) -> Callable:
     def wrong(run: Run, r: CaseRun) -> numpy.ndarray | None:
-        return run.expected(r.case, name) if when(run, r) else None
+        return run.expected(_index(run, r), name) if when(run, r) else None
 
     return wrong
+
+
+def _relu_variant(name: str) -> Callable:
+    """relu'(0) taken as another value than the one declared (0 or 1; under "any" the fit
+    says it)."""
+
+    def when(run: Run, r: CaseRun) -> bool:
+        declared = {"0": "relu=0", "1": "relu=1"}.get(run.options.relu_at_zero)
+        return _network_kink(run, r) and declared is not None and declared != name
+
+    return _variant(name, when)
+
+
+def _l2_factor(which: str) -> Callable:
+    """The L2 term left out ("none"), or with another convention's factor ("other")."""
+
+    def wrong(run: Run, r: CaseRun) -> numpy.ndarray | None:
+        if run.convention is None or not _regularized(run):
+            return None
+        index = _index(run, r)
+        if which == "none":
+            return run.reference(index, l2=0).value
+        own = factor(run.convention, r.case.B)
+        for convention in CONVENTIONS:
+            other = factor(convention, r.case.B)
+            if other != own:
+                candidate = run.reference(index, l2=other).value
+                if _close(r, candidate):
+                    return candidate
+        return None
+
+    return wrong
+
+
+def _regularized(run: Run) -> bool:
+    return run.options.quantity.weights or run.options.quantity.name == "E"
+
+
+def _close(r: CaseRun, wrong: numpy.ndarray) -> bool:
+    if wrong.shape != r.answer.array.shape:
+        return False
+    largest = float(numpy.max(numpy.abs(wrong), initial=0.0))
+    limit = max(r.comparison.allowed, r.comparison.tolerance * largest)
+    return bool(numpy.max(numpy.abs(r.answer.array - wrong), initial=0.0) <= limit)
+
+
+def _l2_other_says(run: Run, r: CaseRun) -> str:
+    q = run.options.quantity.name
+    index = _index(run, r)
+    own = factor(run.convention, r.case.B)
+    used = next(
+        c.name
+        for c in CONVENTIONS
+        if factor(c, r.case.B) != own
+        and _close(r, run.reference(index, l2=factor(c, r.case.B)).value)
+    )
+    return (
+        f"{q} has the L2 term with the other constant: your function's {q} fits {used}, but "
+        f"the rest of the run fits {run.convention.name} {facts(r)}"
+    )
+
+
+def _l2_missing_says(run: Run, r: CaseRun) -> str:
+    q = run.options.quantity.name
+    part = "gradient" if q != "E" else "term"
+    return (
+        f"{q} is missing the regularization {part}: your function returns the data "
+        f"{'loss' if q == 'E' else 'gradient'} alone, where the L2 term "
+        f"{run.convention.name} adds {'to the loss' if q == 'E' else 'its gradient'} "
+        f"(reg = {run.options.regularization.value:g}) {facts(r)}"
+    )
 
 
 def _sums_not_one(run: Run, r: CaseRun) -> bool:
@@ -68,6 +144,24 @@ def _not_loss(run: Run, r: CaseRun) -> bool:
 
 def _network_kink(run: Run, r: CaseRun) -> bool:
     return run.options.layer == "network" and run.options.quantity.name not in ("E", "dE_dz3")
+
+
+def _kink_outside(run: Run, r: CaseRun) -> numpy.ndarray | None:
+    """Under relu'(0) "any": the answer is the reference at an h outside [0, 1]."""
+    kink = r.kink
+    if kink is None or kink.value is None or 0.0 <= kink.value <= 1.0:
+        return None
+    index = _index(run, r)
+    zero, one = run.expected(index, "relu=0"), run.expected(index, "relu=1")
+    return zero + kink.value * (one - zero)
+
+
+def _kink_outside_says(run: Run, r: CaseRun) -> str:
+    q = run.options.quantity.name
+    return (
+        f"{q} uses relu'(0) = {r.kink.text()} in layer {r.kink.layer}, outside [0, 1] (no "
+        f"one-sided derivative of relu) {facts(r)}"
+    )
 
 
 def _say(template: str, loss: str | None = None) -> Callable[[Run, CaseRun], str]:
@@ -145,23 +239,35 @@ MISTAKES: tuple[Mistake, ...] = (
             "E through every a_c: dE/dz_k = a_k Σ_d t_d - t_k"
         ),
     ),
+    Mistake("missing-reg", _l2_factor("none"), _l2_missing_says),
+    Mistake("reg-constant", _l2_factor("other"), _l2_other_says),
     Mistake(
         "relu-convention",
-        _variant("relu-one", _network_kink),
+        _relu_variant("relu=1"),
         _say(
             "{q} uses relu'(0) = 1, where the derivation's convention is relu'(0) = 0 "
-            "(docs/network.md); they differ only at pre-activations exactly 0"
+            "(docs/network.md); they differ only at pre-activations exactly 0 (say "
+            "--relu-at-zero 1 or any if that is your convention)"
         ),
     ),
     Mistake(
         "relu-convention",
-        _variant("relu-half", _network_kink),
+        _relu_variant("relu=0"),
+        _say(
+            "{q} uses relu'(0) = 0, where --relu-at-zero 1 declares relu'(0) = 1; they differ "
+            "only at pre-activations exactly 0"
+        ),
+    ),
+    Mistake(
+        "relu-convention",
+        _relu_variant("relu=1/2"),
         _say(
             "{q} uses relu'(0) = 1/2 (SymPy's Heaviside(0)), where the derivation's "
             "convention is relu'(0) = 0 (docs/network.md); they differ only at "
             "pre-activations exactly 0"
         ),
     ),
+    Mistake("relu-convention", _kink_outside, _kink_outside_says),
 )
 
 

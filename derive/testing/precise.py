@@ -266,14 +266,18 @@ def _sum_over(term: Value, index: Symbol) -> Value:
 
 
 def _sum_rule(ev: Evaluator, expr: Sum) -> Value:
-    if len(expr.limits) != 1:
-        raise EvaluationError(f"{expr}: one limit per Sum")
-    ((index, lo, hi),) = expr.limits
+    """Sum(f, inner, ..., outer): the limits from the outermost in (SymPy merges nested sums
+    into one Sum with several limits)."""
+    return _summed(ev, expr.function, list(expr.limits))
+
+
+def _summed(ev: Evaluator, function: Expr, limits: list) -> Value:
+    (index, lo, hi), inner = limits[-1], limits[:-1]
     values, sign = karr_range(ev.integer(lo), ev.integer(hi))  # the checker's meaning
     saved = ev._domains.get(index)
     ev._domains[index] = (values.start, values.stop - 1)
     try:
-        term = ev._eval(expr.function)
+        term = _summed(ev, function, inner) if inner else ev._eval(function)
         if index not in term.axes:  # a term that does not depend on the index
             count = CONTEXT.mpf(len(values))
             return Value(term.axes, sign * term.value * count, term.magnitude * count)

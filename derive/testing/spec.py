@@ -1,20 +1,27 @@
 """What is checked, as data: the quantities a function may compute, the arrays it may receive,
-and the layout options, validated into one :class:`Options`.
+and the conventions of real code, validated into one :class:`Options`.
 
-Names follow the rest of derive. The output layer (sizes K, J) has the post's arrays ``z``,
-``t``, ``W`` (K, J), ``b`` (K,) and ``a_prev`` (the layer's input a^{L-1}); the whole network
-(sizes N, I, J, K) has ``numeric``'s ``x``, ``W1, b1`` (layer L-2), ``W2, b2`` (L-1),
-``W3, b3`` (L) and ``t``.
+Names follow the rest of derive. The output layer (sizes K, J) has the post's arrays ``z``
+(logits), ``a`` (probabilities), ``t``, ``W`` (K, J), ``b`` (K,) and ``a_prev`` (the layer's
+input a^{L-1}); the whole network (sizes N, I, J, K) has ``derive_numeric``'s ``x``, ``W1,
+b1`` (next to the input), ``W2, b2``, ``W3, b3`` (the output layer), ``t``, and the forward
+pass's values
+``z1, a1, z2, a2, z3, a3`` (pre-activations and activations; ``a3`` the probabilities).
+The errors ``dE_dz`` (``dE_dz1``, ``dE_dz2``, ``dE_dz3``) are arrays too: the gradient a layer's
+backward pass receives from the one above (``backward(dvalues)``), as the batch loss defines it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy
 
 from derive.model.sizes import check_size
+
+# kinds of arrays and quantities, which decide how a convention lays them out
+LOSS, PER_EXAMPLE, WEIGHTS, BIAS, TARGETS = "loss", "per-example", "weights", "bias", "targets"
 
 
 @dataclass(frozen=True)
@@ -24,92 +31,151 @@ class Quantity:
     Attributes:
         name: as the user names it (``dE_dW``).
         layer: "output" (sizes K, J) or "network" (sizes N, I, J, K).
-        axes: the size names of its shape, for one batch (``("K", "J")``); () for the loss.
-        per_example: one row per example (dE/dz): shape (B, *axes); else summed over the batch.
-        weights: a weight gradient, stored like the weights (transposed under "in-out").
+        axes: the size names of its shape, for one example (``("K", "J")``); () for the loss.
+        kind: LOSS, PER_EXAMPLE (one row per example, like dE/dz), WEIGHTS (stored like the
+            weights) or BIAS (shaped like the bias); parameter gradients are summed over the
+            batch.
         text: the derivation's name for it.
+        of: the array it is the gradient with respect to (None for the loss).
     """
 
     name: str
     layer: str
     axes: tuple[str, ...]
-    per_example: bool
-    weights: bool
+    kind: str
     text: str
+    of: str | None = None
+
+    @property
+    def per_example(self) -> bool:
+        return self.kind == PER_EXAMPLE
+
+    @property
+    def weights(self) -> bool:
+        return self.kind == WEIGHTS
 
 
-QUANTITIES: dict[str, Quantity] = {
-    q.name: q
-    for q in (
-        Quantity("E", "output", (), False, False, "E = -sum_k t_k log a_k"),
-        Quantity("dE_dz", "output", ("K",), True, False, "dE/dz_k"),
-        Quantity("dE_dW", "output", ("K", "J"), False, True, "dE/dW_kj"),
-        Quantity("dE_db", "output", ("K",), False, False, "dE/db_k"),
-        Quantity("dE_dW1", "network", ("I", "N"), False, True, "dE/dW_in (layer L-2)"),
-        Quantity("dE_db1", "network", ("I",), False, False, "dE/db_i (layer L-2)"),
-        Quantity("dE_dW2", "network", ("J", "I"), False, True, "dE/dW_ji (layer L-1)"),
-        Quantity("dE_db2", "network", ("J",), False, False, "dE/db_j (layer L-1)"),
-        Quantity("dE_dW3", "network", ("K", "J"), False, True, "dE/dW_kj (layer L)"),
-        Quantity("dE_db3", "network", ("K",), False, False, "dE/db_k (layer L)"),
-        Quantity("dE_dz1", "network", ("I",), True, False, "dE/dz_i (layer L-2)"),
-        Quantity("dE_dz2", "network", ("J",), True, False, "dE/dz_j (layer L-1)"),
-        Quantity("dE_dz3", "network", ("K",), True, False, "dE/dz_k (layer L)"),
-    )
+_OUTPUT_QUANTITIES = (
+    Quantity("E", "output", (), LOSS, "E = -sum_k t_k log a_k"),
+    Quantity("dE_dz", "output", ("K",), PER_EXAMPLE, "dE/dz_k", "z"),
+    Quantity("dE_dW", "output", ("K", "J"), WEIGHTS, "dE/dW_kj", "W"),
+    Quantity("dE_db", "output", ("K",), BIAS, "dE/db_k", "b"),
+    Quantity("dE_dX", "output", ("J",), PER_EXAMPLE, "dE/da_j^{L-1} (the layer's input)", "a_prev"),
+)
+_NETWORK_QUANTITIES = (
+    Quantity("E", "network", (), LOSS, "E = -sum_k t_k log a_k^L"),
+    Quantity("dE_dW1", "network", ("I", "N"), WEIGHTS, "dE/dW_in (layer L-2)", "W1"),
+    Quantity("dE_db1", "network", ("I",), BIAS, "dE/db_i (layer L-2)", "b1"),
+    Quantity("dE_dW2", "network", ("J", "I"), WEIGHTS, "dE/dW_ji (layer L-1)", "W2"),
+    Quantity("dE_db2", "network", ("J",), BIAS, "dE/db_j (layer L-1)", "b2"),
+    Quantity("dE_dW3", "network", ("K", "J"), WEIGHTS, "dE/dW_kj (layer L)", "W3"),
+    Quantity("dE_db3", "network", ("K",), BIAS, "dE/db_k (layer L)", "b3"),
+    Quantity("dE_dz1", "network", ("I",), PER_EXAMPLE, "dE/dz_i (layer L-2)", "z1"),
+    Quantity("dE_dz2", "network", ("J",), PER_EXAMPLE, "dE/dz_j (layer L-1)", "z2"),
+    Quantity("dE_dz3", "network", ("K",), PER_EXAMPLE, "dE/dz_k (layer L)", "z3"),
+    Quantity("dE_dX1", "network", ("N",), PER_EXAMPLE, "dE/dx_n (the network's input)", "x"),
+    Quantity("dE_dX2", "network", ("I",), PER_EXAMPLE, "dE/da_i^{L-2} (layer L-1's input)", "a1"),
+    Quantity("dE_dX3", "network", ("J",), PER_EXAMPLE, "dE/da_j^{L-1} (layer L's input)", "a2"),
+)
+LAYER_QUANTITIES: dict[str, dict[str, Quantity]] = {
+    "output": {q.name: q for q in _OUTPUT_QUANTITIES},
+    "network": {q.name: q for q in _NETWORK_QUANTITIES},
 }
-NETWORK_E = Quantity("E", "network", (), False, False, "E = -sum_k t_k log a_k^L")
+# every name, the loss as the output layer's (kept for the CLI's list and older callers)
+QUANTITIES: dict[str, Quantity] = {
+    **LAYER_QUANTITIES["output"],
+    **{n: q for n, q in LAYER_QUANTITIES["network"].items() if n != "E"},
+}
+NETWORK_E = LAYER_QUANTITIES["network"]["E"]
 
 
 @dataclass(frozen=True)
 class Array:
-    """An array of the derivation a function may receive: its axes, and whether it is one row
-    per example (x, t, ...) or a parameter (W, b)."""
+    """An array of the derivation a function may receive: its axes and its kind (one row per
+    example, weights, bias or targets); ``forward``: a value of the forward pass, computed
+    from the others."""
 
     name: str
     axes: tuple[str, ...]
-    per_example: bool
-    weights: bool = False
+    kind: str
+    forward: bool = False
+
+    @property
+    def per_example(self) -> bool:
+        return self.kind in (PER_EXAMPLE, TARGETS)
+
+    @property
+    def weights(self) -> bool:
+        return self.kind == WEIGHTS
 
 
 ARRAYS: dict[str, dict[str, Array]] = {
     "output": {
         a.name: a
         for a in (
-            Array("a_prev", ("J",), True),
-            Array("W", ("K", "J"), False, weights=True),
-            Array("b", ("K",), False),
-            Array("z", ("K",), True),
-            Array("t", ("K",), True),
+            Array("a_prev", ("J",), PER_EXAMPLE),
+            Array("W", ("K", "J"), WEIGHTS),
+            Array("b", ("K",), BIAS),
+            Array("z", ("K",), PER_EXAMPLE, forward=True),
+            Array("a", ("K",), PER_EXAMPLE, forward=True),
+            Array("dE_dz", ("K",), PER_EXAMPLE, forward=True),
+            Array("t", ("K",), TARGETS),
         )
     },
     "network": {
         a.name: a
         for a in (
-            Array("x", ("N",), True),
-            Array("W1", ("I", "N"), False, weights=True),
-            Array("b1", ("I",), False),
-            Array("W2", ("J", "I"), False, weights=True),
-            Array("b2", ("J",), False),
-            Array("W3", ("K", "J"), False, weights=True),
-            Array("b3", ("K",), False),
-            Array("t", ("K",), True),
+            Array("x", ("N",), PER_EXAMPLE),
+            Array("W1", ("I", "N"), WEIGHTS),
+            Array("b1", ("I",), BIAS),
+            Array("W2", ("J", "I"), WEIGHTS),
+            Array("b2", ("J",), BIAS),
+            Array("W3", ("K", "J"), WEIGHTS),
+            Array("b3", ("K",), BIAS),
+            Array("t", ("K",), TARGETS),
+            Array("z1", ("I",), PER_EXAMPLE, forward=True),
+            Array("a1", ("I",), PER_EXAMPLE, forward=True),
+            Array("z2", ("J",), PER_EXAMPLE, forward=True),
+            Array("a2", ("J",), PER_EXAMPLE, forward=True),
+            Array("z3", ("K",), PER_EXAMPLE, forward=True),
+            Array("a3", ("K",), PER_EXAMPLE, forward=True),
+            Array("dE_dz1", ("I",), PER_EXAMPLE, forward=True),
+            Array("dE_dz2", ("J",), PER_EXAMPLE, forward=True),
+            Array("dE_dz3", ("K",), PER_EXAMPLE, forward=True),
         )
     },
 }
 SIZES = {"output": ("K", "J"), "network": ("N", "I", "J", "K")}
+# the largest size accepted: the reference is evaluated at 40 digits, entry by entry
+MAX_SIZE = 256
+MAX_WEIGHTS = 16384  # entries of all weight matrices together
 
-WEIGHTS = {"out-in": "out-in", "in-out": "in-out", "transposed": "in-out"}
-TARGETS = {"one-hot": "one-hot", "onehot": "one-hot", "soft": "soft", "labels": "labels"}
-BATCH_LOSS = {"sum": "sum", "summed": "sum", "mean": "mean", "average": "mean", "averaged": "mean"}
-DTYPES = {"float64": numpy.dtype(numpy.float64), "float32": numpy.dtype(numpy.float32)}
+
+@dataclass(frozen=True)
+class Regularization:
+    """An L2 term on every weight matrix: ``c * reg * sum W^2``, c = 1/2 or 1 (the code's
+    convention is found, not declared).
+
+    Attributes:
+        name: the name the strength goes by (a parameter, or a name in ``--init``).
+        value: the strength the check uses (not 0, so that the term is checked).
+    """
+
+    name: str
+    value: float = 0.375
 
 
 @dataclass(frozen=True)
 class Options:
-    """Validated options of one check (see :func:`derive.testing.check_gradient_code`)."""
+    """Validated options of one check (see :func:`derive.testing.check_gradient_code`).
+
+    ``quantity`` is the quantity a view of the check is about; ``quantities`` every quantity
+    checked in the same run (each from one call per input).
+    """
 
     quantity: Quantity
     sizes: dict[str, int]
-    arguments: dict[str, str]  # the function's parameter -> the derivation's array
+    arguments: dict[str, str]  # the function's parameter -> the derivation's array (plain)
     weights: str
     targets: str
     batch_loss: str
@@ -119,27 +185,46 @@ class Options:
     result: int | str | None
     timeout: float
     seed: int
+    quantities: tuple[Quantity, ...] = ()
+    layout: str = "rows"
+    bias: str = "vector"
+    inputs: str = "logits"
+    regularization: Regularization | None = None
+    relu_at_zero: str = "0"
+    uses: frozenset[str] = field(default_factory=frozenset)  # every array the plan refers to
 
     @property
     def layer(self) -> str:
         return self.quantity.layer
 
+    def of(self, quantity: Quantity) -> Options:
+        """The same options, about ``quantity``."""
+        return replace(self, quantity=quantity)
+
     def describe(self) -> str:
         """The layout in words, for the report."""
         sizes = ", ".join(f"{k} = {v}" for k, v in self.sizes.items())
         words = [sizes, str(self.dtype), f"weights {self.weights}", f"targets {self.targets}"]
+        if self.layout != "rows":
+            words.append(f"examples as {self.layout}")
+        if self.bias != default_bias(self.layout):
+            words.append("no bias" if self.bias == "none" else f"bias as a {self.bias}")
+        if self.inputs != "logits":
+            words.append(f"takes {self.inputs}")
+        if self.regularization is not None:
+            words.append(
+                f"l2 regularization {self.regularization.name} = {self.regularization.value:g}"
+            )
+        if self.relu_at_zero != "0":
+            words.append(f"relu'(0) {'any in [0, 1]' if self.relu_at_zero == 'any' else '= 1'}")
         if not self.normalized_targets:
             words.append("targets need not sum to 1")
         words.append(f"batch loss {self.batch_loss}" if self.batched else "one example")
         return ", ".join(words)
 
 
-def _choice(what: str, value: object, table: Mapping[str, str]) -> str:
-    key = str(value).strip().lower().replace("_", "-")
-    if key not in table:
-        known = ", ".join(sorted({v for v in table.values()}))
-        raise ValueError(f"{what} must be one of {known}, got {value!r}")
-    return table[key]
+def default_bias(layout: str) -> str:
+    return "column" if layout == "columns" else "vector"
 
 
 def quantity(name: object, layer: str) -> Quantity:
@@ -147,17 +232,32 @@ def quantity(name: object, layer: str) -> Quantity:
     if not isinstance(name, str):
         raise ValueError(f"quantity must be a name such as 'dE_dW', got {name!r}")
     name = name.strip().replace("/", "_")  # dE/dW is dE_dW
-    if name == "E":
-        return QUANTITIES["E"] if layer == "output" else NETWORK_E
-    if name not in QUANTITIES:
-        known = ", ".join(QUANTITIES)
-        raise ValueError(f"unknown quantity {name!r} (known: {known})")
-    found = QUANTITIES[name]
-    if found.layer != layer:
-        need = ", ".join(SIZES[found.layer])
-        where = "the network" if found.layer == "network" else "the output layer"
+    if name in LAYER_QUANTITIES[layer]:
+        return LAYER_QUANTITIES[layer][name]
+    other = "network" if layer == "output" else "output"
+    if name in LAYER_QUANTITIES[other]:
+        need = ", ".join(SIZES[other])
+        where = "the network" if other == "network" else "the output layer"
         raise ValueError(f"{name} is a quantity of {where}: give the sizes {need}")
-    return found
+    known = ", ".join(dict.fromkeys([*LAYER_QUANTITIES["output"], *LAYER_QUANTITIES["network"]]))
+    raise ValueError(f"unknown quantity {name!r} (known: {known}, all)")
+
+
+def quantities_of(names: object, layer: str) -> tuple[Quantity, ...]:
+    """One name, a comma-separated list, a list of names, or "all" (every quantity of the
+    layer; which of them the function returns is found from its first answer)."""
+    if isinstance(names, str):
+        names = [n for n in names.split(",") if n.strip()]
+    if not isinstance(names, list | tuple) or not names:
+        raise ValueError(
+            f"quantity must be a name such as 'dE_dW', a list, or 'all', got {names!r}"
+        )
+    if any(isinstance(n, str) and n.strip() == "all" for n in names):
+        return tuple(LAYER_QUANTITIES[layer].values())
+    found = [quantity(n, layer) for n in names]
+    if len({q.name for q in found}) < len(found):
+        raise ValueError("a quantity is named twice")
+    return tuple(found)
 
 
 def sizes_of(sizes: object) -> tuple[str, dict[str, int]]:
@@ -167,93 +267,26 @@ def sizes_of(sizes: object) -> tuple[str, dict[str, int]]:
     names = set(sizes)
     for layer, wanted in SIZES.items():
         if names == set(wanted):
-            return layer, {name: int(check_size(name, sizes[name])) for name in wanted}
+            found = {name: int(check_size(name, sizes[name])) for name in wanted}
+            _bounded(found, layer)
+            return layer, found
     raise ValueError(
         f"sizes must name K and J (the output layer) or N, I, J and K (the network), "
         f"got {', '.join(map(str, sizes)) or 'none'}"
     )
 
 
-def arguments_of(arguments: Mapping[str, str], layer: str, q: Quantity) -> dict[str, str]:
-    """Check the mapping parameter -> array: known arrays, each once, enough for ``q``."""
-    known = ARRAYS[layer]
-    result: dict[str, str] = {}
-    for parameter, array in arguments.items():
-        if not isinstance(parameter, str) or not parameter.isidentifier():
-            raise ValueError(f"argument name {parameter!r} is not a Python identifier")
-        if array not in known:
+def _bounded(sizes: dict[str, int], layer: str) -> None:
+    for name, value in sizes.items():
+        if value > MAX_SIZE:
             raise ValueError(
-                f"argument {parameter}={array!r}: not an array of the {layer} layer "
-                f"(known: {', '.join(known)})"
+                f"{name} = {value} is more than check-code takes (at most {MAX_SIZE}): the "
+                "reference is computed at 40 digits; the mistakes it finds show at small sizes"
             )
-        if array in result.values():
-            raise ValueError(f"two arguments receive the same array {array!r}")
-        result[parameter] = array
-    missing = _missing(set(result.values()), layer, q)
-    if missing:
-        raise ValueError(f"{q.name} needs {missing}: map a parameter to each (NAME=ARRAY)")
-    return result
-
-
-def _missing(given: set[str], layer: str, q: Quantity) -> str | None:
-    """What is missing for ``q`` to be determined by the arrays ``given``, in words."""
-    if layer == "network":
-        return ", ".join(a for a in ARRAYS["network"] if a not in given) or None
-    needed = ("t", "a_prev") if q.name == "dE_dW" else ("t",)
-    missing = [a for a in needed if a not in given]
-    if "z" not in given:
-        logits = [a for a in ("a_prev", "W", "b") if a not in given and a not in missing]
-        if logits:
-            missing.append(" and ".join(logits) + " (or the logits z)")
-    return ", ".join(missing) or None
-
-
-def options(
-    quantity_name: object,
-    sizes: object,
-    arguments: Mapping[str, str],
-    *,
-    weights: object = "out-in",
-    targets: object = "one-hot",
-    batch_loss: object = "sum",
-    dtype: object = "float64",
-    normalized_targets: bool = True,
-    batched: bool = True,
-    result: int | str | None = None,
-    timeout: float = 10.0,
-    seed: int = 0,
-) -> Options:
-    """Validate everything the user chose; ValueError naming the first problem."""
-    layer, size_map = sizes_of(sizes)
-    q = quantity(quantity_name, layer)
-    dtype_name = numpy.dtype(dtype).name if isinstance(dtype, type | numpy.dtype) else dtype
-    chosen_targets = _choice("targets", targets, TARGETS)
-    if layer == "network" and not normalized_targets:
-        raise ValueError("the network's gradients are proved for targets that sum to 1 only")
-    if not normalized_targets and chosen_targets != "soft":
+    pairs = [("K", "J")] if layer == "output" else [("I", "N"), ("J", "I"), ("K", "J")]
+    entries = sum(sizes[a] * sizes[b] for a, b in pairs)
+    if entries > MAX_WEIGHTS:
         raise ValueError(
-            f"{chosen_targets} targets always sum to 1: normalized_targets=False "
-            "is for soft targets"
+            f"the weight matrices have {entries} entries, more than check-code takes (at most "
+            f"{MAX_WEIGHTS}); check at smaller sizes"
         )
-    if result is not None and (isinstance(result, bool) or not isinstance(result, int | str)):
-        raise ValueError(
-            f"result must be an index or a key of what the function returns, got {result!r}"
-        )
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
-    return Options(
-        quantity=q,
-        sizes=size_map,
-        arguments=arguments_of(arguments, layer, q),
-        weights=_choice("weights", weights, WEIGHTS),
-        targets=chosen_targets,
-        batch_loss=_choice("batch_loss", batch_loss, BATCH_LOSS),
-        dtype=DTYPES[_choice("dtype", dtype_name, {k: k for k in DTYPES})],
-        normalized_targets=bool(normalized_targets),
-        batched=bool(batched),
-        result=result,
-        timeout=float(timeout),
-        seed=seed,
-    )

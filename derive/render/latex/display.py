@@ -25,6 +25,7 @@ from sympy import (
     Sum,
     cancel,
 )
+from sympy.matrices.expressions import MatrixExpr
 
 from derive.model.network import FIRST, HIDDEN, OUTPUT, Layer
 from derive.model.symbols import a2, a_prev, z1, z2
@@ -148,9 +149,14 @@ def shown(
     if tidied:
         expr = tidy(expr, ranges or {})
     pairs = [(fold(long), short) for long, short in names.items()]
-    for long, short in [*pairs, *((1 / long, 1 / short) for long, short in pairs)]:
+    reciprocals = [(1 / long, 1 / short) for long, short in pairs if not _matrix(long)]
+    for long, short in [*pairs, *reciprocals]:
         expr = _named(expr, long, short)
     return expr
+
+
+def _matrix(expr: Basic) -> bool:
+    return isinstance(expr, MatrixExpr)  # a matrix has no reciprocal
 
 
 def _named(expr: Basic, long: Basic, short: Basic) -> Basic:
@@ -186,6 +192,10 @@ def displayed(checked: Basic, display: Basic | None) -> Basic:
     """
     if display is None:
         return checked
+    if isinstance(checked, MatrixExpr) or isinstance(display, MatrixExpr):
+        # a matrix expression: the display rebuilt (transposes distributed, sums in SymPy's
+        # order) must be the checked one itself
+        return display if _evaluated(display).doit() == checked.doit() else checked
     if _normal(_evaluated(display) - checked) == 0:
         return display
     return checked

@@ -142,6 +142,17 @@ FILES_HEADER = Header(
     "named where a proof uses them.",
 )
 
+MATRIX_HEADER = Header(
+    "Derivations in matrix form, checked for every size",
+    "Every line is checked against the line before it, and the first against the gradient it "
+    "names, for every value of the sizes at once: each claim is translated to the index form "
+    "(entry i, j of each side, with sums over named indices) and proved there, then "
+    "cross-checked with explicit matrices at several sizes, non-square ones and size 1 among "
+    "them. Gradients are in the denominator layout (the gradient of a scalar by W has W's "
+    "shape). Matrices have real entries; ⊙ is the entrywise product, a function of a matrix "
+    "applies to every entry, and softmax applies to each row.",
+)
+
 
 @dataclass(frozen=True)
 class Section:

@@ -14,9 +14,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from derive.render.latex.source import math_latex, message_latex
-from derive.render.latex.tex import latex_text, markdown_code, markdown_text, tag_text, verbatim
+from derive.render.latex.tex import (
+    comment_text,
+    latex_text,
+    markdown_code,
+    markdown_text,
+    tag_text,
+    verbatim,
+)
 from derive.sources.posts.check import PostResult
 from derive.sources.posts.file import PostFile
+from derive.sources.statuses import NOT_A_CLAIM, NOT_CHECKED
 
 RIGHT_COLUMN = r"0.3\linewidth"
 _MARKS = {"proved": r"\checkmark", "refuted": r"\times"}
@@ -49,8 +57,12 @@ class Chain:
 
 
 def _chains(results: Sequence[PostResult]) -> tuple[Chain, ...]:
+    """The claims (and the rows that could not be read or checked) by chain; definitions
+    are typeset on their own, conditions and assumptions with the claims they restrict."""
     chains: list[tuple[str, list[Row]]] = []
     for result in results:
+        if result.status in (NOT_A_CLAIM, NOT_CHECKED):  # definitions come apart; notes
+            continue
         if not chains or chains[-1][0] != result.derivation:
             chains.append((result.derivation, []))
         chains[-1][1].append(Row(result.lhs, result.rhs, result))
@@ -149,9 +161,8 @@ def _chain_latex(chain: Chain, heading: bool, verdicts: bool = True) -> str:
         rows.append(f"{left} &= {right}" + (comment if verdicts else ""))
     if chain.tag:
         rows[-1] += rf" \tag{{{tag_text(chain.tag)}}}"
-    title = latex_text(chain.name)
     parts = [
-        rf"\paragraph{{{title}}}" if heading else f"% {title}",
+        rf"\paragraph{{{latex_text(chain.name)}}}" if heading else f"% {comment_text(chain.name)}",
         r"\begin{align*}",
         " \\\\\n".join(rows),
         r"\end{align*}",

@@ -234,3 +234,6 @@ def to_latex(expr: Basic) -> str:
     '\\sum_{c=1}^{K} e^{z_{c}^{L}}'
     """
     return _PRINTER.doprint(expr)
+
+
+from derive.render.latex import matrices  # noqa: E402, F401 - registers the matrix constructs

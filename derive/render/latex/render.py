@@ -9,7 +9,7 @@ from sympy import Basic
 
 from derive.render.latex.chain import Line, chain_lines, notes, verdict_latex
 from derive.render.latex.source import note_latex, note_markdown
-from derive.render.latex.tex import latex_text, markdown_text, tag_text
+from derive.render.latex.tex import comment_text, latex_text, markdown_text, tag_text
 from derive.render.latex.text import needs_math, needs_text
 
 if TYPE_CHECKING:
@@ -72,11 +72,13 @@ def derivation_latex(
         + "}"
         for line in lines
     ]
-    title = _heading(derivation, note_latex)
+    if heading:
+        opening = rf"\paragraph{{{latex_text(derivation.name)}}} {_heading(derivation, note_latex)}"
+    else:  # a comment: the text as written, kept to its line
+        title = _heading(derivation, comment_text)
+        opening = f"% {comment_text(derivation.name)}" + (f": {title}" if title else "")
     parts = [
-        rf"\paragraph{{{latex_text(derivation.name)}}} {title}"
-        if heading
-        else f"% {latex_text(derivation.name)}: {title}",
+        opening.rstrip(),
         r"\begin{align*}",
         " \\\\\n".join(_rows(left, lines, right, derivation.tag)),
         r"\end{align*}",

@@ -89,7 +89,18 @@ def _add(p: _Printer, node: ast.Add) -> str:
     return text
 
 
+PRODUCT_SIGNS = {"\N{CIRCLED DOT OPERATOR}": r"\odot", "\N{RING OPERATOR}": r"\circ"}
+
+
 def _mul(p: _Printer, node: ast.Mul) -> str:
+    if "\N{CIRCLED TIMES}" in node.operators:
+        raise NotTypeset("an outer product")
+    signs = [PRODUCT_SIGNS.get(op) for op in node.operators]
+    if len(signs) == len(node.factors) - 1 and any(signs):  # a \odot b: the signs as written
+        text = p(node.factors[0])
+        for sign, factor in zip(signs, node.factors[1:], strict=True):
+            text += " " + (sign or r"\cdot") + " " + p(factor)
+        return text
     parts = []
     for position, factor in enumerate(node.factors):
         text = p(factor)
@@ -165,7 +176,31 @@ def _cases(p: _Printer, node: ast.Cases) -> str:
 
 
 def _chain(p: _Printer, node: ast.Chain) -> str:
-    return " = ".join(p(part) for part in node.parts).lstrip()
+    ops = node.ops or ("=",) * (len(node.parts) - 1)
+    text = p(node.parts[0])
+    for op, part in zip(ops, node.parts[1:], strict=True):
+        text += f" {_chain_sign(op)} {p(part)}"
+    return text.lstrip()
+
+
+def _chain_sign(op: str) -> str:
+    return {":=": ":=", "\N{IDENTICAL TO}": r"\equiv", "\N{DELTA EQUAL TO}": r"	riangleq"}.get(
+        op
+    ) or _relation_sign(op)
+
+
+def _apply(p: _Printer, node: ast.Apply) -> str:
+    """``f(z)``, ``J(W, b; x, y)``, ``P(y \\mid x)`` (a product such as ``p_i(1 - p_i)`` too)."""
+    marks = {",": ", ", ";": "; ", "|": r" \mid ", "\N{MIDDLE DOT}": ", "}
+    text = p(node.args[0]) if node.args else ""
+    for mark, arg in zip(node.separators, node.args[1:], strict=False):
+        text += marks.get(mark, ", ") + p(arg)
+    return rf"{p(node.head)}\left({text}\right)"
+
+
+def _nabla(p: _Printer, node: ast.Nabla) -> str:
+    sub = "" if node.sub is None else f"_{{{p(node.sub)}}}"
+    return rf"\nabla{sub} {p(node.operand)}"
 
 
 PRINTERS: dict[type, Callable[[_Printer, ast.Node], str]] = {
@@ -192,6 +227,12 @@ PRINTERS: dict[type, Callable[[_Printer, ast.Node], str]] = {
     ast.Note: lambda p, node: math_text(node.text),
     ast.Chain: _chain,
     ast.Line: lambda p, node: r",\quad ".join(p(chain) for chain in node.chains),
+    ast.Apply: _apply,
+    ast.Nabla: _nabla,
+    ast.SumName: lambda p, node: r"\sum",
+    ast.Ellipsis: lambda p, node: r"\dots",
+    ast.Absolute: lambda p, node: rf"\left|{p(node.inner)}\right|",
+    ast.Norm: lambda p, node: rf"\left\|{p(node.inner)}\right\|",
 }
 
 _LEFT_OUT = ("ROWSEP", "AMP", "TAG")  # a side's row breaks, alignment and number

@@ -17,6 +17,7 @@ character of its text to the file.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -32,9 +33,21 @@ from pylatexenc.latexwalker import (
     LatexWalkerError,
 )
 
+from derive.sources.nesting import NestedTooDeep, tex_too_deep
 from derive.sources.posts.latex.vocabulary import CONTAINERS
 
 DECLARATIONS = "derive"  # <!-- derive ... --> in Markdown, "% derive" then % lines in TeX
+# Display math that markdown-it leaves in the text: inside HTML blocks (MathJax renders it on
+# the page) and kramdown's \\[ ... \\] (its escaped \[ ... \]).
+_HTML_MATH = re.compile(
+    r"\$\$(?P<dollars>.+?)\$\$|\\\\\[(?P<kramdown>.+?)\\\\\]|\\\[(?P<brackets>.+?)\\\]"
+    r"|(?P<env>\\begin\{(?P<name>align\*?|equation\*?|gather\*?)\}.+?\\end\{(?P=name)\})",
+    re.DOTALL,
+)
+_KRAMDOWN = re.compile(r"\\\\\[(?P<kramdown>.+?)\\\\\]", re.DOTALL)
+_HEADING = re.compile(
+    r"^[ \t]*\\(?:part|chapter|section|subsection|subsubsection)\*?\s*[{\[]", re.M
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,7 @@ def locate(content: str, lines: Lines, first_line: int, start: int) -> tuple[int
     offsets: list[int] = []
     line = first_line
     position = max(start, lines.line_span(line)[0])
+    last = content.count("\n")  # once: counted in the loop it made locating quadratic
     for number, piece in enumerate(content.split("\n")):
         found = lines.text.find(piece, position) if piece else position
         if found < 0:
@@ -91,7 +105,7 @@ def locate(content: str, lines: Lines, first_line: int, start: int) -> tuple[int
         offsets.extend(range(found, found + len(piece)))
         end_of_line = lines.text.find("\n", found + len(piece))
         end_of_line = len(lines.text) if end_of_line < 0 else end_of_line
-        if number < content.count("\n"):
+        if number < last:
             offsets.append(end_of_line)
         position = end_of_line + 1
         line += 1
@@ -106,7 +120,9 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Block]]:
         (math blocks in file order, inline ones included with ``inline=True``; declaration
         blocks: the TOML text inside ``<!-- derive ... -->``).
     """
-    lines = Lines(text)
+    # CommonMark reads NUL as U+FFFD: look for the blocks in the text as markdown-it saw it,
+    # and take each block's characters from the file (a NUL in math is then "cannot read")
+    lines = Lines(text.replace("\x00", "\ufffd"))
     math: list[Block] = []
     declarations: list[Block] = []
     cursor = 0
@@ -117,17 +133,30 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Block]]:
             if found:
                 declarations.append(found)
             continue
+        if token.type == "html_block":
+            cursor = _in_text(token.content, _HTML_MATH, lines, first, math, cursor)
+            continue
         if token.type == "inline" and token.children:
-            cursor = _inline(token, lines, first, math, cursor)
+            start = cursor
+            cursor = _inline(token, lines, first, math, cursor, text)
+            cursor = max(cursor, _in_text(token.content, _KRAMDOWN, lines, first, math, start))
             continue
         content = _display_content(token)
         if content is None:
             continue
         offsets = locate(content, lines, first, cursor)
         if offsets is not None:
-            math.append(Block(content, offsets))
+            math.append(Block(_from_file(content, offsets, text), offsets))
             cursor = offsets[-1]
+    math.sort(key=lambda block: block.offsets[0])  # kramdown's blocks amid a paragraph's math
     return math, declarations
+
+
+def _from_file(content: str, offsets: tuple[int, ...], text: str) -> str:
+    """``content`` with each U+FFFD that markdown-it put for a NUL taken back from the file."""
+    if "\ufffd" not in content:
+        return content
+    return "".join(text[o] if c == "\ufffd" else c for c, o in zip(content, offsets, strict=False))
 
 
 def _display_content(token) -> str | None:
@@ -138,7 +167,7 @@ def _display_content(token) -> str | None:
     return None
 
 
-def _inline(token, lines: Lines, first: int, math: list[Block], cursor: int) -> int:
+def _inline(token, lines: Lines, first: int, math: list[Block], cursor: int, text: str) -> int:
     """Math inside a paragraph: ``$$...$$`` is display math, ``$...$`` inline."""
     position = max(cursor, lines.line_span(first)[0])
     for child in token.children:
@@ -147,9 +176,38 @@ def _inline(token, lines: Lines, first: int, math: list[Block], cursor: int) -> 
         offsets = locate(child.content, lines, first, position)
         if offsets is None:
             continue
-        math.append(Block(child.content, offsets, inline=child.type == "math_inline"))
+        inline = child.type == "math_inline"
+        math.append(Block(_from_file(child.content, offsets, text), offsets, inline=inline))
         position = offsets[-1]
     return max(cursor, position)
+
+
+def _in_text(
+    content: str, pattern, lines: Lines, first: int, math: list[Block], cursor: int
+) -> int:
+    """Display math written in text that markdown-it does not parse as math (HTML blocks,
+    kramdown's ``\\\\[ ... \\\\]``), located in the file."""
+    position = max(cursor, lines.line_span(first)[0])
+    for found in pattern.finditer(content):
+        group = next(g for g, value in found.groupdict().items() if value and g != "name")
+        offsets = locate(found.group(group), lines, first, position)
+        if offsets is None:
+            continue
+        math.append(Block(found.group(group), offsets))
+        position = offsets[-1]
+    return max(cursor, position)
+
+
+def section_starts(text: str, kind: str) -> list[int]:
+    """File offsets where sections start (Markdown headings, ``\\section`` and the like)."""
+    if kind != "md":
+        return [m.start() for m in _HEADING.finditer(text)]
+    lines = Lines(text)
+    return [
+        lines.line_span(token.map[0])[0]
+        for token in _markdown().parse(text)
+        if token.type == "heading_open" and token.map
+    ]
 
 
 def _declarations(content: str, lines: Lines, first: int) -> Block | None:
@@ -168,10 +226,16 @@ def _declarations(content: str, lines: Lines, first: int) -> Block | None:
 def tex_blocks(text: str) -> tuple[list[Block], list[Block]]:
     """The display math and the declarations (``% derive`` and the ``%`` lines after it) of a
     TeX text: math environments (``align``, ``equation``, ``gather`` ... with ``\\begin`` and
-    ``\\end``), ``\\[...\\]`` and ``$$...$$``; inline ``$...$`` with ``inline=True``."""
+    ``\\end``), ``\\[...\\]`` and ``$$...$$``; inline ``$...$`` with ``inline=True``.
+    Raises NestedTooDeep (at its offset) for groups nested past ``nesting.MAX_NESTING``."""
+    deep = tex_too_deep(text)  # before pylatexenc, which recurses into groups
+    if deep is not None:
+        raise NestedTooDeep(deep)
     walker = LatexWalker(text, tolerant_parsing=True)
     try:
         nodes, _, _ = walker.get_latex_nodes(pos=0)
+    except RecursionError:
+        raise NestedTooDeep() from None
     except LatexWalkerError:  # pragma: no cover - tolerant parsing does not raise
         nodes = []
     math: list[Block] = []

@@ -9,11 +9,13 @@ come from the :class:`~derive.sources.posts.names.Scope`, the range pass and the
 
 from __future__ import annotations
 
+import dataclasses
+
 from sympy import (
+    Abs,
     Add,
     E,
     Expr,
-    Indexed,
     Integer,
     KroneckerDelta,
     Mul,
@@ -22,34 +24,70 @@ from sympy import (
     Rational,
     Sum,
     Symbol,
+    exp,
     pi,
 )
 from sympy.core.relational import Eq, Ge, Gt, Le, Lt, Ne
 from sympy.logic.boolalg import And
 
+from derive.sources.limits import MAX_EXPONENT, large_power, power_problem
+from derive.sources.posts.build_calls import CallsMixin
+from derive.sources.posts.build_derivatives import DerivativesMixin
+from derive.sources.posts.build_sums import SumsMixin
+from derive.sources.posts.defined_functions import DefinedFunctions
 from derive.sources.posts.definitions import Definitions
-from derive.sources.posts.functions import FUNCTIONS, softmax
+from derive.sources.posts.display import show
 from derive.sources.posts.latex import nodes as ast
-from derive.sources.posts.names import BuildError, Name, Scope, label_kind
-from derive.sources.posts.ranges import Ranges, bound_value, index_items, letter_of, sum_limits
+from derive.sources.posts.latex.vocabulary import SIGMA
+from derive.sources.posts.names import BuildError, Name, Scope, is_transpose, label_kind
+from derive.sources.posts.ranges import (
+    EXAMPLE,
+    Ranges,
+    bound_value,
+    index_items,
+    size_key,
+    superscript_index,
+)
+from derive.sources.posts.written_sums import replaced, written_sum
 
 MAX_DIGITS = 30  # a number literal longer than this is not read
-MAX_EXPONENT = 1000  # a number raised to a number larger than this is not built
-MAX_TERMS = 64  # a sum with concrete bounds and more terms than this is not checked
+# \sigma^2 = ... and \sigma_B^2 = ... introduce a name (a variance), not a power of sigma
+POWERED = frozenset([SIGMA, "s", SIGMA + "\N{COMBINING CIRCUMFLEX ACCENT}"])
 
-_RELATIONS = {"=": Eq, "!=": Ne, "<": Lt, "<=": Le, ">": Gt, ">=": Ge}
+_RELATIONS = {"=": Eq, ":=": Eq, "≡": Eq, "≜": Eq, "!=": Ne, "<": Lt, "<=": Le, ">": Gt, ">=": Ge}
+MATRIX = "matrix notation ({}) is not checked yet"
 
 
 Env = dict[str, tuple[Symbol, Expr, Expr]]  # bound letter -> (symbol, lo, hi)
 
 
-class Builder:
-    """Builds the expressions of one post (``build``), in the order the post is read."""
+class Builder(SumsMixin, CallsMixin, DerivativesMixin):
+    """Builds the expressions of one post (``build``), in the order the post is read.
+
+    Besides the scope and the definitions it keeps what holds "from this row on": the
+    functions the post has defined (``functions``), the powered names it has introduced
+    (``sigma_B^2``), and the sum of the latest denominator (what a bare ``\\sum`` names).
+    ``guesses`` collects the readings guessed while building one claim (reported; a guessed
+    reading never refutes).
+    """
 
     def __init__(self, scope: Scope, definitions: Definitions, ranges: Ranges) -> None:
         self.scope, self.definitions, self.ranges = scope, definitions, ranges
         self.aliases: dict[Name, Name] = {}
-        self.euler = True  # e^x is the exponential unless e is declared or subscripted
+        self.euler = True  # e^x is the exponential unless e is declared
+        self.functions = DefinedFunctions()
+        self.powered: set[str] = set()
+        self.guesses: list[str] = []
+        self.unknown_functions: set[str] = set()
+        self.denominator_sum: Expr | None = None
+        self.denominator_where = ""
+        self.last_sum: Expr | None = None
+        self.sum_defined: Expr | None = None  # "let \sum stand for ...": \sum = \sum_j e_j
+        self.declared_functions: dict[str, str] = {}  # name -> function word, declared
+        self.lazy_on = False  # building a symbol's definition: functions resolved where used
+        self.ahead: dict[str, tuple] = {}  # name -> (params, body, where): first definitions
+        self.forward_made: dict[str, object] = {}
+        self.forward_building: set[str] = set()
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
         env = env or {}
@@ -57,6 +95,18 @@ class Builder:
         if handler is None:
             raise BuildError(f"{type(node).__name__.lower()} is not read here", node.pos)
         return handler(node, env)
+
+    def build_definition(self, node: ast.Node) -> Expr:
+        """The body of a symbol's definition: functions applied in it are written out where
+        the symbol is used (``lazy_functions``)."""
+        self.lazy_on = True
+        try:
+            return self.build(node)
+        finally:
+            self.lazy_on = False
+
+    def shown_expr(self, expr: Expr) -> str:
+        return show(self.scope, expr)
 
     # --- atoms -------------------------------------------------------------------------
 
@@ -74,6 +124,9 @@ class Builder:
             return E
         if name == "π":
             return pi
+        function = self.bare_function(name)
+        if function is not None:
+            return function
         return self.scope.symbol(self.aliases.get(Name(name), Name(name)), 0)
 
     def _number(self, node: ast.Number, env: Env) -> Expr:
@@ -90,9 +143,34 @@ class Builder:
     # --- arithmetic ---------------------------------------------------------------------
 
     def _add(self, node: ast.Add, env: Env) -> Expr:
+        if any(isinstance(term, ast.Ellipsis) for _, term in node.terms):
+            return self._written_sum(node, env)
         return Add(*(sign * self.build(term, env) for sign, term in node.terms))
 
+    def _written_sum(self, node: ast.Add, env: Env) -> Expr:
+        """``y_1 + y_2 + \\dots + y_n``: the sum of y_i for i from 1 to n."""
+        found = written_sum(node)
+        lo = hi = None
+        if found is not None:
+            lo, hi = bound_value(found[1], self.scope), bound_value(found[2], self.scope)
+        if found is None or lo is None or hi is None:
+            raise BuildError("elided terms (\\dots) that follow no pattern are not read", node.pos)
+        template, first, _, paths = found
+        letter = "\N{HORIZONTAL ELLIPSIS}"  # a letter no post writes
+        body_node = template
+        for path in paths:
+            body_node = replaced(body_node, path, ast.Letter(first.pos, letter))
+        bound = self.scope.bound_index(letter, lo)
+        self.scope.shown_names[bound] = "i"  # shown as an index (no post writes the ellipsis)
+        body = self.build(body_node, {**env, letter: (bound, lo, hi)})
+        return Sum(body, (bound, lo, hi))
+
+    def _ellipsis(self, node: ast.Ellipsis, env: Env) -> Expr:
+        raise BuildError("elided terms (\\dots) are read only in a sum written out", node.pos)
+
     def _mul(self, node: ast.Mul, env: Env) -> Expr:
+        if "⊗" in node.operators:
+            raise BuildError(MATRIX.format("an outer product"), node.pos, "cannot check")
         factors: list[Expr] = []
         for index, factor in enumerate(node.factors):
             operator = self._operator(factor)
@@ -104,7 +182,10 @@ class Builder:
                 factors.append(self._derivative(operand, operator[0], operator[1], env))
                 break
             factors.append(self.build(factor, env))
-        return Mul(*factors)
+        product = Mul(*factors)
+        if large_power(product):  # x^{999} x^{999} is x^{1998}
+            raise BuildError(f"a power above {MAX_EXPONENT} is not built", node.pos, "cannot check")
+        return product
 
     def _div(self, node: ast.Div, env: Env) -> Expr:
         return self.build(node.numerator, env) / self.build(node.denominator, env)
@@ -113,8 +194,10 @@ class Builder:
         return Pow(self.build(node.operand, env), Rational(1, 2))
 
     def power(self, base: Expr, exponent: Expr, pos: int) -> Expr:
-        if base.is_Number and exponent.is_Number and abs(exponent) > MAX_EXPONENT:
-            raise BuildError("a number raised to a power this large is not built", pos)
+        problem = power_problem(base, exponent)  # before SymPy computes it
+        if problem:
+            numbers = base.is_Number and exponent.is_Number
+            raise BuildError(problem, pos, "cannot read" if numbers else "cannot check")
         return Pow(base, exponent)
 
     # --- scripts: names, indices, labels, powers ----------------------------------------
@@ -123,40 +206,87 @@ class Builder:
         base = node.base
         if isinstance(base, (ast.Indicator, ast.Number)) and node.sub and node.sup is None:
             return self._indicator(ast.Indicator(node.pos, self._one(node.sub, node.pos)), env)
+        if node.sup is not None and is_transpose(node.sup_text):
+            raise BuildError(MATRIX.format("a transpose"), node.pos, "cannot check")
+        if isinstance(base, (ast.Call, ast.Apply)) and node.sub is not None and not node.primes:
+            return self.build(self._component(base, node), env)
+        if isinstance(base, ast.Apply):
+            return self._scripted_application(node, env)
         if not isinstance(base, ast.Letter):
             if node.sub is not None or node.primes:
                 raise BuildError("a subscript or prime on an expression is not read", node.pos)
             return self.power(self.build(base, env), self.build(node.sup, env), node.pos)
-        if base.name == "e" and self.euler and node.sub is None and node.sup is not None:
+        if base.name == "e" and self.euler and node.sup is not None:
+            if node.sub is not None:
+                message = "e with a subscript and a superscript: write e^{a_k} or a name"
+                raise BuildError(message, node.pos)
             return self._exp(node, env)
         if base.name == "δ" and node.sup is None and node.sub is not None:
             indices = index_items(node.sub)[0]
             if len(indices) == 2:
                 return KroneckerDelta(*(self.build(i, env) for i in indices))
+        key = size_key(node)
+        if key is not None and key in self.scope.sizes:
+            return self.scope.sizes[key]
         kind = None if node.sup is None else label_kind(node.sup_text, self.scope.labels)
         if kind == "transpose":
-            raise BuildError("a transpose is not read: write the entries with indices", node.pos)
+            raise BuildError(MATRIX.format("a transpose"), node.pos, "cannot check")
+        if kind == "power" and self.powered_name(node) in self.powered:
+            return self.named(node, "", env, base_name=self.powered_name(node))
+        example = superscript_index(node, self.ranges.summed)
+        if example is not None:  # x^{(i)}: the i-th example, an entry
+            return self.named(node, EXAMPLE, env, extra=example)
         label = node.sup_text if kind == "label" else ""
         value = self.named(node, label, env)
         if kind == "power":
             value = self.power(value, self.build(node.sup, env), node.pos)
         return value
 
-    def _exp(self, node: ast.Scripted, env: Env) -> Expr:
-        from sympy import exp
+    def powered_name(self, node: ast.Scripted) -> str:
+        """The name ``sigma_B^2`` introduces: the letter with its power, ``sigma^2``."""
+        sup = node.sup_text
+        return f"{node.base.name}^{sup if len(sup) == 1 else '{' + sup + '}'}"
 
+    def _component(self, call, node: ast.Scripted) -> ast.Node:
+        """``\\mathrm{softmax}(\\mathbf{z})_k``, ``\\sigma(z)_i``: the function applied to the
+        entry (k of the vector z), then the superscript if any."""
+        args = [a.inner if isinstance(a, ast.Group) else a for a in call.args]
+        if len(args) != 1 or not isinstance(args[0], ast.Letter) or len(node.sub) != 1:
+            raise BuildError("a subscript on a function of several entries", node.pos)
+        entry = ast.Scripted(args[0].pos, args[0], node.sub, None, "", 0)
+        applied = dataclasses.replace(call, args=(entry,))
+        if node.sup is None:
+            return applied
+        return ast.Scripted(node.pos, applied, None, node.sup, node.sup_text, 0)
+
+    def _scripted_application(self, node: ast.Scripted, env: Env) -> Expr:
+        """``f(x)^2`` is (f(x))^2; ``a(1 - a)^2`` is a (1 - a)^2."""
+        if node.sub is not None or node.primes:
+            raise BuildError("a subscript or prime on an expression is not read", node.pos)
+        kind, value = self.application(node.base, env)
+        exponent = self.build(node.sup, env)
+        if kind == "call":
+            return self.power(value, exponent, node.pos)
+        head, argument = value
+        return head * self.power(argument, exponent, node.pos)
+
+    def _exp(self, node: ast.Scripted, env: Env) -> Expr:
         if node.primes:
             raise BuildError("a prime on e is not read", node.pos)
         return exp(self.build(node.sup, env))
 
-    def named(self, node: ast.Scripted, label: str, env: Env) -> Expr:
-        """The symbol or array entry a scripted letter names."""
-        letter = node.base.name + "'" * node.primes
-        if node.sub is None:
+    def named(
+        self, node: ast.Scripted, label: str, env: Env, base_name: str = "", extra=None
+    ) -> Expr:
+        """The symbol or array entry a scripted letter names (``extra``: the index of an
+        example superscript, ``x^{(i)}_j`` is the entry (j, i))."""
+        letter = (base_name or node.base.name) + "'" * node.primes
+        if node.sub is None and extra is None:
             if not label:
                 return self.letter(letter, env, node.pos)
             return self.scope.symbol(self._alias(Name(letter, label)), 0)
-        indices, suffix = index_items(node.sub)
+        indices, suffix = index_items(node.sub or ())
+        indices = indices + ([extra] if extra is not None else [])
         base = letter + (f"_{{{suffix}}}" if suffix else "")
         name = self._alias(Name(base, label))
         if not indices:
@@ -178,51 +308,13 @@ class Builder:
             raise BuildError("write the indicator's condition as 1_{d=k}", pos)
         return items[0]
 
-    # --- sums, functions, conditions ----------------------------------------------------
+    # --- brackets, cases, conditions ---------------------------------------------------
 
-    def _sum(self, node: ast.Sum, env: Env) -> Expr:
-        letter, lower, upper = sum_limits(node)
-        if letter is None:
-            raise BuildError("a sum's index must be a letter: \\sum_{k=1}^{K}", node.pos)
-        if letter in env:
-            raise BuildError(f"a sum over {letter} inside a sum over {letter}", node.pos)
-        lo = Integer(1) if lower is None else bound_value(lower, self.scope)
-        hi = None if upper is None else bound_value(upper, self.scope)
-        if lo is None or (upper is not None and hi is None):
-            raise BuildError("a sum's bounds are numbers or sizes (K, K-1)", node.pos)
-        if hi is None:
-            known = self.scope.index_ranges.get(letter)
-            if known is None:
-                message = (
-                    f"the sum over {letter} has no range: write \\sum_{{{letter}=1}}^{{K}} "
-                    f'or declare {letter} = "index 1..K"'
-                )
-                raise BuildError(message, node.pos, "cannot check")
-            lo, hi = known if lower is None else (lo, known[1])
-        if (hi - lo).is_Integer and abs(hi - lo + 1) > MAX_TERMS:  # either order (Karr)
-            raise BuildError(f"a sum of more than {MAX_TERMS} terms", node.pos, "cannot check")
-        bound = self.scope.bound_index(letter, lo)
-        body = self.build(node.body, {**env, letter: (bound, lo, hi)})
-        return Sum(body, (bound, lo, hi))
+    def _absolute(self, node: ast.Absolute, env: Env) -> Expr:
+        return Abs(self.build(node.inner, env))
 
-    def _call(self, node: ast.Call, env: Env) -> Expr:
-        if node.name == "softmax":
-            if len(node.args) != 1:
-                raise BuildError("softmax takes one argument: softmax(z_k)", node.pos)
-            value = softmax(self, self.build(node.args[0], env), env, node.pos)
-        else:
-            arity, function = FUNCTIONS[node.name]
-            args = [self.build(a, env) for a in node.args]
-            if not arity[0] <= len(args) <= arity[1]:
-                raise BuildError(f"{node.name} takes {arity[0]} argument(s)", node.pos)
-            value = function(*args)
-        if node.sub is not None:
-            if node.name != "log":
-                raise BuildError(f"a subscript on {node.name} is not read", node.pos)
-            value = value / FUNCTIONS["log"][1](self.build(node.sub, env))
-        if node.sup is not None:
-            value = self.power(value, self.build(node.sup, env), node.pos)
-        return value
+    def _norm(self, node: ast.Norm, env: Env) -> Expr:
+        raise BuildError(MATRIX.format("a norm"), node.pos, "cannot check")
 
     def _cases(self, node: ast.Cases, env: Env) -> Expr:
         pieces = []
@@ -250,82 +342,3 @@ class Builder:
 
     def _relation(self, node: ast.Relation, env: Env) -> Expr:
         raise BuildError("a relation inside a formula is not read", node.pos)
-
-    # --- derivatives --------------------------------------------------------------------
-
-    def _frac(self, node: ast.Frac, env: Env) -> Expr:
-        parts = self._derivative_parts(node)
-        if parts is None:
-            return self.build(node.numerator, env) / self.build(node.denominator, env)
-        operand, variable, pos = parts
-        if operand is None:
-            raise BuildError("a derivative operator with nothing after it", node.pos)
-        return self._derivative(operand, variable, pos, env)
-
-    def _operator(self, node: ast.Node) -> tuple[ast.Node, int] | None:
-        """(variable, pos) if ``node`` is ``\\frac{\\partial}{\\partial x}`` (an operator)."""
-        if isinstance(node, ast.Frac):
-            parts = self._derivative_parts(node)
-            if parts is not None and parts[0] is None:
-                return parts[1], parts[2]
-        return None
-
-    def _derivative_parts(self, node: ast.Frac):
-        """(operand or None, variable, pos) when ``node`` is a derivative, else None."""
-        num, den = node.numerator, node.denominator
-        if isinstance(num, ast.Partial) and isinstance(den, ast.Partial) and den.operand:
-            return num.operand, den.operand, node.pos
-        if _starts_with_d(den) and (_starts_with_d(num) or _is_d(num)):
-            variable = den.factors[1] if len(den.factors) == 2 else None
-            if variable is not None and (letter_of(variable) or isinstance(variable, ast.Scripted)):
-                operand = None if _is_d(num) else _rest(num)
-                return operand, variable, node.pos
-        return None
-
-    def _derivative(self, operand: ast.Node, variable: ast.Node, pos: int, env: Env) -> Expr:
-        if not isinstance(variable, (ast.Letter, ast.Scripted)):
-            raise BuildError("differentiate with respect to a symbol, e.g. ∂z_k", variable.pos)
-        v = self.build(variable, env)
-        if not (isinstance(v, Indexed) or v in self.scope.keys):
-            raise BuildError("differentiate with respect to a symbol, not an index", variable.pos)
-        f = self.build(operand, env)
-        shown_f = shown(operand, self.scope.labels) or "the expression"
-        shown_v = shown(variable, self.scope.labels)
-        return self.definitions.derivative(f, v, shown_f, shown_v)
-
-
-def _is_d(node: ast.Node) -> bool:
-    return isinstance(node, ast.Letter) and node.name == "d"
-
-
-def _starts_with_d(node: ast.Node) -> bool:
-    return isinstance(node, ast.Mul) and _is_d(node.factors[0]) and len(node.factors) >= 2
-
-
-def _rest(node: ast.Mul) -> ast.Node:
-    rest = node.factors[1:]
-    return rest[0] if len(rest) == 1 else ast.Mul(rest[0].pos, rest)
-
-
-def shown(node: ast.Node, labels: dict[str, str]) -> str:
-    """A name as the report shows it (``w^L_{kj}``), or "" when ``node`` is not a name."""
-    letter = letter_of(node)
-    if letter is not None:
-        return letter
-    if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
-        return ""
-    label = ""
-    if node.sup is not None and label_kind(node.sup_text, labels) == "label":
-        label = node.sup_text
-    indices, suffix = index_items(node.sub or ())
-    base = node.base.name + "'" * node.primes + (f"_{{{suffix}}}" if suffix else "")
-    return Name(base, label).shown("".join(_index_text(i) for i in indices))
-
-
-def _index_text(node: ast.Node) -> str:
-    letter = letter_of(node)
-    if letter is not None:
-        return letter
-    if isinstance(node, ast.Number):
-        return node.text
-    return "?"

@@ -1,68 +1,90 @@
-"""Chains ``A = B = C``, row by row: which ``=`` defines, which claims, and where each is.
+"""Chains ``A = B = C``, row by row: what each ``=`` is (``kinds``), and where it is.
 
-An equality whose left side is a symbol not yet defined (plain or indexed with index letters,
-``E``, ``z_k^L``, ``\\Delta W^L_{kj}``) defines it; every further ``=`` of the chain is a claim,
-B from A, then C from B; a row starting with ``=`` continues the chain of the row above. A
-left side that is the indicator or the Kronecker delta (``\\mathbb{1}_{d=k} = \\begin{cases}
-...``) states what the notation means: it is checked against the reader's meaning and reported
-only if they differ.
+The first relation of a chain is read by the rules of ``kinds`` (a definition, a condition, an
+assumption, the meaning of a notation, or a claim); every further ``=`` is a claim, B from A,
+then C from B. A row starting with ``=`` continues the chain of the row above, also across
+displays (``$$ A = B $$`` then ``$$ = C $$``). Conditions written after a claim in its row
+(``\\quad i = j``, ``\\text{if } i = j``, ``, \\; k \\neq j``) restrict the claims of the row; a
+condition standing alone (``$$ i = j $$``, or inline ``$i \\neq j$`` in the prose) restricts the
+claims of the next display. Every ``=`` becomes an :class:`Item`: a claim to check, or a
+report of what it is.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
-import re
-from dataclasses import dataclass
 
-from sympy import Basic, Expr, Indexed
+from sympy import Basic, Ge, Gt, Le, Lt
 
 from derive.sources.posts.blocks import Block, Lines
 from derive.sources.posts.build import Builder
-from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.defining import DefiningMixin
+from derive.sources.posts.items import (
+    BROKEN,
+    EQUALITIES,
+    Conditions,
+    Item,
+    Side,
+    clean,
+    is_notation,
+    texts_of,
+    unwrap,
+)
+from derive.sources.posts.kinds import CLAIM, CONDITION, function_parameters, is_condition
 from derive.sources.posts.latex.grammar import parse_row
-from derive.sources.posts.latex.tokens import LatexError
-from derive.sources.posts.names import BuildError, Name, label_kind
-from derive.sources.posts.ranges import index_items, letter_of
+from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
+from derive.sources.posts.names import BuildError
+from derive.sources.posts.ranges import letter_of
+from derive.sources.posts.row_conditions import ConditionsMixin
+from derive.sources.statuses import NOT_CHECKED
 
-BROKEN = "broken"  # the chain's last expression could not be read
+__all__ = ["ChainReader", "Item"]
 
 
-@dataclass(frozen=True)
-class Item:
-    """A claim to check (``status`` None) or a problem found while reading.
+class ChainReader(ConditionsMixin, DefiningMixin):
+    """Reads the rows of one display after another into :class:`Item` s.
 
-    Attributes:
-        line, column: where its ``=`` is (or, for a row without one, where reading stopped).
-        status: None, "cannot read" or "cannot check"; message: why (for a problem).
-        chain: "eq. (3)" or "line 107"; step: the claim's number in its chain (1-based).
-        lhs_text, rhs_text: both sides as written; lhs, rhs: as built (definitions kept).
-        kind: "step", "notation" (a stated meaning of the indicator) or "definition".
+    Args:
+        builder: the post's builder (its scope, definitions and functions).
+        lines: file offsets to line and column.
+        path: the file name, for messages.
+        sections: file offsets where sections start (headings): a name defined in an earlier
+            section may be defined again.
     """
 
-    line: int
-    column: int
-    status: str | None
-    message: str
-    chain: str
-    step: int
-    lhs_text: str
-    rhs_text: str
-    lhs: Expr | None = None
-    rhs: Expr | None = None
-    kind: str = "step"
-
-
-class ChainReader:
-    """Reads the rows of one display after another into :class:`Item` s."""
-
-    def __init__(self, builder: Builder, lines: Lines, path: str) -> None:
+    def __init__(self, builder: Builder, lines: Lines, path: str, sections=()) -> None:
         self.builder, self.lines, self.path = builder, lines, path
+        self.sections = sorted(sections)
         self.items: list[Item] = []
         self.defined: list[tuple[str, str]] = []  # (left, right) of each definition, as written
+        self.assumptions: list[tuple[Basic, str]] = []  # stated in the text: relation, where
+        self.pending = Conditions()  # stated in the prose, for the next display
+        self.carry: tuple[Side, str] | None = None  # the last display's chain, to continue
+        self.section_of: dict[Basic, int] = {}
+        self.function_sections: dict[str, int] = {}  # function name -> section it was defined in
+        self.section = 0
+        self.previous: Side | str | None = None
+        self.current_chain = ""
+        self.otherwise: tuple[str, str, str] = ()  # what the chain's first claim is if not one
+        self.alone = False  # the chain being read is alone in its row
+        self.claimed: set[Basic] = set()  # the objects earlier claims are about
+        self.row_conditions = Conditions()  # the conditions of the chain being read
+        self.in_bodies: set[Basic] = set()  # the objects earlier definitions use
+        self.heads_of: dict[Basic, set[str]] = {}  # a defined name -> the functions it applies
+
+    # --- displays and rows ------------------------------------------------------------
 
     def block(self, parsed: list) -> None:
+        block = parsed[0].block
+        if block.inline:
+            for row in parsed:
+                self._inline(row)
+            return
+        self.section = bisect.bisect_right(self.sections, block.offset(0))
+        self.block_conditions, self.pending = self.pending.consistent(), Conditions()
         first_item = len(self.items)
-        self.previous: tuple[Expr, str] | str | None = None
+        self.previous = None
         self.block_tag = ""
         self.chain_tags: dict[str, str] = {}
         for row in parsed:
@@ -75,97 +97,163 @@ class ChainReader:
             item = self.items[index]
             if item.chain in tags:
                 self.items[index] = dataclasses.replace(item, chain=f"eq. ({tags[item.chain]})")
+        if isinstance(self.previous, Side):
+            self.carry = (self.previous, self.current_chain)
 
     def _position(self, block: Block, pos: int) -> tuple[int, int]:
         return self.lines.position(block.offset(pos))
 
     def _row(self, row) -> None:
+        self._rows(row)
+        if not row.block.inline:
+            for equal, start, end in row.row.notes:
+                self._note(row.block, equal, start, end)
+
+    def _note(self, block: Block, equal: int, start: int, end: int) -> None:
+        """A note after ``&&`` holding an ``=``: not a claim, never dropped silently."""
+        line, column = self._position(block, equal)
+        chain = self.current_chain or f"line {line}"
+        text = clean(block.text[start:end])
+        item = Item(line, column, NOT_CHECKED, "a note", chain, 0, "", text, kind="note")
+        self.items.append(item)
+
+    def _rows(self, row) -> None:
         block = row.block
         if row.line is None:
-            if row.error is not None and row.row.equals:
+            if row.error is not None and not row.row.tokens:  # the whole display: never silent
+                self._unlexed(row)
+            elif row.error is not None and row.row.equals:
                 self._unreadable(row)
             elif row.error is None and row.row.tag:
                 self.block_tag = row.row.tag
             return
-        if block.inline:
-            return  # inline math is read for errors, never checked
-        text = block.text
-        for chain in row.line.chains:
+        chains = row.line.chains
+        letters = self._index_letters()
+        main = [
+            c
+            for i, c in enumerate(chains)
+            if not (c.conditional or (i and is_condition(c, letters)))
+        ]
+        in_row = self._row_conditions(
+            [c for c in chains if c not in main], block, row.line, main_chains=main
+        )
+        self.alone = len(chains) == 1
+        first_item = len(self.items)
+        for chain in main:
             name = f"line {self._position(block, chain.pos)[0]}"
-            if chain.parts[0] is None and self.previous is not None:
-                name = self.current_chain
+            if chain.parts[0] is None and (self.previous is not None or self.carry):
+                name = self.current_chain if self.previous is not None else self.carry[1]
             self.current_chain = name
             self.chain_tags.setdefault(name, row.row.tag)
             if row.row.tag:
                 self.chain_tags[name] = row.row.tag
-            self._chain(chain, block, _texts(chain, text, chain.end), name)
+            texts = texts_of(chain, block.text, chain.end)
+            self._chain(chain, block, texts, name, self.block_conditions + in_row)
+        if not any(i.kind == CLAIM for i in self.items[first_item:]):
+            self._parameter_ranges(in_row, block, row.line)
+        self._condition_items(chains, main, block)
 
-    def _unreadable(self, row) -> None:
-        block, error = row.block, row.error
-        equal = row.row.equals[0]
-        line, column = self._position(block, equal.start_pos)
-        where_line, where_column = self._position(block, error.pos)
-        message = error.message
-        if (where_line, where_column) != (line, column):
-            message += f" (at {where_line}:{where_column})"
-        if block.inline:
-            message += "; inline math, read but not checked"
-        raw = block.text[row.row.tokens[0].start_pos : row.row.tokens[-1].end_pos]
-        chain = f"line {line}" if block.inline else getattr(self, "current_chain", f"line {line}")
-        self.items.append(Item(line, column, "cannot read", message, chain, 0, "", _clean(raw)))
-        if not block.inline:
-            self.previous = BROKEN
-            self._unreadable_definition(row, equal, f"line {line}")
+    def _parameter_ranges(self, conditions: Conditions, block: Block, line) -> None:
+        """``LeakyReLU(z) = \\max(\\alpha z, z), \\quad 0 < \\alpha < 1``: inequalities written
+        beside a definition hold for the rest of the post (assumptions it states)."""
+        where = f"line {self._position(block, line.pos)[0]}"
+        for relation in conditions.relations:
+            if isinstance(relation, (Lt, Le, Gt, Ge)) and not relation.free_symbols & set(
+                self.builder.scope.free.values()
+            ):
+                self.assumptions.append((relation, where))
 
-    def _unreadable_definition(self, row, equal, where: str) -> None:
-        """``f = max(0, x`` still says that f is defined: later uses of f cannot be checked
-        (f must not become a free variable, which would prove things about any f)."""
-        before = tuple(t for t in row.row.tokens if t.start_pos < equal.start_pos)
-        if not before:
-            return
-        try:
-            line = parse_row(before, row.block.text)
-        except LatexError:
-            return
-        if len(line.chains) != 1 or len(line.chains[0].parts) != 1:
-            return
-        node = line.chains[0].parts[0]
-        target = None if _is_notation(node) else self._definable(node)
-        if target is not None:
-            text = _clean(row.block.text[before[0].start_pos : before[-1].end_pos])
-            placeholder = self.builder.definitions._placeholder(
-                f"the definition of {text} ({where}) cannot be read", None, ()
-            )
-            self.builder.definitions.define(*target, placeholder, where)
+    # --- chains ---------------------------------------------------------------------------
 
-    def _chain(self, chain: ast.Chain, block: Block, texts: list[str], name: str) -> None:
+    def _chain(self, chain, block: Block, texts: list[str], name: str, conditions) -> None:
         parts, equals = chain.parts, chain.equals
-        step = 0 if chain.parts[0] is not None else self._steps_so_far(name)
+        other = next((op for op in chain.ops if op not in EQUALITIES), None)
+        if other is not None:
+            self._inequality(chain, block, name, other)
+            return
+        if parts[0] is None and self.previous is None and self.carry is not None:
+            self.previous = self.carry[0]
+        step = 0 if parts[0] is not None else self._steps_so_far(name)
         start = 1
+        kind = CLAIM
         if parts[0] is not None:
-            defined = self._definition(chain, block, texts, name)
-            if defined:
-                start = 2
-            else:
-                self.previous = self._value(
-                    parts[0], block, texts[0], equals[0] if equals else None, name, 0
-                )
-        kind = "notation" if parts[0] is not None and _is_notation(parts[0]) else "step"
+            condition = len(parts) == 2 and is_condition(chain, self._index_letters())
+            if condition and not self._first_use(parts[0]):
+                self._standalone_condition(chain, block, name)
+                return
+            kind = "notation" if is_notation(parts[0]) else CLAIM
+            first_item = len(self.items)
+            self.row_conditions = conditions
+            start = self._first(chain, block, texts, name, kind)
+            step = sum(1 for i in self.items[first_item:] if i.kind == CLAIM)
         for index in range(start, len(parts)):
             position = self._position(block, equals[index - 1])
             step += 1
-            self._claim(parts[index], block, texts[index], position, name, step, kind)
+            self._claim(parts[index], block, texts[index], position, name, step, kind, conditions)
+            self.otherwise = ()
+
+    def _inequality(self, chain, block: Block, name: str, op: str) -> None:
+        if is_condition(chain, self._index_letters()):
+            self._standalone_condition(chain, block, name)
+            return
+        shown = {"!=": "≠", "<=": "≤", ">=": "≥"}.get(op, op)
+        position = chain.equals[chain.ops.index(op)]
+        line, column = self._position(block, position)
+        message = f"{shown} is not checked: only = chains are"
+        text = clean(block.text[chain.pos : chain.end])
+        self.items.append(Item(line, column, "cannot read", message, name, 0, "", text))
+        self.previous = BROKEN
+
+    def _first(self, chain, block: Block, texts: list[str], name: str, kind: str) -> int:
+        """Read the chain's first relation; the index of the first part that is a claim."""
+        lhs = chain.parts[0]
+        equal = chain.equals[0] if chain.equals else None
+        if equal is None:
+            self.previous = self._value(lhs, block, texts[0], None, name, 0)
+            return 1
+        if kind == CLAIM:
+            function = function_parameters(lhs)
+            if function is not None and self._function(function, chain, block, texts, name):
+                return 2
+            if self._definition(chain, block, texts, name):
+                return 2
+        scope = self.builder.scope
+        before = set(scope.objects)
+        self.previous = self._value(lhs, block, texts[0], equal, name, 0)
+        stated = kind == CLAIM and isinstance(self.previous, Side)
+        if stated and self._stated(chain, block, texts, name, before):
+            return 2
+        if stated and not self.otherwise and self._sets(chain):
+            self.otherwise = ("refuted", CONDITION, "an equation the text sets (a condition)")
+            self.pending = self.pending + self._relations(chain, block)  # so, next: s_j = t_j
+        return 1
+
+    def _first_use(self, node) -> bool:
+        """Whether a name set to a number is written here for the first time: then it is a
+        definition (``a^{(0)} = 0``, ``K = 3``); a name used before is a condition (``y = 1``
+        for a label y: "when y = 1")."""
+        if letter_of(unwrap(node)) in self._index_letters():
+            return False
+        scope = self.builder.scope
+        before = set(scope.objects)
+        try:
+            self.builder.build(node)
+        except BuildError:
+            return False
+        return any(key not in before for key in scope.objects)
 
     def _steps_so_far(self, name: str) -> int:
-        return sum(1 for i in self.items if i.chain == name and i.kind == "step")
+        return sum(1 for i in self.items if i.chain == name and i.kind in (CLAIM, "notation"))
 
     def _value(self, node, block, text, equal, name, step):
+        self.builder.guesses = []
         try:
-            return (self.builder.build(node), text)
+            value = self.builder.build(node)
         except BuildError as error:
             if equal is not None:
                 self._problem(error, block, equal, name, step, text)
             return BROKEN
+        return Side(value, text, tuple(self.builder.guesses))
 
     def _problem(
         self, error: BuildError, block: Block, equal: int, name, step, text, lhs=""
@@ -177,7 +265,7 @@ class ChainReader:
         )
         self.items.append(Item(line, column, error.kind, message, name, step, lhs, text))
 
-    def _claim(self, node, block, text, position, name, step, kind="step") -> None:
+    def _claim(self, node, block, text, position, name, step, kind, conditions) -> None:
         previous = self.previous
         line, column = position
         if previous is None:
@@ -186,128 +274,103 @@ class ChainReader:
         elif previous == BROKEN and not any((i.line, i.column) == position for i in self.items):
             message = "the expression before this = cannot be read"
             self.items.append(Item(line, column, "cannot check", message, name, step, "", text))
+        self.builder.guesses = []
         try:
             value = self.builder.build(node)
         except BuildError as error:
             where = self.lines.position(block.offset(error.pos))
             message = error.message + (f" (at {where[0]}:{where[1]})" if where != position else "")
-            if isinstance(previous, tuple):
-                lhs_text = previous[1]
+            if isinstance(previous, Side):
                 self.items.append(
-                    Item(line, column, error.kind, message, name, step, lhs_text, text)
+                    Item(line, column, error.kind, message, name, step, previous.text, text)
                 )
             self.previous = BROKEN
             return
-        if isinstance(previous, tuple):
-            self.items.append(
-                Item(
-                    line, column, None, "", name, step, previous[1], text, previous[0], value, kind
-                )
-            )
-        self.previous = (value, text)
-
-    def _definition(self, chain: ast.Chain, block: Block, texts: list[str], name: str) -> bool:
-        """Define the chain's left side if it is an undefined symbol; True if it did."""
-        if len(chain.parts) < 2:
-            return False
-        lhs, rhs = chain.parts[0], chain.parts[1]
-        if _is_notation(lhs):
-            return False
-        target = self._definable(lhs)
-        if target is None:
-            return False
-        obj, params = target
-        where = f"line {self._position(block, chain.pos)[0]}"
-        equal = chain.equals[0]
-        try:
-            body = self.builder.build(rhs)
-        except BuildError as error:
-            self._problem(error, block, equal, name, 0, texts[1], texts[0])
-            placeholder = self.builder.definitions._placeholder(
-                f"the definition of {texts[0]} ({where}) cannot be read", None, ()
-            )
-            self.builder.definitions.define(obj, params, placeholder, where)
-            self.previous = BROKEN
-            return True
-        if not self.builder.definitions.define(obj, params, body, where):
-            return False
-        self.defined.append((texts[0], texts[1]))
-        missing = self.builder.definitions.placeholders(body)
-        if missing:
-            line, column = self._position(block, equal)
-            message = "; ".join(
-                dict.fromkeys(self.builder.definitions.missing[p].message for p in missing)
-            )
-            self.items.append(
-                Item(
+        current = Side(value, text, tuple(self.builder.guesses))
+        if isinstance(previous, Side):
+            objects = self.builder.definitions.objects
+            self.claimed |= objects(previous.value) | objects(value)
+            if conditions.problem:
+                item = Item(
                     line,
                     column,
                     "cannot check",
-                    message,
+                    conditions.problem,
                     name,
-                    0,
-                    texts[0],
-                    texts[1],
-                    kind="definition",
+                    step,
+                    previous.text,
+                    text,
                 )
-            )
-        self.previous = (body, texts[1])
-        return True
+            else:
+                item = Item(
+                    line,
+                    column,
+                    None,
+                    "",
+                    name,
+                    step,
+                    previous.text,
+                    text,
+                    previous.value,
+                    value,
+                    kind,
+                    conditions.relations,
+                    ", ".join(conditions.texts),
+                    previous.guesses + current.guesses,
+                    self.otherwise,
+                    self.builder.in_force(),
+                )
+            self.items.append(item)
+        self.previous = current
 
-    def _definable(self, node: ast.Node) -> tuple[Basic, tuple] | None:
-        builder = self.builder
-        letter = letter_of(node)
-        scope = builder.scope
-        if letter is not None:
-            if letter in builder.ranges.index_letters or letter in builder.ranges.size_letters:
-                return None
-            if letter in ("e", "π") or letter in scope.index_ranges or letter in scope.sizes:
-                return None
-            obj = scope.symbol(builder.aliases.get(Name(letter), Name(letter)), 0)
-            return None if obj in builder.definitions.table else (obj, ())
-        if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
-            return None
-        if node.sup is not None and label_kind(node.sup_text, scope.labels) != "label":
-            return None
-        if node.base.name == "δ" or (node.base.name == "e" and builder.euler):
-            return None
-        indices = index_items(node.sub or ())[0]
-        letters = [letter_of(i) for i in indices]
-        if any(x is None for x in letters) or len(set(letters)) != len(letters):
-            return None
+    # --- definitions --------------------------------------------------------------------
+
+    # --- rows that cannot be read ---------------------------------------------------------
+
+    def _unreadable(self, row) -> None:
+        block, error = row.block, row.error
+        if block.inline and "elided" in error.message:
+            return  # "for $i = 1, \dots, n$": a range in the prose, not a claim
+        equal = row.row.equals[0]
+        line, column = self._position(block, equal.start_pos)
+        where_line, where_column = self._position(block, error.pos)
+        message = error.message
+        if (where_line, where_column) != (line, column):
+            message += f" (at {where_line}:{where_column})"
+        if block.inline:
+            message += "; inline math, read but not checked"
+        raw = block.text[row.row.tokens[0].start_pos : row.row.tokens[-1].end_pos]
+        chain = f"line {line}" if block.inline else (self.current_chain or f"line {line}")
+        self.items.append(Item(line, column, "cannot read", message, chain, 0, "", clean(raw)))
+        if not block.inline:
+            self.previous = BROKEN
+            self._unreadable_definition(row, equal, f"line {line}")
+
+    def _unlexed(self, row) -> None:
+        """A display that is not read at all (too long, not lexed): one report at its place."""
+        line, column = self._position(row.block, row.error.pos)
+        name = f"line {line}"
+        self.items.append(Item(line, column, "cannot read", row.error.message, name, 0, "", ""))
+        if not row.block.inline:
+            self.previous = BROKEN
+
+    def _unreadable_definition(self, row, equal, where: str) -> None:
+        """``f = max(0, x`` still says that f is defined: later uses of f cannot be checked
+        (f must not become a free variable, which would prove things about any f)."""
+        before = tuple(t for t in row.row.tokens if t.start_pos < equal.start_pos)
+        if not before or len(before) > MAX_ROW_TOKENS:  # the row limit, before the parser
+            return
         try:
-            value = builder.build(node)
-        except (BuildError, LatexError):
-            return None
-        obj = value.base if isinstance(value, Indexed) else value
-        if obj in builder.definitions.table or obj not in scope.keys:
-            return None
-        params = tuple(value.indices) if isinstance(value, Indexed) else ()
-        return obj, params
-
-
-def _is_notation(node: ast.Node) -> bool:
-    if isinstance(node, ast.Scripted) and isinstance(node.base, (ast.Indicator, ast.Number)):
-        return node.sub is not None
-    if isinstance(node, ast.Indicator):
-        return True
-    return (
-        isinstance(node, ast.Scripted)
-        and isinstance(node.base, ast.Letter)
-        and (node.base.name == "δ" and node.sup is None)
-    )
-
-
-def _texts(chain: ast.Chain, text: str, end: int) -> list[str]:
-    """Each part of the chain as written."""
-    bounds = [chain.pos, *chain.equals, end]
-    found = []
-    for index in range(len(chain.parts)):
-        start = bounds[index] + (1 if index else 0)
-        found.append(_clean(text[start : bounds[index + 1]]))
-    return found
-
-
-def _clean(text: str) -> str:
-    text = re.sub(r"\\(?:left|right|[bB]ig+[lr]?)\b\s*", "", text.replace("&", " "))
-    return " ".join(text.split()).strip(" ,.;")
+            line = parse_row(before, row.block.text)
+        except LatexError:
+            return
+        if len(line.chains) != 1 or len(line.chains[0].parts) != 1:
+            return
+        node = line.chains[0].parts[0]
+        target = None if is_notation(node) else self._definable(node)
+        if target is not None:
+            text = clean(row.block.text[before[0].start_pos : before[-1].end_pos])
+            placeholder = self.builder.definitions._placeholder(
+                f"the definition of {text} ({where}) cannot be read", None, ()
+            )
+            self._record_definition(target, placeholder, where, node)

@@ -12,20 +12,25 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from sympy import Basic, Expr, Ge, KroneckerDelta, Le
+from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, S
 
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
 from derive.checker.verdict import Verdict
+from derive.sources.limits import MAX_EXPONENT, large_power
 from derive.sources.oneline import one_line, one_line_path
+from derive.sources.posts.applied import Applied, index_cases
 from derive.sources.posts.chains import Item
+from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
+from derive.sources.posts.kinds import CLAIM, NOT_A_CLAIM, NOTE
 from derive.sources.posts.side_conditions import Extra, applicable
+from derive.sources.statuses import POST_STATUSES
 
 CLAIM_WIDTH = 120
 SHOWN_VALUES = 12  # counterexample values shown in a report line
-POST_STATUSES = ("cannot read", "cannot check")
+INDEX_PAIRS = 3  # pairs of free indices tried as a hidden condition (i = j, i ≠ j)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ class PostResult:
             ``label: relation`` for a declared ``[assume]``, else the relation (``k ≤ K``).
         defaults: what the file's check assumed without a declaration.
         needs_detail: per assumption used, its label, relation as shown and SymPy form.
+        kind: what the ``=`` is: "claim", "definition", "condition", "assumption" or
+            "note" (only claims are judged; the others have status "not a claim").
+        conditions: the conditions the claim was checked under, as written.
     """
 
     file: str
@@ -56,18 +64,23 @@ class PostResult:
     verdict: Verdict
     defaults: tuple[str, ...] = ()
     needs_detail: tuple[dict[str, str | None], ...] = ()
+    kind: str = CLAIM
+    conditions: str = ""
 
     @property
     def text(self) -> str:
         claim = f"{self.lhs} = {self.rhs}" if self.lhs else self.rhs
-        return claim if len(claim) <= CLAIM_WIDTH else claim[: CLAIM_WIDTH - 3] + "..."
+        if len(claim) > CLAIM_WIDTH:
+            claim = claim[: CLAIM_WIDTH - 3] + "..."
+        return claim + (f" (if {self.conditions})" if self.conditions else "")
 
     def message(self) -> str:
         """``file:line:col: status: ...``, one line: the post's text in it with control
-        characters escaped (``oneline``), as for a derivation file's steps."""
+        characters escaped (``oneline``), as for a derivation file's steps; what is not a
+        claim says what it is (``not a claim: defines sigma: ...``)."""
         where = f"{one_line_path(self.file)}:{self.line}:{self.column}: {self.status}: "
         if self.status in POST_STATUSES:
-            return one_line(where + f"{self.detail}: {self.text}")
+            return one_line(where + self.detail + (f": {self.text}" if self.text else ""))
         return one_line(where + f"{self.text}{self.detail}")
 
     def row(self) -> dict[str, object]:
@@ -85,6 +98,8 @@ class PostResult:
             "column": self.column,
             "detail": self.detail,
             "defaults": list(self.defaults),
+            "kind": self.kind,
+            "conditions": self.conditions,
         }
 
 
@@ -121,6 +136,7 @@ def check_item(
 def _result(
     post: PostFile, item: Item, status: str, detail: str, verdict: Verdict, needs=()
 ) -> PostResult:
+    kind = NOTE if item.kind == "notation" else item.kind  # a stated meaning of notation
     return PostResult(
         post.path,
         item.line,
@@ -134,6 +150,8 @@ def _result(
         verdict,
         tuple(post.defaults),
         tuple(needs),
+        kind,
+        item.condition_text,
     )
 
 
@@ -149,6 +167,12 @@ class _Check:
         self.post, self.item, self.timeout, self.seed = post, item, timeout, seed
         self.limits = limits
         self.definitions = post.definitions
+        try:
+            expanded = tuple(self.definitions.expand(r) for r in item.conditions)  # z > 0
+        except TooDeep:
+            expanded = ()
+        self.conditions = Applied(tuple(dict.fromkeys(item.conditions + expanded)))
+        self.extra = self.conditions.assume  # the claim's conditions that are not substituted
         self.written = set()
         if item.lhs is not None:
             self.written = self.definitions.objects(item.lhs) | self.definitions.objects(item.rhs)
@@ -157,43 +181,171 @@ class _Check:
         self, lhs: Expr, rhs: Expr, extra: tuple[Basic, ...] = (), substitute: dict | None = None
     ) -> Verdict:
         stated = tuple(a.xreplace(substitute or {}) for a in self.post.assumptions)
-        assume = (*stated, *self.ranges(lhs, rhs), *extra)
+        assume = (*stated, *self.ranges(lhs, rhs), *self.extra, *extra)
+        assume = tuple(a for a in assume if a is not S.true and a != True)  # noqa: E712
+        if any(a is S.false or a == False for a in assume):  # noqa: E712
+            return Verdict("undecided", method="its conditions never hold together")
         return check_equal(
             lhs, rhs, assume=assume, timeout=self.timeout, seed=self.seed, limits=self.limits
         )
 
     def ranges(self, lhs: Expr, rhs: Expr) -> list[Basic]:
-        """The range relations of the free indices whose range the text gives."""
+        """The range relations of the free indices whose range the text gives: the ranges of
+        the slots the index sits in in this claim (``a_j`` with a summed over 1..N: j ≤ N),
+        else the range of its letter (a letter may be summed over another range elsewhere)."""
         scope, found = self.post.scope, []
-        free = (lhs - rhs).free_symbols
+        difference = lhs - rhs
+        free = difference.free_symbols
+        slots = self.slot_ranges(difference, free)
         for letter, symbol in sorted(scope.free.items()):
-            if symbol in free and letter in scope.index_ranges:
-                lo, hi = scope.index_ranges[letter]
+            if symbol not in free:
+                continue
+            known = slots.get(symbol) or (
+                [scope.index_ranges[letter]] if letter in scope.index_ranges else []
+            )
+            for lo, hi in dict.fromkeys(known):
                 found.append(Le(symbol, hi))
                 if not (lo.is_Integer and ((lo == 1 and symbol.is_positive) or lo == 0)):
                     found.append(Ge(symbol, lo))
         return [r for r in found if r is not True and r != True]  # noqa: E712
 
+    def slot_ranges(self, expr: Expr, free: set) -> dict[Basic, list[tuple[Expr, Expr]]]:
+        """Free index -> the ranges of the array slots it fills in ``expr``."""
+        scope, found = self.post.scope, {}
+        for atom in sorted(expr.atoms(Indexed), key=str):
+            key = scope.keys.get(atom.base)
+            if key is None:
+                continue
+            for slot, index in enumerate(atom.indices):
+                bounds = self.post.ranges.slots.get((key[0], key[1], slot))
+                if index in free and bounds is not None:
+                    found.setdefault(index, []).append(bounds)
+        return found
+
+    def resolved(self, expr: Expr) -> Expr:
+        """``expr`` with the functions applied inside definitions written out as they are in
+        force at the claim's row."""
+        post = self.post
+
+        def slot_range(array, slot):
+            key = post.scope.keys.get(array)
+            return None if key is None else post.ranges.slots.get((key[0], key[1], slot))
+
+        in_force = dict(self.item.functions)
+        return self.definitions.lazy.resolve(expr, in_force, post.scope.fresh, slot_range)
+
     def run(self) -> PostResult | None:
         item, definitions = self.item, self.definitions
-        full_lhs, full_rhs = definitions.expand(item.lhs), definitions.expand(item.rhs)
+        try:
+            full_lhs = self.resolved(definitions.expand(item.lhs))
+            full_rhs = self.resolved(definitions.expand(item.rhs))
+        except TooDeep as error:  # a definition left unwritten would be judged as any value
+            return self.result("cannot check", str(error), Verdict("undecided"))
+        if large_power(full_lhs) or large_power(full_rhs):  # a^{999} with a = x^{999}
+            message = f"with its definitions written out, a power above {MAX_EXPONENT}"
+            return self.result("cannot check", message, Verdict("undecided"))
         if definitions.placeholders(full_lhs) or definitions.placeholders(full_rhs):
+            if item.otherwise and item.otherwise[0] == "not proved":
+                return self.otherwise()  # an update is not a claim, checkable or not
             return self.placeholders(full_lhs, full_rhs)
-        lhs, rhs = definitions.minimal(item.lhs, item.rhs)
+        missing = definitions.lazy.unresolved(full_lhs - full_rhs)
+        if missing:
+            message = f"{', '.join(missing)} is not defined where this claim stands"
+            return self.result("cannot check", message, Verdict("undecided"))
+        lhs, rhs = (self.resolved(side) for side in definitions.minimal(item.lhs, item.rhs))
         if item.kind == "notation" and _same_notation(lhs, rhs):
             return None
+        conditions = self.conditions
+        full_lhs, full_rhs = conditions.apply(full_lhs), conditions.apply(full_rhs)
+        lhs, rhs = conditions.apply(lhs), conditions.apply(rhs)
+        cases = index_cases(rhs)
+        if cases is not None and item.kind != "notation":
+            return self.by_case(lhs, full_lhs, cases)
         verdict = self.verdict(lhs, rhs)
         if not verdict.proved and (lhs, rhs) != (full_lhs, full_rhs):
             lhs, rhs = full_lhs, full_rhs
             verdict = self.verdict(lhs, rhs)
         if item.kind == "notation":
             return None if verdict.proved else self.notation(verdict)
+        guessed = "; ".join(item.guesses)
+        settled = verdict.refuted or (item.otherwise and item.otherwise[0] == "not proved")
+        if item.otherwise and settled and not verdict.proved:
+            return self.otherwise()
         if verdict.refuted:
             hidden = self.hidden(lhs, rhs)
             if hidden is not None:
                 text = f": refuted as written; proved if {hidden} (not stated in the text);"
                 return self.result("refuted", text + self.details(verdict), verdict)
-        return self.result(verdict.status, self.details(verdict), verdict)
+            index = self.index_condition(lhs, rhs)
+            if index is not None:
+                message = (
+                    f"proved if {index}, a condition its row does not state (the text may "
+                    "state it around the formula); refuted without it"
+                )
+                return self.result("cannot check", message, Verdict("undecided"))
+            if guessed:
+                message = f"refuted when {guessed}, a reading of the text that is a guess"
+                return self.result("cannot check", message, Verdict("undecided"))
+        detail = self.details(verdict)
+        if guessed and verdict.proved:
+            detail += f" ({guessed})"
+        return self.result(verdict.status, detail, verdict)
+
+    def otherwise(self) -> PostResult:
+        """The row is not a claim but what ``item.otherwise`` says (an update, a definition
+        again, a relation that chooses a symbol, an equation the text sets)."""
+        _, kind, message = self.item.otherwise
+        result = self.result(NOT_A_CLAIM, f"{message}: not an identity", Verdict("undecided"))
+        return dataclasses.replace(result, kind=kind)
+
+    def by_case(self, lhs: Expr, full_lhs: Expr, cases) -> PostResult:
+        """A right side written as cases over indices: each case under its condition."""
+        verdicts = []
+        for value, condition in cases:
+            applied = Applied((condition,))
+            left, right = applied.apply(lhs), applied.apply(value)
+            verdict = self.verdict(left, right, applied.assume)
+            if not verdict.proved and left != applied.apply(full_lhs):
+                verdict = self.verdict(applied.apply(full_lhs), right, applied.assume)
+            shown = show(self.post.scope, condition)
+            if verdict.refuted:
+                return self.result(
+                    "refuted", f" in the case {shown}:{self.details(verdict)}", verdict
+                )
+            verdicts.append((shown, verdict))
+        if all(v.proved for _, v in verdicts):
+            shown = "; ".join(c for c, _ in verdicts)
+            last = verdicts[-1][1]
+            return self.result("proved", f" case by case ({shown}){self.details(last)}", last)
+        undecided = next(v for _, v in verdicts if not v.proved)
+        return self.result(undecided.status, self.details(undecided), undecided)
+
+    def index_condition(self, lhs: Expr, rhs: Expr) -> str | None:
+        """``i = j`` or ``i ≠ j`` for two free indices of a refuted claim, when the claim is
+        proved under it (a case of a derivative with respect to an entry, whose condition is
+        said in the prose); None otherwise."""
+        difference = lhs - rhs
+        if not (difference.has(KroneckerDelta) or difference.has(Piecewise)):
+            return None
+        free = sorted(
+            (s for s in difference.free_symbols if s in set(self.post.scope.free.values())),
+            key=lambda s: self.post.scope.shown_names.get(s, str(s)),
+        )
+        pairs = [(a, b) for n, a in enumerate(free) for b in free[n + 1 :]][:INDEX_PAIRS]
+        left, written = lhs.free_symbols, rhs.free_symbols
+        for a, b in pairs:
+            # i = j only when the left side has both and the right side is written for the
+            # case (one of the two is gone from it: the diagonal); an equality that holds
+            # where two swapped or mistaken indices meet is a slip, not a case
+            collapsed = {a, b} <= left and not ({a, b} <= written)
+            for relation in (Eq(a, b), Ne(a, b)) if collapsed else (Ne(a, b),):
+                conditions = Applied((relation,))
+                verdict = self.verdict(
+                    conditions.apply(lhs), conditions.apply(rhs), conditions.assume
+                )
+                if verdict.proved:
+                    return show(self.post.scope, relation)
+        return None
 
     def hidden(self, lhs: Expr, rhs: Expr) -> str | None:
         """The hidden condition(s) under which a refuted claim is proved, as shown; or None."""
@@ -211,6 +363,7 @@ class _Check:
         meant_lhs, meant_rhs = definitions.read_as_meant(lhs), definitions.read_as_meant(rhs)
         if meant_lhs is None or meant_rhs is None:
             return self.result("cannot check", message, Verdict("undecided"))
+        meant_lhs, meant_rhs = self.conditions.apply(meant_lhs), self.conditions.apply(meant_rhs)
         verdict = self.verdict(meant_lhs, meant_rhs)
         hidden = self.hidden(meant_lhs, meant_rhs) if verdict.refuted else None
         if verdict.refuted and hidden is None:

@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 
 from sympy import Integer
 
+from derive.sources.nesting import NestedTooDeep, toml_too_deep
 from derive.sources.posts.blocks import Block, Lines
+from derive.sources.posts.build_calls import head_name
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.grammar import parse_relation, parse_row
 from derive.sources.posts.latex.rows import rows
 from derive.sources.posts.latex.tokens import LatexError
-from derive.sources.posts.latex.vocabulary import GREEK
+from derive.sources.posts.latex.vocabulary import GREEK, function_word
 from derive.sources.posts.names import Name, Scope, label_kind
-from derive.sources.posts.ranges import index_items, letter_of
+from derive.sources.posts.ranges import index_items, letter_of, size_key
 from derive.sources.toml.declarations import DOMAINS
 from derive.sources.toml.parse import ParseError
 
@@ -32,7 +34,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-TABLES = ("symbols", "superscripts", "aliases", "assume")
+TABLES = ("symbols", "superscripts", "aliases", "assume", "functions")
 MAX_SIZE = 64  # a concrete size is checked by writing its sums out
 _INDEX = re.compile(r"index\s+(\S+)\s*\.\.\s*(\S+)\Z")
 
@@ -42,6 +44,7 @@ class Declared:
     """What a block declared, beyond the scope's domains, ranges, sizes and labels."""
 
     aliases: dict[Name, Name] = field(default_factory=dict)
+    functions: dict[str, str] = field(default_factory=dict)  # name as written -> function word
     assumptions: list[tuple[str, ast.Relation, str, Block]] = field(default_factory=list)
     targets: Name | None = None
     names: set[str] = field(default_factory=set)
@@ -50,6 +53,11 @@ class Declared:
 class _Reader:
     def __init__(self, block: Block, lines: Lines, path: str) -> None:
         self.block, self.lines, self.path = block, lines, path
+
+    def fail_at(self, message: str, offset: int) -> ParseError:
+        """An error at ``offset`` in the block's text."""
+        line, column = self.lines.position(self.block.offset(offset))
+        return ParseError(f"declarations: {message}", line, column, self.path)
 
     def fail(self, message: str, key: str | None = None, line: int | None = None) -> ParseError:
         """An error at ``key``'s line in the block (else the block's first line)."""
@@ -83,8 +91,13 @@ def read_declarations(blocks: list[Block], lines: Lines, path: str, scope: Scope
     declared = Declared()
     for block in blocks:
         reader = _Reader(block, lines, path)
+        deep = toml_too_deep(block.text)  # before tomllib, which recurses into nested arrays
+        if deep is not None:
+            raise reader.fail_at(str(NestedTooDeep()), deep)
         try:
             data = tomllib.loads(block.text)
+        except RecursionError:
+            raise reader.fail(str(NestedTooDeep())) from None
         except tomllib.TOMLDecodeError as error:
             found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
             line = int(found.group(1)) if found else None
@@ -102,6 +115,8 @@ def read_declarations(blocks: list[Block], lines: Lines, path: str, scope: Scope
             scope.labels["".join(key.split())] = value
         for key, value in data.get("aliases", {}).items():
             _alias(reader, scope, declared, key, value)
+        for key, value in data.get("functions", {}).items():
+            _function(reader, declared, key, value)
         for key, value in data.get("assume", {}).items():
             if not isinstance(value, str):
                 raise reader.fail(f"assume.{key}: write a relation in LaTeX", key)
@@ -143,6 +158,13 @@ def parse_name(text: str, scope: Scope) -> tuple[Name, list[str]] | None:
 
 
 def _symbol(reader: _Reader, scope: Scope, declared: Declared, key: str, value: object) -> None:
+    sized = _subscripted_size(key, scope)
+    if sized is not None and _is_size(value):  # n_{L-1} = 5, s_l = "positive integer"
+        if isinstance(value, int) and not 1 <= value <= MAX_SIZE:
+            raise reader.fail(f"size {key!r}: a number from 1 to {MAX_SIZE}", key)
+        declared.names.add(sized)
+        scope.sizes[sized] = Integer(value) if isinstance(value, int) else scope.size(sized)
+        return
     parsed = parse_name(key, scope)
     if parsed is None:
         raise reader.fail(f"symbol {key!r}: not a name (write t, w^L, \\eta, ...)", key)
@@ -172,11 +194,62 @@ def _symbol(reader: _Reader, scope: Scope, declared: Declared, key: str, value: 
     scope.domains[name if name.label else name.base] = domain or {"real": True}
 
 
+def _is_size(value: object) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and value.split() == ["positive", "integer"]
+
+
+def _subscripted_size(text: str, scope: Scope) -> str | None:
+    """The name of a size written with a subscript (``n_{L-1}``, ``s_l``), or None."""
+    found = rows(text.strip())
+    if len(found) != 1 or found[0].error or not found[0].tokens:
+        return None
+    try:
+        line = parse_row(found[0].tokens, text.strip())
+    except LatexError:
+        return None
+    if len(line.chains) != 1 or len(line.chains[0].parts) != 1:
+        return None
+    node = line.chains[0].parts[0]
+    return size_key(node) if isinstance(node, ast.Scripted) else None
+
+
+def _function(reader: _Reader, declared: Declared, key: str, value: object) -> None:
+    """``g = "sigmoid"``: the text's g is a function the reader knows."""
+    word = function_word(value) if isinstance(value, str) else None
+    name = _function_name(key)
+    if word is None or name is None:
+        raise reader.fail(
+            f"function {key!r}: write a name and a known function (sigmoid, softmax, relu, "
+            "tanh, exp, log)",
+            key,
+        )
+    declared.functions[name] = word
+
+
+def _function_name(text: str) -> str | None:
+    found = rows(text.strip())
+    if len(found) != 1 or found[0].error or not found[0].tokens:
+        return None
+    try:
+        line = parse_row(found[0].tokens, text.strip())
+    except LatexError:
+        return None
+    if len(line.chains) != 1 or len(line.chains[0].parts) != 1:
+        return None
+    named = head_name(line.chains[0].parts[0])
+    return named[0] if named is not None and not named[1] else None
+
+
 def _bound(reader: _Reader, scope: Scope, key: str, text: str):
     if re.fullmatch(r"-?\d{1,6}", text):
         return Integer(int(text))
     if re.fullmatch(r"[A-Za-z]", text):
         return scope.size(text)
+    sized = _subscripted_size(text, scope)
+    if sized is not None:
+        return scope.sizes.get(sized) or scope.size(sized)
     raise reader.fail(f"index {key!r}: a bound is a number or a size letter, not {text!r}", key)
 
 

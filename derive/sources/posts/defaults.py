@@ -25,6 +25,13 @@ def defaults(scope, ranges, declared, builder, targets) -> list[str]:
     )
     if sizes:
         found.append(f"sizes, positive integers, checked for every value: {', '.join(sizes)}")
+    if scope.implicit is not None:
+        size = scope.shown_names[scope.implicit]
+        letters = ", ".join(sorted(ranges.unranged - set(declared.names)))
+        found.append(
+            f"sums without a range run from 1 to {size}, one size for all of them, checked for "
+            f"every value (sums over {letters})"
+        )
     for letter in sorted(scope.range_sources):
         source = scope.range_sources[letter]
         if source != "declared" and letter in scope.free:

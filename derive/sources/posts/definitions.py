@@ -14,6 +14,12 @@ A derivative with respect to a symbol the differentiated expression does not con
 zero: it becomes a placeholder that makes the claim "cannot check", with the symbol the author
 probably meant; the claim is also judged reading it so (a refutation under that reading is
 shown, a proof is not taken).
+
+Writing definitions out is bounded by two limits, both measured before the work from the bodies
+as written: nesting (``MAX_DEPTH``) and the size of the result (``MAX_EXPANDED`` nodes; 26 rows
+``c = b + b b`` would double it 26 times). Past either, :class:`TooDeep` is raised and the claim
+is "cannot check": a definition left unwritten would be a free symbol, and a claim about any
+value of it may be refuted where the defined value makes it true.
 """
 
 from __future__ import annotations
@@ -21,9 +27,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sympy import Basic, Expr, Indexed, IndexedBase, Sum, Symbol, default_sort_key, diff
+from sympy import Basic, Expr, Indexed, IndexedBase, Symbol, default_sort_key, diff
 
-MAX_ROUNDS = 30  # definitions are written out at most this many levels deep
+from derive.sources.posts.defined_functions import rename_bound
+from derive.sources.posts.lazy_functions import LazyFunctions
+
+MAX_DEPTH = 100  # definitions are written out at most this many levels deep
+MAX_EXPANDED = 20_000  # nodes with the definitions written out (the checker's size limit)
+
+
+class TooDeep(Exception):
+    """Definitions that cannot be written out within the limits (the message says which)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +65,10 @@ class Definitions:
         self.scope = scope
         self.table: dict[Basic, Definition] = {}
         self.missing: dict[Symbol, Missing] = {}
+        self.unknown: set[Symbol] = set()  # placeholders of functions the post does not define
+        self.lazy = LazyFunctions()  # applications in definitions, written out per claim
         self._deps: dict[Basic, frozenset[Basic]] = {}
+        self._costs: dict[Basic, tuple[int, int]] = {}
 
     def objects(self, expr: Basic) -> set[Basic]:
         """The post's Symbols and IndexedBases that occur in ``expr``."""
@@ -84,6 +101,7 @@ class Definitions:
             return False
         self.table[obj] = Definition(obj, params, body, where)
         self._deps.clear()
+        self._costs.clear()
         return True
 
     def _defined_atoms(self, expr: Basic) -> list[Basic]:
@@ -103,30 +121,81 @@ class Definitions:
             return atom
         clash = set().union(*(a.free_symbols for a in args)) if args else set()
         body = definition.body
-
-        def rename(s: Sum) -> Sum:
-            return s.xreplace({v: self.scope.fresh(v) for v, *_ in s.limits if v in clash})
-
         if clash:
-            body = body.replace(
-                lambda e: isinstance(e, Sum) and any(v in clash for v, *_ in e.limits), rename
-            )
+            body = rename_bound(body, clash, self.scope.fresh)
         return body.xreplace(dict(zip(definition.params, args, strict=True)))
 
     def expand(self, expr: Expr, which: Callable[[Basic], bool] = lambda atom: True) -> Expr:
-        """``expr`` with the defined atoms for which ``which`` holds written out, repeatedly."""
-        for _ in range(MAX_ROUNDS):
+        """``expr`` with the defined atoms for which ``which`` holds written out, repeatedly.
+
+        Raises:
+            TooDeep: written out, it would be nested deeper than ``MAX_DEPTH`` definitions or
+                larger than ``MAX_EXPANDED`` nodes (measured before the work).
+        """
+        self.check_size(expr)
+        for _ in range(MAX_DEPTH + 1):
             chosen = {a: self.instantiate(a) for a in self._defined_atoms(expr) if which(a)}
             chosen = {a: v for a, v in chosen.items() if v is not a}
             if not chosen:
                 return expr
             expr = expr.xreplace(chosen)
-        return expr
+        raise TooDeep(f"definitions nested deeper than {MAX_DEPTH}")
+
+    def check_size(self, expr: Basic) -> None:
+        """Raise TooDeep if ``expr`` with every definition written out would pass a limit."""
+        nodes, depth = self._measure(expr)
+        if depth > MAX_DEPTH:
+            raise TooDeep(f"definitions nested deeper than {MAX_DEPTH}")
+        if nodes > MAX_EXPANDED:
+            raise TooDeep(f"definitions written out would exceed {MAX_EXPANDED} nodes")
+
+    def _defined_object(self, node: Basic) -> Basic | None:
+        if isinstance(node, Indexed) and node.base in self.table:
+            return node.base
+        return node if isinstance(node, Symbol) and node in self.table else None
+
+    def _measure(self, expr: Basic, costs: dict | None = None) -> tuple[int, int]:
+        """(nodes, depth) of ``expr`` with every definition written out, from each definition's
+        cost (computed once); counting stops past ``MAX_EXPANDED``, so this is linear in the
+        text, whatever the result's size would be."""
+        costs = self._definition_costs() if costs is None else costs
+        nodes, depth, todo = 0, 0, [expr]
+        while todo and nodes <= MAX_EXPANDED:
+            node = todo.pop()
+            obj = self._defined_object(node)
+            if obj is None:
+                nodes += 1
+                todo.extend(node.args)
+                continue
+            size, levels = costs.get(obj, (1, 0))
+            nodes, depth = nodes + size, max(depth, levels)
+            todo.extend(node.indices if isinstance(node, Indexed) else ())
+        return nodes, depth
+
+    def _definition_costs(self) -> dict[Basic, tuple[int, int]]:
+        """Each definition's (nodes, depth) written out, those it uses first (iteratively: a
+        chain of 2000 definitions is no place to find the recursion limit)."""
+        costs = self._costs
+        for root in self.table:
+            todo = [(root, False)]
+            while todo:
+                obj, ready = todo.pop()
+                if obj in costs:
+                    continue
+                inner = [o for o in self.objects(self.table[obj].body) if o in self.table]
+                waiting = [o for o in inner if o not in costs and o != obj]
+                if not ready and waiting:
+                    todo += [(obj, True), *((o, False) for o in waiting)]
+                    continue
+                costs[obj] = (1, MAX_DEPTH + 1)  # a cycle (never defined) would count as deep
+                size, levels = self._measure(self.table[obj].body, costs)
+                costs[obj] = (size, levels + 1)
+        return costs
 
     def minimal(self, lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:
         """Both sides with a defined symbol written out only where its definition reaches a
         symbol that the claim uses too (else it is compared as a symbol of its own)."""
-        for _ in range(MAX_ROUNDS):
+        for _ in range(MAX_DEPTH):
             needed = self._needed(self.objects(lhs) | self.objects(rhs))
             new_lhs, new_rhs = self.expand_once(lhs, needed), self.expand_once(rhs, needed)
             if new_lhs == lhs and new_rhs == rhs:
@@ -150,7 +219,7 @@ class Definitions:
 
     def read_as_meant(self, expr: Expr) -> Expr | None:
         """``expr`` with every placeholder replaced by its reading (None if one has none)."""
-        for _ in range(MAX_ROUNDS):
+        for _ in range(MAX_DEPTH):
             found = self.placeholders(expr)
             if not found:
                 return expr
@@ -180,7 +249,11 @@ class Definitions:
             atom_obj = atom.base if isinstance(atom, Indexed) else atom
             return atom_obj != keep and keep in self.depends(atom_obj)
 
-        return diff(self.expand(f, reaches), v)
+        expanded = self.expand(f, reaches)
+        indices = set().union(*(i.free_symbols for i in _indices(v))) if _indices(v) else set()
+        if indices:  # d/d y_k of a sum over k: the sum's own k is another index
+            expanded = rename_bound(expanded, indices, self.scope.fresh)
+        return self.lazy.at_points(diff(expanded, v))
 
     def reached(self, f: Expr) -> set[Basic]:
         """The objects in ``f`` and every object their definitions reach."""
@@ -214,12 +287,17 @@ class Definitions:
         return made
 
     def suggestions(self, obj: Basic, reached: set[Basic]) -> list[Basic]:
-        """Objects in ``reached`` of the same rank whose letter is ``obj``'s in either case."""
+        """Objects in ``reached`` of the same rank whose letter is ``obj``'s in either case;
+        a name with a layer label is never read as another layer (``z^{(1)}`` is not a typo
+        for ``z^{(2)}``; ``W^l`` may be one for ``w^L``), a name without a label may be read
+        as a labelled one (``W_{kj}`` for ``w^L_{kj}``)."""
         name, rank = self.scope.keys[obj]
         letter = name.base.lower()
         found = []
         for candidate in sorted(reached, key=lambda o: self.scope.keys[o]):
             other, other_rank = self.scope.keys[candidate]
+            if name.label and other.label.lower() != name.label.lower():
+                continue
             if other_rank == rank and other.base.lower() == letter and candidate != obj:
                 found.append(candidate)
         return found

@@ -15,15 +15,23 @@ from dataclasses import dataclass, field
 
 from sympy import Basic, Expr
 
-from derive.sources.posts.blocks import Block, Lines, markdown_blocks, tex_blocks
+from derive.sources.nesting import NestedTooDeep
+from derive.sources.posts.blocks import (
+    Block,
+    Lines,
+    markdown_blocks,
+    section_starts,
+    tex_blocks,
+)
 from derive.sources.posts.build import Builder
 from derive.sources.posts.chains import ChainReader, Item
 from derive.sources.posts.declarations import Declared, read_declarations
 from derive.sources.posts.defaults import defaults
 from derive.sources.posts.definitions import Definitions
+from derive.sources.posts.kinds import function_parameters
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.grammar import parse_row
-from derive.sources.posts.latex.rows import rows
+from derive.sources.posts.latex.rows import row_problem, rows
 from derive.sources.posts.latex.tokens import LatexError, Row
 from derive.sources.posts.names import BuildError, Scope
 from derive.sources.posts.ranges import Ranges, find_ranges
@@ -32,6 +40,7 @@ from derive.sources.toml.parse import ParseError
 
 MAX_BYTES = 1_000_000  # a post larger than this is refused before it is read
 MAX_ROWS = 2000  # display rows: each may take a check of seconds, so a post is bounded
+MAX_MATH_CHARS = 200_000  # characters of math in a post, measured before any is lexed
 FORMATS = {".md": "md", ".markdown": "md", ".tex": "tex", ".toml": "toml"}
 
 
@@ -83,7 +92,7 @@ def read_text(path: str | os.PathLike[str], name: str) -> str:
     if len(data) > MAX_BYTES:
         raise ParseError(f"the file is larger than {MAX_BYTES // 1000} kB: not read", 1, 1, name)
     try:
-        return data.decode("utf-8").replace("\r\n", "\n")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = place(data, error.start)
         raise ParseError(f"not UTF-8 text ({error.reason})", line, column, name) from None
@@ -104,14 +113,24 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     """Read a post's text (see :func:`load_post`)."""
     if len(text) > MAX_BYTES:
         raise ParseError(f"the text is larger than {MAX_BYTES // 1000} kB: not read", 1, 1, name)
+    # every line end as CommonMark and TeX read it (CRLF, and a lone CR too), so that the
+    # blocks markdown-it finds are found again, and positions count the same lines
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = Lines(text)
-    blocks, declaration_blocks = (markdown_blocks if kind == "md" else tex_blocks)(text)
+    try:
+        blocks, declaration_blocks = (markdown_blocks if kind == "md" else tex_blocks)(text)
+    except NestedTooDeep as error:
+        raise ParseError(str(error), *lines.position(error.offset), name) from None
     if not any(not b.inline for b in blocks):
         raise NoDisplayMath(NO_DISPLAY_MATH, 1, 1, name)
     if len(blocks) > MAX_ROWS:
         raise ParseError(
             f"{len(blocks)} pieces of math, more than {MAX_ROWS}: split the file", 1, 1, name
         )
+    math = sum(len(b.text) for b in blocks)
+    if math > MAX_MATH_CHARS:
+        message = f"{math} characters of math, more than {MAX_MATH_CHARS}: split the file"
+        raise ParseError(message, 1, 1, name)
     scope = Scope()
     declared = read_declarations(declaration_blocks, lines, name, scope)
     found = [(block, row) for block in blocks for row in _joined(rows(block.text))]
@@ -125,11 +144,15 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     definitions = Definitions(scope)
     builder = Builder(scope, definitions, ranges)
     builder.aliases = dict(declared.aliases)
-    builder.euler = "e" not in declared.names and not _subscripted_e(parsed)
-    reader = ChainReader(builder, lines, name)
+    builder.declared_functions = dict(declared.functions)
+    builder.euler = "e" not in declared.names
+    builder.ahead = _function_definitions(parsed, lines)
+    reader = ChainReader(builder, lines, name, section_starts(text, kind))
     for block_rows in _by_block(parsed):
         reader.block(block_rows)
     labels = _assumptions(builder, declared, lines, name)
+    for relation, where in reader.assumptions:
+        labels.setdefault(relation, f"stated at {where}")
     targets = _targets(scope, declared)
     used = defaults(scope, ranges, declared, builder, targets)
     return PostFile(
@@ -168,16 +191,41 @@ def _read(block: Block, row: Row) -> Parsed:
 
 
 def _joined(found: list[Row]) -> list[Row]:
-    """A row that starts with + or - and has no = continues the expression above it."""
-    joined: list[Row] = []
+    """A row that starts with + or - and has no = continues the expression above it. The
+    joined row is measured again (its length against the row limit, its brackets): 140,000
+    rows of ``+a \\`` are one row too long to read, found in linear time."""
+    groups: list[list[Row]] = []
     for row in found:
         starts = row.tokens[:1] and row.tokens[0].type in ("PLUS", "MINUS", "MULOP")
-        if joined and starts and not row.equals and not row.error and not joined[-1].error:
-            last = joined[-1]
-            joined[-1] = Row(last.tokens + row.tokens, last.start, last.tag or row.tag)
+        if groups and starts and not row.equals and not row.error and not groups[-1][0].error:
+            groups[-1].append(row)
         else:
-            joined.append(row)
-    return joined
+            groups.append([row])
+    return [group[0] if len(group) == 1 else _join(group) for group in groups]
+
+
+def _join(group: list[Row]) -> Row:
+    tokens = tuple(t for row in group for t in row.tokens)
+    tag = next((row.tag for row in group if row.tag), "")
+    notes = tuple(note for row in group for note in row.notes)
+    return Row(tokens, group[0].start, tag, row_problem(tokens), notes)
+
+
+def _function_definitions(parsed: list[Parsed], lines: Lines) -> dict[str, tuple]:
+    """The first definition of each function the post defines (``f(z) = ...``), display or
+    inline: an application written before it uses it."""
+    found: dict[str, tuple] = {}
+    for item in parsed:
+        if item.line is None:
+            continue
+        for chain in item.line.chains:
+            if len(chain.parts) < 2 or chain.parts[0] is None or chain.ops[0] != "=":
+                continue
+            function = function_parameters(chain.parts[0])
+            if function is not None and function[0] not in found:
+                where = f"line {lines.position(item.block.offset(chain.pos))[0]}"
+                found[function[0]] = (tuple(function[1]), chain.parts[1], where)
+    return found
 
 
 def _by_block(parsed: list[Parsed]) -> list[list[Parsed]]:
@@ -192,18 +240,6 @@ def _by_block(parsed: list[Parsed]) -> list[list[Parsed]]:
 
 def _where(block: Block, lines: Lines):
     return lambda pos: f"line {lines.position(block.offset(pos))[0]}"
-
-
-def _subscripted_e(parsed: list[Parsed]) -> bool:
-    """Whether the post writes ``e_k``: then e is a symbol, not Euler's number."""
-    for item in parsed:
-        if item.line is None:
-            continue
-        for node in ast.walk(item.line):
-            scripted = isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)
-            if scripted and node.base.name == "e" and node.sub is not None:
-                return True
-    return False
 
 
 def _assumptions(builder: Builder, declared: Declared, lines: Lines, name: str) -> dict:
@@ -226,9 +262,13 @@ def _assumptions(builder: Builder, declared: Declared, lines: Lines, name: str) 
 
 
 def _targets(scope: Scope, declared: Declared) -> Basic | None:
-    """The targets: declared, else the array named t (the post's vocabulary)."""
+    """The targets: declared, else the array named t (the post's vocabulary), else y (as most
+    posts name them)."""
     wanted = declared.targets
-    for (name, rank), obj in scope.objects.items():
-        if rank == 1 and (name == wanted if wanted else name.base == "t" and not name.label):
-            return obj
+    if wanted is not None:
+        return next((o for (n, r), o in scope.objects.items() if r == 1 and n == wanted), None)
+    for letter in ("t", "y"):
+        for (name, rank), obj in scope.objects.items():
+            if rank == 1 and name.base == letter and not name.label:
+                return obj
     return None

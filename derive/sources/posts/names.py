@@ -23,7 +23,10 @@ from sympy import Basic, Expr, IndexedBase, Integer, Symbol
 
 _LAYER = re.compile("(?:[A-Z]|l|\N{SCRIPT SMALL L})(?:[+-]\\d+)?\\Z")
 _BRACKETED = re.compile(r"(?:\(.+\)|\[.+\])\Z")
-TRANSPOSES = ("T", r"\top", "\N{DOWN TACK}", r"\intercal")
+TRANSPOSES = frozenset(
+    ["T", r"\top", "\N{DOWN TACK}", r"\intercal"]
+    + [rf"\{font}{{T}}" for font in ("mathsf", "mathrm", "text", "textsf", "mathbf", "mathit")]
+)
 
 
 class BuildError(Exception):
@@ -56,6 +59,14 @@ def _braced(text: str) -> str:
     return text if len(text) == 1 else "{" + text + "}"
 
 
+_LABELLED_TRANSPOSE = re.compile(r"(?:\(.+\)|\[.+\])(?:T|\\top|\\intercal)\Z")
+
+
+def is_transpose(sup_text: str) -> bool:
+    """``T``, ``\\top``, ``\\mathsf{T}``; also after a layer label, ``W^{[2]T}``."""
+    return sup_text in TRANSPOSES or bool(_LABELLED_TRANSPOSE.match(sup_text))
+
+
 def label_kind(sup_text: str, declared: dict[str, str]) -> str:
     """ "label", "power" or "transpose" for a superscript written ``sup_text`` on a letter."""
     if sup_text in declared:
@@ -65,7 +76,7 @@ def label_kind(sup_text: str, declared: dict[str, str]) -> str:
         return declared[stem]
     if _BRACKETED.match(sup_text):
         return "label"
-    if sup_text in TRANSPOSES:
+    if is_transpose(sup_text):
         return "transpose"
     return "label" if _LAYER.match(sup_text) else "power"
 
@@ -94,6 +105,7 @@ class Scope:
     bound: dict[tuple[str, bool], Symbol] = field(default_factory=dict)
     undeclared: list[Name] = field(default_factory=list)
     counter: int = 0
+    implicit: Symbol | None = None  # the size of sums the text gives no range
 
     def generated(self) -> str:
         self.counter += 1
@@ -122,6 +134,13 @@ class Scope:
             self.objects[key] = made
             self.keys[made] = key
         return self.objects[key]
+
+    def renew(self, obj: Basic) -> Basic:
+        """A new object for the name ``obj`` stands for, from here on (the name is defined
+        again); ``obj`` keeps its own meaning where it was used."""
+        name, rank = self.keys[obj]
+        del self.objects[(name, rank)]
+        return self.symbol(name, rank)
 
     def index(self, letter: str) -> Symbol:
         """The free index ``letter`` (an integer; positive when its range starts at 1)."""
@@ -160,6 +179,17 @@ class Scope:
             self.shown_names[made] = letter
             self.sizes[letter] = made
         return self.sizes[letter]
+
+    def implicit_size(self, used: set[str]) -> Expr:
+        """The size of the sums that no text bounds (``\\sum_k``): one for all of them, shown
+        as the first of n, N, n' that the post does not use itself."""
+        if self.implicit is None:
+            shown = next(name for name in ("n", "N", "n'", "N'") if name not in used)
+            made = Symbol(self.generated(), integer=True, positive=True)
+            self.display[made] = Symbol(shown)
+            self.shown_names[made] = shown
+            self.implicit = made
+        return self.implicit
 
     def placeholder(self, shown: str) -> Symbol:
         """A stand-in for what cannot be checked (a derivative with respect to a symbol that

@@ -48,21 +48,108 @@ def index_items(items: tuple[ast.Node, ...]) -> tuple[list[ast.Node], str]:
     return indices, suffix
 
 
-def sum_limits(node: ast.Sum) -> tuple[str | None, ast.Node | None, ast.Node | None]:
-    """(index letter, lower bound node or None, upper bound node or None) of a ``\\sum``."""
-    lower = None
+@dataclass(frozen=True)
+class Limits:
+    """What a ``\\sum`` says about its index: the letter (None if it cannot be told), the
+    bounds as written (None if absent), and the value it skips (``\\sum_{k \\neq j}``)."""
+
+    letter: str | None
+    lower: ast.Node | None = None
+    upper: ast.Node | None = None
+    skipped: ast.Node | None = None
+
+
+def sum_limits(node: ast.Sum) -> Limits:
+    """The limits of a ``\\sum``: ``_{k=1}^{K}``, ``_k``, ``_{k \\neq j}``, or none at all
+    (``\\sum y_k``: the one index letter its body's subscripts use)."""
     sub = node.sub
+    if sub is None:
+        letters = _body_indices(node.body)
+        return Limits(letters[0] if len(letters) == 1 else None, None, node.sup)
     if isinstance(sub, ast.Relation) and sub.op == "=":
-        sub, lower = sub.lhs, sub.rhs
-    return letter_of(sub), lower, node.sup
+        return Limits(letter_of(sub.lhs), sub.rhs, node.sup)
+    if isinstance(sub, ast.Relation) and sub.op == "!=":
+        return Limits(letter_of(sub.lhs), None, node.sup, sub.rhs)
+    return Limits(letter_of(sub), None, node.sup)
 
 
-def array_name(node: ast.Scripted, labels: dict[str, str]) -> Name | None:
+def _body_indices(body: ast.Node) -> list[str]:
+    """The index letters of the subscripts in a sum's body, outside inner sums, in order."""
+    found: list[str] = []
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Sum):
+            continue
+        if isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter) and node.sub:
+            for index in index_items(node.sub)[0]:
+                letter = letter_of(index)
+                if letter is not None and letter not in found:
+                    found.append(letter)
+        stack.extend(reversed(ast.children(node)))
+    return found
+
+
+def size_key(node: ast.Node | None) -> str | None:
+    """The name of a size as written: ``K``, ``s_l``, ``n_L``, ``n_{L-1}``, ``S_{n_l}``; None
+    for anything that is not a letter with a simple subscript."""
+    if isinstance(node, ast.Letter):
+        return node.name
+    if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
+        return None
+    if node.sup is not None or node.primes or not node.sub or len(node.sub) != 1:
+        return None
+    text = _plain_text(node.sub[0])
+    if text is None:
+        return None
+    return f"{node.base.name}_{text if len(text) == 1 else '{' + text + '}'}"
+
+
+def _plain_text(node: ast.Node) -> str | None:
+    if isinstance(node, ast.Number):
+        return node.text
+    if isinstance(node, (ast.Letter, ast.Scripted)):
+        return size_key(node)
+    if isinstance(node, ast.Mul) and all(isinstance(f, ast.Letter) for f in node.factors):
+        return "".join(f.name for f in node.factors)
+    if isinstance(node, ast.Add):
+        parts = []
+        for sign, term in node.terms:
+            text = _plain_text(term)
+            if text is None:
+                return None
+            parts.append(("-" if sign < 0 else "+" if parts else "") + text)
+        return "".join(parts)
+    return None
+
+
+EXAMPLE = "(\N{MIDDLE DOT})"  # the label of x^{(i)}: an array with the example index last
+
+
+def superscript_index(node: ast.Scripted, summed: set[str]) -> ast.Node | None:
+    """The index of ``x^{(i)}``, ``y^{(i+1)}``: a bracketed superscript whose letter a sum
+    runs over somewhere in the post (an example index, not a layer label); else None."""
+    sup = node.sup
+    if not (isinstance(node.base, ast.Letter) and isinstance(sup, ast.Group)) or sup.brace:
+        return None
+    if not node.sup_text.startswith("("):
+        return None  # [l] is a layer (deeplearning.ai's brackets)
+    inner = sup.inner
+    letter = letter_of(inner)
+    if letter is None and isinstance(inner, ast.Add) and len(inner.terms) == 2:
+        (_, first), (_, second) = inner.terms
+        letter = letter_of(first) if isinstance(second, ast.Number) else None
+    return inner if letter is not None and letter in summed else None
+
+
+def array_name(node: ast.Scripted, labels: dict[str, str], summed=frozenset()) -> Name | None:
     """The name of a subscripted letter (label included), or None."""
     if not isinstance(node.base, ast.Letter):
         return None
     label = ""
-    if node.sup is not None and label_kind(node.sup_text, labels) == "label":
+    if superscript_index(node, summed) is not None:
+        label = EXAMPLE
+    elif node.sup is not None and label_kind(node.sup_text, labels) == "label":
         label = node.sup_text
     suffix = index_items(node.sub or ())[1]
     base = node.base.name + "'" * node.primes + (f"_{{{suffix}}}" if suffix else "")
@@ -79,6 +166,8 @@ class Ranges:
     index_letters: set[str] = field(default_factory=set)
     size_letters: set[str] = field(default_factory=set)
     labels: set[str] = field(default_factory=set)
+    unranged: set[str] = field(default_factory=set)  # letters of sums written without a bound
+    summed: set[str] = field(default_factory=set)  # letters some sum runs over
 
 
 def bound_value(node: ast.Node | None, scope: Scope) -> Expr | None:
@@ -88,6 +177,9 @@ def bound_value(node: ast.Node | None, scope: Scope) -> Expr | None:
         return Integer(int(node.text))
     if isinstance(node, ast.Letter):
         return scope.size(node.name)
+    if isinstance(node, ast.Scripted):
+        key = size_key(node)
+        return None if key is None else scope.size(key)
     if isinstance(node, ast.Add):
         total = Integer(0)
         for sign, term in node.terms:
@@ -111,6 +203,12 @@ def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: S
     found = Ranges(letters=dict(scope.index_ranges))
     found.sources = {k: "declared" for k in scope.index_ranges}
     occurrences: list[tuple[Name, int, int, str, tuple | None]] = []
+    lines = list(lines)
+    for line, _ in lines:  # first the letters sums run over (x^{(i)} is an entry if some are)
+        for node in ast.walk(line):
+            letter = sum_limits(node).letter if isinstance(node, ast.Sum) else None
+            if letter is not None:
+                found.summed.add(letter)
     for line, where in lines:
         stack: list[tuple[ast.Node, dict]] = [(line, {})]
         while stack:
@@ -121,22 +219,41 @@ def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: S
                 _scripted(node, env, scope, found, occurrences)
             elif isinstance(node, ast.Indicator) and node.condition is not None:
                 _indicator_letters((node.condition,), found)
+            elif isinstance(node, ast.Apply) and _function_head(node.head):
+                # f_{w,b}(x), h_\theta(x): the subscript names the function's parameters
+                stack.extend((child, env) for child in reversed(node.args))
+                continue
             stack.extend((child, env) for child in reversed(ast.children(node)))
+    # x_m in "x_1, \dots, x_m": m bounds a sum, it is a size, not an index of its own
+    found.index_letters -= found.size_letters
+    occurrences = [o for o in occurrences if o[3] not in found.size_letters]
     _spread(found, occurrences)
+    missing = sorted(letter for letter in found.unranged if letter not in found.letters)
+    if missing:  # no range anywhere: one size for them all, checked for every value
+        size = scope.implicit_size(found.index_letters | found.size_letters)
+        for letter in missing:
+            found.letters[letter] = (Integer(1), size)
+            found.sources[letter] = "no range in the text: one size for every sum without one"
+        _spread(found, occurrences)
     scope.index_ranges.update(found.letters)
     scope.range_sources.update(found.sources)
     return found
 
 
 def _sum(node: ast.Sum, env: dict, scope: Scope, found: Ranges, where) -> dict:
-    letter, lower, upper = sum_limits(node)
+    limits = sum_limits(node)
+    letter, lower, upper = limits.letter, limits.lower, limits.upper
     if letter is None:
         return env
     found.index_letters.add(letter)
+    if limits.skipped is not None and letter_of(limits.skipped):
+        found.index_letters.add(letter_of(limits.skipped))
     lo = Integer(1) if lower is None else bound_value(lower, scope)
     hi = None if upper is None else bound_value(upper, scope)
     if isinstance(upper, ast.Letter):
         found.size_letters.add(upper.name)
+    if upper is None:
+        found.unranged.add(letter)
     if lo is not None and hi is not None:
         if letter not in found.letters:
             found.letters[letter] = (lo, hi)
@@ -149,12 +266,14 @@ def _scripted(node: ast.Scripted, env: dict, scope: Scope, found: Ranges, occurr
     if isinstance(node.base, (ast.Indicator, ast.Number)) and node.sub:
         _indicator_letters(node.sub, found)  # 1_{d=k}: d and k are indices
     labelled = node.sup is not None and isinstance(node.base, ast.Letter)
-    if labelled and label_kind(node.sup_text, scope.labels) == "label":
+    example = superscript_index(node, found.summed) is not None
+    if labelled and not example and label_kind(node.sup_text, scope.labels) == "label":
         found.labels.add(node.sup_text)
-    if node.sub is None or not isinstance(node.base, ast.Letter):
+    extra = superscript_index(node, found.summed)
+    if (node.sub is None and extra is None) or not isinstance(node.base, ast.Letter):
         return
-    name = array_name(node, scope.labels)
-    indices = index_items(node.sub)[0]
+    name = array_name(node, scope.labels, found.summed)
+    indices = index_items(node.sub or ())[0] + ([extra] if extra is not None else [])
     for slot, index in enumerate(indices):
         letter = letter_of(index)
         if letter is None:
@@ -163,11 +282,22 @@ def _scripted(node: ast.Scripted, env: dict, scope: Scope, found: Ranges, occurr
         occurrences.append((name, len(indices), slot, letter, env.get(letter)))
 
 
+FUNCTION_HEADS = frozenset(["f", "g", "h", "J", "L", "\N{SCRIPT SMALL L}"])
+
+
+def _function_head(head: ast.Node) -> bool:
+    """A function's name with a subscript (``f_{w,b}``, ``h_\\theta``, ``J_i``?): the
+    conventional function letters; a product such as ``p_i(1 - p_i)`` keeps its index."""
+    base = head.base if isinstance(head, ast.Scripted) else head
+    return isinstance(base, ast.Letter) and base.name in FUNCTION_HEADS
+
+
 def _indicator_letters(items: tuple[ast.Node, ...], found: Ranges) -> None:
+    """``1_{d=k}``: d and k are indices (``1[z_j > 0]`` says nothing about z)."""
     for item in items:
-        if isinstance(item, ast.Relation):
-            for node in ast.walk(item):
-                letter = letter_of(node)
+        if isinstance(item, ast.Relation) and item.op == "=":
+            for side in (item.lhs, item.rhs):
+                letter = letter_of(side)
                 if letter is not None:
                     found.index_letters.add(letter)
 

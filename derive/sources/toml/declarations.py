@@ -13,8 +13,10 @@ import re
 from collections.abc import Callable, Mapping
 
 import sympy
-from sympy import Basic, Expr, Function, IndexedBase, Integer, Sum, Symbol
+from sympy import Basic, Expr, Function, IndexedBase, Integer, MatrixSymbol, Sum, Symbol
+from sympy.matrices.expressions import MatrixExpr
 
+from derive.checker.matrix.shapes import ShapeProblem, check_size
 from derive.sources.toml.grammar import RESERVED
 from derive.sources.toml.parse import IDENTIFIER, Template
 from derive.sources.toml.spans import Region
@@ -30,6 +32,7 @@ _ARRAY = re.compile(r"([^\[\]]*?)\s*(?:\[([^\[\]]*)\])?\s*([^\[\]]*)\Z")
 DATA = "data"
 _DEFINITION = re.compile(r"([A-Za-z]\w*)\s*(?:\[([^\[\]]*)\]|\(([^()]*)\))?\Z")
 _GENERATED = re.compile(r"\bs\d+\b")
+_MATRIX = re.compile(r"(?:real\s+)?(matrix|row\s+vector|vector)\s+(\S+?)(?:\s*[x×]\s*(\S+))?\Z")
 
 Fail = Callable[..., Exception]
 Parse = Callable[..., object]
@@ -46,6 +49,7 @@ class Namespace:
         self._functions: dict[type, type] = {}
         self._user_names: dict[str, str] = {}  # generated name -> user name
         self._ranges: dict[Symbol, tuple[Basic, ...]] = {}
+        self.bounds: dict[Symbol, tuple[Basic, Basic]] = {}  # index -> (lo, hi)
         self._order: dict[Symbol, int] = {}  # index -> its place among the declared indices
         self.data: set[Basic] = set()  # symbols and arrays marked "data" (per example)
         # [define] entries as written: (name, parameters, takes arguments, body text), in order
@@ -104,6 +108,8 @@ class Namespace:
             return Integer(value)  # a concrete size: K = 3
         if not isinstance(value, str):
             raise self._fail(f'symbol {key!r}: write a domain such as "real"', region, key)
+        if _MATRIX.match(value.strip()):
+            return self._matrix(key, value.strip(), region, table)
         words_text, shape, after = _ARRAY.match(value.strip()).groups()
         words = [w for w in re.split(r"[\s,]+", f"{words_text} {after}") if w]
         data = DATA in words
@@ -129,6 +135,37 @@ class Namespace:
             self.data.add(base)
         return Template(key, rank, lambda indices: base[indices])
 
+    def _matrix(self, key: str, value: str, region: Region, table: Mapping) -> MatrixSymbol:
+        """``"matrix m x n"``, ``"vector n"`` (a column), ``"row vector n"``: real entries."""
+        kind, first, second = _MATRIX.match(value).groups()
+        if (kind == "matrix") != (second is not None):
+            usage = '"matrix m x n"' if kind == "matrix" else f'"{kind} n"'
+            raise self._fail(f"symbol {key!r}: write {usage}", region, key)
+        sizes = [self._size(key, text, region, table) for text in (first, second) if text]
+        rows, cols = sizes if kind == "matrix" else [sizes[0], 1]
+        if kind != "matrix" and kind != "vector":  # a row vector
+            rows, cols = 1, sizes[0]
+        symbol = MatrixSymbol(self._generated(key), rows, cols)
+        shown = [self._display.get(d, d) if isinstance(d, Basic) else d for d in (rows, cols)]
+        self._display[symbol] = MatrixSymbol(key, *shown)
+        return symbol
+
+    def _size(self, key: str, text: str, region: Region, table: Mapping) -> Basic:
+        if text.isdigit():
+            try:
+                check_size(Integer(int(text)), MatrixSymbol(key, 1, 1))
+            except ShapeProblem as problem:
+                raise self._fail(f"symbol {key!r}: {problem}", region, key) from None
+            return Integer(int(text))
+        value = self.names.get(text)
+        if isinstance(value, Basic) and value.is_integer and (value.is_Symbol or value.is_Integer):
+            return value
+        if text in table and text not in self.names:
+            message = f"symbol {key!r}: size {text!r} is declared after it"
+        else:
+            message = f"symbol {key!r}: size {text!r} is neither a number nor a declared integer"
+        raise self._fail(message, region, key)
+
     def _rank(self, key: str, shape: str, region: Region, table: Mapping) -> int:
         sizes = [s.strip() for s in shape.split(",")]
         for size in sizes:
@@ -152,6 +189,7 @@ class Namespace:
         if any(r == sympy.false for r in relations):
             raise self._fail(f"index {key!r}: the range {value!r} is empty", region, key)
         self._ranges[index] = tuple(r for r in relations if r != sympy.true)
+        self.bounds[index] = (lo, hi)
         self._order[index] = len(self._order)
         self._display[index] = Symbol(key)
         return index
@@ -188,9 +226,16 @@ class Namespace:
             self.definitions.append((name, tuple(params), call, text))
             self.names[name] = self._definition(name, body, holders, call) if params else body
             if not params and not body.is_Atom:
-                self.abbreviations[body] = self._label(name)
+                self.abbreviations[body] = self._label(name, body)
 
-    def _label(self, name: str) -> Symbol:
+    def _label(self, name: str, body: Basic) -> Basic:
+        """The name that shows a definition's expansion: a matrix for a matrix (it stands
+        inside matrix expressions), else a symbol."""
+        if isinstance(body, MatrixExpr):
+            label = MatrixSymbol(self._generated(name), *body.shape)
+            shown = [self._display.get(d, d) for d in body.shape]
+            self._display[label] = MatrixSymbol(name, *shown)
+            return label
         label = Symbol(self._generated(name))
         self._display[label] = Symbol(name)
         return label

@@ -15,7 +15,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sympy import Basic, Derivative, Expr, Function, IndexedBase, Integer, Symbol
+from sympy import (
+    Basic,
+    Derivative,
+    Expr,
+    Function,
+    IndexedBase,
+    Integer,
+    MatrixSymbol,
+    Symbol,
+    sympify,
+)
+from sympy.matrices.expressions import MatrixExpr
 
 from derive.sources.toml.file import DerivationFile
 from derive.sources.toml.parse import Template, parse_written
@@ -33,8 +44,11 @@ class Definition:
 def display_names(loaded: DerivationFile) -> dict[str, object]:
     """The file's names, mapped to objects that print as written (see the module docstring)."""
     names: dict[str, object] = {}
+    sizes = {v: Symbol(k, integer=True, positive=True) for k, v in loaded.namespace.names.items()}
     for key, value in loaded.namespace.names.items():
-        if isinstance(value, Template):
+        if isinstance(value, MatrixExpr):  # a matrix, or a definition that is one: by its name
+            names[key] = MatrixSymbol(key, *(sympify(d).xreplace(sizes) for d in value.shape))
+        elif isinstance(value, Template):
             names[key] = _template(key, value)
         elif isinstance(value, Symbol):
             names[key] = Symbol(key, **value.assumptions0)  # indices stay integers for sums
@@ -43,6 +57,7 @@ def display_names(loaded: DerivationFile) -> dict[str, object]:
         else:
             names[key] = Symbol(key)  # a definition without arguments: E
     names["diff"] = Template("diff", None, lambda args: Derivative(*args), call=True)
+    names["grad"] = Template("grad", 2, lambda args: Derivative(*args), call=True)
     return names
 
 

@@ -23,7 +23,9 @@ from sympy import Basic
 
 from derive.checker.equal import DEFAULT_TIMEOUT
 from derive.checker.guard import guarded
+from derive.checker.matrix.nodes import LAYOUTS
 from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits
+from derive.sources.nesting import NestedTooDeep, text_place, toml_too_deep
 from derive.sources.reading import place, read_regular
 from derive.sources.toml.declarations import Namespace
 from derive.sources.toml.parse import ParseError, parse_expr, parse_relations
@@ -35,7 +37,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-TOP_KEYS = ("symbols", "define", "assume", "derivation")
+TOP_KEYS = ("options", "symbols", "define", "assume", "derivation")
+# [options]: key -> the values it takes (the first is the default)
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "layout": LAYOUTS,  # of a gradient by a matrix: W's shape, or W^T's
+    "summation": ("explicit", "einstein"),  # einstein: a repeated index is summed
+}
 DERIVATION_KEYS = ("name", "title", "tag", "note", "start", "steps", "assume")
 STEP_KEYS = ("expr", "why", "assume")
 
@@ -125,9 +132,14 @@ def load_text(
     if len(text) > most or (len(text) * 4 > most and len(text.encode("utf-8")) > most):
         message = f"text longer than {limits.file_bytes} bytes (limit: file-bytes)"
         raise ParseError(message, 1, 1, path)
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR ends a line too
+    deep = toml_too_deep(text)  # before tomllib, which recurses into nested arrays
+    if deep is not None:
+        raise ParseError(str(NestedTooDeep()), *text_place(text, deep), path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ParseError(str(NestedTooDeep()), 1, 1, path) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = re.search(r" \(at line (\d+), column (\d+)\)$", message)
@@ -150,7 +162,9 @@ class _Loader:
         self.namespace = Namespace(self.fail_at_key, self.parse_at)
         # text -> what it parses to in the file's names: a value written many times (x + 1 in
         # 64,000 derivations) is parsed once; only successes are kept
-        self.parsed: dict[tuple[str, bool], object] = {}
+        self.parsed: dict[tuple[str, bool, frozenset], object] = {}
+        self.options = {key: values[0] for key, values in OPTIONS.items()}
+        self.free: frozenset[Basic] = frozenset()  # indices never summed (einstein)
 
     def fail_at_key(self, message: str, region: Region, key: str | None = None) -> ParseError:
         line = self.spans.key_line(key, region) if key else self.spans.position(region[0])[0]
@@ -180,18 +194,20 @@ class _Loader:
             collapsed = " ".join(value.split())  # the value itself if it is (no second copy)
             line, column = self.spans.position(offset)
             where.append(Where(line, value if collapsed == value else collapsed, column))
-        if names is None and (value, relations) in self.parsed:
-            return self.parsed[value, relations]
+        if names is None and (value, relations, self.free) in self.parsed:
+            return self.parsed[value, relations, self.free]
         try:
             result = self._parse(value, relations, names)
         except ParseError as error:
+            # a shape problem names the matrices: in the file's names, not the generated ones
+            error = ParseError(self.namespace.show_text(error.message), error.line, error.column)
             if literal is None:
                 raise self.fail_at_key(f"{key}: {error.message}", region, key) from None
             lines = value.split("\n")
             index = sum(len(x) + 1 for x in lines[: error.line - 1]) + error.column - 1
             raise error.at(self.path, *self.spans.position(literal.offset(index))) from None
         if names is None:
-            self.parsed[value, relations] = result
+            self.parsed[value, relations, self.free] = result
         return result
 
     def _parse(self, value: str, relations: bool, names: Mapping[str, object] | None) -> object:
@@ -199,7 +215,10 @@ class _Loader:
         what they cannot foresee (SymPy evaluating something slowly)."""
         parse = parse_relations if relations else parse_expr
         scope = self.namespace.names if names is None else names
-        done, result = guarded(lambda: parse(value, scope, limits=self.limits), self.timeout)
+        options = {"limits": self.limits, "layout": self.options["layout"]}
+        if self.options["summation"] == "einstein":
+            options["implied"] = (self.namespace.bounds, self.free)
+        done, result = guarded(lambda: parse(value, scope, **options), self.timeout)
         if not done:
             message = (
                 f"building the expression took longer than the time guard ({self.timeout:g} s)"
@@ -209,6 +228,7 @@ class _Loader:
 
     def load(self, data: Mapping[str, object]) -> DerivationFile:
         _check_keys(self, data, TOP_KEYS, self.everywhere, "top level")
+        self._options(self._table(data, "options"))
         self.namespace.declare(self._table(data, "symbols"), self.spans.region("symbols"))
         self.namespace.define(self._table(data, "define"), self.spans.region("define"))
         assume = self._assumptions(data)
@@ -230,7 +250,10 @@ class _Loader:
         # each for all, not copies (64,000 copies of a growing table would be quadratic)
         names = MappingProxyType(dict(self.namespace.abbreviations))
         labels = MappingProxyType(dict(self.labels))
-        derivations = tuple(Derivation(**fields, names=names, labels=labels) for fields, _ in built)
+        layout = self.options["layout"]
+        derivations = tuple(
+            Derivation(**fields, names=names, labels=labels, layout=layout) for fields, _ in built
+        )
         return DerivationFile(
             self.path,
             derivations,
@@ -239,6 +262,17 @@ class _Loader:
             self.labels,
             tuple(self.starts),
         )
+
+    def _options(self, table: Mapping[str, object]) -> None:
+        region = self.spans.region("options")
+        _check_keys(self, table, tuple(OPTIONS), region, "options")
+        for key, value in table.items():
+            if value not in OPTIONS[key]:
+                known = ", ".join(f'"{v}"' for v in OPTIONS[key])
+                raise self.fail_at_key(
+                    f"options.{key}: {value!r} is not one of {known}", region, key
+                )
+            self.options[key] = value
 
     def _count(self, tables: list[object]) -> None:
         """The derivations and steps limits, checked before any derivation is built."""
@@ -304,11 +338,14 @@ class _Loader:
         if "start" not in table:
             raise self.fail_at_key(f"derivation {name!r} needs a start expression", region)
         failed = False  # after an error, the rest is still read, for its errors
+        self.free = frozenset()
         try:
             start = self.parse_at(table["start"], region, "start")
         except ParseError as error:
             self.errors.append(error)
             start, failed = None, True
+        else:  # under summation = "einstein", the start's free indices are the left side's
+            self.free = frozenset(s for s in start.free_symbols if s in self.namespace.bounds)
         self.starts.append(table["start"])
         own: list[Basic] = []
         for text in self._list(table.get("assume"), region, "assume"):

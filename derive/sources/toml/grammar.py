@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Protocol
 
 import sympy
-from sympy import Derivative, Expr, Indexed, Symbol
+from sympy import Derivative, Expr, Indexed, MatrixSymbol, Symbol
 
 from derive.sources.limits import LoadingLimits, tree_size
+from derive.sources.toml import matrices
 
 
 class Builder(Protocol):
@@ -27,6 +28,7 @@ class Builder(Protocol):
 
     limits: LoadingLimits
     diff_depth: int  # derivatives being built around the current node
+    bound: frozenset  # indices of the explicit sums around the current node
 
     def error(self, node: ast.AST, message: str) -> Exception: ...
 
@@ -37,7 +39,7 @@ class Builder(Protocol):
 
 Handler = Callable[[Builder, ast.Call], Expr]
 
-_ALLOWED_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+_ALLOWED_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
 _ALLOWED_COMPARE = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _OPERATOR_TEXT = {
     ast.BitXor: "^",
@@ -112,6 +114,8 @@ def describe_forbidden(node: ast.AST, identifier: re.Pattern[str]) -> str | None
             return f"{node.value!r} is not allowed (numbers are integers or decimals)"
         return None
     if isinstance(node, ast.Attribute):
+        if node.attr in ("T", "I"):  # the transpose A.T and inverse A.I: the attributes there are
+            return None
         return f"attribute access ('.{node.attr}') is not allowed"
     return _FORBIDDEN.get(type(node), f"{type(node).__name__} is not allowed")
 
@@ -125,7 +129,10 @@ def _arity(builder: Builder, node: ast.Call, least: int, most: int | None, usage
 def _fixed(function: Callable[..., Expr], count: int, usage: str) -> Handler:
     def handler(builder: Builder, node: ast.Call) -> Expr:
         _arity(builder, node, count, count, usage)
-        return builder.call(node, function, *[builder.expr(a) for a in node.args])
+        args = [builder.expr(a) for a in node.args]
+        if count == 1 and matrices.is_matrix(args[0]):  # exp(Z): of every entry
+            return matrices.apply_elementwise(builder, node, function, args[0])
+        return builder.call(node, function, *args)
 
     return handler
 
@@ -153,8 +160,13 @@ def _limit(builder: Builder, node: ast.AST) -> tuple[Expr, Expr, Expr]:
 
 def _sum(builder: Builder, node: ast.Call) -> Expr:
     _arity(builder, node, 2, None, "sum(f, (d, 1, K))")
-    body = builder.expr(node.args[0])
     limits = [_limit(builder, arg) for arg in node.args[1:]]
+    outer = builder.bound  # a sum's own index is never summed again by the convention
+    builder.bound = outer | {limit[0] for limit in limits}
+    try:
+        body = builder.expr(node.args[0])
+    finally:
+        builder.bound = outer
     built = builder.call(node, sympy.Sum, body, *limits)
     if builder.written:  # SymPy's Sum multiplies its body by 1, which would evaluate it
         written = sympy.Basic.__new__(sympy.Sum, body, *built.limits)
@@ -183,6 +195,10 @@ def _derivative(function: Callable[..., Expr], usage: str) -> Handler:
             variables = [_variable(builder, arg) for arg in node.args[1:]]
         finally:
             builder.diff_depth -= order
+        if any(isinstance(v, MatrixSymbol) for v in variables):
+            if len(variables) != 1:
+                raise builder.error(node, "one derivative by a matrix at a time: diff(f, W)")
+            return matrices.gradient(builder, node, expr, variables[0])
         if function is Derivative:
             return builder.call(node, function, expr, *variables)
         _bounded(builder, node, expr, "differentiates")
@@ -195,7 +211,7 @@ def _derivative(function: Callable[..., Expr], usage: str) -> Handler:
 
 def _variable(builder: Builder, arg: ast.AST) -> Expr:
     variable = builder.expr(arg)
-    if not isinstance(variable, (Symbol, Indexed)):
+    if not isinstance(variable, (Symbol, Indexed, MatrixSymbol)):
         raise builder.error(arg, f"cannot differentiate with respect to {variable}")
     return variable
 
@@ -224,6 +240,7 @@ FUNCTIONS: dict[str, Handler] = {
     **_aliases(_sum, "sum", "Sum"),
     "diff": _derivative(sympy.diff, "diff(E, z[k])"),
     "Derivative": _derivative(Derivative, "Derivative(E, z[k])"),
+    **matrices.MATRIX_FUNCTIONS,
 }
 CONSTANTS: dict[str, Expr] = {"pi": sympy.pi}
 RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS)

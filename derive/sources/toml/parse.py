@@ -28,14 +28,22 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
-from sympy import Add, Basic, Expr, IndexedBase, Mul, Pow
+from sympy import Add, Basic, Expr, Indexed, IndexedBase, MatrixSymbol, Mul, Pow
 from sympy.core.relational import Relational
 
-from derive.sources.limits import DEFAULT_LIMITS, LoadingLimits, text_problem
+from derive.sources.einstein import ImpliedSumError, Ranges, implied_sums
+from derive.sources.limits import (
+    DEFAULT_LIMITS,
+    MAX_EXPONENT,
+    LoadingLimits,
+    large_power,
+    power_problem,
+    text_problem,
+)
+from derive.sources.toml import matrices
 from derive.sources.toml.grammar import CONSTANTS, FUNCTIONS, describe_forbidden
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-MAX_POWER_BITS = 100_000  # a numeric power may have about this many bits: no 9**9**9**9
 RELATIONS = {
     ast.Eq: sympy.Eq,
     ast.NotEq: sympy.Ne,
@@ -60,6 +68,7 @@ WRITTEN = {
     ast.Div: (Mul, lambda x: Pow(x, -1, evaluate=False)),
 }
 UNDEFINED = frozenset({sympy.zoo, sympy.nan, sympy.oo, -sympy.oo})
+Implied = tuple[Ranges, frozenset]  # the summation convention: index ranges, indices never summed
 
 
 class ParseError(ValueError):
@@ -103,7 +112,12 @@ class Template:
 
 
 def parse_expr(
-    text: str, names: Mapping[str, object] | None = None, *, limits: LoadingLimits = DEFAULT_LIMITS
+    text: str,
+    names: Mapping[str, object] | None = None,
+    *,
+    limits: LoadingLimits = DEFAULT_LIMITS,
+    layout: str = "denominator",
+    implied: Implied | None = None,
 ) -> Expr:
     """Parse math text into a SymPy expression, without evaluating any code.
 
@@ -112,6 +126,10 @@ def parse_expr(
         names: what the names mean: SymPy symbols, numbers or expressions, ``IndexedBase``
             arrays, or :class:`Template` objects. Nothing else is visible.
         limits: the length, depth, digits and ``diff`` limits the text must keep.
+        layout: the layout of a gradient by a matrix (``grad(f, W)``, ``diff(f, W)``):
+            "denominator" (W's shape) or "numerator" (W^T's).
+        implied: the summation convention, (index -> (lo, hi), indices never summed): a
+            repeated index of a product is summed (``derive.sources.einstein``). None: not.
 
     Returns:
         The SymPy expression (``diff`` is evaluated, ``Derivative`` is not).
@@ -125,7 +143,8 @@ def parse_expr(
     >>> parse_expr("log(exp(x)) + 1/2", {"x": Symbol("x", real=True)})
     x + 1/2
     """
-    return _Builder(names or {}, limits, *_tree(text, limits)).build(relations=False)
+    builder = _Builder(names or {}, limits, *_tree(text, limits), layout, implied)
+    return builder.build(relations=False)
 
 
 def parse_written(text: str, names: Mapping[str, object] | None = None) -> Expr:
@@ -141,14 +160,20 @@ def parse_written(text: str, names: Mapping[str, object] | None = None) -> Expr:
 
 
 def parse_relations(
-    text: str, names: Mapping[str, object] | None = None, *, limits: LoadingLimits = DEFAULT_LIMITS
+    text: str,
+    names: Mapping[str, object] | None = None,
+    *,
+    limits: LoadingLimits = DEFAULT_LIMITS,
+    layout: str = "denominator",
+    implied: Implied | None = None,
 ) -> tuple[Relational, ...]:
     """Parse an assumption: one comparison, or a chain ``1 <= k <= K`` (two relations).
 
     Relations that SymPy decides when they are built come back as ``sympy.true`` or
     ``sympy.false`` entries; the caller decides what to do with them. Raises ParseError.
     """
-    return _Builder(names or {}, limits, *_tree(text, limits)).build(relations=True)
+    builder = _Builder(names or {}, limits, *_tree(text, limits), layout, implied)
+    return builder.build(relations=True)
 
 
 @dataclass(frozen=True)
@@ -242,11 +267,26 @@ class _Builder:
         limits: LoadingLimits,
         tree: ast.Expression,
         source: _Source,
+        layout: str = "denominator",
+        implied: Implied | None = None,
         written: bool = False,
     ) -> None:
         self.names, self.limits, self.tree, self.source = names, limits, tree, source
+        self.layout = layout  # of a gradient by a matrix (matrices.gradient)
+        self.implied = implied  # the summation convention, when the file says so
         self.written = written  # build unevaluated, as written (parse_written)
         self.diff_depth = 0  # derivatives being built around the current node (grammar.py)
+        self.bound: frozenset = frozenset()  # indices of the explicit sums around it
+
+    def summed(self, node: ast.AST, term: Expr) -> Expr:
+        """A product (or an element) with its repeated indices summed, under the convention."""
+        if self.implied is None or not isinstance(term, (Mul, Indexed)):
+            return term
+        ranges, free = self.implied
+        try:
+            return implied_sums(term, ranges, free | self.bound)
+        except ImpliedSumError as error:
+            raise self.error(node, str(error)) from None
 
     def error(self, node: ast.AST, message: str) -> ParseError:
         """A ParseError at ``node``'s place in the text (positions are found only for errors)."""
@@ -283,8 +323,18 @@ class _Builder:
             return Mul(-1, operand, evaluate=False) if self.written else -operand
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             return self.power(node, self.expr(node.left), self.expr(node.right))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            return matrices.product(self, node, self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.BinOp):
             return self.chain(node)
+        if isinstance(node, ast.Attribute):  # A.T and A.I, the attributes the screen lets through
+            value = self.expr(node.value)
+            what = "a transpose" if node.attr == "T" else "an inverse"
+            if not matrices.is_matrix(value):
+                raise self.error(node, f"{what} of a number ({value}) is not a matrix")
+            if node.attr == "I":
+                return matrices.power(self, node, value, sympy.Integer(-1))
+            return matrices.checked(self, node, lambda: value.T)
         if isinstance(node, ast.Subscript):
             return self.subscript(node)
         if isinstance(node, ast.Call):
@@ -306,11 +356,19 @@ class _Builder:
             operand = self.expr(link.right)
             if isinstance(link.op, ast.Div) and operand == 0:
                 raise self.error(link, "division by zero")
+            if isinstance(link.op, ast.Div) and matrices.is_matrix(operand):
+                raise self.error(link, "a division by a matrix: write A**-1 or inv(A)")
             how = (WRITTEN if self.written else CHAINS)[type(link.op)][1]
             operands.append(self.call(link, how, operand))
+        if any(matrices.is_matrix(o) for o in operands):
+            kind = "add" if combine is Add else "mul"
+            return matrices.combine(self, links[-1], kind, operands)
         if self.written:
             return self.call(links[-1], lambda *args: combine(*args, evaluate=False), *operands)
-        return self.call(links[-1], combine, *operands)
+        result = self.call(links[-1], combine, *operands)
+        if combine is Mul and large_power(result):  # x**999 * x**999 is x**1998
+            raise self.error(links[-1], f"a power above {MAX_EXPONENT} is not built")
+        return self.summed(links[-1], result)
 
     def call(self, node: ast.AST, function: Callable, *args: object) -> Expr:
         """Run a SymPy constructor; SymPy's own exceptions, and an undefined result (``zoo``,
@@ -349,7 +407,11 @@ class _Builder:
     def lookup(self, node: ast.AST, name: str) -> object:
         if name in self.names:
             value = self.names[name]
-            return value if isinstance(value, (Template, IndexedBase)) else sympy.S(value)
+            return (
+                value
+                if isinstance(value, (Template, IndexedBase, MatrixSymbol))
+                else sympy.S(value)
+            )
         if name in CONSTANTS:
             return CONSTANTS[name]
         if name in FUNCTIONS:
@@ -357,12 +419,13 @@ class _Builder:
         raise self.error(node, f"unknown name {name!r}")
 
     def power(self, node: ast.BinOp, base: Expr, exponent: Expr) -> Expr:
-        if base.is_Number and exponent.is_Number:
-            bits = (
-                max(abs(base.p).bit_length(), abs(base.q).bit_length()) if base.is_Rational else 64
-            )
-            if bits * abs(exponent) > MAX_POWER_BITS:
-                raise self.error(node, "number too large: the power has too many digits")
+        if matrices.is_matrix(base) and not matrices.is_matrix(exponent):
+            return matrices.power(self, node, base, exponent)
+        if matrices.is_matrix(exponent):
+            raise self.error(node, "a matrix cannot be an exponent")
+        problem = power_problem(base, exponent)
+        if problem:
+            raise self.error(node, problem)
         if self.written:
             return self.call(node, lambda b, e: Pow(b, e, evaluate=False), base, exponent)
         return self.call(node, sympy.Pow, base, exponent)
@@ -377,7 +440,9 @@ class _Builder:
             if index.is_integer is False:
                 raise self.error(item, f"an index must be an integer, got {index}")
         if isinstance(target, IndexedBase):
-            return self.call(node, target.__getitem__, indices)
+            return self.summed(node, self.call(node, target.__getitem__, indices))
+        if matrices.is_matrix(target):  # a matrix, or a definition that is one: its entry
+            return matrices.entry(self, node, target, indices)
         if isinstance(target, Template) and not target.call:
             return self.apply(node, target, indices)
         if isinstance(target, Template):
@@ -405,7 +470,11 @@ class _Builder:
         if name in self.names:
             target = self.names[name]
             if isinstance(target, Template) and target.call:
-                return self.apply(node, target, tuple(self.expr(a) for a in node.args))
+                args = tuple(self.expr(a) for a in node.args)
+                if len(args) == 1 and matrices.is_matrix(args[0]):  # sigma(Z): every entry
+                    build = target.build
+                    return matrices.apply_elementwise(self, node, lambda u: build((u,)), args[0])
+                return self.apply(node, target, args)
             raise self.error(node, f"{name!r} is not a function")
         if name not in FUNCTIONS:
             raise self.error(node.func, f"unknown function {name!r}")

@@ -18,6 +18,7 @@ from derive.checker.limits import Limits
 from derive.checker.verdict import STATUSES, Verdict
 from derive.notation import assumption_record
 from derive.sources.oneline import one_line, one_line_path
+from derive.sources.statuses import POST_STATUSES
 from derive.sources.toml.file import DerivationFile
 from derive.steps import Derivation, Step
 
@@ -129,7 +130,7 @@ def check_step(
     """Check one step (0-based indices) alone, exactly as ``check_file`` would."""
     chain = loaded.derivations[derivation]
     previous, claimed = list(chain.claims())[step]
-    alone = Derivation(chain.name, previous, (claimed,), assume=chain.assume)
+    alone = Derivation(chain.name, previous, (claimed,), assume=chain.assume, layout=chain.layout)
     verdict = alone.check(timeout=timeout, seed=seed, limits=limits).verdicts[0]
     return _result(loaded, derivation, step, previous, claimed, verdict)
 
@@ -147,6 +148,7 @@ def _result(
         else {loaded.show(k): v for k, v in counterexample.items()},
         method=loaded.text(verdict.method),
         caveats=tuple(loaded.text(c) for c in verdict.caveats),
+        slip=loaded.text(verdict.slip),
     )
     before = loaded.where[number][index - 1].text if index else " ".join(_start(loaded, number))
     return StepResult(
@@ -172,7 +174,7 @@ def _start(loaded: DerivationFile, number: int) -> list[str]:
 def summary(results: Sequence[StepResult], files: int, seconds: float) -> str:
     """``2 files, 9 steps: 8 proved, 1 refuted, 0 undecided (3.1 s)``."""
     counts = Counter(r.status for r in results)
-    shown = [*STATUSES, *(s for s in ("cannot read", "cannot check") if counts[s])]  # posts
+    shown = [*STATUSES, *(s for s in POST_STATUSES if counts[s])]
     statuses = ", ".join(f"{counts[s]} {s}" for s in shown)
     files_text = f"{files} file" + ("" if files == 1 else "s")
     steps_text = f"{len(results)} step" + ("" if len(results) == 1 else "s")

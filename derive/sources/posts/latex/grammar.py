@@ -27,23 +27,26 @@ from derive.sources.posts.latex.transform import ToTree
 MAX_DEPTH = 60  # a tree deeper than this is not read (the transformer recurses)
 
 GRAMMAR = r"""
-%declare LETTER NUMBER FUNC_CALL FUNC_LOOSE SUM FRAC SQRT PARTIAL PARTIAL_ALONE DIFF_D
-%declare DIFF_D_ALONE INDICATOR PLUS MINUS MULOP SLASH EQ REL OTHER_REL SUB SUP PRIME LPAR
-%declare RPAR LBRACK RBRACK LBRACE RBRACE COMMA PERIOD NOTE IF ELSE BEGIN_CASES END_CASES
-%declare AMP ROWSEP INDICATOR_OPEN ASSUME NAME
+%declare LETTER NUMBER FUNC_CALL FUNC_LOOSE NAME_CALL SUM SUM_ALONE FRAC SQRT PARTIAL
+%declare PARTIAL_ALONE PARTIAL_OP DIFF_D DIFF_D_ALONE INDICATOR PLUS MINUS MULOP SLASH EQ REL
+%declare OTHER_REL SUB SUP PRIME LPAR RPAR LBRACK RBRACK LBRACE RBRACE COMMA PERIOD SEMI NOTE
+%declare IF IF_COND ELSE BEGIN_CASES END_CASES AMP ROWSEP INDICATOR_OPEN ASSUME NAME NABLA
+%declare MID ABS_OPEN ABS_CLOSE NORM_OPEN NORM_CLOSE QUAD ELLIPSIS
 
 start: line
      | ASSUME cond                              -> assumption
-line: chain (seps chain)* seps?
-seps: (COMMA | PERIOD | NOTE)+
-chain: expr (EQ expr)*                          -> chain
-     | (EQ expr)+                               -> continuation
+line: chain (sep chain)* sep?
+sep: seps                                       -> plain_sep
+   | seps? IF_COND                              -> if_sep
+seps: (COMMA | PERIOD | SEMI | NOTE | QUAD)+
+chain: expr (relop expr)*                       -> chain
+     | (relop expr)+                            -> continuation
 
 ?expr: sum
      | sum IF cond COMMA? ELSE sum              -> if_else
      | sum IF cond COMMA sum ELSE               -> if_otherwise
 cond: sum (relop sum)+
-!relop: EQ | REL
+relop: EQ | REL
 
 ?sum: term
     | sum PLUS term                             -> add
@@ -63,6 +66,7 @@ cond: sum (relop sum)+
 
 tail: SUM scripts? term                         -> big_sum
     | FUNC_LOOSE scripts? loose                 -> loose_call
+    | NABLA scripts? loose                      -> nabla
 ?loose: factor | tail
 
 ?factor: primary
@@ -76,7 +80,7 @@ scripts: script+
 script: SUB sarg                                -> subscript
       | SUP sarg                                -> superscript
       | PRIME                                   -> prime
-?sarg: LETTER | NUMBER | INDICATOR
+?sarg: LETTER | NUMBER | INDICATOR | NAME
      | LBRACE sbody RBRACE                      -> braced
 sbody: expr (COMMA expr)*                       -> items
      | cond                                     -> cond_body
@@ -90,12 +94,20 @@ sbody: expr (COMMA expr)*                       -> items
         | LBRACE expr RBRACE                    -> brace
         | FUNC_CALL scripts? LPAR expr (COMMA expr)* RPAR   -> call
         | FUNC_CALL scripts? LBRACE expr RBRACE -> call
+        | NAME_CALL scripts? LPAR expr (argsep expr)* RPAR  -> apply
         | FRAC farg farg                        -> frac
+        | FRAC LBRACE PARTIAL_OP expr RBRACE farg           -> numerator_partial
+        | FRAC LBRACE PARTIAL_OP SUP NUMBER expr RBRACE farg -> numerator_partial
         | SQRT farg                             -> sqrt
+        | SUM_ALONE                             -> sum_name
+        | ELLIPSIS                              -> ellipsis
+        | ABS_OPEN expr ABS_CLOSE               -> absolute
+        | NORM_OPEN expr NORM_CLOSE             -> norm
         | INDICATOR                             -> indicator
         | INDICATOR_OPEN LBRACK cond RBRACK     -> indicator
         | INDICATOR_OPEN LPAR cond RPAR         -> indicator
         | BEGIN_CASES case (ROWSEP case)* ROWSEP? END_CASES -> cases
+!argsep: COMMA | SEMI | MID
 farg: LBRACE expr RBRACE | LETTER | NUMBER
 case: expr AMP IF? cond seps?                   -> case_if
     | expr AMP ELSE seps?                       -> case_else
@@ -123,6 +135,8 @@ _PARSER = Lark(
 
 _EXPECTED = {
     "RPAR": "')'",
+    "ABS_CLOSE": "'|'",
+    "NORM_CLOSE": "'\\|'",
     "RBRACE": "'}'",
     "RBRACK": "']'",
     "END_CASES": r"\end{cases}",

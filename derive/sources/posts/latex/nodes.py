@@ -57,7 +57,11 @@ class Add(Node):
 
 @dataclass(frozen=True)
 class Mul(Node):
+    """A product; ``operators`` are the explicit product signs written (``⊙``, ``⊗``,
+    ``\\cdot``), so that a matrix reading can tell ``⊙`` from a matrix product."""
+
     factors: tuple[Node, ...]
+    operators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,12 @@ class Frac(Node):
 
 @dataclass(frozen=True)
 class Partial(Node):
-    """``\\partial x`` (operand None: ``\\partial`` alone, an operator); ``total`` for ``d``."""
+    """``\\partial x`` (operand None: ``\\partial`` alone, an operator); ``total`` for ``d``;
+    ``order``: ``\\partial^2 f`` in a numerator."""
 
     operand: Node | None
     total: bool = False
+    order: int = 1
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,47 @@ class Call(Node):
     sub: Node | None = None
     sup: Node | None = None
     loose: bool = False
+
+
+@dataclass(frozen=True)
+class Apply(Node):
+    """A name before a bracket: ``f(z)``, ``J(W, b)``, ``h_{W,b}(x)``, ``p_i(1 - p_i)``. The
+    meaning stage decides whether it is an application or a product; ``separators`` are the
+    marks between the arguments (``,``, ``;``, ``|``)."""
+
+    head: Node  # a Letter or a Scripted letter
+    args: tuple[Node, ...]
+    separators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Nabla(Node):
+    """``\\nabla_{v} f``: the gradient of ``operand`` with respect to ``sub`` (None if unsaid)."""
+
+    sub: Node | None
+    operand: Node
+
+
+@dataclass(frozen=True)
+class SumName(Node):
+    """A bare ``\\sum`` used as a name for the sum just written (``e_i / \\sum``)."""
+
+
+@dataclass(frozen=True)
+class Ellipsis(Node):
+    """``\\dots``: terms left out, read in a written-out sum (``y_1 + \\dots + y_n``)."""
+
+
+@dataclass(frozen=True)
+class Absolute(Node):
+    inner: Node
+
+
+@dataclass(frozen=True)
+class Norm(Node):
+    """``\\|v\\|``: a norm (vector notation)."""
+
+    inner: Node
 
 
 @dataclass(frozen=True)
@@ -139,11 +186,15 @@ class Note(Node):
 @dataclass(frozen=True)
 class Chain(Node):
     """``a = b = c`` (``parts[0]`` None: the row starts with ``=``, continuing the row
-    before); ``equals`` are the offsets of the ``=`` signs, one per part after the first."""
+    before); ``equals`` are the offsets of the relation signs, one per part after the first,
+    and ``ops`` the relations as written (``=``, ``:=``, ``≡``, ``!=``, ``<=``);
+    ``conditional``: written after ``\\text{if}`` or ``\\text{for}`` (a condition)."""
 
     parts: tuple[Node | None, ...]
     equals: tuple[int, ...]
     end: int = 0  # one past its last character
+    ops: tuple[str, ...] = ()
+    conditional: bool = False
 
 
 @dataclass(frozen=True)

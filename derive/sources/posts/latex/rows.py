@@ -1,5 +1,6 @@
 """A display split into rows: environments such as ``align*`` opened, rows at ``\\\\``, cells at
-``&`` (a cell after ``&&`` is a note and dropped), ``\\tag`` kept aside, and what makes a row
+``&`` (a cell after ``&&`` is a note and dropped; one that holds an ``=`` is kept aside, to be
+reported as not checked), ``\\tag`` kept aside, and what makes a row
 unreadable found before it is parsed (brackets that do not match, nesting, length), with the
 position of the culprit.
 """
@@ -24,24 +25,32 @@ from derive.sources.posts.latex.tokens import (
 )
 from derive.sources.posts.latex.vocabulary import CONTAINERS
 
+# a display longer than this is not read (the largest in real posts is well under 1000; lexing
+# costs microseconds a token, so a megabyte of math costs seconds)
+MAX_DISPLAY_CHARS = 20_000
+
 
 def rows(text: str) -> list[Row]:
     """The rows of a display's text: environments such as ``align*`` opened, rows split at
     ``\\\\``, cells at ``&`` (a cell after ``&&`` is a note and dropped), ``\\tag`` kept aside.
 
-    A row that cannot be lexed becomes a Row with an ``error`` (the others are still read).
+    A row that cannot be lexed becomes a Row with an ``error`` (the others are still read);
+    a display longer than ``MAX_DISPLAY_CHARS`` is one such row, found before any lexing.
     """
+    if len(text) > MAX_DISPLAY_CHARS:
+        message = f"the display is longer than {MAX_DISPLAY_CHARS} characters"
+        return [Row((), 0, error=LatexError(message, 0))]
     try:
         tokens = classify(lex(text))
     except LatexError as error:
         return [Row((), error.pos, error=error)]
     found: list[Row] = []
     for cells, tag in _split(tokens):
-        kept = _drop_notes(cells)
-        flat = tuple(t for cell in kept for t in cell)
+        kept, dropped = _drop_notes(cells)
+        flat = _quads(tuple(t for cell in kept for t in cell))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
-        found.append(Row(flat, start, tag, _problem(flat)))
-    return [r for r in found if r.tokens or r.tag or r.error]
+        found.append(Row(flat, start, tag, row_problem(flat), _claims_in_notes(dropped)))
+    return [r for r in found if r.tokens or r.tag or r.error or r.notes]
 
 
 def _split(tokens: list[Token]) -> Iterator[tuple[list[list[Token]], str]]:
@@ -50,7 +59,7 @@ def _split(tokens: list[Token]) -> Iterator[tuple[list[list[Token]], str]]:
     for token in tokens:
         if token.type in ("BEGIN_ENV", "END_ENV") and depth == 0:
             if token not in CONTAINERS:
-                cells[-1].append(token)  # reported by _problem
+                cells[-1].append(token)  # reported by row_problem
             continue
         if token.type == "TAG":
             tag = str(token)
@@ -69,20 +78,52 @@ def _split(tokens: list[Token]) -> Iterator[tuple[list[list[Token]], str]]:
     yield cells, tag
 
 
-def _drop_notes(cells: list[list[Token]]) -> list[list[Token]]:
+def _drop_notes(cells: list[list[Token]]) -> tuple[list[list[Token]], list[list[Token]]]:
     """Cells come in pairs (``a &= b``); a pair whose left cell is empty after the first
     (``a &= b && note``) starts the annotations, dropped. Further pairs (``a &= b & c &= d``)
-    are separate equations: a comma goes between them."""
+    are separate equations: a comma goes between them. Returns (kept, dropped)."""
     kept = [cells[0], *cells[1:2]]
     for number in range(2, len(cells), 2):
         left, right = cells[number], cells[number + 1 : number + 2]
         if not left:
-            break
+            return kept, [cell for cell in cells[number:] if cell]
         kept += [[make_token("COMMA", ",", left[0].start_pos, left[0].start_pos)], left, *right]
-    return kept
+    return kept, []
 
 
-def _problem(tokens: tuple[Token, ...]) -> LatexError | None:
+def _quads(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``\\quad`` separates two formulas (``a = b \\quad c = d``, ``a = b \\quad i = j``)
+    when a relation stands on both sides of it; anywhere else it is spacing."""
+    depth, relations = 0, []
+    for index, token in enumerate(tokens):
+        depth += token.type in OPENING
+        depth -= token.type in CLOSING
+        if depth == 0 and token.type in ("EQ", "REL"):
+            relations.append(index)
+    kept = []
+    for index, token in enumerate(tokens):
+        if token.type != "QUAD" or (relations and relations[0] < index < relations[-1]):
+            kept.append(token)
+    return tuple(kept)
+
+
+def _claims_in_notes(dropped: list[list[Token]]) -> tuple[tuple[int, int, int], ...]:
+    """(offset of its first ``=``, start, end) of each note cell that holds an ``=`` outside
+    brackets: not checked, but reported as such (never dropped silently)."""
+    found = []
+    for cell in dropped:
+        depth, equal = 0, None
+        for token in cell:
+            depth += token.type in OPENING
+            depth -= token.type in CLOSING
+            if token.type == "EQ" and depth == 0 and equal is None:
+                equal = token.start_pos
+        if equal is not None:
+            found.append((equal, cell[0].start_pos, cell[-1].end_pos))
+    return tuple(found)
+
+
+def row_problem(tokens: tuple[Token, ...]) -> LatexError | None:
     """Brackets that do not match, nesting too deep, too long: found before parsing, with the
     position of the culprit (the parser would only see the end of the row)."""
     if len(tokens) > MAX_ROW_TOKENS:

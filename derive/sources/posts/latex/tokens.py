@@ -1,11 +1,12 @@
 """LaTeX math as tokens: a Lark lexer for the raw text, then one pass that gives each token
 its meaning for the grammar (``latex_grammar``); ``latex_rows`` splits a display into rows.
 
-Why a pass between the lexer and the parser: in TeX a word of letters is a product of letters
-(``ab`` is a times b), except the few words an ML derivation writes for functions (``log``,
-``max``, ``relu``, ``softmax``); a script takes one character (``x_12`` is x_1 times 2); and
-whether ``\\log`` applies to a parenthesised argument or to the next factor depends on the token
-after it. Deciding these here keeps the LALR grammar free of conflicts.
+Why a pass between the lexer and the parser: a word of letters is a function (``log``,
+``Softmax``), one name (``Loss``, ``CE``) or, written as a pair of letters, a product (``wx``
+is w times x); a script takes one character (``x_12`` is x_1 times 2); whether ``\\log``
+applies to a parenthesised argument or to the next factor, and whether ``f(z)`` may be an
+application, depends on the tokens around it (``marks``). Deciding these here keeps the LALR
+grammar free of conflicts.
 
 Nothing here evaluates text: tokens are strings with positions (offsets into the text given).
 """
@@ -18,16 +19,22 @@ from dataclasses import dataclass
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters
 
+from derive.sources.posts.latex.marks import mark
+from derive.sources.posts.latex.styles import decorate, unwrap_styles
 from derive.sources.posts.latex.vocabulary import (
     CASES,
     DROPPED,
     FUNCTION_WORDS,
     GREEK_TEXT,
+    NAME_WORDS,
     OTHER_RELATIONS,
+    PROSE_WORDS,
     PUNCT,
     RELATION_TEXT,
     SIMPLE,
     SPACING,
+    SUFFIX_WORDS,
+    function_word,
 )
 
 MAX_ROW_TOKENS = 1500  # a row longer than this is not read (hostile or generated text)
@@ -36,9 +43,9 @@ MAX_NESTING = 40  # brackets and braces nested deeper than this are not read
 _LEXER_GRAMMAR = r"""
 start: tok*
 ?tok: TEXTCMD | FONTCMD | BEGIN | END | TAG | LABEL | CMD | ESC | WORD | NUMBER | PUNCT | OTHER
-TEXTCMD: /\\(?:text|textrm|textnormal|textit|textbf|textsf|mathrm|mathit|mathsf|mbox)\s*\{[^{}]*\}/
+TEXTCMD: /\\(?:text|textrm|textnormal|mathrm|mbox)\s*\{[^{}]*\}/
        | /\\operatorname\*?\s*\{[^{}]*\}/
-FONTCMD: /\\(?:mathbb|mathbf|mathds|bm|boldsymbol|mathbbm)\s*\{[^{}]*\}/
+FONTCMD: /\\(?:mathbb|mathds|mathbbm)\s*\{[^{}]*\}/
 BEGIN: /\\begin\s*\{[A-Za-z]+\*?\}/
 END: /\\end\s*\{[A-Za-z]+\*?\}/
 TAG: /\\tag\*?\s*\{[^{}]*\}/
@@ -48,8 +55,8 @@ ESC: /\\[^A-Za-z]/
 WORD: /[A-Za-z]+/
 NUMBER: /[0-9]+(?:\.[0-9]+)?/
 PUNCT: /:=|[-+*\/=<>()\[\]{},.;:'&^_|!~]/
-OTHER: /[^\s]/
-%ignore /\s+/
+OTHER: /[^\s]|[\x0b\x0c\x1c-\x1f\x85]/
+%ignore /[^\S\x0b\x0c\x1c-\x1f\x85]+/
 """
 _LEXER = Lark(_LEXER_GRAMMAR, parser="lalr", lexer="basic")
 
@@ -67,12 +74,14 @@ class LatexError(ValueError):
 @dataclass(frozen=True)
 class Row:
     """One row of a display: its tokens (``&`` and tags removed), where it starts, whether an
-    ``&`` opened it, and the equation number a ``\\tag`` gave it."""
+    ``&`` opened it, the equation number a ``\\tag`` gave it, and the notes after ``&&`` that
+    hold an ``=`` (not checked, but reported)."""
 
     tokens: tuple[Token, ...]
     start: int
     tag: str = ""
     error: LatexError | None = None
+    notes: tuple[tuple[int, int, int], ...] = ()  # (its =, start, end) of each note with an =
 
     @property
     def equals(self) -> tuple[Token, ...]:
@@ -111,25 +120,60 @@ def text_argument(value: str) -> str:
 
 
 def classify(raw: list[Token]) -> list[Token]:
-    """Give each raw token its grammar type; drop spacing; split words and script digits.
+    """Give each raw token its grammar type; drop spacing; split words and script digits;
+    read styles and decorations first (``styles``), then mark what depends on neighbours
+    (``marks``).
 
-    Raises LatexError for a command the reader does not know.
+    A command the reader does not know becomes an ERROR token, reported only if it is in a row
+    that is read.
     """
+    raw = decorate(unwrap_styles(raw))
     out: list[Token] = []
+    scripts = _Scripts()
     for index, token in enumerate(raw):
         try:
-            out.extend(_classify_one(token, raw, index, out))
+            made = _classify_one(token, raw, index, out, scripts.inside(out))
         except LatexError as error:  # reported only if the token is in a row that is read
-            out.append(make_token("ERROR", error.message, error.pos, token.end_pos))
-    return _mark_applications(out)
+            made = [make_token("ERROR", error.message, error.pos, token.end_pos)]
+        for new in made:
+            scripts.push(out, new)
+            out.append(new)
+    return mark(out)
 
 
-def _classify_one(token: Token, raw: list[Token], index: int, out: list[Token]) -> list[Token]:
+class _Scripts:
+    """Whether the next token is a script's argument (``_k``, ``^{out}``): after ``_`` or
+    ``^``, or inside the braces right after one. Kept as the tokens are made (linear)."""
+
+    def __init__(self) -> None:
+        self.braces: list[bool] = []  # per open brace: does it hold a script's argument?
+
+    def inside(self, out: list[Token]) -> bool:
+        if out and out[-1].type in ("SUB", "SUP"):
+            return True
+        return bool(self.braces) and self.braces[-1]
+
+    def push(self, out: list[Token], token: Token) -> None:
+        if token.type == "LBRACE":
+            self.braces.append(self.inside(out))
+        elif token.type == "RBRACE" and self.braces:
+            self.braces.pop()
+        elif token.type in ("ROWSEP", "AMP") and not self.braces:
+            self.braces = []
+
+
+def _classify_one(
+    token: Token, raw: list[Token], index: int, out: list[Token], in_script: bool
+) -> list[Token]:
     start, end, value = token.start_pos, token.end_pos, str(token)
     previous = out[-1].type if out else ""
     kind = token.type
     if kind == "WORD":
-        return _word(value, start, previous)
+        return _word(value, start, in_script)
+    if kind == "DECORATED":
+        return [make_token("LETTER", value, start, end)]
+    if kind == "ERROR_RAW":
+        raise LatexError(value, start)
     if kind == "NUMBER":
         if previous in ("SUB", "SUP", "FRAC") and len(value) > 1 and value.isdigit():
             return [
@@ -139,32 +183,20 @@ def _classify_one(token: Token, raw: list[Token], index: int, out: list[Token]) 
     if kind == "PUNCT":
         if value == "~":
             return []
-        if value in ("|", "!", ":"):
-            raise LatexError(
-                f"{value!r} is not read (write abs(), factorials, ... in words)", start
-            )
+        if value in ("!", ":"):
+            raise LatexError(f"{value!r} is not read (write factorials, ... in words)", start)
         return [make_token(PUNCT[value], RELATION_TEXT.get(value, value), start, end)]
     if kind == "ESC":
         return _escape(value, start, end)
     if kind == "TEXTCMD":
-        return [_text(value, start, end)]
+        return [_text(value, start, end, in_script)]
     if kind == "FONTCMD":
-        inner = text_argument(value)
-        if inner in ("1", "I"):
-            return [make_token("INDICATOR", value, start, end)]
-        if len(inner) == 1 and inner.isalpha():
-            return [make_token("LETTER", inner, start, end)]
-        raise LatexError(f"{value} is not read", start)
-    if kind == "BEGIN":
+        return [_font(value, start, end)]
+    if kind in ("BEGIN", "END"):
         name = text_argument(value)
-        if name in CASES:
-            return [make_token("BEGIN_CASES", value, start, end)]
-        return [make_token("BEGIN_ENV", name, start, end)]
-    if kind == "END":
-        name = text_argument(value)
-        if name in CASES:
-            return [make_token("END_CASES", value, start, end)]
-        return [make_token("END_ENV", name, start, end)]
+        suffix = "CASES" if name in CASES else "ENV"
+        kind = ("BEGIN_" if kind == "BEGIN" else "END_") + suffix
+        return [make_token(kind, value if suffix == "CASES" else name, start, end)]
     if kind == "TAG":
         return [make_token("TAG", text_argument(value), start, end)]
     if kind == "LABEL":
@@ -176,9 +208,19 @@ def _classify_one(token: Token, raw: list[Token], index: int, out: list[Token]) 
     return _command(value, start, end, raw, index)
 
 
-def _word(value: str, start: int, previous: str) -> list[Token]:
-    if value in FUNCTION_WORDS and previous not in ("SUB", "SUP"):
-        return [make_token("FUNC", FUNCTION_WORDS[value], start, start + len(value))]
+def _word(value: str, start: int, in_script: bool) -> list[Token]:
+    """A word: a function (``log``, ``Softmax``), one name (``Loss``, ``CE``: three letters or
+    more, or a known pair), or, in a script or as a pair of letters, one letter per character
+    (``wx`` is w times x, ``W_{ij}`` has two indices)."""
+    end = start + len(value)
+    function = None if in_script else function_word(value)
+    if function is not None:
+        return [make_token("FUNC", function, start, end)]
+    if len(value) > 1:
+        if in_script and (len(value) >= 4 or value in SUFFIX_WORDS):
+            return [make_token("NAME", value, start, end)]
+        if not in_script and (len(value) >= 3 or value in NAME_WORDS):
+            return [make_token("LETTER", value, start, end)]
     return [make_token("LETTER", ch, start + i, start + i + 1) for i, ch in enumerate(value)]
 
 
@@ -187,31 +229,50 @@ def _escape(value: str, start: int, end: int) -> list[Token]:
         return [make_token("ROWSEP", value, start, end)]
     if value in SPACING:
         return []
-    if value == "\\{":
-        return [make_token("LPAR", "(", start, end)]
-    if value == "\\}":
-        return [make_token("RPAR", ")", start, end)]
+    escaped = {"\\{": ("LPAR", "("), "\\}": ("RPAR", ")"), "\\|": ("NORM", "‖")}
+    escaped |= {"\\_": ("SUB", "_"), "\\*": ("MULOP", "*")}  # kramdown escapes in math
+    if value in escaped:
+        kind, shown = escaped[value]
+        return [make_token(kind, shown, start, end)]
     raise LatexError(f"{value} is not read", start)
 
 
-def _text(value: str, start: int, end: int) -> Token:
+def _text(value: str, start: int, end: int, in_script: bool) -> Token:
+    """``\\text{...}``, ``\\mathrm{...}``, ``\\operatorname{...}``: a function, a name, a
+    condition word, or prose (a NOTE, which separates formulas)."""
     inner = text_argument(value)
     word = inner.strip().rstrip(",.;:").strip().lower()
-    if inner in FUNCTION_WORDS:
-        return make_token("FUNC", FUNCTION_WORDS[inner], start, end)
     if inner == "d" and value.startswith(("\\mathrm", "\\operatorname", "\\text")):
         return make_token("DIFF_D", "d", start, end)
-    if inner == "e" and value.startswith("\\mathrm"):
-        return make_token("LETTER", "e", start, end)
-    if value.startswith("\\operatorname"):
-        raise LatexError(f"{value}: an unknown function is not read", start)
-    if word in ("if", "for", "when", "where"):
+    if in_script:
+        return make_token("NAME", inner, start, end)  # E_{\text{total}}: part of a name
+    function = function_word(inner.strip())
+    if function is not None:
+        return make_token("FUNC", function, start, end)
+    if word in ("if", "for", "when", "for all", "whenever", "if and only if"):
         return make_token("IF", inner, start, end)
     if word in ("else", "otherwise", "else,", "sonst"):
         return make_token("ELSE", inner, start, end)
+    name = inner.strip()
+    if name.isalpha() and name.isascii() and word not in PROSE_WORDS:
+        return make_token("LETTER", name, start, end)  # \mathrm{x}, \text{loss}: one name
+    if value.startswith("\\operatorname"):
+        raise LatexError(f"{value}: an unknown function is not read", start)
     if value.startswith(("\\text", "\\mbox")):
         return make_token("NOTE", inner, start, end)  # prose: a row's annotation
-    return make_token("NAME", inner, start, end)  # \mathrm{total}: part of a name, in a subscript
+    return make_token("NAME", inner, start, end)
+
+
+def _font(value: str, start: int, end: int) -> Token:
+    """``\\mathbb{1}`` (the indicator), ``\\mathbb{x}`` and ``\\mathbb{\\theta}`` (letters)."""
+    inner = text_argument(value)
+    if inner in ("1", "I"):
+        return make_token("INDICATOR", value, start, end)
+    if len(inner) == 1 and inner.isalpha():
+        return make_token("LETTER", inner, start, end)
+    if inner.startswith("\\") and inner[1:] in GREEK_TEXT:
+        return make_token("LETTER", GREEK_TEXT[inner[1:]], start, end)
+    raise LatexError(f"{value} is not read", start)
 
 
 def _command(value: str, start: int, end: int, raw: list[Token], index: int) -> list[Token]:
@@ -233,7 +294,9 @@ def _command(value: str, start: int, end: int, raw: list[Token], index: int) -> 
         return [make_token("DELTA_PREFIX", "Δ", start, end)]
     if name in GREEK_TEXT:
         return [make_token("LETTER", GREEK_TEXT[name], start, end)]
-    if name in ("cdots", "dots", "ldots", "vdots"):
+    if name in ("cdots", "dots", "ldots", "dotsb", "dotsc"):
+        return [make_token("ELLIPSIS", value, start, end)]
+    if name == "vdots":
         raise LatexError(f"{value}: elided terms are not read", start)
     raise LatexError(f"{value} is not read (unknown command)", start)
 
@@ -241,70 +304,3 @@ def _command(value: str, start: int, end: int, raw: list[Token], index: int) -> 
 def _is_letter_right_after(raw: list[Token], index: int) -> bool:
     following = raw[index + 1]
     return following.type == "WORD" and following.start_pos - raw[index].end_pos <= 1
-
-
-def _mark_applications(tokens: list[Token]) -> list[Token]:
-    """FUNC becomes FUNC_CALL before a bracket or brace (``\\log(x)``, ``\\log{x}``) and
-    FUNC_LOOSE otherwise (``\\log x``); ``\\partial`` and ``d`` alone (an operator, as in
-    ``\\frac{\\partial}{\\partial x}``) become PARTIAL_ALONE / DIFF_D_ALONE; ``\\Delta`` and the
-    letter after it become one LETTER."""
-    out: list[Token] = []
-    skip = 0
-    for index, token in enumerate(tokens):
-        if skip:
-            skip -= 1
-            continue
-        following = tokens[_after_scripts(tokens, index + 1)] if index + 1 < len(tokens) else None
-        kind = token.type
-        sigma = kind == "LETTER" and token == "\N{GREEK SMALL LETTER SIGMA}"
-        if kind == "FUNC" or (sigma and _opens(following)):
-            name = "sigmoid" if kind == "LETTER" else str(token)
-            if following is not None and following.type == "PRIME":
-                name += "'"
-            kind = "FUNC_CALL" if _opens(following) else "FUNC_LOOSE"
-            token = make_token(kind, name, token.start_pos, token.end_pos)
-        elif kind in ("PARTIAL", "DIFF_D") and (following is None or following.type == "RBRACE"):
-            token = make_token(kind + "_ALONE", str(token), token.start_pos, token.end_pos)
-        elif (
-            kind == "INDICATOR"
-            and index + 1 < len(tokens)
-            and tokens[index + 1].type
-            in (
-                "LBRACK",
-                "LPAR",
-            )
-        ):
-            token = make_token("INDICATOR_OPEN", str(token), token.start_pos, token.end_pos)
-        elif kind == "DELTA_PREFIX":
-            letter = tokens[index + 1]
-            token = make_token("LETTER", "Δ" + str(letter), token.start_pos, letter.end_pos)
-            skip = 1
-        out.append(token)
-    return [
-        t
-        for i, t in enumerate(out)
-        if not (
-            t.type == "PRIME" and i and out[i - 1].type == "FUNC_CALL" and out[i - 1][-1] == "'"
-        )
-    ]
-
-
-def _opens(token: Token | None) -> bool:
-    return token is not None and token.type in ("LPAR", "LBRACE", "PRIME")
-
-
-def _after_scripts(tokens: list[Token], index: int) -> int:
-    """The index of the first token after the scripts starting at ``index`` (``_2``, ``^{..}``)."""
-    while index < len(tokens) and tokens[index].type in ("SUB", "SUP"):
-        index += 1
-        if index < len(tokens) and tokens[index].type == "LBRACE":
-            depth = 0
-            while index < len(tokens):
-                depth += tokens[index].type == "LBRACE"
-                depth -= tokens[index].type == "RBRACE"
-                index += 1
-                if depth == 0:
-                    break
-        else:
-            index += 1
-    return min(index, len(tokens) - 1)

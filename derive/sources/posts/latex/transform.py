@@ -3,10 +3,14 @@ display's text), scripts collected, a superscript's raw text kept for the label 
 
 from __future__ import annotations
 
-from lark import Token, Transformer, v_args
+import dataclasses
+
+from lark import Token, Transformer, Tree, v_args
 
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.tokens import LatexError
+
+_IF = "if"  # the marker a separator ending in \\text{if} leaves for the chain after it
 
 
 def _leaf(item: object) -> ast.Node:
@@ -43,15 +47,31 @@ class ToTree(Transformer):
         return children[1]
 
     def line(self, meta, children):
-        return ast.Line(meta.start_pos, tuple(c for c in children if isinstance(c, ast.Chain)))
+        chains, conditional = [], False
+        for child in children:
+            if isinstance(child, ast.Chain):
+                chains.append(dataclasses.replace(child, conditional=conditional))
+            conditional = child == _IF
+        return ast.Line(meta.start_pos, tuple(chains))
 
     def seps(self, meta, children):
         return None
 
+    def plain_sep(self, meta, children):
+        return None
+
+    def if_sep(self, meta, children):
+        return _IF
+
+    def relop(self, meta, children):
+        return children[0]
+
     def chain(self, meta, children):
-        parts = [_leaf(c) for c in children if not _is(c, "EQ")]
-        equals = tuple(c.start_pos for c in children if _is(c, "EQ"))
-        return ast.Chain(meta.start_pos, tuple(parts), equals, meta.end_pos)
+        parts = [_leaf(c) for c in children if not isinstance(c, Token)]
+        relations = [c for c in children if isinstance(c, Token)]
+        equals = tuple(c.start_pos for c in relations)
+        ops = tuple(str(c) for c in relations)
+        return ast.Chain(meta.start_pos, tuple(parts), equals, meta.end_pos, ops)
 
     def continuation(self, meta, children):
         chain = self.chain(meta, children)
@@ -65,7 +85,7 @@ class ToTree(Transformer):
     if_otherwise = if_else
 
     def cond(self, meta, children):
-        items = [_leaf(c) if not isinstance(c, str) else c for c in children]
+        items = [str(c) if isinstance(c, Token) else _leaf(c) for c in children]
         relation = ast.Relation(meta.start_pos, items[0], items[1], items[2])
         for index in range(3, len(items), 2):  # 1 <= k <= K: both relations
             right = ast.Relation(
@@ -73,9 +93,6 @@ class ToTree(Transformer):
             )
             relation = ast.Relation(meta.start_pos, relation, "and", right)
         return relation
-
-    def relop(self, meta, children):
-        return str(children[0])
 
     def add(self, meta, children):
         return self._add(meta, children, +1)
@@ -100,13 +117,19 @@ class ToTree(Transformer):
         return _leaf(children[1])
 
     def times(self, meta, children):
-        factors = []
+        factors, operators = [], []
         for child in children:
             if isinstance(child, Token):
+                if child.type == "MULOP":
+                    operators.append(str(child))
                 continue
             node = _leaf(child)
-            factors += node.factors if isinstance(node, ast.Mul) else [node]
-        return ast.Mul(meta.start_pos, tuple(factors))
+            if isinstance(node, ast.Mul):
+                factors += node.factors
+                operators += node.operators
+            else:
+                factors.append(node)
+        return ast.Mul(meta.start_pos, tuple(factors), tuple(operators))
 
     def divide(self, meta, children):
         return ast.Div(meta.start_pos, _leaf(children[0]), _leaf(children[2]))
@@ -119,6 +142,42 @@ class ToTree(Transformer):
         sub, sup = self._scripts(children[1:-1])
         name = str(children[0])
         return ast.Call(meta.start_pos, name, (_leaf(children[-1]),), sub, sup, loose=True)
+
+    def nabla(self, meta, children):
+        sub, _ = self._scripts(children[1:-1])
+        return ast.Nabla(meta.start_pos, sub, _leaf(children[-1]))
+
+    def apply(self, meta, children):
+        head = ast.Letter(children[0].start_pos, str(children[0]))
+        scripts = [c for c in children if isinstance(c, list)]
+        if scripts:
+            head = self.scripted(meta, [head, scripts[0]])
+        args = tuple(_leaf(c) for c in children[1:] if not isinstance(c, (Token, list, Tree)))
+        separators = tuple(
+            str(c.children[0]) for c in children if isinstance(c, Tree) and c.data == "argsep"
+        )
+        return ast.Apply(meta.start_pos, head, args, separators)
+
+    def argsep(self, meta, children):
+        return Tree("argsep", children)
+
+    def ellipsis(self, meta, children):
+        return ast.Ellipsis(meta.start_pos)
+
+    def sum_name(self, meta, children):
+        return ast.SumName(meta.start_pos)
+
+    def absolute(self, meta, children):
+        return ast.Absolute(meta.start_pos, _leaf(children[1]))
+
+    def norm(self, meta, children):
+        return ast.Norm(meta.start_pos, _leaf(children[1]))
+
+    def numerator_partial(self, meta, children):
+        order = int(children[4]) if len(children) == 8 else 1  # \partial^2 f
+        operand = _leaf(children[-3])
+        numerator = ast.Partial(children[2].start_pos, operand, order=order)
+        return ast.Frac(meta.start_pos, numerator, children[-1])
 
     def call(self, meta, children):
         scripts = [c for c in children if isinstance(c, list)]

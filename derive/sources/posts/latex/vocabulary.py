@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
+SIGMA = "\N{GREEK SMALL LETTER SIGMA}"  # the sigmoid when applied, unless a post defines it
 FUNCTION_WORDS = {
     "log": "log",
     "ln": "log",
@@ -23,6 +24,67 @@ FUNCTION_WORDS = {
     "tanh": "tanh",
     "sqrt": "sqrt",
 }
+_FOLDED = {word.lower(): name for word, name in FUNCTION_WORDS.items() if len(word) > 2}
+
+
+def function_word(word: str) -> str | None:
+    """The function a word names (``Softmax``, ``SoftMax``, ``RELU`` are softmax and relu;
+    case is ignored in words of three letters or more), or None."""
+    if word in FUNCTION_WORDS:
+        return FUNCTION_WORDS[word]
+    return _FOLDED.get(word.lower()) if len(word) > 2 else None
+
+
+# Two-letter words that are one name (``CE``), not a product of letters; every other word of
+# two letters is a product (``wx`` is w times x), every word of three letters or more is a name.
+NAME_WORDS = frozenset({"CE", "KL", "LR", "NN", "SE"})
+# In a subscript, a word is a name suffix (``a_{out}``) only if it is one of these or has four
+# letters or more; otherwise it is indices (``W_{ij}``, ``w_{in}``, ``T_{ijk}``).
+SUFFIX_WORDS = frozenset({"out", "hid", "avg", "max", "min", "std", "var", "tot", "obs", "new"})
+# Words of \text{...} that are prose between formulas, not names.
+PROSE_WORDS = frozenset(
+    [
+        "and",
+        "or",
+        "so",
+        "thus",
+        "hence",
+        "since",
+        "because",
+        "by",
+        "with",
+        "using",
+        "then",
+        "therefore",
+        "as",
+        "is",
+        "are",
+        "be",
+        "let",
+        "note",
+        "recall",
+        "see",
+        "via",
+        "also",
+        "gives",
+        "yields",
+        "i.e.",
+        "e.g.",
+        "ie",
+        "eg",
+        "so,",
+        "thus,",
+        "hence,",
+        "and,",
+        "or,",
+        "substituting",
+        "plugging",
+        "giving",
+        "similarly",
+        "likewise",
+        "finally",
+    ]
+)
 GREEK = (
     "alpha",
     "beta",
@@ -98,8 +160,40 @@ SIMPLE = {
     r"\gt": "REL",
     r"\pi": "LETTER",
     r"\coloneqq": "EQ",
+    r"\equiv": "EQ",
+    r"\triangleq": "EQ",
+    r"\eqqcolon": "EQ",
     r"\lbrace": "LPAR",
     r"\rbrace": "RPAR",
+    r"\lbrack": "LBRACK",
+    r"\rbrack": "RBRACK",
+    r"\cfrac": "FRAC",
+    r"\odot": "MULOP",
+    r"\circ": "MULOP",
+    r"\otimes": "MULOP",
+    r"\cdotp": "MULOP",
+    r"\centerdot": "MULOP",
+    r"\nabla": "NABLA",
+    r"\mid": "BAR",
+    r"\vert": "BAR",
+    r"\lvert": "BAR",
+    r"\rvert": "BAR",
+    r"\Vert": "NORM",
+    r"\lVert": "NORM",
+    r"\rVert": "NORM",
+    r"\forall": "IF",
+    r"\implies": "PERIOD",
+    r"\Rightarrow": "PERIOD",
+    r"\Longrightarrow": "PERIOD",
+    r"\iff": "PERIOD",
+    r"\Leftrightarrow": "PERIOD",
+    r"\therefore": "PERIOD",
+    r"\quad": "QUAD",
+    r"\qquad": "QUAD",
+    r"\enspace": "QUAD",
+    r"\prime": "PRIME",
+    r"\top": "LETTER",
+    r"\intercal": "LETTER",
 }
 DROPPED = {
     r"\left",
@@ -115,8 +209,6 @@ DROPPED = {
     r"\Bigr",
     r"\biggl",
     r"\biggr",
-    r"\quad",
-    r"\qquad",
     r"\limits",
     r"\nolimits",
     r"\displaystyle",
@@ -124,12 +216,22 @@ DROPPED = {
     r"\nonumber",
     r"\notag",
     r"\checkmark",
+    r"\blacksquare",
+    r"\square",
+    r"\Box",
+    r"\qed",
+    r"\qedsymbol",
+    r"\bf",
+    r"\it",
+    r"\rm",
+    r"\sf",
+    r"\bigm",
+    r"\Bigm",
 }
 OTHER_RELATIONS = {
     r"\propto": "∝",
     r"\approx": "≈",
     r"\sim": "~",
-    r"\equiv": "≡",
     r"\to": "→",
     r"\rightarrow": "→",
     r"\in": "∈",
@@ -169,7 +271,16 @@ RELATION_TEXT = {
     "<": "<",
     ">": ">",
     "=": "=",
-    ":=": "=",
+    ":=": ":=",
+    r"\coloneqq": ":=",
+    r"\equiv": "≡",
+    r"\triangleq": "≜",
+    r"\eqqcolon": "=",
+    r"\odot": "⊙",
+    r"\circ": "∘",
+    r"\otimes": "⊗",
+    r"\top": "T",
+    r"\intercal": "T",
 }
 PUNCT = {
     "+": "PLUS",
@@ -188,7 +299,8 @@ PUNCT = {
     "}": "RBRACE",
     ",": "COMMA",
     ".": "PERIOD",
-    ";": "PERIOD",
+    ";": "SEMI",
+    "|": "BAR",
     "'": "PRIME",
     "&": "AMP",
     "^": "SUP",

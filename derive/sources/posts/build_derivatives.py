@@ -1,0 +1,180 @@
+"""Derivatives as posts write them: ``\\frac{\\partial E}{\\partial z_k}``, the numerator
+differentiated whole (``\\frac{\\partial \\log p_i}{\\partial x_j}``,
+``\\frac{\\partial \\sum_j e^{z_j}}{\\partial z_k}``), ``\\frac{d y}{d x}``, the operator forms
+``\\frac{\\partial}{\\partial x}(...)``, and ``\\nabla_{v} f`` (∂f/∂v). What is differentiated
+is written out through the post's definitions (``Definitions.derivative``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sympy import Expr, Indexed
+
+from derive.sources.posts.definitions import TooDeep
+from derive.sources.posts.functions import FUNCTIONS
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.latex.vocabulary import SIGMA
+from derive.sources.posts.names import BuildError, Name, label_kind
+from derive.sources.posts.ranges import index_items, letter_of
+
+
+class DerivativesMixin:
+    """The derivative nodes of :class:`~derive.sources.posts.build.Builder`."""
+
+    def _frac(self, node: ast.Frac, env) -> Expr:
+        parts = self._derivative_parts(node)
+        if parts is None:
+            return self.build(node.numerator, env) / self.build(node.denominator, env)
+        operand, variable, pos = parts
+        if operand is None:
+            raise BuildError("a derivative operator with nothing after it", node.pos)
+        return self._derivative(operand, variable, pos, env)
+
+    def _nabla(self, node: ast.Nabla, env) -> Expr:
+        if node.sub is None:
+            message = "a gradient without its variable (vector notation) is not checked"
+            raise BuildError(message, node.pos, "cannot check")
+        return self._derivative(node.operand, node.sub, node.pos, env)
+
+    def _operator(self, node: ast.Node) -> tuple[ast.Node, int] | None:
+        """(variable, pos) if ``node`` is ``\\frac{\\partial}{\\partial x}`` (an operator)."""
+        if isinstance(node, ast.Frac):
+            parts = self._derivative_parts(node)
+            if parts is not None and parts[0] is None:
+                return parts[1], parts[2]
+        return None
+
+    def _derivative_parts(self, node: ast.Frac):
+        """(operand or None, variable, pos) when ``node`` is a derivative, else None; the
+        variable of a second derivative is a tuple (``\\partial z_i \\partial z_j``,
+        ``\\partial w^2``)."""
+        num, den = node.numerator, node.denominator
+        if isinstance(num, ast.Partial) and num.order > 1:
+            variables = _variables(den, num.order)
+            return (num.operand, variables, node.pos) if variables else None
+        if isinstance(num, ast.Partial) and isinstance(den, ast.Partial) and den.operand:
+            return num.operand, den.operand, node.pos
+        if _starts_with_d(den) and (_starts_with_d(num) or _is_d(num)):
+            variable = den.factors[1] if len(den.factors) == 2 else None
+            if variable is not None and (letter_of(variable) or isinstance(variable, ast.Scripted)):
+                operand = None if _is_d(num) else _rest(num)
+                return operand, variable, node.pos
+        return None
+
+    def _derivative(self, operand: ast.Node, variable, pos: int, env) -> Expr:
+        if isinstance(variable, tuple):  # a second derivative: one variable after the other
+            value = self._derivative(operand, variable[0], pos, env)
+            for other in variable[1:]:
+                value = self._derivative_of(value, operand, other, env)
+            return value
+        while isinstance(variable, ast.Group):
+            variable = variable.inner
+        if not isinstance(variable, (ast.Letter, ast.Scripted)):
+            raise BuildError("differentiate with respect to a symbol, e.g. ∂z_k", variable.pos)
+        v = self.build(variable, env)
+        if not (isinstance(v, Indexed) or v in self.scope.keys):
+            raise BuildError("differentiate with respect to a symbol, not an index", variable.pos)
+        f = self._function_at(operand, v)
+        if f is None:
+            f = self.build(operand, env)
+        shown_f = shown(operand, self.scope.labels) or "the expression"
+        shown_v = shown(variable, self.scope.labels) or self.shown_expr(v)
+        try:
+            return self.definitions.derivative(f, v, shown_f, shown_v)
+        except TooDeep as error:
+            raise BuildError(str(error), pos, "cannot check") from None
+
+    def _derivative_of(self, value: Expr, operand: ast.Node, variable: ast.Node, env) -> Expr:
+        variable = _unwrap(variable)
+        if not isinstance(variable, (ast.Letter, ast.Scripted)):
+            raise BuildError("differentiate with respect to a symbol, e.g. ∂z_k", variable.pos)
+        v = self.build(variable, env)
+        shown_f = shown(operand, self.scope.labels) or "the expression"
+        shown_v = shown(variable, self.scope.labels)
+        try:
+            return self.definitions.derivative(value, v, shown_f, shown_v)
+        except TooDeep as error:
+            raise BuildError(str(error), variable.pos, "cannot check") from None
+
+    def _function_at(self, operand: ast.Node, v: Expr) -> Expr | None:
+        """``\\frac{d\\sigma}{dz}``, ``\\frac{\\partial f}{\\partial x}``: a function of one
+        argument named alone and differentiated is applied to the variable."""
+        operand = _unwrap(operand)
+        if not isinstance(operand, ast.Letter):
+            return None
+        name = operand.name
+        defined = self.functions.get(name)
+        if defined is not None and len(defined.params) == 1:
+            return self.apply_defined(defined, [v], 0, operand.pos)
+        word = self.declared_functions.get(name) or ("sigmoid" if name == SIGMA else None)
+        if word in FUNCTIONS and defined is None and not self._is_defined_symbol(name):
+            return FUNCTIONS[word][1](v)
+        return None
+
+    def _is_defined_symbol(self, name: str) -> bool:
+        obj = self.scope.objects.get((Name(name), 0))
+        return obj is not None and obj in self.definitions.table
+
+
+def _variables(denominator: ast.Node, order: int) -> tuple[ast.Node, ...] | None:
+    """The variables of ``\\partial^n``: ``\\partial z_i \\partial z_j`` or ``\\partial w^2``."""
+    denominator = _unwrap(denominator)
+    if isinstance(denominator, ast.Mul):
+        found = [f.operand for f in denominator.factors if isinstance(f, ast.Partial)]
+        if len(found) == len(denominator.factors) == order and all(found):
+            return tuple(found)
+        return None
+    if isinstance(denominator, ast.Partial) and isinstance(denominator.operand, ast.Scripted):
+        power = denominator.operand
+        if power.sup_text == str(order) and power.sub is None and not power.primes:
+            return (power.base,) * order
+        if power.sup_text == str(order) and power.sub is not None:
+            plain = dataclasses.replace(power, sup=None, sup_text="")
+            return (plain,) * order
+    return None
+
+
+def _unwrap(node: ast.Node) -> ast.Node:
+    while isinstance(node, ast.Group):
+        node = node.inner
+    return node
+
+
+def _is_d(node: ast.Node) -> bool:
+    return isinstance(node, ast.Letter) and node.name == "d"
+
+
+def _starts_with_d(node: ast.Node) -> bool:
+    return isinstance(node, ast.Mul) and _is_d(node.factors[0]) and len(node.factors) >= 2
+
+
+def _rest(node: ast.Mul) -> ast.Node:
+    rest = node.factors[1:]
+    return rest[0] if len(rest) == 1 else ast.Mul(rest[0].pos, rest)
+
+
+def shown(node: ast.Node, labels: dict[str, str]) -> str:
+    """A name as the report shows it (``w^L_{kj}``), or "" when ``node`` is not a name."""
+    while isinstance(node, ast.Group):
+        node = node.inner
+    letter = letter_of(node)
+    if letter is not None:
+        return letter
+    if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
+        return ""
+    label = ""
+    if node.sup is not None and label_kind(node.sup_text, labels) == "label":
+        label = node.sup_text
+    indices, suffix = index_items(node.sub or ())
+    base = node.base.name + "'" * node.primes + (f"_{{{suffix}}}" if suffix else "")
+    return Name(base, label).shown("".join(_index_text(i) for i in indices))
+
+
+def _index_text(node: ast.Node) -> str:
+    letter = letter_of(node)
+    if letter is not None:
+        return letter
+    if isinstance(node, ast.Number):
+        return node.text
+    return "?"

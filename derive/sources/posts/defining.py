@@ -1,0 +1,406 @@
+"""Definitions as a post writes them: functions (``f(x) = ...``, ``\\sigma(z) = \\tanh z``),
+names (``E``, ``z_k^L``, ``\\hat{y}``, ``\\sigma_B^2``), a name written again in a later
+section (a restatement, or a new meaning from there on), assumptions about data
+(``\\sum_k y_k = 1``), and symbols a relation chooses (``\\log C = -m``).
+"""
+
+from __future__ import annotations
+
+from sympy import Basic, Expr, Indexed
+
+from derive.sources.posts.blocks import Block
+from derive.sources.posts.build import POWERED
+from derive.sources.posts.build_calls import head_name
+from derive.sources.posts.defined_functions import DefinedFunction, apply_function
+from derive.sources.posts.items import BROKEN, Item, Side, equality, is_notation, unwrap
+from derive.sources.posts.kinds import (
+    ASSUMPTION,
+    CLAIM,
+    DEFINITION,
+    NOT_A_CLAIM,
+    has_derivative,
+    is_assumption,
+    is_number,
+    is_plain_name,
+    powered,
+    shown_name,
+)
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.latex.tokens import LatexError
+from derive.sources.posts.latex.vocabulary import SIGMA
+from derive.sources.posts.names import BuildError, Name, label_kind
+from derive.sources.posts.ranges import index_items, letter_of, superscript_index
+
+OVERRIDDEN = {
+    SIGMA: "the sigmoid",
+    "softmax": "the softmax",
+    "relu": "ReLU",
+    "sigmoid": "the sigmoid",
+}
+
+
+class DefiningMixin:
+    """The definitions of :class:`~derive.sources.posts.chains.ChainReader`."""
+
+    def _report(self, block: Block, equal: int, name: str, texts, message: str, kind: str) -> None:
+        line, column = self._position(block, equal)
+        self.items.append(
+            Item(line, column, NOT_A_CLAIM, message, name, 0, texts[0], texts[1], kind=kind)
+        )
+
+    def _function(self, function, chain, block: Block, texts, name: str) -> bool:
+        """``f(x) = body``: the function f from here on. False if its parameters are not names,
+        or if the post defined f already in this section (then the row is a claim)."""
+        fname, param_nodes = function
+        builder = self.builder
+        if self.function_sections.get(fname, -1) == self.section:
+            return False
+        where = f"line {self._position(block, chain.pos)[0]}"
+        try:
+            params = tuple(builder.build(p) for p in param_nodes)
+        except BuildError:
+            return False
+        if any(not (p.is_Symbol or isinstance(p, Indexed)) for p in params):
+            return False
+        equal = chain.equals[0]
+        try:
+            body = builder.build(chain.parts[1])
+        except BuildError as error:
+            self._problem(error, block, equal, name, 0, texts[1], texts[0])
+            problem = f"the definition of {fname} ({where}) cannot be read"
+            builder.functions.define(DefinedFunction(fname, params, None, where, problem))
+            self.previous = BROKEN
+            return True
+        before = builder.functions.get(fname) if fname in self.function_sections else None
+        builder.functions.define(DefinedFunction(fname, params, body, where))
+        self.in_bodies |= builder.definitions.objects(body)
+        self.function_sections[fname] = self.section
+        self.defined.append((texts[0], texts[1]))
+        builder.remember_denominator(body, where)
+        if self._function_restated(before, params, body, block, equal, name, texts):
+            self.previous = Side(body, texts[1])
+            return True
+        overridden = OVERRIDDEN.get(fname)
+        message = f"defines the function {fname}" + (
+            f", from here on instead of {overridden}" if overridden else ""
+        )
+        self._report(block, equal, name, texts, message + self._unknown_note(body), DEFINITION)
+        self.previous = Side(body, texts[1])
+        return True
+
+    def _sum_named(self, chain, block: Block, texts, name: str) -> bool:
+        """``\\sum = \\sum_{j=1}^{n} e_j``: what a bare ``\\sum`` stands for from here on."""
+        try:
+            body = self.builder.build_definition(chain.parts[1])
+        except BuildError:
+            return False
+        self.builder.sum_defined = body
+        self._report(block, chain.equals[0], name, texts, "defines \\sum", DEFINITION)
+        self.previous = Side(body, texts[1])
+        return True
+
+    def _function_restated(self, before, params, body, block, equal, name, texts) -> bool:
+        """A function an earlier section defined, written again: a claim that the two agree
+        (at the new parameters); if they do not, the new one is a definition from here on."""
+        if before is None or before.body is None:
+            return False
+        try:
+            old = apply_function(before, list(params), 0, self.builder.scope.fresh, equal)
+        except BuildError:
+            return False
+        line, column = self._position(block, equal)
+        again = f"defines the function {before.name} again, from here on"
+        self.items.append(
+            Item(
+                line,
+                column,
+                None,
+                "",
+                name,
+                1,
+                texts[0],
+                texts[1],
+                old,
+                body,
+                CLAIM,
+                otherwise=("not proved", DEFINITION, again),
+                functions=self.builder.in_force(),
+            )
+        )
+        return True
+
+    def _definition(self, chain, block: Block, texts, name: str) -> bool:
+        """Define the chain's left side if it is a name not yet defined (in this section);
+        True if it did."""
+        lhs, rhs = chain.parts[0], chain.parts[1]
+        if is_notation(lhs):
+            return False
+        builder = self.builder
+        if isinstance(unwrap(lhs), ast.SumName) and builder.sum_defined is None:
+            return self._sum_named(chain, block, texts, name)
+        introduced = ""
+        if powered(lhs, POWERED, builder.scope.labels):
+            introduced = builder.powered_name(unwrap(lhs))
+            builder.powered.add(introduced)
+        target = self._definable(lhs, rhs)
+        if target is None:
+            if introduced:
+                builder.powered.discard(introduced)
+            return False
+        where = f"line {self._position(block, chain.pos)[0]}"
+        equal = chain.equals[0]
+        try:
+            body = builder.build_definition(rhs)
+        except BuildError as error:
+            self._problem(error, block, equal, name, 0, texts[1], texts[0])
+            placeholder = builder.definitions._placeholder(
+                f"the definition of {texts[0]} ({where}) cannot be read", None, ()
+            )
+            self._record_definition(target, placeholder, where, lhs)
+            self.previous = BROKEN
+            return True
+        old = target[0]
+        obj = self._record_definition(target, body, where, lhs)
+        if obj is not None:
+            self.heads_of[obj] = function_heads(rhs)
+        if obj is None:  # w = w - \eta g: an update, a claim only if it holds
+            shown = shown_name(lhs)
+            self.otherwise = (
+                "not proved",
+                DEFINITION,
+                f"an update of {shown} ({shown} on both sides)",
+            )
+            return False
+        self.defined.append((texts[0], texts[1]))
+        builder.remember_denominator(body, where)
+        if target[2]:
+            self._restated(lhs, old, obj, body, block, equal, name, texts)
+            return True
+        missing = [
+            p
+            for p in builder.definitions.placeholders(body)
+            if p not in builder.definitions.unknown
+        ]
+        line, column = self._position(block, equal)
+        if missing:
+            message = "; ".join(
+                dict.fromkeys(builder.definitions.missing[p].message for p in missing)
+            )
+            self.items.append(
+                Item(
+                    line,
+                    column,
+                    "cannot check",
+                    message,
+                    name,
+                    0,
+                    texts[0],
+                    texts[1],
+                    kind=DEFINITION,
+                )
+            )
+        else:
+            again = ", again: from here on" if target[2] else ""
+            message = f"defines {shown_name(lhs)}{again}" + self._unknown_note(body)
+            self._report(block, equal, name, texts, message, DEFINITION)
+        self.previous = Side(body, texts[1])
+        return True
+
+    def _restated(self, lhs, old, new, body, block: Block, equal: int, name: str, texts) -> None:
+        """A name defined in an earlier section, written again with ``=``: a claim if the two
+        meanings agree (a restatement), else a new definition from here on (``redefines``)."""
+        value = self.builder.build(lhs)  # the new version, built as the left side reads
+        before = (
+            value.xreplace({new: old}) if not isinstance(value, Indexed) else old[value.indices]
+        )
+        line, column = self._position(block, equal)
+        shown = shown_name(lhs)
+        self.items.append(
+            Item(
+                line,
+                column,
+                None,
+                "",
+                name,
+                1,
+                texts[0],
+                texts[1],
+                before,
+                body,
+                CLAIM,
+                self.row_conditions.relations,
+                ", ".join(self.row_conditions.texts),
+                otherwise=("not proved", DEFINITION, f"defines {shown} again, from here on"),
+                functions=self.builder.in_force(),
+            )
+        )
+        self.previous = Side(body, texts[1])
+
+    def _sets(self, chain) -> bool:
+        """A relation alone in its row, with a number on one side and, on the other, names the
+        post defines, in arithmetic only (``s_j - t_j = 0``, ``w \\bar{x} + b - \\bar{y} = 0``):
+        if it is not an identity, it is an equation the text sets (a condition, also of the
+        next display: "so $$ s_j = t_j $$")."""
+        if not self.alone or len(chain.parts) != 2:
+            return False
+        if any(has_derivative(p) or _applies(p) for p in chain.parts):
+            return False
+        if not any(is_number(p) for p in chain.parts) or not isinstance(self.previous, Side):
+            return False
+        definitions = self.builder.definitions
+        return bool(definitions.objects(self.previous.value) & set(definitions.table))
+
+    def _unknown_note(self, body: Expr) -> str:
+        definitions = self.builder.definitions
+        unknown = [p for p in definitions.placeholders(body) if p in definitions.unknown]
+        if not unknown:
+            return ""
+        return "; " + "; ".join(dict.fromkeys(definitions.missing[p].message for p in unknown))
+
+    def _record_definition(self, target, body: Expr, where: str, lhs) -> Basic | None:
+        """Record a definition (a new version of the name when it is defined again, or when
+        earlier claims used it as a free symbol: ``b = \\bar{y} - w \\bar{x}`` after claims
+        about every b does not make them claims about that b); a name earlier rows use only in
+        claims is defined for them too (``... = w \\bar{x} + b``, "with the means
+        ``\\bar{x} = ...``")."""
+        obj, params, again = target
+        definitions, scope = self.builder.definitions, self.builder.scope
+        if obj in definitions.reached(body):
+            return None  # w = w - \eta g: an update, not a definition
+        if again or (obj in self.claimed and obj in self.in_bodies):
+            obj = scope.renew(obj)  # a parameter of earlier definitions and claims: they keep it
+        if not definitions.define(obj, params, body, where):
+            return None
+        self.section_of[obj] = self.section
+        self.in_bodies |= definitions.objects(body)
+        letter = letter_of(unwrap(lhs))
+        if letter is not None:
+            self.builder.functions.table.pop(letter, None)
+        return obj
+
+    def _stated(self, chain, block: Block, texts, name: str, before: set) -> bool:
+        """An assumption (``\\sum_k y_k = 1``): reported, not claimed; True if the relation
+        is one. Symbols written here for the first time, on the left only (``\\log C = ...``),
+        are remembered: if the relation is not an identity, it introduces them."""
+        builder = self.builder
+        lhs, rhs = chain.parts[0], chain.parts[1]
+        left = self.previous.value
+        introduced = {k for k in builder.scope.objects if k not in before}
+        self.builder.guesses = []
+        try:
+            right = builder.build(rhs)
+        except BuildError:
+            right = None
+        equal = chain.equals[0]
+        if right is not None and self._is_assumption(left, right):
+            where = f"line {self._position(block, chain.pos)[0]}"
+            self.assumptions.append((equality(left, right), where))
+            message = "an assumption: it holds for every claim of the post"
+            self._report(block, equal, name, texts, message, ASSUMPTION)
+            self.previous = Side(right, texts[1])
+            return True
+        if right is not None and _chooses(lhs):
+            left_only = [k for k in introduced if builder.scope.objects[k] not in _objects(right)]
+            if left_only:
+                names = ", ".join(sorted(k[0].shown() for k in left_only))
+                message = f"introduces {names} (written here first, on the left only)"
+                self.otherwise = ("refuted", DEFINITION, message)
+        return False
+
+    def _is_assumption(self, left: Expr, right: Expr) -> bool:
+        definitions = self.builder.definitions
+        if definitions.placeholders(left) or definitions.placeholders(right):
+            return False
+        return is_assumption(left, right, set(definitions.table), definitions.objects)
+
+    def _definable(self, node: ast.Node, rhs=None) -> tuple[Basic, tuple, bool] | None:
+        """(the object a definition of ``node`` defines, its parameters, whether it defines it
+        again), or None when ``node`` is not a name that can be defined here."""
+        builder = self.builder
+        node = unwrap(node)
+        letter = letter_of(node)
+        scope = builder.scope
+        if letter is not None:
+            if letter in builder.ranges.index_letters or letter in builder.ranges.size_letters:
+                return None
+            if letter in ("e", "π") or letter in scope.index_ranges or letter in scope.sizes:
+                return None
+            obj = scope.symbol(builder.aliases.get(Name(letter), Name(letter)), 0)
+            return self._fresh(obj, (), rhs)
+        if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
+            return None
+        powered_name = node.sup is not None and builder.powered_name(node) in builder.powered
+        labelled = node.sup is None or label_kind(node.sup_text, scope.labels) == "label"
+        if not (labelled or powered_name):
+            return None
+        indices = index_items(node.sub or ())[0]
+        example = superscript_index(node, builder.ranges.summed)
+        indices = indices + ([example] if example is not None else [])
+        if node.base.name == "δ" and node.sup is None and len(indices) == 2:
+            return None  # δ_{kj}: the Kronecker delta
+        if node.base.name == "e" and node.sup is not None:
+            return None
+        letters = [letter_of(i) for i in indices]
+        if any(x is None for x in letters) or len(set(letters)) != len(letters):
+            return None
+        try:
+            value = builder.build(node)
+        except (BuildError, LatexError):
+            return None
+        obj = value.base if isinstance(value, Indexed) else value
+        if obj not in scope.keys:
+            return None
+        params = tuple(value.indices) if isinstance(value, Indexed) else ()
+        return self._fresh(obj, params, rhs)
+
+    def _fresh(self, obj: Basic, params: tuple, rhs=None) -> tuple[Basic, tuple, bool] | None:
+        """Whether ``obj`` may be defined here: not yet defined, defined in an earlier section,
+        or defined with other functions (``a = \\sigma(z)``, then "with a ReLU in place of
+        sigma, ``a = \\mathrm{relu}(z)``"): then again (a claim if the meanings agree)."""
+        if obj not in self.builder.definitions.table:
+            return obj, params, False
+        if self.section_of.get(obj, self.section) < self.section:
+            return obj, params, True
+        before, now = self.heads_of.get(obj, set()), function_heads(rhs)
+        if rhs is not None and before and now and before != now:
+            return obj, params, True
+        return None
+
+
+def _applies(node: ast.Node) -> bool:
+    """Whether a side applies a function (``f(z)``, ``\\log x``, ``e^{x}``)."""
+    for child in ast.walk(node):
+        if isinstance(child, (ast.Call, ast.Apply, ast.Sqrt)):
+            return True
+        if isinstance(child, ast.Scripted) and getattr(child.base, "name", "") == "e":
+            return True
+    return False
+
+
+def function_heads(node: ast.Node | None) -> set[str]:
+    """The names of the functions a side applies (``\\sigma``, ``relu``, ``f``)."""
+    found: set[str] = set()
+    for child in ast.walk(node) if node is not None else ():
+        if isinstance(child, ast.Call):
+            found.add(child.name.rstrip("'"))
+        elif isinstance(child, ast.Apply):
+            named = head_name(child.head)
+            if named is not None:
+                found.add(named[0])
+    return found
+
+
+def _chooses(node: ast.Node) -> bool:
+    """``\\log C``, ``\\exp(c)``, ``e^{c}``: a function of one name on the left, the form of a
+    relation that chooses that name (``\\log C = -\\max_j a_j``)."""
+    node = unwrap(node)
+    if isinstance(node, ast.Call) and len(node.args) == 1:
+        return is_plain_name(node.args[0])
+    if isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter):
+        return node.base.name == "e" and node.sub is None and is_plain_name(node.sup)
+    return False
+
+
+def _objects(expr: Basic) -> set[Basic]:
+    found = {i.base for i in expr.atoms(Indexed)}
+    return found | expr.free_symbols

@@ -1,0 +1,141 @@
+"""The conditions of a post's claims, as read: a condition written after a claim in its row
+(``\\quad i = j``, ``\\text{if } i = j``, ``, \\; k \\neq j``) restricts the claims of the row;
+one standing alone (``$$ i = j $$``, or inline "if $i = j$" in the prose) restricts the claims
+of the next display. Inline math also defines names (``$z = Wx + b$``) and states assumptions
+(``$\\sum_k y_k = 1$``); anything else inline is prose, never judged.
+"""
+
+from __future__ import annotations
+
+from derive.sources.posts.blocks import Block
+from derive.sources.posts.build import _RELATIONS
+from derive.sources.posts.items import EQUALITIES, Conditions, Item, clean, equality, unwrap
+from derive.sources.posts.kinds import (
+    CONDITION,
+    NOT_A_CLAIM,
+    function_parameters,
+    has_derivative,
+    is_condition,
+)
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.names import BuildError
+from derive.sources.posts.ranges import letter_of
+
+
+class ConditionsMixin:
+    """The conditions and the inline math of :class:`~derive.sources.posts.chains.ChainReader`."""
+
+    def _index_letters(self) -> set[str]:
+        return set(self.builder.ranges.index_letters) | set(self.builder.scope.index_ranges)
+
+    # --- conditions ---------------------------------------------------------------------
+
+    def _row_conditions(self, chains, block: Block, line, main_chains) -> Conditions:
+        found = Conditions()
+        for chain in chains:
+            found = found + self._relations(chain, block)
+        return found
+
+    def _relations(self, chain: ast.Chain, block: Block) -> Conditions:
+        """A condition chain (``i = j``, ``1 \\le k \\le K``) as relations."""
+        parts, ops = chain.parts, chain.ops
+        if len(parts) < 2 or parts[0] is None:
+            return Conditions()
+        text = clean(block.text[chain.pos : chain.end])
+        try:
+            values = [self.builder.build(p) for p in parts]
+        except BuildError as error:
+            return Conditions(problem=f"its condition {text} cannot be read ({error.message})")
+        relations = tuple(
+            _RELATIONS[op](values[i], values[i + 1]) for i, op in enumerate(ops) if op in _RELATIONS
+        )
+        relations = tuple(r for r in relations if r is not True and r != True)  # noqa: E712
+        if any(r is False or r == False for r in relations):  # noqa: E712
+            return Conditions(problem=f"its condition {text} never holds")
+        return Conditions(relations, (text,))
+
+    def _condition_items(self, chains, main, block: Block) -> None:
+        """The ``=`` of a row's conditions: each reported as what it is."""
+        for chain in chains:
+            if chain in main or chain.parts[0] is None:
+                continue
+            for equal in _equalities(chain):
+                line, column = self._position(block, equal)
+                text = clean(block.text[chain.pos : chain.end])
+                message = "a condition of the claims before it in its row"
+                self.items.append(
+                    Item(
+                        line,
+                        column,
+                        NOT_A_CLAIM,
+                        message,
+                        self.current_chain,
+                        0,
+                        "",
+                        text,
+                        kind=CONDITION,
+                    )
+                )
+
+    def _standalone_condition(self, chain: ast.Chain, block: Block, name: str) -> None:
+        """``$$ i = j $$``: a condition of the formulas that follow (the rest of this display
+        and the next one)."""
+        found = self._relations(chain, block)
+        self.pending = self.pending + found
+        self.block_conditions = self.block_conditions + found
+        text = clean(block.text[chain.pos : chain.end])
+        for equal in _equalities(chain):
+            line, column = self._position(block, equal)
+            message = "a condition of the formulas that follow"
+            self.items.append(
+                Item(line, column, NOT_A_CLAIM, message, name, 0, "", text, kind=CONDITION)
+            )
+
+    # --- inline math: conditions, assumptions and definitions of the prose --------------
+
+    def _inline(self, row) -> None:
+        if row.line is None:
+            if row.error is not None and row.row.equals:
+                self._unreadable(row)
+            return
+        letters = self._index_letters()
+        chains = row.line.chains
+        for chain in chains:
+            if len(chain.parts) < 2 or chain.parts[0] is None:
+                continue
+            if is_condition(chain, letters):
+                if len(chains) == 1 and _relates_indices(chain, letters):
+                    self.pending = self.pending + self._relations(chain, row.block)
+            elif len(chain.parts) == 2 and set(chain.ops) <= set(EQUALITIES):
+                self._inline_relation(chain, row.block)
+
+    def _inline_relation(self, chain: ast.Chain, block: Block) -> None:
+        """``$z = Wx + b$`` defines z; ``$\\sum_k y_k = 1$`` is an assumption; anything else
+        inline is prose, not read."""
+        lhs, rhs = chain.parts
+        where = f"line {self._position(block, chain.pos)[0]}"
+        builder = self.builder
+        target = self._definable(lhs)
+        try:
+            if target is not None:
+                body = builder.build_definition(rhs)
+                if not builder.definitions.placeholders(body):
+                    self._record_definition(target, body, where, lhs)
+                return
+            if function_parameters(lhs) is None and not has_derivative(lhs):
+                left, right = builder.build(lhs), builder.build(rhs)
+                if self._is_assumption(left, right):
+                    self.assumptions.append((equality(left, right), where))
+        except BuildError:
+            return
+
+
+def _relates_indices(chain: ast.Chain, letters: set[str]) -> bool:
+    """``i = j``, ``k \\neq j``: a relation between two index letters (the condition prose
+    states before a display: "if $i = j$")."""
+    return len(chain.parts) == 2 and all(letter_of(unwrap(p)) in letters for p in chain.parts)
+
+
+def _equalities(chain: ast.Chain) -> list[int]:
+    """Where the ``=`` signs of a condition are (a ``>`` or ``\\neq`` is no equality to report)."""
+    return [pos for pos, op in zip(chain.equals, chain.ops, strict=True) if op in EQUALITIES]

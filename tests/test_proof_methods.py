@@ -1,0 +1,186 @@
+"""The proof methods and strategies added for identities of SymPy's own tests: each one proves
+its kind of identity, never a false variant of it (the numbers refute those, certified), and
+each is an entry of its table (``methods.METHODS``, ``prove.STRATEGIES``)."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+from sympy import (
+    Abs,
+    Heaviside,
+    I,
+    Max,
+    Min,
+    Piecewise,
+    Product,
+    Rational,
+    Sum,
+    acoth,
+    asinh,
+    atanh,
+    binomial,
+    exp,
+    factorial,
+    harmonic,
+    log,
+    pi,
+    sign,
+    sqrt,
+    symbols,
+    tanh,
+)
+
+from derive import check_equal
+from derive.checker.limits import Limits
+from derive.checker.methods import METHODS
+from derive.checker.orders import orderings
+from derive.checker.prove import STRATEGIES
+
+x, y, z = symbols("x y z", real=True)
+a, b, n, k = symbols("a b n k", integer=True)
+u, v = symbols("u v")  # complex
+p, q = symbols("p q", positive=True)
+
+
+def _refuted(lhs, rhs, **kw):
+    verdict = check_equal(lhs, rhs, **kw)
+    return verdict.status == "refuted" and verdict.certified
+
+
+def test_every_new_method_is_an_entry_of_its_table():
+    strategies = {name for name, *_ in STRATEGIES}
+    assert {"summation", "bodies", "algebraic", "inverse hyperbolic", "powers"} <= strategies
+    assert {"complex parts", "ideal"} <= strategies
+    assert {"orders", "branches"} <= {name for name, *_ in METHODS}
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [
+        (Sum(pi**n, (n, 0, b)), (1 - pi ** (b + 1)) / (1 - pi)),
+        (Sum(2 ** (n + 1), (n, 1, b)), 4 * (2**b - 1)),
+        (Sum((-1) ** k, (k, 0, n)), Rational(1, 2) - (-1) ** (n + 1) / 2),
+        (Sum(1 / k - 1 / (k + 1), (k, 1, n)), 1 - 1 / (n + 1)),
+        (Sum(k * factorial(k), (k, 1, n)), factorial(n + 1) - 1),
+        (Product(n + 1, (n, a, b)), sympy.gamma(b + 2) / sympy.gamma(a + 1)),
+    ],
+)
+def test_geometric_and_telescoping_sums_are_proved_and_their_slips_refuted(lhs, rhs):
+    verdict = check_equal(lhs, rhs)
+    assert verdict.status == "proved", verdict.method
+    assert _refuted(lhs, 2 * rhs)
+
+
+def test_a_closed_form_holds_for_bounds_in_either_order():
+    lhs, rhs = Sum(2**n, (n, a, b)), 2 ** (b + 1) - 2**a
+    assert check_equal(lhs, rhs, assume=[b <= a - 3]).status == "proved"
+    assert _refuted(Sum(2**n, (n, a, b + 1)), rhs, assume=[b <= a - 3])
+
+
+def test_a_sums_body_is_simplified():
+    t = symbols("t", integer=True)
+    lhs = Sum(sympy.sin(t) ** 2 + sympy.cos(t) ** 2 + 1, (t, a, b))
+    assert check_equal(lhs, 2 * Sum(1, (t, a, b))).status == "proved"
+
+
+def test_constant_nested_radicals_are_decided_by_their_minimal_polynomial():
+    verdict = check_equal(1 / sqrt(5 + 2 * sqrt(6)), sqrt(3) - sqrt(2))
+    assert verdict.status == "proved" and "algebraic" in verdict.method
+    assert check_equal(exp(I * pi / 4), sqrt(2) / 2 + sqrt(2) * I / 2).status == "proved"
+    assert _refuted(1 / sqrt(5 + 2 * sqrt(6)), sqrt(3) + sqrt(2))
+
+
+def test_inverse_hyperbolic_functions_are_their_logarithms():
+    assert check_equal(asinh(u), log(u + sqrt(u**2 + 1))).status == "proved"
+    assert check_equal(atanh(u), (log(1 + u) - log(1 - u)) / 2).status == "proved"
+    assert check_equal(atanh(tanh(x)), x).status == "proved"
+    assert _refuted(atanh(tanh(u)), u)  # complex u: tanh is periodic, atanh is one branch
+    assert _refuted(acoth(u), atanh(u))
+
+
+def test_powers_meet_exponentials_of_logarithms():
+    assert check_equal(exp(y * log(u)), u**y).status == "proved"
+    assert check_equal(exp(v * (log(p) + log(q))), (p * q) ** v).status == "proved"
+    assert check_equal(p ** log(q), q ** log(p)).status == "proved"
+    # complex: the logs of a product do not add
+    assert _refuted(exp(v * (log(u) + log(u + 1))), (u * (u + 1)) ** v)
+
+
+def test_abs_and_sign_of_complex_arguments_are_proved_in_real_parts():
+    assert check_equal(Abs(x + I * y), sqrt(x**2 + y**2)).status == "proved"
+    assert check_equal(sign(u * v), sign(u) * sign(v)).status == "proved"
+    assert check_equal(sign(u), u / Abs(u)).status == "proved"
+    assert check_equal(u * sympy.conjugate(u), sympy.re(u) ** 2 + sympy.im(u) ** 2).status == (
+        "proved"
+    )
+    assert _refuted(Abs(u + v), Abs(u) + Abs(v))
+    assert _refuted(sign(u + v), sign(u) + sign(v))
+
+
+def test_n_ary_max_and_min_are_proved_against_their_piecewise_forms():
+    w = symbols("w", real=True)
+    piecewise = Piecewise(
+        (w, (w >= x) & (w >= y) & (w >= z)), (x, (x >= y) & (x >= z)), (y, y >= z), (z, True)
+    )
+    verdict = check_equal(Max(w, x, y, z), piecewise)
+    assert verdict.status == "proved" and "by orders" in verdict.method
+    slipped = Piecewise((x, (x >= y) & (x >= z)), (z, y >= z), (y, True))
+    assert _refuted(Max(x, y, z), slipped)
+    assert check_equal(Min(x, y), (x + y - Abs(x - y)) / 2).status == "proved"
+    heavisides = (
+        x * Heaviside(-2 * x) * Heaviside(-x - 2)
+        - x * Heaviside(2 * x) * Heaviside(x - 2)
+        - 2 * Heaviside(-x + 2) * Heaviside(x + 2)
+    )
+    assert check_equal(Min(x, -x, -2), heavisides).status == "proved"
+
+
+def test_a_proof_by_orders_holds_at_the_ties_too():
+    w = symbols("w", real=True)
+    at_ties = check_equal(Max(w, x, y), Piecewise((w, (w > x) & (w > y)), (x, x > y), (y, True)))
+    assert at_ties.status == "proved" and "by orders" in at_ties.method
+    assert not at_ties.caveats
+    # these differ only where x = y: never proved by orders, at most between the kinks
+    only_ties = check_equal(
+        Piecewise((1, x >= y), (0, True)) * w, Piecewise((1, x > y), (0, True)) * w
+    )
+    assert "by orders" not in only_ties.method
+    assert only_ties.status != "proved" or only_ties.caveats
+
+
+def test_orderings_cover_every_weak_order_and_obey_the_limit():
+    assert len(list(orderings([x, y, z], []))) == 13  # weak orders of three atoms
+    assert len(list(orderings([x], [Rational(-2), Rational(0), Rational(2)]))) == 7
+    w = symbols("w", real=True)
+    piecewise = Piecewise(
+        (w, (w >= x) & (w >= y) & (w >= z)), (x, (x >= y) & (x >= z)), (y, y >= z), (z, True)
+    )
+    verdict = check_equal(Max(w, x, y, z), piecewise, limits=Limits(orders=20))
+    assert verdict.status == "undecided" and "orders limit" in verdict.method
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [
+        (factorial(x + 1), (x + 1) * factorial(x) + 1),
+        (binomial(n + 1, k), binomial(n, k) + binomial(n, k - 1) + 1),
+        (harmonic(n + 1), harmonic(n) + 1 / (n + 2)),
+        (acoth(x), atanh(x) + 1),
+    ],
+)
+def test_special_functions_are_refuted_with_a_certificate(lhs, rhs):
+    assert _refuted(lhs, rhs)
+
+
+def test_a_factor_zero_does_not_hide_an_undefined_factor():
+    # at a = -2, b = 1 the product has a factor 0 (n = -1) and one 2/0 (n = 1): undefined
+    lhs = Product((n + 1) / (n - 1), (n, a, b))
+    assert check_equal(lhs, b * (1 + b) / (a * (a - 1))).status == "proved"
+
+
+def test_imaginary_symbols_are_sampled_and_written_in_their_real_part():
+    i = symbols("i", imaginary=True)
+    assert check_equal(Abs(i), sqrt(-(i**2))).status == "proved"
+    assert check_equal(sign(i), i / Abs(i)).status == "proved"
+    assert _refuted(Abs(i), -I * i)  # i = -3I: |i| = 3, -I*i = -3
