@@ -109,3 +109,75 @@ $$ \frac{d \ell}{d p} = \frac{k}{p} + \frac{n - k}{1 - p} = 0 $$
         (12, "claim", "refuted"),  # the derivative itself is still a claim: a slip
         (12, "condition", "not a claim"),
     ]
+
+
+DESCENT = r"""
+# Descent on a parabola
+
+$$ g(\theta) = a (\theta - c)^2 $$
+
+$$ \theta_{k+1} = \theta_k - \alpha g'(\theta_k) $$
+
+$$ \theta_{k+1} - c = (1 - 2 a \alpha)(\theta_k - c) $$
+
+$$ \theta_{k+1} - c = (1 + 2 a \alpha)(\theta_k - c) $$
+
+$$ \theta_k - c = (1 - 2 a \alpha)^k (\theta_0 - c) $$
+
+$$ \theta_k - c = (1 - 2 a \alpha)^{k+1} (\theta_0 - c) $$
+
+$$ \theta_2 = c + (1 - 2 a \alpha)^2 (\theta_0 - c) $$
+
+$$ \theta_2 = c + (1 - 2 a \alpha)^3 (\theta_0 - c) $$
+
+## Heavy ball
+
+$$ m_k = \mu m_{k-1} + g'(\theta_{k-1}) $$
+
+$$ \theta_k = \theta_{k-1} - \alpha m_k $$
+
+$$ \theta_k - \theta_{k-1} = \mu (\theta_{k-1} - \theta_{k-2}) - \alpha g'(\theta_{k-1}) $$
+
+$$ \theta_k - \theta_{k-1} = \mu (\theta_{k-1} - \theta_{k-2}) + \alpha g'(\theta_{k-1}) $$
+"""
+
+
+def test_a_recurrence_defines_the_iterates_and_claims_about_them_are_read_with_it() -> None:
+    """``theta_{k+1} = theta_k - alpha g'(theta_k)`` is a definition, a sequence; a claim
+    about the iterates is proved by its steps, or by induction from the start, and refuted
+    only where the iterates written out from the start disagree; at a concrete step it is
+    never refuted (its numbers usually come from the prose)."""
+    results = check_all(DESCENT)
+    found = [(r.line, r.kind, r.status) for r in results if r.line != 4]
+    assert found == [
+        (6, "definition", "not a claim"),
+        (8, "claim", "proved"),  # by one step
+        (10, "claim", "refuted"),  # a slip: refuted at k = 1, written out from the start
+        (12, "claim", "proved"),  # by induction on k
+        (14, "claim", "refuted"),  # a slip: refuted at the start, k = 0
+        (16, "claim", "proved"),  # a concrete step, written out to the start
+        (18, "claim", "undecided"),  # a concrete step is never refuted
+        (22, "definition", "not a claim"),  # momentum: a system of recurrences
+        (24, "definition", "not a claim"),  # theta's steps again, another section
+        (26, "claim", "proved"),
+        (28, "claim", "refuted"),
+    ]
+    details = {r.line: r.detail for r in results}
+    assert "by induction on k" in details[12]
+    assert "for k = 1" in details[10] and "written out by the recurrence at line 6" in details[10]
+    assert "by the recurrences at line 22, line 24" in details[26]
+
+
+def test_a_claim_about_iterates_is_never_refuted_as_unrelated_numbers() -> None:
+    """Without a start in the claim and no proof, the iterates are not judged as free
+    symbols: a true claim the steps cannot reach is undecided, not refuted."""
+    text = r"""
+$$ w_{t+1} = w_t - \eta (w_t - 3) $$
+
+$$ (w_{t+1} - 3)^2 = (1 - \eta)^2 (w_t - 3)^2 $$
+
+$$ w_{t+2} - 3 = (1 - \eta)^2 (w_t - 3) $$
+
+$$ (w_t - 3)^2 = (1 - \eta)^{2t} (w_0 - 3)^2 $$
+"""
+    assert _statuses(text) == ["proved", "proved", "undecided"]

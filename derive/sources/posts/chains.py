@@ -36,6 +36,7 @@ from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
 from derive.sources.posts.names import BuildError
 from derive.sources.posts.ranges import letter_of
+from derive.sources.posts.recurrences import RecurrencesMixin
 from derive.sources.posts.row_conditions import ConditionsMixin
 from derive.sources.posts.solving import PREMISE, SolvingMixin, before_arrow
 from derive.sources.statuses import NOT_CHECKED
@@ -43,7 +44,7 @@ from derive.sources.statuses import NOT_CHECKED
 __all__ = ["ChainReader", "Item"]
 
 
-class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin):
+class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin):
     """Reads the rows of one display after another into :class:`Item` s.
 
     Args:
@@ -75,6 +76,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin):
         self.in_bodies: set[Basic] = set()  # the objects earlier definitions use
         self.heads_of: dict[Basic, set[str]] = {}  # a defined name -> the functions it applies
         self.equations: list[tuple] = []  # set or solved: (section, unknowns, where)
+        self.recurrences: dict[Basic, tuple] = {}  # array -> (its recurrence, section)
 
     # --- displays and rows ------------------------------------------------------------
 
@@ -226,6 +228,8 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin):
                 return 2
             if self._definition(chain, block, texts, name):
                 return 2
+            if self._recurrence(chain, block, texts, name):
+                return 2
         scope = self.builder.scope
         before = set(scope.objects)
         self.previous = self._value(lhs, block, texts[0], equal, name, 0)
@@ -335,6 +339,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin):
                     previous.guesses + current.guesses,
                     self.otherwise,
                     self.builder.in_force(),
+                    self._recurrences_in_force(),
                 )
             self.items.append(item)
         self.previous = current
