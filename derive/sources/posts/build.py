@@ -91,6 +91,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         self.forward_building: set[str] = set()
         self.offset = 0  # where the display being read starts in the file (decimals' places)
         self.given_decimals: set[str] = set()  # decimals the text gives to names: exact inputs
+        self.differentiated: set = set()  # what the post differentiates by: its unknowns
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
         env = env or {}
