@@ -62,9 +62,9 @@ class Item:
     guesses: tuple[str, ...] = ()
     otherwise: tuple[str, str, str] = ()
     functions: tuple = ()
-    instance: bool = False
-    values: tuple[tuple[Basic, Expr], ...] = ()
     recurrences: tuple = ()  # the recurrences in force at its row (``recurrences``)
+    instance: bool = False  # set by name (``values``), never by position
+    values: tuple[tuple[Basic, Expr], ...] = ()
 
 
 @dataclass(frozen=True)
