@@ -181,3 +181,68 @@ $$ w_{t+2} - 3 = (1 - \eta)^2 (w_t - 3) $$
 $$ (w_t - 3)^2 = (1 - \eta)^{2t} (w_0 - 3)^2 $$
 """
     assert _statuses(text) == ["proved", "proved", "undecided"]
+
+
+def test_a_residual_named_e_is_squared_and_e_stays_the_exponential_elsewhere() -> None:
+    text = r"""
+$$ r_i = \beta_0 + \beta_1 x_i $$
+
+$$ e_i = y_i - r_i $$
+
+$$ S = \sum_{i=1}^{n} e_i^2 = \sum_{i=1}^{n} (y_i - \beta_0 - \beta_1 x_i)^2 $$
+
+$$ \frac{\partial S}{\partial \beta_1} = -2 \sum_{i=1}^{n} x_i e_i $$
+
+$$ \frac{\partial S}{\partial \beta_1} = -\sum_{i=1}^{n} x_i e_i $$
+
+$$ p = \frac{1}{1 + e^{-x}} = \frac{e^{x}}{1 + e^{x}} $$
+"""
+    assert _statuses(text) == ["proved", "proved", "refuted", "proved"]
+    # without a definition of e_i, e_k^2 is still the typo it usually is (e^a_k for e^{a_k})
+    assert _statuses(r"$$ q = e_k^2 $$" + "\n\n" + r"$$ q = 1 $$") == ["cannot read"]
+
+
+def test_sigma_written_as_a_name_is_a_standard_deviation() -> None:
+    """``\\sigma`` not applied is a scale (a Gaussian's standard deviation, or a sigmoid's
+    value): positive, and listed among the defaults; applied it is still the sigmoid."""
+    text = r"""
+For a normal density
+$p(y \mid \mu, \sigma) = \frac{1}{\sqrt{2\pi}\,\sigma} e^{-(y - \mu)^2 / (2\sigma^2)}$,
+
+$$
+\log p(y \mid \mu, \sigma) = -\frac{1}{2} \log (2 \pi \sigma^2) - \frac{(y - \mu)^2}{2 \sigma^2}
+$$
+
+$$ \log p(y \mid \mu, \sigma) = -\log (2 \pi \sigma) - \frac{(y - \mu)^2}{2 \sigma^2} $$
+
+$$ \sigma(0) = \frac{1}{2} $$
+"""
+    results = check(text)
+    assert [r.status for r in results] == ["proved", "refuted", "proved"]
+    assert any("standard deviation" in d and "σ" in d for d in results[0].defaults)
+
+
+def test_a_loss_swapped_in_its_own_section_is_defined_again() -> None:
+    """The same name given a loss of another form (the squared error, then the log loss):
+    a new definition from there on, and the claims after it use it."""
+    text = r"""
+$$ y = \sigma(z), \qquad z = w x + b $$
+
+$$ E = \frac{1}{2} (y - t)^2 $$
+
+$$ \frac{\partial E}{\partial z} = (y - t) y (1 - y) $$
+
+If we swap the loss for
+
+$$ E = -t \log y - (1 - t) \log (1 - y) $$
+
+$$ \frac{\partial E}{\partial z} = y - t $$
+
+$$ \frac{\partial E}{\partial z} = (y - t) y $$
+"""
+    results = check_all(text)
+    assert [(r.kind, r.status) for r in results if r.line >= 10] == [
+        ("definition", "not a claim"),
+        ("claim", "proved"),
+        ("claim", "refuted"),
+    ]

@@ -356,14 +356,15 @@ class DefiningMixin:
     def _fresh(self, obj: Basic, params: tuple, rhs=None) -> tuple[Basic, tuple, bool] | None:
         """Whether ``obj`` may be defined here: not yet defined, defined in an earlier section,
         or defined with other functions (``a = \\sigma(z)``, then "with a ReLU in place of
-        sigma, ``a = \\mathrm{relu}(z)``"): then again (a claim if the meanings agree)."""
+        sigma, ``a = \\mathrm{relu}(z)``"; ``E = \\frac{1}{2}(y - t)^2``, then a loss with a
+        log): then again (a claim if the meanings agree)."""
         if obj not in self.builder.definitions.table:
             return obj, params, False
         if self.section_of.get(obj, self.section) < self.section:
             return obj, params, True
         before, now = self.heads_of.get(obj, set()), function_heads(rhs)
-        if rhs is not None and before and now and before != now:
-            return obj, params, True
+        if rhs is not None and (before or now) and before != now:
+            return obj, params, True  # E = (y - t)^2 / 2, then "swap the loss for" E = -t log y
         return None
 
 
