@@ -246,3 +246,34 @@ $$ \frac{\partial E}{\partial z} = (y - t) y $$
         ("claim", "proved"),
         ("claim", "refuted"),
     ]
+
+
+def test_iterates_written_with_a_superscript_are_steps_not_labels_or_powers() -> None:
+    """``x^{(k+1)}`` from ``x^{(k)}`` (and ``x^{(0)}``, the start), ``w^{t+1}`` from ``w^t``:
+    the steps of a sequence, as with subscripts; a layer ``a^{(l+1)}`` and a power
+    ``\\beta^t`` keep their readings."""
+    text = r"""
+$$ f(x) = a x^2 + b x + c $$
+
+$$ x^{(k+1)} = x^{(k)} - \alpha f'(x^{(k)}) $$
+
+$$ x^{(k)} + \frac{b}{2a} = (1 - 2 a \alpha)^k \left(x^{(0)} + \frac{b}{2a}\right) $$
+
+$$ x^{(k)} + \frac{b}{2a} = (1 - a \alpha)^k \left(x^{(0)} + \frac{b}{2a}\right) $$
+
+$$ w^{t+1} = w^t - \eta (w^t - 1) $$
+
+$$ w^{t+1} - 1 = (1 - \eta)(w^t - 1) $$
+
+$$ \theta_j^{(t+1)} = \theta_j^{(t)} - \eta \theta_j^{(t)} $$
+
+$$ \theta_j^{(t+2)} = (1 - \eta)^2 \theta_j^{(t)} $$
+
+$$ \beta^{t+1} = \beta \cdot \beta^t $$
+"""
+    assert _statuses(text) == ["proved", "refuted", "proved", "proved", "proved"]
+    layers = r"$$ z^{(l+1)} = W^{(l)} a^{(l)} $$" + "\n\n" + r"$$ a^{(l+1)} = 2 z^{(l+1)} $$"
+    layers += "\n\n" + r"$$ a^{(l+1)} = 2 W^{(l)} a^{(l)} $$"
+    results = check_all(layers)
+    assert [r.status for r in results] == ["not a claim", "not a claim", "proved"]
+    assert "recurrence" not in results[1].detail  # the next layer, not a step

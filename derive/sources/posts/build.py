@@ -234,7 +234,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
             raise BuildError(MATRIX.format("a transpose"), node.pos, "cannot check")
         if kind == "power" and self.powered_name(node) in self.powered:
             return self.named(node, "", env, base_name=self.powered_name(node))
-        example = superscript_index(node, self.ranges.summed)
+        example = superscript_index(node, self.ranges.summed, self.ranges.iterated)
         if example is not None:  # x^{(i)}: the i-th example, an entry
             return self.named(node, EXAMPLE, env, extra=example)
         label = node.sup_text if kind == "label" else ""
