@@ -84,6 +84,28 @@ def test_equations_set_to_zero_and_solved_are_conditions_not_refuted_identities(
     assert by_line[29] == [("claim", "refuted")]  # a slip without an unknown stays refuted
 
 
+def test_equations_set_to_zero_in_words_are_conditions_of_the_functions_parameters() -> None:
+    """Set to zero in words ("setting both derivatives to zero gives"), no derivative
+    written: the unknowns are the parameters of the function the post defines (S of beta_0
+    and beta_1)."""
+    text = r"""
+$$ S(\beta_0, \beta_1) = \sum_{i=1}^{n} (y_i - \beta_0 - \beta_1 x_i)^2 $$
+
+Setting both partial derivatives to zero gives
+
+$$ \sum_{i=1}^{n} (y_i - \beta_0 - \beta_1 x_i) = 0 $$
+
+$$ n \beta_0 + \beta_1 \sum_{i=1}^{n} x_i = \sum_{i=1}^{n} y_i $$
+
+$$ \sum_{i=1}^{n} (x_i - 1)^2 = \sum_{i=1}^{n} x_i^2 - 2 \sum_{i=1}^{n} x_i $$
+"""
+    assert _kinds(text)[1:] == [
+        ("condition", "not a claim"),
+        ("condition", "not a claim"),
+        ("claim", "refuted"),  # a slip about the data alone stays a claim
+    ]
+
+
 def test_a_stationarity_condition_rearranged_under_an_implication() -> None:
     text = r"""
 $$ \ell(p) = k \log p + (n - k) \log (1 - p) $$
