@@ -22,8 +22,8 @@ POSTS = corpus_posts()
 # The share of claims with the right verdict that today's reader reaches on the corpus, a floor
 # against regressions: the reader of real posts (issue "real posts") raises it as it improves;
 # the target there is 0.80.
-CLAIMS_RIGHT_AT_LEAST = 0.66  # 278 of 419 with the holdout posts
-SLIPS_REFUTED_AT_LEAST = 25
+CLAIMS_RIGHT_AT_LEAST = 0.67  # 283 of 419 with the holdout posts
+SLIPS_REFUTED_AT_LEAST = 26
 
 # Wrong verdicts of today's reader, by place: each is a bug of the reader, listed so that a new
 # one fails at once while these are being fixed (drop a line when its row becomes right).
@@ -31,10 +31,7 @@ KNOWN_WRONG = frozenset(
     {
         # The holdout posts (a red team's stand-in for the hidden real posts): equations set to
         # zero and solved, iterates and updates, letters reused with another meaning.
-        "holdout_bernoulli_mle.tex:41:28",  # true claim: log p(y mid mu, sigma) = -frac{1}{2} log …
         "holdout_residuals_e.md:62:10",  # true claim: S_{xx} = 2.25 + 0.25 + 0.25 + 2.25 = 5
-        "holdout_y_reuse_code.md:59:5",  # definition: E = -t log y - (1 - t) log (1 - y)
-        "holdout_y_reuse_code.md:63:33",  # true claim: frac{partial E}{partial z} = y - t
     }
 )
 
