@@ -138,3 +138,82 @@ def test_code_names_and_updates_with_numbers_are_definitions_then_claims() -> No
     assert lines[9] == [("definition", "not a claim"), ("claim", "proved")]
     # 0.05 repeats the learning rate the text gives: an exact input, so 0.475 is a slip
     assert lines[11][1] == ("claim", "refuted")
+
+
+INPUTS_IN_A_FIGURE = r"""
+The starting weights are in the figure above.
+
+$$ \text{net}_{o1} = w_5 \cdot out_{h1} + w_6 \cdot out_{h2} + b_2 $$
+
+$$ \text{net}_{o1} = 0.4 \cdot 0.593270 + 0.45 \cdot 0.596884 + 0.6 = 1.105906 $$
+
+$$ \text{out}_{o1} = \frac{1}{1 + e^{-\text{net}_{o1}}} = \frac{1}{1 + e^{-1.105906}} = 0.751365 $$
+
+$$ \text{out}_{o1} (1 - \text{out}_{o1}) = 0.751365 (1 - 0.751365) = 0.186816 $$
+
+$$ \text{out}_{o1} (1 - \text{out}_{o1}) = 0.75 (1 - 0.75) $$
+"""
+
+
+def test_a_value_a_chain_showed_proves_later_rows_and_never_refutes_them() -> None:
+    results = check(INPUTS_IN_A_FIGURE)
+    by_line = _by_line(results)
+    assert by_line[6] == ["cannot check", "proved"]  # the weights are not in the text
+    assert by_line[8] == ["proved", "proved"]  # net_{o1} as the row above showed it
+    assert by_line[10] == ["proved", "proved"]
+    shown = next(r for r in results if r.line == 10)
+    assert "at the values the text showed for out_{o1}" in shown.detail
+    # 0.75 (1 - 0.75) = 0.1875 against 0.186816: not with the value shown, but the value shown
+    # is not the text's definition of out_{o1}: never a refutation
+    assert by_line[12] == ["cannot check"]
+
+
+REGRESSION_SUMS = r"""
+$$ \hat{\beta} = \frac{S_{xy}}{S_{xx}} $$
+
+where $S_{xy} = \sum_{i=1}^{n} (x_i - \bar{x})(y_i - \bar{y})$ and
+$S_{xx} = \sum_{i=1}^{n} (x_i - \bar{x})^2$.
+
+$$ S_{xx} = \sum_{i=1}^{n} x_i^2 - 2 \bar{x} \sum_{i=1}^{n} x_i + n \bar{x}^2 $$
+
+$$ S_{xy} = \sum_{i=1}^{n} x_i y_i - \bar{y} \sum_{i=1}^{n} x_i
+          - \bar{x} \sum_{i=1}^{n} y_i + n \bar{x} \bar{y} $$
+
+$$ W_{kj} = \sum_{i=1}^{n} x_{ik} x_{ij} $$
+
+$$ W_{jk} = W_{kj} $$
+"""
+
+
+def test_a_subscript_of_data_letters_is_part_of_a_name_not_an_index() -> None:
+    results = check(REGRESSION_SUMS)
+    assert [r.status for r in results] == ["proved", "proved", "proved"]
+    post_names = {r.lhs for r in results}
+    assert {"S_{xx}", "S_{xy}"} <= post_names  # two quantities, not entries of one array S
+
+
+STALE_VALUES = r"""
+## First example
+
+With $u = 2$:
+
+$$ f = u^2 + 1 $$
+
+$$ f = 2^2 + 1 = 5 $$
+
+## Second example
+
+Now the input is three.
+
+$$ 2 f = 2 (3^2 + 1) = 20 $$
+
+$$ 2 f = 2 (3^2 + 1) = 22 $$
+"""
+
+
+def test_values_of_an_earlier_section_never_refute_a_later_example() -> None:
+    by_line = _by_line(check(STALE_VALUES))
+    assert by_line[8] == ["proved", "proved"]
+    assert by_line[14][0] == "cannot check"  # u = 2 was the first example's value
+    assert by_line[14][1] == "proved"
+    assert by_line[16] == ["cannot check", "refuted"]  # 3^2 + 1 is 10: a slip in numbers

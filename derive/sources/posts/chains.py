@@ -162,6 +162,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
             start = len(self.items)
             self._chain(chain, block, texts, name, self.block_conditions + in_row + premises)
             self._instances(start, chain)
+            self._shown(chain)
             if self.premise:
                 premises = premises + self._premise(chain, block)
         for chain in chains:

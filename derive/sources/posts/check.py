@@ -24,7 +24,7 @@ from derive.sources.posts.chains import Item
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
-from derive.sources.posts.instances import at_values, unknowns
+from derive.sources.posts.instances import InstanceMixin
 from derive.sources.posts.kinds import NOT_A_CLAIM, NOTE
 from derive.sources.posts.recurrences import read_iterates
 from derive.sources.posts.result import PostResult
@@ -86,7 +86,7 @@ def _result(
     )
 
 
-class _Check:
+class _Check(InstanceMixin):
     def __init__(
         self,
         post: PostFile,
@@ -242,31 +242,6 @@ class _Check:
         if guessed and verdict.proved:
             detail += f" ({guessed})"
         return self.result(verdict.status, detail, verdict)
-
-    def instance(self, verdict: Verdict) -> tuple | PostResult | None:
-        """A claim of a worked example at the values the text gives: (lhs, rhs, verdict)
-        there; a report when values it needs are not given (never refuted for values the
-        author did not mean); None when the values change nothing."""
-        item, conditions = self.item, self.conditions
-        try:
-            lhs, rhs = (
-                conditions.apply(at_values(side, item.values, self.definitions, self.resolved))
-                for side in (item.lhs, item.rhs)
-            )
-        except TooDeep:
-            return None
-        missing = unknowns(lhs - rhs, lambda x: show(self.post.scope, x))
-        if missing:
-            if not verdict.refuted or (item.otherwise and item.otherwise[0] == "refuted"):
-                return None
-            message = (
-                "an instance at numbers: the text gives no value (that the reader reads) "
-                f"for {', '.join(missing[:SHOWN_VALUES])}"
-            )
-            return self.result("cannot check", message, Verdict("undecided"))
-        if not item.values:
-            return None
-        return lhs, rhs, self.verdict(lhs, rhs)
 
     def index_name(self, symbol: Basic) -> str:
         return self.post.scope.shown_names.get(symbol, str(symbol))

@@ -267,8 +267,12 @@ class DefiningMixin:
         definitions, scope = self.builder.definitions, self.builder.scope
         if obj in definitions.reached(body):
             return None  # w = w - \eta g: an update, not a definition
-        if again or (obj in self.claimed and obj in self.in_bodies):
-            obj = scope.renew(obj)  # a parameter of earlier definitions and claims: they keep it
+        # a parameter of earlier definitions and claims keeps its meaning there; so does a name
+        # earlier claims use that a worked example now gives a number (S_{xy} = 9.7 after
+        # beta_1 = S_{xy} / S_{xx}): the example's value is not what the general rows meant
+        numbers = not body.free_symbols and obj in self.claimed
+        if again or numbers or (obj in self.claimed and obj in self.in_bodies):
+            obj = scope.renew(obj)
         if not definitions.define(obj, params, body, where):
             return None
         self.section_of[obj] = self.section

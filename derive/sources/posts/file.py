@@ -10,6 +10,7 @@ that cannot be checked, is kept as a :class:`Problem` at its position; the rest 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ from derive.sources.posts.latex.rows import row_problem, rows
 from derive.sources.posts.latex.tokens import LatexError, Row
 from derive.sources.posts.names import BuildError, Scope
 from derive.sources.posts.ranges import Ranges, find_ranges
+from derive.sources.posts.tags import data_subscripts
 from derive.sources.reading import place, read_regular
 from derive.sources.toml.parse import ParseError
 
@@ -137,7 +139,7 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     if len(found) > MAX_ROWS:
         message = f"{len(found)} rows of math, more than {MAX_ROWS}: split the file"
         raise ParseError(message, 1, 1, name)
-    parsed = [_read(block, row) for block, row in found]
+    parsed = _tagged([_read(block, row) for block, row in found])
     ranges = find_ranges(
         [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None], scope
     )
@@ -188,6 +190,19 @@ def _read(block: Block, row: Row) -> Parsed:
         return Parsed(block, row, parse_row(row.tokens, block.text), None)
     except LatexError as error:
         return Parsed(block, row, None, error)
+
+
+def _tagged(parsed: list[Parsed]) -> list[Parsed]:
+    """The rows with subscripts of data letters read as parts of names (``S_{xy}``)."""
+    read = [p for p in parsed if p.line is not None]
+    lines = iter(data_subscripts([p.line for p in read]))
+    changed = {id(p): next(lines) for p in read}
+    return [
+        p
+        if p.line is None or changed[id(p)] is p.line
+        else dataclasses.replace(p, line=changed[id(p)])
+        for p in parsed
+    ]
 
 
 def _joined(found: list[Row]) -> list[Row]:

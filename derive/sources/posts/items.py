@@ -43,7 +43,8 @@ class Item:
             symbol, an equation the text sets): reported as such, never refuted.
         instance: its chain has a side computed in numbers (a worked example): the claim is
             about the numbers the text gives (``values``: name or entry -> value, in force at
-            its row), never refuted for values it does not give.
+            its row; ``stale``: those an earlier section gave), never refuted for values it
+            does not give; ``shown``: the values earlier chains ended in (a proof may use them).
     """
 
     line: int
@@ -65,6 +66,8 @@ class Item:
     recurrences: tuple = ()  # the recurrences in force at its row (``recurrences``)
     instance: bool = False  # set by name (``values``), never by position
     values: tuple[tuple[Basic, Expr], ...] = ()
+    stale: tuple[Basic, ...] = ()  # names whose value an earlier section gave
+    shown: tuple[tuple[Basic, tuple[Expr, Expr]], ...] = ()  # (name, (value, computation))
 
 
 @dataclass(frozen=True)

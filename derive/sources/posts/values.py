@@ -11,6 +11,7 @@ number (``Builder.given_decimals``), not a rounding.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 
 from sympy import Basic, Expr, Indexed, Integer, Symbol
@@ -37,11 +38,17 @@ class ValuesMixin:
     a name or an entry -> its value, in force at the row being read)."""
 
     values: dict[Basic, Expr]
+    value_sections: dict[Basic, int]  # the section each value was given in
+    shown_values: dict[Basic, tuple[Expr, Expr]]  # a chain's last decimal, its computation
 
     def _values(self) -> dict[Basic, Expr]:
         if not hasattr(self, "values"):
-            self.values = {}
+            self.values, self.value_sections, self.shown_values = {}, {}, {}
         return self.values
+
+    def _give(self, target: Basic, value: Expr, offset: int) -> None:
+        self._values()[target] = value
+        self.value_sections[target] = bisect.bisect_right(self.sections, offset)
 
     def _given(self, chain: ast.Chain) -> bool:
         """Record the values of ``name (= name)* = number``; True if the chain is one."""
@@ -67,7 +74,7 @@ class ValuesMixin:
                 builder.given_decimals.discard(texts[0])
             return False
         for target in targets:
-            self._values()[target] = value
+            self._give(target, value, builder.offset + chain.pos)
         return True
 
     def _value_name(self, node: ast.Node) -> bool:
@@ -100,11 +107,12 @@ class ValuesMixin:
         for index, text in enumerate(found.entries, start=1):
             digits = text.lstrip("-")
             chosen = short(digits)  # an input the author chose: exact
+            where = offset + found.equal.start_pos
             if "." not in text:
-                self._values()[base[index]] = Integer(text)
+                self._give(base[index], Integer(text), where)
                 continue
-            value = Rounded(digits, offset + found.equal.start_pos + index, chosen)
-            self._values()[base[index]] = -value if text.startswith("-") else value
+            value = Rounded(digits, where + index, chosen)
+            self._give(base[index], -value if text.startswith("-") else value, where)
             if chosen:
                 builder.given_decimals.add(digits)
         if not block.inline:
@@ -123,7 +131,36 @@ class ValuesMixin:
         if not is_instance(chain):
             return
         values = tuple(self._values().items())
+        stale = tuple(k for k, _ in values if self.value_sections[k] < self.section)
+        shown = tuple(self.shown_values.items())
         for index in range(start, len(self.items)):
             item = self.items[index]
             if item.kind == CLAIM and item.status is None:
-                self.items[index] = dataclasses.replace(item, instance=True, values=values)
+                self.items[index] = dataclasses.replace(
+                    item, instance=True, values=values, stale=stale, shown=shown
+                )
+
+    def _shown(self, chain: ast.Chain) -> None:
+        """``out_{h1} = \\frac{1}{1+e^{-0.47}} = ... = 0.615384``: the value the chain shows
+        for its name (with the computation in numbers it rounds), for later rows whose inputs
+        the text gives in no readable way (a figure): a proof may use it where that
+        computation agrees with it; a refutation never does."""
+        parts = chain.parts
+        if len(parts) < 3 or parts[0] is None or not self._value_name(parts[0]):
+            return
+        last = unwrap(parts[-1])
+        negative = isinstance(last, ast.Add) and len(last.terms) == 1 and last.terms[0][0] < 0
+        number = unwrap(last.terms[0][1]) if negative else last
+        if not (isinstance(number, ast.Number) and "." in number.text):
+            return
+        if not numbers_only(parts[-2]):  # the value must come from a computation it checks
+            return
+        try:
+            target = self.builder.build(parts[0])
+            computation = self.builder.build(parts[-2])
+        except BuildError:
+            return
+        if isinstance(target, (Symbol, Indexed)):
+            value = Rounded(number.text, self.builder.offset + number.pos)
+            self._values()  # the tables exist from the first use on
+            self.shown_values[target] = (-value if negative else value, computation)
