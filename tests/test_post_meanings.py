@@ -299,3 +299,22 @@ $$ \beta^{t+1} = \beta \cdot \beta^t $$
     results = check_all(layers)
     assert [r.status for r in results] == ["not a claim", "not a claim", "proved"]
     assert "recurrence" not in results[1].detail  # the next layer, not a step
+
+
+def test_a_zero_that_holds_under_a_hidden_condition_stays_a_claim() -> None:
+    """The gradient's entries sum to zero when the targets do: a claim that needs an unstated
+    condition (named), not an equation the text solves; a derivative before an implication
+    is a claim too, refuted when it is a slip."""
+    text = r"""
+$$ p_k = \frac{e^{z_k}}{\sum_{c=1}^{K} e^{z_c}} $$
+
+$$ L = -\sum_{k=1}^{K} y_k \log p_k $$
+
+$$ \sum_{j=1}^{K} \frac{\partial L}{\partial z_j} = \sum_{j=1}^{K} (p_j - y_j) = 0 $$
+
+$$ \frac{d}{dw} (w - 3)^2 = 2 (w + 3) \implies w = -3 $$
+"""
+    results = check(text)
+    assert [r.status for r in results] == ["refuted", "refuted", "refuted"]
+    assert all("proved if Σ_d y_d = 1" in r.detail for r in results[:2])
+    assert results[2].kind == "claim"
