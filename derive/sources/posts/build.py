@@ -89,6 +89,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         self.forward_made: dict[str, object] = {}
         self.forward_building: set[str] = set()
         self.differentiated: set = set()  # what the post differentiates by: its unknowns
+        self.recurrences: dict = {}  # array -> its recurrence in force (``recurrences``)
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
         env = env or {}
