@@ -51,6 +51,7 @@ def post_results(
         if (found := _DERIVATIVE.match(item.lhs_text or ""))
     }
     names = {obj: text for obj, text in post.scope.shown_names.items()}
+    stated = _stated(post)
 
     def shown(obj: Basic) -> str:
         return names[obj] if obj in names else show(post.scope, obj)
@@ -66,7 +67,7 @@ def post_results(
         wrt = _variable(post, derivative.group("v")) if derivative else None
         expr = None if last.rhs is None else _expanded(post, last.rhs, wrt)
         steps = tuple(
-            _step(post.items[i].step, checked[i]) for i in indices if checked[i] is not None
+            _step(post.items[i].step, checked[i], stated) for i in indices if checked[i] is not None
         )
         results.append(
             Result(
@@ -94,10 +95,22 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _step(number: int, result) -> Step:
+def _stated(post: PostFile) -> dict[str, Basic]:
+    """The post's assumptions by the text its reports give them (``label: relation``): the
+    reports show what a proof used as text, and emit needs the relations back."""
+    found = {}
+    for relation in (*post.assumptions, *post.labels):
+        label = post.labels.get(relation)
+        shown = show(post.scope, relation)
+        found[f"{label}: {shown}" if label else shown] = relation
+    return found
+
+
+def _step(number: int, result, stated: dict[str, Basic]) -> Step:
     needs = tuple(str(n) for n in result.verdict.needs)
     message = "" if result.status == "proved" else result.message()
-    return Step(number, result.status, needs, message)
+    relations = tuple(stated[n] for n in needs if n in stated)
+    return Step(number, result.status, needs, message, relations)
 
 
 _SUBSCRIPT = re.compile(r"_(?:\{(?P<braced>[^{}]*)\}|(?P<one>[A-Za-z]))")

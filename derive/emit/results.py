@@ -24,6 +24,7 @@ class Step:
     status: str  # proved, refuted, undecided, cannot read, cannot check
     needs: tuple[str, ...] = ()
     message: str = ""  # the source's one-line report of the step (for a step not proved)
+    relations: tuple[Basic, ...] = ()  # the assumptions the proof used, as relations
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,14 @@ class Result:
         if isinstance(self.wrt, Indexed):
             return tuple(i for i in self.wrt.indices if isinstance(i, Symbol))
         return ()
+
+    def relations(self) -> tuple[Basic, ...]:
+        """The assumptions the proof used, as relations (``sum(t[d], (d, 1, K)) == 1``), once
+        each: what inputs must satisfy for the result to be the derivation's."""
+        found: list[Basic] = []
+        for step in self.steps:
+            found += [r for r in step.relations if r not in found]
+        return tuple(found)
 
     def needs(self) -> tuple[str, ...]:
         """The assumptions the proof used, once each, in order."""
