@@ -163,6 +163,28 @@ def test_stable_rewrites_replace_the_unstable_patterns() -> None:
     assert stable_form(log(1 + exp(w))) == (log(1 + exp(w)), ())
 
 
+def test_arguments_real_wherever_they_are_defined_are_rewritten_too(tmp_path) -> None:
+    # t_k / u is undefined at u = 0, never complex: the softmax of a temperature is shifted
+    from sympy import Symbol
+
+    from derive.emit.stable import real
+
+    x, u = Symbol("x", real=True), Symbol("u", real=True)
+    assert real(x / u) and not real(Symbol("w") / u)
+    _, m = emitted(
+        tmp_path,
+        derivation(
+            "tempered",
+            "exp(t[k] / u) / sum(exp(t[c] / u), (c, 1, K))",
+            "exp(t[k] / u) / sum(exp(t[d] / u), (d, 1, K))",
+        ),
+    )
+    t = np.array([1e4, -1e4, 1e4 - 1])
+    got = m.tempered(t, 0.5)
+    expected = np.array([1.0, 0.0, np.exp(-2.0)]) / (1 + np.exp(-2.0))
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-300)
+
+
 def test_the_header_lists_each_rewrite_used_with_its_verdict(tmp_path) -> None:
     text, m = emitted(
         tmp_path,

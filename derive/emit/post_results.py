@@ -57,8 +57,13 @@ def post_results(
         return names[obj] if obj in names else show(post.scope, obj)
 
     results = []
-    for label, indices in chains.items():
-        first, last = post.items[indices[0]], post.items[indices[-1]]
+    for label, written in chains.items():
+        # a row the check reads as a definition after all (a name defined again, an update)
+        # is no claim of the chain; a chain of such rows alone is a definition, not a result
+        indices = [i for i in written if checked[i] is None or checked[i].status != NOT_A_CLAIM]
+        if not indices:
+            continue
+        first, last = post.items[written[0]], post.items[indices[-1]]
         derivative = _DERIVATIVE.match(first.lhs_text or "")
         if derivative:
             name = f"d{_clean(derivative.group('f'))}/d{_clean(derivative.group('v'))}"

@@ -29,8 +29,9 @@ log-sigmoid and log(1 + e^x) (``logaddexp``, the two-branch form) keep.
 Each rewrite carries the claims that justify it, stated for arbitrary real arguments (and, for
 the shifts, every real m): :func:`proved_rewrites` has the step checker prove them, once per
 process, and a generated module lists them with their verdicts. A rewrite whose claims are not
-proved is not applied, and a pattern whose arguments SymPy does not know to be real is left as
-it is: the formula stays exact, only less robust.
+proved is not applied, and a pattern whose arguments are not known to be real wherever they are
+defined (:func:`real`: ``z / tau`` is) is left as it is: the formula stays exact, only less
+robust.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ from sympy import (
     Abs,
     Add,
     Basic,
+    Dummy,
     Eq,
     Expr,
+    Indexed,
     IndexedBase,
     Max,
     Mul,
@@ -95,11 +98,29 @@ class Rewrite:
     early: bool = False
 
 
+def real(expr: Basic) -> bool:
+    """True if ``expr`` is real wherever it is defined: SymPy knows it real, or knows it real
+    once its real symbols are taken nonzero. ``z_c / tau`` of real z and tau is such: at tau = 0
+    it is undefined, not complex, and the emitted code (real arrays in, real floats out)
+    computes the same inf or NaN in either form, so a rewrite that needs real arguments changes
+    nothing there.
+
+    >>> tau, x = Symbol("tau", real=True), Symbol("x", real=True)
+    >>> real(x / tau), real(log(tau)), real(x * log(x**2 + 1))
+    (True, False, True)
+    """
+    if expr.is_real is not None:
+        return bool(expr.is_real)
+    atoms = [a for a in expr.atoms(Symbol, Indexed) if a.is_real and not a.is_integer]
+    nonzero = {a: Dummy(real=True, nonzero=True) for a in atoms if not a.is_nonzero}
+    return bool(nonzero) and bool(expr.xreplace(nonzero).is_real)
+
+
 def _sum_of_exp(expr: Basic) -> bool:
     return (
         isinstance(expr, Sum)
         and isinstance(expr.function, exp)
-        and bool(expr.function.args[0].is_real)
+        and real(expr.function.args[0])
     )
 
 
@@ -121,7 +142,7 @@ def _softmax_parts(expr: Basic) -> tuple[Expr, Sum] | None:
     bottoms = [f for f in expr.args if isinstance(f, Pow) and f.exp == -1]
     if len(tops) == 1 and len(bottoms) == 1 and _sum_of_exp(bottoms[0].base):
         h = tops[0].args[0]
-        return (h, bottoms[0].base) if h.is_real else None
+        return (h, bottoms[0].base) if real(h) else None
     return None
 
 
@@ -136,7 +157,7 @@ def _match_log_softmax(expr: Expr, rewrite) -> Expr | None:
 def _match_softmax(expr: Expr, rewrite) -> Expr | None:
     if not isinstance(expr, Mul):
         return None
-    for top in (f for f in expr.args if isinstance(f, exp) and f.args[0].is_real):
+    for top in (f for f in expr.args if isinstance(f, exp) and real(f.args[0])):
         for bottom in expr.args:
             if isinstance(bottom, Pow) and bottom.exp == -1 and _sum_of_exp(bottom.base):
                 rest = [f for f in expr.args if f is not top and f is not bottom]
@@ -150,7 +171,7 @@ def _one_plus_exp(expr: Basic) -> Expr | None:
     """x if ``expr`` is 1 + e^x (x real), else None."""
     if isinstance(expr, Add) and len(expr.args) == 2 and 1 in expr.args:
         (other,) = [a for a in expr.args if a != 1]
-        if isinstance(other, exp) and other.args[0].is_real:
+        if isinstance(other, exp) and real(other.args[0]):
             return other.args[0]
     return None
 
@@ -197,7 +218,7 @@ def _match_xlogx(expr: Expr, rewrite) -> Expr | None:
         return None
     for logarithm in (f for f in expr.args if isinstance(f, log)):
         x = logarithm.args[0]
-        if x in expr.args and x.is_real:
+        if x in expr.args and real(x):
             rest = [f for f in expr.args if f is not logarithm and f is not x]
             return Mul(*rest, xlogx(x))
     return None
