@@ -203,6 +203,32 @@ def test_a_post_in_its_own_fonts_emits_stable_code_and_its_definitions_are_no_fa
     np.testing.assert_allclose(got, [[1.5, -0.5, -1.0]], rtol=0, atol=1e-12)
 
 
+LINE = r"""# Fitting a line
+
+The prediction for an input $x$ is $\hat{y} = \theta_0 + \theta_1 x$, and the squared error is
+
+$$
+J(\theta_0, \theta_1) = \frac{1}{2} \left( \theta_0 + \theta_1 x - y \right)^2
+$$
+
+$$
+\frac{\partial J}{\partial \theta_1} = \left( \theta_0 + \theta_1 x - y \right) x
+$$
+"""
+
+
+def test_entries_used_only_at_fixed_places_are_scalars(tmp_path, capsys) -> None:
+    source = write(tmp_path, "line.md", LINE)
+    out = tmp_path / "line.py"
+    assert main(["emit", source, "--data", "x,y", "-o", str(out)]) == 0, capsys.readouterr()
+    text = out.read_text()
+    assert "dJ_d_theta_1(theta_0, theta_1, x (B,), y (B,)) -> a scalar" in text
+    module = load(out)
+    x, y = np.array([1.0, 2.0, -1.0]), np.array([0.5, 1.0, 2.0])
+    expected = np.sum((0.25 + 0.75 * x - y) * x)
+    assert module.dJ_d_theta_1(0.25, 0.75, x, y) == pytest.approx(expected, rel=1e-14)
+
+
 def test_only_selects_by_function_or_derivation_name_and_data_overrides_marks(tmp_path):
     out = tmp_path / "only.py"
     assert main(["emit", SIGMOID, "--only", "dL_dw_j", "--only", "dL/db", "-o", str(out)]) == 0

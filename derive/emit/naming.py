@@ -7,7 +7,7 @@ documented in docs/emit.md:
 - ``'`` is ``_prime``; a Greek letter is its name (``η`` -> ``eta``); a LaTeX command is its
   name without the backslash (``\\Delta`` -> ``Delta``), except a font command, which is
   dropped (``\\mathcal{L}`` -> ``L``, ``\\mathbf{W}`` -> ``W``: the same letter in another
-  face);
+  face), and so is a space command (``\\,``);
 - every other run of characters that are not ASCII letters or digits is one ``_``, and ``_`` at
   either end is dropped, so no name starts with ``_`` (generated helpers and temporaries do,
   and cannot clash) and no dunder name can be formed;
@@ -36,6 +36,7 @@ RESERVED |= frozenset({"tuple", "range", "ValueError", "TypeError", "AssertionEr
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 # commands that change a letter's face, not which letter it is: \mathcal{L}, \mathbf W
 _FONTS = "mathcal|mathbf|mathrm|mathit|mathsf|mathtt|mathscr|mathbfit|boldsymbol|bm|pmb"
+_SPACING = re.compile(r"\\[,;:! ]")  # spaces, such as the thin space of d\,MSE
 _FONT = re.compile(rf"\\(?:{_FONTS})(?![A-Za-z])\s*(?:\{{([^{{}}]*)\}}|([A-Za-z]))")
 _OTHER = re.compile(r"[^A-Za-z0-9]+")
 
@@ -43,6 +44,7 @@ _OTHER = re.compile(r"[^A-Za-z0-9]+")
 def identifier(text: str, prefix: str = "f") -> str:
     """``text`` as a safe identifier (the rule in the module docstring, without uniqueness)."""
     text = text.replace("'", "_prime ").replace("\u2032", "_prime ")  # ' and the prime sign
+    text = _SPACING.sub("", text)
     text = _FONT.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
     text = _COMMAND.sub(lambda m: f" {m.group(1)} ", text)
     text = "".join(_letter(char) for char in text)

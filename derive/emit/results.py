@@ -46,6 +46,9 @@ class Result:
         names: generated symbol or array -> the user's name for it (for ``--data``).
         title: one line of prose, if the source gives one.
         problem: why it cannot be emitted even when proved (None: it can be tried).
+        wrt_inputs: the symbols and arrays that ``wrt`` is defined from, where the source
+            defines it (a post's ``s = sum_i w_i x_i + b``): a variable defined from data is
+            per-example data too.
     """
 
     source: str
@@ -62,6 +65,7 @@ class Result:
     names: Mapping[Basic, str] = field(default_factory=dict)
     title: str = ""
     problem: str | None = None
+    wrt_inputs: frozenset[Basic] = frozenset()
 
     @property
     def proved(self) -> bool:
