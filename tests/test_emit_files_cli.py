@@ -182,7 +182,12 @@ $$
 $$
 
 $$
-\frac{\partial \mathcal{L}}{\partial z_j} = \frac{1}{\tau} \frac{e^{z_j/\tau}}{\sum_{c=1}^{K} e^{z_c/\tau}} \sum_{k=1}^{K} t_k - \frac{t_j}{\tau} = \frac{1}{\tau}\left(p_j - t_j\right)
+\begin{aligned}
+\frac{\partial \mathcal{L}}{\partial z_j}
+  &= \frac{1}{\tau} \frac{e^{z_j/\tau}}{\sum_{c=1}^{K} e^{z_c/\tau}} \sum_{k=1}^{K} t_k
+     - \frac{t_j}{\tau} \\
+  &= \frac{1}{\tau}\left(p_j - t_j\right)
+\end{aligned}
 $$
 """
 

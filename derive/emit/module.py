@@ -27,7 +27,7 @@ from derive.emit.function import Printed, Request, check_computable, function_so
 from derive.emit.naming import RESERVED, Names, doc_text
 from derive.emit.proofs import EmitError
 from derive.emit.results import Result
-from derive.emit.stable import REWRITES, proved_rewrites, stable_form, tidied
+from derive.emit.stable import REWRITES, proved_rewrites, stable_form, tidied, unstable
 from derive.emit.template import MARKER
 from derive.sources.oneline import one_line
 from derive.version import __version__
@@ -200,15 +200,26 @@ def _assumptions(entry: Indexed) -> dict[str, bool]:
 
 
 def _tidy(result: Result) -> Expr:
-    """The result in its tidied form (:func:`derive.emit.stable.tidied`) if the step checker
-    proves the two equal under the result's index ranges, else as it is."""
-    tidy = tidied(result.expr)
-    if tidy == result.expr:
-        return tidy
+    """The result in a tidied form (:func:`derive.emit.stable.tidied`) that leaves the fewest
+    exponentials unshifted once the stable rewrites are applied, if the step checker proves it
+    equal to the result under the result's index ranges (at most two forms are checked); else
+    as it is."""
+    candidates = [t for t in tidied(result.expr) if t != result.expr]
+    if not candidates:
+        return result.expr
+    before = unstable(stable_form(result.expr)[0])
+    scored = sorted(
+        ((unstable(stable_form(t)[0]), n, t) for n, t in enumerate(candidates)),
+        key=lambda entry: entry[:2],
+    )
     ranges = [r for i, d in result.ranges.items() for r in (Le(i, d.hi), Ge(i, d.lo))]
     ranges = [r for r in ranges if r != True]  # noqa: E712 - sympy.true
-    verdict = check_equal(result.expr, tidy, assume=ranges, seed=0)
-    return tidy if verdict.proved else result.expr
+    for score, _, tidy in scored[:2]:
+        if score > before:
+            break
+        if check_equal(result.expr, tidy, assume=ranges, seed=0).proved:
+            return tidy
+    return result.expr
 
 
 def _data(result: Result, options: Options) -> frozenset[Basic]:
