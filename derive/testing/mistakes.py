@@ -17,6 +17,7 @@ import numpy
 
 from derive.testing.regularization import CONVENTIONS, factor
 from derive.testing.run import CaseRun, Run
+from derive.testing.spec import OUTPUT_ERROR
 
 
 def facts(result: CaseRun) -> str:
@@ -143,7 +144,8 @@ def _not_loss(run: Run, r: CaseRun) -> bool:
 
 
 def _network_kink(run: Run, r: CaseRun) -> bool:
-    return run.options.layer == "network" and run.options.quantity.name not in ("E", "dE_dz3")
+    layer, name = run.options.layer, run.options.quantity.name
+    return layer != "output" and name not in ("E", OUTPUT_ERROR[layer])
 
 
 def _kink_outside(run: Run, r: CaseRun) -> numpy.ndarray | None:

@@ -54,6 +54,21 @@ ALIASES: dict[str, dict[str, str]] = {
         "probs": "a3",
         "probabilities": "a3",
     },
+    "shallow": {
+        "X": "x",
+        "inputs": "x",
+        "y": "t",
+        "Y": "t",
+        "y_true": "t",
+        "targets": "t",
+        "target": "t",
+        "labels": "t",
+        "scores": "z2",
+        "logits": "z2",
+        "dvalues": "z2",
+        "probs": "a2",
+        "probabilities": "a2",
+    },
 }
 _POSITIONAL = ("POSITIONAL_ONLY",)
 _SKIPPED = ("VAR_POSITIONAL", "VAR_KEYWORD")
@@ -84,7 +99,8 @@ class Calls:
         }
 
 
-_TO_PROBABILITIES = {"z": "a", "z3": "a3"}
+# the logits -> the probabilities, per layer (a parameter named like the array keeps it)
+_TO_PROBABILITIES = {"output": {"z": "a"}, "shallow": {"z2": "a2"}, "network": {"z3": "a3"}}
 
 
 def array_named(name: str, layer: str, inputs: str = "logits") -> str | None:
@@ -95,8 +111,8 @@ def array_named(name: str, layer: str, inputs: str = "logits") -> str | None:
         return name
     if name in ALIASES[layer]:
         found = ALIASES[layer][name]
-        if inputs == "probabilities" and name != "z":
-            found = _TO_PROBABILITIES.get(found, found)
+        if inputs == "probabilities":
+            found = _TO_PROBABILITIES[layer].get(found, found)
         return found
     folded = {n.lower(): n for n in known}
     return folded.get(name.lower())
@@ -127,7 +143,7 @@ def plan_calls(
     Args:
         parameters: the function's (name, kind, has_default), ``self`` left out; None when
             it has no signature to read (a builtin): every argument given is passed.
-        layer: "output" or "network".
+        layer: "output", "shallow" or "network".
         arguments: parameter or definition name -> an array name or an expression.
         sets: ``TARGET=EXPR`` texts (or a mapping target -> expression).
         before: expressions called before the checked call, in order.
@@ -261,7 +277,7 @@ def missing(uses: frozenset[str], q: Quantity, bias: str, inputs: str) -> str | 
     The errors a layer receives from above (dE_dz, ...) carry the targets in them."""
     if "t" not in uses and not any(name.startswith("dE_dz") for name in uses):
         return "t"
-    if q.layer == "network":
+    if q.layer != "output":
         return None
     needed = []
     if q.name == "dE_dW" and "a_prev" not in uses:
