@@ -148,3 +148,13 @@ def test_the_sizes_say_which_network(capfd) -> None:
     err = capfd.readouterr().err
     assert code == 2
     assert "dE_dW3 is a quantity of the network with two hidden layers (sizes N, I, J, K)" in err
+
+
+def test_a_from_scratch_class_with_its_forward_pass_run_first(capfd) -> None:
+    # forward(X): an expression may name the input as a parameter would get it (X is x)
+    argv = ["--init", "ScratchNet(4, 5, 3)", "--before", "forward(X)", "--quantity", "all"]
+    argv += [arg for name in ("W1", "b1", "W2", "b2") for arg in ("--set", f"{name}={name}")]
+    argv += ["--N", "4", "--J", "5", "--K", "3", "--weights", "in-out", "--targets", "labels"]
+    code, data = check(capfd, "two_layer_net.py:ScratchNet.backward", *argv)
+    assert code == 0 and data["passed"], data["findings"]
+    assert set(statuses(data)) == FOUR  # by shapes: (4, 5), (5,), (5, 3), (3,)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from derive.testing.calling import Session, check_timeout
+from derive.testing.callsyntax import show
 from derive.testing.conventions import conventions_of
 from derive.testing.detect import from_returned_names, from_structure
 from derive.testing.diagnosis import diagnose
@@ -121,7 +122,11 @@ def _enough(options: Options, calls: Calls) -> None:
             )
         lacking = missing(calls.uses, q, options.bias, options.inputs)
         if lacking:
-            raise ValueError(f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)")
+            given = ", ".join(f"{p} gets {show(tree)}" for p, tree in calls.parameters.items())
+            raise ValueError(
+                f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)"
+                + (f"; by their names, {given}" if given else "")
+            )
 
 
 def base_key(options: Options) -> tuple:

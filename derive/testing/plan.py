@@ -85,6 +85,7 @@ class Calls:
     sets: list[list]
     before: list[list]
     uses: frozenset[str]
+    aliases: dict[str, str]
 
     def child(self, results: Mapping[str, list | None], limits: Mapping[str, int]) -> dict:
         """The plan as the child takes it (plain data)."""
@@ -96,6 +97,7 @@ class Calls:
             "before": self.before,
             "results": dict(results),
             "limits": dict(limits),
+            "aliases": dict(self.aliases),
         }
 
 
@@ -172,8 +174,18 @@ def plan_calls(
     all_trees = [*chosen.values(), *explicit.values(), *before_trees]
     all_trees += [t for pair in set_trees for t in pair]
     referred = set().union(*(names(t) for t in all_trees)) if all_trees else set()
-    uses = frozenset(_arrays_reached(referred, explicit, layer))
-    return Calls(chosen, positional, explicit, set_trees, before_trees, uses)
+    aliases = usual_names(layer, inputs)
+    uses = frozenset(_arrays_reached(referred, explicit, layer, aliases))
+    return Calls(chosen, positional, explicit, set_trees, before_trees, uses, aliases)
+
+
+def usual_names(layer: str, inputs: str) -> dict[str, str]:
+    """Every name an expression may use for an array beyond its own (``X``, ``y``, ``Z1``),
+    as a parameter of that name would get it."""
+    names = {name.upper(): name for name in ARRAYS[layer] if name.upper() != name}
+    for name in ALIASES[layer]:
+        names[name] = array_named(name, layer, inputs) or name
+    return {name: array for name, array in names.items() if name not in ARRAYS[layer]}
 
 
 def _explicit(
@@ -257,8 +269,11 @@ def _sets(sets: Sequence[object] | Mapping[str, object] | None) -> list[list]:
     return pairs
 
 
-def _arrays_reached(referred: set[str], definitions: Mapping[str, list], layer: str) -> set[str]:
-    """The derivation's arrays the plan refers to, through definitions too."""
+def _arrays_reached(
+    referred: set[str], definitions: Mapping[str, list], layer: str, aliases: Mapping[str, str]
+) -> set[str]:
+    """The derivation's arrays the plan refers to, through definitions too (a usual name
+    counts: it reaches its array unless the object or module has the name)."""
     seen, stack, found = set(), list(referred), set()
     while stack:
         name = stack.pop()
@@ -267,6 +282,8 @@ def _arrays_reached(referred: set[str], definitions: Mapping[str, list], layer: 
         seen.add(name)
         if name in ARRAYS[layer]:
             found.add(name)
+        elif name in aliases and name not in definitions:
+            found.add(aliases[name])
         if name in definitions:
             stack.extend(names(definitions[name]))
     return found

@@ -104,3 +104,27 @@ def backward_transposed_dW1(X, Y, W2, Z1, A1, A2):
     grads = backward(X, Y, W2, Z1, A1, A2)
     grads["dW1"] = grads["dW1"].T
     return grads
+
+
+class ScratchNet:
+    """A from-scratch MLP: ``forward(X)`` keeps its values on the object, ``backward(X, y)``
+    returns the four gradients of the summed loss; weights (in, out), labels as integers."""
+
+    def __init__(self, n_in, n_hidden, n_out):
+        self.W1, self.b1 = np.zeros((n_in, n_hidden)), np.zeros(n_hidden)
+        self.W2, self.b2 = np.zeros((n_hidden, n_out)), np.zeros(n_out)
+
+    def forward(self, X):
+        self.z1 = X @ self.W1 + self.b1
+        self.a1 = np.maximum(0, self.z1)
+        self.z2 = self.a1 @ self.W2 + self.b2
+        e = np.exp(self.z2 - self.z2.max(axis=1, keepdims=True))
+        self.probs = e / e.sum(axis=1, keepdims=True)
+        return self.probs
+
+    def backward(self, X, y):
+        delta3 = self.probs.copy()
+        delta3[np.arange(len(y)), y] -= 1
+        delta2 = delta3 @ self.W2.T
+        delta2[self.a1 <= 0] = 0
+        return X.T @ delta2, delta2.sum(axis=0), self.a1.T @ delta3, delta3.sum(axis=0)
