@@ -29,7 +29,8 @@ class Finding:
     Attributes:
         name: "transposed", "convention" (another layout or bias shape fits), "batch-mean",
             "sign", "sum-t", "single-path", "missing-reg", "reg-constant", "relu-convention",
-            "overflow", "dtype", "raised", "hung",
+            "precision" (right to float32's rounding only, in a float64 check), "overflow",
+            "dtype", "raised", "hung",
             "exited" (the process ended without an answer), "returned" or "wrong" (none of
             the usual mistakes fits).
         message: one line, as the report prints it.

@@ -166,6 +166,29 @@ def _kink_outside_says(run: Run, r: CaseRun) -> str:
     )
 
 
+_FLOAT32_TO_64 = float(numpy.finfo(numpy.float32).eps / numpy.finfo(numpy.float64).eps)
+
+
+def _single_precision(run: Run, r: CaseRun) -> numpy.ndarray | None:
+    """In a float64 check, an answer within float32's rounding of the derivation is what code
+    that rounds to float32 on the way (or adds a tiny constant) returns: itself."""
+    if run.options.dtype != numpy.float64:
+        return None
+    error = float(numpy.max(numpy.abs(r.answer.array - r.comparison.expected), initial=0.0))
+    return r.answer.array if error <= r.comparison.allowed * _FLOAT32_TO_64 else None
+
+
+def _single_precision_says(run: Run, r: CaseRun) -> str:
+    q = run.options.quantity.name
+    return (
+        f"{q} matches the derivation only to float32's precision, not float64's: your "
+        "function rounds to float32 on the way (cs231n's FullyConnectedNet casts X to its "
+        "dtype, float32 unless built with dtype='float64') or adds a tiny constant (an epsilon "
+        "in a log, a clip); check it with --dtype float32, or let it compute in float64 "
+        f"{facts(r)}"
+    )
+
+
 def _say(template: str, loss: str | None = None) -> Callable[[Run, CaseRun], str]:
     """A message from a template ({q}, {B}, {sums}: the targets' row sums); ``loss``: the
     template for the loss E, where it reads differently."""
@@ -270,6 +293,7 @@ MISTAKES: tuple[Mistake, ...] = (
         ),
     ),
     Mistake("relu-convention", _kink_outside, _kink_outside_says),
+    Mistake("precision", _single_precision, _single_precision_says),
 )
 
 
