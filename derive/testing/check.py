@@ -169,7 +169,8 @@ def _mapped(
     values = {reg.name: reg.value} if reg else {}
     found = session.probe(user_arrays(options, case, forward), values, (case.kind, case.B))
     shapes = {q.name: expected_shape(options, case.B, q) for q in quantities}
-    results = from_structure(results, found, names, calls, layer, quantities, shapes)
+    results, by_shape = from_structure(results, found, names, calls, layer, quantities, shapes)
+    options = replace(options, guessed=tuple((q, show(tree)) for q, tree in by_shape.items()))
     if every:
         options = _found(options, results, found)
     return options, results

@@ -248,6 +248,8 @@ class Options:
     regularization: Regularization | None = None
     relu_at_zero: str = "0"
     uses: frozenset[str] = field(default_factory=frozenset)  # every array the plan refers to
+    # (quantity, part) of the parts placed by their shape alone, with no name to say so
+    guessed: tuple[tuple[str, str], ...] = ()
 
     @property
     def layer(self) -> str:
