@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import example, given
+from hypothesis import strategies as st
 from sympy import (
     Abs,
     Heaviside,
@@ -184,3 +186,38 @@ def test_imaginary_symbols_are_sampled_and_written_in_their_real_part():
     assert check_equal(Abs(i), sqrt(-(i**2))).status == "proved"
     assert check_equal(sign(i), i / Abs(i)).status == "proved"
     assert _refuted(Abs(i), -I * i)  # i = -3I: |i| = 3, -I*i = -3
+
+
+_ATOMS = [x, y, z, sympy.Integer(0), sympy.Integer(2)]  # compared two atoms at a time
+_AFFINE = [x, 2 * x, x + 1, -x, 3 - x, sympy.Integer(0), sympy.Integer(2)]  # one atom
+
+
+@st.composite
+def _max_min(draw, leaves, depth=2):
+    """A random nest of Max and Min over ``leaves``."""
+    if depth == 0 or draw(st.booleans()):
+        return draw(st.sampled_from(leaves))
+    kind = draw(st.sampled_from([Max, Min]))
+    args = [draw(_max_min(leaves, depth - 1)) for _ in range(draw(st.integers(2, 3)))]
+    return kind(*args)
+
+
+def _swapped(expr):
+    """Every Max a Min and every Min a Max: a slip."""
+    return expr.xreplace(
+        {m: (Min if isinstance(m, Max) else Max)(*m.args) for m in expr.atoms(Max, Min)}
+    )
+
+
+@given(st.one_of(_max_min(_ATOMS), _max_min(_AFFINE)))
+@example(Max(z, Min(x, y)))  # its Piecewise form has an ITE condition (x <= y ? x <= z : y <= z)
+@example(Min(2, x + 1, Max(-x, x)))  # 5 constants met level by level: 0; 1, 2, -2, -1/2
+def test_a_random_max_min_nest_is_proved_against_its_piecewise_form_and_never_a_slip(expr):
+    piecewise = expr.rewrite(Piecewise)
+    verdict = check_equal(expr, piecewise)
+    assert verdict.status == "proved", verdict.method
+    slipped = _swapped(expr)
+    if check_equal(slipped, expr).status != "proved":  # the swap changed the value
+        wrong = check_equal(slipped, piecewise)
+        assert wrong.status != "proved"
+        assert wrong.status != "refuted" or wrong.certified
