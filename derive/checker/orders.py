@@ -338,8 +338,9 @@ def _prove_in_orderings(
         resolver = _Resolver(ordering, atom_set, real)
         local = [resolver.resolve(d).xreplace(ordering.values) for d in evaluated]
         given = [a.xreplace(ordering.values) for a in assumptions]
-        if any(g is sympy.false for g in given):
-            continue  # no point of this ordering satisfies the assumptions
+        if any(g is sympy.false for g in given):  # no point of this ordering satisfies them:
+            used.add(next(a for a, g in zip(assumptions, given, strict=True) if g is sympy.false))
+            continue  # the proof needs the assumption that rules it out
         kept = [(a, g) for a, g in zip(assumptions, given, strict=True) if g is not sympy.true]
         method, needs = attempt(local, [g for _, g in kept], work)
         if method is None:
