@@ -25,6 +25,7 @@ from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.kinds import CLAIM, NOT_A_CLAIM, NOTE
+from derive.sources.posts.recurrences import read_iterates
 from derive.sources.posts.side_conditions import Extra, applicable
 from derive.sources.statuses import POST_STATUSES
 
@@ -265,6 +266,10 @@ class _Check:
         if not verdict.proved and (lhs, rhs) != (full_lhs, full_rhs):
             lhs, rhs = full_lhs, full_rhs
             verdict = self.verdict(lhs, rhs)
+        iterates = None
+        if not verdict.proved and item.recurrences:  # w_{t+1}, w_t: steps of one sequence
+            iterates = read_iterates(lhs, rhs, item.recurrences, self.verdict, self.index_name)
+            verdict = verdict if iterates is None else iterates.verdict
         if item.kind == "notation":
             return None if verdict.proved else self.notation(verdict)
         guessed = "; ".join(item.guesses)
@@ -286,10 +291,13 @@ class _Check:
             if guessed:
                 message = f"refuted when {guessed}, a reading of the text that is a guess"
                 return self.result("cannot check", message, Verdict("undecided"))
-        detail = self.details(verdict)
+        detail = self.details(verdict) if iterates is None else iterates.how + self.details(verdict)
         if guessed and verdict.proved:
             detail += f" ({guessed})"
         return self.result(verdict.status, detail, verdict)
+
+    def index_name(self, symbol: Basic) -> str:
+        return self.post.scope.shown_names.get(symbol, str(symbol))
 
     def otherwise(self) -> PostResult:
         """The row is not a claim but what ``item.otherwise`` says (an update, a definition
