@@ -131,6 +131,9 @@ def test_an_index_at_the_end_of_its_range_is_sampled():
     assert missing_first.counterexample[j] == 1
     whole = check_equal(Sum(sympy.KroneckerDelta(j, c), (c, 1, K)), 1, assume=[j <= K])
     assert whole.status == "proved"
+    # the end nearest 0 within the domain: an odd n is drawn at 1, never at 0
+    odd = symbols("n", odd=True)
+    assert check_equal((-1) ** (3 * odd / 2), -(I**odd)).status == "proved"
 
 
 def test_a_sums_body_is_simplified():

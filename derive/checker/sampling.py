@@ -206,8 +206,10 @@ class Sampler:
         if len(self._pool) != 1:
             return None
         values = {s: _nearest_zero(s) for s in self.integer_symbols}
-        if values == self._pool[0] or not all(
-            _truth(a.xreplace(values)) is True for a in integer_only
+        if (
+            None in values.values()
+            or values == self._pool[0]
+            or not all(_truth(a.xreplace(values)) is True for a in integer_only)
         ):
             return None
         return values
@@ -364,9 +366,14 @@ class Sampler:
                     yield candidate
 
 
-def _nearest_zero(symbol: Basic) -> Basic:
-    """The value of an integer symbol's domain nearest 0 (1 for a positive one)."""
-    return sympy.Integer(1 if symbol.is_positive else -1 if symbol.is_negative else 0)
+def _nearest_zero(symbol: Basic) -> Basic | None:
+    """The value of an integer symbol's domain nearest 0 (1 for a positive one, 1 for an odd
+    one, 2 for a positive even one), the positive one first; None if none is near."""
+    for magnitude in range(6):
+        for value in (magnitude, -magnitude) if magnitude else (0,):
+            if _in_domain(sympy.Integer(value), _facts(symbol)):
+                return sympy.Integer(value)
+    return None
 
 
 def _bound_orders(exprs: Sequence[Basic]) -> list[Basic]:
