@@ -307,3 +307,22 @@ def test_a_module_that_trains_when_imported_is_checked_by_its_definitions(tmp_pa
     assert code == 0 and data["passed"], data["findings"]
     notes = " ".join(data["notes"])
     assert "No module named 'im2col_cython'" in notes and "np.loadtxt('train.csv')" in notes
+
+
+def test_a_part_placed_by_its_shape_alone_that_matches_nothing_is_not_called_wrong(capfd) -> None:
+    # self.dinputs of a loss layer alone is dE/da: it has dE/dz's shape, and no name says it
+    # is dE/dz, so the report says it cannot tell rather than that the code is wrong
+    argv = [a if a != "dE_dz" else "all" for a in SOFTMAX]
+    code, data = check(
+        capfd,
+        "dense_layers.py:CrossEntropy.backward",
+        *argv,
+        "--inputs",
+        "probabilities",
+        "--arg",
+        "y_true=t",
+    )
+    assert code == 1 and data["diagnosis"] == "unplaced"
+    message = data["findings"][0]["message"]
+    assert message.startswith("dE_dz: cannot tell whether self.dinputs is dE_dz")
+    assert "--result dE_dz=PART" in message

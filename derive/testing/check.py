@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from derive.testing.calling import Session, check_timeout
+from derive.testing.callsyntax import show
 from derive.testing.conventions import conventions_of
 from derive.testing.detect import from_returned_names, from_structure
 from derive.testing.diagnosis import diagnose
@@ -121,7 +122,11 @@ def _enough(options: Options, calls: Calls) -> None:
             )
         lacking = missing(calls.uses, q, options.bias, options.inputs)
         if lacking:
-            raise ValueError(f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)")
+            given = ", ".join(f"{p} gets {show(tree)}" for p, tree in calls.parameters.items())
+            raise ValueError(
+                f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)"
+                + (f"; by their names, {given}" if given else "")
+            )
 
 
 def base_key(options: Options) -> tuple:
@@ -164,7 +169,8 @@ def _mapped(
     values = {reg.name: reg.value} if reg else {}
     found = session.probe(user_arrays(options, case, forward), values, (case.kind, case.B))
     shapes = {q.name: expected_shape(options, case.B, q) for q in quantities}
-    results = from_structure(results, found, names, calls, layer, quantities, shapes)
+    results, by_shape = from_structure(results, found, names, calls, layer, quantities, shapes)
+    options = replace(options, guessed=tuple((q, show(tree)) for q, tree in by_shape.items()))
     if every:
         options = _found(options, results, found)
     return options, results
