@@ -143,6 +143,7 @@ def check_gradient_code(
             before=before,
             timeout=timeout,
             seed=seed,
+            imports=False,
             weights=weights,
             targets=targets,
             batch_loss=batch_loss,
