@@ -135,7 +135,7 @@ def test_a_file_name_cannot_put_a_command_on_a_line_of_its_own(tmp_path: Path) -
 
 @settings(max_examples=12, deadline=None)
 @given(
-    # a blank name is refused with its own error ("a derivation needs a name")
+    # a name of white space alone is no name: the file is refused ("a derivation needs a name")
     name=st.text(min_size=1, max_size=8).filter(str.strip),
     tag=st.text(max_size=6),
 )

@@ -189,6 +189,7 @@ def check_gradient_code(
             before=before,
             timeout=timeout,
             seed=seed,
+            imports=False,
             weights=weights,
             targets=targets,
             batch_loss=batch_loss,

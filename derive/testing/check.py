@@ -25,7 +25,7 @@ from derive.testing.plan import Calls, missing, plan_calls, results_of
 from derive.testing.proved import proved
 from derive.testing.reference import exact
 from derive.testing.report import CodeReport, combined, quantity_report
-from derive.testing.run import Execution, Run
+from derive.testing.run import Execution, Run, scalars
 from derive.testing.spec import ARRAYS, Options, Quantity, quantities_of, sizes_of
 from derive.testing.target import Callee
 
@@ -60,10 +60,12 @@ def check(
     before: Sequence[object] | None = None,
     timeout: object = 10.0,
     seed: object = 0,
+    imports: bool = True,
     **given: object,
 ) -> CodeReport:
     """The check of the callable that ``setup`` finds in the child (see the module docstring
-    and :func:`derive.testing.check_gradient_code` for the options)."""
+    and :func:`derive.testing.check_gradient_code` for the options; ``imports``: ``setup``
+    imports the user's module, under the time limit of a call)."""
     layer, size_map = sizes_of(sizes)
     conventions = conventions_of(layer, size_map, given)
     quantities = _quantities(quantity, layer, conventions)
@@ -71,11 +73,18 @@ def check(
     seconds, seed = check_timeout(timeout), _seed(seed)
     normalized = conventions["normalized_targets"]
     base = proved(layer, tuple(size_map.items()), normalized)
-    with Session(setup, shown, seconds) as session:
+    with Session(setup, shown, seconds, imports) as session:
         reg = conventions["regularization"]
         extra = [reg.name] if reg else []
         calls = plan_calls(
-            session.parameters(), layer, arguments, state, before, extra, conventions["inputs"]
+            session.parameters(),
+            layer,
+            arguments,
+            state,
+            before,
+            extra,
+            conventions["inputs"],
+            sizes=("B", *size_map),
         )
         options = Options(
             quantity=quantities[0],
@@ -165,8 +174,7 @@ def _mapped(
     cases = suite(probe)  # a batch whose size is no layer's, so shapes tell parts apart
     case = next((c for c in cases if c.B > 1), cases[0])
     forward = exact(base, replace(probe, quantities=()), case).forward
-    reg = options.regularization
-    values = {reg.name: reg.value} if reg else {}
+    values = {**scalars(options), "B": case.B}
     found = session.probe(user_arrays(options, case, forward), values, (case.kind, case.B))
     shapes = {q.name: expected_shape(options, case.B, q) for q in quantities}
     results, by_shape = from_structure(results, found, names, calls, layer, quantities, shapes)

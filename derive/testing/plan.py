@@ -139,6 +139,7 @@ def plan_calls(
     before: Sequence[object] | None,
     extra_names: Sequence[str] = (),
     inputs: str = "logits",
+    sizes: Sequence[str] = (),
 ) -> Calls:
     """The calls for every input (see the module docstring).
 
@@ -151,12 +152,13 @@ def plan_calls(
         before: expressions called before the checked call, in order.
         extra_names: further names in scope (the regularization's strength).
         inputs: "logits" or "probabilities", what the logits' usual names receive.
+        sizes: names of numbers an expression may use (B, K, J, ...), never a default.
 
     Raises:
         ValueError: an expression that cannot be read, a parameter that gets nothing, a name
             given twice.
     """
-    explicit = _explicit(arguments, layer, extra_names)
+    explicit = _explicit(arguments, layer, [*extra_names, *sizes])
     set_trees = _sets(sets)
     before_trees = [_tree(text, "before") for text in before or []]
     used = set().union(*(names(t) for t in explicit.values())) if explicit else set()

@@ -87,11 +87,7 @@ class Execution:
         sizes = {
             q.name: _entries(options, q, max(c.B for c in self.cases)) for q in self.quantities
         }
-        values = (
-            {options.regularization.name: options.regularization.value}
-            if (options.regularization)
-            else {}
-        )
+        values = scalars(options)
         # a probe's call that ended the child: its input is the one that shows it
         probed = session.probed if session.child.gone is not None else None
         stopped = False
@@ -108,7 +104,7 @@ class Execution:
             if stopped or (probed is not None and (case.kind, case.B) != probed):
                 self.outcomes.append(None)
                 continue
-            outcome = session.call(arrays, values, sizes)
+            outcome = session.call(arrays, {**values, "B": case.B}, sizes)
             self.outcomes.append(outcome)
             stopped = outcome.hung or outcome.ended is not None
         self.convention: L2Convention | None = None
@@ -146,6 +142,15 @@ class Execution:
 
     def run(self, quantity: Quantity) -> Run:
         return Run(self, quantity)
+
+
+def scalars(options: Options) -> dict[str, object]:
+    """The numbers an expression may name besides the arrays: the regularization's strength,
+    the layer sizes (``--init 'Net(N, J, K)'``); the batch size B is the input's."""
+    values: dict[str, object] = dict(options.sizes)
+    if options.regularization is not None:
+        values[options.regularization.name] = options.regularization.value
+    return values
 
 
 def _entries(options: Options, quantity: Quantity, B: int) -> int:
