@@ -360,3 +360,22 @@ $$ \frac{d^2 \ell}{d \lambda^2} = \frac{n}{\lambda^2} $$
 $$ \frac{d^3}{dx^3} x^4 = 24 x $$
 """
     assert _statuses(text) == ["proved", "proved", "refuted", "proved"]
+
+
+def test_a_subscript_of_the_posts_quantities_is_a_name_not_two_indices() -> None:
+    """``S_{xy}`` and ``S_{xx}`` with x and y the data (``x_i``, ``y_i``): two names; with
+    index letters (``W_{kj}``) the subscript stays two indices."""
+    text = r"""
+$$ S_{xy} = \sum_{i=1}^{n} x_i y_i $$
+
+$$ S_{xx} = \sum_{i=1}^{n} x_i^2 $$
+
+$$ S_{xx} - S_{xy} = \sum_{i=1}^{n} x_i (x_i - y_i) $$
+
+$$ S_{xx} = S_{xy} $$
+
+$$ W_{kj} = a_k b_j $$
+
+$$ W_{jk} = a_j b_k $$
+"""
+    assert _statuses(text) == ["proved", "refuted", "proved"]

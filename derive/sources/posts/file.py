@@ -10,6 +10,7 @@ that cannot be checked, is kept as a :class:`Problem` at its position; the rest 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.rows import row_problem, rows
 from derive.sources.posts.latex.tokens import LatexError, Row
 from derive.sources.posts.names import BuildError, Scope
+from derive.sources.posts.quantity_subscripts import quantity_letters, relabelled
 from derive.sources.posts.ranges import Ranges, find_ranges
 from derive.sources.reading import place, read_regular
 from derive.sources.toml.parse import ParseError
@@ -138,6 +140,11 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
         message = f"{len(found)} rows of math, more than {MAX_ROWS}: split the file"
         raise ParseError(message, 1, 1, name)
     parsed = [_read(block, row) for block, row in found]
+    quantities = quantity_letters(p.line for p in parsed if p.line is not None)
+    parsed = [  # S_{xy}, S_{xx}: names, where x and y are the post's quantities
+        p if p.line is None else dataclasses.replace(p, line=relabelled(p.line, quantities))
+        for p in parsed
+    ]
     ranges = find_ranges(
         [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None], scope
     )
