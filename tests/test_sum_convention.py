@@ -165,3 +165,27 @@ def test_a_bound_off_by_one_is_refuted_whatever_the_order(shift):
     closed = sympy.summation(f, (i, u, u + v))
     verdict = check_equal(Sum(f, (i, u, u + v + shift)), closed, assume=[v <= -3])
     assert verdict.status == "refuted" and verdict.certified
+
+
+def test_kinks_of_a_sums_index_are_exact_values_not_sample_kinks():
+    # the term h = 0 of a sum of |h| is at |.|'s kink at every point: its value is exact
+    h, m = symbols("h m", integer=True)
+    wrong = check_equal(Sum(sympy.Abs(h), (h, 1, m)), m * (m + 1) / 2)  # false for m <= -2
+    assert wrong.status == "refuted" and wrong.certified and wrong.counterexample[m] <= -2
+    signs = check_equal(Sum(sympy.sign(h), (h, 1, m)), m)  # m = -1: -sign(0) = 0
+    assert signs.status == "refuted" and signs.certified
+    relu = check_equal(Sum(sympy.Max(h, 0), (h, 1, m)), m * (m + 1) / 2)
+    assert relu.status == "refuted" and relu.certified
+
+
+def test_an_integer_bounded_on_one_side_is_proved_above_its_bound():
+    # n >= 0 as n = m with m a nonnegative integer: the sum's bounds are then in order
+    h, m = symbols("h m", integer=True)
+    verdict = check_equal(Sum(sympy.Abs(h), (h, 1, m)), m * (m + 1) / 2, assume=[m >= 0])
+    assert verdict.status == "proved" and verdict.needs == (m >= 0,)
+    assert check_equal(Sum(1, (h, 1, m)), sympy.Max(m, 0), assume=[m >= 0]).proved
+    assert check_equal(Sum(KroneckerDelta(h, 0), (h, -m, m)), 1, assume=[m >= 0]).proved
+    # and without the bound: m = -1 gives -1 (Karr), not 0
+    karr = Piecewise((1, m >= 0), (-1, True))
+    assert check_equal(Sum(KroneckerDelta(h, 0), (h, -m, m)), karr).status != "refuted"
+    assert check_equal(Sum(KroneckerDelta(h, 0), (h, -m, m)), 1).refuted

@@ -22,6 +22,7 @@ import functools
 import itertools
 import operator
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 import sympy
 from sympy import Basic, Indexed, Symbol
@@ -206,19 +207,45 @@ class Compiler:
             return self._loop(e, env)
         if isinstance(e, (sympy.Heaviside, relu_prime)):
             at_zero = e.args[1] if len(e.args) > 1 else sympy.S.Half
-            slot = self._operation(balls.heaviside, self._args((e.args[0], at_zero), env))
+            args = self._args((e.args[0], at_zero), env)
+            decided = self._decided(balls.heaviside, args)
+            if decided is not None:
+                return decided
+            slot = self._operation(balls.heaviside, args)
             return self._kink(slot, [e.args[0]], env, convention=True)
         if isinstance(e, sympy.Piecewise):
             return self._piecewise(e, env)
         function = balls.FUNCTIONS.get(type(e)) or special.FUNCTIONS.get(type(e))
         if function is None:
             raise Unsupported(f"cannot compile {type(e).__name__}")
-        slot = self._operation(function, self._args(e.args, env))
+        args = self._args(e.args, env)
+        decided = self._decided(function, args) if function in balls.KINKED else None
+        if decided is not None:
+            return decided
+        slot = self._operation(function, args)
         if function in balls.KINKED:
             pairs = itertools.combinations(e.args, 2)
             kinks = [a - b for a, b in pairs] if len(e.args) > 1 else [e.args[0]]
             self._kink(slot, kinks, env, convention=function is balls.sign)
         return slot
+
+    def _decided(self, function: Callable[..., object], args: tuple[int, ...]) -> int | None:
+        """The constant a kink function's value is when the integers decide its arguments
+        (|h| of a sum's index h, Heaviside(k - 1)): exact, whatever the point, so no sample
+        point is at its kink (the term h = 0 of Σ_h |h| is at it for every point)."""
+        known = [self._known.get(a) for a in args]
+        if not all(k is not None and k.is_Rational for k in known):
+            return None
+        touched = balls.touched[0]
+        try:
+            value = function(*(Fraction(int(k.p), int(k.q)) for k in known))
+        except (ValueError, ZeroDivisionError, TypeError, balls.AtKink):
+            return None
+        finally:
+            balls.touched[0] = touched
+        if type(value) is not Fraction:
+            return None
+        return self._constant(sympy.Rational(value.numerator, value.denominator))
 
     def _args(self, args: tuple[Basic, ...], env: dict[Symbol, int]) -> tuple[int, ...]:
         return tuple(self._slot(a, env) for a in args)

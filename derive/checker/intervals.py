@@ -136,6 +136,47 @@ def _factored(expr: Basic) -> Basic:
     )
 
 
+def _integer_value(bound: Basic, lower: bool, strict: bool) -> Basic | None:
+    """The first integer a bound admits (n > 3/2: 2; n >= a - 1: a - 1), or None."""
+    if bound.is_number and bound.is_Rational:
+        if lower:
+            return sympy.floor(bound) + 1 if strict else sympy.ceiling(bound)
+        return sympy.ceiling(bound) - 1 if strict else sympy.floor(bound)
+    if bound.is_integer and all(s.is_integer for s in bound.free_symbols):
+        return bound + (1 if lower else -1) * int(strict)
+    return None
+
+
+def _integer_steps(
+    atoms: list[Basic], relations: Sequence[tuple[Basic, Basic]]
+) -> tuple[dict[Basic, Basic], list[Basic]]:
+    """Integer symbols a relation bounds on one side, as that bound plus or minus a
+    nonnegative integer m (n >= a - 1 as a - 1 + m): the values (composed, so none holds a
+    symbol replaced) and the relations used."""
+    mapping: dict[Basic, Basic] = {}
+    used = []
+    for given, relation in relations:
+        if not isinstance(relation, Relational) or relation.rel_op not in ORDERS:
+            continue
+        small, large, strict = _oriented(relation)
+        for symbol, bound, lower in ((large, small, True), (small, large, False)):
+            if symbol not in atoms or symbol in mapping or len(mapping) >= MAX_SYMBOLS:
+                continue
+            first = _integer_value(bound, lower, strict)
+            if first is None:
+                continue
+            m = Dummy(f"m{len(mapping)}", integer=True, nonnegative=True)
+            m = Dummy(m.name, dummy_index=_DUMMY_INDEX + 100 + len(mapping), **m.assumptions0)
+            value = (first + m if lower else first - m).xreplace(mapping)
+            if symbol in value.free_symbols:
+                continue  # a cycle (a <= b, b <= a)
+            mapping = {k: v.xreplace({symbol: value}) for k, v in mapping.items()}
+            mapping[symbol] = value
+            used.append(given)
+            break
+    return mapping, used
+
+
 def prove_on_intervals(
     diffs: Sequence[Basic], assumptions: Sequence[Basic], work: Work
 ) -> tuple[str, tuple[Basic, ...]] | None:
@@ -148,7 +189,8 @@ def prove_on_intervals(
     )
     real = [a for a in atoms if a.is_extended_real and not a.is_integer]
     bounded = _bounded(real, relations)
-    if not bounded or len(bounded) > MAX_SYMBOLS:
+    integers, used_by_integers = _integer_steps([a for a in atoms if a.is_integer], relations)
+    if (not bounded and not integers) or len(bounded) > MAX_SYMBOLS:
         return None
     symbols = sorted(bounded, key=sympy.default_sort_key)
     choices = []
@@ -157,10 +199,12 @@ def prove_on_intervals(
         if pieces is None:
             return None
         choices.append(pieces)
-    cases = list(itertools.product(*choices))
+    cases = [(*values, *integers.values()) for values in itertools.product(*choices)]
+    symbols += list(integers)
     if not work.allows("cases", len(cases)):
         return None
-    used = {g for symbol in symbols for bound in bounded[symbol] for g in bound.given}
+    used = {g for symbol in bounded for bound in bounded[symbol] for g in bound.given}
+    used.update(used_by_integers)
     rest = [a for a in assumptions if a not in used]
     for values in cases:
         mapping = dict(zip(symbols, values, strict=True))

@@ -390,12 +390,15 @@ def _bound_orders(exprs: Sequence[Basic]) -> list[Basic]:
 
 
 def _order_pattern(orders: Sequence[Basic], values: dict[Basic, Basic]) -> tuple[int, ...]:
-    """The sign of each of ``orders`` at the integer values (0 where it is not a number)."""
-    signs = []
+    """Each of ``orders`` at the integer values, as a class: several terms (2), one term (1),
+    empty (0), one term negated (-1), several negated (-2) by Karr's convention; 0 where it
+    is not a number. A reversed sum of one term, Σ_{h=1}^{-1} |h| = -|0|, hides a slip that
+    two terms show."""
+    classes = []
     for count in orders:
         value = count.xreplace(values)
-        signs.append(int(sympy.sign(value)) if value.is_Integer else 0)
-    return tuple(signs)
+        classes.append(max(-2, min(2, int(value))) if value.is_Integer else 0)
+    return tuple(classes)
 
 
 def _solved_values(
