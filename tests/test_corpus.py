@@ -22,8 +22,8 @@ POSTS = corpus_posts()
 # The share of claims with the right verdict that today's reader reaches on the corpus, a floor
 # against regressions: the reader of real posts (issue "real posts") raises it as it improves;
 # the target there is 0.80.
-CLAIMS_RIGHT_AT_LEAST = 0.67  # 284 of 419 with the holdout posts
-SLIPS_REFUTED_AT_LEAST = 26
+CLAIMS_RIGHT_AT_LEAST = 0.68  # 294 of 430 with the holdout posts
+SLIPS_REFUTED_AT_LEAST = 29
 
 # Wrong verdicts of today's reader, by place: each is a bug of the reader, listed so that a new
 # one fails at once while these are being fixed (drop a line when its row becomes right).

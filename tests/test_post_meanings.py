@@ -343,3 +343,39 @@ $$ \frac{\partial x_t}{\partial x_{t-1}} = 0 $$
         ("claim", "cannot check"),
     ]
     assert "does not depend on x_{t-1}" in results[3].detail
+
+
+def test_higher_derivatives_written_with_d() -> None:
+    """``\\frac{d^2 \\ell}{d\\lambda^2}`` and the operator ``\\frac{d^2}{d\\lambda^2}`` are second
+    derivatives (d was a symbol, and a true curvature was refuted at d = 0)."""
+    text = r"""
+$$ \ell(\lambda) = n \log \lambda - \lambda s $$
+
+$$ \frac{d^2 \ell}{d \lambda^2} = -\frac{n}{\lambda^2} $$
+
+$$ \frac{d^2}{d \lambda^2} \ell(\lambda) = -\frac{n}{\lambda^2} $$
+
+$$ \frac{d^2 \ell}{d \lambda^2} = \frac{n}{\lambda^2} $$
+
+$$ \frac{d^3}{dx^3} x^4 = 24 x $$
+"""
+    assert _statuses(text) == ["proved", "proved", "refuted", "proved"]
+
+
+def test_a_subscript_of_the_posts_quantities_is_a_name_not_two_indices() -> None:
+    """``S_{xy}`` and ``S_{xx}`` with x and y the data (``x_i``, ``y_i``): two names; with
+    index letters (``W_{kj}``) the subscript stays two indices."""
+    text = r"""
+$$ S_{xy} = \sum_{i=1}^{n} x_i y_i $$
+
+$$ S_{xx} = \sum_{i=1}^{n} x_i^2 $$
+
+$$ S_{xx} - S_{xy} = \sum_{i=1}^{n} x_i (x_i - y_i) $$
+
+$$ S_{xx} = S_{xy} $$
+
+$$ W_{kj} = a_k b_j $$
+
+$$ W_{jk} = a_j b_k $$
+"""
+    assert _statuses(text) == ["proved", "refuted", "proved"]

@@ -56,6 +56,11 @@ class DerivativesMixin:
             return (num.operand, variables, node.pos) if variables else None
         if isinstance(num, ast.Partial) and isinstance(den, ast.Partial) and den.operand:
             return num.operand, den.operand, node.pos
+        order = _d_order(num) or _d_order(num, alone=True)
+        if order and _starts_with_d(den) and len(den.factors) == 2:  # \frac{d^2 y}{dx^2}
+            variables = _variables(ast.Partial(den.pos, den.factors[1]), order)
+            operand = None if _d_order(num, alone=True) else _rest(num)
+            return (operand, variables, node.pos) if variables else None
         if _starts_with_d(den) and (_starts_with_d(num) or _is_d(num)):
             variable = den.factors[1] if len(den.factors) == 2 else None
             if variable is not None and (letter_of(variable) or isinstance(variable, ast.Scripted)):
@@ -147,6 +152,17 @@ def _unwrap(node: ast.Node) -> ast.Node:
 
 def _is_d(node: ast.Node) -> bool:
     return isinstance(node, ast.Letter) and node.name == "d"
+
+
+def _d_order(node: ast.Node, alone: bool = False) -> int:
+    """n for ``d^n`` (``alone``) or ``d^n y`` (the numerator of an n-th derivative); else 0."""
+    first = node if alone else (node.factors[0] if isinstance(node, ast.Mul) else None)
+    if alone is False and not (isinstance(node, ast.Mul) and len(node.factors) >= 2):
+        return 0
+    if not (isinstance(first, ast.Scripted) and _is_d(first.base) and first.sub is None):
+        return 0
+    text = first.sup_text
+    return int(text) if text.isdigit() and 1 < int(text) < 10 else 0
 
 
 def _starts_with_d(node: ast.Node) -> bool:

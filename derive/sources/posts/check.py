@@ -209,7 +209,11 @@ class _Check(InstanceMixin):
             verdict = self.verdict(lhs, rhs)
         iterates = None
         if not verdict.proved and item.recurrences:  # w_{t+1}, w_t: steps of one sequence
-            iterates = read_iterates(lhs, rhs, item.recurrences, self.verdict, self.index_name)
+            steps = tuple(
+                dataclasses.replace(r, body=self.resolved(definitions.expand(r.body)))
+                for r in item.recurrences
+            )  # the steps in the claim's terms: its definitions written out, as in its sides
+            iterates = read_iterates(lhs, rhs, steps, self.verdict, self.index_name)
             verdict = verdict if iterates is None else iterates.verdict
         if item.instance and not verdict.proved:  # a worked example: at the values given
             instance = self.instance(verdict)

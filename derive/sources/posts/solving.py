@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from sympy import Basic, Indexed, Symbol
 
-from derive.sources.posts.defining import applies
 from derive.sources.posts.items import Conditions, Side, unwrap
 from derive.sources.posts.kinds import CONDITION, DEFINITION, arithmetic, has_derivative, is_number
 from derive.sources.posts.latex import nodes as ast
@@ -150,8 +149,8 @@ class SolvingMixin:
         set earlier in this section: if it is not an identity, an equation the text solves."""
         if not self.alone or not isinstance(self.previous, Side):
             return False
-        if any(self._differentiates(p) or applies(p) for p in chain.parts[:2]):
-            return False
+        if any(self._differentiates(p) for p in chain.parts[:2]):
+            return False  # functions applied: not arithmetic once built (w (s + λ) is a product)
         if all(is_number(p) for p in chain.parts[:2]):
             return False
         try:
