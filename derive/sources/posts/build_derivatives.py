@@ -25,7 +25,11 @@ class DerivativesMixin:
     def _frac(self, node: ast.Frac, env) -> Expr:
         parts = self._derivative_parts(node)
         if parts is None:
-            return self.build(node.numerator, env) / self.build(node.denominator, env)
+            numerator = self.build(node.numerator, env)
+            denominator = self.build(node.denominator, env)
+            if self.matrix_mode:
+                return self.divided(numerator, denominator, node.pos)
+            return numerator / denominator
         operand, variable, pos = parts
         if operand is None:
             raise BuildError("a derivative operator with nothing after it", node.pos)
@@ -35,6 +39,10 @@ class DerivativesMixin:
         if node.sub is None:
             message = "a gradient without its variable (vector notation) is not checked"
             raise BuildError(message, node.pos, "cannot check")
+        if node.order == 2:  # the Hessian: the gradient of the gradient
+            return self._derivative(node.operand, (node.sub, node.sub), node.pos, env)
+        if node.order != 1:
+            raise BuildError("a power of \\nabla other than 2 is not read", node.pos)
         return self._derivative(node.operand, node.sub, node.pos, env)
 
     def _operator(self, node: ast.Node) -> tuple[ast.Node, int] | None:

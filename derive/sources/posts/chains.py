@@ -77,6 +77,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
 
     def block(self, parsed: list) -> None:
         block = parsed[0].block
+        self.builder.text = block.text  # a bold 1 is the vector of ones
         if block.inline:
             for row in parsed:
                 self._inline(row)

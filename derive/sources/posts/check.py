@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, S
+from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, S, Tuple
 
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
@@ -25,6 +25,7 @@ from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.kinds import CLAIM, NOT_A_CLAIM, NOTE
+from derive.sources.posts.matrix.claims import has_matrices, is_cannot_check, prepared
 from derive.sources.posts.side_conditions import Extra, applicable
 from derive.sources.statuses import POST_STATUSES
 
@@ -185,6 +186,10 @@ class _Check:
         assume = tuple(a for a in assume if a is not S.true and a != True)  # noqa: E712
         if any(a is S.false or a == False for a in assume):  # noqa: E712
             return Verdict("undecided", method="its conditions never hold together")
+        ready = prepared(self.post, lhs, rhs, assume)
+        if isinstance(ready, Verdict):
+            return ready
+        lhs, rhs, assume = ready
         return check_equal(
             lhs, rhs, assume=assume, timeout=self.timeout, seed=self.seed, limits=self.limits
         )
@@ -194,8 +199,8 @@ class _Check:
         the slots the index sits in in this claim (``a_j`` with a summed over 1..N: j ≤ N),
         else the range of its letter (a letter may be summed over another range elsewhere)."""
         scope, found = self.post.scope, []
-        difference = lhs - rhs
-        free = difference.free_symbols
+        difference = Tuple(lhs, rhs)  # its free symbols and entries (a matrix minus a number
+        free = difference.free_symbols  # is no expression)
         slots = self.slot_ranges(difference, free)
         for letter, symbol in sorted(scope.free.items()):
             if symbol not in free:
@@ -248,7 +253,7 @@ class _Check:
             if item.otherwise and item.otherwise[0] == "not proved":
                 return self.otherwise()  # an update is not a claim, checkable or not
             return self.placeholders(full_lhs, full_rhs)
-        missing = definitions.lazy.unresolved(full_lhs - full_rhs)
+        missing = definitions.lazy.unresolved(Tuple(full_lhs, full_rhs))
         if missing:
             message = f"{', '.join(missing)} is not defined where this claim stands"
             return self.result("cannot check", message, Verdict("undecided"))
@@ -267,16 +272,22 @@ class _Check:
             verdict = self.verdict(lhs, rhs)
         if item.kind == "notation":
             return None if verdict.proved else self.notation(verdict)
+        if is_cannot_check(verdict):  # a claim between matrices that is not judged
+            if item.otherwise and item.otherwise[0] == "not proved":
+                return self.otherwise()
+            message = show_names(self.post.scope, verdict.method.split(": ", 1)[1])
+            return self.result("cannot check", message, Verdict("undecided"))
         guessed = "; ".join(item.guesses)
         settled = verdict.refuted or (item.otherwise and item.otherwise[0] == "not proved")
         if item.otherwise and settled and not verdict.proved:
             return self.otherwise()
         if verdict.refuted:
-            hidden = self.hidden(lhs, rhs)
+            matrices = has_matrices(lhs, rhs)  # the hidden conditions are about entries
+            hidden = None if matrices else self.hidden(lhs, rhs)
             if hidden is not None:
                 text = f": refuted as written; proved if {hidden} (not stated in the text);"
                 return self.result("refuted", text + self.details(verdict), verdict)
-            index = self.index_condition(lhs, rhs)
+            index = None if matrices else self.index_condition(lhs, rhs)
             if index is not None:
                 message = (
                     f"proved if {index}, a condition its row does not state (the text may "
@@ -403,6 +414,7 @@ class _Check:
             counterexample=None if counterexample is None else self.ordered(counterexample),
             method=show_names(scope, verdict.method),
             caveats=tuple(show_names(scope, c) for c in verdict.caveats),
+            slip=show_names(scope, verdict.slip),
         )
 
     def ordered(self, counterexample: dict) -> dict:

@@ -6,7 +6,7 @@ section (a restatement, or a new meaning from there on), assumptions about data
 
 from __future__ import annotations
 
-from sympy import Basic, Expr, Indexed
+from sympy import Basic, Expr, Indexed, MatrixSymbol
 
 from derive.sources.posts.blocks import Block
 from derive.sources.posts.build import POWERED
@@ -60,7 +60,7 @@ class DefiningMixin:
             params = tuple(builder.build(p) for p in param_nodes)
         except BuildError:
             return False
-        if any(not (p.is_Symbol or isinstance(p, Indexed)) for p in params):
+        if any(not (p.is_Symbol or isinstance(p, (Indexed, MatrixSymbol))) for p in params):
             return False
         equal = chain.equals[0]
         try:
@@ -159,6 +159,15 @@ class DefiningMixin:
             self._record_definition(target, placeholder, where, lhs)
             self.previous = BROKEN
             return True
+        if builder.matrix_mode:
+            try:
+                target = builder.matrix_target(target, body, rhs.pos)
+            except BuildError as error:
+                self._problem(error, block, equal, name, 0, texts[1], texts[0])
+                placeholder = builder.definitions._placeholder(error.message, None, ())
+                self._record_definition(target, placeholder, where, lhs)
+                self.previous = BROKEN
+                return True
         old = target[0]
         obj = self._record_definition(target, body, where, lhs)
         if obj is not None:

@@ -27,10 +27,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sympy import Basic, Expr, Indexed, IndexedBase, Symbol, default_sort_key, diff
+from sympy import Basic, Expr, Indexed, IndexedBase, MatrixSymbol, Symbol, default_sort_key, diff
 
 from derive.sources.posts.defined_functions import rename_bound
 from derive.sources.posts.lazy_functions import LazyFunctions
+from derive.sources.posts.matrix.gradients import matrix_derivative
 
 MAX_DEPTH = 100  # definitions are written out at most this many levels deep
 MAX_EXPANDED = 20_000  # nodes with the definitions written out (the checker's size limit)
@@ -73,7 +74,7 @@ class Definitions:
     def objects(self, expr: Basic) -> set[Basic]:
         """The post's Symbols and IndexedBases that occur in ``expr``."""
         found = {i.base for i in expr.atoms(Indexed)}
-        found |= {s for s in expr.atoms(Symbol) if s in self.scope.keys}
+        found |= {s for s in expr.atoms(Symbol, MatrixSymbol) if s in self.scope.keys}
         return found & set(self.scope.keys)
 
     def depends(self, obj: Basic) -> frozenset[Basic]:
@@ -107,7 +108,7 @@ class Definitions:
     def _defined_atoms(self, expr: Basic) -> list[Basic]:
         """In a fixed order: instantiating generates names, which must not follow hashing."""
         atoms = {i for i in expr.atoms(Indexed) if i.base in self.table}
-        atoms |= {s for s in expr.atoms(Symbol) if s in self.table}
+        atoms |= {s for s in expr.atoms(Symbol, MatrixSymbol) if s in self.table}
         return sorted(atoms, key=default_sort_key)
 
     def instantiate(self, atom: Basic) -> Expr:
@@ -152,7 +153,8 @@ class Definitions:
     def _defined_object(self, node: Basic) -> Basic | None:
         if isinstance(node, Indexed) and node.base in self.table:
             return node.base
-        return node if isinstance(node, Symbol) and node in self.table else None
+        named = isinstance(node, (Symbol, MatrixSymbol))
+        return node if named and node in self.table else None
 
     def _measure(self, expr: Basic, costs: dict | None = None) -> tuple[int, int]:
         """(nodes, depth) of ``expr`` with every definition written out, from each definition's
@@ -250,6 +252,8 @@ class Definitions:
             return atom_obj != keep and keep in self.depends(atom_obj)
 
         expanded = self.expand(f, reaches)
+        if isinstance(v, MatrixSymbol):
+            return matrix_derivative(self, expanded, v)
         indices = set().union(*(i.free_symbols for i in _indices(v))) if _indices(v) else set()
         if indices:  # d/d y_k of a sum over k: the sum's own k is another index
             expanded = rename_bound(expanded, indices, self.scope.fresh)

@@ -28,6 +28,9 @@ class _Printer(StrPrinter):
     def _print_Symbol(self, expr: Symbol) -> str:
         return self.scope.shown_names.get(expr, expr.name)
 
+    def _print_MatrixSymbol(self, expr) -> str:
+        return self.scope.shown_names.get(expr, str(expr.name))
+
     def _print_Sum(self, expr) -> str:
         body = self._print(expr.function)
         limits = "".join(

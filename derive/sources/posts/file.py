@@ -33,6 +33,7 @@ from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.rows import row_problem, rows
 from derive.sources.posts.latex.tokens import LatexError, Row
+from derive.sources.posts.matrix import read_shapes
 from derive.sources.posts.names import BuildError, Scope
 from derive.sources.posts.ranges import Ranges, find_ranges
 from derive.sources.reading import place, read_regular
@@ -138,8 +139,16 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
         message = f"{len(found)} rows of math, more than {MAX_ROWS}: split the file"
         raise ParseError(message, 1, 1, name)
     parsed = [_read(block, row) for block, row in found]
-    ranges = find_ranges(
-        [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None], scope
+    trees = [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None]
+    ranges = find_ranges(trees, scope)
+    scope.matrices = read_shapes(
+        blocks,
+        trees,
+        text,
+        lambda offset: f"line {lines.position(offset)[0]}",
+        declared,
+        ranges,
+        scope,
     )
     definitions = Definitions(scope)
     builder = Builder(scope, definitions, ranges)
