@@ -101,7 +101,9 @@ def _partial(expr: Gradient, values: Values, sizes: Mapping, r: int, c: int) -> 
     to 25 digits. A symbolic derivative of the explicit function would cost far more, and the
     proof is symbolic already: this is the independent witness."""
     wrt, f = expr.wrt, expr.function
-    if not values[wrt][r, c].is_Float:
+    # at an exact point, or of a derivative (a Hessian: central differences of central
+    # differences lose half the digits), the entry is a symbol and differentiated
+    if not values[wrt][r, c].is_Float or f.has(Gradient):
         return _exact_partial(expr, values, sizes, r, c)
     sides = []
     for sign in (1, -1):
@@ -201,8 +203,11 @@ def scalar_value(expr: Basic, values: Values, sizes: Mapping[Basic, int]) -> Bas
     if isinstance(expr, Trace):
         return explicit(expr.arg, values, sizes).trace()
     if isinstance(expr, MatrixElement):
-        i, j = (sympy.sympify(k).xreplace(sizes) for k in (expr.i, expr.j))
-        return explicit(expr.parent, values, sizes)[int(i), int(j)]
+        i, j = (sympy.sympify(k).xreplace(sizes).xreplace(values) for k in (expr.i, expr.j))
+        matrix = explicit(expr.parent, values, sizes)
+        if not (i.is_Integer and j.is_Integer and 0 <= i < matrix.rows and 0 <= j < matrix.cols):
+            raise NotExplicit("an entry outside the matrix")
+        return matrix[int(i), int(j)]
     if isinstance(expr, sympy.Sum):
         return _written_out(expr, values, sizes)
     if not expr.args:

@@ -200,7 +200,9 @@ def _apply(p: _Printer, node: ast.Apply) -> str:
 
 def _nabla(p: _Printer, node: ast.Nabla) -> str:
     sub = "" if node.sub is None else f"_{{{p(node.sub)}}}"
-    return rf"\nabla{sub} {p(node.operand)}"
+    order = "" if node.order == 1 else f"^{{{node.order}}}"
+    operator = r"\partial" if node.partial else r"\nabla"
+    return rf"{operator}{order}{sub} {p(node.operand)}"
 
 
 PRINTERS: dict[type, Callable[[_Printer, ast.Node], str]] = {

@@ -339,6 +339,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         if not indices:
             return self.scope.symbol(name, 0)
         values = tuple(self.index(i, env) for i in indices)
+        if self.matrix_mode and extra is None:
+            entry = self.matrix_entry(name, values, node.pos)
+            if entry is not None:
+                return entry
         return self.scope.symbol(name, len(values))[values]
 
     def _alias(self, name: Name) -> Name:

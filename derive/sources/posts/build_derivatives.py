@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from sympy import Expr, Indexed
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.functions import FUNCTIONS
@@ -81,7 +82,7 @@ class DerivativesMixin:
         if not isinstance(variable, (ast.Letter, ast.Scripted)):
             raise BuildError("differentiate with respect to a symbol, e.g. ∂z_k", variable.pos)
         v = self.build(variable, env)
-        if not (isinstance(v, Indexed) or v in self.scope.keys):
+        if not (isinstance(v, (Indexed, MatrixElement)) or v in self.scope.keys):
             raise BuildError("differentiate with respect to a symbol, not an index", variable.pos)
         f = self._function_at(operand, v)
         if f is None:

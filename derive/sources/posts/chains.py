@@ -34,6 +34,7 @@ from derive.sources.posts.items import (
 from derive.sources.posts.kinds import CLAIM, CONDITION, function_parameters, is_condition
 from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
+from derive.sources.posts.matrix.kinds import sets_equation
 from derive.sources.posts.names import BuildError
 from derive.sources.posts.ranges import letter_of
 from derive.sources.posts.row_conditions import ConditionsMixin
@@ -78,6 +79,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
     def block(self, parsed: list) -> None:
         block = parsed[0].block
         self.builder.text = block.text  # a bold 1 is the vector of ones
+        self.builder.restate(block.offset(0))  # "for square $X \in \mathbb{R}^{n \times n}$"
         if block.inline:
             for row in parsed:
                 self._inline(row)
@@ -227,7 +229,13 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         if stated and not self.otherwise and self._sets(chain):
             self.otherwise = ("refuted", CONDITION, "an equation the text sets (a condition)")
             self.pending = self.pending + self._relations(chain, block)  # so, next: s_j = t_j
+        elif stated and not self.otherwise and self._sets_equation(chain):
+            self.otherwise = ("refuted", CONDITION, "an equation the text sets (a condition)")
         return 1
+
+    def _sets_equation(self, chain) -> bool:
+        """``X^T X \\theta = X^T y`` (matrix.kinds)."""
+        return sets_equation(self.builder, chain, self.previous.value, self.alone)
 
     def _first_use(self, node) -> bool:
         """Whether a name set to a number is written here for the first time: then it is a

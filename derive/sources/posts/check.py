@@ -268,8 +268,11 @@ class _Check:
             return self.by_case(lhs, full_lhs, cases)
         verdict = self.verdict(lhs, rhs)
         if not verdict.proved and (lhs, rhs) != (full_lhs, full_rhs):
+            first = verdict
             lhs, rhs = full_lhs, full_rhs
             verdict = self.verdict(lhs, rhs)
+            if is_cannot_check(first) and is_cannot_check(verdict):
+                verdict = first  # in the names as written (`W g`), not written out
         if item.kind == "notation":
             return None if verdict.proved else self.notation(verdict)
         if is_cannot_check(verdict):  # a claim between matrices that is not judged

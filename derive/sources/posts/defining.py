@@ -396,6 +396,8 @@ def function_heads(node: ast.Node | None) -> set[str]:
             named = head_name(child.head)
             if named is not None:
                 found.add(named[0])
+        elif isinstance(child, ast.Indicator):  # 1[z > 0]: relu', where sigma' was
+            found.add("1")
     return found
 
 

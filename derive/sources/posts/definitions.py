@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sympy import Basic, Expr, Indexed, IndexedBase, MatrixSymbol, Symbol, default_sort_key, diff
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.sources.posts.defined_functions import rename_bound
 from derive.sources.posts.lazy_functions import LazyFunctions
@@ -235,6 +236,7 @@ class Definitions:
         """∂f/∂v as the post means it (see the module docstring); a placeholder if f does not
         depend on v."""
         obj = v.base if isinstance(v, Indexed) else v
+        obj = obj.parent if isinstance(obj, MatrixElement) else obj  # θ_j of a vector θ
         if self.placeholders(f):
             meant = self.read_as_meant(f)
             reading = None if meant is None else self.derivative(meant, v, shown_f, shown_v)
@@ -252,7 +254,7 @@ class Definitions:
             return atom_obj != keep and keep in self.depends(atom_obj)
 
         expanded = self.expand(f, reaches)
-        if isinstance(v, MatrixSymbol):
+        if isinstance(v, (MatrixSymbol, MatrixElement)):
             return matrix_derivative(self, expanded, v)
         indices = set().union(*(i.free_symbols for i in _indices(v))) if _indices(v) else set()
         if indices:  # d/d y_k of a sum over k: the sum's own k is another index
@@ -274,7 +276,7 @@ class Definitions:
             indices = "".join(self.scope.shown_names.get(i, str(i)) for i in _indices(v))
             names = " or ".join(self.scope.keys[c][0].shown(indices) for c in candidates)
             message += f" (did you mean {names}?)"
-        if len(candidates) == 1:
+        if len(candidates) == 1 and not isinstance(v, MatrixElement):
             meant = candidates[0]
             target = meant[v.indices] if isinstance(v, Indexed) else meant
             reading = self.derivative(f, target, shown_f, shown_v)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
-from sympy import Basic, Indexed, Symbol
+from sympy import Basic, Indexed, MatrixSymbol, Symbol, Trace
+from sympy.matrices.expressions import MatrixExpr
 from sympy.printing.str import StrPrinter
 
+from derive.checker.matrix.text import matrix_text
 from derive.sources.posts.names import Scope
 
 _GENERATED = re.compile(r"\bs\d+\b")
@@ -30,6 +32,14 @@ class _Printer(StrPrinter):
 
     def _print_MatrixSymbol(self, expr) -> str:
         return self.scope.shown_names.get(expr, str(expr.name))
+
+    def _print(self, expr, **settings) -> str:
+        if isinstance(expr, (MatrixExpr, Trace)):  # X^T (X θ - y), 1^T y: the notation
+            names = {
+                m: self.scope.shown_names.get(m, str(m.name)) for m in expr.atoms(MatrixSymbol)
+            }
+            return matrix_text(expr, names)
+        return super()._print(expr, **settings)
 
     def _print_Sum(self, expr) -> str:
         body = self._print(expr.function)

@@ -118,6 +118,7 @@ class Nabla(Node):
     sub: Node | None
     operand: Node
     order: int = 1
+    partial: bool = False  # written \partial_v f
 
 
 @dataclass(frozen=True)

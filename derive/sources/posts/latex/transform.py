@@ -150,7 +150,8 @@ class ToTree(Transformer):
         order = 1
         if sup is not None:  # \nabla^2 f: the Hessian; any other superscript is not read
             order = 2 if isinstance(sup, ast.Number) and sup.text == "2" else 0
-        return ast.Nabla(meta.start_pos, sub, _leaf(children[-1]), order)
+        partial = isinstance(children[0], Token) and children[0].type == "PARTIAL"
+        return ast.Nabla(meta.start_pos, sub, _leaf(children[-1]), order, partial)
 
     def apply(self, meta, children):
         head = ast.Letter(children[0].start_pos, str(children[0]))

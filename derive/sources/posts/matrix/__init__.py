@@ -49,9 +49,9 @@ def read_shapes(
     table = PostShapes(layout=declared.layout or "denominator")
     for statement in declared.shapes:
         table.state(statement, scope.size)
-    texts = [(block.text, _where(block, place)) for block in blocks]
-    found = statements(texts, scope.labels) + prose_statements(text, place, scope.labels)
-    for statement in found:
+    texts = [(block.text, block.offset) for block in blocks]
+    found = statements(texts, place, scope.labels) + prose_statements(text, place, scope.labels)
+    for statement in sorted(found, key=lambda s: s.offset):
         table.state(statement, scope.size)
     skip = set(ranges.index_letters) | set(ranges.size_letters) | set(scope.sizes)
     skip |= set(scope.index_ranges) | NEVER_VECTORS
@@ -59,7 +59,3 @@ def read_shapes(
     if not find_evidence(rows, table, skip, scope.labels, bold):
         return None
     return table
-
-
-def _where(block, place: Callable[[int], str]) -> Callable[[int], str]:
-    return lambda pos: place(block.offset(pos))

@@ -42,6 +42,7 @@ from sympy.matrices.expressions import (
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.checker.matrix.infer import UnknownSize, unknown_size
 from derive.checker.matrix.nodes import Softmax, elementwise, norm, outer, scalar
@@ -134,6 +135,17 @@ class MatrixMixin:
             "?" if isinstance(size, UnknownSize) else self.shown_expr(size) for size in value.shape
         ]
         return "×".join(shown)
+
+    def restate(self, offset: int) -> None:
+        """Names whose shape the text states again before ``offset``: new objects from here
+        on (the rows above keep theirs)."""
+        if not self.matrix_mode:
+            return
+        table = self.scope.matrices
+        for name in table.restated(offset):
+            obj = self.scope.objects.get((name, 0))
+            if obj is not None:
+                reshaped(self.scope, obj, table.stated[name].shape)
 
     def bold_at(self, pos: int) -> bool:
         return bool(_BOLD_BEFORE.search(self.text[max(0, pos - 16) : pos]))
@@ -279,6 +291,33 @@ class MatrixMixin:
             return None
         size = unknown_size()
         return OneMatrix(size, S.One) if node.text == "1" else ZeroMatrix(size, S.One)
+
+    def matrix_entry(self, name: Name, indices: tuple, pos: int) -> Basic | None:
+        r"""``y_i``, ``X_{ik}``: an entry of the vector or matrix the post names so (counted from
+        1); None when the name is no vector or matrix. A bold ``\mathbf{x}_i``, or a name the
+        text states with a subscript, is one vector of a family: not read."""
+        table = self.scope.matrices
+        if name.base in table.families or (self.bold_at(pos) and table.shape(name) is not None):
+            raise BuildError(
+                f"{name.shown()} with a subscript is one vector of a family (not an entry): "
+                "not read",
+                pos,
+                "cannot check",
+            )
+        shape = table.shape(name)
+        if shape is None:
+            return None
+        matrix = self.scope.symbol(name, 0)
+        rows, cols = matrix.shape
+        if len(indices) == 2:
+            return MatrixElement(matrix, indices[0] - 1, indices[1] - 1)
+        if len(indices) == 1 and cols == 1:
+            return MatrixElement(matrix, indices[0] - 1, S.Zero)
+        if len(indices) == 1 and rows == 1:
+            return MatrixElement(matrix, S.Zero, indices[0] - 1)
+        raise BuildError(
+            f"{name.shown()} is a matrix: an entry has two subscripts", pos, "cannot check"
+        )
 
     def is_identity(self) -> bool:
         """``I`` is the identity unless the post names something I."""

@@ -1,29 +1,36 @@
 """A claim of a post between matrices, made ready for the matrix checker.
 
 1. Sizes: the unknown sizes the post's definitions decide are replaced (``table.resolved``),
-   then those the claim's own products, sums and ``⊙`` decide (``infer.solve``); a size that
-   nothing decides stays one symbol for all the sizes that must equal it, and the claim is
-   checked for every value of it (the text never says it).
+   then those the claim's own products, sums and ``⊙`` decide, its two sides having one shape
+   (``infer.solve``); a size that nothing decides becomes a size of its own (shown ``n``,
+   ``p``, ...), and the claim is checked for every value of it (the text never says it).
 2. A size the text writes but that is not read (``\\mathbb{R}^{10^9}``, a size 0) makes the
    claim "cannot check", naming it, before any work.
 3. Sides of different shapes are refuted by the checker only when every shape in them is
    stated (by the text, or by a definition from stated shapes); otherwise the shapes may be a
    misreading (a vector read where the author meant its entries, a row read as a column), and
    the claim is "cannot check", never refuted.
+4. An entry ``θ_j`` of an n-vector has ``1 <= j <= n``; the post's assumptions that share no
+   name with the claim are left out (they would only keep the explicit cross-check from
+   running).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sympy import Basic, MatrixSymbol
+from sympy import Basic, Ge, Le, MatrixSymbol, S, Symbol
+from sympy.matrices.expressions import MatAdd
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.checker.matrix.infer import UnknownSize, solve
 from derive.checker.matrix.shapes import ShapeProblem, has_matrices, shape
 from derive.checker.verdict import Verdict
 from derive.sources.posts.display import show
+from derive.sources.posts.matrix.building import is_matrix
 
 CANNOT_CHECK = "cannot check: "
+SIZE_LETTERS = ("n", "p", "q", "r")
 
 
 def prepared(post, lhs: Basic, rhs: Basic, assume: Sequence[Basic]) -> tuple | Verdict:
@@ -33,14 +40,16 @@ def prepared(post, lhs: Basic, rhs: Basic, assume: Sequence[Basic]) -> tuple | V
     if table is None or not has_matrices(lhs, rhs, *assume):
         return lhs, rhs, tuple(assume)
     lhs, rhs = table.resolved(lhs), table.resolved(rhs)
-    assume = tuple(table.resolved(a) for a in assume)
+    assume = _relevant(tuple(table.resolved(a) for a in assume), lhs, rhs)
     problem = _bad_size(post, (lhs, rhs))
     if problem:
         return _cannot(problem)
-    solution = solve(lhs, rhs, *assume)
-    if solution:
-        lhs, rhs = lhs.xreplace(solution), rhs.xreplace(solution)
-        assume = tuple(a.xreplace(solution) for a in assume)
+    together = (MatAdd(lhs, rhs),) if is_matrix(lhs) and is_matrix(rhs) else ()
+    solution = solve(lhs, rhs, *assume, *together)
+    solution = {u: _named(post, v) for u, v in solution.items()}
+    solution |= {u: _named(post, u) for u in _unknown(lhs, rhs) if u not in solution}
+    lhs, rhs = lhs.xreplace(solution), rhs.xreplace(solution)
+    assume = tuple(a.xreplace(solution) for a in assume) + _entry_ranges(lhs, rhs)
     try:
         left, right = shape(lhs), shape(rhs)
     except ShapeProblem:
@@ -55,6 +64,49 @@ def prepared(post, lhs: Basic, rhs: Basic, assume: Sequence[Basic]) -> tuple | V
 
 def _cannot(message: str) -> Verdict:
     return Verdict("undecided", method=CANNOT_CHECK + message)
+
+
+def _unknown(*exprs: Basic) -> set[Basic]:
+    return {u for e in exprs for u in e.atoms(UnknownSize)}
+
+
+def _named(post, size: Basic) -> Basic:
+    """An unknown size as a size of the post's own, the same one in every claim."""
+    table, scope = post.scope.matrices, post.scope
+    if not isinstance(size, UnknownSize) or size in table.problems:
+        return size
+    if size not in table.named:
+        used = set(scope.sizes) | set(scope.shown_names.values())
+        shown = next(
+            letter + "'" * primes
+            for primes in range(8)
+            for letter in SIZE_LETTERS
+            if letter + "'" * primes not in used
+        )
+        table.named[size] = scope.size(shown)
+    return table.named[size]
+
+
+def _relevant(assume: tuple[Basic, ...], lhs: Basic, rhs: Basic) -> tuple[Basic, ...]:
+    names = _names(lhs) | _names(rhs)
+    return tuple(a for a in assume if not _names(a) or _names(a) & names)
+
+
+def _names(expr: Basic) -> set[Basic]:
+    found = set(expr.atoms(MatrixSymbol))
+    return found | {s for s in expr.free_symbols if not isinstance(s, (MatrixSymbol,))}
+
+
+def _entry_ranges(lhs: Basic, rhs: Basic) -> tuple[Basic, ...]:
+    """``1 <= j <= n`` for an index j of an entry θ_j of an n-vector θ."""
+    found = []
+    for side in (lhs, rhs):
+        for element in side.atoms(MatrixElement):
+            for position, size in zip((element.i, element.j), element.parent.shape, strict=True):
+                index = position + 1
+                if isinstance(index, Symbol) and index.is_integer:
+                    found += [Ge(index, 1), Le(index, size)]
+    return tuple(dict.fromkeys(r for r in found if r is not S.true and r != True))  # noqa: E712
 
 
 def _bad_size(post, sides) -> str:
@@ -72,7 +124,8 @@ def _bad_size(post, sides) -> str:
 
 
 def _inferred(post, sides) -> list[str]:
-    """The names in ``sides`` whose shape is not stated (inferred from their uses)."""
+    """What in ``sides`` has a shape the text does not state: names whose shape is inferred
+    from their uses, vectors of ones and identities whose length nothing decides."""
     scope, table, definitions = post.scope, post.scope.matrices, post.definitions
     found = set()
     for side in sides:
@@ -80,13 +133,21 @@ def _inferred(post, sides) -> list[str]:
             key = scope.keys.get(matrix)
             if key is None:
                 continue  # a derivative's own variable: its definition is in the claim
-            reached = [matrix, *definitions.depends(matrix)]
-            for obj in reached:
+            for obj in (matrix, *definitions.depends(matrix)):
                 name = scope.keys.get(obj, (None,))[0]
                 plain = isinstance(obj, MatrixSymbol) and obj not in definitions.table
                 if plain and name is not None and not table.is_stated(name):
                     found.add(name.shown())
+        if any(size in table.named.values() for size in shape_sizes(side)):
+            found.add("a vector of ones or an identity")
     return sorted(found)
+
+
+def shape_sizes(expr: Basic) -> set[Basic]:
+    try:
+        return set(shape(expr))
+    except ShapeProblem:
+        return set()
 
 
 def _shapes_differ(post, left, right, guessed: list[str], scalar: bool) -> str:
@@ -98,9 +159,7 @@ def _shapes_differ(post, left, right, guessed: list[str], scalar: bool) -> str:
 
 
 def _dims(post, shape_) -> str:
-    return "×".join(
-        "?" if isinstance(size, UnknownSize) else show(post.scope, size) for size in shape_
-    )
+    return "×".join(show(post.scope, size) for size in shape_)
 
 
 def is_cannot_check(verdict: Verdict) -> bool:

@@ -112,19 +112,26 @@ class _Walker:
         return []
 
     def nonscalar(self, node: ast.Node) -> bool:
-        node = _unwrap(node)
-        found = self.name(node)
-        if found is not None:
-            if found.base in self.table.vectors or self.table.shape(found) is not None:
+        """Whether ``node`` is a vector or matrix by what is known so far (a name with
+        evidence or a shape, a transpose, a sum or product with one in it, a name defined
+        as one); iterative, each definition followed once."""
+        todo, seen = [node], set()
+        while todo:
+            current = _unwrap(todo.pop())
+            found = self.name(current)
+            if found is not None:
+                if found.base in self.table.vectors or self.table.shape(found) is not None:
+                    return True
+                body = self.defined.get(found.base)
+                if body is not None and found.base not in seen:
+                    seen.add(found.base)
+                    todo.append(body)
+            elif self.transposed(current) is not None:
                 return True
-            body = self.defined.get(found.base)
-            return body is not None and body is not node and self.nonscalar(body)
-        if self.transposed(node) is not None:
-            return True
-        if isinstance(node, ast.Add):
-            return any(self.nonscalar(term) for _, term in node.terms)
-        if isinstance(node, ast.Mul):
-            return any(self.nonscalar(f) for f in node.factors)
+            elif isinstance(current, ast.Add):
+                todo.extend(term for _, term in current.terms)
+            elif isinstance(current, ast.Mul):
+                todo.extend(current.factors)
         return False
 
     # --- one pass -------------------------------------------------------------------------
@@ -175,6 +182,9 @@ class _Walker:
             named = self.name(_unwrap(current))
             if named is not None and self.nonscalar(previous):
                 self.mark([named], "multiplied after a matrix", current.pos)
+                before = self.name(_unwrap(previous))
+                if before is not None and self.table.is_stated(before):
+                    self.matrix_notation = True  # W x with a stated matrix W
 
 
 def _unwrap(node: ast.Node) -> ast.Node:
@@ -195,7 +205,8 @@ def find_evidence(
     bold: set[str],
 ) -> bool:
     """Fill ``table.vectors`` from the rows' trees; whether the post writes matrix notation
-    (a stated shape, a transpose, ``\\odot``, a norm, diag or tr).
+    (a transpose, ``\\odot``, a norm, diag or tr, a stated matrix times a vector): shapes
+    stated for entries alone (``\\mathbf{z} \\in \\mathbb{R}^K``, then ``z_k``) are not.
 
     Args:
         rows: every row's tree, with where an offset of its text is ("line 12").
@@ -211,7 +222,7 @@ def find_evidence(
             walker.row(line)
         if len(table.vectors) == before:
             break
-    active = walker.matrix_notation or table.active
+    active = walker.matrix_notation
     if active:
         for letter in sorted(bold - skip - {"1", "0"}):
             if letter not in table.vectors and Name(letter) not in table.stated:

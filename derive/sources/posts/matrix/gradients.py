@@ -14,6 +14,7 @@ there, never inside the derivative.
 from __future__ import annotations
 
 from sympy import Basic, MatrixSymbol
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.checker.matrix.nodes import At, Gradient
 
@@ -23,6 +24,10 @@ def matrix_derivative(definitions, f: Basic, v: MatrixSymbol) -> Basic:
     derivative of a matrix has four indices, which the shape check reports)."""
     scope = definitions.scope
     layout = scope.matrices.layout if scope.matrices is not None else "denominator"
+    if isinstance(v, MatrixElement):  # ∂f/∂θ_j: entry j of the gradient by θ
+        gradient = matrix_derivative(definitions, f, v.parent)
+        at = (v.i, v.j) if layout == "denominator" else (v.j, v.i)
+        return MatrixElement(gradient, *at)
     if v not in definitions.table:
         return Gradient(f, v, layout)
     variable = MatrixSymbol(scope.generated(), *v.shape)

@@ -43,23 +43,27 @@ class Statement:
     where: str
     family: bool = False
     text: str = ""
+    offset: int = -1  # in the file: a shape stated again holds from there on (-1: declared)
 
 
 def statements(
-    texts: Iterable[tuple[str, Callable[[int], str]]], labels: dict[str, str]
+    texts: Iterable[tuple[str, Callable[[int], int]]],
+    line: Callable[[int], str],
+    labels: dict[str, str],
 ) -> list[Statement]:
-    """Every shape statement in the math ``texts`` (each with where its offsets are)."""
+    """Every shape statement in the math ``texts`` (each with the file offset of its
+    characters; ``line`` tells a file offset's line, "line 7")."""
     found: list[Statement] = []
-    for text, where in texts:
+    for text, offset in texts:
         if "\\in" not in text and "∈" not in text:
             continue
         for row in rows(text):
             if row.error is None:
-                found += _in_row(list(row.tokens), text, where, labels)
+                found += _in_row(list(row.tokens), text, offset, line, labels)
     return found
 
 
-def _in_row(tokens: list[Token], text: str, where, labels) -> list[Statement]:
+def _in_row(tokens: list[Token], text: str, offset, line, labels) -> list[Statement]:
     found = []
     for index, token in enumerate(tokens):
         if token.type != "OTHER_REL" or str(token) not in ("\\in", "∈"):
@@ -70,7 +74,8 @@ def _in_row(tokens: list[Token], text: str, where, labels) -> list[Statement]:
             continue
         shown = text[tokens[0].start_pos : tokens[-1].end_pos]
         for name, family in names:
-            found.append(Statement(name, dims, where(token.start_pos), family, shown))
+            at = offset(token.start_pos)
+            found.append(Statement(name, dims, line(at), family, shown, at))
     return found
 
 
@@ -216,7 +221,7 @@ _PROSE = re.compile(
 
 
 def prose_statements(
-    text: str, where: Callable[[int], str], labels: dict[str, str]
+    text: str, line: Callable[[int], str], labels: dict[str, str]
 ) -> list[Statement]:
     """ "$X$ is an $m \\times n$ matrix", "$\\theta$ is the $n \\times 1$ parameter vector"."""
     found = []
@@ -236,7 +241,8 @@ def prose_statements(
             dims = (node,) if match.group("kind") == "vector" else None
         if dims is None or len(dims) > 2:
             continue
-        found.append(Statement(named[0], dims, where(match.start()), named[1], match.group(0)))
+        at = match.start()
+        found.append(Statement(named[0], dims, line(at), named[1], match.group(0), at))
     return found
 
 

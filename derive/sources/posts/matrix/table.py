@@ -58,8 +58,10 @@ class PostShapes:
     vectors: dict[str, str] = field(default_factory=dict)
     layout: str = LAYOUTS[0]
     problems: dict[Basic, str] = field(default_factory=dict)
+    later: list[tuple[int, Name, Stated]] = field(default_factory=list)  # stated again
     made: dict[Name, Shape | None] = field(default_factory=dict)
     parent: dict[Basic, Basic] = field(default_factory=dict)  # unknown size -> what it equals
+    named: dict[Basic, Basic] = field(default_factory=dict)  # undecided size -> a size shown n
 
     @property
     def active(self) -> bool:
@@ -67,19 +69,24 @@ class PostShapes:
         return bool(self.vectors) or any(s.shape for s in self.stated.values())
 
     def state(self, statement: Statement, size: Callable[[str], Basic]) -> None:
-        """Record a statement (the first one of a name wins)."""
+        """Record a statement, in file order: the first one of a name holds from the start,
+        one that states another shape later holds from its place on (``restated``)."""
         if statement.family:
             self.families.add(statement.name.base)
             return
-        if statement.name in self.stated:
-            return
+        stated = self._stated(statement, size)
+        first = self.stated.get(statement.name)
+        if first is None:
+            self.stated[statement.name] = stated
+        elif first.shape != stated.shape and statement.offset >= 0:
+            self.later.append((statement.offset, statement.name, stated))
+
+    def _stated(self, statement: Statement, size: Callable[[str], Basic]) -> Stated:
         if not statement.dims:
-            self.stated[statement.name] = Stated(None, statement.where)
-            return
+            return Stated(None, statement.where)
         if len(statement.dims) > 2:
             problem = f"{len(statement.dims)} sizes (a tensor), not a matrix"
-            self.stated[statement.name] = Stated(self._bad(problem), statement.where, problem)
-            return
+            return Stated((self._bad(problem), Integer(1)), statement.where, problem)
         values, problems = [], []
         for node in statement.dims:
             value, problem = size_value(node, size)
@@ -87,7 +94,17 @@ class PostShapes:
             if problem:
                 problems.append(problem)
         shape = (values[0], values[1] if len(values) == 2 else Integer(1))
-        self.stated[statement.name] = Stated(shape, statement.where, "; ".join(problems))
+        return Stated(shape, statement.where, "; ".join(problems))
+
+    def restated(self, offset: int) -> list[Name]:
+        """The names stated again before ``offset`` (a new shape from there on)."""
+        names = []
+        while self.later and self.later[0][0] <= offset:
+            _, name, stated = self.later.pop(0)
+            self.stated[name] = stated
+            self.made.pop(name, None)
+            names.append(name)
+        return names
 
     def _bad(self, problem: str) -> Basic:
         made = unknown_size()
