@@ -151,7 +151,7 @@ def infer(*exprs: Basic) -> dict[Basic, Basic]:
         ShapeProblem: a size that nothing decides, naming its matrix.
     """
     solution = solve(*exprs)
-    for u, value in sorted(solution.items(), key=lambda item: str(item[0])):
+    for u, value in sorted(solution.items(), key=lambda item: item[0].dummy_index):
         if isinstance(value, UnknownSize):
             owner = next(
                 (m for e in exprs for m in e.atoms(MatrixExpr) if u in getattr(m, "shape", ())),

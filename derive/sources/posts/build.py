@@ -311,9 +311,13 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         """``x^T``, ``(W^{l+1})^T``, ``W^{[2]T}`` (a label, then the transpose)."""
         if not self.matrix_mode:
             raise BuildError(MATRIX.format("a transpose"), node.pos, "cannot check")
-        if node.sub is not None or node.primes:
-            raise BuildError("a subscript or prime on a transpose is not read", node.pos)
+        if node.primes:
+            raise BuildError("a prime on a transpose is not read", node.pos)
         base, sup = node.base, node.sup_text
+        if node.sub is not None:  # a_1^T: the transpose of a_1
+            if not isinstance(base, ast.Letter) or sup.startswith(("(", "[")):
+                raise BuildError("a subscript on a transpose is not read", node.pos)
+            base = dataclasses.replace(node, sup=None, sup_text="")
         if isinstance(base, ast.Letter) and sup.startswith(("(", "[")):
             label = re.sub(r"(?:T|\\top|\\intercal)\Z", "", sup)
             labelled = ast.Scripted(node.pos, base, None, ast.Letter(node.pos, label), label, 0)
@@ -328,6 +332,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         """The symbol or array entry a scripted letter names (``extra``: the index of an
         example superscript, ``x^{(i)}_j`` is the entry (j, i))."""
         letter = (base_name or node.base.name) + "'" * node.primes
+        if self.matrix_mode and not base_name and extra is None:
+            numbered = self.numbered(node)  # W_1: the matrix of layer 1
+            if numbered is not None:
+                return numbered
         if node.sub is None and extra is None:
             if not label:
                 return self.letter(letter, env, node.pos)

@@ -27,7 +27,6 @@ from derive.sources.posts.items import (
     Item,
     Side,
     clean,
-    is_notation,
     texts_of,
     unwrap,
 )
@@ -184,7 +183,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
             if condition and not self._first_use(parts[0]):
                 self._standalone_condition(chain, block, name)
                 return
-            kind = "notation" if is_notation(parts[0]) else CLAIM
+            kind = "notation" if self._notation(parts[0]) else CLAIM
             first_item = len(self.items)
             self.row_conditions = conditions
             start = self._first(chain, block, texts, name, kind)
@@ -376,7 +375,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         if len(line.chains) != 1 or len(line.chains[0].parts) != 1:
             return
         node = line.chains[0].parts[0]
-        target = None if is_notation(node) else self._definable(node)
+        target = None if self._notation(node) else self._definable(node)
         if target is not None:
             text = clean(row.block.text[before[0].start_pos : before[-1].end_pos])
             placeholder = self.builder.definitions._placeholder(

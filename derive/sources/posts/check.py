@@ -25,7 +25,12 @@ from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.kinds import CLAIM, NOT_A_CLAIM, NOTE
-from derive.sources.posts.matrix.claims import has_matrices, is_cannot_check, prepared
+from derive.sources.posts.matrix.claims import (
+    has_matrices,
+    is_cannot_check,
+    prepared,
+    written_problem,
+)
 from derive.sources.posts.side_conditions import Extra, applicable
 from derive.sources.statuses import POST_STATUSES
 
@@ -256,6 +261,12 @@ class _Check:
         missing = definitions.lazy.unresolved(Tuple(full_lhs, full_rhs))
         if missing:
             message = f"{', '.join(missing)} is not defined where this claim stands"
+            return self.result("cannot check", message, Verdict("undecided"))
+        written = written_problem(self.post, item.lhs, item.rhs)  # W g: as written
+        if written is not None and item.kind != "notation":
+            if item.otherwise and item.otherwise[0] == "not proved":
+                return self.otherwise()
+            message = show_names(self.post.scope, written.method.split(": ", 1)[1])
             return self.result("cannot check", message, Verdict("undecided"))
         lhs, rhs = (self.resolved(side) for side in definitions.minimal(item.lhs, item.rhs))
         if item.kind == "notation" and _same_notation(lhs, rhs):

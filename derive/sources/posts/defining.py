@@ -28,6 +28,7 @@ from derive.sources.posts.kinds import (
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.tokens import LatexError
 from derive.sources.posts.latex.vocabulary import SIGMA
+from derive.sources.posts.matrix.stated import numbered_name
 from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of, superscript_index
 
@@ -133,7 +134,7 @@ class DefiningMixin:
         """Define the chain's left side if it is a name not yet defined (in this section);
         True if it did."""
         lhs, rhs = chain.parts[0], chain.parts[1]
-        if is_notation(lhs):
+        if self._notation(lhs):
             return False
         builder = self.builder
         if isinstance(unwrap(lhs), ast.SumName) and builder.sum_defined is None:
@@ -143,6 +144,8 @@ class DefiningMixin:
             introduced = builder.powered_name(unwrap(lhs))
             builder.powered.add(introduced)
         target = self._definable(lhs, rhs)
+        if target is None and builder.matrix_mode:
+            target = builder.numbered_target(unwrap(lhs), rhs)  # z_1 = W_1 x + b_1
         if target is None:
             if introduced:
                 builder.powered.discard(introduced)
@@ -322,6 +325,14 @@ class DefiningMixin:
             return False
         return is_assumption(left, right, set(definitions.table), definitions.objects)
 
+    def _notation(self, node: ast.Node) -> bool:
+        """``\\delta_{kj}``, ``\\mathbb{1}_{d=k}``: the meaning of a notation, stated; not
+        ``\\delta_2``, a vector of a post in matrix notation."""
+        if not is_notation(node):
+            return False
+        builder = self.builder
+        return not (builder.matrix_mode and numbered_name(unwrap(node), {}) is not None)
+
     def _definable(self, node: ast.Node, rhs=None) -> tuple[Basic, tuple, bool] | None:
         """(the object a definition of ``node`` defines, its parameters, whether it defines it
         again), or None when ``node`` is not a name that can be defined here."""
@@ -338,6 +349,9 @@ class DefiningMixin:
             return self._fresh(obj, (), rhs)
         if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
             return None
+        numbered = builder.numbered(node) if builder.matrix_mode else None
+        if numbered is not None:  # W_1, delta_2: a vector or matrix of its own
+            return self._fresh(numbered, (), rhs)
         powered_name = node.sup is not None and builder.powered_name(node) in builder.powered
         labelled = node.sup is None or label_kind(node.sup_text, scope.labels) == "label"
         if not (labelled or powered_name):

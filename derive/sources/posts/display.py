@@ -31,15 +31,25 @@ class _Printer(StrPrinter):
         return self.scope.shown_names.get(expr, expr.name)
 
     def _print_MatrixSymbol(self, expr) -> str:
-        return self.scope.shown_names.get(expr, str(expr.name))
+        return _matrix_name(self.scope, expr)
 
     def _print(self, expr, **settings) -> str:
         if isinstance(expr, (MatrixExpr, Trace)):  # X^T (X θ - y), 1^T y: the notation
-            names = {
-                m: self.scope.shown_names.get(m, str(m.name)) for m in expr.atoms(MatrixSymbol)
-            }
+            names = {m: _matrix_name(self.scope, m) for m in expr.atoms(MatrixSymbol)}
             return matrix_text(expr, names)
         return super()._print(expr, **settings)
+
+
+def _matrix_name(scope: Scope, matrix: MatrixSymbol) -> str:
+    """A matrix's name as the post writes it, also once its sizes were found (the same
+    generated name, another shape)."""
+    shown = scope.shown_names.get(matrix)
+    if shown is not None:
+        return shown
+    for symbol, name in scope.shown_names.items():
+        if isinstance(symbol, MatrixSymbol) and symbol.name == matrix.name:
+            return name
+    return str(matrix.name)
 
     def _print_Sum(self, expr) -> str:
         body = self._print(expr.function)

@@ -49,6 +49,7 @@ from derive.checker.matrix.nodes import Softmax, elementwise, norm, outer, scala
 from derive.model.primitives import relu_prime
 from derive.sources.posts.functions import FUNCTIONS
 from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.matrix.stated import numbered_name
 from derive.sources.posts.names import BuildError, Name
 
 ENTRYWISE = {"⊙": "product", "∘": "product", "⊘": "division", "⊗": "outer"}
@@ -291,6 +292,27 @@ class MatrixMixin:
             return None
         size = unknown_size()
         return OneMatrix(size, S.One) if node.text == "1" else ZeroMatrix(size, S.One)
+
+    def numbered(self, node: ast.Node) -> Basic | None:
+        """``W_1``, ``b_2``: the vector or matrix of that name, when the post has one."""
+        name = numbered_name(node, self.scope.labels)
+        if name is None or self.scope.matrices.shape(name) is None:
+            return None
+        return self.scope.symbol(name, 0)
+
+    def numbered_target(self, node: ast.Node, rhs: ast.Node) -> tuple | None:
+        """``z_1 = W_1 x + b_1``: a numbered name defined as a matrix is a name of its own
+        (unless its letter is a vector, whose entry it is)."""
+        name = numbered_name(node, self.scope.labels)
+        if name is None or self.scope.matrices.shape(Name(name.base.split("_")[0])) is not None:
+            return None
+        try:
+            value = self.build(rhs)
+        except BuildError:
+            return None
+        if not is_matrix(value):
+            return None
+        return (self.scope.symbol(name, 0), (), False)
 
     def matrix_entry(self, name: Name, indices: tuple, pos: int) -> Basic | None:
         r"""``y_i``, ``X_{ik}``: an entry of the vector or matrix the post names so (counted from

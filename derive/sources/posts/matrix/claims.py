@@ -46,6 +46,9 @@ def prepared(post, lhs: Basic, rhs: Basic, assume: Sequence[Basic]) -> tuple | V
         return _cannot(problem)
     together = (MatAdd(lhs, rhs),) if is_matrix(lhs) and is_matrix(rhs) else ()
     solution = solve(lhs, rhs, *assume, *together)
+    one = _made_one(post, solution)
+    if one:
+        return _cannot(f"{one} would have a size 1 here (its shape is not stated)")
     solution = {u: _named(post, v) for u, v in solution.items()}
     solution |= {u: _named(post, u) for u in _unknown(lhs, rhs) if u not in solution}
     lhs, rhs = lhs.xreplace(solution), rhs.xreplace(solution)
@@ -60,6 +63,28 @@ def prepared(post, lhs: Basic, rhs: Basic, assume: Sequence[Basic]) -> tuple | V
         if guessed or scalar:
             return _cannot(_shapes_differ(post, left, right, guessed, scalar))
     return lhs, rhs, assume
+
+
+def _made_one(post, solution: dict) -> str:
+    """A vector or matrix of the post, its shape inferred, that the claim makes 1x1 or a
+    vector (``v^2`` of a vector v): a reading of the text that is surely not meant."""
+    for name, made in sorted(post.scope.matrices.made.items()):
+        if made and any(solution.get(size) == 1 for size in made if isinstance(size, UnknownSize)):
+            return name.shown()
+    return ""
+
+
+def written_problem(post, lhs: Basic, rhs: Basic) -> Verdict | None:
+    """The claim as written (its defined names not written out) when its shapes do not
+    conform: the report quotes it so (``W g``), not its definitions."""
+    ready = prepared(post, lhs, rhs, ())
+    if isinstance(ready, Verdict):
+        return None
+    try:
+        shape(ready[0]), shape(ready[1])
+    except ShapeProblem as problem:
+        return _cannot(str(problem))
+    return None
 
 
 def _cannot(message: str) -> Verdict:
@@ -125,10 +150,19 @@ def _bad_size(post, sides) -> str:
 
 def _inferred(post, sides) -> list[str]:
     """What in ``sides`` has a shape the text does not state: names whose shape is inferred
-    from their uses, vectors of ones and identities whose length nothing decides."""
+    from their uses, vectors of ones and identities whose length nothing decides, and names
+    read as numbers that the text neither states nor defines (a vector the reader could not
+    tell, such as the δ of "let δ be the error")."""
     scope, table, definitions = post.scope, post.scope.matrices, post.definitions
     found = set()
     for side in sides:
+        for symbol in side.free_symbols:
+            key = scope.keys.get(symbol)
+            if key is None or key[1] or isinstance(symbol, MatrixSymbol):
+                continue
+            stated = table.stated.get(key[0])
+            if symbol not in definitions.table and stated is None:
+                found.add(key[0].shown())
         for matrix in side.atoms(MatrixSymbol):
             key = scope.keys.get(matrix)
             if key is None:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.vocabulary import GREEK_TEXT
+from derive.sources.posts.matrix.stated import numbered_name
 from derive.sources.posts.matrix.table import PostShapes
 from derive.sources.posts.names import Name, is_transpose, label_kind
 
@@ -70,6 +71,9 @@ class _Walker:
             return None if node.name in self.skip else Name(node.name)
         if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
             return None
+        numbered = numbered_name(node, self.labels)
+        if numbered is not None and Name(node.base.name) not in self.table.stated:
+            return numbered  # W_1 (a vector's entry y_1 stays an entry)
         if node.sub is not None or node.base.name in self.skip:
             return None
         base = node.base.name + "'" * node.primes

@@ -113,6 +113,9 @@ def _name(tokens: list[Token], text: str, labels) -> tuple[Name, bool] | None:
         if label_kind(node.sup_text, labels) != "label":
             return None
         label = node.sup_text
+    numbered = numbered_name(node, labels)
+    if numbered is not None:  # W_1: the matrix of layer 1
+        return numbered, False
     if node.sub:  # x_i: one vector of a family
         return Name(node.base.name + "'" * node.primes, label), True
     return Name(node.base.name + "'" * node.primes, label), False
@@ -268,3 +271,22 @@ def declared_statement(name: Name, value: str, where: str) -> Statement | str | 
     if kind.startswith("row"):
         nodes = [ast.Number(0, "1"), nodes[0]]
     return Statement(name, tuple(nodes), where, text=value)
+
+
+def numbered_name(node: ast.Node, labels: dict[str, str]) -> Name | None:
+    """``W_1``, ``b_{2}``, ``W^{(1)}_2``: a letter numbered by its subscript, as a name of its
+    own (``W_1``: the matrix of layer 1), or None for anything else."""
+    if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
+        return None
+    if node.primes or not node.sub or len(node.sub) != 1:
+        return None
+    number = node.sub[0]
+    if not (isinstance(number, ast.Number) and number.text.isdigit() and len(number.text) <= 2):
+        return None
+    label = ""
+    if node.sup is not None:
+        if label_kind(node.sup_text, labels) != "label":
+            return None
+        label = node.sup_text
+    text = number.text
+    return Name(f"{node.base.name}_{text if len(text) == 1 else '{' + text + '}'}", label)

@@ -164,8 +164,9 @@ class PostShapes:
         ]
         if stated:
             lines.append("shapes stated in the text: " + ", ".join(stated))
+        stated = {name.base for name, s in self.stated.items() if s.shape is not None}
         guessed = sorted(
-            f"{base} ({why})" for base, why in self.vectors.items() if base not in self.stated
+            f"{base} ({why})" for base, why in self.vectors.items() if base not in stated
         )
         if guessed:
             lines.append(
