@@ -39,18 +39,6 @@ class _Printer(StrPrinter):
             return matrix_text(expr, names)
         return super()._print(expr, **settings)
 
-
-def _matrix_name(scope: Scope, matrix: MatrixSymbol) -> str:
-    """A matrix's name as the post writes it, also once its sizes were found (the same
-    generated name, another shape)."""
-    shown = scope.shown_names.get(matrix)
-    if shown is not None:
-        return shown
-    for symbol, name in scope.shown_names.items():
-        if isinstance(symbol, MatrixSymbol) and symbol.name == matrix.name:
-            return name
-    return str(matrix.name)
-
     def _print_Sum(self, expr) -> str:
         body = self._print(expr.function)
         limits = "".join(
@@ -65,6 +53,18 @@ def _matrix_name(scope: Scope, matrix: MatrixSymbol) -> str:
     def _print_Relational(self, expr) -> str:
         op = _RELATIONS.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+
+
+def _matrix_name(scope: Scope, matrix: MatrixSymbol) -> str:
+    """A matrix's name as the post writes it, also once its sizes were found (the same
+    generated name, another shape)."""
+    shown = scope.shown_names.get(matrix)
+    if shown is not None:
+        return shown
+    for symbol, name in scope.shown_names.items():
+        if isinstance(symbol, MatrixSymbol) and symbol.name == matrix.name:
+            return name
+    return str(matrix.name)
 
 
 def _indexed(scope: Scope, expr: Indexed) -> Symbol:

@@ -194,7 +194,9 @@ def shown_name(node: ast.Node) -> str:
     if letter is not None:
         return letter
     if isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter):
-        indices = "".join(letter_of(i) or "?" for i in _subs(node))
+        indices = "".join(
+            letter_of(i) or (i.text if isinstance(i, ast.Number) else "?") for i in _subs(node)
+        )
         label = node.sup_text if node.sup is not None else ""
         return Name(node.base.name + "'" * node.primes, label).shown(indices)
     return "it"
