@@ -306,9 +306,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.instructions:
         for key in [args.only] if args.only else FILES:
-            print(instructions(key, BATCHES, FILES[key][2]), "\n")
-            if key == "softmax":
-                print(instructions(key, (1, 256, 4096), {"K": 1000, "J": 512}), "\n")
+            print(instructions(key, BATCHES, FILES[key][2]), "\n", flush=True)
         return
     seconds = 0.5 if args.quick else 3.0
     print(f"NumPy {np.__version__}, {os.cpu_count()} cores; float64; best of interleaved rounds")

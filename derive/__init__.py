@@ -21,13 +21,14 @@ if TYPE_CHECKING:  # the names below, for type checkers and editors
     from derive.project.api import check_file
     from derive.project.report import FileReport
     from derive.sources.toml.parse import parse_expr
-    from derive.steps import Derivation, Report, Step
+    from derive.steps import Derivation, Report, Step, diff
 
 # name -> the module that defines it
 _LAZY = {
     "Derivation": "derive.steps",
     "Report": "derive.steps",
     "Step": "derive.steps",
+    "diff": "derive.steps",
     "Verdict": "derive.checker",
     "check_equal": "derive.checker",
     "Gradient": "derive.checker.matrix",
@@ -49,6 +50,7 @@ __all__ = [
     "__version__",
     "check_equal",
     "check_file",
+    "diff",
     "parse_expr",
 ]
 

@@ -38,6 +38,18 @@ def _display(kind: str, *args: object) -> str | None:
     return show(kind, *args)
 
 
+def diff(f: Basic, *variables: object) -> Basic:
+    """The derivative of f, kept as written (SymPy's ``Derivative``) for a Derivation's start.
+
+    ``sympy.diff`` differentiates at once, so a chain started with it would show the value as
+    its first line; this one shows d/dx f there and is checked as its value, as a
+    ``Derivative`` start is. The arguments are SymPy's: ``diff(f, x)``, ``diff(f, x, 2)``.
+    """
+    from sympy import Derivative
+
+    return Derivative(f, *variables)
+
+
 @dataclass(frozen=True)
 class Step:
     """One line: ``expr`` is claimed equal to the line before.

@@ -22,7 +22,7 @@ POSTS = corpus_posts()
 # The share of claims with the right verdict that today's reader reaches on the corpus, a floor
 # against regressions: the reader of real posts (issue "real posts") raises it as it improves;
 # the target there is 0.80.
-CLAIMS_RIGHT_AT_LEAST = 0.52  # 232 of 419 with the holdout posts
+CLAIMS_RIGHT_AT_LEAST = 0.55  # 234 of 419 with the holdout posts
 SLIPS_REFUTED_AT_LEAST = 23
 
 # Wrong verdicts of today's reader, by place: each is a bug of the reader, listed so that a new
@@ -33,28 +33,13 @@ KNOWN_WRONG = frozenset(
         # refuted, equations set to zero and solved, iterates and updates, values given inline.
         "holdout_batchnorm_sigma.tex:70:11",  # true claim: hat{x}_3 = frac{6 - 3}{2.160} = 1.389 .
         "holdout_batchnorm_sigma.tex:70:33",  # true claim: hat{x}_3 = frac{6 - 3}{2.160} = 1.389 .
-        "holdout_bernoulli_mle.tex:20:60",  # condition: frac{d}{dp} log L(p) = frac{k}{p} - frac{n…
-        "holdout_bernoulli_mle.tex:24:11",  # condition: k (1 - p) = (n - k) p implies hat{p} = fra…
         "holdout_bernoulli_mle.tex:32:13",  # true claim: log L(0.7) = 7 log 0.7 + 3 log 0.3 = -6.1…
         "holdout_bernoulli_mle.tex:32:39",  # true claim: log L(0.7) = 7 log 0.7 + 3 log 0.3 = -6.1…
         "holdout_bernoulli_mle.tex:41:28",  # true claim: log p(y mid mu, sigma) = -frac{1}{2} log …
-        "holdout_gd_steps.md:11:11",  # definition: w_{t+1} = w_t - eta f'(w_t) = w_t - 2eta (w_t -…
-        "holdout_gd_steps.md:15:15",  # true claim: w_{t+1} - 3 = (1 - 2eta)(w_t - 3)
-        "holdout_gd_steps.md:19:11",  # true claim: w_t - 3 = (1 - 2eta)^t (w_0 - 3)
         "holdout_gd_steps.md:35:28",  # true claim: w_{10} = 3 - 3(0.8)^{10} = 2.678
-        "holdout_gd_steps.md:45:11",  # definition: v_{t+1} = beta v_t + f'(w_t), qquad w_{t+1} = w…
-        "holdout_gd_steps.md:45:49",  # definition: v_{t+1} = beta v_t + f'(w_t), qquad w_{t+1} = w…
-        "holdout_prose_bce.md:32:59",  # true claim: combination $$frac{partial^2 mathcal{L}}{parti…
         "holdout_prose_bce.md:39:19",  # true claim: p = sigma(0.5) = 0.6225
         "holdout_prose_bce.md:43:11",  # true claim: -log p = 0.4741
         "holdout_prose_bce.md:47:48",  # true claim: frac{partial ell}{partial w} = (p - y) x = (0.…
-        "holdout_residuals_e.md:28:12",  # condition: sum e_i = 0, qquad sum x_i e_i = 0
-        "holdout_residuals_e.md:28:37",  # condition: sum e_i = 0, qquad sum x_i e_i = 0
-        "holdout_residuals_e.md:34:31",  # condition: n beta_0 + beta_1 sum x_i &= sum y_i
-        "holdout_residuals_e.md:35:40",  # condition: beta_0 sum x_i + beta_1 sum x_i^2 &= sum x_i …
-        "holdout_residuals_e.md:41:11",  # condition: beta_0 = bar{y} - beta_1 bar{x}
-        "holdout_residuals_e.md:46:11",  # condition: beta_1 = frac{sum (x_i - bar{x})(y_i - bar{y}…
-        "holdout_residuals_e.md:46:80",  # definition: beta_1 = frac{sum (x_i - bar{x})(y_i - bar{y…
         "holdout_residuals_e.md:62:10",  # true claim: S_{xx} = 2.25 + 0.25 + 0.25 + 2.25 = 5
         "holdout_residuals_e.md:70:7",  # true claim: e_1 = 2.1 - 2.09 = 0.01, quad e_2 = 3.9 - 4.0…
         "holdout_residuals_e.md:70:38",  # true claim: e_1 = 2.1 - 2.09 = 0.01, quad e_2 = 3.9 - 4.…
@@ -131,11 +116,7 @@ def test_every_post_plants_or_states_something_to_judge() -> None:
 
 # Posts on which today's reader raises instead of reporting (a bug: every row must get a report);
 # scored as nothing reported while listed here. Drop a name when the reader reads it.
-KNOWN_CRASH = frozenset(
-    {
-        "holdout_bernoulli_mle.tex",  # an aligned chain whose first row (a \prod) is not read
-    }
-)
+KNOWN_CRASH: frozenset[str] = frozenset()
 
 
 @functools.cache

@@ -28,8 +28,9 @@ FILES = {
     "tests/emit_posts/sigmoid_bce.md": ("x", "t", "z"),
     "tests/emit_posts/tanh_mse.md": ("x", "t", "z"),
     "tests/emit_posts/softmax_ce.md": ("x", "t", "z"),
+    "tests/emit_posts/mlp_relu.toml": None,
 }
-SIZES = {"B": 3, "J": 2, "K": 3}
+SIZES = {"B": 3, "J": 2, "K": 3, "I": 2, "H": 3}
 # (parameters' magnitude, data's magnitude, dtype, tolerance per unit of max|input|)
 REGIMES = [
     (1.0, 1.0, np.float64, 1e-12),
@@ -133,6 +134,17 @@ def test_softmax_gradients_match_finite_differences_of_the_emitted_loss() -> Non
     by_b = _finite_difference(lambda v: post_module.E(W, x, v, t), b)
     np.testing.assert_allclose(post_module.dE_dW_kj(W, x, b, t), by_W, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(post_module.dE_db_k(W, x, b, t), by_b, rtol=1e-6, atol=1e-8)
+
+
+def test_relu_network_gradients_match_finite_differences_of_the_emitted_loss() -> None:
+    _, m = emitted("tests/emit_posts/mlp_relu.toml")
+    rng = np.random.default_rng(11)
+    x, t = rng.normal(size=(7, 3)), rng.normal(size=7)
+    V, c, w, b = rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=4), 0.2
+    by_V = _finite_difference(lambda v: m.L(x, t, v, c, w, b), V)
+    by_w = _finite_difference(lambda v: m.L(x, t, V, c, v, b), w)
+    np.testing.assert_allclose(m.dL_dV_hi(x, t, V, c, w, b), by_V, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(m.dL_dw_h(x, t, V, c, w, b), by_w, rtol=1e-6, atol=1e-8)
 
 
 def _bce(w, x, b, t) -> float:

@@ -214,3 +214,18 @@ def test_posts_written_by_others_emit_or_give_one_reason_per_result(tmp_path, ca
     assert len(refused) == total - done
     if done:
         assert len(load(out).__all__) == done
+
+
+def test_emitted_modules_lint_clean_with_the_projects_ruff_settings(tmp_path) -> None:
+    import shutil
+
+    ruff = shutil.which("ruff") or shutil.which("ruff", path=str(Path(sys.executable).parent))
+    if ruff is None:
+        pytest.skip("ruff is not installed")
+    out = tmp_path / "module.py"
+    sources = [SIGMOID, WRONG, str(ROOT / "tests" / "emit_posts" / "softmax_ce.md")]
+    main(["emit", *sources, "--allow-unproved", "-o", str(out)])
+    config = ["--config", str(ROOT / "pyproject.toml")]
+    for command in (["check"], ["format", "--check"]):
+        done = subprocess.run([ruff, *command, *config, str(out)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sympy import Derivative, Eq, Symbol, symbols, tanh
+from sympy import diff as sympy_diff
 
 import derive
 from derive import Derivation, Step, check_equal, check_file
@@ -104,6 +105,20 @@ def test_a_derivative_start_is_displayed_as_the_derivative_and_checked_as_its_va
         r"\frac{d}{d x} \tanh{\left(x \right)} &= 1 - \tanh^{2}"
     ) or first.startswith(r"\frac{\partial}{\partial x} \tanh{\left(x \right)} &= 1 - \tanh^{2}")
     assert r"\tanh{\left(x \right)}\)" in report._repr_html_()  # the start, in the heading
+
+
+def test_derive_diff_starts_a_chain_with_the_derivative_as_written() -> None:
+    x = Symbol("x", real=True)
+    start = derive.diff(tanh(x), x)
+    assert start == Derivative(tanh(x), x) and start != sympy_diff(tanh(x), x)
+    chain = Derivation("tanh'", start, (Step(1 - tanh(x) ** 2, "tanh"),))
+    assert chain.check().proved
+    assert chain._repr_latex_().splitlines()[1].split("&=")[0].strip() in (
+        r"\frac{d}{d x} \tanh{\left(x \right)}",
+        r"\frac{\partial}{\partial x} \tanh{\left(x \right)}",
+    )
+    wrong = Derivation("tanh' slip", derive.diff(tanh(x), x), (Step(1 + tanh(x) ** 2, "slip"),))
+    assert wrong.check().verdicts[0].refuted
 
 
 def test_the_package_face_names_load_on_first_use() -> None:

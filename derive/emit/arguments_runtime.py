@@ -21,6 +21,7 @@ _ndarray = numpy.ndarray
 _F64 = numpy.dtype(numpy.float64)
 _F32 = numpy.dtype(numpy.float32)
 _INDICES = {}
+_ONES = {}
 
 
 def _converted(where, spec, values):
@@ -94,3 +95,16 @@ def _index(lo, hi, dtype):
         values.flags.writeable = False
         _INDICES[key] = values
     return values
+
+
+def _ones(n, dtype):
+    """A read-only vector of n ones (cached): row and column sums as BLAS products."""
+    key = (n, dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) >= 64:
+            _ONES.clear()
+        ones = numpy.ones(n, dtype)
+        ones.flags.writeable = False
+        _ONES[key] = ones
+    return ones

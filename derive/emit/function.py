@@ -12,6 +12,7 @@ examples by the same contraction rules as any other sum.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -109,7 +110,7 @@ def function_source(request: Request) -> Printed:
     _check_sizes(found.sizes, dims, sizes, request)
     own = tuple(arguments)
     expr, arguments = _batched(request.expr, arguments) if batched else (request.expr, arguments)
-    body, result = _body(request, expr, arguments, sizes, output, batched)
+    body, result = _body(request, expr, arguments, sizes, output, batched, dims)
     spec = f"_spec_{request.name}"
     checks = _checks(request.name, spec, arguments, dims, _words(body, result))
     returned = _returned(output, request, sizes, batched)
@@ -182,7 +183,7 @@ def _batched(expr: Expr, arguments: list[Argument]) -> tuple[Expr, list[Argument
     return expr.xreplace(scalars), new
 
 
-def _body(request: Request, expr: Expr, arguments, sizes, output, batched):
+def _body(request: Request, expr: Expr, arguments, sizes, output, batched, dims):
     graph = Graph()
     scope = [(label, request.ranges[label]) for label in output]
     if batched and request.reduce:
@@ -200,10 +201,12 @@ def _body(request: Request, expr: Expr, arguments, sizes, output, batched):
     small, small_result = Printer(graph, root, axes, domains, size, in_place=False).body()
     if small == lines:
         return lines, result
-    # the batch's size decides (data arrays hold it), else the first array's
+    # the size of the batch's first array decides (else the first array's), from the sizes
+    # already read from the shapes (an attribute would cost as much as the test)
     first = next(a.name for a in sorted(arguments, key=lambda a: not a.batched) if a.domains)
+    entries = " * ".join(dims[first])
     return [
-        f"if {first}.size < {SMALL}:  # NumPy's in-place calls cost more than new small arrays",
+        f"if {entries} < {SMALL}:  # NumPy's in-place calls cost more than new small arrays",
         *(f"    {line}" for line in small),
         f"    return {small_result}",
         *lines,
@@ -233,7 +236,12 @@ def _checks(where: str, spec: str, arguments: Sequence[Argument], dims, used) ->
     parts_ += [f"type({n}) is not float" for n in scalars]
     if parts_:
         lines += _condition(parts_)
-        lines.append(f'    {values}, dtype = _converted("{where}", {spec}, {values})')
+        call = f'_converted("{where}", {spec}, {values})'
+        if len(f"    {values}, dtype = {call}") + 4 <= LINE:
+            lines.append(f"    {values}, dtype = {call}")
+        else:  # as ruff formats it
+            arguments_ = f'"{where}", {spec}, {values}'
+            lines += [f"    {values}, dtype = _converted(", f"        {arguments_}", "    )"]
     lines += _shape_checks(where, spec, arguments, dims, values, used)
     return lines
 
@@ -308,5 +316,12 @@ def _docstring(summary: str, arguments, dims, returned: str) -> list[str]:
     args = "; ".join(
         _shown(a.name, dims[a.name]) + ("" if dims[a.name] else " scalar") for a in arguments
     )
-    text = doc_text(summary)
-    return ['    """' + text, "", f"    Args: {args}. Returns {returned}.", '    """']
+    first, *rest = textwrap.wrap(doc_text(summary), LINE - 11) or [""]
+    shapes = textwrap.wrap(f"Args: {args}. Returns {returned}.", LINE - 8)
+    return [
+        '    """' + first,
+        *(f"    {line}" for line in rest),
+        "",
+        *(f"    {line}" for line in shapes),
+        '    """',
+    ]

@@ -152,3 +152,20 @@ def rename_free(expr: Basic, mapping: Mapping[Symbol, Basic]) -> Basic:
         ]
         return Sum(rename_free(expr.function, inner), *limits)
     return expr.func(*(rename_free(arg, mapping) for arg in expr.args))
+
+
+def bound_by_depth(expr: Basic, depth: int = 0) -> Basic:
+    """``expr`` with every sum's index renamed by how deep the sum sits in ``expr`` (``_sum0_0``
+    for the outermost): two sums that differ only in the names of their indices become equal
+    (and cancel, or share their work)."""
+    if not expr.args or expr.is_Atom:
+        return expr
+    if isinstance(expr, Sum):
+        names = {
+            index: Symbol(f"_sum{depth}_{n}", **index.assumptions0)
+            for n, (index, *_) in enumerate(expr.limits)
+        }
+        limits = [(names[index], lo, hi) for index, lo, hi in expr.limits]
+        return Sum(bound_by_depth(expr.function.xreplace(names), depth + 1), *limits)
+    args = tuple(bound_by_depth(a, depth) for a in expr.args)
+    return expr.func(*args) if args != expr.args else expr

@@ -58,6 +58,7 @@ from sympy import (
     tanh,
 )
 
+from derive.emit.graph import bound_by_depth
 from derive.emit.markers import RowMax, log_sigmoid, shifted, sigmoid, softplus, xlogx
 from derive.steps import Derivation, Report, Step
 
@@ -308,18 +309,4 @@ def tidied(expr: Expr) -> Expr:
     (e^{-z} e^{z} = 1): a last line such as ``(-t_c / a_c) a_c ...`` written out in the
     logits keeps factors e^{-z} e^{z} that overflow at z = 710. The caller proves the tidied
     form equal to the result before using it."""
-
-    def canonical(e: Basic, depth: int) -> Basic:
-        if not e.args or e.is_Atom:
-            return e
-        if isinstance(e, Sum):
-            names = {
-                index: Symbol(f"_sum{depth}_{n}", **index.assumptions0)
-                for n, (index, *_) in enumerate(e.limits)
-            }
-            limits = [(names[index], lo, hi) for index, lo, hi in e.limits]
-            return Sum(canonical(e.function.xreplace(names), depth + 1), *limits)
-        args = tuple(canonical(a, depth) for a in e.args)
-        return e.func(*args) if args != e.args else e
-
-    return powsimp(canonical(expr, 0), combine="exp", deep=True)
+    return powsimp(bound_by_depth(expr), combine="exp", deep=True)

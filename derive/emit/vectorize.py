@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import sympy
 from sympy import (
-    Abs,
     Add,
     Basic,
     Expr,
@@ -36,40 +35,10 @@ from sympy import (
 
 from derive.emit import markers
 from derive.emit.contract import reduce_sum
-from derive.emit.graph import BOOLEAN, Domain, Graph, rename_free, union_axes
+from derive.emit.graph import BOOLEAN, Domain, Graph, bound_by_depth, rename_free, union_axes
 from derive.emit.proofs import EmitError
+from derive.emit.ufuncs import COMPOSITE, CONSTANTS, RELATIONS, UNARY
 from derive.model.primitives import relu_prime
-
-# SymPy function -> the NumPy ufunc of the same name
-UNARY: dict[type, str] = {
-    sympy.exp: "exp",
-    sympy.log: "log",
-    sympy.tanh: "tanh",
-    sympy.sinh: "sinh",
-    sympy.cosh: "cosh",
-    sympy.sin: "sin",
-    sympy.cos: "cos",
-    sympy.tan: "tan",
-    sympy.atan: "arctan",
-    sympy.asinh: "arcsinh",
-    Abs: "absolute",
-    sympy.sign: "sign",
-    markers.softplus: "softplus",  # composite: see _composite
-    markers.log_sigmoid: "log_sigmoid",
-    markers.sigmoid: "sigmoid",
-    markers.xlogx: "xlogx",
-}
-RELATIONS: dict[type, str] = {
-    sympy.Ge: "greater_equal",
-    sympy.Gt: "greater",
-    sympy.Le: "less_equal",
-    sympy.Lt: "less",
-    sympy.Eq: "equal",
-    sympy.Ne: "not_equal",
-    sympy.And: "logical_and",
-    sympy.Or: "logical_or",
-}
-CONSTANTS: dict[Basic, float] = {sympy.pi: float(sympy.pi), sympy.E: float(sympy.E)}
 
 
 @dataclass(frozen=True)
@@ -155,7 +124,8 @@ class Vectorizer:
         canonical = {
             label: Symbol(f"_axis{n}", **label.assumptions0) for n, label in enumerate(labels)
         }
-        key = (rename_free(expr, canonical), tuple(self.domains[label] for label in labels))
+        shape = bound_by_depth(rename_free(expr, canonical))  # sums nested anywhere match
+        key = (shape, tuple(self.domains[label] for label in labels))
         found = self._memo.get(key)
         if found is None:
             node = self._build(expr)
@@ -374,38 +344,6 @@ def _negative(term: Expr) -> bool:
 def _reciprocal(factor: Expr) -> bool:
     return isinstance(factor, Pow) and factor.exp.is_Number and factor.exp < 0
 
-
-# ---- composite ufuncs: the stable forms, each a few NumPy calls ------------------------------
-
-
-def _softplus(v: Vectorizer, x: int) -> int:
-    return v.ufunc("logaddexp", v.const(0.0), x)
-
-
-def _log_sigmoid(v: Vectorizer, x: int) -> int:
-    return v.ufunc("negative", v.ufunc("logaddexp", v.const(0.0), v.ufunc("negative", x)))
-
-
-def _sigmoid(v: Vectorizer, x: int) -> int:
-    # (1 + tanh(x/2)) / 2: tanh is bounded, so nothing overflows (derive.emit.stable)
-    half = v.const(0.5)
-    tanh = v.ufunc("tanh", v.ufunc("multiply", x, half))
-    return v.ufunc("add", v.ufunc("multiply", tanh, half), half)
-
-
-def _xlogx(v: Vectorizer, x: int) -> int:
-    # log of 1 where x = 0: the product is then 0, the limit of x log x
-    zero = v.ufunc("equal", x, v.const(0))
-    safe = v.graph.add("where", (zero, v.const(1.0), x), v.axes(zero, x))
-    return v.ufunc("multiply", x, v.ufunc("log", safe))
-
-
-COMPOSITE: dict[str, Callable[[Vectorizer, int], int]] = {
-    "softplus": _softplus,
-    "log_sigmoid": _log_sigmoid,
-    "sigmoid": _sigmoid,
-    "xlogx": _xlogx,
-}
 
 # (SymPy type, rule), tried in order: the first that matches builds the node
 RULES: tuple[tuple[type, Callable[[Vectorizer, Basic], int]], ...] = (

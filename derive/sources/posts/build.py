@@ -90,6 +90,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         self.ahead: dict[str, tuple] = {}  # name -> (params, body, where): first definitions
         self.forward_made: dict[str, object] = {}
         self.forward_building: set[str] = set()
+        self.differentiated: set = set()  # what the post differentiates by: its unknowns
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
         env = env or {}

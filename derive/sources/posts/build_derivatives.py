@@ -84,6 +84,7 @@ class DerivativesMixin:
         v = self.build(variable, env)
         if not (isinstance(v, (Indexed, MatrixElement)) or v in self.scope.keys):
             raise BuildError("differentiate with respect to a symbol, not an index", variable.pos)
+        self.differentiated.add(v.base if isinstance(v, Indexed) else v)
         f = self._function_at(operand, v)
         if f is None:
             f = self.build(operand, env)

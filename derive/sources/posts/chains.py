@@ -36,13 +36,15 @@ from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
 from derive.sources.posts.matrix.kinds import sets_equation
 from derive.sources.posts.names import BuildError
 from derive.sources.posts.ranges import letter_of
+from derive.sources.posts.recurrences import RecurrencesMixin
 from derive.sources.posts.row_conditions import ConditionsMixin
+from derive.sources.posts.solving import PREMISE, SolvingMixin, before_arrow
 from derive.sources.statuses import NOT_CHECKED
 
 __all__ = ["ChainReader", "Item"]
 
 
-class ChainReader(ConditionsMixin, DefiningMixin):
+class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin):
     """Reads the rows of one display after another into :class:`Item` s.
 
     Args:
@@ -68,10 +70,13 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         self.current_chain = ""
         self.otherwise: tuple[str, str, str] = ()  # what the chain's first claim is if not one
         self.alone = False  # the chain being read is alone in its row
+        self.premise = False  # the chain being read is followed by \implies in its row
         self.claimed: set[Basic] = set()  # the objects earlier claims are about
         self.row_conditions = Conditions()  # the conditions of the chain being read
         self.in_bodies: set[Basic] = set()  # the objects earlier definitions use
         self.heads_of: dict[Basic, set[str]] = {}  # a defined name -> the functions it applies
+        self.equations: list[tuple] = []  # set or solved: (section, unknowns, where)
+        self.recurrences: dict[Basic, tuple] = {}  # array -> (its recurrence, section)
 
     # --- displays and rows ------------------------------------------------------------
 
@@ -141,6 +146,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         )
         self.alone = len(chains) == 1
         first_item = len(self.items)
+        premises = Conditions()  # A \implies B: B is read under A
         for chain in main:
             name = f"line {self._position(block, chain.pos)[0]}"
             if chain.parts[0] is None and (self.previous is not None or self.carry):
@@ -150,7 +156,10 @@ class ChainReader(ConditionsMixin, DefiningMixin):
             if row.row.tag:
                 self.chain_tags[name] = row.row.tag
             texts = texts_of(chain, block.text, chain.end)
-            self._chain(chain, block, texts, name, self.block_conditions + in_row)
+            self.premise = before_arrow(chain, chains, block.text)
+            self._chain(chain, block, texts, name, self.block_conditions + in_row + premises)
+            if self.premise:
+                premises = premises + self._premise(chain, block)
         if not any(i.kind == CLAIM for i in self.items[first_item:]):
             self._parameter_ranges(in_row, block, row.line)
         self._condition_items(chains, main, block)
@@ -191,6 +200,8 @@ class ChainReader(ConditionsMixin, DefiningMixin):
         for index in range(start, len(parts)):
             position = self._position(block, equals[index - 1])
             step += 1
+            if not self.otherwise:
+                self._zero_step(chain, index, block)  # ... = 0: set to zero
             self._claim(parts[index], block, texts[index], position, name, step, kind, conditions)
             self.otherwise = ()
 
@@ -219,15 +230,21 @@ class ChainReader(ConditionsMixin, DefiningMixin):
                 return 2
             if self._definition(chain, block, texts, name):
                 return 2
+            if self._recurrence(chain, block, texts, name):
+                return 2
         scope = self.builder.scope
         before = set(scope.objects)
         self.previous = self._value(lhs, block, texts[0], equal, name, 0)
         stated = kind == CLAIM and isinstance(self.previous, Side)
+        if stated and (self._zero_first(chain, block) or self._zero_second(chain, block)):
+            return 1
         if stated and self._stated(chain, block, texts, name, before):
             return 2
         if stated and not self.otherwise and self._sets(chain):
             self.otherwise = ("refuted", CONDITION, "an equation the text sets (a condition)")
             self.pending = self.pending + self._relations(chain, block)  # so, next: s_j = t_j
+        elif stated and not self.otherwise and not self._solves(chain, block) and self.premise:
+            self.otherwise = ("refuted", CONDITION, PREMISE)
         elif stated and not self.otherwise and self._sets_equation(chain):
             self.otherwise = ("refuted", CONDITION, "an equation the text sets (a condition)")
         return 1
@@ -283,6 +300,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
             message = "the expression before this = cannot be read"
             self.items.append(Item(line, column, "cannot check", message, name, step, "", text))
         self.builder.guesses = []
+        before = set(self.builder.scope.objects)
         try:
             value = self.builder.build(node)
         except BuildError as error:
@@ -295,6 +313,8 @@ class ChainReader(ConditionsMixin, DefiningMixin):
             self.previous = BROKEN
             return
         current = Side(value, text, tuple(self.builder.guesses))
+        if isinstance(previous, Side) and not self.otherwise:
+            self._introduces(before, previous.value, value)  # = \frac{S_{xy}}{S_{xx}}: names
         if isinstance(previous, Side):
             objects = self.builder.definitions.objects
             self.claimed |= objects(previous.value) | objects(value)
@@ -327,6 +347,7 @@ class ChainReader(ConditionsMixin, DefiningMixin):
                     previous.guesses + current.guesses,
                     self.otherwise,
                     self.builder.in_force(),
+                    self._recurrences_in_force(),
                 )
             self.items.append(item)
         self.previous = current

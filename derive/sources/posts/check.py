@@ -31,6 +31,7 @@ from derive.sources.posts.matrix.claims import (
     prepared,
     written_problem,
 )
+from derive.sources.posts.recurrences import read_iterates
 from derive.sources.posts.side_conditions import Extra, applicable
 from derive.sources.statuses import POST_STATUSES
 
@@ -284,6 +285,10 @@ class _Check:
             verdict = self.verdict(lhs, rhs)
             if is_cannot_check(first) and is_cannot_check(verdict):
                 verdict = first  # in the names as written (`W g`), not written out
+        iterates = None
+        if not verdict.proved and item.recurrences:  # w_{t+1}, w_t: steps of one sequence
+            iterates = read_iterates(lhs, rhs, item.recurrences, self.verdict, self.index_name)
+            verdict = verdict if iterates is None else iterates.verdict
         if item.kind == "notation":
             return None if verdict.proved else self.notation(verdict)
         if is_cannot_check(verdict):  # a claim between matrices that is not judged
@@ -311,10 +316,13 @@ class _Check:
             if guessed:
                 message = f"refuted when {guessed}, a reading of the text that is a guess"
                 return self.result("cannot check", message, Verdict("undecided"))
-        detail = self.details(verdict)
+        detail = self.details(verdict) if iterates is None else iterates.how + self.details(verdict)
         if guessed and verdict.proved:
             detail += f" ({guessed})"
         return self.result(verdict.status, detail, verdict)
+
+    def index_name(self, symbol: Basic) -> str:
+        return self.post.scope.shown_names.get(symbol, str(symbol))
 
     def otherwise(self) -> PostResult:
         """The row is not a claim but what ``item.otherwise`` says (an update, a definition

@@ -255,7 +255,7 @@ class DefiningMixin:
         next display: "so $$ s_j = t_j $$")."""
         if not self.alone or len(chain.parts) != 2:
             return False
-        if any(has_derivative(p) or _applies(p) for p in chain.parts):
+        if any(has_derivative(p) or applies(p) for p in chain.parts):
             return False
         if not any(is_number(p) for p in chain.parts) or not isinstance(self.previous, Side):
             return False
@@ -390,7 +390,7 @@ class DefiningMixin:
         return None
 
 
-def _applies(node: ast.Node) -> bool:
+def applies(node: ast.Node) -> bool:
     """Whether a side applies a function (``f(z)``, ``\\log x``, ``e^{x}``)."""
     for child in ast.walk(node):
         if isinstance(child, (ast.Call, ast.Apply, ast.Sqrt)):

@@ -37,7 +37,7 @@ class Item:
             display), and condition_text: them as written.
         guesses: readings guessed while building it (a guess never refutes).
         functions: the functions in force at its row (name, meaning), for the applications
-            inside the definitions it uses.
+            inside the definitions it uses; recurrences: the recurrences in force there.
         otherwise: (when, kind, message): if the claim is not proved ("not proved") or is
             refuted ("refuted"), the row is not a claim but of this kind (a name defined again
             in a later section, an update ``w = w - \\eta g``, a relation that chooses a new
@@ -60,6 +60,7 @@ class Item:
     guesses: tuple[str, ...] = ()
     otherwise: tuple[str, str, str] = ()
     functions: tuple = ()
+    recurrences: tuple = ()  # the recurrences in force at its row (``recurrences``)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ function            ``f(x) = ...``, ``J(W, b) = ...``, ``h_{W,b}(x)``, ``\\sigma
 definition          a name not yet defined in this section: ``E``, ``z_k^L``, ``\\hat{y}``,
                     ``\\Delta W_{kj}``, ``Loss``, ``\\sigma_B^2`` (a variance); a name defined in
                     an earlier section is defined again (a section that picks another meaning)
+equation            a side set to 0 that depends on a symbol the post differentiates by, the
+                    premise of ``\\implies``, an equation solved after one set (``solving``):
+                    a condition if it is not an identity
 assumption          a relation about data the post does not define, with a number on one side
                     and no identity: ``\\sum_k y_k = 1``; it holds for every claim of the post
 introduction        a symbol the post writes here for the first time, on the left only:
@@ -156,7 +159,7 @@ def is_assumption(lhs: Expr, rhs: Expr, defined: set[Basic], objects) -> bool:
     if isinstance(lhs, Number) == isinstance(rhs, Number):
         return False
     for side in (lhs, rhs):
-        if objects(side) & defined or not _arithmetic(side):
+        if objects(side) & defined or not arithmetic(side):
             return False
     try:
         difference = (lhs - rhs).doit().expand()
@@ -165,7 +168,7 @@ def is_assumption(lhs: Expr, rhs: Expr, defined: set[Basic], objects) -> bool:
     return difference != 0
 
 
-def _arithmetic(expr: Basic) -> bool:
+def arithmetic(expr: Basic) -> bool:
     """Sums, products, powers of symbols and entries: nothing applied, nothing differentiated."""
     stack = [expr]
     while stack:

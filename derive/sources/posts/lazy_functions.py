@@ -44,7 +44,10 @@ class LazyFunctions:
 
     def at_points(self, expr: Expr) -> Expr:
         """``Derivative(F(x), x)`` as ``Subs(Derivative(F(t), t), t, x)``: x may be a defined
-        symbol, written out later (SymPy cannot differentiate with respect to a sum)."""
+        symbol, written out later (SymPy cannot differentiate with respect to a sum). A
+        derivative at a dummy is already inside SymPy's own ``Subs`` (``F(b + x)``
+        differentiated): wrapped again, the nested ``Subs`` differentiates wrongly a second
+        time (the ``F''`` term is lost), so it is left as it is."""
         if not self.names:
             return expr
 
@@ -60,6 +63,7 @@ class LazyFunctions:
                 and e.expr.func in self.names
                 and len(e.variable_count) == 1
                 and e.expr.args == (e.variable_count[0][0],)
+                and not isinstance(e.variable_count[0][0], Dummy)
             )
 
         return expr.replace(lazy_derivative, at_point)

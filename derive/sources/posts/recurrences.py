@@ -1,0 +1,342 @@
+"""Recurrences: iterates a post defines step by step, and claims about them read with the steps.
+
+Optimisation posts define a sequence by its update, ``w_{t+1} = w_t - \\eta f'(w_t)`` (also
+``v_t = \\beta v_{t-1} + g_t``, or a system: ``v_{t+1} = \\beta v_t + f'(w_t)``, ``w_{t+1} =
+w_t - \\eta v_{t+1}``). Such a row is a definition: an entry of an array at a shifted index on
+the left, the same array at earlier steps of the same index on the right. The claims that
+follow are about the iterates (``w_{t+1} - 3 = (1 - 2\\eta)(w_t - 3)``, and by induction
+``w_t - 3 = (1 - 2\\eta)^t (w_0 - 3)``); read with w_t and w_{t+1} as unrelated numbers they
+would be refuted, which is a misreading. So a claim with entries of a recurrent array is
+checked, when it is not proved as written:
+
+1. **by the steps**: the latest entry of each array (``w_{t+1}`` beside ``w_t``) is written
+   out by its recurrence, until each array stands at one step (a system: ``v_{t+1}`` then);
+2. **by induction** on the index, when the claim relates the entry at step t to a start
+   (``w_0``): true at the start, and true at t + 1 when it is at t (solved for the entry);
+3. **at the first steps** from the start, every entry written out down to the start value:
+   a counterexample there is a real one (the start value is any number unless the post says
+   which), and the claim is refuted at that step.
+
+A claim none of these decides is undecided, never refuted. A claim at a concrete step
+(``w_{10} = ...``) is only ever proved this way: its numbers usually come from the prose. The
+work is bounded by counts: ``MAX_ROUNDS`` rounds of writing out, ``FIRST_STEPS`` steps, and
+``MAX_ENTRIES`` entries written out per step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sympy import Add, Basic, Dummy, Expr, Indexed, Symbol, solve
+
+from derive.checker.verdict import Verdict
+from derive.sources.posts.items import Item, Side, unwrap
+from derive.sources.posts.kinds import CLAIM, DEFINITION, NOT_A_CLAIM
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.names import BuildError
+
+MAX_ROUNDS = 8  # rounds of writing out the latest step (a system of recurrences)
+FIRST_STEPS = 3  # steps from the start checked when no proof is found
+MAX_ENTRIES = 24  # entries written out down to the start, per checked step
+UNDECIDED = "not decided by the recurrence (its entries are not unrelated numbers)"
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """``array[index + offset] = body``: one step of a sequence (``body`` has the array at
+    earlier steps of ``index``)."""
+
+    array: Basic
+    index: Symbol
+    offset: int
+    body: Expr
+    where: str
+
+    def at(self, position: Expr) -> Expr:
+        """``array[position]`` written out by one step."""
+        return self.body.xreplace({self.index: position - self.offset})
+
+
+def shift(index: Expr) -> tuple[Symbol, int] | None:
+    """``t + 1`` as (t, 1), ``t`` as (t, 0); None for anything else (a constant, ``2t``)."""
+    if isinstance(index, Symbol):
+        return index, 0
+    if isinstance(index, Add):
+        constant, rest = index.as_coeff_Add()
+        if constant.is_Integer and isinstance(rest, Symbol):
+            return rest, int(constant)
+    return None
+
+
+def recurrence_of(lhs: Expr, rhs: Expr, where: str) -> Recurrence | None:
+    """The recurrence ``lhs = rhs`` states, or None: ``lhs`` one entry at a step of an index,
+    ``rhs`` the same array at earlier steps of that index only (and at constant steps)."""
+    if not isinstance(lhs, Indexed) or len(lhs.indices) != 1:
+        return None
+    step = shift(lhs.indices[0])
+    if step is None:
+        return None
+    index, offset = step
+    earlier = False
+    for atom in rhs.atoms(Indexed):
+        if atom.base != lhs.base:
+            continue
+        if len(atom.indices) != 1:
+            return None
+        found = shift(atom.indices[0])
+        if found is None:
+            if atom.indices[0].free_symbols:
+                return None
+            continue  # w_0: a start value
+        if found[0] != index or found[1] >= offset:
+            return None
+        earlier = True
+    return Recurrence(lhs.base, index, offset, rhs, where) if earlier else None
+
+
+def _entries(exprs, array: Basic) -> list[Indexed]:
+    found: set[Indexed] = set()
+    for expr in exprs:
+        found |= {a for a in expr.atoms(Indexed) if a.base == array and len(a.indices) == 1}
+    return sorted(found, key=str)
+
+
+def by_steps(lhs: Expr, rhs: Expr, recurrences: dict) -> tuple[Expr, Expr]:
+    """The claim with the latest step of each array written out, until each array stands at
+    one step of each index (or ``MAX_ROUNDS`` rounds)."""
+    for _ in range(MAX_ROUNDS):
+        replace = {}
+        for array, recurrence in recurrences.items():
+            steps: dict[Symbol, list[tuple[int, Indexed]]] = {}
+            for entry in _entries((lhs, rhs), array):
+                found = shift(entry.indices[0])
+                if found is not None:
+                    steps.setdefault(found[0], []).append((found[1], entry))
+            for at in steps.values():
+                if len({o for o, _ in at}) > 1:
+                    latest = max(at, key=lambda pair: pair[0])[1]
+                    replace[latest] = recurrence.at(latest.indices[0])
+        if not replace:
+            break
+        lhs, rhs = lhs.xreplace(replace), rhs.xreplace(replace)
+    return lhs, rhs
+
+
+def to_start(expr: Expr, recurrences: dict, start: dict) -> Expr | None:
+    """``expr`` with every entry at a concrete step written out down to its array's start;
+    None past ``MAX_ENTRIES`` or below a start."""
+    for _ in range(MAX_ENTRIES):
+        entries = [
+            e
+            for array in recurrences
+            for e in _entries((expr,), array)
+            if not e.indices[0].free_symbols
+        ]
+        if any(e.indices[0] < start[e.base] for e in entries):
+            return None
+        later = [e for e in entries if e.indices[0] > start[e.base]]
+        if not later:
+            return expr
+        expr = expr.xreplace({e: recurrences[e.base].at(e.indices[0]) for e in later})
+    return None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the recurrences make of a claim: its verdict (proved, refuted at a first step, or
+    undecided) and how, for the report."""
+
+    verdict: object
+    how: str
+
+
+Judge = Callable[[Expr, Expr], object]  # (lhs, rhs) -> Verdict
+
+
+def read_iterates(
+    lhs: Expr, rhs: Expr, in_force: tuple, judge: Judge, shown: Callable[[Basic], str] = str
+) -> Reading | None:
+    """The claim ``lhs = rhs`` read with the recurrences ``in_force`` (``judge`` gives a
+    verdict, ``shown`` an index's name); None if it has no entry of a recurrent array (then it
+    is no claim about iterates)."""
+    recurrences = {r.array: r for r in in_force}
+    arrays = [a for a in recurrences if _entries((lhs, rhs), a)]
+    if not arrays:
+        return None
+    recurrences = _reached(recurrences, arrays)
+    lines = sorted({r.where for r in recurrences.values()})
+    where = ("the recurrences at " if len(lines) > 1 else "the recurrence at ") + ", ".join(lines)
+    stepped = by_steps(lhs, rhs, recurrences)
+    if stepped != (lhs, rhs):
+        verdict = judge(*stepped)
+        if verdict.proved:
+            return Reading(verdict, f" by {where}")
+    start = _starts(lhs, rhs, recurrences)
+    symbolic = _symbolic_index(lhs, rhs, recurrences)
+    if symbolic is None:  # at concrete steps: proved down to the start, never refuted
+        sides = [to_start(side, recurrences, start) for side in (lhs, rhs)]
+        verdict = judge(*sides) if None not in sides else None
+        if verdict is not None and verdict.proved:
+            return Reading(verdict, f" by {where}, written out to the start")
+        return Reading(_undecided(), f" (about iterates: {where})")
+    name = shown(symbolic[0])
+    induction = _induction(*stepped, symbolic, recurrences, start, judge)
+    if induction is not None and induction.refuted:
+        first = start[symbolic[1]] - _offsets(*stepped, symbolic)[0]
+        return Reading(induction, f" for {name} = {first}, the start ({where}),")
+    if induction is not None:
+        return Reading(induction, f" by induction on {name} ({where})")
+    return _first_steps(lhs, rhs, symbolic, recurrences, start, judge, (name, where))
+
+
+def _reached(recurrences: dict, arrays: list) -> dict:
+    """The recurrences of ``arrays`` and of the arrays their steps use (a system)."""
+    kept, todo = {}, list(arrays)
+    while todo:
+        array = todo.pop()
+        if array in kept or array not in recurrences:
+            continue
+        kept[array] = recurrences[array]
+        todo += [a for a in recurrences if _entries((kept[array].body,), a)]
+    return kept
+
+
+def _symbolic_index(lhs: Expr, rhs: Expr, recurrences: dict) -> tuple[Symbol, Basic] | None:
+    """(the index, its array) when the claim's recurrent entries stand at steps of one index
+    of one array (and at constant steps); None otherwise."""
+    found = set()
+    for array in recurrences:
+        for entry in _entries((lhs, rhs), array):
+            step = shift(entry.indices[0])
+            if step is not None:
+                found.add((step[0], array))
+            elif entry.indices[0].free_symbols:
+                return None
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _starts(lhs: Expr, rhs: Expr, recurrences: dict) -> dict:
+    """Each array's start: its lowest constant step in the claim, else 0."""
+    start = {}
+    for array in recurrences:
+        constants = [e.indices[0] for e in _entries((lhs, rhs), array) if e.indices[0].is_Integer]
+        start[array] = int(min(constants)) if constants else 0
+    return start
+
+
+def _induction(lhs, rhs, symbolic, recurrences, start, judge):
+    """Proved for every step from the start by induction, or refuted at the start, or None."""
+    index, array = symbolic
+    offsets = _offsets(lhs, rhs, symbolic)
+    if len(offsets) != 1 or not any(e.indices[0].is_Integer for e in _entries((lhs, rhs), array)):
+        return None  # no start in the claim, or several steps: no induction on one entry
+    entries = [e for e in _entries((lhs, rhs), array) if shift(e.indices[0]) is not None]
+    first = start[array] - offsets[0]  # the index at which the claim speaks of the start
+    base = [side.xreplace({index: first}) for side in (lhs, rhs)]
+    verdict = judge(*base)
+    if verdict.refuted:
+        return verdict
+    m = Dummy("m", integer=True, nonnegative=True)
+    at = {index: first + m}
+    entry = entries[0].xreplace(at)
+    try:
+        solved = solve((lhs - rhs).xreplace(at), entry, dict=True)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if not verdict.proved or len(solved) != 1 or entry not in solved[0]:
+        return None
+    after = {index: first + m + 1}
+    following = entries[0].xreplace(after)  # one step on: written out by the recurrence
+    written = {following: recurrences[array].at(following.indices[0])}
+    step = by_steps(lhs.xreplace(after).xreplace(written), rhs.xreplace(after), recurrences)
+    hypothesis = {entry: solved[0][entry]}
+    proved = judge(step[0].xreplace(hypothesis), step[1].xreplace(hypothesis))
+    return proved if proved.proved else None
+
+
+def _offsets(lhs: Expr, rhs: Expr, symbolic) -> list[int]:
+    """The steps of the index at which the claim has entries of the array, lowest first."""
+    index, array = symbolic
+    found = {shift(e.indices[0]) for e in _entries((lhs, rhs), array)}
+    return sorted(o for s, o in (f for f in found if f is not None) if s == index)
+
+
+def _first_steps(lhs, rhs, symbolic, recurrences, start, judge, names) -> Reading:
+    """The claim at its first steps, written out down to the start: refuted at one of them,
+    else undecided."""
+    index, array = symbolic
+    name, where = names
+    lowest = start[array] - _offsets(lhs, rhs, symbolic)[0]
+    if index.is_positive:
+        lowest = max(lowest, 1)
+    for value in range(lowest, lowest + FIRST_STEPS):
+        sides = [to_start(s.xreplace({index: value}), recurrences, start) for s in (lhs, rhs)]
+        if None in sides:
+            continue
+        verdict = judge(*sides)
+        if verdict.refuted:
+            return Reading(verdict, f" for {name} = {value} (written out by {where}),")
+    return Reading(_undecided(), f" (about iterates: {where})")
+
+
+def _undecided() -> Verdict:
+    """Neither proved nor refuted by the steps: undecided, whatever the claim read as written
+    (its entries as unrelated numbers) would give."""
+    return Verdict("undecided", method=UNDECIDED)
+
+
+class RecurrencesMixin:
+    """The recurrences of :class:`~derive.sources.posts.chains.ChainReader`: a row that states
+    one is a definition; a later section may state another for the same array."""
+
+    def _recurrences_in_force(self, instead: Recurrence | None = None) -> tuple:
+        found = {array: r for array, (r, _) in self.recurrences.items()}
+        if instead is not None:
+            found[instead.array] = instead
+        return tuple(found[a] for a in sorted(found, key=str))
+
+    def _recurrence(self, chain, block, texts, name: str) -> bool:
+        """``w_{t+1} = w_t - \\eta f'(w_t)``: the steps of w from here on; True if the chain's
+        first relation states a recurrence (a definition; in a later section than another
+        recurrence of the same array, a claim if the two agree, else the new one)."""
+        builder = self.builder
+        if not isinstance(unwrap(chain.parts[0]), ast.Scripted):
+            return False  # not an entry: built here, it would count as written before
+        try:
+            left, right = builder.build(chain.parts[0]), builder.build(chain.parts[1])
+        except BuildError:
+            return False
+        where = f"line {self._position(block, chain.pos)[0]}"
+        found = recurrence_of(left, right, where)
+        if found is None:
+            return False
+        before = self.recurrences.get(found.array)
+        if before is not None and before[1] == self.section:
+            return False  # the same section: a claim under the recurrence in force
+        self.recurrences[found.array] = (found, self.section)
+        shown = texts[0]
+        line, column = self._position(block, chain.equals[0])
+        if before is None:
+            message = f"defines {shown} by a recurrence (a sequence, step by step)"
+            item = Item(line, column, NOT_A_CLAIM, message, name, 0, *texts[:2], kind=DEFINITION)
+        else:
+            again = f"defines {shown} by another recurrence, from here on"
+            item = Item(
+                line,
+                column,
+                None,
+                "",
+                name,
+                1,
+                *texts[:2],
+                left,
+                right,
+                CLAIM,
+                otherwise=("not proved", DEFINITION, again),
+                functions=builder.in_force(),
+                recurrences=self._recurrences_in_force(instead=before[0]),
+            )
+        self.items.append(item)
+        self.previous = Side(right, texts[1])
+        return True

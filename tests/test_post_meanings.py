@@ -1,0 +1,183 @@
+"""What a post means by its rows when they are not identities, and by letters it gives a meaning
+of its own: an equation the text sets and solves (a stationarity condition, the normal
+equations, their solution) is a condition, never refuted; a recurrence (``w_{t+1} = ...``)
+defines the iterates, and claims about them are read with it; a letter the post defines again
+(``e_i`` a residual, ``y`` an output, a loss swapped) means what the post says from there on.
+Each rule still refutes the slips it can see, so the reading is not vacuous."""
+
+from __future__ import annotations
+
+from post_support import check, check_all
+
+
+def _statuses(text: str) -> list[str]:
+    return [r.status for r in check(text)]
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    return [(r.kind, r.status) for r in check_all(text)]
+
+
+def test_a_second_derivative_through_a_function_of_a_sum() -> None:
+    """SymPy differentiates ``F(w x_n + b)`` into its own ``Subs``; a second derivative of it
+    keeps the ``F''`` term (a nested ``Subs`` lost it and refuted a true Hessian entry)."""
+    text = r"""
+$$ L = -\frac{1}{N} \sum_n \left[ y_n \log p_n + (1 - y_n) \log (1 - p_n) \right] $$
+
+where $p_n = \sigma(w x_n + b)$
+
+$$ \frac{\partial^2 L}{\partial b^2} = \frac{1}{N} \sum_n p_n (1 - p_n) $$
+
+$$ \frac{\partial^2 L}{\partial w^2} = \frac{1}{N} \sum_n p_n (1 - p_n) x_n^2 $$
+
+$$ \frac{\partial^2 L}{\partial w^2} = \frac{1}{N} \sum_n p_n (1 - p_n) x_n $$
+"""
+    assert _statuses(text) == ["proved", "proved", "refuted"]
+
+
+LEAST_SQUARES = r"""
+# Fitting a line
+
+$$ \hat{y}_i = \beta_0 + \beta_1 x_i $$
+
+$$ r_i = y_i - \hat{y}_i $$
+
+$$ J(\beta_0, \beta_1) = \sum_{i=1}^{n} (y_i - \beta_0 - \beta_1 x_i)^2 $$
+
+## The minimum
+
+$$ \frac{\partial J}{\partial \beta_0} = -2 \sum_{i=1}^{n} (y_i - \beta_0 - \beta_1 x_i) = 0 $$
+
+$$ \sum_{i=1}^{n} r_i = 0, \qquad \sum_{i=1}^{n} x_i r_i = 0 $$
+
+$$
+\begin{aligned}
+n \beta_0 + \beta_1 \sum_{i=1}^{n} x_i &= \sum_{i=1}^{n} y_i \\
+\beta_0 \sum_{i=1}^{n} x_i + \beta_1 \sum_{i=1}^{n} x_i^2 &= \sum_{i=1}^{n} x_i y_i
+\end{aligned}
+$$
+
+$$ \beta_0 = \bar{y} - \beta_1 \bar{x} = \frac{C}{D} $$
+
+with $\bar{x} = \frac{1}{n} \sum_{i=1}^{n} x_i$ and $\bar{y} = \frac{1}{n} \sum_{i=1}^{n} y_i$.
+
+$$ \sum_{i=1}^{n} (x_i - \bar{x}) = 0 $$
+
+$$ \sum_{i=1}^{n} (x_i - \bar{x}) \bar{y} = \bar{y} $$
+"""
+
+
+def test_equations_set_to_zero_and_solved_are_conditions_not_refuted_identities() -> None:
+    """The real pattern of least squares and maximum likelihood: a derivative set to zero,
+    the equations rearranged and solved. Each holds at the optimum, not for every beta."""
+    results = check_all(LEAST_SQUARES)
+    by_line = {}
+    for result in results:
+        by_line.setdefault(result.line, []).append((result.kind, result.status))
+    assert by_line[12] == [("claim", "proved"), ("condition", "not a claim")]  # ... = 0
+    assert by_line[14] == [("condition", "not a claim")] * 2  # r_i a residual here
+    assert by_line[18] == by_line[19] == [("condition", "not a claim")]  # normal equations
+    assert by_line[23][0] == ("condition", "not a claim")  # the solution
+    assert by_line[23][1] == ("definition", "not a claim")  # = C / D: names written first
+    assert "introduces C, D" in [r for r in results if r.line == 23][1].detail
+    assert by_line[27] == [("claim", "proved")]  # an identity stays a claim, proved
+    assert by_line[29] == [("claim", "refuted")]  # a slip without an unknown stays refuted
+
+
+def test_a_stationarity_condition_rearranged_under_an_implication() -> None:
+    text = r"""
+$$ \ell(p) = k \log p + (n - k) \log (1 - p) $$
+
+$$ \frac{d \ell}{d p} = \frac{k}{p} - \frac{n - k}{1 - p} = 0 $$
+
+$$ k (1 - p) = (n - k) p \implies \hat{p} = \frac{k}{n} $$
+
+$$ a b = c \implies 2 a b = 2 c $$
+
+$$ 0 = \frac{k}{p} - \frac{n - k}{1 - p} $$
+
+$$ \frac{d \ell}{d p} = \frac{k}{p} + \frac{n - k}{1 - p} = 0 $$
+"""
+    results = check_all(text)
+    assert [(r.line, r.kind, r.status) for r in results if r.kind != "definition"] == [
+        (4, "claim", "proved"),
+        (4, "condition", "not a claim"),
+        (6, "condition", "not a claim"),  # the premise, not an identity
+        (8, "condition", "not a claim"),
+        (8, "claim", "proved"),  # 2ab = 2c given ab = c
+        (10, "condition", "not a claim"),  # 0 = ...: set to zero
+        (12, "claim", "refuted"),  # the derivative itself is still a claim: a slip
+        (12, "condition", "not a claim"),
+    ]
+
+
+DESCENT = r"""
+# Descent on a parabola
+
+$$ g(\theta) = a (\theta - c)^2 $$
+
+$$ \theta_{k+1} = \theta_k - \alpha g'(\theta_k) $$
+
+$$ \theta_{k+1} - c = (1 - 2 a \alpha)(\theta_k - c) $$
+
+$$ \theta_{k+1} - c = (1 + 2 a \alpha)(\theta_k - c) $$
+
+$$ \theta_k - c = (1 - 2 a \alpha)^k (\theta_0 - c) $$
+
+$$ \theta_k - c = (1 - 2 a \alpha)^{k+1} (\theta_0 - c) $$
+
+$$ \theta_2 = c + (1 - 2 a \alpha)^2 (\theta_0 - c) $$
+
+$$ \theta_2 = c + (1 - 2 a \alpha)^3 (\theta_0 - c) $$
+
+## Heavy ball
+
+$$ m_k = \mu m_{k-1} + g'(\theta_{k-1}) $$
+
+$$ \theta_k = \theta_{k-1} - \alpha m_k $$
+
+$$ \theta_k - \theta_{k-1} = \mu (\theta_{k-1} - \theta_{k-2}) - \alpha g'(\theta_{k-1}) $$
+
+$$ \theta_k - \theta_{k-1} = \mu (\theta_{k-1} - \theta_{k-2}) + \alpha g'(\theta_{k-1}) $$
+"""
+
+
+def test_a_recurrence_defines_the_iterates_and_claims_about_them_are_read_with_it() -> None:
+    """``theta_{k+1} = theta_k - alpha g'(theta_k)`` is a definition, a sequence; a claim
+    about the iterates is proved by its steps, or by induction from the start, and refuted
+    only where the iterates written out from the start disagree; at a concrete step it is
+    never refuted (its numbers usually come from the prose)."""
+    results = check_all(DESCENT)
+    found = [(r.line, r.kind, r.status) for r in results if r.line != 4]
+    assert found == [
+        (6, "definition", "not a claim"),
+        (8, "claim", "proved"),  # by one step
+        (10, "claim", "refuted"),  # a slip: refuted at k = 1, written out from the start
+        (12, "claim", "proved"),  # by induction on k
+        (14, "claim", "refuted"),  # a slip: refuted at the start, k = 0
+        (16, "claim", "proved"),  # a concrete step, written out to the start
+        (18, "claim", "undecided"),  # a concrete step is never refuted
+        (22, "definition", "not a claim"),  # momentum: a system of recurrences
+        (24, "definition", "not a claim"),  # theta's steps again, another section
+        (26, "claim", "proved"),
+        (28, "claim", "refuted"),
+    ]
+    details = {r.line: r.detail for r in results}
+    assert "by induction on k" in details[12]
+    assert "for k = 1" in details[10] and "written out by the recurrence at line 6" in details[10]
+    assert "by the recurrences at line 22, line 24" in details[26]
+
+
+def test_a_claim_about_iterates_is_never_refuted_as_unrelated_numbers() -> None:
+    """Without a start in the claim and no proof, the iterates are not judged as free
+    symbols: a true claim the steps cannot reach is undecided, not refuted."""
+    text = r"""
+$$ w_{t+1} = w_t - \eta (w_t - 3) $$
+
+$$ (w_{t+1} - 3)^2 = (1 - \eta)^2 (w_t - 3)^2 $$
+
+$$ w_{t+2} - 3 = (1 - \eta)^2 (w_t - 3) $$
+
+$$ (w_t - 3)^2 = (1 - \eta)^{2t} (w_0 - 3)^2 $$
+"""
+    assert _statuses(text) == ["proved", "proved", "undecided"]
