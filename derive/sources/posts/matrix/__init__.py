@@ -26,7 +26,7 @@ from derive.sources.posts.matrix.table import PostShapes
 
 __all__ = ["PostShapes", "read_shapes"]
 
-NEVER_VECTORS = frozenset(["e", "π", "d", "∂", "T"])
+NEVER_VECTORS = frozenset(["e", "π", "d", "∂", "T", "I"])  # I: the identity
 
 
 def read_shapes(

@@ -91,13 +91,23 @@ def matrix_product(values: list[Basic]) -> Basic:
     factors = [v for v in values if is_matrix(v)]
     if not factors:
         return Mul(*numbers)
-    if not _conforms(factors):
+    if not _conforms(factors) or _number_times_identity(factors):
         factors, extra = _with_scalars(factors)
         numbers += extra
     coefficient = Mul(*numbers)
     if len(factors) == 1:
         return factors[0] if coefficient == 1 else MatMul(coefficient, factors[0])
     return MatMul(coefficient, *factors) if coefficient != 1 else MatMul(*factors)
+
+
+def _number_times_identity(factors: list[Basic]) -> bool:
+    """``(p^T p) I``: a 1x1 product before an identity of unknown size is a number."""
+    for index, factor in enumerate(factors[1:], start=1):
+        if isinstance(factor, Identity) and isinstance(factor.shape[0], UnknownSize):
+            before = factors[:index]
+            if before[0].shape[0] == 1 and before[-1].shape[1] == 1:
+                return True
+    return False
 
 
 def _with_scalars(factors: list[Basic]) -> tuple[list[Basic], list[Basic]]:
