@@ -59,7 +59,7 @@ def prepared(post, lhs: Basic, rhs: Basic, assume: Sequence[Basic]) -> tuple | V
         return lhs, rhs, assume  # the checker reports it ("do not conform")
     if left != right:
         guessed = _inferred(post, (lhs, rhs))
-        scalar = not has_matrices(lhs) or not has_matrices(rhs)
+        scalar = not (is_matrix(lhs) and is_matrix(rhs))  # a number (or entries) on one side
         if guessed or scalar:
             return _cannot(_shapes_differ(post, left, right, guessed, scalar))
     return lhs, rhs, assume

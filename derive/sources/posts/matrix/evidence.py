@@ -144,6 +144,7 @@ class _Walker:
         for chain in line.chains:
             parts = [p for p in chain.parts if p is not None]
             for part in parts:
+                self.whole_uses(part)
                 for node in ast.walk(part):
                     self.node(node)
             first = chain.parts[0]
@@ -151,11 +152,42 @@ class _Walker:
             if named is not None and len(parts) > 1:
                 self.defined.setdefault(named.base, chain.parts[1])
 
+    def whole_uses(self, part: ast.Node) -> None:
+        """A name the text states a vector or matrix, used whole (a side, a term, a factor,
+        transposed or inverted, in a norm): the post writes matrix notation. Inside a
+        function's arguments or with a subscript (``\\mathrm{softmax}(\\mathbf{z})_k``), it
+        does not: its entries are meant."""
+        todo = [part]
+        while todo:
+            node = _unwrap(todo.pop())
+            name = self.name(node)
+            if name is not None:
+                stated = self.table.stated.get(name)
+                self.matrix_notation |= stated is not None and stated.shape is not None
+            elif isinstance(node, ast.Add):
+                todo.extend(term for _, term in node.terms)
+            elif isinstance(node, ast.Mul):
+                todo.extend(node.factors)
+            elif isinstance(node, ast.Frac):
+                todo.extend((node.numerator, node.denominator))
+            elif isinstance(node, ast.Scripted) and node.sub is None:
+                todo.append(node.base)
+            elif isinstance(node, ast.Norm):
+                todo.append(node.inner)
+
     def node(self, node: ast.Node) -> None:
         under = self.transposed(node)
         if under is not None:
             self.matrix_notation = True
             self.mark(self.operands(under), "transposed", node.pos)
+        elif isinstance(node, ast.Scripted) and node.sup_text == "-1" and node.sub is None:
+            inverted = self.name(node.base)  # A^{-1} of a stated matrix A
+            if inverted is not None and self.table.is_stated(inverted):
+                self.matrix_notation = True
+        if isinstance(node, (ast.Nabla, ast.Partial)):
+            variable = self.name(_unwrap(node.sub if isinstance(node, ast.Nabla) else node.operand))
+            if variable is not None and self.table.is_stated(variable):
+                self.matrix_notation = True  # a gradient by a stated vector or matrix
         if isinstance(node, ast.Mul):
             self.product(node)
         elif isinstance(node, ast.Norm):

@@ -68,22 +68,24 @@ def _in_row(tokens: list[Token], text: str, offset, line, labels) -> list[Statem
     for index, token in enumerate(tokens):
         if token.type != "OTHER_REL" or str(token) not in ("\\in", "∈"):
             continue
-        names = _names_before(tokens[:index], text, labels)
+        names, first = _names_before(tokens[:index], text, labels)
         dims = _set_power(tokens[index + 1 :], text)
         if not names or dims is None:
             continue
         shown = text[tokens[0].start_pos : tokens[-1].end_pos]
         for name, family in names:
-            at = offset(token.start_pos)
+            at = offset(first)
             found.append(Statement(name, dims, line(at), family, shown, at))
     return found
 
 
-def _names_before(tokens: list[Token], text: str, labels) -> list[tuple[Name, bool]]:
-    """The names of ``A, X \\in ...``: back to the start of the row or a relation."""
+def _names_before(tokens: list[Token], text: str, labels) -> tuple[list, int]:
+    """The names of ``A, X \\in ...`` (back to the start of the row or a relation), and
+    where the first of them starts."""
     start = len(tokens)
     while start > 0 and tokens[start - 1].type not in _STOP:
         start -= 1
+    first = tokens[start].start_pos if start < len(tokens) else 0
     pieces, current = [], []
     for token in tokens[start:]:
         if token.type == "COMMA":
@@ -96,9 +98,9 @@ def _names_before(tokens: list[Token], text: str, labels) -> list[tuple[Name, bo
     for piece in pieces:
         named = _name(piece, text, labels) if piece else None
         if named is None:
-            return []
+            return [], first
         names.append(named)
-    return names
+    return names, first
 
 
 def _name(tokens: list[Token], text: str, labels) -> tuple[Name, bool] | None:

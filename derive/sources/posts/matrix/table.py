@@ -63,10 +63,8 @@ class PostShapes:
     parent: dict[Basic, Basic] = field(default_factory=dict)  # unknown size -> what it equals
     named: dict[Basic, Basic] = field(default_factory=dict)  # undecided size -> a size shown n
 
-    @property
-    def active(self) -> bool:
-        """Whether the post writes matrix notation at all."""
-        return bool(self.vectors) or any(s.shape for s in self.stated.values())
+    active: bool = False  # the post writes matrix notation (evidence.find_evidence)
+    bad: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, text, problem)
 
     def state(self, statement: Statement, size: Callable[[str], Basic]) -> None:
         """Record a statement, in file order: the first one of a name holds from the start,
@@ -75,6 +73,9 @@ class PostShapes:
             self.families.add(statement.name.base)
             return
         stated = self._stated(statement, size)
+        if stated.problem:
+            shown = f"{statement.name.shown()} \\in ...: {stated.problem}"
+            self.bad.append((statement.offset, shown, stated.problem))
         first = self.stated.get(statement.name)
         if first is None:
             self.stated[statement.name] = stated
@@ -94,7 +95,7 @@ class PostShapes:
             if problem:
                 problems.append(problem)
         shape = (values[0], values[1] if len(values) == 2 else Integer(1))
-        return Stated(shape, statement.where, "; ".join(problems))
+        return Stated(shape, statement.where, "; ".join(dict.fromkeys(problems)))
 
     def restated(self, offset: int) -> list[Name]:
         """The names stated again before ``offset`` (a new shape from there on)."""
