@@ -238,6 +238,12 @@ def _notes(execution: Execution, runs: list[Run]) -> list[str]:
     kinks = _kinks(runs)
     if kinks:
         notes.append(kinks)
+    rows = [run.options.quantity.name for run in runs if run.undivided]
+    if rows:
+        notes.append(
+            f"{', '.join(rows)}: your code writes these per example, not divided by B as "
+            "the gradient of the batch mean is (either is accepted for one row per example)"
+        )
     if all(run.passed for run in runs):
         warned = sorted({w for out in outcomes for w in out.warnings})
         notes += [f"it passed, but warned: {w}" for w in warned[:3]]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from derive.testing.plan import Calls, array_named
-from derive.testing.spec import ARRAYS, Quantity
+from derive.testing.spec import ARRAYS, BIAS, WEIGHTS, Quantity
 
 LOSS_NAMES = ("loss", "cost", "E", "L", "J", "data_loss", "total_loss")
 PREFIXES = ("dE_d", "dL_d", "dJ_d", "grad_", "grads_", "d_", "d")
@@ -50,15 +50,19 @@ def quantity_named(
     if name in LOSS_NAMES:
         return by_name.get("E")
     known = user_names(calls, layer)
-    candidates = [name[len(p) :] for p in PREFIXES if name.startswith(p) and len(name) > len(p)]
+    candidates = [
+        (name[len(p) :], True) for p in PREFIXES if name.startswith(p) and len(name) > len(p)
+    ]
     if not prefixed:
-        candidates.append(name)
-    for stem in candidates:
+        candidates.append((name, False))
+    for stem, with_prefix in candidates:
         array = known.get(stem) or array_named(stem, layer)
         if array is None:
             continue
         for q in quantities:
-            if q.of == array:
+            # a bare key names a parameter's gradient (cs231n's grads["W1"]); a bare "A1"
+            # or "Z1" is a forward value, not its gradient
+            if q.of == array and (with_prefix or q.kind in (WEIGHTS, BIAS)):
                 return q
     return None
 
@@ -156,6 +160,7 @@ def from_structure(
             continue
         open_ = [q for q in quantities if chosen.get(q.name) is None]
         prefixed = tree[0] == "attr" or (tree[0] == "name" and tree[1] == name)
+        prefixed = prefixed or not _keys_name_gradients(tree)
         q = quantity_named(name, calls, layer, open_, prefixed=prefixed)
         if q is not None and _fits(node, shapes.get(q.name)):
             chosen[q.name] = tree
@@ -172,15 +177,40 @@ def from_structure(
     return chosen
 
 
+# the dicts whose bare keys name gradients (``grads["W1"]``): a returned dict unless its name
+# says it holds something else; an attribute only if its name says gradients (a layer's
+# ``self.params["W1"]`` is the parameter itself, ``self.grads["W1"]`` its gradient)
+NOT_GRADIENTS = ("param", "cache", "weight", "bias", "model", "state", "activation", "config")
+GRADIENTS = ("grad", "nabla", "deriv", "d_", "dparam", "dweight", "dbias")
+
+
+def _keys_name_gradients(tree: list) -> bool:
+    """Whether a dict entry reached by ``tree`` may be named by a bare key (see above): the
+    nearest container with a name decides, a dict reached by positions alone may."""
+    if tree[0] != "item" or tree[2][0] != "const" or not isinstance(tree[2][1], str):
+        return True
+    holder = tree[1]
+    while holder[0] == "item":
+        holder = holder[1]
+    if holder[0] == "attr":
+        return holder[2].lower().startswith(GRADIENTS)
+    if holder[0] == "name":
+        return not holder[1].lower().startswith(NOT_GRADIENTS)
+    return True
+
+
 def _prefixed(name: str | None) -> bool:
     return bool(name) and any(name.startswith(p) and len(name) > len(p) for p in PREFIXES)
 
 
 def _top(tree: list) -> bool:
-    """A part of the return value itself or an attribute (not inside a dict of them)."""
-    if tree[0] == "attr":
-        return True
-    return tree[0] == "name" or (tree[0] == "item" and tree[1] == ["returned"])
+    """A part reached by positions only (``[1]``, ``[0][1]``: a tuple or list of
+    gradients), or an attribute; not an entry of a dict, whose key names it."""
+    kind = tree[0]
+    if kind == "item":
+        key = tree[2]
+        return not (key[0] == "const" and isinstance(key[1], str)) and _top(tree[1])
+    return kind in ("returned", "name", "attr")
 
 
 def _by_shape(

@@ -207,6 +207,14 @@ def _call(tree: list, scope: Scope, result: bool) -> object:
     return target(*args, **kwargs)  # type: ignore[operator]
 
 
+def _holder(tree: list, scope: Scope) -> object:
+    """What ``--set`` assigns into: a bare name is the object's attribute first (state lives
+    there: ``W[0]=W1`` is ``self.W[0]``, not the input's array W), then as anywhere."""
+    if tree[0] == "name" and scope.obj is not None and _has(scope.obj, tree[1]):
+        return getattr(scope.obj, tree[1])
+    return evaluate(tree, scope)
+
+
 def assign(target: list, value: object, scope: Scope) -> None:
     """``--set TARGET=...``: a name is an attribute of the object (or the module's global)."""
     kind = target[0]
@@ -217,8 +225,8 @@ def assign(target: list, value: object, scope: Scope) -> None:
         else:
             setattr(holder, target[1], value)
     elif kind == "attr":
-        setattr(evaluate(target[1], scope), target[2], value)
+        setattr(_holder(target[1], scope), target[2], value)
     elif kind == "item":
-        evaluate(target[1], scope)[evaluate(target[2], scope)] = value
+        _holder(target[1], scope)[evaluate(target[2], scope)] = value
     else:
         raise ScopeError(f"cannot assign to {show(target)}")

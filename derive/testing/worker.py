@@ -247,7 +247,7 @@ def _part(scope: Scope, tree: list | None, quantity: str, limit: int) -> tuple[d
 
 def _node(value: object, depth: int) -> dict:
     """What a returned value is made of, by names (for finding which part is which)."""
-    if isinstance(value, tuple) and depth:
+    if isinstance(value, tuple | list) and depth:  # a list of gradients reads like a tuple
         return {"kind": "tuple", "items": [_node(v, depth - 1) for v in value[:32]]}
     if isinstance(value, Mapping) and depth:
         keys = [k for k in list(value)[:64] if isinstance(k, str)]
