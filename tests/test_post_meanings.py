@@ -84,6 +84,28 @@ def test_equations_set_to_zero_and_solved_are_conditions_not_refuted_identities(
     assert by_line[29] == [("claim", "refuted")]  # a slip without an unknown stays refuted
 
 
+def test_equations_set_to_zero_in_words_are_conditions_of_the_functions_parameters() -> None:
+    """Set to zero in words ("setting both derivatives to zero gives"), no derivative
+    written: the unknowns are the parameters of the function the post defines (S of beta_0
+    and beta_1)."""
+    text = r"""
+$$ S(\beta_0, \beta_1) = \sum_{i=1}^{n} (y_i - \beta_0 - \beta_1 x_i)^2 $$
+
+Setting both partial derivatives to zero gives
+
+$$ \sum_{i=1}^{n} (y_i - \beta_0 - \beta_1 x_i) = 0 $$
+
+$$ n \beta_0 + \beta_1 \sum_{i=1}^{n} x_i = \sum_{i=1}^{n} y_i $$
+
+$$ \sum_{i=1}^{n} (x_i - 1)^2 = \sum_{i=1}^{n} x_i^2 - 2 \sum_{i=1}^{n} x_i $$
+"""
+    assert _kinds(text)[1:] == [
+        ("condition", "not a claim"),
+        ("condition", "not a claim"),
+        ("claim", "refuted"),  # a slip about the data alone stays a claim
+    ]
+
+
 def test_a_stationarity_condition_rearranged_under_an_implication() -> None:
     text = r"""
 $$ \ell(p) = k \log p + (n - k) \log (1 - p) $$
@@ -181,3 +203,99 @@ $$ w_{t+2} - 3 = (1 - \eta)^2 (w_t - 3) $$
 $$ (w_t - 3)^2 = (1 - \eta)^{2t} (w_0 - 3)^2 $$
 """
     assert _statuses(text) == ["proved", "proved", "undecided"]
+
+
+def test_a_residual_named_e_is_squared_and_e_stays_the_exponential_elsewhere() -> None:
+    text = r"""
+$$ r_i = \beta_0 + \beta_1 x_i $$
+
+$$ e_i = y_i - r_i $$
+
+$$ S = \sum_{i=1}^{n} e_i^2 = \sum_{i=1}^{n} (y_i - \beta_0 - \beta_1 x_i)^2 $$
+
+$$ \frac{\partial S}{\partial \beta_1} = -2 \sum_{i=1}^{n} x_i e_i $$
+
+$$ \frac{\partial S}{\partial \beta_1} = -\sum_{i=1}^{n} x_i e_i $$
+
+$$ p = \frac{1}{1 + e^{-x}} = \frac{e^{x}}{1 + e^{x}} $$
+"""
+    assert _statuses(text) == ["proved", "proved", "refuted", "proved"]
+    # without a definition of e_i, e_k^2 is still the typo it usually is (e^a_k for e^{a_k})
+    assert _statuses(r"$$ q = e_k^2 $$" + "\n\n" + r"$$ q = 1 $$") == ["cannot read"]
+
+
+def test_sigma_written_as_a_name_is_a_standard_deviation() -> None:
+    """``\\sigma`` not applied is a scale (a Gaussian's standard deviation, or a sigmoid's
+    value): positive, and listed among the defaults; applied it is still the sigmoid."""
+    text = r"""
+For a normal density
+$p(y \mid \mu, \sigma) = \frac{1}{\sqrt{2\pi}\,\sigma} e^{-(y - \mu)^2 / (2\sigma^2)}$,
+
+$$
+\log p(y \mid \mu, \sigma) = -\frac{1}{2} \log (2 \pi \sigma^2) - \frac{(y - \mu)^2}{2 \sigma^2}
+$$
+
+$$ \log p(y \mid \mu, \sigma) = -\log (2 \pi \sigma) - \frac{(y - \mu)^2}{2 \sigma^2} $$
+
+$$ \sigma(0) = \frac{1}{2} $$
+"""
+    results = check(text)
+    assert [r.status for r in results] == ["proved", "refuted", "proved"]
+    assert any("standard deviation" in d and "σ" in d for d in results[0].defaults)
+
+
+def test_a_loss_swapped_in_its_own_section_is_defined_again() -> None:
+    """The same name given a loss of another form (the squared error, then the log loss):
+    a new definition from there on, and the claims after it use it."""
+    text = r"""
+$$ y = \sigma(z), \qquad z = w x + b $$
+
+$$ E = \frac{1}{2} (y - t)^2 $$
+
+$$ \frac{\partial E}{\partial z} = (y - t) y (1 - y) $$
+
+If we swap the loss for
+
+$$ E = -t \log y - (1 - t) \log (1 - y) $$
+
+$$ \frac{\partial E}{\partial z} = y - t $$
+
+$$ \frac{\partial E}{\partial z} = (y - t) y $$
+"""
+    results = check_all(text)
+    assert [(r.kind, r.status) for r in results if r.line >= 10] == [
+        ("definition", "not a claim"),
+        ("claim", "proved"),
+        ("claim", "refuted"),
+    ]
+
+
+def test_iterates_written_with_a_superscript_are_steps_not_labels_or_powers() -> None:
+    """``x^{(k+1)}`` from ``x^{(k)}`` (and ``x^{(0)}``, the start), ``w^{t+1}`` from ``w^t``:
+    the steps of a sequence, as with subscripts; a layer ``a^{(l+1)}`` and a power
+    ``\\beta^t`` keep their readings."""
+    text = r"""
+$$ f(x) = a x^2 + b x + c $$
+
+$$ x^{(k+1)} = x^{(k)} - \alpha f'(x^{(k)}) $$
+
+$$ x^{(k)} + \frac{b}{2a} = (1 - 2 a \alpha)^k \left(x^{(0)} + \frac{b}{2a}\right) $$
+
+$$ x^{(k)} + \frac{b}{2a} = (1 - a \alpha)^k \left(x^{(0)} + \frac{b}{2a}\right) $$
+
+$$ w^{t+1} = w^t - \eta (w^t - 1) $$
+
+$$ w^{t+1} - 1 = (1 - \eta)(w^t - 1) $$
+
+$$ \theta_j^{(t+1)} = \theta_j^{(t)} - \eta \theta_j^{(t)} $$
+
+$$ \theta_j^{(t+2)} = (1 - \eta)^2 \theta_j^{(t)} $$
+
+$$ \beta^{t+1} = \beta \cdot \beta^t $$
+"""
+    assert _statuses(text) == ["proved", "refuted", "proved", "proved", "proved"]
+    layers = r"$$ z^{(l+1)} = W^{(l)} a^{(l)} $$" + "\n\n" + r"$$ a^{(l+1)} = 2 z^{(l+1)} $$"
+    layers += "\n\n" + r"$$ a^{(l+1)} = 2 W^{(l)} a^{(l)} $$"
+    results = check_all(layers)
+    assert [r.status for r in results] == ["not a claim", "not a claim", "proved"]
+    assert "recurrence" not in results[1].detail  # the next layer, not a step

@@ -247,7 +247,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
             if node.sub is not None or node.primes:
                 raise BuildError("a subscript or prime on an expression is not read", node.pos)
             return self.power(self.build(base, env), self.build(node.sup, env), node.pos)
-        if base.name == "e" and self.euler and node.sup is not None:
+        if base.name == "e" and self.euler and node.sup is not None and not self._residual(node):
             if node.sub is not None:
                 message = "e with a subscript and a superscript: write e^{a_k} or a name"
                 raise BuildError(message, node.pos)
@@ -264,7 +264,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
             return self._transpose(node, env)
         if kind == "power" and self.powered_name(node) in self.powered:
             return self.named(node, "", env, base_name=self.powered_name(node))
-        example = superscript_index(node, self.ranges.summed)
+        example = superscript_index(node, self.ranges.summed, self.ranges.iterated)
         if example is not None:  # x^{(i)}: the i-th example, an entry
             return self.named(node, EXAMPLE, env, extra=example)
         label = node.sup_text if kind == "label" else ""
@@ -272,6 +272,15 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         if kind == "power":
             value = self.power(value, self.build(node.sup, env), node.pos)
         return value
+
+    def _residual(self, node: ast.Scripted) -> bool:
+        """``e_i^2`` where the post defines ``e_i`` (a residual, an error): a power of that
+        entry; elsewhere ``e^{x}`` stays the exponential."""
+        if node.sub is None:
+            return False
+        rank = len(index_items(node.sub)[0])
+        obj = self.scope.objects.get((Name("e"), rank))
+        return obj is not None and obj in self.definitions.table
 
     def powered_name(self, node: ast.Scripted) -> str:
         """The name ``sigma_B^2`` introduces: the letter with its power, ``sigma^2``."""

@@ -228,9 +228,9 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
             function = function_parameters(lhs)
             if function is not None and self._function(function, chain, block, texts, name):
                 return 2
-            if self._definition(chain, block, texts, name):
-                return 2
             if self._recurrence(chain, block, texts, name):
+                return 2
+            if self._definition(chain, block, texts, name):
                 return 2
         scope = self.builder.scope
         before = set(scope.objects)

@@ -21,6 +21,10 @@ def defaults(scope, ranges, declared, builder, targets) -> list[str]:
     )
     if real:
         found.append(f"real numbers (no domain declared): {', '.join(real)}")
+    scales = sorted({name.shown() for name in scope.scales})
+    if scales:
+        shown = ", ".join(scales)
+        found.append(f"positive (a standard deviation: written as a name, not applied): {shown}")
     sizes = sorted(
         k for k, v in scope.sizes.items() if isinstance(v, Symbol) and k not in declared.names
     )

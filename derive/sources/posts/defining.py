@@ -357,7 +357,7 @@ class DefiningMixin:
         if not (labelled or powered_name):
             return None
         indices = index_items(node.sub or ())[0]
-        example = superscript_index(node, builder.ranges.summed)
+        example = superscript_index(node, builder.ranges.summed, builder.ranges.iterated)
         indices = indices + ([example] if example is not None else [])
         if node.base.name == "δ" and node.sup is None and len(indices) == 2:
             return None  # δ_{kj}: the Kronecker delta
@@ -379,14 +379,17 @@ class DefiningMixin:
     def _fresh(self, obj: Basic, params: tuple, rhs=None) -> tuple[Basic, tuple, bool] | None:
         """Whether ``obj`` may be defined here: not yet defined, defined in an earlier section,
         or defined with other functions (``a = \\sigma(z)``, then "with a ReLU in place of
-        sigma, ``a = \\mathrm{relu}(z)``"): then again (a claim if the meanings agree)."""
+        sigma, ``a = \\mathrm{relu}(z)``"; ``E = \\frac{1}{2}(y - t)^2``, then a loss with a
+        log): then again (a claim if the meanings agree)."""
+        if obj in self.recurrences:
+            return None  # m_t = ... after m_t = \beta m_{t-1} + ...: a claim about the sequence
         if obj not in self.builder.definitions.table:
             return obj, params, False
         if self.section_of.get(obj, self.section) < self.section:
             return obj, params, True
         before, now = self.heads_of.get(obj, set()), function_heads(rhs)
-        if rhs is not None and before and now and before != now:
-            return obj, params, True
+        if rhs is not None and (before or now) and before != now:
+            return obj, params, True  # E = (y - t)^2 / 2, then "swap the loss for" E = -t log y
         return None
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from sympy import Basic, Expr, IndexedBase, Integer, MatrixSymbol, Symbol
 
+from derive.sources.posts.latex.vocabulary import SIGMA
+
 _LAYER = re.compile("(?:[A-Z]|l|\N{SCRIPT SMALL L})(?:[+-]\\d+)?\\Z")
 _BRACKETED = re.compile(r"(?:\(.+\)|\[.+\])\Z")
 TRANSPOSES = frozenset(
@@ -104,6 +106,7 @@ class Scope:
     free: dict[str, Symbol] = field(default_factory=dict)
     bound: dict[tuple[str, bool], Symbol] = field(default_factory=dict)
     undeclared: list[Name] = field(default_factory=list)
+    scales: list[Name] = field(default_factory=list)  # sigma as a name: positive by default
     counter: int = 0
     implicit: Symbol | None = None  # the size of sums the text gives no range
     matrices: object | None = None  # the shape table of a post in matrix notation (posts.matrix)
@@ -114,6 +117,12 @@ class Scope:
 
     def _domain(self, name: Name) -> dict[str, bool]:
         found = self.domains.get(name, self.domains.get(name.base))
+        if found is None and name.base == SIGMA:
+            # sigma written as a name, not applied: a standard deviation (a Gaussian's
+            # sigma, sigma_B), or a sigmoid's value written short: positive either way
+            if name not in self.scales:
+                self.scales.append(name)
+            return {"positive": True}
         if found is None:
             if name not in self.undeclared:
                 self.undeclared.append(name)

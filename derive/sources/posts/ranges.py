@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sympy import Expr, Integer
 
+from derive.sources.posts.iterates import find_iterates, iterate_index
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.names import Name, Scope, label_kind
 
@@ -126,9 +127,16 @@ def _plain_text(node: ast.Node) -> str | None:
 EXAMPLE = "(\N{MIDDLE DOT})"  # the label of x^{(i)}: an array with the example index last
 
 
-def superscript_index(node: ast.Scripted, summed: set[str]) -> ast.Node | None:
+def superscript_index(
+    node: ast.Scripted, summed: set[str], iterated=frozenset()
+) -> ast.Node | None:
     """The index of ``x^{(i)}``, ``y^{(i+1)}``: a bracketed superscript whose letter a sum
-    runs over somewhere in the post (an example index, not a layer label); else None."""
+    runs over somewhere in the post (an example index, not a layer label); or the step of a
+    sequence the post states (``x^{(k)}``, ``w^{t}``: ``find_iterates``); else None."""
+    if iterated and node.sup is not None:
+        step = iterate_index(node, iterated)
+        if step is not None:
+            return step
     sup = node.sup
     if not (isinstance(node.base, ast.Letter) and isinstance(sup, ast.Group)) or sup.brace:
         return None
@@ -142,12 +150,14 @@ def superscript_index(node: ast.Scripted, summed: set[str]) -> ast.Node | None:
     return inner if letter is not None and letter in summed else None
 
 
-def array_name(node: ast.Scripted, labels: dict[str, str], summed=frozenset()) -> Name | None:
+def array_name(
+    node: ast.Scripted, labels: dict[str, str], summed=frozenset(), iterated=frozenset()
+) -> Name | None:
     """The name of a subscripted letter (label included), or None."""
     if not isinstance(node.base, ast.Letter):
         return None
     label = ""
-    if superscript_index(node, summed) is not None:
+    if superscript_index(node, summed, iterated) is not None:
         label = EXAMPLE
     elif node.sup is not None and label_kind(node.sup_text, labels) == "label":
         label = node.sup_text
@@ -168,6 +178,7 @@ class Ranges:
     labels: set[str] = field(default_factory=set)
     unranged: set[str] = field(default_factory=set)  # letters of sums written without a bound
     summed: set[str] = field(default_factory=set)  # letters some sum runs over
+    iterated: set[tuple[str, str, bool]] = field(default_factory=set)  # superscript steps
 
 
 def bound_value(node: ast.Node | None, scope: Scope) -> Expr | None:
@@ -209,6 +220,7 @@ def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: S
             letter = sum_limits(node).letter if isinstance(node, ast.Sum) else None
             if letter is not None:
                 found.summed.add(letter)
+    found.iterated = find_iterates(line for line, _ in lines)
     for line, where in lines:
         stack: list[tuple[ast.Node, dict]] = [(line, {})]
         while stack:
@@ -266,13 +278,12 @@ def _scripted(node: ast.Scripted, env: dict, scope: Scope, found: Ranges, occurr
     if isinstance(node.base, (ast.Indicator, ast.Number)) and node.sub:
         _indicator_letters(node.sub, found)  # 1_{d=k}: d and k are indices
     labelled = node.sup is not None and isinstance(node.base, ast.Letter)
-    example = superscript_index(node, found.summed) is not None
-    if labelled and not example and label_kind(node.sup_text, scope.labels) == "label":
+    extra = superscript_index(node, found.summed, found.iterated)
+    if labelled and extra is None and label_kind(node.sup_text, scope.labels) == "label":
         found.labels.add(node.sup_text)
-    extra = superscript_index(node, found.summed)
     if (node.sub is None and extra is None) or not isinstance(node.base, ast.Letter):
         return
-    name = array_name(node, scope.labels, found.summed)
+    name = array_name(node, scope.labels, found.summed, found.iterated)
     indices = index_items(node.sub or ())[0] + ([extra] if extra is not None else [])
     for slot, index in enumerate(indices):
         letter = letter_of(index)

@@ -13,9 +13,9 @@ checked, when it is not proved as written:
    out by its recurrence, until each array stands at one step (a system: ``v_{t+1}`` then);
 2. **by induction** on the index, when the claim relates the entry at step t to a start
    (``w_0``): true at the start, and true at t + 1 when it is at t (solved for the entry);
-3. **at the first steps** from the start, every entry written out down to the start value:
-   a counterexample there is a real one (the start value is any number unless the post says
-   which), and the claim is refuted at that step.
+3. **at the first steps** from the start, every entry written out down to the start value,
+   the start taken as 0 (``m_0 = 0``: a start the prose may give in words, and one start
+   among all): a counterexample there is a real one, and the claim is refuted at that step.
 
 A claim none of these decides is undecided, never refuted. A claim at a concrete step
 (``w_{10} = ...``) is only ever proved this way: its numbers usually come from the prose. The
@@ -44,18 +44,23 @@ UNDECIDED = "not decided by the recurrence (its entries are not unrelated number
 
 @dataclass(frozen=True)
 class Recurrence:
-    """``array[index + offset] = body``: one step of a sequence (``body`` has the array at
-    earlier steps of ``index``)."""
+    """``array[params..., index + offset] = body``: one step of a sequence, the step its last
+    index (``body`` has the array at earlier steps of ``index``); ``params``: the other
+    indices, symbols (``\\theta^{(t+1)}_j``: j)."""
 
     array: Basic
     index: Symbol
     offset: int
     body: Expr
     where: str
+    params: tuple = ()
 
-    def at(self, position: Expr) -> Expr:
-        """``array[position]`` written out by one step."""
-        return self.body.xreplace({self.index: position - self.offset})
+    def at(self, entry: Indexed) -> Expr:
+        """``entry`` (an entry of the array) written out by one step."""
+        *others, position = entry.indices
+        replace = dict(zip(self.params, others, strict=True))
+        replace[self.index] = position - self.offset
+        return self.body.xreplace(replace)
 
 
 def shift(index: Expr) -> tuple[Symbol, int] | None:
@@ -69,36 +74,47 @@ def shift(index: Expr) -> tuple[Symbol, int] | None:
     return None
 
 
+def step(entry: Indexed) -> tuple[Symbol, int] | None:
+    """The step of an entry (its last index) as (index, offset), or None (a constant step)."""
+    return shift(entry.indices[-1])
+
+
 def recurrence_of(lhs: Expr, rhs: Expr, where: str) -> Recurrence | None:
-    """The recurrence ``lhs = rhs`` states, or None: ``lhs`` one entry at a step of an index,
-    ``rhs`` the same array at earlier steps of that index only (and at constant steps)."""
-    if not isinstance(lhs, Indexed) or len(lhs.indices) != 1:
+    """The recurrence ``lhs = rhs`` states, or None: ``lhs`` one entry at a step of an index
+    (its last index; the others distinct symbols), ``rhs`` the same array at earlier steps of
+    that index only (and at constant steps)."""
+    if not isinstance(lhs, Indexed):
         return None
-    step = shift(lhs.indices[0])
-    if step is None:
+    found = step(lhs)
+    params = lhs.indices[:-1]
+    if found is None or not all(isinstance(p, Symbol) for p in params):
         return None
-    index, offset = step
+    index, offset = found
+    if len(set(params)) != len(params) or index in params:
+        return None
     earlier = False
     for atom in rhs.atoms(Indexed):
         if atom.base != lhs.base:
             continue
-        if len(atom.indices) != 1:
+        if len(atom.indices) != len(lhs.indices):
             return None
-        found = shift(atom.indices[0])
-        if found is None:
-            if atom.indices[0].free_symbols:
+        at = step(atom)
+        if at is None:
+            if atom.indices[-1].free_symbols:
                 return None
             continue  # w_0: a start value
-        if found[0] != index or found[1] >= offset:
+        if at[0] != index or at[1] >= offset:
             return None
         earlier = True
-    return Recurrence(lhs.base, index, offset, rhs, where) if earlier else None
+    if not earlier:
+        return None
+    return Recurrence(lhs.base, index, offset, rhs, where, tuple(params))
 
 
 def _entries(exprs, array: Basic) -> list[Indexed]:
     found: set[Indexed] = set()
     for expr in exprs:
-        found |= {a for a in expr.atoms(Indexed) if a.base == array and len(a.indices) == 1}
+        found |= {a for a in expr.atoms(Indexed) if a.base == array}
     return sorted(found, key=str)
 
 
@@ -108,15 +124,16 @@ def by_steps(lhs: Expr, rhs: Expr, recurrences: dict) -> tuple[Expr, Expr]:
     for _ in range(MAX_ROUNDS):
         replace = {}
         for array, recurrence in recurrences.items():
-            steps: dict[Symbol, list[tuple[int, Indexed]]] = {}
+            groups: dict[tuple, list[tuple[int, Indexed]]] = {}
             for entry in _entries((lhs, rhs), array):
-                found = shift(entry.indices[0])
-                if found is not None:
-                    steps.setdefault(found[0], []).append((found[1], entry))
-            for at in steps.values():
+                found = step(entry)
+                if found is not None and len(entry.indices) == len(recurrence.params) + 1:
+                    key = (found[0], entry.indices[:-1])
+                    groups.setdefault(key, []).append((found[1], entry))
+            for at in groups.values():
                 if len({o for o, _ in at}) > 1:
                     latest = max(at, key=lambda pair: pair[0])[1]
-                    replace[latest] = recurrence.at(latest.indices[0])
+                    replace[latest] = recurrence.at(latest)
         if not replace:
             break
         lhs, rhs = lhs.xreplace(replace), rhs.xreplace(replace)
@@ -131,14 +148,15 @@ def to_start(expr: Expr, recurrences: dict, start: dict) -> Expr | None:
             e
             for array in recurrences
             for e in _entries((expr,), array)
-            if not e.indices[0].free_symbols
+            if not e.indices[-1].free_symbols
+            and len(e.indices) == len(recurrences[array].params) + 1
         ]
-        if any(e.indices[0] < start[e.base] for e in entries):
+        if any(e.indices[-1] < start[e.base] for e in entries):
             return None
-        later = [e for e in entries if e.indices[0] > start[e.base]]
+        later = [e for e in entries if e.indices[-1] > start[e.base]]
         if not later:
             return expr
-        expr = expr.xreplace({e: recurrences[e.base].at(e.indices[0]) for e in later})
+        expr = expr.xreplace({e: recurrences[e.base].at(e) for e in later})
     return None
 
 
@@ -208,10 +226,10 @@ def _symbolic_index(lhs: Expr, rhs: Expr, recurrences: dict) -> tuple[Symbol, Ba
     found = set()
     for array in recurrences:
         for entry in _entries((lhs, rhs), array):
-            step = shift(entry.indices[0])
-            if step is not None:
-                found.add((step[0], array))
-            elif entry.indices[0].free_symbols:
+            at = step(entry)
+            if at is not None:
+                found.add((at[0], array))
+            elif entry.indices[-1].free_symbols:
                 return None
     return next(iter(found)) if len(found) == 1 else None
 
@@ -220,7 +238,7 @@ def _starts(lhs: Expr, rhs: Expr, recurrences: dict) -> dict:
     """Each array's start: its lowest constant step in the claim, else 0."""
     start = {}
     for array in recurrences:
-        constants = [e.indices[0] for e in _entries((lhs, rhs), array) if e.indices[0].is_Integer]
+        constants = [e.indices[-1] for e in _entries((lhs, rhs), array) if e.indices[-1].is_Integer]
         start[array] = int(min(constants)) if constants else 0
     return start
 
@@ -229,14 +247,17 @@ def _induction(lhs, rhs, symbolic, recurrences, start, judge):
     """Proved for every step from the start by induction, or refuted at the start, or None."""
     index, array = symbolic
     offsets = _offsets(lhs, rhs, symbolic)
-    if len(offsets) != 1 or not any(e.indices[0].is_Integer for e in _entries((lhs, rhs), array)):
-        return None  # no start in the claim, or several steps: no induction on one entry
-    entries = [e for e in _entries((lhs, rhs), array) if shift(e.indices[0]) is not None]
+    if len(offsets) != 1:
+        return None  # several steps: no induction on one entry
+    # the claim names its start (w_0): refuted there, it is refuted; else the start is the
+    # post's (m_0 = 0, stated or not): the induction may only prove
+    explicit = any(e.indices[-1].is_Integer for e in _entries((lhs, rhs), array))
+    entries = [e for e in _entries((lhs, rhs), array) if step(e) is not None]
     first = start[array] - offsets[0]  # the index at which the claim speaks of the start
     base = [side.xreplace({index: first}) for side in (lhs, rhs)]
     verdict = judge(*base)
     if verdict.refuted:
-        return verdict
+        return verdict if explicit else None
     m = Dummy("m", integer=True, nonnegative=True)
     at = {index: first + m}
     entry = entries[0].xreplace(at)
@@ -248,17 +269,17 @@ def _induction(lhs, rhs, symbolic, recurrences, start, judge):
         return None
     after = {index: first + m + 1}
     following = entries[0].xreplace(after)  # one step on: written out by the recurrence
-    written = {following: recurrences[array].at(following.indices[0])}
-    step = by_steps(lhs.xreplace(after).xreplace(written), rhs.xreplace(after), recurrences)
+    written = {following: recurrences[array].at(following)}
+    moved = by_steps(lhs.xreplace(after).xreplace(written), rhs.xreplace(after), recurrences)
     hypothesis = {entry: solved[0][entry]}
-    proved = judge(step[0].xreplace(hypothesis), step[1].xreplace(hypothesis))
+    proved = judge(moved[0].xreplace(hypothesis), moved[1].xreplace(hypothesis))
     return proved if proved.proved else None
 
 
 def _offsets(lhs: Expr, rhs: Expr, symbolic) -> list[int]:
     """The steps of the index at which the claim has entries of the array, lowest first."""
     index, array = symbolic
-    found = {shift(e.indices[0]) for e in _entries((lhs, rhs), array)}
+    found = {step(e) for e in _entries((lhs, rhs), array)}
     return sorted(o for s, o in (f for f in found if f is not None) if s == index)
 
 
@@ -274,7 +295,10 @@ def _first_steps(lhs, rhs, symbolic, recurrences, start, judge, names) -> Readin
         sides = [to_start(s.xreplace({index: value}), recurrences, start) for s in (lhs, rhs)]
         if None in sides:
             continue
-        verdict = judge(*sides)
+        # started at zero (m_0 = 0, v_0 = 0: a start the prose may give in words), which is
+        # one start among all: a counterexample there is one for every reading
+        zero = {e: 0 for a in recurrences for e in _entries(sides, a) if e.indices[-1].is_Integer}
+        verdict = judge(*(side.xreplace(zero) for side in sides))
         if verdict.refuted:
             return Reading(verdict, f" for {name} = {value} (written out by {where}),")
     return Reading(_undecided(), f" (about iterates: {where})")

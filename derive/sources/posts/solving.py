@@ -12,8 +12,9 @@ None of these rows holds for every p or every beta: they hold at the optimum, wh
 the text says. So a relation is **an equation the text sets** when it is not an identity and
 
 - its last side is ``0`` (``... = 0``) or its first side is (``0 = ...``), and the other side
-  depends on an *unknown*: a symbol the post differentiates by (p, beta_0, w, b), directly or
-  through the post's definitions (``\\sum e_i = 0`` with e_i a residual);
+  depends on an *unknown*: a symbol the post differentiates by (p, beta_0, w, b) or a
+  parameter of a function it defines (``S(\\beta_0, \\beta_1) = ...``), directly or through
+  the post's definitions (``\\sum e_i = 0`` with e_i a residual);
 
 and **an equation the text solves** when it is not an identity, stands alone in its row with
 no derivative and no function applied (arithmetic of names: the rearranged equation, the
@@ -59,13 +60,17 @@ class SolvingMixin:
     """The equations of :class:`~derive.sources.posts.chains.ChainReader`: set, then solved."""
 
     def _unknowns(self, *values: Basic) -> frozenset[Basic]:
-        """The unknowns ``values`` involve: what the post differentiates by, reached directly or
-        through definitions."""
-        definitions = self.builder.definitions
+        """The unknowns ``values`` involve, directly or through definitions: what the post
+        differentiates by, and the parameters of the functions it defines (``S(\\beta_0,
+        \\beta_1)``: set to zero in words, "setting both derivatives to zero gives")."""
+        builder = self.builder
+        unknowns = set(builder.differentiated)
+        for function in builder.functions.table.values():
+            unknowns |= {p.base if isinstance(p, Indexed) else p for p in function.params}
         reached: set[Basic] = set()
         for value in values:
-            reached |= definitions.reached(value)
-        return frozenset(reached & self.builder.differentiated)
+            reached |= builder.definitions.reached(value)
+        return frozenset(reached & unknowns)
 
     def _record_equation(self, unknowns: frozenset[Basic], block, pos: int) -> None:
         where = f"line {self._position(block, pos)[0]}"
