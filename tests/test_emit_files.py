@@ -100,6 +100,36 @@ def test_each_function_matches_the_50_digit_value_at_large_inputs(
     np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=0, atol=bound)
 
 
+# posts written by others, with the softmax's and the sigmoid's parts written out in the logits
+CORPUS = ["softmax_kramdown.md", "softmax_sum_name.md", "softmax_hat.md", "ufldl_backprop.tex"]
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_posts_by_others_compute_the_50_digit_value_at_inputs_of_1e4(name) -> None:
+    result = emit_files([ROOT / "tests" / "corpus" / name], Options())
+    module = _compiled(result.text, "corpus")
+    checked = 0
+    for outcome in (o for o in result.outcomes if o.function is not None):
+        sizes = {"B": 3}
+        for argument in outcome.printed.arguments:
+            for domain in argument.domains:
+                for size in domain.size.free_symbols:
+                    sizes.setdefault(outcome.result.show(size), 3)
+        if not outcome.printed.arguments:
+            continue
+        values = inputs(
+            outcome.printed, outcome.result.show, sizes, np.random.default_rng(3), 1e4, 1e4
+        )
+        got = getattr(module, outcome.function)(*values.values())
+        expected = reference(outcome.printed, outcome.result, values, sizes)
+        largest = max(float(np.max(np.abs(v))) for v in values.values())
+        bound = 1e-12 * max(1 + largest, float(np.max(np.abs(expected))))
+        assert np.all(np.isfinite(got)), outcome.function
+        np.testing.assert_allclose(np.asarray(got, dtype=float), expected, rtol=0, atol=bound)
+        checked += 1
+    assert checked >= 2
+
+
 def _finite_difference(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):

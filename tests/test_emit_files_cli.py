@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from derive.cli import main
@@ -160,6 +161,77 @@ def test_hostile_names_and_titles_become_safe_identifiers_and_text(tmp_path, mon
     assert getattr(module, name)(2.0) == 12.0
     assert not (tmp_path / "MARKER").exists()
     compile(out.read_text(), str(out), "exec")  # one module: no docstring was broken out of
+
+
+TEMPERED = r"""# A softmax with a temperature
+
+The tempered softmax of logits $z_k$ with targets that sum to one, $\sum_{k=1}^{K} t_k = 1$:
+
+$$
+p_k = \frac{e^{z_k / \tau}}{\sum_{c=1}^{K} e^{z_c / \tau}}
+$$
+
+$$
+\mathcal{L} = -\sum_{k=1}^{K} t_k \log p_k
+$$
+
+Written out, the same loss (a restatement, which the reader takes as a definition again):
+
+$$
+\mathcal{L} = -\sum_{k=1}^{K} t_k \left( \frac{z_k}{\tau} - \log \sum_{c=1}^{K} e^{z_c/\tau} \right)
+$$
+
+$$
+\begin{aligned}
+\frac{\partial \mathcal{L}}{\partial z_j}
+  &= \frac{1}{\tau} \frac{e^{z_j/\tau}}{\sum_{c=1}^{K} e^{z_c/\tau}} \sum_{k=1}^{K} t_k
+     - \frac{t_j}{\tau} \\
+  &= \frac{1}{\tau}\left(p_j - t_j\right)
+\end{aligned}
+$$
+"""
+
+
+def test_a_post_in_its_own_fonts_emits_stable_code_and_its_definitions_are_no_failures(
+    tmp_path, capsys
+) -> None:
+    source = write(tmp_path, "tempered.md", TEMPERED)
+    out = tmp_path / "tempered.py"
+    assert main(["emit", source, "--data", "z,t", "-o", str(out)]) == 0, capsys.readouterr()
+    printed = capsys.readouterr().out
+    assert "not emitted" not in printed and "1 of 1 result emitted" in printed
+    module = load(out)
+    assert module.__all__ == ["dL_dz_j"]  # \mathcal{L} is L
+    z = np.array([[1e4, -1e4, 3.0]])
+    t = np.array([[0.25, 0.25, 0.5]])
+    got = module.dL_dz_j(t, z, 0.5)
+    np.testing.assert_allclose(got, [[1.5, -0.5, -1.0]], rtol=0, atol=1e-12)
+
+
+LINE = r"""# Fitting a line
+
+The prediction for an input $x$ is $\hat{y} = \theta_0 + \theta_1 x$, and the squared error is
+
+$$
+J(\theta_0, \theta_1) = \frac{1}{2} \left( \theta_0 + \theta_1 x - y \right)^2
+$$
+
+$$
+\frac{\partial J}{\partial \theta_1} = \left( \theta_0 + \theta_1 x - y \right) x
+$$
+"""
+
+
+def test_entries_used_only_at_fixed_places_are_scalars(tmp_path, capsys) -> None:
+    source = write(tmp_path, "line.md", LINE)
+    out = tmp_path / "line.py"
+    assert main(["emit", source, "--data", "x,y", "-o", str(out)]) == 0, capsys.readouterr()
+    text = out.read_text()
+    assert "dJ_d_theta_1(theta_0, theta_1, x (B,), y (B,)) -> a scalar" in text
+    module = load(out)
+    x, y = np.array([1.0, 2.0, -1.0]), np.array([0.5, 1.0, 2.0])
+    expected = np.sum((0.25 + 0.75 * x - y) * x)
+    assert module.dJ_d_theta_1(0.25, 0.75, x, y) == pytest.approx(expected, rel=1e-14)
 
 
 def test_only_selects_by_function_or_derivation_name_and_data_overrides_marks(tmp_path):

@@ -154,6 +154,10 @@ def test_stable_rewrites_replace_the_unstable_patterns() -> None:
         log(exp(x) / total): "log-softmax",
         exp(x) / total: "softmax",
         x * log(x): "x log x at 0",
+        exp(2 * x) / total**2: "softmax",  # the softmax's Jacobian written out
+        exp(-x) / (1 + exp(-x)) ** 2: "sigmoid slope",
+        (exp(x) - exp(-x)) / (exp(x) + exp(-x)): "tanh",
+        1 - (exp(x) - exp(-x)) ** 2 / (exp(x) + exp(-x)) ** 2: "tanh",
     }
     for expr, name in cases.items():
         _, used = stable_form(expr)
@@ -161,6 +165,50 @@ def test_stable_rewrites_replace_the_unstable_patterns() -> None:
     # a complex argument is left as it is: the claims hold for real numbers
     w = Symbol("w")
     assert stable_form(log(1 + exp(w))) == (log(1 + exp(w)), ())
+
+
+def test_arguments_real_wherever_they_are_defined_are_rewritten_too(tmp_path) -> None:
+    # t_k / u is undefined at u = 0, never complex: the softmax of a temperature is shifted
+    from sympy import Symbol
+
+    from derive.emit.stable import real
+
+    x, u = Symbol("x", real=True), Symbol("u", real=True)
+    assert real(x / u) and not real(Symbol("w") / u)
+    _, m = emitted(
+        tmp_path,
+        derivation(
+            "tempered",
+            "exp(t[k] / u) / sum(exp(t[c] / u), (c, 1, K))",
+            "exp(t[k] / u) / sum(exp(t[d] / u), (d, 1, K))",
+        ),
+    )
+    t = np.array([1e4, -1e4, 1e4 - 1])
+    got = m.tempered(t, 0.5)
+    expected = np.array([1.0, 0.0, np.exp(-2.0)]) / (1 + np.exp(-2.0))
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-300)
+
+
+def test_forms_written_out_in_the_logits_are_tidied_before_the_rewrites(tmp_path) -> None:
+    # a constant in every term of the softmax, and a delta that selects inside the sum: both
+    # hide the softmax from its rewrite until the tidy form (proved equal) shows it
+    _, m = emitted(
+        tmp_path,
+        derivation(
+            "scaled",
+            "u**2 * exp(t[k]) / sum(u**2 * exp(t[c]), (c, 1, K))",
+            "u**2 * exp(t[k]) / sum(u**2 * exp(t[d]), (d, 1, K))",
+        )
+        + derivation(
+            "picked",
+            "sum(exp(t[c]) * delta(c, k), (c, 1, K)) / sum(exp(t[d]), (d, 1, K))",
+            "sum(exp(t[c]) * delta(c, k), (c, 1, K)) / sum(exp(t[d]), (d, 1, K))",
+        ),
+    )
+    t = np.array([1e4, -1e4, 1e4 - 1])
+    expected = np.array([1.0, 0.0, np.exp(-1.0)]) / (1 + np.exp(-1.0))
+    np.testing.assert_allclose(m.scaled(t), expected, rtol=1e-12, atol=1e-300)  # u^2 cancels
+    np.testing.assert_allclose(m.picked(t), expected, rtol=1e-12, atol=1e-300)
 
 
 def test_the_header_lists_each_rewrite_used_with_its_verdict(tmp_path) -> None:

@@ -8,23 +8,26 @@ import math
 import numpy as np
 import pytest
 from sympy import (
+    And,
     Heaviside,
     IndexedBase,
     KroneckerDelta,
     Max,
+    Min,
     Piecewise,
     Rational,
     Sum,
     Symbol,
+    erf,
     exp,
     log,
-    sin,
+    tanh,
 )
 
 from derive.model.loss import softmax
 from derive.model.primitives import relu_prime
 from derive.model.symbols import K, c, k, t, z
-from derive.testing.precise import EvaluationError, Evaluator, to_float, to_mp
+from derive.testing.precise import CONTEXT, EvaluationError, Evaluator, to_float, to_mp
 
 
 def _values(expr, arrays, ranges=None, **kw):
@@ -83,9 +86,18 @@ def test_a_term_free_of_the_summation_index_is_counted_k_times() -> None:
 def test_nodes_without_an_exact_rule_are_refused() -> None:
     x = Symbol("x", real=True)
     with pytest.raises(EvaluationError, match="no exact evaluation rule"):
-        Evaluator({}, scalars={x: (1, 1)}).evaluate(sin(x))
+        Evaluator({}, scalars={x: (1, 1)}).evaluate(erf(x))
     with pytest.raises(EvaluationError, match="no exact evaluation rule"):
-        Evaluator({}, scalars={x: (1, 1)}).evaluate(Piecewise((x, x > 0), (0, True)))
+        Evaluator({}, scalars={x: (1, 1)}).evaluate(Piecewise((x, x > 0), (0, erf(x) > 0)))
+
+
+def test_tanh_min_and_piecewise_take_the_first_piece_that_holds() -> None:
+    x, y = Symbol("x", real=True), Symbol("y", real=True)
+    ev = Evaluator({}, scalars={x: (CONTEXT.mpf(-2), 2), y: (CONTEXT.mpf(3), 3)})
+    assert ev.evaluate(Min(x, y)).value.item() == -2
+    assert abs(ev.evaluate(tanh(x)).value.item() - CONTEXT.tanh(-2)) < CONTEXT.mpf(10) ** -35
+    pieces = Piecewise((1, x > 0), (2, And(x < 0, y > 0)), (3, True))
+    assert ev.evaluate(pieces).value.item() == 2
     with pytest.raises(EvaluationError, match="has no value"):
         Evaluator({}).evaluate(x)
 

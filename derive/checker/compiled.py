@@ -77,10 +77,11 @@ class Compiler:
         self._total: set[int] = set()  # slots whose value is defined at every point
         self._size = 0
 
-    def program(self, integers: Mapping[Symbol, int]) -> Program:
+    def program(self, integers: Mapping[Symbol, int], exact: bool | None = None) -> Program:
         """``expr`` at ``integers`` (every integer symbol it has); raises Unsupported if a
-        part has no mpmath operation."""
-        return Program(self, self._slot(self.expr, dict(integers)))
+        part has no mpmath operation. ``exact=False``: balls only, for inputs that are balls
+        (``Program.run``)."""
+        return Program(self, self._slot(self.expr, dict(integers)), exact)
 
     def _new(self) -> int:
         self._size += 1

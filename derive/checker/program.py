@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Protocol
 
 import sympy
+from flint import acb
 from sympy import Basic
 
 from derive.checker import balls
@@ -132,7 +133,9 @@ class Program:
         return found
 
     def run(self, values: Mapping[Basic, Basic], bits: int) -> tuple[object, bool]:
-        """The raw result at ``bits`` (a Fraction, a ball, None or AT_KINK) and the kink flag."""
+        """The raw result at ``bits`` (a Fraction, a ball, None or AT_KINK) and the kink flag.
+        A value may be a ball (``acb``) instead of a number: the result then encloses every
+        value the expression takes over those inputs (compile with ``exact=False``)."""
         balls.touched[0] = False
         exact = self._exact
         with balls.precision(bits):
@@ -140,7 +143,8 @@ class Program:
             for slot, number in self._constants:
                 slots[slot] = balls.number(number, exact, bits)
             for slot, atom in zip(self._inputs, self.atoms, strict=True):
-                slots[slot] = balls.number(values[atom], exact, bits)
+                value = values[atom]  # an exact number, or a ball (an interval of inputs)
+                slots[slot] = value if isinstance(value, acb) else balls.number(value, exact, bits)
             undefined = False  # whether a value is UNDEFINED yet (then each operation looks)
             try:
                 for slot, function, args in self._operations:

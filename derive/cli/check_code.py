@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 
+from derive.cli.check_code_against import add_against, run_against
 from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from derive.cli.options import seed
 from derive.testing import EmitError, cache
@@ -85,8 +86,9 @@ def _expression(text: str) -> list:
         raise argparse.ArgumentTypeError(f"{error}") from None
 
 
-def _result(text: str) -> tuple[str | None, object]:
-    """[QUANTITY=]PART: an index, a key, or an expression of the restricted syntax."""
+def _result(text: str) -> tuple[str | None, object, str]:
+    """[QUANTITY=]PART: an index, a key, or an expression of the restricted syntax; with
+    --against, NAME[=PART]: a result of the derivation (the raw text is kept for that)."""
     name, equals, rest = text.partition("=")
     if equals and name.strip().replace("/", "_") in _QUANTITY_NAMES:
         text, quantity = rest, name.strip().replace("/", "_")
@@ -95,8 +97,16 @@ def _result(text: str) -> tuple[str | None, object]:
     text = text.strip()
     part: object = int(text) if text.lstrip("-").isdigit() else text
     if isinstance(part, str):
-        _expression(part)
-    return quantity, part
+        try:
+            _expression(part)
+        except argparse.ArgumentTypeError as error:
+            return None, _Unreadable(str(error)), text
+    return quantity, part, text
+
+
+class _Unreadable(str):
+    """A --result that is no expression: fine as a result's name under --against, an error
+    otherwise (its message)."""
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -125,6 +135,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--J", type=_size, help="inputs of the output layer (units of L-1)")
     parser.add_argument("--I", type=_size, help="units of layer L-2 (network)")
     parser.add_argument("--N", type=_size, help="inputs of the network")
+    add_against(parser)
     _add_calls(parser)
     _add_conventions(parser)
     _add_running(parser)
@@ -170,7 +181,8 @@ def _add_calls(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="[Q=]PART",
         help="which part of what it returns is the quantity: an index, a key, or an expression "
-        "such as 'grads[\"W1\"]' or self.dinputs (repeat as Q=PART for several quantities)",
+        "such as 'grads[\"W1\"]' or self.dinputs (repeat as Q=PART for several quantities); "
+        "with --against: NAME or NAME=PART, a result of the derivation (repeat)",
     )
 
 
@@ -238,8 +250,11 @@ def _sizes(args: argparse.Namespace) -> dict[str, int] | str:
 def _results(args: argparse.Namespace) -> object:
     if not args.result:
         return None
-    named = {q: part for q, part in args.result if q is not None}
-    plain = [part for q, part in args.result if q is None]
+    for _, part, _ in args.result:
+        if isinstance(part, _Unreadable):
+            raise ValueError(f"argument --result: {part}")
+    named = {q: part for q, part, _ in args.result if q is not None}
+    plain = [part for q, part, _ in args.result if q is None]
     if plain and (named or len(plain) > 1):
         raise ValueError("several --result: write each as QUANTITY=PART")
     return named or plain[0]
@@ -286,6 +301,12 @@ def run(args: argparse.Namespace) -> int:
         _clear()
         if args.function is None:
             return EXIT_OK
+    if args.against is not None:
+        return run_against(args)
+    for option in ("size", "data"):
+        if getattr(args, option):
+            print(f"derive: error: --{option} needs --against FILE", file=sys.stderr)
+            return EXIT_USAGE
     if args.function is None or args.quantity is None:
         missing = "MODULE:FUNCTION" if args.function is None else "--quantity"
         print(f"derive: error: give {missing} (or --clear-cache alone)", file=sys.stderr)

@@ -109,7 +109,9 @@ def function_source(request: Request) -> Printed:
     dims = {a.name: _dims(a, request, sizes) for a in arguments}
     _check_sizes(found.sizes, dims, sizes, request)
     own = tuple(arguments)
-    expr, arguments = _batched(request.expr, arguments) if batched else (request.expr, arguments)
+    expr, arguments = (
+        with_batch_axis(request.expr, arguments) if batched else (request.expr, arguments)
+    )
     body, result = _body(request, expr, arguments, sizes, output, batched, dims)
     spec = f"_spec_{request.name}"
     checks = _checks(request.name, spec, arguments, dims, _words(body, result))
@@ -162,7 +164,7 @@ def _check_sizes(needed, dims: Mapping[str, list[str]], sizes, request: Request)
             )
 
 
-def _batched(expr: Expr, arguments: list[Argument]) -> tuple[Expr, list[Argument]]:
+def with_batch_axis(expr: Expr, arguments: list[Argument]) -> tuple[Expr, list[Argument]]:
     """The batch axis written out: data ``x[j]`` becomes ``x'[b, j]``, data ``t`` ``t'[b]``,
     where x' and t' are the arguments with a leading batch dimension."""
     batch = Domain(Integer(1), BATCH_SIZE)

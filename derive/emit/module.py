@@ -17,9 +17,9 @@ from __future__ import annotations
 import inspect
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sympy import Basic, Expr, Ge, Indexed, Le
+from sympy import Basic, Expr, Ge, Indexed, Le, Symbol
 
 from derive.checker.equal import check_equal
 from derive.emit import arguments_runtime
@@ -27,7 +27,7 @@ from derive.emit.function import Printed, Request, check_computable, function_so
 from derive.emit.naming import RESERVED, Names, doc_text
 from derive.emit.proofs import EmitError
 from derive.emit.results import Result
-from derive.emit.stable import REWRITES, proved_rewrites, stable_form, tidied
+from derive.emit.stable import REWRITES, proved_rewrites, stable_form, tidied, unstable
 from derive.emit.template import MARKER
 from derive.sources.oneline import one_line
 from derive.version import __version__
@@ -137,6 +137,7 @@ def _emit_one(result: Result, options: Options, names: Names):
     data = _data(result, options)
     wrt = result.wrt.base if isinstance(result.wrt, Indexed) else result.wrt
     reduce = result.loss or (wrt is not None and wrt not in data)
+    result, data = fixed_entries(result, data)
     try:
         check_computable(result.expr, result.show)
         expr, used = stable_form(_tidy(result))
@@ -163,23 +164,78 @@ def _emit_one(result: Result, options: Options, names: Names):
     return Outcome(result, name, None, bool(unproved), function), function, used
 
 
+def fixed_entries(result: Result, data: frozenset[Basic]) -> tuple[Result, frozenset[Basic]]:
+    """``result`` with each array that it uses only at fixed entries (``theta_0``, ``theta_1``
+    of a line's intercept and slope: no index says how long the array is) taken as one scalar
+    per entry, named as the source writes the entry; data stays data.
+
+    The entry ``theta[1]`` becomes the scalar ``theta_1``; an array used at an index anywhere
+    is left as it is (its size comes from that index's range)."""
+    if result.expr is None:
+        return result, data
+    entries = sorted(result.expr.atoms(Indexed), key=str)
+    indexed = {e.base for e in entries if not all(i.is_Integer for i in e.indices)}
+    fixed = [e for e in entries if e.base not in indexed]
+    if not fixed:
+        return result, data
+    scalars = {}
+    for entry in fixed:
+        suffix = "_".join(str(i).replace("-", "m") for i in entry.indices)
+        scalars[entry] = Symbol(f"{entry.base.name}_{suffix}", **_assumptions(entry))
+    shown = {symbol: result.show(entry) for entry, symbol in scalars.items()}
+    outer = result.show
+
+    def show(obj: Basic) -> str:
+        return shown[obj] if obj in shown else outer(obj)
+
+    names = {**result.names, **shown}
+    data = data | {s for e, s in scalars.items() if e.base in data}
+    return replace(result, expr=result.expr.xreplace(scalars), show=show, names=names), data
+
+
+def _assumptions(entry: Indexed) -> dict[str, bool]:
+    """The sign an array's entries have (``real``, ``positive``, ...), for its scalar."""
+    facts = ("real", "positive", "nonnegative", "negative", "nonpositive", "integer")
+    return {f: True for f in facts if getattr(entry, f"is_{f}")}
+
+
 def _tidy(result: Result) -> Expr:
-    """The result in its tidied form (:func:`derive.emit.stable.tidied`) if the step checker
-    proves the two equal under the result's index ranges, else as it is."""
-    tidy = tidied(result.expr)
-    if tidy == result.expr:
-        return tidy
+    """The result in a tidied form (:func:`derive.emit.stable.tidied`) that leaves the fewest
+    exponentials unshifted once the stable rewrites are applied, if the step checker proves it
+    equal to the result under the result's index ranges (at most two forms are checked); else
+    as it is."""
+    candidates = [t for t in tidied(result.expr) if t != result.expr]
+    if not candidates:
+        return result.expr
+    before = unstable(stable_form(result.expr)[0])
+    scored = sorted(
+        ((unstable(stable_form(t)[0]), n, t) for n, t in enumerate(candidates)),
+        key=lambda entry: entry[:2],
+    )
     ranges = [r for i, d in result.ranges.items() for r in (Le(i, d.hi), Ge(i, d.lo))]
     ranges = [r for r in ranges if r != True]  # noqa: E712 - sympy.true
-    verdict = check_equal(result.expr, tidy, assume=ranges, seed=0)
-    return tidy if verdict.proved else result.expr
+    for score, _, tidy in scored[:2]:
+        if score > before:
+            break
+        if check_equal(result.expr, tidy, assume=ranges, seed=0).proved:
+            return tidy
+    return result.expr
 
 
 def _data(result: Result, options: Options) -> frozenset[Basic]:
+    """The per-example data: the marks or ``--data``, and the variable of a derivative that
+    the source defines from data (``s = w.x + b`` with x data: dl/ds is per example)."""
     if options.data is None:
-        return result.data
-    wanted = set(options.data)
-    return frozenset(s for s, n in result.names.items() if n in wanted or Names().take(n) in wanted)
+        data = result.data
+    else:
+        wanted = set(options.data)
+        data = frozenset(
+            s for s, n in result.names.items() if n in wanted or Names().take(n) in wanted
+        )
+    wrt = result.wrt.base if isinstance(result.wrt, Indexed) else result.wrt
+    if wrt is not None and result.wrt_inputs & data:
+        data |= {wrt}
+    return data
 
 
 def _summary(result: Result, options: Options, reduce: bool, data) -> str:

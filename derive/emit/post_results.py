@@ -23,6 +23,7 @@ from derive.emit.results import Result, Step
 from derive.sources.posts.check import check_item
 from derive.sources.posts.display import show
 from derive.sources.posts.file import PostFile
+from derive.sources.posts.latex.vocabulary import GREEK_TEXT
 from derive.sources.statuses import NOT_A_CLAIM
 
 _DERIVATIVE = re.compile(
@@ -51,22 +52,28 @@ def post_results(
         if (found := _DERIVATIVE.match(item.lhs_text or ""))
     }
     names = {obj: text for obj, text in post.scope.shown_names.items()}
+    stated = _stated(post)
 
     def shown(obj: Basic) -> str:
         return names[obj] if obj in names else show(post.scope, obj)
 
     results = []
-    for label, indices in chains.items():
-        first, last = post.items[indices[0]], post.items[indices[-1]]
+    for label, written in chains.items():
+        # a row the check reads as a definition after all (a name defined again, an update)
+        # is no claim of the chain; a chain of such rows alone is a definition, not a result
+        indices = [i for i in written if checked[i] is None or checked[i].status != NOT_A_CLAIM]
+        if not indices:
+            continue
+        first, last = post.items[written[0]], post.items[indices[-1]]
         derivative = _DERIVATIVE.match(first.lhs_text or "")
         if derivative:
             name = f"d{_clean(derivative.group('f'))}/d{_clean(derivative.group('v'))}"
         else:
             name = defined.get(_clean(first.lhs_text or ""), label)
         wrt = _variable(post, derivative.group("v")) if derivative else None
-        expr = None if last.rhs is None else _expanded(post, last.rhs, wrt)
+        expr = None if last.rhs is None else _expanded(post, last.rhs, wrt, last)
         steps = tuple(
-            _step(post.items[i].step, checked[i]) for i in indices if checked[i] is not None
+            _step(post.items[i].step, checked[i], stated) for i in indices if checked[i] is not None
         )
         results.append(
             Result(
@@ -83,6 +90,7 @@ def post_results(
                 names=names,
                 title=label,
                 problem=None if expr is not None else "its last expression cannot be read",
+                wrt_inputs=_inputs_of(post, wrt),
             )
         )
     if every:
@@ -90,30 +98,64 @@ def post_results(
     return results
 
 
+def _inputs_of(post: PostFile, wrt: Basic | None) -> frozenset[Basic]:
+    """The symbols and arrays the post defines ``wrt`` from (none if it does not define it)."""
+    if wrt is None:
+        return frozenset()
+    try:
+        written = post.definitions.expand(wrt)
+    except Exception:  # too deep or too large to write out: nothing is inferred
+        return frozenset()
+    if written == wrt:
+        return frozenset()
+    found = {a.base for a in written.atoms(Indexed)}
+    found |= {s for s in written.free_symbols if not isinstance(s, Indexed)}
+    return frozenset(found)
+
+
 def _clean(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _step(number: int, result) -> Step:
+def _stated(post: PostFile) -> dict[str, Basic]:
+    """The post's assumptions by the text its reports give them (``label: relation``): the
+    reports show what a proof used as text, and emit needs the relations back."""
+    found = {}
+    for relation in (*post.assumptions, *post.labels):
+        label = post.labels.get(relation)
+        shown = show(post.scope, relation)
+        found[f"{label}: {shown}" if label else shown] = relation
+    return found
+
+
+def _step(number: int, result, stated: dict[str, Basic]) -> Step:
     needs = tuple(str(n) for n in result.verdict.needs)
     message = "" if result.status == "proved" else result.message()
-    return Step(number, result.status, needs, message)
+    relations = tuple(stated[n] for n in needs if n in stated)
+    return Step(number, result.status, needs, message, relations)
 
 
-_SUBSCRIPT = re.compile(r"_(?:\{(?P<braced>[^{}]*)\}|(?P<one>[A-Za-z]))")
+_SUBSCRIPT = re.compile(r"_(?:\{(?P<braced>[^{}]*)\}|(?P<one>[A-Za-z0-9]))")
 
 
 def _variable(post: PostFile, text: str) -> Basic | None:
-    """The symbol or entry the post writes as ``text`` (``\\eta``, ``z^L_k``, ``W_{kj}``)."""
+    """The symbol or entry the post writes as ``text`` (``\\eta``, ``z^L_k``, ``W_{kj}``, an
+    entry at a number, ``\\theta_1``)."""
     wanted = _clean(text)
     subscript = _SUBSCRIPT.search(wanted)
-    letters = []
+    letters: list[str] = []
+    number = None
     if subscript:
-        letters = re.findall(r"[A-Za-z]", subscript.group("braced") or subscript.group("one"))
+        inside = subscript.group("braced") or subscript.group("one")
+        letters = re.findall(r"[A-Za-z]", inside)
+        number = int(inside) if inside.isdigit() else None
     base = wanted[: subscript.start()] + wanted[subscript.end() :] if subscript else wanted
+    base = re.sub(r"\\([A-Za-z]+)", lambda m: GREEK_TEXT.get(m.group(1), m.group(0)), base)
     for obj, (name, rank) in post.scope.keys.items():
         if rank == 0 and _clean(name.shown()) in (wanted, _clean(text.replace("\\", ""))):
             return obj
+        if rank == 1 and number is not None and _clean(name.shown()) == base:
+            return obj[Integer(number)]
         if (
             rank == len(letters)
             and rank
@@ -124,15 +166,26 @@ def _variable(post: PostFile, text: str) -> Basic | None:
     return None
 
 
-def _expanded(post: PostFile, expr: Expr, wrt: Basic | None) -> Expr:
-    """``expr`` with every definition written out, except the derivative's variable's."""
+def _expanded(post: PostFile, expr: Expr, wrt: Basic | None, item=None) -> Expr:
+    """``expr`` with every definition written out, except the derivative's variable's, and
+    the functions applied inside definitions (sigma in ``a = \\sigma(z)``) written out as
+    they are in force at ``item``'s row, as the check writes them."""
     keep = wrt.base if isinstance(wrt, Indexed) else wrt
 
     def which(atom: Basic) -> bool:
         obj = atom.base if isinstance(atom, Indexed) else atom
         return obj != keep
 
-    return post.definitions.expand(expr, which)
+    written = post.definitions.expand(expr, which)
+    if item is None:
+        return written
+
+    def slot_range(array, slot):
+        key = post.scope.keys.get(array)
+        return None if key is None else post.ranges.slots.get((key[0], key[1], slot))
+
+    in_force = dict(item.functions)
+    return post.definitions.lazy.resolve(written, in_force, post.scope.fresh, slot_range)
 
 
 def _ranges(post: PostFile, symbols: Iterable[Basic]) -> dict[Symbol, Domain]:
@@ -150,7 +203,9 @@ def _definitions(post: PostFile, numerators: set[str], names, shown) -> list[Res
     results = []
     for obj, definition in post.definitions.table.items():
         atom = obj[definition.params] if definition.params else obj
-        expr = post.definitions.expand(definition.body)
+        # the functions in force where the post ends (sigma is the sigmoid unless redefined)
+        last = next((i for i in reversed(post.items) if i.functions is not None), None)
+        expr = _expanded(post, definition.body, None, last)
         text = show(post.scope, atom)
         results.append(
             Result(

@@ -24,6 +24,7 @@ class Step:
     status: str  # proved, refuted, undecided, cannot read, cannot check
     needs: tuple[str, ...] = ()
     message: str = ""  # the source's one-line report of the step (for a step not proved)
+    relations: tuple[Basic, ...] = ()  # the assumptions the proof used, as relations
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Result:
         names: generated symbol or array -> the user's name for it (for ``--data``).
         title: one line of prose, if the source gives one.
         problem: why it cannot be emitted even when proved (None: it can be tried).
+        wrt_inputs: the symbols and arrays that ``wrt`` is defined from, where the source
+            defines it (a post's ``s = sum_i w_i x_i + b``): a variable defined from data is
+            per-example data too.
     """
 
     source: str
@@ -61,6 +65,7 @@ class Result:
     names: Mapping[Basic, str] = field(default_factory=dict)
     title: str = ""
     problem: str | None = None
+    wrt_inputs: frozenset[Basic] = frozenset()
 
     @property
     def proved(self) -> bool:
@@ -76,6 +81,14 @@ class Result:
         if isinstance(self.wrt, Indexed):
             return tuple(i for i in self.wrt.indices if isinstance(i, Symbol))
         return ()
+
+    def relations(self) -> tuple[Basic, ...]:
+        """The assumptions the proof used, as relations (``sum(t[d], (d, 1, K)) == 1``), once
+        each: what inputs must satisfy for the result to be the derivation's."""
+        found: list[Basic] = []
+        for step in self.steps:
+            found += [r for r in step.relations if r not in found]
+        return tuple(found)
 
     def needs(self) -> tuple[str, ...]:
         """The assumptions the proof used, once each, in order."""

@@ -97,14 +97,15 @@ def _array(expr: Indexed, scope: dict[Symbol, Domain], found: Parts, show) -> No
             )
 
 
-_NUMBERED = re.compile(r"^s(\d+)$")
+_NUMBERED = re.compile(r"^s(\d+)(?:_(\w+))?$")
 
 
 def generated_order(obj: Basic) -> tuple:
-    """Declaration order: the sources name symbols s0, s1, ... as they are declared."""
+    """Declaration order: the sources name symbols s0, s1, ... as they are declared (an entry
+    of s3 taken as a scalar, ``s3_1``, right after s3's place)."""
     name = obj.name if hasattr(obj, "name") else str(obj)
     found = _NUMBERED.match(name)
-    return (0, int(found.group(1)), "") if found else (1, 0, name)
+    return (0, int(found.group(1)), found.group(2) or "") if found else (1, 0, name)
 
 
 def size_of(domain: Domain, what: str) -> Expr:

@@ -11,7 +11,9 @@ rewrite                pattern                                code
 log-sum-exp            log sum_c e^{g_c}                      m + log sum_c e^{g_c - m},
                                                               m = max_c g_c
 log-softmax            log(e^h / sum_c e^{g_c})               h - (log-sum-exp)
-softmax                e^h / sum_c e^{g_c}                    e^{h - m} / sum_c e^{g_c - m}
+softmax                e^h / (sum_c e^{g_c})^n, n = 1, 2..    e^{h - n m} / (sum_c e^{g_c - m})^n
+sigmoid slope          e^a / (1 + e^a)^n, n = 2, 3, ...       sigmoid(a) sigmoid(-a)^(n - 1)
+tanh                   (e^x - e^{-x}) / (e^x + e^{-x})        tanh(x)
 log(1 + e^x)           log(1 + e^x)                           logaddexp(0, x)
 sigmoid                1 / (1 + e^{-x}), e^x / (1 + e^x)      (1 + tanh(x/2)) / 2
 1 - sigmoid            1 - sigmoid(x)                         sigmoid(-x)
@@ -26,10 +28,11 @@ tanh is one vectorized pass, 5-10 times faster at a batch of 65536 than the bran
 (below 2^-53): where the sigmoid is below 1e-16 its relative accuracy is not kept, which
 log-sigmoid and log(1 + e^x) (``logaddexp``, the two-branch form) keep.
 
-Each rewrite carries the claims that justify it, stated for arbitrary real arguments (and, for
-the shifts, every real m): :func:`proved_rewrites` has the step checker prove them, once per
-process, and a generated module lists them with their verdicts. A rewrite whose claims are not
-proved is not applied, and a pattern whose arguments SymPy does not know to be real is left as
+Each rewrite carries the claims that justify it (:mod:`derive.emit.stable_claims`), stated for
+arbitrary real arguments (and, for the shifts, every real m): :func:`proved_rewrites` has the
+step checker prove them, once per process, and a generated module lists them with their
+verdicts. A rewrite whose claims are not proved is not applied, and a pattern whose arguments
+are not known to be real wherever they are defined (:func:`real`: ``z / tau`` is) is left as
 it is: the formula stays exact, only less robust.
 """
 
@@ -40,44 +43,41 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sympy import (
-    Abs,
     Add,
     Basic,
-    Eq,
+    Dummy,
     Expr,
-    IndexedBase,
-    Max,
+    Indexed,
+    Integer,
+    KroneckerDelta,
     Mul,
-    Piecewise,
     Pow,
     Sum,
     Symbol,
+    count_ops,
     exp,
+    expand,
     log,
     powsimp,
     tanh,
 )
+from sympy.simplify.simplify import factor_sum
 
 from derive.emit.graph import bound_by_depth
 from derive.emit.markers import RowMax, log_sigmoid, shifted, sigmoid, softplus, xlogx
-from derive.steps import Derivation, Report, Step
-
-_x = Symbol("x", real=True)
-_y = Symbol("y", real=True)
-_m = Symbol("m", real=True)
-_n = Symbol("n", nonnegative=True)
-_K = Symbol("K", integer=True, positive=True)
-_c = Symbol("c", integer=True, positive=True)
-_g = IndexedBase("g", real=True)
-_S = Sum(exp(_g[_c]), (_c, 1, _K))
-
-
-def _shift(expr: Expr) -> Expr:
-    return expr.xreplace({_g[_c]: _g[_c] - _m})
-
-
-def _claim(name: str, start: Expr, step: Expr, why: str, assume=()) -> Derivation:
-    return Derivation(name=name, start=start, steps=(Step(step, why),), assume=tuple(assume))
+from derive.emit.stable_claims import (
+    claims_log_sigmoid,
+    claims_log_softmax,
+    claims_log_sum_exp,
+    claims_one_minus_sigmoid,
+    claims_sigmoid,
+    claims_sigmoid_slope,
+    claims_softmax_power,
+    claims_softplus,
+    claims_tanh,
+    claims_xlogx,
+)
+from derive.steps import Derivation, Report
 
 
 @dataclass(frozen=True)
@@ -95,12 +95,26 @@ class Rewrite:
     early: bool = False
 
 
+def real(expr: Basic) -> bool:
+    """True if ``expr`` is real wherever it is defined: SymPy knows it real, or knows it real
+    once its real symbols are taken nonzero. ``z_c / tau`` of real z and tau is such: at tau = 0
+    it is undefined, not complex, and the emitted code (real arrays in, real floats out)
+    computes the same inf or NaN in either form, so a rewrite that needs real arguments changes
+    nothing there.
+
+    >>> tau, x = Symbol("tau", real=True), Symbol("x", real=True)
+    >>> real(x / tau), real(log(tau)), real(x * log(x**2 + 1))
+    (True, False, True)
+    """
+    if expr.is_real is not None:
+        return bool(expr.is_real)
+    atoms = [a for a in expr.atoms(Symbol, Indexed) if a.is_real and not a.is_integer]
+    nonzero = {a: Dummy(real=True, nonzero=True) for a in atoms if not a.is_nonzero}
+    return bool(nonzero) and bool(expr.xreplace(nonzero).is_real)
+
+
 def _sum_of_exp(expr: Basic) -> bool:
-    return (
-        isinstance(expr, Sum)
-        and isinstance(expr.function, exp)
-        and bool(expr.function.args[0].is_real)
-    )
+    return isinstance(expr, Sum) and isinstance(expr.function, exp) and real(expr.function.args[0])
 
 
 def _log_sum_exp(total: Sum) -> Expr:
@@ -121,7 +135,7 @@ def _softmax_parts(expr: Basic) -> tuple[Expr, Sum] | None:
     bottoms = [f for f in expr.args if isinstance(f, Pow) and f.exp == -1]
     if len(tops) == 1 and len(bottoms) == 1 and _sum_of_exp(bottoms[0].base):
         h = tops[0].args[0]
-        return (h, bottoms[0].base) if h.is_real else None
+        return (h, bottoms[0].base) if real(h) else None
     return None
 
 
@@ -133,16 +147,25 @@ def _match_log_softmax(expr: Expr, rewrite) -> Expr | None:
     return rewrite(h) - _log_sum_exp(rewrite(total))
 
 
+def _power_of_sum(factor: Basic) -> tuple[Sum, int] | None:
+    """(S, n) if ``factor`` is S^-n, S a sum of exponentials and n a positive integer."""
+    negative = isinstance(factor, Pow) and factor.exp.is_Integer and factor.exp < 0
+    return (factor.base, int(-factor.exp)) if negative and _sum_of_exp(factor.base) else None
+
+
 def _match_softmax(expr: Expr, rewrite) -> Expr | None:
+    """e^h / S^n (n = 1: the softmax; n = 2: its Jacobian written out, e^{z_i + z_j} / S^2)
+    -> e^{h - n m} / S'^n, both shifted by m = max_c g_c."""
     if not isinstance(expr, Mul):
         return None
-    for top in (f for f in expr.args if isinstance(f, exp) and f.args[0].is_real):
+    for top in (f for f in expr.args if isinstance(f, exp) and real(f.args[0])):
         for bottom in expr.args:
-            if isinstance(bottom, Pow) and bottom.exp == -1 and _sum_of_exp(bottom.base):
+            found = _power_of_sum(bottom)
+            if found is not None:
+                total, n = found
                 rest = [f for f in expr.args if f is not top and f is not bottom]
-                total = bottom.base
-                ratio = exp(top.args[0] - RowMax(total)) / shifted(total)
-                return Mul(*rest, ratio)
+                shift = exp(top.args[0] - n * RowMax(total))
+                return Mul(*rest, shift / shifted(total) ** n)
     return None
 
 
@@ -150,7 +173,7 @@ def _one_plus_exp(expr: Basic) -> Expr | None:
     """x if ``expr`` is 1 + e^x (x real), else None."""
     if isinstance(expr, Add) and len(expr.args) == 2 and 1 in expr.args:
         (other,) = [a for a in expr.args if a != 1]
-        if isinstance(other, exp) and other.args[0].is_real:
+        if isinstance(other, exp) and real(other.args[0]):
             return other.args[0]
     return None
 
@@ -186,6 +209,53 @@ def _match_one_minus_sigmoid(expr: Expr, rewrite) -> Expr | None:
     return None
 
 
+def _match_sigmoid_slope(expr: Expr, rewrite) -> Expr | None:
+    """e^a / (1 + e^a)^n, n >= 2 (the sigmoid's derivative written out, e^{-u}/(1 + e^{-u})^2)
+    -> sigmoid(a) sigmoid(-a)^(n - 1)."""
+    if not isinstance(expr, Mul):
+        return None
+    for top in (f for f in expr.args if isinstance(f, exp)):
+        for bottom in expr.args:
+            if not (isinstance(bottom, Pow) and bottom.exp.is_Integer and bottom.exp < -1):
+                continue
+            a = _one_plus_exp(bottom.base)
+            if a is not None and a == top.args[0]:
+                n = int(-bottom.exp)
+                rest = [f for f in expr.args if f is not top and f is not bottom]
+                return Mul(*rest, sigmoid(a), sigmoid(-a) ** (n - 1))
+    return None
+
+
+def _tanh_of(top: Basic, bottom: Basic) -> Expr | None:
+    """tanh(x) if top / bottom is (e^x - e^{-x}) / (e^x + e^{-x}) (or its negative)."""
+    if not isinstance(bottom, Add) or len(bottom.args) != 2:
+        return None
+    if not all(isinstance(e, exp) for e in bottom.args):
+        return None
+    x = bottom.args[0].args[0]
+    if bottom.args[1].args[0] != -x or not real(x):
+        return None
+    if top == exp(x) - exp(-x):
+        return tanh(x)
+    return -tanh(x) if top == exp(-x) - exp(x) else None
+
+
+def _match_tanh(expr: Expr, rewrite) -> Expr | None:
+    """((e^x - e^{-x}) / (e^x + e^{-x}))^n -> tanh(x)^n (tanh' written out: n = 2)."""
+    if not isinstance(expr, Mul):
+        return None
+    powers = [(f.base, f.exp) if isinstance(f, Pow) else (f, Integer(1)) for f in expr.args]
+    for i, (top, n) in enumerate(powers):
+        if not isinstance(top, Add) or not n.is_Integer or n < 1:
+            continue
+        for j, (bottom, m) in enumerate(powers):
+            found = _tanh_of(top, bottom) if m == -n else None
+            if found is not None:
+                keep = [f for k, f in enumerate(expr.args) if k not in (i, j)]
+                return Mul(*keep, found**n)
+    return None
+
+
 def _match_log_sigmoid(expr: Expr, rewrite) -> Expr | None:
     if isinstance(expr, log) and isinstance(expr.args[0], sigmoid):
         return log_sigmoid(expr.args[0].args[0])
@@ -197,68 +267,23 @@ def _match_xlogx(expr: Expr, rewrite) -> Expr | None:
         return None
     for logarithm in (f for f in expr.args if isinstance(f, log)):
         x = logarithm.args[0]
-        if x in expr.args and x.is_real:
+        if x in expr.args and real(x):
             rest = [f for f in expr.args if f is not logarithm and f is not x]
             return Mul(*rest, xlogx(x))
     return None
 
 
-def _claims_log_sum_exp() -> tuple[Derivation, ...]:
-    why = "log sum_c e^{g_c} = m + log sum_c e^{g_c - m} for every real m"
-    return (_claim("log-sum-exp", log(_S), _m + log(_shift(_S)), why),)
-
-
-def _claims_log_softmax() -> tuple[Derivation, ...]:
-    why = "log(e^y / S) = y - log S, S > 0; then the log-sum-exp shift"
-    return (_claim("log-softmax", log(exp(_y) / _S), _y - _m - log(_shift(_S)), why),)
-
-
-def _claims_softmax() -> tuple[Derivation, ...]:
-    why = "multiply above and below by e^{-m}, for every real m"
-    return (_claim("softmax", exp(_y) / _S, exp(_y - _m) / _shift(_S), why),)
-
-
-def _claims_softplus() -> tuple[Derivation, ...]:
-    stable = Max(_x, 0) + log(1 + exp(-Abs(_x)))
-    return (_claim("log(1 + e^x)", log(1 + exp(_x)), stable, "NumPy's logaddexp(0, x)"),)
-
-
-def _claims_sigmoid() -> tuple[Derivation, ...]:
-    why = "tanh(x/2) = (1 - e^{-x}) / (1 + e^{-x})"
-    return (
-        _claim("sigmoid", 1 / (1 + exp(-_x)), (1 + tanh(_x / 2)) / 2, why),
-        _claim("sigmoid (e^x form)", exp(_x) / (1 + exp(_x)), 1 / (1 + exp(-_x)), "divide by e^x"),
-    )
-
-
-def _claims_one_minus_sigmoid() -> tuple[Derivation, ...]:
-    why = "1 - 1/(1 + e^{-x}) = e^{-x}/(1 + e^{-x}); divide by e^{-x}"
-    return (_claim("1 - sigmoid", 1 - 1 / (1 + exp(-_x)), 1 / (1 + exp(_x)), why),)
-
-
-def _claims_log_sigmoid() -> tuple[Derivation, ...]:
-    stable = -(Max(-_x, 0) + log(1 + exp(-Abs(_x))))
-    why = "-log(1 + e^{-x}), NumPy's -logaddexp(0, -x)"
-    return (_claim("log-sigmoid", log(1 / (1 + exp(-_x))), stable, why),)
-
-
-def _claims_xlogx() -> tuple[Derivation, ...]:
-    code = _n * log(Piecewise((1, Eq(_n, 0)), (_n, True)))
-    extended = Piecewise((0, Eq(_n, 0)), (_n * log(_n), True))
-    return (
-        _claim("x log x at 0", extended, code, "log 1 = 0 where x = 0; the limit of x log x is 0"),
-    )
-
-
 REWRITES: tuple[Rewrite, ...] = (
-    Rewrite("log-softmax", _claims_log_softmax, _match_log_softmax, early=True),
-    Rewrite("log-sum-exp", _claims_log_sum_exp, _match_log_sum_exp, early=True),
-    Rewrite("softmax", _claims_softmax, _match_softmax),
-    Rewrite("log(1 + e^x)", _claims_softplus, _match_softplus),
-    Rewrite("sigmoid", _claims_sigmoid, _match_sigmoid),
-    Rewrite("1 - sigmoid", _claims_one_minus_sigmoid, _match_one_minus_sigmoid),
-    Rewrite("log-sigmoid", _claims_log_sigmoid, _match_log_sigmoid),
-    Rewrite("x log x at 0", _claims_xlogx, _match_xlogx),
+    Rewrite("log-softmax", claims_log_softmax, _match_log_softmax, early=True),
+    Rewrite("log-sum-exp", claims_log_sum_exp, _match_log_sum_exp, early=True),
+    Rewrite("softmax", claims_softmax_power, _match_softmax),
+    Rewrite("sigmoid slope", claims_sigmoid_slope, _match_sigmoid_slope),
+    Rewrite("tanh", claims_tanh, _match_tanh),
+    Rewrite("log(1 + e^x)", claims_softplus, _match_softplus),
+    Rewrite("sigmoid", claims_sigmoid, _match_sigmoid),
+    Rewrite("1 - sigmoid", claims_one_minus_sigmoid, _match_one_minus_sigmoid),
+    Rewrite("log-sigmoid", claims_log_sigmoid, _match_log_sigmoid),
+    Rewrite("x log x at 0", claims_xlogx, _match_xlogx),
 )
 
 
@@ -303,10 +328,56 @@ def stable_form(expr: Expr) -> tuple[Expr, tuple[str, ...]]:
     return result, names
 
 
-def tidied(expr: Expr) -> Expr:
-    """``expr`` with every sum's index renamed by its depth (so two sums that differ only in
-    the name of their index are one and cancel: S / S') and products of exponentials combined
-    (e^{-z} e^{z} = 1): a last line such as ``(-t_c / a_c) a_c ...`` written out in the
-    logits keeps factors e^{-z} e^{z} that overflow at z = 710. The caller proves the tidied
-    form equal to the result before using it."""
-    return powsimp(bound_by_depth(expr), combine="exp", deep=True)
+LARGER = 4  # an expanded form more than this many times larger is not tried
+
+
+def _selecting(expr: Basic) -> bool:
+    """A sum over c of a product with a factor delta(c, k), k another symbol."""
+    if not isinstance(expr, Sum) or len(expr.limits) != 1 or not isinstance(expr.function, Mul):
+        return False
+    index = expr.limits[0][0]
+    return any(_delta_partner(f, index) is not None for f in expr.function.args)
+
+
+def _delta_partner(factor: Basic, index: Symbol) -> Basic | None:
+    if isinstance(factor, KroneckerDelta) and index in factor.args:
+        (other,) = [a for a in factor.args if a != index] or [None]
+        if other is not None and isinstance(other, Symbol) and other != index:
+            return other
+    return None
+
+
+def _selected(expr: Sum) -> Expr:
+    """sum_c f(c) delta(c, k) -> f(k) (right for k within c's range, which the caller's proof
+    checks)."""
+    index = expr.limits[0][0]
+    delta = next(f for f in expr.function.args if _delta_partner(f, index) is not None)
+    rest = Mul(*[f for f in expr.function.args if f is not delta])
+    return rest.xreplace({index: _delta_partner(delta, index)})
+
+
+def tidied(expr: Expr) -> list[Expr]:
+    """Tidier forms of ``expr`` to try, the plainest first: every sum's index renamed by its
+    depth (so two sums that differ only in the name of their index are one and cancel: S / S'),
+    factors that do not depend on a sum's index taken out of it (C e^{x_i} / sum_c C e^{x_c}),
+    a Kronecker delta in a sum's term selected (sum_c e^{z_c} delta_ck = e^{z_k}, so that the
+    softmax it is part of shows; the proof's index ranges make it so, and the check sees),
+    products of exponentials combined (e^{-z} e^{z} = 1); then the same with the products
+    multiplied out, so that such factors meet (a gradient written out in the softmax's parts,
+    ``(e^{z_i} delta_ik / S - ...) e^{-z_i} S``). Written as they stand, these keep factors that
+    overflow at z = 710. The caller proves a form equal to the result before using it."""
+    # each change of structure may put a sum at another depth: its index is renamed again
+    renamed = bound_by_depth(bound_by_depth(expr).replace(_selecting, _selected))
+    renamed = bound_by_depth(renamed.replace(lambda e: isinstance(e, Sum), factor_sum))
+    plain = powsimp(renamed, combine="exp", deep=True)
+    flat = dict(mul=True, multinomial=False, power_exp=False, power_base=False, log=False)
+    multiplied = powsimp(bound_by_depth(expand(plain, **flat)), combine="exp", deep=True)
+    found = [plain]
+    if multiplied != plain and count_ops(multiplied) <= LARGER * max(count_ops(plain), 1):
+        found.append(multiplied)
+    return found
+
+
+def unstable(expr: Expr) -> int:
+    """How many exponentials a stable form still computes unshifted (the fewer, the better)."""
+    return sum(1 for e in expr.atoms(exp) if not e.args[0].has(RowMax))

@@ -75,7 +75,7 @@ def file_results(
                 show=show,
                 wrt=wrt,
                 loss=derivation.start in differentiated,
-                steps=tuple(_step(r) for r in rows),
+                steps=tuple(_step(r, {loaded.show(a): a for a in relations}) for r in rows),
                 data=data,
                 names=names,
                 title=derivation.title,
@@ -86,10 +86,13 @@ def file_results(
     return results
 
 
-def _step(row: StepResult) -> Step:
+def _step(row: StepResult, relations: dict[Basic, Basic]) -> Step:
+    """A checked step; the assumptions it used as relations of the file's own symbols (the
+    report's are shown in the user's names: ``relations`` maps them back)."""
     needs = tuple(str(n) for n in row.verdict.needs)
     message = "" if row.status == "proved" else row.message()
-    return Step(row.step, row.status, needs, message)
+    used = tuple(relations[n] for n in row.verdict.needs if n in relations)
+    return Step(row.step, row.status, needs, message, used)
 
 
 def _user_names(loaded: DerivationFile) -> dict[Basic, str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from derive.emit.proofs import EmitError
+from derive.testing.against import check_against
 from derive.testing.check import check
 from derive.testing.diagnosis import Finding
 from derive.testing.importing import UserCodeError
@@ -39,9 +40,11 @@ __all__ = [
 
 def check_gradient_code(
     fn: Callable,
-    quantity: str | Sequence[str],
+    quantity: str | Sequence[str] | None,
     *,
-    sizes: Mapping[str, int],
+    against: str | None = None,
+    data: Sequence[str] | None = None,
+    sizes: Mapping[str, int] | None = None,
     arguments: Mapping[str, str] | None = None,
     weights: str = "out-in",
     targets: str = "one-hot",
@@ -69,12 +72,23 @@ def check_gradient_code(
             (``Layer.backward``) called on the object ``build()`` returns, built anew for every
             input.
         quantity: the proved result it computes, a list of them, or "all" (every gradient it
-            returns, found by the names it gives them). Output layer: ``E``, ``dE_dz`` (B, K),
+            returns, found by the names it gives them). With ``against``: the result(s) of
+            that derivation, by function name (``dL_dw_j``) or as written (``dL/dw_j``),
+            or None for the derivation's only result. Output layer: ``E``, ``dE_dz`` (B, K),
             ``dE_dW`` (K, J), ``dE_db`` (K,), ``dE_dX`` (B, J), the gradient w.r.t. the
             layer's input. Network: ``E``, ``dE_dW1`` (I, N), ``dE_db1``, ``dE_dW2`` (J, I),
             ``dE_db2``, ``dE_dW3`` (K, J), ``dE_db3``, the errors ``dE_dz1`` (B, I),
             ``dE_dz2`` (B, J), ``dE_dz3`` (B, K), and the gradients w.r.t. each layer's
             input ``dE_dX1`` (B, N), ``dE_dX2`` (B, I), ``dE_dX3`` (B, J).
+        against: "FILE" or "FILE:DERIVATION": check against a result of your own proved
+            derivation (a derivation file, Markdown post or TeX paper) instead of the
+            built-in layers (docs/check-code.md#against-your-own-derivation). Then
+            ``sizes`` gives the derivation's own sizes by name (optional), ``data`` its
+            per-example data (default: its data marks), ``arguments`` maps parameters to its
+            arguments, ``result`` maps result names to parts; ``batch_loss``, ``batched``,
+            ``dtype``, ``timeout``, ``seed``, ``build``, ``state`` and ``before`` apply; the
+            layer conventions do not.
+        data: with ``against``: the per-example data, by name (as ``derive emit --data``).
         sizes: ``{"K": .., "J": ..}`` for the output layer, ``{"N", "I", "J", "K"}`` for the
             network x (N) -> ReLU (I) -> ReLU (J) -> softmax (K); each at most 256.
         arguments: the function's parameter -> the array it receives (``{"X": "a_prev"}``),
@@ -128,10 +142,42 @@ def check_gradient_code(
         raise ValueError(f"{fn!r} is not callable")
     if build is not None and not callable(build):
         raise ValueError(f"build must be a function that returns the object, got {build!r}")
+    shown = getattr(fn, "__qualname__", None) or repr(fn)
+    if against is not None:
+        names = [quantity] if isinstance(quantity, str) else list(quantity or ())
+        if isinstance(result, Mapping):
+            results: object = {**dict.fromkeys(names), **result}
+        elif result is not None:
+            if len(names) != 1:
+                raise ValueError("one result part for several results: give a mapping")
+            results = {names[0]: result}
+        else:
+            results = names or None
+        try:
+            return check_against(
+                lambda: from_callable(fn, build),
+                shown,
+                against,
+                results,
+                sizes=sizes,
+                data=data,
+                arguments=arguments,
+                state=state,
+                before=before,
+                batch_loss=batch_loss,
+                batched=batched,
+                dtype=dtype,
+                timeout=timeout,
+                seed=seed,
+            )
+        except UserCodeError as error:
+            raise ValueError(str(error)) from None
+    if sizes is None:
+        raise ValueError("sizes are needed: {'K': .., 'J': ..} or {'N', 'I', 'J', 'K'}")
     try:
         return check(
             lambda: from_callable(fn, build),
-            getattr(fn, "__qualname__", None) or repr(fn),
+            shown,
             quantity,
             sizes=sizes,
             arguments=arguments,

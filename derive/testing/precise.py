@@ -32,14 +32,26 @@ from sympy import (
     Integer,
     KroneckerDelta,
     Max,
+    Min,
     Mul,
     Number,
+    Piecewise,
     Pow,
     Sum,
     Symbol,
+    asinh,
+    atan,
+    cos,
+    cosh,
     exp,
     log,
+    sign,
+    sin,
+    sinh,
+    tan,
+    tanh,
 )
+from sympy.logic.boolalg import And, BooleanFalse, BooleanTrue, Not, Or
 
 from derive.checker.sums import karr_range
 from derive.model.primitives import relu_prime
@@ -106,6 +118,12 @@ class Evaluator:
         scalars: Symbol -> (value, magnitude) for named scalars (sizes are given separately).
         sizes: size Symbol (K, J, ...) -> int, for sums with symbolic bounds.
         heaviside_at_0: relu'(0) and Heaviside(0) where the expression does not fix it.
+        offsets: IndexedBase -> the first index of each axis (default 1: ``z[1]`` is element
+            0); an array over 0..K-1 has offset 0.
+
+    After an evaluation, ``largest_exponent`` is the largest |argument| of an exponential or
+    a hyperbolic function met: the scale at which a float program's rounding of that argument
+    shows (:mod:`derive.testing.against` reads it for its tolerance).
     """
 
     def __init__(
@@ -114,6 +132,7 @@ class Evaluator:
         scalars: Mapping[Symbol, tuple[object, object]] | None = None,
         sizes: Mapping[Symbol, int] | None = None,
         heaviside_at_0: object = 0,
+        offsets: Mapping[IndexedBase, tuple[int, ...]] | None = None,
     ) -> None:
         self.arrays = {
             base: (value, _abs(value) if magnitude is None else magnitude)
@@ -122,6 +141,8 @@ class Evaluator:
         self.scalars = dict(scalars or {})
         self.sizes = dict(sizes or {})
         self.heaviside_at_0 = CONTEXT.mpf(heaviside_at_0)
+        self.offsets = dict(offsets or {})
+        self.largest_exponent = ZERO
         self._domains: dict[Symbol, tuple[int, int]] = {}
         self._memo: dict[tuple[Basic, tuple], Value] = {}
         self._free: dict[Basic, tuple[Symbol, ...]] = {}
@@ -196,16 +217,22 @@ def _indexed(ev: Evaluator, expr: Indexed) -> Value:
     value, magnitude = ev.arrays[expr.base]
     if len(expr.indices) != value.ndim:
         raise EvaluationError(f"{expr}: the array has {value.ndim} axes")
+    offsets = ev.offsets.get(expr.base) or (1,) * value.ndim
     picks, axes = [], []
-    for index in expr.indices:
+    for index, first in zip(expr.indices, offsets, strict=True):
         if isinstance(index, Symbol) and index in ev._domains:
             if index in axes:
                 raise EvaluationError(f"{expr}: a repeated index")
             lo, hi = ev._domains[index]
-            picks.append(slice(lo - 1, hi))
+            if lo < first or hi - first >= value.shape[len(picks)]:
+                raise EvaluationError(f"{expr}: {index} in {lo}..{hi} is outside the array")
+            picks.append(slice(lo - first, hi - first + 1))
             axes.append(index)
         else:
-            picks.append(ev.integer(index) - 1)
+            at = ev.integer(index) - first
+            if not 0 <= at < value.shape[len(picks)]:
+                raise EvaluationError(f"{expr}: the entry is outside the array")
+            picks.append(at)
     return Value(tuple(axes), value[tuple(picks)], magnitude[tuple(picks)])
 
 
@@ -238,10 +265,41 @@ def _pow(ev: Evaluator, expr: Pow) -> Value:
     return Value(base.axes, value, magnitude)
 
 
+def _exponent(ev: Evaluator, arg: Value) -> None:
+    """Note the largest |argument| of an exponential-like function (see Evaluator)."""
+    found = max((abs(v) for v in numpy.ravel(arg.value)), default=ZERO)
+    ev.largest_exponent = max(ev.largest_exponent, found)
+
+
 def _exp_rule(ev: Evaluator, expr: exp) -> Value:
     arg = ev._eval(expr.args[0])
+    _exponent(ev, arg)
     value = _exp(arg.value)
     return Value(arg.axes, value, value)
+
+
+# bounded or slowly growing functions: the value's size is the magnitude; the rounding of the
+# argument shows through the argument's scale (largest_exponent, or the inputs' size)
+_UNARY = {
+    tanh: (CONTEXT.tanh, True),
+    sinh: (CONTEXT.sinh, True),
+    cosh: (CONTEXT.cosh, True),
+    sin: (CONTEXT.sin, False),
+    cos: (CONTEXT.cos, False),
+    tan: (CONTEXT.tan, False),
+    atan: (CONTEXT.atan, False),
+    asinh: (CONTEXT.asinh, False),
+    sign: (lambda x: CONTEXT.sign(x), False),
+}
+
+
+def _unary(ev: Evaluator, expr: Expr) -> Value:
+    function, exponential = _UNARY[type(expr)]
+    arg = ev._eval(expr.args[0])
+    if exponential:
+        _exponent(ev, arg)
+    value = numpy.frompyfunc(function, 1, 1)(arg.value)
+    return Value(arg.axes, value, _abs(value))
 
 
 def _log_rule(ev: Evaluator, expr: log) -> Value:
@@ -321,6 +379,70 @@ def _max(ev: Evaluator, expr: Max) -> Value:
     return Value(axes, value, magnitude)
 
 
+def _min(ev: Evaluator, expr: Min) -> Value:
+    axes, args = _align([ev._eval(arg) for arg in expr.args])
+    value, magnitude = args[0].value, args[0].magnitude
+    pick = numpy.frompyfunc(lambda x, y: x if x <= y else y, 2, 1)
+    larger = numpy.frompyfunc(lambda x, y: x if x >= y else y, 2, 1)
+    for arg in args[1:]:
+        value, magnitude = pick(value, arg.value), larger(magnitude, arg.magnitude)
+    return Value(axes, value, magnitude)
+
+
+# a relation's test on two values, and a connective's on truth values (object arrays of bool)
+_TESTS = {
+    "==": lambda x, y: x == y,
+    "!=": lambda x, y: x != y,
+    ">": lambda x, y: x > y,
+    ">=": lambda x, y: x >= y,
+    "<": lambda x, y: x < y,
+    "<=": lambda x, y: x <= y,
+}
+
+
+def _truth(ev: Evaluator, condition: Basic) -> Value:
+    """A condition of a Piecewise over its free indices: an object array of bool."""
+    if isinstance(condition, BooleanTrue | BooleanFalse):
+        flag = _scalar(bool(condition))
+        return Value((), flag, flag)
+    if isinstance(condition, And | Or):
+        axes, parts = _align([_truth(ev, c) for c in condition.args])
+        joined = parts[0].value
+        both = numpy.frompyfunc(
+            (lambda x, y: x and y) if isinstance(condition, And) else (lambda x, y: x or y), 2, 1
+        )
+        for part in parts[1:]:
+            joined = both(joined, part.value)
+        return Value(axes, joined, joined)
+    if isinstance(condition, Not):
+        inner = _truth(ev, condition.args[0])
+        flipped = numpy.frompyfunc(lambda x: not x, 1, 1)(inner.value)
+        return Value(inner.axes, flipped, flipped)
+    test = _TESTS.get(getattr(condition, "rel_op", None))
+    if test is None:
+        raise EvaluationError(f"no exact evaluation rule for the condition {condition}")
+    axes, (left, right) = _align([ev._eval(condition.lhs), ev._eval(condition.rhs)])
+    flag = numpy.frompyfunc(test, 2, 1)(left.value, right.value)
+    return Value(axes, flag, flag)
+
+
+def _piecewise(ev: Evaluator, expr: Piecewise) -> Value:
+    """The first piece whose condition holds, entry by entry (as SymPy reads it)."""
+    pieces = [(ev._eval(e), _truth(ev, c)) for e, c in expr.args]
+    axes, aligned = _align([v for pair in pieces for v in pair])
+    shape = numpy.broadcast_shapes(*(v.value.shape for v in aligned))
+    value = numpy.full(shape, None, dtype=object)
+    magnitude = numpy.full(shape, None, dtype=object)
+    for n in range(len(pieces) - 1, -1, -1):  # the first true piece wins: fill it last
+        piece, holds = aligned[2 * n], aligned[2 * n + 1]
+        mask = numpy.broadcast_to(holds.value, shape).astype(bool)
+        value[mask] = numpy.broadcast_to(piece.value, shape)[mask]
+        magnitude[mask] = numpy.broadcast_to(piece.magnitude, shape)[mask]
+    if any(v is None for v in value.ravel()):
+        raise EvaluationError(f"{expr}: no piece holds at some entries")
+    return Value(axes, value, magnitude)
+
+
 # The rule for each kind of node, most specific first (relu_prime before the generic types).
 _RULES = (
     (relu_prime, _relu_prime),
@@ -337,4 +459,7 @@ _RULES = (
     (Abs, _abs_rule),
     (Sum, _sum_rule),
     (Max, _max),
+    (Min, _min),
+    (Piecewise, _piecewise),
+    *((kind, _unary) for kind in _UNARY),
 )

@@ -31,6 +31,7 @@ from sympy import (
 from sympy.core.relational import Eq, Ge, Gt, Le, Lt, Ne
 from sympy.logic.boolalg import And
 
+from derive.checker.rounded import Rounded, plain
 from derive.sources.limits import MAX_EXPONENT, large_power, power_problem
 from derive.sources.posts.build_calls import CallsMixin
 from derive.sources.posts.build_derivatives import DerivativesMixin, shown
@@ -90,6 +91,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         self.ahead: dict[str, tuple] = {}  # name -> (params, body, where): first definitions
         self.forward_made: dict[str, object] = {}
         self.forward_building: set[str] = set()
+        self.offset = 0  # where the display being read starts in the file (decimals' places)
+        self.given_decimals: set[str] = set()  # decimals the text gives to names: exact inputs
         self.differentiated: set = set()  # what the post differentiates by: its unknowns
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
@@ -135,13 +138,22 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         return self.scope.symbol(self.aliases.get(Name(name), Name(name)), 0)
 
     def _number(self, node: ast.Number, env: Env) -> Expr:
+<<<<<<< HEAD
         if self.matrix_mode:
             made = self.matrix_number(node)
             if made is not None:
                 return made
+=======
+        """An integer is exact; a decimal is known to the digits shown (``Rounded``: 0.6225
+        is any value within one unit of its last place), unless it repeats a value the text
+        gives to a name (``\\eta = 0.1``): then it is that exact input."""
+>>>>>>> main
         if len(node.text) > MAX_DIGITS:
             raise BuildError(f"the number {node.text[:12]}... is too long to read", node.pos)
-        return Rational(node.text)
+        if "." not in node.text:
+            return Integer(node.text)
+        given = node.text in self.given_decimals
+        return Rounded(node.text, self.offset + node.pos, given)
 
     def _note(self, node: ast.Note, env: Env) -> Expr:
         raise BuildError(f"text inside a formula is not read: \\text{{{node.text}}}", node.pos)
@@ -216,13 +228,18 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         return Pow(self.build(node.operand, env), Rational(1, 2))
 
     def power(self, base: Expr, exponent: Expr, pos: int) -> Expr:
+<<<<<<< HEAD
         if is_matrix(exponent):
             raise BuildError("a matrix as an exponent is not read", pos, "cannot check")
         if is_matrix(base):
             return self.matrix_power(base, exponent, pos)
         problem = power_problem(base, exponent)  # before SymPy computes it
+=======
+        base_value, exponent_value = plain(base), plain(exponent)  # decimals as shown
+        problem = power_problem(base_value, exponent_value)  # before SymPy computes it
+>>>>>>> main
         if problem:
-            numbers = base.is_Number and exponent.is_Number
+            numbers = base_value.is_Number and exponent_value.is_Number
             raise BuildError(problem, pos, "cannot read" if numbers else "cannot check")
         return Pow(base, exponent)
 

@@ -39,12 +39,13 @@ from derive.sources.posts.ranges import letter_of
 from derive.sources.posts.recurrences import RecurrencesMixin
 from derive.sources.posts.row_conditions import ConditionsMixin
 from derive.sources.posts.solving import PREMISE, SolvingMixin, before_arrow
+from derive.sources.posts.values import ValuesMixin
 from derive.sources.statuses import NOT_CHECKED
 
 __all__ = ["ChainReader", "Item"]
 
 
-class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin):
+class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin, ValuesMixin):
     """Reads the rows of one display after another into :class:`Item` s.
 
     Args:
@@ -82,8 +83,12 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
 
     def block(self, parsed: list) -> None:
         block = parsed[0].block
+<<<<<<< HEAD
         self.builder.text = block.text  # a bold 1 is the vector of ones
         self.builder.restate(block.offset(0))  # "for square $X \in \mathbb{R}^{n \times n}$"
+=======
+        self.builder.offset = block.offset(0)  # the places of its decimals
+>>>>>>> main
         if block.inline:
             for row in parsed:
                 self._inline(row)
@@ -127,6 +132,8 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
     def _rows(self, row) -> None:
         block = row.block
         if row.line is None:
+            if row.error is not None and self._tuple(row):
+                return  # z = (2.0, 1.0, 0.1): values of the entries
             if row.error is not None and not row.row.tokens:  # the whole display: never silent
                 self._unlexed(row)
             elif row.error is not None and row.row.equals:
@@ -157,9 +164,13 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
                 self.chain_tags[name] = row.row.tag
             texts = texts_of(chain, block.text, chain.end)
             self.premise = before_arrow(chain, chains, block.text)
+            start = len(self.items)
             self._chain(chain, block, texts, name, self.block_conditions + in_row + premises)
+            self._instances(start, chain)
             if self.premise:
                 premises = premises + self._premise(chain, block)
+        for chain in chains:
+            self._given(chain)  # w_1 = 0.2: a value for the rows that follow
         if not any(i.kind == CLAIM for i in self.items[first_item:]):
             self._parameter_ranges(in_row, block, row.line)
         self._condition_items(chains, main, block)

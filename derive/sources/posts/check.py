@@ -10,20 +10,21 @@ verdicts of the checker, and count as not proved.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
 from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, S, Tuple
 
+from derive.checker.digits import judge as judge_digits
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
 from derive.checker.limits import Limits
+from derive.checker.rounded import has_rounded, plain
 from derive.checker.verdict import Verdict
 from derive.sources.limits import MAX_EXPONENT, large_power
-from derive.sources.oneline import one_line, one_line_path
 from derive.sources.posts.applied import Applied, index_cases
 from derive.sources.posts.chains import Item
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
+<<<<<<< HEAD
 from derive.sources.posts.kinds import CLAIM, NOT_A_CLAIM, NOTE
 from derive.sources.posts.matrix.claims import (
     has_matrices,
@@ -31,83 +32,16 @@ from derive.sources.posts.matrix.claims import (
     prepared,
     written_problem,
 )
+=======
+from derive.sources.posts.instances import at_values, unknowns
+from derive.sources.posts.kinds import NOT_A_CLAIM, NOTE
+>>>>>>> main
 from derive.sources.posts.recurrences import read_iterates
+from derive.sources.posts.result import PostResult
 from derive.sources.posts.side_conditions import Extra, applicable
-from derive.sources.statuses import POST_STATUSES
 
-CLAIM_WIDTH = 120
 SHOWN_VALUES = 12  # counterexample values shown in a report line
 INDEX_PAIRS = 3  # pairs of free indices tried as a hidden condition (i = j, i ≠ j)
-
-
-@dataclass(frozen=True)
-class PostResult:
-    """The outcome of one step of a post.
-
-    Attributes:
-        file, line, column: where the step's ``=`` is.
-        derivation: its chain ("eq. (3)", "line 107"); step: its number in the chain.
-        lhs, rhs: both sides as written (LaTeX); status: proved, refuted, undecided,
-            cannot read or cannot check; detail: the rest of the report line.
-        verdict: the checker's verdict in the post's names (for the JSON and JUnit fields);
-            an empty "undecided" one when the checker was not asked. Its ``needs`` are text:
-            ``label: relation`` for a declared ``[assume]``, else the relation (``k ≤ K``).
-        defaults: what the file's check assumed without a declaration.
-        needs_detail: per assumption used, its label, relation as shown and SymPy form.
-        kind: what the ``=`` is: "claim", "definition", "condition", "assumption" or
-            "note" (only claims are judged; the others have status "not a claim").
-        conditions: the conditions the claim was checked under, as written.
-    """
-
-    file: str
-    line: int
-    column: int
-    derivation: str
-    step: int
-    lhs: str
-    rhs: str
-    status: str
-    detail: str
-    verdict: Verdict
-    defaults: tuple[str, ...] = ()
-    needs_detail: tuple[dict[str, str | None], ...] = ()
-    kind: str = CLAIM
-    conditions: str = ""
-
-    @property
-    def text(self) -> str:
-        claim = f"{self.lhs} = {self.rhs}" if self.lhs else self.rhs
-        if len(claim) > CLAIM_WIDTH:
-            claim = claim[: CLAIM_WIDTH - 3] + "..."
-        return claim + (f" (if {self.conditions})" if self.conditions else "")
-
-    def message(self) -> str:
-        """``file:line:col: status: ...``, one line: the post's text in it with control
-        characters escaped (``oneline``), as for a derivation file's steps; what is not a
-        claim says what it is (``not a claim: defines sigma: ...``)."""
-        where = f"{one_line_path(self.file)}:{self.line}:{self.column}: {self.status}: "
-        if self.status in POST_STATUSES:
-            return one_line(where + self.detail + (f": {self.text}" if self.text else ""))
-        return one_line(where + f"{self.text}{self.detail}")
-
-    def row(self) -> dict[str, object]:
-        return {
-            "derivation": self.derivation,
-            "step": self.step,
-            "lhs": self.lhs,
-            "rhs": self.rhs,
-            "status": self.status,
-            "needs": [str(n) for n in self.verdict.needs],
-            "file": self.file,
-            "line": self.line,
-            "needs_detail": list(self.needs_detail),
-            **self.verdict.record(),
-            "column": self.column,
-            "detail": self.detail,
-            "defaults": list(self.defaults),
-            "kind": self.kind,
-            "conditions": self.conditions,
-        }
 
 
 def check_post(
@@ -192,6 +126,7 @@ class _Check:
         assume = tuple(a for a in assume if a is not S.true and a != True)  # noqa: E712
         if any(a is S.false or a == False for a in assume):  # noqa: E712
             return Verdict("undecided", method="its conditions never hold together")
+<<<<<<< HEAD
         ready = prepared(self.post, lhs, rhs, assume)
         if isinstance(ready, Verdict):
             return ready
@@ -199,6 +134,22 @@ class _Check:
         return check_equal(
             lhs, rhs, assume=assume, timeout=self.timeout, seed=self.seed, limits=self.limits
         )
+=======
+
+        def exact(left: Expr, right: Expr) -> Verdict:
+            return check_equal(
+                left,
+                right,
+                assume=tuple(plain(a) for a in assume),
+                timeout=self.timeout,
+                seed=self.seed,
+                limits=self.limits,
+            )
+
+        if has_rounded(lhs, rhs):  # a worked example's decimals: true to the digits shown
+            return judge_digits(lhs, rhs, exact)
+        return exact(lhs, rhs)
+>>>>>>> main
 
     def ranges(self, lhs: Expr, rhs: Expr) -> list[Basic]:
         """The range relations of the free indices whose range the text gives: the ranges of
@@ -289,6 +240,12 @@ class _Check:
         if not verdict.proved and item.recurrences:  # w_{t+1}, w_t: steps of one sequence
             iterates = read_iterates(lhs, rhs, item.recurrences, self.verdict, self.index_name)
             verdict = verdict if iterates is None else iterates.verdict
+        if item.instance and not verdict.proved:  # a worked example: at the values given
+            instance = self.instance(verdict)
+            if isinstance(instance, PostResult):
+                return instance
+            if instance is not None:
+                (lhs, rhs, verdict), iterates = instance, None
         if item.kind == "notation":
             return None if verdict.proved else self.notation(verdict)
         if is_cannot_check(verdict):  # a claim between matrices that is not judged
@@ -320,6 +277,31 @@ class _Check:
         if guessed and verdict.proved:
             detail += f" ({guessed})"
         return self.result(verdict.status, detail, verdict)
+
+    def instance(self, verdict: Verdict) -> tuple | PostResult | None:
+        """A claim of a worked example at the values the text gives: (lhs, rhs, verdict)
+        there; a report when values it needs are not given (never refuted for values the
+        author did not mean); None when the values change nothing."""
+        item, conditions = self.item, self.conditions
+        try:
+            lhs, rhs = (
+                conditions.apply(at_values(side, item.values, self.definitions, self.resolved))
+                for side in (item.lhs, item.rhs)
+            )
+        except TooDeep:
+            return None
+        missing = unknowns(lhs - rhs, lambda x: show(self.post.scope, x))
+        if missing:
+            if not verdict.refuted or (item.otherwise and item.otherwise[0] == "refuted"):
+                return None
+            message = (
+                "an instance at numbers: the text gives no value (that the reader reads) "
+                f"for {', '.join(missing[:SHOWN_VALUES])}"
+            )
+            return self.result("cannot check", message, Verdict("undecided"))
+        if not item.values:
+            return None
+        return lhs, rhs, self.verdict(lhs, rhs)
 
     def index_name(self, symbol: Basic) -> str:
         return self.post.scope.shown_names.get(symbol, str(symbol))

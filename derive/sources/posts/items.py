@@ -42,6 +42,9 @@ class Item:
             refuted ("refuted"), the row is not a claim but of this kind (a name defined again
             in a later section, an update ``w = w - \\eta g``, a relation that chooses a new
             symbol, an equation the text sets): reported as such, never refuted.
+        instance: its chain has a side computed in numbers (a worked example): the claim is
+            about the numbers the text gives (``values``: name or entry -> value, in force at
+            its row), never refuted for values it does not give.
     """
 
     line: int
@@ -61,6 +64,8 @@ class Item:
     otherwise: tuple[str, str, str] = ()
     functions: tuple = ()
     recurrences: tuple = ()  # the recurrences in force at its row (``recurrences``)
+    instance: bool = False  # set by name (``values``), never by position
+    values: tuple[tuple[Basic, Expr], ...] = ()
 
 
 @dataclass(frozen=True)

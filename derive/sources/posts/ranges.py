@@ -42,11 +42,33 @@ def index_items(items: tuple[ast.Node, ...]) -> tuple[list[ast.Node], str]:
     for item in items:
         if isinstance(item, ast.Note):
             suffix += item.text
+        elif _tag(item):
+            suffix += item.factors[0].name + item.factors[1].text
         elif isinstance(item, ast.Mul) and all(letter_of(f) for f in item.factors):
             indices.extend(item.factors)
         else:
             indices.append(item)
     return indices, suffix
+
+
+TAG_LETTERS_NOT = frozenset("ijklmn")  # x_{i1}: letters that index, never a tag
+
+
+def _tag(item: ast.Node) -> bool:
+    """``h1``, ``o2`` in ``net_{h1}``, ``out_{o2}``: a letter and a number written together
+    name a unit (a worked example's neuron), not an index (``i``, ``j``, ... excepted)."""
+    if not (isinstance(item, ast.Mul) and len(item.factors) == 2 and not item.operators):
+        return False
+    letter, number = item.factors
+    return (
+        isinstance(letter, ast.Letter)
+        and len(letter.name) == 1
+        and letter.name.isascii()
+        and letter.name not in TAG_LETTERS_NOT
+        and isinstance(number, ast.Number)
+        and number.text.isdigit()
+        and letter.pos + 1 == number.pos
+    )
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,8 @@ class ConditionsMixin:
 
     def _inline(self, row) -> None:
         if row.line is None:
+            if row.error is not None and self._tuple(row):
+                return  # $z = (2.0, 1.0, 0.1)$: values of the entries
             if row.error is not None and row.row.equals:
                 self._unreadable(row)
             return
@@ -102,6 +104,8 @@ class ConditionsMixin:
         chains = row.line.chains
         for chain in chains:
             if len(chain.parts) < 2 or chain.parts[0] is None:
+                continue
+            if self._given(chain):  # $w_1 = 0.2$: a value for the rows that follow
                 continue
             if is_condition(chain, letters):
                 if len(chains) == 1 and _relates_indices(chain, letters):

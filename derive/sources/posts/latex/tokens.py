@@ -168,8 +168,9 @@ def _classify_one(
     start, end, value = token.start_pos, token.end_pos, str(token)
     previous = out[-1].type if out else ""
     kind = token.type
+    subscripted = index + 1 < len(raw) and str(raw[index + 1]) == "_"
     if kind == "WORD":
-        return _word(value, start, in_script)
+        return _word(value, start, in_script and not (subscripted and len(value) >= 3))
     if kind == "DECORATED":
         return [make_token("LETTER", value, start, end)]
     if kind == "ERROR_RAW":
@@ -189,7 +190,7 @@ def _classify_one(
     if kind == "ESC":
         return _escape(value, start, end)
     if kind == "TEXTCMD":
-        return [_text(value, start, end, in_script)]
+        return [_text(value, start, end, in_script and not subscripted)]
     if kind == "FONTCMD":
         return [_font(value, start, end)]
     if kind in ("BEGIN", "END"):
@@ -211,7 +212,8 @@ def _classify_one(
 def _word(value: str, start: int, in_script: bool) -> list[Token]:
     """A word: a function (``log``, ``Softmax``), one name (``Loss``, ``CE``: three letters or
     more, or a known pair), or, in a script or as a pair of letters, one letter per character
-    (``wx`` is w times x, ``W_{ij}`` has two indices)."""
+    (``wx`` is w times x, ``W_{ij}`` has two indices). In a script, a word of three letters or
+    more with a subscript of its own is a name too (``e^{-net_{h1}}``): the caller says so."""
     end = start + len(value)
     function = None if in_script else function_word(value)
     if function is not None:
