@@ -138,16 +138,13 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         return self.scope.symbol(self.aliases.get(Name(name), Name(name)), 0)
 
     def _number(self, node: ast.Number, env: Env) -> Expr:
-<<<<<<< HEAD
+        """An integer is exact; a decimal is known to the digits shown (``Rounded``: 0.6225
+        is any value within one unit of its last place), unless it repeats a value the text
+        gives to a name (``\\eta = 0.1``): then it is that exact input."""
         if self.matrix_mode:
             made = self.matrix_number(node)
             if made is not None:
                 return made
-=======
-        """An integer is exact; a decimal is known to the digits shown (``Rounded``: 0.6225
-        is any value within one unit of its last place), unless it repeats a value the text
-        gives to a name (``\\eta = 0.1``): then it is that exact input."""
->>>>>>> main
         if len(node.text) > MAX_DIGITS:
             raise BuildError(f"the number {node.text[:12]}... is too long to read", node.pos)
         if "." not in node.text:
@@ -228,16 +225,12 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         return Pow(self.build(node.operand, env), Rational(1, 2))
 
     def power(self, base: Expr, exponent: Expr, pos: int) -> Expr:
-<<<<<<< HEAD
         if is_matrix(exponent):
             raise BuildError("a matrix as an exponent is not read", pos, "cannot check")
         if is_matrix(base):
             return self.matrix_power(base, exponent, pos)
-        problem = power_problem(base, exponent)  # before SymPy computes it
-=======
         base_value, exponent_value = plain(base), plain(exponent)  # decimals as shown
         problem = power_problem(base_value, exponent_value)  # before SymPy computes it
->>>>>>> main
         if problem:
             numbers = base_value.is_Number and exponent_value.is_Number
             raise BuildError(problem, pos, "cannot read" if numbers else "cannot check")

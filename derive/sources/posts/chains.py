@@ -83,12 +83,9 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
 
     def block(self, parsed: list) -> None:
         block = parsed[0].block
-<<<<<<< HEAD
         self.builder.text = block.text  # a bold 1 is the vector of ones
         self.builder.restate(block.offset(0))  # "for square $X \in \mathbb{R}^{n \times n}$"
-=======
         self.builder.offset = block.offset(0)  # the places of its decimals
->>>>>>> main
         if block.inline:
             for row in parsed:
                 self._inline(row)

@@ -24,18 +24,14 @@ from derive.sources.posts.chains import Item
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
-<<<<<<< HEAD
-from derive.sources.posts.kinds import CLAIM, NOT_A_CLAIM, NOTE
+from derive.sources.posts.instances import at_values, unknowns
+from derive.sources.posts.kinds import NOT_A_CLAIM, NOTE
 from derive.sources.posts.matrix.claims import (
     has_matrices,
     is_cannot_check,
     prepared,
     written_problem,
 )
-=======
-from derive.sources.posts.instances import at_values, unknowns
-from derive.sources.posts.kinds import NOT_A_CLAIM, NOTE
->>>>>>> main
 from derive.sources.posts.recurrences import read_iterates
 from derive.sources.posts.result import PostResult
 from derive.sources.posts.side_conditions import Extra, applicable
@@ -126,15 +122,10 @@ class _Check:
         assume = tuple(a for a in assume if a is not S.true and a != True)  # noqa: E712
         if any(a is S.false or a == False for a in assume):  # noqa: E712
             return Verdict("undecided", method="its conditions never hold together")
-<<<<<<< HEAD
         ready = prepared(self.post, lhs, rhs, assume)
         if isinstance(ready, Verdict):
             return ready
         lhs, rhs, assume = ready
-        return check_equal(
-            lhs, rhs, assume=assume, timeout=self.timeout, seed=self.seed, limits=self.limits
-        )
-=======
 
         def exact(left: Expr, right: Expr) -> Verdict:
             return check_equal(
@@ -149,7 +140,6 @@ class _Check:
         if has_rounded(lhs, rhs):  # a worked example's decimals: true to the digits shown
             return judge_digits(lhs, rhs, exact)
         return exact(lhs, rhs)
->>>>>>> main
 
     def ranges(self, lhs: Expr, rhs: Expr) -> list[Basic]:
         """The range relations of the free indices whose range the text gives: the ranges of

@@ -197,14 +197,10 @@ def shown_name(node: ast.Node) -> str:
     if letter is not None:
         return letter
     if isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter):
-<<<<<<< HEAD
-        indices = "".join(
-            letter_of(i) or (i.text if isinstance(i, ast.Number) else "?") for i in _subs(node)
-        )
-=======
         found, suffix = index_items(node.sub or ())
-        indices = "".join(letter_of(i) or "?" for i in found)
->>>>>>> main
+        indices = "".join(
+            letter_of(i) or (i.text if isinstance(i, ast.Number) else "?") for i in found
+        )
         label = node.sup_text if node.sup is not None else ""
         base = node.base.name + "'" * node.primes + (f"_{{{suffix}}}" if suffix else "")
         return Name(base, label).shown(indices)
