@@ -44,9 +44,9 @@ from derive.sources.posts.latex.vocabulary import SIGMA
 from derive.sources.posts.matrix.building import MatrixMixin, is_matrix
 from derive.sources.posts.names import BuildError, Name, Scope, is_transpose, label_kind
 from derive.sources.posts.ranges import (
-    EXAMPLE,
     Ranges,
     bound_value,
+    example_label,
     index_items,
     size_key,
     superscript_index,
@@ -276,7 +276,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
             return self.named(node, "", env, base_name=self.powered_name(node))
         example = superscript_index(node, self.ranges.summed, self.ranges.iterated)
         if example is not None:  # x^{(i)}: the i-th example, an entry
-            return self.named(node, EXAMPLE, env, extra=example)
+            return self.named(node, example_label(node), env, extra=example)
         label = node.sup_text if kind == "label" else ""
         value = self.named(node, label, env)
         if kind == "power":
@@ -367,8 +367,12 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         if not indices:
             return self.scope.symbol(name, 0)
         values = tuple(self.index(i, env) for i in indices)
-        if self.matrix_mode and extra is None:
-            entry = self.matrix_entry(name, values, node.pos)
+        if self.matrix_mode:
+            entry = (
+                self.matrix_entry(name, values, node.pos)
+                if extra is None
+                else self.example_entry(letter, label, values, node.pos)
+            )
             if entry is not None:
                 return entry
         return self.scope.symbol(name, len(values))[values]

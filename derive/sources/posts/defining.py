@@ -164,7 +164,8 @@ class DefiningMixin:
             return True
         if builder.matrix_mode:
             try:
-                target = builder.matrix_target(target, body, rhs.pos)
+                used = target[0] in self.claimed or target[0] in self.in_bodies
+                target = builder.matrix_target(target, body, rhs.pos, used)
             except BuildError as error:
                 self._problem(error, block, equal, name, 0, texts[1], texts[0])
                 placeholder = builder.definitions._placeholder(error.message, None, ())

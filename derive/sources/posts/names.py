@@ -24,7 +24,7 @@ from sympy import Basic, Expr, IndexedBase, Integer, MatrixSymbol, Symbol
 from derive.sources.posts.latex.vocabulary import SIGMA
 
 _LAYER = re.compile("(?:[A-Z]|l|\N{SCRIPT SMALL L})(?:[+-]\\d+)?\\Z")
-_BRACKETED = re.compile(r"(?:\(.+\)|\[.+\])\Z")
+_BRACKETED = re.compile(r"(?:\(.+\)|\[.+\]|\[[^\[\]]+\]\(.+\))\Z")  # (l), [2], [2](i)
 TRANSPOSES = frozenset(
     ["T", r"\top", "\N{DOWN TACK}", r"\intercal"]
     + [rf"\{font}{{T}}" for font in ("mathsf", "mathrm", "text", "textsf", "mathbf", "mathit")]

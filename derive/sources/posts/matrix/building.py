@@ -51,6 +51,7 @@ from derive.sources.posts.functions import FUNCTIONS
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.matrix.stated import numbered_name
 from derive.sources.posts.names import BuildError, Name
+from derive.sources.posts.ranges import EXAMPLE
 
 ENTRYWISE = {"⊙": "product", "∘": "product", "⊘": "division", "⊗": "outer"}
 DOT = frozenset(["\\cdot", "\\times", "*", "·"])
@@ -257,11 +258,18 @@ class MatrixMixin:
             return MatMul(number, OneMatrix(rows, cols))
         r, c = value.shape
         stated = self._stated_shape(value)
-        if c == 1 and cols != 1 and not isinstance(cols, UnknownSize) and stated:
-            return MatMul(value, OneMatrix(S.One, cols))  # a column added to every column
+        if c == 1 and cols != 1 and not isinstance(cols, UnknownSize):
+            if not stated and isinstance(value, MatrixSymbol):  # a bias b, its shape inferred
+                self._guess(f"{self.shown_expr(value)} read as a column added to every column")
+            if stated or isinstance(value, MatrixSymbol):
+                return MatMul(value, OneMatrix(S.One, cols))  # a column added to every column
         if r == 1 and rows != 1 and not isinstance(rows, UnknownSize) and stated:
             return MatMul(OneMatrix(rows, S.One), value)
         return value
+
+    def _guess(self, reading: str) -> None:
+        if reading not in self.guesses:
+            self.guesses.append(reading)
 
     def _stated_shape(self, value: Basic) -> bool:
         if not isinstance(value, MatrixSymbol):
@@ -351,6 +359,31 @@ class MatrixMixin:
             f"{name.shown()} is a matrix: an entry has two subscripts", pos, "cannot check"
         )
 
+    def example_entry(self, letter: str, label: str, indices: tuple, pos: int) -> Basic | None:
+        """``a^{[2](i)}``, ``y^{(i)}``, ``x_j^{(i)}``: column i of the matrix whose columns
+        are the examples (``A^{[2]}``, ``Y``, ``X``; or the name itself, ``dZ^{[2](i)}``),
+        read where a column is one entry (a matrix of one row) or an entry is named (x_j);
+        None when the post has no such matrix."""
+        layer = label[: label.index(EXAMPLE)] if EXAMPLE in label else ""
+        table = self.scope.matrices
+        for candidate in (Name(letter, layer), Name(letter.upper(), layer)):
+            shape = table.shape(candidate)
+            if shape is None:
+                continue
+            matrix = self.scope.symbol(candidate, 0)
+            *rows, column = indices
+            if rows:
+                return MatrixElement(matrix, rows[0] - 1, column - 1) if len(rows) == 1 else None
+            if table.find(matrix.shape[0]) == 1:
+                return MatrixElement(matrix, S.Zero, column - 1)
+            raise BuildError(
+                f"{Name(letter, label).shown()}: a column of {candidate.shown()} (a vector), "
+                "not read",
+                pos,
+                "cannot check",
+            )
+        return None
+
     def is_identity(self) -> bool:
         """``I`` is the identity unless the post names something I."""
         name = Name("I")
@@ -362,37 +395,43 @@ class MatrixMixin:
 
     # --- definitions ---------------------------------------------------------------------------
 
-    def matrix_target(self, target: tuple, body: Basic, pos: int) -> tuple:
+    def matrix_target(self, target: tuple, body: Basic, pos: int, used: bool = False) -> tuple:
         """The object a definition defines, given its body: a name defined as a matrix is a
         matrix of the body's shape (a stated shape must agree); sizes the definition decides
-        hold for the whole post."""
+        hold for the whole post. A name that rows above already use (``used``: claims written
+        before the definition they rely on) keeps its object, its sizes unified; if its shape
+        there contradicts the body's, it is not defined (its claims cannot be checked, never
+        judged with the name free)."""
         obj, params, again = target
         if params or not (is_matrix(body) or isinstance(obj, MatrixSymbol)):
             return target
         table, name = self.scope.matrices, self.scope.keys[obj][0]
-        if not is_matrix(body):
-            if table.is_stated(name) and not is_one_by_one(obj):
-                raise BuildError(
-                    f"{name.shown()} is stated {self.dims(obj)}, and defined as a number",
-                    pos,
-                    "cannot check",
-                )
-            return (reshaped(self.scope, obj, None), params, again)
-        if not isinstance(obj, MatrixSymbol):
-            return (reshaped(self.scope, obj, body.shape), params, again)
+        if not isinstance(obj, MatrixSymbol) or not is_matrix(body):
+            if is_one_by_one(obj) or (not used and not table.is_stated(name)):
+                shape = body.shape if is_matrix(body) else None
+                return (reshaped(self.scope, obj, shape), params, again)
+            raise self._contradicts(name, obj, body, pos)
         pairs = list(zip(obj.shape, body.shape, strict=True))
         known = [(a, b) for a, b in pairs if not _may_equal(a, b)]
-        if known and table.is_stated(name):
-            raise BuildError(
-                f"{name.shown()} is stated {self.dims(obj)}, its definition is {self.dims(body)}",
-                pos,
-                "cannot check",
+        if known and (used or table.is_stated(name)):
+            raise self._contradicts(name, obj, body, pos)
+        learnt = [isinstance(a, UnknownSize) and not isinstance(b, UnknownSize) for a, b in pairs]
+        if known or (any(learnt) and not used):  # the body's sizes, from here on
+            shape = tuple(
+                b if new or (a, b) in known else a
+                for new, (a, b) in zip(learnt, pairs, strict=True)
             )
-        if known:
-            return (reshaped(self.scope, obj, body.shape), params, again)
+            return (reshaped(self.scope, obj, shape), params, again)
         for a, b in pairs:
             table.unify(a, b)
         return target
+
+    def _contradicts(self, name: Name, obj: Basic, body: Basic, pos: int) -> BuildError:
+        what = "stated" if self.scope.matrices.is_stated(name) else "read above as"
+        shape = self.dims(obj) if is_matrix(obj) else "a number"
+        defined = self.dims(body) if is_matrix(body) else "a number"
+        message = f"{name.shown()} is {what} {shape}, its definition is {defined}"
+        return BuildError(message, pos, "cannot check")
 
     # --- functions ---------------------------------------------------------------------------
 
@@ -484,13 +523,15 @@ def _columns(left: Basic, right: Basic) -> bool:
 
 
 def _widest(matrices: list[Basic]) -> tuple[Basic, Basic]:
-    """The shape of a sum: the first term's, with a known size where another term has one."""
-    rows, cols = matrices[0].shape
-    for other in matrices[1:]:
-        r, c = other.shape
-        rows = r if isinstance(rows, UnknownSize) or rows == 1 else rows
-        cols = c if isinstance(cols, UnknownSize) or cols == 1 else cols
-    return rows, cols
+    """The shape of a sum: in each dimension a known size over an unknown one, and over 1 a
+    larger size (a column or a row added to every column or row of a matrix)."""
+
+    def pick(sizes: list[Basic]) -> Basic:
+        known = [s for s in sizes if not isinstance(s, UnknownSize)]
+        larger = [s for s in known if s != 1]
+        return (larger or known or sizes)[0]
+
+    return pick([m.shape[0] for m in matrices]), pick([m.shape[1] for m in matrices])
 
 
 def _euclidean(sub: ast.Node) -> bool:

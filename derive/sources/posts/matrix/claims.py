@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sympy import Basic, Ge, Le, MatrixSymbol, S, Symbol
+from sympy import Basic, Dummy, Ge, Le, MatrixSymbol, S, Symbol
 from sympy.matrices.expressions import MatAdd
 from sympy.matrices.expressions.matexpr import MatrixElement
 
@@ -46,7 +46,7 @@ def prepared(post, lhs: Basic, rhs: Basic, assume: Sequence[Basic]) -> tuple | V
         return _cannot(problem)
     together = (MatAdd(lhs, rhs),) if is_matrix(lhs) and is_matrix(rhs) else ()
     solution = solve(lhs, rhs, *assume, *together)
-    one = _made_one(post, solution)
+    one = _made_one(post, solution, (lhs, rhs, *assume, *together))
     if one:
         return _cannot(f"{one} would have a size 1 here (its shape is not stated)")
     solution = {u: _named(post, v) for u, v in solution.items()}
@@ -65,13 +65,49 @@ def prepared(post, lhs: Basic, rhs: Basic, assume: Sequence[Basic]) -> tuple | V
     return lhs, rhs, assume
 
 
-def _made_one(post, solution: dict) -> str:
+def _made_one(post, solution: dict, exprs: tuple) -> str:
     """A vector or matrix of the post, its shape inferred, that the claim makes 1x1 or a
-    vector (``v^2`` of a vector v): a reading of the text that is surely not meant."""
-    for name, made in sorted(post.scope.matrices.made.items()):
-        if made and any(solution.get(size) == 1 for size in made if isinstance(size, UnknownSize)):
+    vector where nothing the text states says so (``v^2`` of a vector v): a reading of the
+    text that is surely not meant. A size 1 the text states (``W \\in \\mathbb{R}^{1
+    \\times n}``) may give one: then it is meant."""
+    table = post.scope.matrices
+    ones = [
+        (name, size)
+        for name, made in sorted(table.made.items())
+        if made
+        for size in made
+        if isinstance(size, UnknownSize) and solution.get(size) == 1
+    ]
+    if not ones:
+        return ""
+    stated = _stated_ones(post, exprs)
+    again = solve(*(e.xreplace(stated) for e in exprs)) if stated else {}
+    for name, size in ones:
+        if again.get(size, S.One) == 1:
             return name.shown()
     return ""
+
+
+def _stated_one() -> Dummy:
+    return Dummy("stated", integer=True, positive=True)
+
+
+def _stated_ones(post, exprs: tuple) -> dict:
+    """The matrices whose shape the text states with a size 1, that size made a symbol of
+    its own (to tell a 1 the text gives from one the notation imposes)."""
+    found = {}
+    for expr in exprs:
+        for matrix in expr.atoms(MatrixSymbol):
+            key = post.scope.keys.get(matrix)
+            if key is None or not post.scope.matrices.is_stated(key[0]):
+                continue
+            if 1 in matrix.shape:
+                shape = [
+                    Dummy("stated", integer=True, positive=True) if d == 1 else d
+                    for d in matrix.shape
+                ]
+                found[matrix] = MatrixSymbol(matrix.name, *shape)
+    return found
 
 
 def written_problem(post, lhs: Basic, rhs: Basic) -> Verdict | None:
@@ -126,10 +162,11 @@ def _entry_ranges(lhs: Basic, rhs: Basic) -> tuple[Basic, ...]:
     """``1 <= j <= n`` for an index j of an entry θ_j of an n-vector θ."""
     found = []
     for side in (lhs, rhs):
+        free = side.free_symbols  # an index a sum binds has its range there
         for element in side.atoms(MatrixElement):
             for position, size in zip((element.i, element.j), element.parent.shape, strict=True):
                 index = position + 1
-                if isinstance(index, Symbol) and index.is_integer:
+                if isinstance(index, Symbol) and index.is_integer and index in free:
                     found += [Ge(index, 1), Le(index, size)]
     return tuple(dict.fromkeys(r for r in found if r is not S.true and r != True))  # noqa: E712
 

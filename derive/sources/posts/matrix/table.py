@@ -180,6 +180,10 @@ class PostShapes:
 
 
 def _lower(base: str) -> bool:
+    """A lower-case letter (a column vector by default); ``dZ``, ``dW``, code's names of
+    gradients, are of their letter's case (dZ a matrix, db a vector)."""
+    if len(base) > 1 and base[0] == "d" and base[1].isalpha():
+        base = base[1:]
     first = base[:1]
     return first.islower() or (not first.isalpha())
 
