@@ -25,7 +25,7 @@ from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.instances import at_values, unknowns
-from derive.sources.posts.kinds import NOT_A_CLAIM, NOTE
+from derive.sources.posts.kinds import CONDITION, NOT_A_CLAIM, NOTE
 from derive.sources.posts.matrix.claims import (
     has_matrices,
     is_cannot_check,
@@ -245,11 +245,15 @@ class _Check:
             return self.result("cannot check", message, Verdict("undecided"))
         guessed = "; ".join(item.guesses)
         settled = verdict.refuted or (item.otherwise and item.otherwise[0] == "not proved")
-        if item.otherwise and settled and not verdict.proved:
+        # an equation set to zero that holds under a hidden condition (the gradient's entries
+        # sum to zero if the targets do) is a claim that needs it, not an equation to solve
+        matrices = has_matrices(lhs, rhs)  # the hidden conditions are about entries
+        solved = verdict.refuted and _solved(item) and not matrices
+        hidden = self.hidden(lhs, rhs) if solved else None
+        if item.otherwise and settled and not verdict.proved and hidden is None:
             return self.otherwise()
         if verdict.refuted:
-            matrices = has_matrices(lhs, rhs)  # the hidden conditions are about entries
-            hidden = None if matrices else self.hidden(lhs, rhs)
+            hidden = hidden or (None if matrices else self.hidden(lhs, rhs))
             if hidden is not None:
                 text = f": refuted as written; proved if {hidden} (not stated in the text);"
                 return self.result("refuted", text + self.details(verdict), verdict)
@@ -437,6 +441,11 @@ class _Check:
             for n in verdict.needs
         ]
         return _result(self.post, self.item, status, detail, self.shown(verdict), needs)
+
+
+def _solved(item: Item) -> bool:
+    """Whether ``item`` is a claim only if it holds, else an equation the text sets or solves."""
+    return bool(item.otherwise) and item.otherwise[1] == CONDITION
 
 
 class _Shown(str):
