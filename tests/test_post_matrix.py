@@ -55,6 +55,16 @@ EXPECTED = {
         17: ["proved"],
     },
     "softmax_vector.tex": {13: ["proved"], 17: ["proved"], 18: ["proved"], 22: ["refuted"]},
+    # bold vectors, a bold h beside the hidden width h, labelled transposes W^{(2)\top}
+    "two_layer_bold.md": {
+        21: ["proved"],
+        23: ["proved"],
+        25: ["proved"],
+        27: ["proved"],
+        29: ["proved"],
+        31: ["proved"],
+        35: ["refuted"],  # x δ^T: the transpose
+    },
 }
 # the vectorized post: the cost in the examples' entries (a^{[2](i)}, y^{(i)}: row matrices),
 # biases added to every column; its claims take seconds each (tanh inside sigma inside log)
@@ -67,6 +77,7 @@ SLIPS = {
     ("mlp_numbered.md", 25): "transpose of the left",
     ("quadratic_forms.md", 19): "transpose",
     ("batched_rows.md", 15): "transpose of the left",
+    ("two_layer_bold.md", 35): "transpose of the left",
     ("ng_vectorized.md", 37): "m times the left side",
     ("ng_vectorized.md", 39): "transpose of the left",
 }

@@ -123,6 +123,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
     def letter(self, name: str, env: Env, pos: int) -> Expr:
         if name in env:
             return env[name][0]
+        if self.matrix_mode and self.bold_at(pos) and name in self.scope.sizes:
+            return self.scope.symbol(Name(name), 0)  # the vector h beside the width h
         if name in self.ranges.index_letters or name in self.scope.index_ranges:
             return self.scope.index(name)
         if name in self.ranges.size_letters or name in self.scope.sizes:
@@ -342,7 +344,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         if isinstance(base, ast.Letter) and sup.startswith(("(", "[")):
             label = re.sub(r"(?:T|\\top|\\intercal)\Z", "", sup)
             labelled = ast.Scripted(node.pos, base, None, ast.Letter(node.pos, label), label, 0)
-            value = self.build(labelled, env)
+            value, base = self.build(labelled, env), labelled
         else:
             value = self.build(base, env)
         return self.transposed(value, node.pos, shown(base, self.scope.labels))

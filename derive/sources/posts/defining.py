@@ -341,10 +341,13 @@ class DefiningMixin:
         node = unwrap(node)
         letter = letter_of(node)
         scope = builder.scope
+        bold = builder.matrix_mode and builder.bold_at(node.pos)  # \mathbf{h} beside the width h
         if letter is not None:
-            if letter in builder.ranges.index_letters or letter in builder.ranges.size_letters:
-                return None
-            if letter in ("e", "π") or letter in scope.index_ranges or letter in scope.sizes:
+            vector = bold and letter in scope.sizes
+            ranges = builder.ranges
+            special = letter in ranges.index_letters or letter in ranges.size_letters
+            special |= letter in ("e", "π") or letter in scope.index_ranges or letter in scope.sizes
+            if special and not vector:
                 return None
             obj = scope.symbol(builder.aliases.get(Name(letter), Name(letter)), 0)
             return self._fresh(obj, (), rhs)

@@ -101,6 +101,8 @@ class Definitions:
             reached |= self.depends(found)
         if obj in reached:
             return False
+        if isinstance(obj, MatrixSymbol) and body in self.missing:  # not read: as a matrix
+            body = self._matrix_placeholder(body, obj)
         self.table[obj] = Definition(obj, params, body, where)
         self._deps.clear()
         self._costs.clear()
@@ -140,7 +142,10 @@ class Definitions:
             chosen = {a: v for a, v in chosen.items() if v is not a}
             if not chosen:
                 return expr
-            expr = expr.xreplace(chosen)
+            try:
+                expr = expr.xreplace(chosen)
+            except (TypeError, ValueError):  # a number where a matrix was read, or the reverse
+                raise TooDeep("a definition written out mixes numbers and matrices") from None
         raise TooDeep(f"definitions nested deeper than {MAX_DEPTH}")
 
     def check_size(self, expr: Basic) -> None:
@@ -215,7 +220,10 @@ class Definitions:
 
     def expand_once(self, expr: Expr, which: Callable[[Basic], bool]) -> Expr:
         chosen = {a: self.instantiate(a) for a in self._defined_atoms(expr) if which(a)}
-        return expr.xreplace(chosen) if chosen else expr
+        try:
+            return expr.xreplace(chosen) if chosen else expr
+        except (TypeError, ValueError):  # numbers and matrices mixed: left as they are
+            return expr
 
     def placeholders(self, expr: Basic) -> list[Symbol]:
         return sorted(expr.free_symbols & set(self.missing), key=str)
@@ -289,6 +297,14 @@ class Definitions:
                 else ()
             )
         return self._placeholder(message, reading, alias)
+
+    def _matrix_placeholder(self, placeholder: Symbol, like: MatrixSymbol) -> MatrixSymbol:
+        """A placeholder of a matrix's shape (a vector's definition that cannot be read)."""
+        made = MatrixSymbol(self.scope.generated(), *like.shape)
+        self.scope.display[made] = MatrixSymbol("?", *like.shape)
+        self.scope.shown_names[made] = "?"
+        self.missing[made] = self.missing[placeholder]
+        return made
 
     def _placeholder(self, message: str, reading: Expr | None, alias) -> Symbol:
         made = self.scope.placeholder("?")

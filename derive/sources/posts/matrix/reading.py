@@ -36,9 +36,9 @@ def read_shapes(
     found = statements(texts, place, scope.labels) + prose_statements(text, place, scope.labels)
     for statement in sorted(found, key=lambda s: s.offset):
         table.state(statement, scope.size)
-    skip = set(ranges.index_letters) | set(ranges.size_letters) | set(scope.sizes)
-    skip |= set(scope.index_ranges) | NEVER_VECTORS
     bold = bold_letters(block.text for block in blocks)
+    sizes = (set(ranges.size_letters) | set(scope.sizes)) - bold  # h, also the vector \mathbf{h}
+    skip = set(ranges.index_letters) | sizes | set(scope.index_ranges) | NEVER_VECTORS
     table.active = find_evidence(rows, table, skip, scope.labels, bold)
     return table
 
