@@ -87,11 +87,14 @@ def test_a_power_is_a_power_and_a_label_is_not() -> None:
 
 
 @pytest.mark.parametrize("transpose", ["^T", "^\\top", "^{\\mathsf{T}}", "^\\intercal"])
-def test_a_transpose_is_read_but_not_checked(transpose: str) -> None:
-    result = only(f"$$ W{transpose} = W{transpose} + 0 $$")
-    assert result.status == "cannot check" and "transpose" in result.detail
+def test_a_transpose_makes_a_matrix(transpose: str) -> None:
+    assert only(f"$$ W{transpose} = W{transpose} + 0 $$").status == "proved"
+    assert only(f"$$ (A B){transpose} = B{transpose} A{transpose} $$").status == "proved"
+    # a slip: false wherever both sides are written (square A and B)
+    assert only(f"$$ (A B){transpose} = A{transpose} B{transpose} $$").status == "refuted"
+    # two column vectors multiplied: only if b had one row, which nothing states
     result = only(f"$$ (a b){transpose} = b{transpose} a{transpose} $$")
-    assert result.status == "cannot check" and "matrix notation" in result.detail
+    assert result.status == "cannot check" and "size 1" in result.detail
 
 
 @pytest.mark.parametrize(

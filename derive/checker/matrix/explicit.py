@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+import mpmath
 import sympy
 from sympy import Basic, ImmutableMatrix, MatrixSymbol, S, Symbol
 from sympy.matrices.expressions import (
@@ -94,25 +95,48 @@ def _softmax(expr: Softmax, values: Values, sizes: Mapping) -> ImmutableMatrix:
 STEP = sympy.Float("1e-22", 60)  # the step of the central difference (60-digit points)
 
 
+def _step(entry: sympy.Float) -> sympy.Float:
+    """The central difference's step at an entry's precision: a third of its digits (1e-22 at
+    60 digits, STEP), so that the truncation (the step squared) and the rounding (the digits
+    over the step) are both far below the 30 digits the sides are compared to."""
+    digits = mpmath.libmp.prec_to_dps(entry._prec)
+    return STEP if digits <= 66 else sympy.Float(f"1e-{digits // 3}", digits)
+
+
 def _partial(expr: Gradient, values: Values, sizes: Mapping, r: int, c: int) -> ImmutableMatrix:
     """The derivative of the explicit function by the entry (r, c) of W, as a central
     difference at the point: with 60-digit numbers and a step of 1e-22 its error is below
     1e-37 (the truncation is of the order of the step squared), while the sides are compared
     to 25 digits. A symbolic derivative of the explicit function would cost far more, and the
-    proof is symbolic already: this is the independent witness."""
+    proof is symbolic already: this is the independent witness. The derivative of a
+    derivative (a Hessian) takes its differences at twice the digits: a difference of
+    differences loses half of them."""
     wrt, f = expr.wrt, expr.function
     if not values[wrt][r, c].is_Float:
         return _exact_partial(expr, values, sizes, r, c)
+    if f.has(Gradient) and mpmath.libmp.prec_to_dps(values[wrt][r, c]._prec) <= 66:
+        values = {k: _more_digits(v) for k, v in values.items()}
+    step = _step(values[wrt][r, c])
     sides = []
     for sign in (1, -1):
         entries = values[wrt].as_mutable()
-        entries[r, c] = entries[r, c] + sign * STEP
+        entries[r, c] = entries[r, c] + sign * step
         at = {**values, wrt: ImmutableMatrix(entries)}
         if not isinstance(f, MatrixExpr) or f.shape == (1, 1):
             sides.append(ImmutableMatrix([[scalar_value(f, at, sizes)]]))
         else:
             sides.append(explicit(f, at, sizes))
-    return (sides[0] - sides[1]) / (2 * STEP)
+    return (sides[0] - sides[1]) / (2 * step)
+
+
+HESSIAN_DIGITS = 150  # the digits of the points of a derivative of a derivative
+
+
+def _more_digits(value):
+    def wider(x):
+        return sympy.Float(x, HESSIAN_DIGITS) if getattr(x, "is_Float", False) else x
+
+    return value.applyfunc(wider) if isinstance(value, ImmutableMatrix) else wider(value)
 
 
 def _exact_partial(
@@ -201,8 +225,11 @@ def scalar_value(expr: Basic, values: Values, sizes: Mapping[Basic, int]) -> Bas
     if isinstance(expr, Trace):
         return explicit(expr.arg, values, sizes).trace()
     if isinstance(expr, MatrixElement):
-        i, j = (sympy.sympify(k).xreplace(sizes) for k in (expr.i, expr.j))
-        return explicit(expr.parent, values, sizes)[int(i), int(j)]
+        i, j = (sympy.sympify(k).xreplace(sizes).xreplace(values) for k in (expr.i, expr.j))
+        matrix = explicit(expr.parent, values, sizes)
+        if not (i.is_Integer and j.is_Integer and 0 <= i < matrix.rows and 0 <= j < matrix.cols):
+            raise NotExplicit("an entry outside the matrix")
+        return matrix[int(i), int(j)]
     if isinstance(expr, sympy.Sum):
         return _written_out(expr, values, sizes)
     if not expr.args:

@@ -132,6 +132,17 @@ def _walk(sizes: _Sizes, expr: Basic) -> Shape:
     return (S.One, S.One)
 
 
+def solve(*exprs: Basic) -> dict[Basic, Basic]:
+    """Every unknown size in ``exprs`` -> what their products, sums and ``⊙`` make it equal,
+    jointly: a known size, or one unknown size standing for all that must be equal (a size
+    nothing decides, which a claim may hold for every value of)."""
+    sizes = _Sizes()
+    for expr in exprs:
+        _walk(sizes, expr)
+    unknown = {u for e in exprs for u in e.atoms(UnknownSize)}
+    return {u: sizes.find(u) for u in unknown}
+
+
 def infer(*exprs: Basic) -> dict[Basic, Basic]:
     """The value of every unknown size in ``exprs`` that their products, sums and ``⊙``
     decide, jointly (a claim's two sides and its assumptions share their matrices).
@@ -139,12 +150,8 @@ def infer(*exprs: Basic) -> dict[Basic, Basic]:
     Raises:
         ShapeProblem: a size that nothing decides, naming its matrix.
     """
-    sizes = _Sizes()
-    for expr in exprs:
-        _walk(sizes, expr)
-    unknown = {u for e in exprs for u in e.atoms(UnknownSize)}
-    solution = {u: sizes.find(u) for u in unknown}
-    for u, value in sorted(solution.items(), key=lambda item: str(item[0])):
+    solution = solve(*exprs)
+    for u, value in sorted(solution.items(), key=lambda item: item[0].dummy_index):
         if isinstance(value, UnknownSize):
             owner = next(
                 (m for e in exprs for m in e.atoms(MatrixExpr) if u in getattr(m, "shape", ())),

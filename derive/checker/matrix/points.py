@@ -38,6 +38,8 @@ def assignments(sizes: Sequence[Basic], relations: Sequence[Basic]) -> list[dict
 
 
 def _value(rng: random.Random, symbol: Basic) -> Rational:
+    if getattr(symbol, "is_integer", None):  # an entry's index (y_i of a post): the first
+        return sympy.Integer(1)
     value = Rational(rng.randint(-9, 9) or 1, rng.choice((1, 2, 3, 4, 5, 7)))
     if getattr(symbol, "is_positive", None):
         return abs(value)

@@ -12,6 +12,7 @@ import sympy
 from sympy import Basic, MatrixSymbol, S
 from sympy.matrices.expressions import Inverse, MatPow
 
+from derive.checker.limits import Limits
 from derive.checker.matrix import points as explicit_points
 from derive.checker.matrix.assumptions import translate
 from derive.checker.matrix.claim import MatrixClaim, Options, Scalar, Symbols, index_check
@@ -97,6 +98,12 @@ def invertible_at(lhs: Basic, rhs: Basic, point: dict | None) -> bool:
     return True
 
 
+def _searching(limits: Limits | None) -> Limits:
+    """Limits for a search of a smaller counterexample only: the claim is refuted already,
+    so no proof is looked for (its rewrites would cost the most)."""
+    return dataclasses.replace(limits or Limits(), rewrites=1, simplify=1, size=1)
+
+
 def smaller(
     claim: MatrixClaim, verdict: Verdict, options: Options, scalar: Scalar, normalized: bool
 ) -> Verdict:
@@ -104,10 +111,11 @@ def smaller(
     twins = [claim.form.size(s) for s in claim.symbols.sizes if not s.is_number]
     point = verdict.counterexample or {}
     values = [int(point[t]) for t in twins if t in point]
+    quick = dataclasses.replace(options, limits=_searching(options.limits))
     for bound in SHRINK:
         if not values or max(values) <= bound:
             return verdict
-        smaller = index_check(claim, options, scalar, normalized, [t <= bound for t in twins])
+        smaller = index_check(claim, quick, scalar, normalized, [t <= bound for t in twins])
         if smaller.refuted:
             return dataclasses.replace(smaller, needs=())
     return verdict

@@ -130,7 +130,7 @@ def name_slip(lhs: Basic, rhs: Basic, trials: Sequence[tuple[dict, dict]]) -> st
     left = []
     for sizes_at, values in trials:
         try:
-            left.append(explicit(lhs, values, sizes_at))
+            left.append(_explicit(lhs, values, sizes_at))
         except (NotExplicit, ZeroDivisionError, ValueError):
             return ""
     tried = 0
@@ -144,12 +144,20 @@ def name_slip(lhs: Basic, rhs: Basic, trials: Sequence[tuple[dict, dict]]) -> st
     return ""
 
 
+def _explicit(expr: Basic, values: dict, sizes: dict) -> Basic:
+    """``expr`` at a trial: its matrices' values, and its sizes and scalars' (a bias b, a
+    label y beside the matrices)."""
+    matrices = {k: v for k, v in values.items() if isinstance(k, sympy.MatrixSymbol)}
+    scalars = {k: v for k, v in values.items() if not isinstance(k, sympy.MatrixSymbol)}
+    return explicit(expr, matrices, {**sizes, **scalars})
+
+
 def _agrees(candidate: Basic, target: tuple, left: list, trials: Sequence) -> bool:
     try:
         if shape(candidate) != target and target != (S.One, S.One):
             return False
         for expected, (sizes_at, values) in zip(left, trials, strict=True):
-            if difference_zero(expected, explicit(candidate, values, sizes_at)) is not True:
+            if difference_zero(expected, _explicit(candidate, values, sizes_at)) is not True:
                 return False
     except (ShapeProblem, NotExplicit, ZeroDivisionError, ValueError, TypeError):
         return False

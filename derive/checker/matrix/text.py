@@ -90,9 +90,11 @@ _RULES: dict[type, Callable[[Basic, Names], str]] = {
     HadamardPower: lambda e, n: f"{_wrapped(e.base, n)}^(∘{e.exp})",
     KroneckerProduct: lambda e, n: " ⊗ ".join(_wrapped(a, n) for a in e.args),
     Identity: lambda e, n: "I",
-    OneMatrix: lambda e, n: "1",
+    OneMatrix: lambda e, n: "1^T" if e.shape[0] == 1 and e.shape[1] != 1 else "1",
     ZeroMatrix: lambda e, n: "0",
-    Trace: lambda e, n: f"tr({matrix_text(e.arg, n)})",
+    Trace: lambda e, n: (
+        matrix_text(e.arg, n) if e.arg.shape == (1, 1) else f"tr({matrix_text(e.arg, n)})"
+    ),
     DiagMatrix: lambda e, n: f"diag({matrix_text(e.args[0], n)})",
     ElementwiseApplyFunction: lambda e, n: (
         f"{_function_name(e.function)}({matrix_text(e.expr, n)})"
@@ -102,7 +104,9 @@ _RULES: dict[type, Callable[[Basic, Names], str]] = {
         + ("" if e.layout == "denominator" else " (numerator layout)")
     ),
     Softmax: lambda e, n: f"softmax({matrix_text(e.arg, n)})",
-    At: lambda e, n: f"{matrix_text(e.args[0], n)} at {e.args[1]} = {matrix_text(e.args[2], n)}",
+    At: lambda e, n: (
+        f"{matrix_text(e.args[0], n)} at {matrix_text(e.args[1], n)} = {matrix_text(e.args[2], n)}"
+    ),
 }
 
 

@@ -15,7 +15,9 @@ kind in ``nodes`` has one).
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable
 
 from derive.render.latex.tex import (
@@ -31,6 +33,31 @@ from derive.sources.posts.latex.rows import rows
 from derive.sources.posts.latex.tokens import LatexError
 
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?\Z")
+# bold as written (the reader reads the font through); \mathbb{1} is the indicator's own
+BOLD_COMMANDS = {
+    "mathbf": r"\mathbf",
+    "boldsymbol": r"\boldsymbol",
+    "bm": r"\boldsymbol",
+    "pmb": r"\boldsymbol",
+    "mathbold": r"\mathbf",
+    "textbf": r"\mathbf",
+    "vec": r"\vec",
+}
+_FONT_BEFORE = re.compile(r"\\(mathsf|mathrm|textsf|text|mathbf|mathit)\s*\{\s*\Z")
+_BOLD_BEFORE = re.compile(r"\\(" + "|".join(BOLD_COMMANDS) + r")\s*\{\s*\Z")
+# a transpose as written: ^T, ^\top, ^{\mathsf{T}}, ^\intercal (fixed text, never copied)
+TRANSPOSES = {
+    "T": "T",
+    r"\top": r"\top",
+    "\N{DOWN TACK}": r"\top",
+    r"\intercal": r"\intercal",
+    r"\mathsf{T}": r"\mathsf{T}",
+    r"\mathrm{T}": r"\mathrm{T}",
+    r"\textsf{T}": r"\mathsf{T}",
+    r"\text{T}": r"\mathrm{T}",
+    r"\mathbf{T}": r"\mathbf{T}",
+    r"\mathit{T}": "T",
+}
 # the function words the reader knows (vocabulary.FUNCTION_WORDS' values), as LaTeX
 FUNCTIONS = {
     "log": r"\log",
@@ -50,7 +77,26 @@ class NotTypeset(Exception):
 
 
 class _Printer:
-    """Prints nodes by the table ``PRINTERS``."""
+    """Prints nodes by the table ``PRINTERS``; ``text`` is what was read (the fonts a name
+    was written in, which the reader reads through, are taken from it)."""
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+
+    def font(self, pos: int) -> str | None:
+        """The bold command a name at ``pos`` was written in (``\\mathbf``), or None."""
+        found = _BOLD_BEFORE.search(self.text[max(0, pos - 20) : pos])
+        return None if found is None else BOLD_COMMANDS[found.group(1)]
+
+    def transpose(self, pos: int, sup_text: str) -> str:
+        """A transpose sign as written at ``pos`` (``T``, ``\\top``, ``\\mathsf{T}``)."""
+        for command in (r"\top", r"\intercal"):
+            if self.text.startswith(command, pos):
+                return command
+        found = _FONT_BEFORE.search(self.text[max(0, pos - 10) : pos])
+        if found is not None:
+            return TRANSPOSES[rf"\{found.group(1)}{{T}}"]
+        return TRANSPOSES[sup_text]
 
     def __call__(self, node: ast.Node | None) -> str:
         if node is None:
@@ -65,6 +111,9 @@ class _Printer:
 
 
 def _scripted(p: _Printer, node: ast.Scripted) -> str:
+    if node.sup is not None and node.sup_text in TRANSPOSES:  # x^\top as written
+        plain = _scripted(p, dataclasses.replace(node, sup=None, sup_text=""))
+        return f"{plain}^{{{p.transpose(node.sup.pos, node.sup_text)}}}"
     base = p(node.base)
     if not isinstance(node.base, (ast.Letter, ast.Number, ast.Group, ast.Indicator)):
         base = f"{{{base}}}"
@@ -89,12 +138,19 @@ def _add(p: _Printer, node: ast.Add) -> str:
     return text
 
 
-PRODUCT_SIGNS = {"\N{CIRCLED DOT OPERATOR}": r"\odot", "\N{RING OPERATOR}": r"\circ"}
+PRODUCT_SIGNS = {
+    "\N{CIRCLED DOT OPERATOR}": r"\odot",
+    "\N{RING OPERATOR}": r"\circ",
+    "\N{CIRCLED TIMES}": r"\otimes",
+    "\N{CIRCLED DIVISION SLASH}": r"\oslash",
+    r"\cdot": r"\cdot",
+    r"\times": r"\times",
+}
 
 
 def _mul(p: _Printer, node: ast.Mul) -> str:
-    if "\N{CIRCLED TIMES}" in node.operators:
-        raise NotTypeset("an outer product")
+    if node.gaps and len(node.gaps) == len(node.operators):  # each sign where it was written
+        return _signed(p, node)
     signs = [PRODUCT_SIGNS.get(op) for op in node.operators]
     if len(signs) == len(node.factors) - 1 and any(signs):  # a \odot b: the signs as written
         text = p(node.factors[0])
@@ -110,10 +166,44 @@ def _mul(p: _Printer, node: ast.Mul) -> str:
     return " ".join(parts)
 
 
+def _signed(p: _Printer, node: ast.Mul) -> str:
+    signs = dict(node.gaps)
+    parts = [p(node.factors[0])]
+    for index, factor in enumerate(node.factors[1:], start=1):
+        text = p(factor)
+        sign = PRODUCT_SIGNS.get(signs.get(index, ""), r"\cdot" if index in signs else "")
+        if not sign and text[:1].isdigit():  # 2 \cdot 3, never "2 3"
+            sign = r"\cdot"
+        parts.append(f"{sign} {text}" if sign else text)
+    return " ".join(parts)
+
+
 def _number(p: _Printer, node: ast.Number) -> str:
     if not _NUMBER.match(node.text):
         raise NotTypeset(node.text)
-    return node.text
+    font = p.font(node.pos) if node.text in ("0", "1") else None
+    return f"{font}{{{node.text}}}" if font else node.text
+
+
+def _letter(p: _Printer, node: ast.Letter) -> str:
+    letters = unicodedata.normalize("NFD", node.name)
+    if len(letters) == 2 and letters[1] in ACCENTS:  # ŷ, read from \hat{y}: as written
+        return f"{ACCENTS[letters[1]]}{{{_letter(p, dataclasses.replace(node, name=letters[0]))}}}"
+    name = math_name(node.name)
+    font = p.font(node.pos) if len(node.name) == 1 else None
+    return f"{font}{{{name}}}" if font else name
+
+
+# the decorations the reader reads (``\hat{y}`` is its letter ŷ): combining mark -> accent
+ACCENTS = {
+    "\N{COMBINING CIRCUMFLEX ACCENT}": r"\hat",
+    "\N{COMBINING MACRON}": r"\bar",
+    "\N{COMBINING TILDE}": r"\tilde",
+    "\N{COMBINING DOT ABOVE}": r"\dot",
+    "\N{COMBINING DIAERESIS}": r"\ddot",
+    "\N{COMBINING CARON}": r"\check",
+    "\N{COMBINING BREVE}": r"\breve",
+}
 
 
 def _call(p: _Printer, node: ast.Call) -> str:
@@ -200,11 +290,13 @@ def _apply(p: _Printer, node: ast.Apply) -> str:
 
 def _nabla(p: _Printer, node: ast.Nabla) -> str:
     sub = "" if node.sub is None else f"_{{{p(node.sub)}}}"
-    return rf"\nabla{sub} {p(node.operand)}"
+    order = "" if node.order == 1 else f"^{{{node.order}}}"
+    operator = r"\partial" if node.partial else r"\nabla"
+    return rf"{operator}{order}{sub} {p(node.operand)}"
 
 
 PRINTERS: dict[type, Callable[[_Printer, ast.Node], str]] = {
-    ast.Letter: lambda p, node: math_name(node.name),
+    ast.Letter: _letter,
     ast.Number: _number,
     ast.Scripted: _scripted,
     ast.Sum: lambda p, node: (
@@ -255,7 +347,7 @@ def math_latex(text: str, *, markdown: bool = False) -> str:
         tokens = tuple(t for row in found for t in row.tokens if t.type not in _LEFT_OUT)
         if not tokens or any(row.error for row in found):
             return verbatim(text, markdown=markdown)
-        return _Printer()(_parsed(tokens, text))
+        return _Printer(text)(_parsed(tokens, text))
     except (LatexError, NotTypeset):
         return verbatim(text, markdown=markdown)
 

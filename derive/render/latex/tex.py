@@ -74,6 +74,11 @@ SYMBOL_COMMANDS = {
     "\u221e": r"\infty",
     "\u2248": r"\approx",
     "\u2032": "'",  # a prime
+    "\u2299": r"\odot",  # the matrix notation's signs
+    "\u2297": r"\otimes",
+    "\u2298": r"\oslash",
+    "\u2218": r"\circ",
+    "\u21a6": r"\mapsto",
 }
 # dashes and quotes, as TeX's ligatures make them
 _TEXT_UNICODE = {"\u2014": "---", "\u2013": "--", "\u2019": "'{}", "\u2018": "`{}"}

@@ -10,6 +10,7 @@ come from the :class:`~derive.sources.posts.names.Scope`, the range pass and the
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from sympy import (
     Abs,
@@ -33,18 +34,19 @@ from sympy.logic.boolalg import And
 from derive.checker.rounded import Rounded, plain
 from derive.sources.limits import MAX_EXPONENT, large_power, power_problem
 from derive.sources.posts.build_calls import CallsMixin
-from derive.sources.posts.build_derivatives import DerivativesMixin
+from derive.sources.posts.build_derivatives import DerivativesMixin, shown
 from derive.sources.posts.build_sums import SumsMixin
 from derive.sources.posts.defined_functions import DefinedFunctions
 from derive.sources.posts.definitions import Definitions
 from derive.sources.posts.display import show
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.vocabulary import SIGMA
+from derive.sources.posts.matrix.building import MatrixMixin, is_matrix
 from derive.sources.posts.names import BuildError, Name, Scope, is_transpose, label_kind
 from derive.sources.posts.ranges import (
-    EXAMPLE,
     Ranges,
     bound_value,
+    example_label,
     index_items,
     size_key,
     superscript_index,
@@ -62,7 +64,7 @@ MATRIX = "matrix notation ({}) is not checked yet"
 Env = dict[str, tuple[Symbol, Expr, Expr]]  # bound letter -> (symbol, lo, hi)
 
 
-class Builder(SumsMixin, CallsMixin, DerivativesMixin):
+class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
     """Builds the expressions of one post (``build``), in the order the post is read.
 
     Besides the scope and the definitions it keeps what holds "from this row on": the
@@ -121,6 +123,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
     def letter(self, name: str, env: Env, pos: int) -> Expr:
         if name in env:
             return env[name][0]
+        if self.matrix_mode and self.bold_at(pos) and name in self.scope.sizes:
+            return self.scope.symbol(Name(name), 0)  # the vector h beside the width h
         if name in self.ranges.index_letters or name in self.scope.index_ranges:
             return self.scope.index(name)
         if name in self.ranges.size_letters or name in self.scope.sizes:
@@ -129,6 +133,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
             return E
         if name == "π":
             return pi
+        if name == "I" and self.matrix_mode and self.is_identity():
+            return self.identity()
         function = self.bare_function(name)
         if function is not None:
             return function
@@ -138,6 +144,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         """An integer is exact; a decimal is known to the digits shown (``Rounded``: 0.6225
         is any value within one unit of its last place), unless it repeats a value the text
         gives to a name (``\\eta = 0.1``): then it is that exact input."""
+        if self.matrix_mode:
+            made = self.matrix_number(node)
+            if made is not None:
+                return made
         if len(node.text) > MAX_DIGITS:
             raise BuildError(f"the number {node.text[:12]}... is too long to read", node.pos)
         if "." not in node.text:
@@ -156,6 +166,9 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
     def _add(self, node: ast.Add, env: Env) -> Expr:
         if any(isinstance(term, ast.Ellipsis) for _, term in node.terms):
             return self._written_sum(node, env)
+        if self.matrix_mode:
+            terms = [(sign, self.build(term, env)) for sign, term in node.terms]
+            return self.matrix_sum(terms, node.pos)
         return Add(*(sign * self.build(term, env) for sign, term in node.terms))
 
     def _written_sum(self, node: ast.Add, env: Env) -> Expr:
@@ -180,6 +193,12 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         raise BuildError("elided terms (\\dots) are read only in a sum written out", node.pos)
 
     def _mul(self, node: ast.Mul, env: Env) -> Expr:
+        if self.matrix_mode:
+            product = self.matrix_mul(node, env)
+            if not is_matrix(product) and large_power(product):
+                message = f"a power above {MAX_EXPONENT} is not built"
+                raise BuildError(message, node.pos, "cannot check")
+            return product
         if "⊗" in node.operators:
             raise BuildError(MATRIX.format("an outer product"), node.pos, "cannot check")
         factors: list[Expr] = []
@@ -189,7 +208,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
                 rest = node.factors[index + 1 :]
                 if not rest:
                     raise BuildError("a derivative operator with nothing after it", factor.pos)
-                operand = rest[0] if len(rest) == 1 else ast.Mul(rest[0].pos, rest)
+                after = list(range(index + 1, len(node.factors)))
+                operand = rest[0] if len(rest) == 1 else self._rest(node, after, dict(node.gaps))
                 factors.append(self._derivative(operand, operator[0], operator[1], env))
                 break
             factors.append(self.build(factor, env))
@@ -199,12 +219,19 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         return product
 
     def _div(self, node: ast.Div, env: Env) -> Expr:
-        return self.build(node.numerator, env) / self.build(node.denominator, env)
+        numerator, denominator = self.build(node.numerator, env), self.build(node.denominator, env)
+        if self.matrix_mode:
+            return self.divided(numerator, denominator, node.pos)
+        return numerator / denominator
 
     def _sqrt(self, node: ast.Sqrt, env: Env) -> Expr:
         return Pow(self.build(node.operand, env), Rational(1, 2))
 
     def power(self, base: Expr, exponent: Expr, pos: int) -> Expr:
+        if is_matrix(exponent):
+            raise BuildError("a matrix as an exponent is not read", pos, "cannot check")
+        if is_matrix(base):
+            return self.matrix_power(base, exponent, pos)
         base_value, exponent_value = plain(base), plain(exponent)  # decimals as shown
         problem = power_problem(base_value, exponent_value)  # before SymPy computes it
         if problem:
@@ -219,11 +246,16 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         if isinstance(base, (ast.Indicator, ast.Number)) and node.sub and node.sup is None:
             return self._indicator(ast.Indicator(node.pos, self._one(node.sub, node.pos)), env)
         if node.sup is not None and is_transpose(node.sup_text):
-            raise BuildError(MATRIX.format("a transpose"), node.pos, "cannot check")
+            return self._transpose(node, env)
         if isinstance(base, (ast.Call, ast.Apply)) and node.sub is not None and not node.primes:
             return self.build(self._component(base, node), env)
         if isinstance(base, ast.Apply):
             return self._scripted_application(node, env)
+        if isinstance(base, ast.Norm) and self.matrix_mode and not node.primes:
+            value = self.matrix_norm(self.build(base.inner, env), _single(node.sub), node.pos)
+            if node.sup is None:
+                return value
+            return self.power(value, self.build(node.sup, env), node.pos)
         if not isinstance(base, ast.Letter):
             if node.sub is not None or node.primes:
                 raise BuildError("a subscript or prime on an expression is not read", node.pos)
@@ -242,12 +274,12 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
             return self.scope.sizes[key]
         kind = None if node.sup is None else label_kind(node.sup_text, self.scope.labels)
         if kind == "transpose":
-            raise BuildError(MATRIX.format("a transpose"), node.pos, "cannot check")
+            return self._transpose(node, env)
         if kind == "power" and self.powered_name(node) in self.powered:
             return self.named(node, "", env, base_name=self.powered_name(node))
         example = superscript_index(node, self.ranges.summed, self.ranges.iterated)
         if example is not None:  # x^{(i)}: the i-th example, an entry
-            return self.named(node, EXAMPLE, env, extra=example)
+            return self.named(node, example_label(node), env, extra=example)
         label = node.sup_text if kind == "label" else ""
         value = self.named(node, label, env)
         if kind == "power":
@@ -294,7 +326,28 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
     def _exp(self, node: ast.Scripted, env: Env) -> Expr:
         if node.primes:
             raise BuildError("a prime on e is not read", node.pos)
+        if self.matrix_mode:
+            return self.exponential(self.build(node.sup, env))
         return exp(self.build(node.sup, env))
+
+    def _transpose(self, node: ast.Scripted, env: Env) -> Expr:
+        """``x^T``, ``(W^{l+1})^T``, ``W^{[2]T}`` (a label, then the transpose)."""
+        if not self.matrix_mode:
+            raise BuildError(MATRIX.format("a transpose"), node.pos, "cannot check")
+        if node.primes:
+            raise BuildError("a prime on a transpose is not read", node.pos)
+        base, sup = node.base, node.sup_text
+        if node.sub is not None:  # a_1^T: the transpose of a_1
+            if not isinstance(base, ast.Letter) or sup.startswith(("(", "[")):
+                raise BuildError("a subscript on a transpose is not read", node.pos)
+            base = dataclasses.replace(node, sup=None, sup_text="")
+        if isinstance(base, ast.Letter) and sup.startswith(("(", "[")):
+            label = re.sub(r"(?:T|\\top|\\intercal)\Z", "", sup)
+            labelled = ast.Scripted(node.pos, base, None, ast.Letter(node.pos, label), label, 0)
+            value, base = self.build(labelled, env), labelled
+        else:
+            value = self.build(base, env)
+        return self.transposed(value, node.pos, shown(base, self.scope.labels))
 
     def named(
         self, node: ast.Scripted, label: str, env: Env, base_name: str = "", extra=None
@@ -302,6 +355,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         """The symbol or array entry a scripted letter names (``extra``: the index of an
         example superscript, ``x^{(i)}_j`` is the entry (j, i))."""
         letter = (base_name or node.base.name) + "'" * node.primes
+        if self.matrix_mode and not base_name and extra is None:
+            numbered = self.numbered(node)  # W_1: the matrix of layer 1
+            if numbered is not None:
+                return numbered
         if node.sub is None and extra is None:
             if not label:
                 return self.letter(letter, env, node.pos)
@@ -313,6 +370,14 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         if not indices:
             return self.scope.symbol(name, 0)
         values = tuple(self.index(i, env) for i in indices)
+        if self.matrix_mode:
+            entry = (
+                self.matrix_entry(name, values, node.pos)
+                if extra is None
+                else self.example_entry(letter, label, values, node.pos)
+            )
+            if entry is not None:
+                return entry
         return self.scope.symbol(name, len(values))[values]
 
     def _alias(self, name: Name) -> Name:
@@ -335,6 +400,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         return Abs(self.build(node.inner, env))
 
     def _norm(self, node: ast.Norm, env: Env) -> Expr:
+        if self.matrix_mode:
+            return self.matrix_norm(self.build(node.inner, env), None, node.pos)
         raise BuildError(MATRIX.format("a norm"), node.pos, "cannot check")
 
     def _cases(self, node: ast.Cases, env: Env) -> Expr:
@@ -348,6 +415,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         if node.condition is None:
             raise BuildError("an indicator needs its condition: \\mathbb{1}_{d=k}", node.pos)
         condition = node.condition
+        if self.matrix_mode and isinstance(condition, ast.Relation) and condition.op != "and":
+            made = self.matrix_indicator(condition, env)
+            if made is not None:
+                return made
         if isinstance(condition, ast.Relation) and condition.op == "=":
             lhs, rhs = self.build(condition.lhs, env), self.build(condition.rhs, env)
             if lhs.is_integer and rhs.is_integer:
@@ -363,3 +434,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
 
     def _relation(self, node: ast.Relation, env: Env) -> Expr:
         raise BuildError("a relation inside a formula is not read", node.pos)
+
+
+def _single(items: tuple[ast.Node, ...] | None) -> ast.Node | None:
+    return items[0] if items else None

@@ -26,6 +26,7 @@ from derive.sources.posts.functions import FUNCTIONS, softmax
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.vocabulary import SIGMA
 from derive.sources.posts.lazy_functions import BUILT_IN
+from derive.sources.posts.matrix.calls import matrix_application, matrix_call
 from derive.sources.posts.names import BuildError
 from derive.sources.posts.ranges import index_items, letter_of
 
@@ -68,6 +69,10 @@ class CallsMixin:
         """A function word: ``\\log x``, ``softmax(z_k)``, ``relu'(x)``."""
         base_name = node.name.rstrip("'")
         primes = len(node.name) - len(base_name)
+        if self.matrix_mode:
+            made = matrix_call(self, node, env)
+            if made is not None:
+                return made
         defined = self.functions.get(base_name)
         lazy = self.lazy_on and (_plain(defined) if defined is not None else base_name in BUILT_IN)
         if lazy and not node.sub and not node.sup and len(node.args) == 1:
@@ -99,6 +104,8 @@ class CallsMixin:
     def lazily(self, name: str, args: list[Expr], primes: int) -> Expr:
         """An application inside a symbol's definition: written out with the function in
         force where the symbol is used (``lazy_functions``)."""
+        if self.matrix_mode:
+            args = [self.number_argument(a, 0) for a in args]
         return self.definitions.lazy.apply(name, args, primes, self.scope.generated())
 
     def in_force(self) -> tuple:
@@ -115,6 +122,11 @@ class CallsMixin:
     def apply_defined(self, defined, args: list[Expr], primes: int, pos: int) -> Expr:
         if defined.body is None:
             return self.definitions._placeholder(defined.problem, None, ())
+        if self.matrix_mode:
+            made = self.defined_entrywise(defined, args, primes, pos)
+            if made is not None:
+                return made
+            args = self.number_arguments(defined.params, args, pos)
         arrays = _Arrays(self.scope)
         return apply_function(defined, args, primes, self.scope.fresh, pos, self.slot_range, arrays)
 
@@ -239,6 +251,8 @@ def _sigmoid(builder, node: ast.Apply, named, env) -> Expr | None:
     if name != SIGMA or len(node.args) != 1 or node.separators:
         return None
     x = builder.build(node.args[0], env)
+    if builder.matrix_mode:
+        x = builder.number_argument(x, node.pos)
     if builder.lazy_on:
         return builder.lazily(SIGMA, [x], primes)
     value = FUNCTIONS["sigmoid"][1](x)
@@ -308,6 +322,7 @@ def _unknown_or_known_symbol(builder, node: ast.Apply, named, env) -> Expr:
 
 PRODUCT = object()  # a rule's answer: not an application, a product
 FUNCTION_RULES = (
+    matrix_application,
     _defined,
     _declared,
     _sigmoid,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from sympy import Expr, Indexed
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.functions import FUNCTIONS
@@ -26,7 +27,11 @@ class DerivativesMixin:
     def _frac(self, node: ast.Frac, env) -> Expr:
         parts = self._derivative_parts(node)
         if parts is None:
-            return self.build(node.numerator, env) / self.build(node.denominator, env)
+            numerator = self.build(node.numerator, env)
+            denominator = self.build(node.denominator, env)
+            if self.matrix_mode:
+                return self.divided(numerator, denominator, node.pos)
+            return numerator / denominator
         operand, variable, pos = parts
         if operand is None:
             raise BuildError("a derivative operator with nothing after it", node.pos)
@@ -36,6 +41,10 @@ class DerivativesMixin:
         if node.sub is None:
             message = "a gradient without its variable (vector notation) is not checked"
             raise BuildError(message, node.pos, "cannot check")
+        if node.order == 2:  # the Hessian: the gradient of the gradient
+            return self._derivative(node.operand, (node.sub, node.sub), node.pos, env)
+        if node.order != 1:
+            raise BuildError("a power of \\nabla other than 2 is not read", node.pos)
         return self._derivative(node.operand, node.sub, node.pos, env)
 
     def _operator(self, node: ast.Node) -> tuple[ast.Node, int] | None:
@@ -79,7 +88,7 @@ class DerivativesMixin:
         if not isinstance(variable, (ast.Letter, ast.Scripted)):
             raise BuildError("differentiate with respect to a symbol, e.g. ∂z_k", variable.pos)
         v = self.build(variable, env)
-        if not (isinstance(v, Indexed) or v in self.scope.keys):
+        if not (isinstance(v, (Indexed, MatrixElement)) or v in self.scope.keys):
             raise BuildError("differentiate with respect to a symbol, not an index", variable.pos)
         self.differentiated.add(v.base if isinstance(v, Indexed) else v)
         f = self._function_at(operand, v)

@@ -27,13 +27,13 @@ from derive.sources.posts.items import (
     Item,
     Side,
     clean,
-    is_notation,
     texts_of,
     unwrap,
 )
 from derive.sources.posts.kinds import CLAIM, CONDITION, function_parameters, is_condition
 from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
+from derive.sources.posts.matrix.kinds import sets_equation
 from derive.sources.posts.names import BuildError
 from derive.sources.posts.ranges import letter_of
 from derive.sources.posts.recurrences import RecurrencesMixin
@@ -83,6 +83,8 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
 
     def block(self, parsed: list) -> None:
         block = parsed[0].block
+        self.builder.text = block.text  # a bold 1 is the vector of ones
+        self.builder.restate(block.offset(0))  # "for square $X \in \mathbb{R}^{n \times n}$"
         self.builder.offset = block.offset(0)  # the places of its decimals
         if block.inline:
             for row in parsed:
@@ -199,7 +201,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
             if condition and not self._first_use(parts[0]):
                 self._standalone_condition(chain, block, name)
                 return
-            kind = "notation" if is_notation(parts[0]) else CLAIM
+            kind = "notation" if self._notation(parts[0]) else CLAIM
             first_item = len(self.items)
             self.row_conditions = conditions
             start = self._first(chain, block, texts, name, kind)
@@ -252,7 +254,13 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
             self.pending = self.pending + self._relations(chain, block)  # so, next: s_j = t_j
         elif stated and not self.otherwise and not self._solves(chain, block):
             self._premised(chain)
+            if not self.otherwise and self._sets_equation(chain):
+                self.otherwise = ("refuted", CONDITION, "an equation the text sets (a condition)")
         return 1
+
+    def _sets_equation(self, chain) -> bool:
+        """``X^T X \\theta = X^T y`` (matrix.kinds)."""
+        return sets_equation(self.builder, chain, self.previous.value, self.alone)
 
     def _first_use(self, node) -> bool:
         """Whether a name set to a number is written here for the first time: then it is a
@@ -397,7 +405,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         if len(line.chains) != 1 or len(line.chains[0].parts) != 1:
             return
         node = line.chains[0].parts[0]
-        target = None if is_notation(node) else self._definable(node)
+        target = None if self._notation(node) else self._definable(node)
         if target is not None:
             text = clean(row.block.text[before[0].start_pos : before[-1].end_pos])
             placeholder = self.builder.definitions._placeholder(

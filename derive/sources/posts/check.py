@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, S
+from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, S, Tuple
 
 from derive.checker.digits import judge as judge_digits
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
@@ -26,6 +26,12 @@ from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.instances import InstanceMixin
 from derive.sources.posts.kinds import CONDITION, NOT_A_CLAIM, NOTE
+from derive.sources.posts.matrix.claims import (
+    has_matrices,
+    is_cannot_check,
+    prepared,
+    written_problem,
+)
 from derive.sources.posts.recurrences import read_iterates
 from derive.sources.posts.result import PostResult
 from derive.sources.posts.side_conditions import Extra, applicable
@@ -116,6 +122,10 @@ class _Check(InstanceMixin):
         assume = tuple(a for a in assume if a is not S.true and a != True)  # noqa: E712
         if any(a is S.false or a == False for a in assume):  # noqa: E712
             return Verdict("undecided", method="its conditions never hold together")
+        ready = prepared(self.post, lhs, rhs, assume)
+        if isinstance(ready, Verdict):
+            return ready
+        lhs, rhs, assume = ready
 
         def exact(left: Expr, right: Expr) -> Verdict:
             return check_equal(
@@ -136,8 +146,8 @@ class _Check(InstanceMixin):
         the slots the index sits in in this claim (``a_j`` with a summed over 1..N: j ≤ N),
         else the range of its letter (a letter may be summed over another range elsewhere)."""
         scope, found = self.post.scope, []
-        difference = lhs - rhs
-        free = difference.free_symbols
+        difference = Tuple(lhs, rhs)  # its free symbols and entries (a matrix minus a number
+        free = difference.free_symbols  # is no expression)
         slots = self.slot_ranges(difference, free)
         for letter, symbol in sorted(scope.free.items()):
             if symbol not in free:
@@ -190,9 +200,15 @@ class _Check(InstanceMixin):
             if item.otherwise and item.otherwise[0] == "not proved":
                 return self.otherwise()  # an update is not a claim, checkable or not
             return self.placeholders(full_lhs, full_rhs)
-        missing = definitions.lazy.unresolved(full_lhs - full_rhs)
+        missing = definitions.lazy.unresolved(Tuple(full_lhs, full_rhs))
         if missing:
             message = f"{', '.join(missing)} is not defined where this claim stands"
+            return self.result("cannot check", message, Verdict("undecided"))
+        written = written_problem(self.post, item.lhs, item.rhs)  # W g: as written
+        if written is not None and item.kind != "notation":
+            if item.otherwise and item.otherwise[0] == "not proved":
+                return self.otherwise()
+            message = show_names(self.post.scope, written.method.split(": ", 1)[1])
             return self.result("cannot check", message, Verdict("undecided"))
         lhs, rhs = (self.resolved(side) for side in definitions.minimal(item.lhs, item.rhs))
         if item.kind == "notation" and _same_notation(lhs, rhs):
@@ -205,8 +221,11 @@ class _Check(InstanceMixin):
             return self.by_case(lhs, full_lhs, cases)
         verdict = self.verdict(lhs, rhs)
         if not verdict.proved and (lhs, rhs) != (full_lhs, full_rhs):
+            first = verdict
             lhs, rhs = full_lhs, full_rhs
             verdict = self.verdict(lhs, rhs)
+            if is_cannot_check(first) and is_cannot_check(verdict):
+                verdict = first  # in the names as written (`W g`), not written out
         iterates = None
         if not verdict.proved and item.recurrences:  # w_{t+1}, w_t: steps of one sequence
             steps = tuple(
@@ -223,19 +242,26 @@ class _Check(InstanceMixin):
                 (lhs, rhs, verdict), iterates = instance, None
         if item.kind == "notation":
             return None if verdict.proved else self.notation(verdict)
+        if is_cannot_check(verdict):  # a claim between matrices that is not judged
+            if item.otherwise and item.otherwise[0] == "not proved":
+                return self.otherwise()
+            message = show_names(self.post.scope, verdict.method.split(": ", 1)[1])
+            return self.result("cannot check", message, Verdict("undecided"))
         guessed = "; ".join(item.guesses)
         settled = verdict.refuted or (item.otherwise and item.otherwise[0] == "not proved")
         # an equation set to zero that holds under a hidden condition (the gradient's entries
         # sum to zero if the targets do) is a claim that needs it, not an equation to solve
-        hidden = self.hidden(lhs, rhs) if verdict.refuted and _solved(item) else None
+        matrices = has_matrices(lhs, rhs)  # the hidden conditions are about entries
+        solved = verdict.refuted and _solved(item) and not matrices
+        hidden = self.hidden(lhs, rhs) if solved else None
         if item.otherwise and settled and not verdict.proved and hidden is None:
             return self.otherwise()
         if verdict.refuted:
-            hidden = hidden or self.hidden(lhs, rhs)
+            hidden = hidden or (None if matrices else self.hidden(lhs, rhs))
             if hidden is not None:
                 text = f": refuted as written; proved if {hidden} (not stated in the text);"
                 return self.result("refuted", text + self.details(verdict), verdict)
-            index = self.index_condition(lhs, rhs)
+            index = None if matrices else self.index_condition(lhs, rhs)
             if index is not None:
                 message = (
                     f"proved if {index}, a condition its row does not state (the text may "
@@ -365,6 +391,7 @@ class _Check(InstanceMixin):
             counterexample=None if counterexample is None else self.ordered(counterexample),
             method=show_names(scope, verdict.method),
             caveats=tuple(show_names(scope, c) for c in verdict.caveats),
+            slip=show_names(scope, verdict.slip),
         )
 
     def ordered(self, counterexample: dict) -> dict:

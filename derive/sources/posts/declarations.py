@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sympy import Integer
 
+from derive.checker.matrix.nodes import LAYOUTS
 from derive.sources.nesting import NestedTooDeep, toml_too_deep
 from derive.sources.posts.blocks import Block, Lines
 from derive.sources.posts.build_calls import head_name
@@ -24,6 +25,7 @@ from derive.sources.posts.latex.grammar import parse_relation, parse_row
 from derive.sources.posts.latex.rows import rows
 from derive.sources.posts.latex.tokens import LatexError
 from derive.sources.posts.latex.vocabulary import GREEK, function_word
+from derive.sources.posts.matrix.stated import Statement, declared_statement
 from derive.sources.posts.names import Name, Scope, label_kind
 from derive.sources.posts.ranges import index_items, letter_of, size_key
 from derive.sources.toml.declarations import DOMAINS
@@ -34,7 +36,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-TABLES = ("symbols", "superscripts", "aliases", "assume", "functions")
+TABLES = ("symbols", "superscripts", "aliases", "assume", "functions", "options")
 MAX_SIZE = 64  # a concrete size is checked by writing its sums out
 _INDEX = re.compile(r"index\s+(\S+)\s*\.\.\s*(\S+)\Z")
 
@@ -48,6 +50,8 @@ class Declared:
     assumptions: list[tuple[str, ast.Relation, str, Block]] = field(default_factory=list)
     targets: Name | None = None
     names: set[str] = field(default_factory=set)
+    shapes: list[Statement] = field(default_factory=list)  # W = "matrix m x n"
+    layout: str | None = None  # [options] layout: of a gradient by a matrix
 
 
 class _Reader:
@@ -117,6 +121,10 @@ def read_declarations(blocks: list[Block], lines: Lines, path: str, scope: Scope
             _alias(reader, scope, declared, key, value)
         for key, value in data.get("functions", {}).items():
             _function(reader, declared, key, value)
+        for key, value in data.get("options", {}).items():
+            if key != "layout" or value not in LAYOUTS:
+                raise reader.fail(f'options: write layout = "{LAYOUTS[0]}" or "{LAYOUTS[1]}"', key)
+            declared.layout = value
         for key, value in data.get("assume", {}).items():
             if not isinstance(value, str):
                 raise reader.fail(f"assume.{key}: write a relation in LaTeX", key)
@@ -177,6 +185,12 @@ def _symbol(reader: _Reader, scope: Scope, declared: Declared, key: str, value: 
         return
     if not isinstance(value, str):
         raise reader.fail(f'symbol {key!r}: write a domain such as "real"', key)
+    shaped = declared_statement(name, value, f"declared at line {_key_line(reader, key)}")
+    if isinstance(shaped, str):
+        raise reader.fail(f"symbol {key!r}: {shaped}", key)
+    if shaped is not None:
+        declared.shapes.append(shaped)
+        return
     index = _INDEX.match(value.strip())
     if index:
         scope.index_ranges[name.base] = tuple(_bound(reader, scope, key, b) for b in index.groups())
@@ -272,3 +286,10 @@ def _relation(reader: _Reader, text: str, key: str) -> ast.Relation:
         return parse_relation(found[0].tokens, text)
     except LatexError as error:
         raise reader.fail(f"assume.{key}: {error.message}", key) from None
+
+
+def _key_line(reader: _Reader, key: str) -> int:
+    """The file line of ``key`` in the block (its first line if not found)."""
+    found = re.search(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", reader.block.text, re.M)
+    offset = reader.block.offset(found.start() if found else 0)
+    return reader.lines.position(offset)[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sympy import Symbol
 
+from derive.sources.posts.display import show
 from derive.sources.posts.names import Name
 
 
@@ -46,6 +47,8 @@ def defaults(scope, ranges, declared, builder, targets) -> list[str]:
     if labels:
         shown = ", ".join(Name("x", label).shown()[1:] for label in labels)
         found.append(f"layer labels, not powers: superscripts {shown} (the label rule)")
+    if scope.matrices is not None:
+        found += scope.matrices.report(lambda size: show(scope, size))
     if builder.euler:
         found.append("e^{x} is the exponential function; log is the natural logarithm")
     if targets is not None and declared.targets is None:

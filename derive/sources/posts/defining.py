@@ -6,7 +6,7 @@ section (a restatement, or a new meaning from there on), assumptions about data
 
 from __future__ import annotations
 
-from sympy import Basic, Expr, Indexed
+from sympy import Basic, Expr, Indexed, MatrixSymbol
 
 from derive.sources.posts.blocks import Block
 from derive.sources.posts.build import POWERED
@@ -28,6 +28,7 @@ from derive.sources.posts.kinds import (
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.tokens import LatexError
 from derive.sources.posts.latex.vocabulary import SIGMA
+from derive.sources.posts.matrix.stated import numbered_name
 from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of, superscript_index
 
@@ -60,7 +61,7 @@ class DefiningMixin:
             params = tuple(builder.build(p) for p in param_nodes)
         except BuildError:
             return False
-        if any(not (p.is_Symbol or isinstance(p, Indexed)) for p in params):
+        if any(not (p.is_Symbol or isinstance(p, (Indexed, MatrixSymbol))) for p in params):
             return False
         equal = chain.equals[0]
         try:
@@ -133,7 +134,7 @@ class DefiningMixin:
         """Define the chain's left side if it is a name not yet defined (in this section);
         True if it did."""
         lhs, rhs = chain.parts[0], chain.parts[1]
-        if is_notation(lhs):
+        if self._notation(lhs):
             return False
         builder = self.builder
         if isinstance(unwrap(lhs), ast.SumName) and builder.sum_defined is None:
@@ -143,6 +144,8 @@ class DefiningMixin:
             introduced = builder.powered_name(unwrap(lhs))
             builder.powered.add(introduced)
         target = self._definable(lhs, rhs)
+        if target is None and builder.matrix_mode:
+            target = builder.numbered_target(unwrap(lhs), rhs)  # z_1 = W_1 x + b_1
         if target is None:
             if introduced:
                 builder.powered.discard(introduced)
@@ -159,6 +162,16 @@ class DefiningMixin:
             self._record_definition(target, placeholder, where, lhs)
             self.previous = BROKEN
             return True
+        if builder.matrix_mode:
+            try:
+                used = target[0] in self.claimed or target[0] in self.in_bodies
+                target = builder.matrix_target(target, body, rhs.pos, used)
+            except BuildError as error:
+                self._problem(error, block, equal, name, 0, texts[1], texts[0])
+                placeholder = builder.definitions._placeholder(error.message, None, ())
+                self._record_definition(target, placeholder, where, lhs)
+                self.previous = BROKEN
+                return True
         old = target[0]
         obj = self._record_definition(target, body, where, lhs)
         if obj is not None:
@@ -317,6 +330,14 @@ class DefiningMixin:
             return False
         return is_assumption(left, right, set(definitions.table), definitions.objects)
 
+    def _notation(self, node: ast.Node) -> bool:
+        """``\\delta_{kj}``, ``\\mathbb{1}_{d=k}``: the meaning of a notation, stated; not
+        ``\\delta_2``, a vector of a post in matrix notation."""
+        if not is_notation(node):
+            return False
+        builder = self.builder
+        return not (builder.matrix_mode and numbered_name(unwrap(node), {}) is not None)
+
     def _definable(self, node: ast.Node, rhs=None) -> tuple[Basic, tuple, bool] | None:
         """(the object a definition of ``node`` defines, its parameters, whether it defines it
         again), or None when ``node`` is not a name that can be defined here."""
@@ -324,15 +345,21 @@ class DefiningMixin:
         node = unwrap(node)
         letter = letter_of(node)
         scope = builder.scope
+        bold = builder.matrix_mode and builder.bold_at(node.pos)  # \mathbf{h} beside the width h
         if letter is not None:
-            if letter in builder.ranges.index_letters or letter in builder.ranges.size_letters:
-                return None
-            if letter in ("e", "π") or letter in scope.index_ranges or letter in scope.sizes:
+            vector = bold and letter in scope.sizes
+            ranges = builder.ranges
+            special = letter in ranges.index_letters or letter in ranges.size_letters
+            special |= letter in ("e", "π") or letter in scope.index_ranges or letter in scope.sizes
+            if special and not vector:
                 return None
             obj = scope.symbol(builder.aliases.get(Name(letter), Name(letter)), 0)
             return self._fresh(obj, (), rhs)
         if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
             return None
+        numbered = builder.numbered(node) if builder.matrix_mode else None
+        if numbered is not None:  # W_1, delta_2: a vector or matrix of its own
+            return self._fresh(numbered, (), rhs)
         powered_name = node.sup is not None and builder.powered_name(node) in builder.powered
         labelled = node.sup is None or label_kind(node.sup_text, scope.labels) == "label"
         if not (labelled or powered_name):
@@ -394,6 +421,8 @@ def function_heads(node: ast.Node | None) -> set[str]:
             named = head_name(child.head)
             if named is not None:
                 found.add(named[0])
+        elif isinstance(child, ast.Indicator):  # 1[z > 0]: relu', where sigma' was
+            found.add("1")
     return found
 
 

@@ -27,10 +27,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sympy import Basic, Expr, Indexed, IndexedBase, Symbol, default_sort_key, diff
+from sympy import Basic, Expr, Indexed, IndexedBase, MatrixSymbol, Symbol, default_sort_key, diff
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.sources.posts.defined_functions import rename_bound
 from derive.sources.posts.lazy_functions import LazyFunctions
+from derive.sources.posts.matrix.gradients import matrix_derivative
 
 MAX_DEPTH = 100  # definitions are written out at most this many levels deep
 MAX_EXPANDED = 20_000  # nodes with the definitions written out (the checker's size limit)
@@ -73,7 +75,7 @@ class Definitions:
     def objects(self, expr: Basic) -> set[Basic]:
         """The post's Symbols and IndexedBases that occur in ``expr``."""
         found = {i.base for i in expr.atoms(Indexed)}
-        found |= {s for s in expr.atoms(Symbol) if s in self.scope.keys}
+        found |= {s for s in expr.atoms(Symbol, MatrixSymbol) if s in self.scope.keys}
         return found & set(self.scope.keys)
 
     def depends(self, obj: Basic) -> frozenset[Basic]:
@@ -99,6 +101,8 @@ class Definitions:
             reached |= self.depends(found)
         if obj in reached:
             return False
+        if isinstance(obj, MatrixSymbol) and body in self.missing:  # not read: as a matrix
+            body = self._matrix_placeholder(body, obj)
         self.table[obj] = Definition(obj, params, body, where)
         self._deps.clear()
         self._costs.clear()
@@ -107,7 +111,7 @@ class Definitions:
     def _defined_atoms(self, expr: Basic) -> list[Basic]:
         """In a fixed order: instantiating generates names, which must not follow hashing."""
         atoms = {i for i in expr.atoms(Indexed) if i.base in self.table}
-        atoms |= {s for s in expr.atoms(Symbol) if s in self.table}
+        atoms |= {s for s in expr.atoms(Symbol, MatrixSymbol) if s in self.table}
         return sorted(atoms, key=default_sort_key)
 
     def instantiate(self, atom: Basic) -> Expr:
@@ -138,7 +142,10 @@ class Definitions:
             chosen = {a: v for a, v in chosen.items() if v is not a}
             if not chosen:
                 return expr
-            expr = expr.xreplace(chosen)
+            try:
+                expr = expr.xreplace(chosen)
+            except (TypeError, ValueError):  # a number where a matrix was read, or the reverse
+                raise TooDeep("a definition written out mixes numbers and matrices") from None
         raise TooDeep(f"definitions nested deeper than {MAX_DEPTH}")
 
     def check_size(self, expr: Basic) -> None:
@@ -152,7 +159,8 @@ class Definitions:
     def _defined_object(self, node: Basic) -> Basic | None:
         if isinstance(node, Indexed) and node.base in self.table:
             return node.base
-        return node if isinstance(node, Symbol) and node in self.table else None
+        named = isinstance(node, (Symbol, MatrixSymbol))
+        return node if named and node in self.table else None
 
     def _measure(self, expr: Basic, costs: dict | None = None) -> tuple[int, int]:
         """(nodes, depth) of ``expr`` with every definition written out, from each definition's
@@ -212,7 +220,10 @@ class Definitions:
 
     def expand_once(self, expr: Expr, which: Callable[[Basic], bool]) -> Expr:
         chosen = {a: self.instantiate(a) for a in self._defined_atoms(expr) if which(a)}
-        return expr.xreplace(chosen) if chosen else expr
+        try:
+            return expr.xreplace(chosen) if chosen else expr
+        except (TypeError, ValueError):  # numbers and matrices mixed: left as they are
+            return expr
 
     def placeholders(self, expr: Basic) -> list[Symbol]:
         return sorted(expr.free_symbols & set(self.missing), key=str)
@@ -233,6 +244,7 @@ class Definitions:
         """∂f/∂v as the post means it (see the module docstring); a placeholder if f does not
         depend on v."""
         obj = v.base if isinstance(v, Indexed) else v
+        obj = obj.parent if isinstance(obj, MatrixElement) else obj  # θ_j of a vector θ
         if self.placeholders(f):
             meant = self.read_as_meant(f)
             reading = None if meant is None else self.derivative(meant, v, shown_f, shown_v)
@@ -250,6 +262,8 @@ class Definitions:
             return atom_obj != keep and keep in self.depends(atom_obj)
 
         expanded = self.expand(f, reaches)
+        if isinstance(v, (MatrixSymbol, MatrixElement)):
+            return matrix_derivative(self, expanded, v)
         if _other_entries_only(expanded, v):  # x_t by x_{t-1}: never the same entry, not 0
             message = f"{shown_f} does not depend on {shown_v} (other entries of it only)"
             return self._placeholder(message, None, ())
@@ -273,7 +287,7 @@ class Definitions:
             indices = "".join(self.scope.shown_names.get(i, str(i)) for i in _indices(v))
             names = " or ".join(self.scope.keys[c][0].shown(indices) for c in candidates)
             message += f" (did you mean {names}?)"
-        if len(candidates) == 1:
+        if len(candidates) == 1 and not isinstance(v, MatrixElement):
             meant = candidates[0]
             target = meant[v.indices] if isinstance(v, Indexed) else meant
             reading = self.derivative(f, target, shown_f, shown_v)
@@ -283,6 +297,14 @@ class Definitions:
                 else ()
             )
         return self._placeholder(message, reading, alias)
+
+    def _matrix_placeholder(self, placeholder: Symbol, like: MatrixSymbol) -> MatrixSymbol:
+        """A placeholder of a matrix's shape (a vector's definition that cannot be read)."""
+        made = MatrixSymbol(self.scope.generated(), *like.shape)
+        self.scope.display[made] = MatrixSymbol("?", *like.shape)
+        self.scope.shown_names[made] = "?"
+        self.missing[made] = self.missing[placeholder]
+        return made
 
     def _placeholder(self, message: str, reading: Expr | None, alias) -> Symbol:
         made = self.scope.placeholder("?")

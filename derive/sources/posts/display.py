@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
-from sympy import Basic, Indexed, Symbol
+from sympy import Basic, Indexed, MatrixSymbol, Symbol, Trace
+from sympy.matrices.expressions import MatrixExpr
 from sympy.printing.str import StrPrinter
 
+from derive.checker.matrix.text import matrix_text
 from derive.sources.posts.names import Scope
 
 _GENERATED = re.compile(r"\bs\d+\b")
@@ -28,6 +30,15 @@ class _Printer(StrPrinter):
     def _print_Symbol(self, expr: Symbol) -> str:
         return self.scope.shown_names.get(expr, expr.name)
 
+    def _print_MatrixSymbol(self, expr) -> str:
+        return _matrix_name(self.scope, expr)
+
+    def _print(self, expr, **settings) -> str:
+        if isinstance(expr, (MatrixExpr, Trace)):  # X^T (X θ - y), 1^T y: the notation
+            names = {m: _matrix_name(self.scope, m) for m in expr.atoms(MatrixSymbol)}
+            return matrix_text(expr, names)
+        return super()._print(expr, **settings)
+
     def _print_Sum(self, expr) -> str:
         body = self._print(expr.function)
         limits = "".join(
@@ -42,6 +53,18 @@ class _Printer(StrPrinter):
     def _print_Relational(self, expr) -> str:
         op = _RELATIONS.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+
+
+def _matrix_name(scope: Scope, matrix: MatrixSymbol) -> str:
+    """A matrix's name as the post writes it, also once its sizes were found (the same
+    generated name, another shape)."""
+    shown = scope.shown_names.get(matrix)
+    if shown is not None:
+        return shown
+    for symbol, name in scope.shown_names.items():
+        if isinstance(symbol, MatrixSymbol) and symbol.name == matrix.name:
+            return name
+    return str(matrix.name)
 
 
 def _indexed(scope: Scope, expr: Indexed) -> Symbol:

@@ -34,6 +34,7 @@ from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.rows import row_problem, rows
 from derive.sources.posts.latex.tokens import LatexError, Row
+from derive.sources.posts.matrix.reading import read_shapes, shape_problems
 from derive.sources.posts.names import BuildError, Scope
 from derive.sources.posts.ranges import Ranges, find_ranges
 from derive.sources.posts.tags import data_subscripts
@@ -140,9 +141,11 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
         message = f"{len(found)} rows of math, more than {MAX_ROWS}: split the file"
         raise ParseError(message, 1, 1, name)
     parsed = _tagged([_read(block, row) for block, row in found])
-    ranges = find_ranges(
-        [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None], scope
-    )
+    trees = [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None]
+    ranges = find_ranges(trees, scope)
+    place = lambda offset: f"line {lines.position(offset)[0]}"  # noqa: E731
+    shapes = read_shapes(blocks, trees, text, place, declared, ranges, scope)
+    scope.matrices = shapes if shapes.active else None
     definitions = Definitions(scope)
     builder = Builder(scope, definitions, ranges)
     builder.aliases = dict(declared.aliases)
@@ -152,6 +155,10 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     reader = ChainReader(builder, lines, name, section_starts(text, kind))
     for block_rows in _by_block(parsed):
         reader.block(block_rows)
+    for item in shape_problems(shapes, lines.position):  # W \in \mathbb{R}^{0 \times n}
+        where = (item.line, item.column)
+        at = next((n for n, i in enumerate(reader.items) if (i.line, i.column) > where), None)
+        reader.items.insert(len(reader.items) if at is None else at, item)
     labels = _assumptions(builder, declared, lines, name)
     for relation, where in reader.assumptions:
         labels.setdefault(relation, f"stated at {where}")

@@ -13,6 +13,7 @@ from sympy import Basic, Eq, Expr, Ne
 
 from derive.sources.posts.kinds import CLAIM
 from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.matrix.kinds import relation
 
 BROKEN = "broken"  # the chain's last expression could not be read
 EQUALITIES = ("=", ":=", "≡", "≜")
@@ -109,8 +110,9 @@ class Conditions:
 
 
 def equality(left: Expr, right: Expr) -> Basic:
-    """``left = right`` as a relation (an assumption the text states)."""
-    return Eq(left, right)
+    """``left = right`` as a relation (an assumption the text states; ``1^T y = 1`` between
+    numbers)."""
+    return relation(left, right)
 
 
 def unwrap(node: ast.Node) -> ast.Node:
@@ -132,13 +134,30 @@ def is_notation(node: ast.Node) -> bool:
 
 
 def texts_of(chain: ast.Chain, text: str, end: int) -> list[str]:
-    """Each part of the chain as written."""
+    """Each part of the chain as written (a first part that starts inside a font, such as
+    ``\\mathbf{y}``, with the font; a last one that ends inside one, with its brace)."""
     bounds = [chain.pos, *chain.equals, end]
     found = []
     for index in range(len(chain.parts)):
         start = bounds[index] + (op_length(text, bounds[index]) if index else 0)
-        found.append(clean(text[start : bounds[index + 1]]))
+        stop = bounds[index + 1]
+        if not index:
+            opened = _OPENED.search(text[:start])
+            start = opened.start() if opened else start
+        found.append(clean(text[start : _closed(text, start, stop)]))
     return found
+
+
+_OPENED = re.compile(r"(?:\\[A-Za-z]+\s*\{\s*)+\Z")  # \mathbf{, \hat{\mathbf{
+
+
+def _closed(text: str, start: int, stop: int) -> int:
+    """``stop``, moved past the closing braces its piece still owes (``\\mathbf{b``)."""
+    owed = text.count("{", start, stop) - text.count("}", start, stop)
+    while owed > 0 and stop < len(text) and text[stop] in "} ":
+        owed -= text[stop] == "}"
+        stop += 1
+    return stop
 
 
 def op_length(text: str, position: int) -> int:

@@ -31,6 +31,7 @@ from sympy import Add, Basic, Expr, Indexed, Mul, Number, Pow, Sum, Symbol
 
 from derive.sources.posts.build_calls import REDEFINABLE, head_name
 from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.matrix.kinds import matrix_assumption
 from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of
 from derive.sources.statuses import NOT_A_CLAIM
@@ -152,6 +153,9 @@ def has_derivative(node: ast.Node) -> bool:
 def is_assumption(lhs: Expr, rhs: Expr, defined: set[Basic], objects) -> bool:
     """Data the post does not define, related to a number, and not an identity:
     ``\\sum_k y_k = 1``."""
+    matrices = matrix_assumption(lhs, rhs, defined, objects)  # 1^T y = 1
+    if matrices is not None:
+        return matrices
     if isinstance(lhs, Number) == isinstance(rhs, Number):
         return False
     for side in (lhs, rhs):
@@ -194,7 +198,9 @@ def shown_name(node: ast.Node) -> str:
         return letter
     if isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter):
         found, suffix = index_items(node.sub or ())
-        indices = "".join(letter_of(i) or "?" for i in found)
+        indices = "".join(
+            letter_of(i) or (i.text if isinstance(i, ast.Number) else "?") for i in found
+        )
         label = node.sup_text if node.sup is not None else ""
         base = node.base.name + "'" * node.primes + (f"_{{{suffix}}}" if suffix else "")
         return Name(base, label).shown(indices)

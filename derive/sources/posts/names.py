@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sympy import Basic, Expr, IndexedBase, Integer, Symbol
+from sympy import Basic, Expr, IndexedBase, Integer, MatrixSymbol, Symbol
 
 from derive.sources.posts.latex.vocabulary import SIGMA
 
 _LAYER = re.compile("(?:[A-Z]|l|\N{SCRIPT SMALL L})(?:[+-]\\d+)?\\Z")
-_BRACKETED = re.compile(r"(?:\(.+\)|\[.+\])\Z")
+_BRACKETED = re.compile(r"(?:\(.+\)|\[.+\]|\[[^\[\]]+\]\(.+\))\Z")  # (l), [2], [2](i)
 TRANSPOSES = frozenset(
     ["T", r"\top", "\N{DOWN TACK}", r"\intercal"]
     + [rf"\{font}{{T}}" for font in ("mathsf", "mathrm", "text", "textsf", "mathbf", "mathit")]
@@ -109,6 +109,7 @@ class Scope:
     scales: list[Name] = field(default_factory=list)  # sigma as a name: positive by default
     counter: int = 0
     implicit: Symbol | None = None  # the size of sums the text gives no range
+    matrices: object | None = None  # the shape table of a post in matrix notation (posts.matrix)
 
     def generated(self) -> str:
         self.counter += 1
@@ -133,7 +134,11 @@ class Scope:
         key = (name, rank)
         if key not in self.objects:
             domain = self._domain(name)
-            if rank == 0:
+            shape = self.matrices.shape(name) if self.matrices is not None and not rank else None
+            if shape is not None:  # a vector or matrix (real entries)
+                made = MatrixSymbol(self.generated(), *shape)
+                self.display[made] = MatrixSymbol(name.shown(), *shape)
+            elif rank == 0:
                 made: Basic = Symbol(self.generated(), **domain)
                 self.display[made] = Symbol(name.shown())
             else:

@@ -8,6 +8,7 @@ ranges come first. Every range found this way is listed in the report with where
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -147,6 +148,14 @@ def _plain_text(node: ast.Node) -> str | None:
 
 
 EXAMPLE = "(\N{MIDDLE DOT})"  # the label of x^{(i)}: an array with the example index last
+_LAYER_EXAMPLE = re.compile(r"(\[[^\[\]]+\])\(.+\)\Z")  # a^{[2](i)}: layer 2, example i
+
+
+def example_label(node: ast.Scripted) -> str:
+    """The label of an example's entry: ``x^{(i)}`` is of x^{(·)}; ``a^{[2](i)}`` keeps its
+    layer, of a^{[2](·)}."""
+    found = _LAYER_EXAMPLE.match(node.sup_text)
+    return found.group(1) + EXAMPLE if found else EXAMPLE
 
 
 def superscript_index(
@@ -160,10 +169,13 @@ def superscript_index(
         if step is not None:
             return step
     sup = node.sup
+    layered = _LAYER_EXAMPLE.match(node.sup_text) and isinstance(sup, ast.Mul)
+    if layered and len(sup.factors) == 2 and isinstance(sup.factors[1], ast.Group):
+        sup = sup.factors[1]  # a^{[2](i)}: the example i of layer 2
+    elif not node.sup_text.startswith("("):
+        return None  # [l] is a layer (deeplearning.ai's brackets)
     if not (isinstance(node.base, ast.Letter) and isinstance(sup, ast.Group)) or sup.brace:
         return None
-    if not node.sup_text.startswith("("):
-        return None  # [l] is a layer (deeplearning.ai's brackets)
     inner = sup.inner
     letter = letter_of(inner)
     if letter is None and isinstance(inner, ast.Add) and len(inner.terms) == 2:
@@ -180,7 +192,7 @@ def array_name(
         return None
     label = ""
     if superscript_index(node, summed, iterated) is not None:
-        label = EXAMPLE
+        label = example_label(node)
     elif node.sup is not None and label_kind(node.sup_text, labels) == "label":
         label = node.sup_text
     suffix = index_items(node.sub or ())[1]

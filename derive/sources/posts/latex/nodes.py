@@ -62,6 +62,7 @@ class Mul(Node):
 
     factors: tuple[Node, ...]
     operators: tuple[str, ...] = ()
+    gaps: tuple[tuple[int, str], ...] = ()  # (index of the factor after it, sign): a ⊙ b is (1, ⊙)
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,13 @@ class Apply(Node):
 
 @dataclass(frozen=True)
 class Nabla(Node):
-    """``\\nabla_{v} f``: the gradient of ``operand`` with respect to ``sub`` (None if unsaid)."""
+    """``\\nabla_{v} f``: the gradient of ``operand`` with respect to ``sub`` (None if unsaid);
+    ``order`` 2 for ``\\nabla^2`` (the Hessian), 0 for a superscript that is not an order."""
 
     sub: Node | None
     operand: Node
+    order: int = 1
+    partial: bool = False  # written \partial_v f
 
 
 @dataclass(frozen=True)

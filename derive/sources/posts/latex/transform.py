@@ -117,19 +117,21 @@ class ToTree(Transformer):
         return _leaf(children[1])
 
     def times(self, meta, children):
-        factors, operators = [], []
+        factors, operators, gaps = [], [], []
         for child in children:
             if isinstance(child, Token):
                 if child.type == "MULOP":
                     operators.append(str(child))
+                    gaps.append((len(factors), str(child)))
                 continue
             node = _leaf(child)
             if isinstance(node, ast.Mul):
+                gaps += [(len(factors) + index, sign) for index, sign in node.gaps]
                 factors += node.factors
                 operators += node.operators
             else:
                 factors.append(node)
-        return ast.Mul(meta.start_pos, tuple(factors), tuple(operators))
+        return ast.Mul(meta.start_pos, tuple(factors), tuple(operators), tuple(gaps))
 
     def divide(self, meta, children):
         return ast.Div(meta.start_pos, _leaf(children[0]), _leaf(children[2]))
@@ -144,8 +146,12 @@ class ToTree(Transformer):
         return ast.Call(meta.start_pos, name, (_leaf(children[-1]),), sub, sup, loose=True)
 
     def nabla(self, meta, children):
-        sub, _ = self._scripts(children[1:-1])
-        return ast.Nabla(meta.start_pos, sub, _leaf(children[-1]))
+        sub, sup = self._scripts(children[1:-1])
+        order = 1
+        if sup is not None:  # \nabla^2 f: the Hessian; any other superscript is not read
+            order = 2 if isinstance(sup, ast.Number) and sup.text == "2" else 0
+        partial = isinstance(children[0], Token) and children[0].type == "PARTIAL"
+        return ast.Nabla(meta.start_pos, sub, _leaf(children[-1]), order, partial)
 
     def apply(self, meta, children):
         head = ast.Letter(children[0].start_pos, str(children[0]))

@@ -171,6 +171,7 @@ SIMPLE = {
     r"\odot": "MULOP",
     r"\circ": "MULOP",
     r"\otimes": "MULOP",
+    r"\oslash": "MULOP",
     r"\cdotp": "MULOP",
     r"\centerdot": "MULOP",
     r"\nabla": "NABLA",
@@ -279,6 +280,7 @@ RELATION_TEXT = {
     r"\odot": "⊙",
     r"\circ": "∘",
     r"\otimes": "⊗",
+    r"\oslash": "⊘",
     r"\top": "T",
     r"\intercal": "T",
 }

@@ -1,0 +1,53 @@
+"""Reading a post's shapes: the statements, the evidence, the table (see the package's doc)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from derive.sources.posts.items import Item
+from derive.sources.posts.matrix.evidence import bold_letters, find_evidence
+from derive.sources.posts.matrix.stated import prose_statements, statements
+from derive.sources.posts.matrix.table import PostShapes
+
+NEVER_VECTORS = frozenset(["e", "π", "d", "∂", "T", "I"])  # I: the identity
+
+
+def read_shapes(
+    blocks: list,
+    rows: list,
+    text: str,
+    place: Callable[[int], str],
+    declared,
+    ranges,
+    scope,
+) -> PostShapes:
+    """The shape table of a post (``active`` when the post writes matrix notation).
+
+    Args:
+        blocks: the post's math blocks; rows: every row's tree with where its offsets are.
+        text: the whole post (prose statements); place: a file offset as "line N".
+        declared: the declarations block's content; ranges: the index ranges found.
+        scope: the post's names (sizes are made there).
+    """
+    table = PostShapes(layout=declared.layout or "denominator")
+    for statement in declared.shapes:
+        table.state(statement, scope.size)
+    texts = [(block.text, block.offset) for block in blocks]
+    found = statements(texts, place, scope.labels) + prose_statements(text, place, scope.labels)
+    for statement in sorted(found, key=lambda s: s.offset):
+        table.state(statement, scope.size)
+    bold = bold_letters(block.text for block in blocks)
+    sizes = (set(ranges.size_letters) | set(scope.sizes)) - bold  # h, also the vector \mathbf{h}
+    skip = set(ranges.index_letters) | sizes | set(scope.index_ranges) | NEVER_VECTORS
+    table.active = find_evidence(rows, table, skip, scope.labels, bold)
+    return table
+
+
+def shape_problems(table: PostShapes, position: Callable[[int], tuple[int, int]]) -> list:
+    """A report at each shape the text states with a size that is not read (``0``,
+    ``10^{9}``): "cannot read", where the statement is."""
+    found = []
+    for offset, text, problem in table.bad:
+        line, column = position(max(offset, 0))
+        found.append(Item(line, column, "cannot read", problem, f"line {line}", 0, "", text))
+    return found

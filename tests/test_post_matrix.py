@@ -1,0 +1,275 @@
+"""Posts in matrix and vector notation: shapes from the text, the notation read into matrix
+expressions, claims proved for every size, slips refuted and named, shapes that do not conform
+never refuted.
+
+The posts of tests/matrix_posts/ are our own, written in the styles of public posts (least
+squares with shapes in prose, logistic regression one example at a time, a two-layer network
+with numbered layers, a cheat sheet of matrix calculus, a batch with rows as examples, the
+softmax with vectors in TeX); each line's expected status is below.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from post_support import check, check_all, only, read
+
+POSTS = Path(__file__).resolve().parent / "matrix_posts"
+
+# line -> the statuses of its claims (definitions and conditions are not listed)
+EXPECTED = {
+    "ols_prose.md": {
+        11: ["proved"],
+        15: ["proved"],
+        19: ["refuted"],  # the 1/m dropped
+        23: ["refuted"],  # the gradient as a row
+        27: ["proved"],  # the normal equations hold at θ̂ = (X^T X)^{-1} X^T y, defined below
+    },
+    "logistic_single.md": {16: ["proved"], 18: ["proved"], 22: ["refuted"], 26: ["proved"]},
+    "mlp_numbered.md": {
+        13: ["proved"],
+        15: ["proved"],
+        17: ["proved"],
+        19: ["proved"],
+        21: ["proved"],
+        25: ["refuted"],  # a_1 δ_2^T: the factors swapped (the transpose)
+        27: ["cannot check"],  # W_2^T ⊙ δ_2 does not conform: never refuted
+    },
+    "quadratic_forms.md": {
+        5: ["proved"],
+        7: ["proved"],
+        9: ["proved"],
+        11: ["refuted"],  # 2Ax needs a symmetric A
+        15: ["proved"],
+        17: ["proved"],
+        19: ["refuted"],  # A for A^T
+        23: ["proved"],
+        25: ["cannot check"],  # 2 M (Mx - c) does not conform
+    },
+    "batched_rows.md": {
+        9: ["proved"],
+        11: ["proved"],
+        13: ["proved"],
+        15: ["refuted"],
+        17: ["proved"],
+    },
+    "softmax_vector.tex": {13: ["proved"], 17: ["proved"], 18: ["proved"], 22: ["refuted"]},
+    # bold vectors, a bold h beside the hidden width h, labelled transposes W^{(2)\top}
+    "two_layer_bold.md": {
+        21: ["proved"],
+        23: ["proved"],
+        25: ["proved"],
+        27: ["proved"],
+        29: ["proved"],
+        31: ["proved"],
+        35: ["refuted"],  # x δ^T: the transpose
+    },
+}
+# the vectorized post: the cost in the examples' entries (a^{[2](i)}, y^{(i)}: row matrices),
+# biases added to every column; its claims take seconds each (tanh inside sigma inside log)
+VECTORIZED = {25: ["proved"], 27: ["proved"], 29: ["proved"], 31: ["proved"], 33: ["proved"]}
+VECTORIZED |= {37: ["refuted"], 39: ["refuted"]}  # the average dropped; the product turned
+SLIPS = {
+    ("ols_prose.md", 19): "m times the left side",
+    ("ols_prose.md", 23): "transpose of the left",
+    ("logistic_single.md", 22): "numerator layout",
+    ("mlp_numbered.md", 25): "transpose of the left",
+    ("quadratic_forms.md", 19): "transpose",
+    ("batched_rows.md", 15): "transpose of the left",
+    ("two_layer_bold.md", 35): "transpose of the left",
+    ("ng_vectorized.md", 37): "m times the left side",
+    ("ng_vectorized.md", 39): "transpose of the left",
+}
+
+
+def _results(name: str, timeout: float = 20.0):
+    path = POSTS / name
+    kind = "tex" if name.endswith(".tex") else "md"
+    return check(path.read_text(encoding="utf-8"), kind, timeout)
+
+
+def _verdicts(name: str, expected: dict[int, list[str]], timeout: float = 20.0) -> None:
+    results = _results(name, timeout)
+    found: dict[int, list[str]] = {}
+    for result in results:
+        found.setdefault(result.line, []).append(result.status)
+    assert found == expected
+    for result in results:
+        if (name, result.line) in SLIPS:
+            assert SLIPS[name, result.line] in result.detail, result.detail
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_claim_of_a_matrix_post_gets_its_verdict(name: str) -> None:
+    _verdicts(name, EXPECTED[name])
+
+
+@pytest.mark.slow
+def test_a_vectorized_post_with_code_names_and_examples_as_columns() -> None:
+    _verdicts("ng_vectorized.md", VECTORIZED, timeout=180.0)
+
+
+def _matrices(text: str) -> str:
+    return "Let $A, B \\in \\mathbb{R}^{n \\times n}$, $a, b \\in \\mathbb{R}^{n}$. " + text
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        r"(A B)^T = B^T A^T",
+        r"(A B)^\top = B^\top A^\top",
+        r"(A B)^{\mathsf{T}} = B^{\mathsf{T}} A^{\mathsf{T}}",
+        r"(A^{-1})^T = (A^T)^{-1}",
+        r"a \odot b = b \circ a",
+        r"a \otimes b = a b^T",
+        r"a \cdot b = a^T b",
+        r"\mathrm{diag}(a) \mathbf{1} = a",
+        r"\mathrm{tr}(A B) = \operatorname{tr}(B A)",
+        r"\|a\|^2 = a^T a",
+        r"\|a\|_2^2 = \mathbf{1}^T (a \odot a)",
+        r"\|A\|_F^2 = \mathrm{tr}(A^T A)",
+        r"I A = A",
+        r"\mathbf{A} \mathbf{b} = A b",
+        r"\sigma(a) \odot (\mathbf{1} - \sigma(a)) = \sigma'(a)",
+        r"1 - \tanh(a) \odot \tanh(a) = \tanh'(a)",
+        r"\exp(a) \oslash \exp(b) = \exp(a - b)",
+        r"\nabla_a (a^T A a) = (A + A^T) a",
+        r"\frac{\partial}{\partial A} \mathrm{tr}(A^T B) = B",
+        r"\nabla^2_a (a^T A a) = A + A^T",
+        r"\frac{\partial \mathrm{softmax}(a)}{\partial a} = \mathrm{diag}(\mathrm{softmax}(a))"
+        r" - \mathrm{softmax}(a) \mathrm{softmax}(a)^T",
+    ],
+)
+def test_every_construct_of_the_notation_is_read(claim: str) -> None:
+    result = only(_matrices(f"$$ {claim} $$"))
+    assert result.status == "proved", result.message()
+
+
+@pytest.mark.parametrize(
+    ("claim", "slip"),
+    [
+        (r"(A B)^T = A^T B^T", "another order"),
+        (r"\nabla_a (b^T a) = b^T", "transpose"),
+        (r"\frac{\partial}{\partial A} \mathrm{tr}(A B) = B", "transpose"),
+        (r"\nabla_a (a^T a) = a", "the left side divided by 2"),  # dropped the 2
+        (r"\frac{\partial}{\partial A} \mathrm{tr}(A^T B A) = (B + B^T) \odot A", "⊙"),
+        (r"\nabla_a (- b^T a) = b", "negative"),
+    ],
+)
+def test_a_slip_is_refuted_and_named(claim: str, slip: str) -> None:
+    result = only(_matrices(f"$$ {claim} $$"))
+    assert result.status == "refuted" and slip in result.detail, result.message()
+
+
+def test_shapes_come_from_the_text_the_declarations_and_the_products() -> None:
+    prose = r"Here $X$ is an $m \times n$ matrix and $\theta$ is an $n \times 1$ vector."
+    assert only(prose + r" $$ (X \theta)^T = \theta^T X^T $$").status == "proved"
+    declared = '<!-- derive\n[symbols]\nX = "matrix m x n"\ntheta = "vector n"\n-->\n'
+    post = read(declared + r"$$ (X \theta)^T = \theta^T X^T $$")
+    assert post.scope.matrices is not None
+    assert only(declared + r"$$ (X \theta)^T = \theta^T X^T $$").status == "proved"
+    # W stated, x a vector by its use after W (its length from the product)
+    inferred = r"Let $W \in \mathbb{R}^{m \times n}$. $$ (W x)^T = x^T W^T $$"
+    assert only(inferred).status == "proved"
+    post = read(inferred)
+    defaults = "\n".join(post.defaults)
+    assert "shapes stated in the text: W m×n (line 1)" in defaults
+    assert "by their use" in defaults and "x (transposed at line 1)" in defaults
+
+
+def test_products_that_do_not_conform_are_never_refuted() -> None:
+    text = r"Let $X \in \mathbb{R}^{m \times n}$, $\theta \in \mathbb{R}^{n}$. "
+    text += r"$$ X^T \theta = \theta $$"
+    result = only(text)
+    assert result.status == "cannot check"
+    assert "`X^T θ`: (n×m)·(n×1) do not conform" in result.detail
+
+
+def test_sides_of_inferred_shapes_that_differ_are_not_refuted() -> None:
+    # δ is read as a number (the text never says what it is): its shape may be misread
+    text = r"Let $W \in \mathbb{R}^{m \times n}$, $x \in \mathbb{R}^n$, $L = \|W x\|^2$. "
+    result = only(text + r"$$ \frac{\partial L}{\partial W} = \delta x^T $$")
+    assert result.status == "cannot check" and "δ is inferred" in result.detail
+    # entries on one side, a vector on the other: a misreading, not a slip
+    text = r"Let $z \in \mathbb{R}^n$. $$ \nabla_z (z^T z) = \sum_{i=1}^{n} 2 z_i $$"
+    assert only(text).status == "cannot check"
+
+
+def test_bad_sizes_are_reported_where_they_are_stated() -> None:
+    for size, problem in [("0", "a size 0"), ("10^{9}", "a power")]:
+        results = check(
+            rf"Let $W \in \mathbb{{R}}^{{{size} \times n}}$. " + r"$$ W^T W = (W^T W)^T $$"
+        )
+        assert [r.status for r in results] == ["cannot read", "cannot check"]
+        assert problem in results[0].detail and results[0].column == 6
+
+
+def test_a_transpose_of_a_number_is_not_read_as_a_matrix() -> None:
+    text = r"Let $b \in \mathbb{R}$, $x \in \mathbb{R}^n$. $$ x^T x + b^T = b + x^T x $$"
+    result = only(text)
+    assert result.status == "cannot check" and "transpose of b" in result.detail
+
+
+def test_code_style_gradient_names_are_one_name_each() -> None:
+    text = (
+        r"Let $W^{[2]} \in \mathbb{R}^{n \times h}$, $A^{[1]} \in \mathbb{R}^{h \times m}$. "
+        r"$$ dZ^{[2]} = W^{[2]} A^{[1]} $$ $$ dZ^{[2]} A^{[1]T} = W^{[2]} A^{[1]} A^{[1]T} $$"
+    )
+    assert only(text).status == "proved"
+
+
+def test_the_numerator_layout_is_an_option() -> None:
+    declared = '<!-- derive\n[options]\nlayout = "numerator"\n-->\n'
+    text = r"Let $a, b \in \mathbb{R}^n$. $$ \nabla_a (b^T a) = b^T $$"
+    assert only(declared + text).status == "proved"
+    assert only(text).status == "refuted"
+
+
+def test_a_stated_assumption_in_matrix_form_is_used() -> None:
+    text = (
+        r"Let $z, y \in \mathbb{R}^K$, $p = \mathrm{softmax}(z)$, $L = -y^T \log p$, "
+        r"with $\mathbf{1}^T y = 1$. $$ \nabla_z L = p - y $$"
+    )
+    result = only(text)
+    assert result.status == "proved" and "1^T y = 1" in result.message()
+
+
+def test_an_equation_in_an_unknown_is_a_condition() -> None:
+    text = (
+        r"Let $X \in \mathbb{R}^{m \times n}$, $y \in \mathbb{R}^m$, $\theta \in \mathbb{R}^n$. "
+        r"$$ X^T X \theta = X^T y $$"
+    )
+    (result,) = check_all(text)
+    assert result.kind == "condition" and result.status == "not a claim"
+
+
+def test_entries_of_a_vector_are_its_entries() -> None:
+    text = (
+        r"Let $X \in \mathbb{R}^{m \times n}$, $y \in \mathbb{R}^{m}$, $\theta \in \mathbb{R}^n$"
+        r" and $J = \frac{1}{2m} \|X\theta - y\|^2$. "
+        r"$$ \frac{\partial J}{\partial \theta_j} = \frac{1}{m} \sum_{i=1}^{m} "
+        r"\left( \sum_{k=1}^{n} X_{ik} \theta_k - y_i \right) X_{ij} $$"
+    )
+    assert only(text).status == "proved"
+
+
+def test_a_shape_stated_again_holds_from_there_on() -> None:
+    text = (
+        r"Let $X \in \mathbb{R}^{m \times n}$. $$ (X^T X)^T = X^T X $$"
+        "\n\nNow let $X \\in \\mathbb{R}^{n \\times n}$ be square.\n\n"
+        r"$$ \frac{\partial}{\partial X} \mathrm{tr}(X X) = 2 X^T $$"
+    )
+    assert [r.status for r in check(text)] == ["proved", "proved"]
+
+
+def test_latex_keeps_the_notation_of_the_post() -> None:
+    from derive.render.latex.source import math_latex
+
+    written = r"\frac{\partial L}{\partial W} = \mathbf{x} \, \mathbf{g}^\top \odot M^{\mathsf{T}}"
+    typeset = math_latex(written)
+    assert r"\mathbf{x}" in typeset and r"\mathbf{g}^{\top}" in typeset
+    assert r"\odot" in typeset and r"M^{\mathsf{T}}" in typeset
+    assert math_latex(r"\mathbf{1}^T (\hat{y} - y) \oslash b") == (
+        r"\mathbf{1}^{T} \left(\hat{y} - y\right) \oslash b"
+    )
