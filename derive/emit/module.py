@@ -24,6 +24,7 @@ from sympy import Basic, Expr, Ge, Indexed, Le, Symbol
 from derive.checker.equal import check_equal
 from derive.emit import arguments_runtime
 from derive.emit.function import Printed, Request, check_computable, function_source
+from derive.emit.matrix_entries import entries
 from derive.emit.naming import RESERVED, Names, doc_text
 from derive.emit.proofs import EmitError
 from derive.emit.results import Result
@@ -134,6 +135,10 @@ def _emit_one(result: Result, options: Options, names: Names):
         return Outcome(result, None, reason), None, ()
     if result.expr is None or result.problem:
         return Outcome(result, None, result.problem or "it could not be read"), None, ()
+    try:
+        result = entries(result)
+    except EmitError as error:
+        return Outcome(result, None, str(error)), None, ()
     data = _data(result, options)
     wrt = result.wrt.base if isinstance(result.wrt, Indexed) else result.wrt
     reduce = result.loss or (wrt is not None and wrt not in data)
@@ -204,7 +209,9 @@ def _tidy(result: Result) -> Expr:
     exponentials unshifted once the stable rewrites are applied, if the step checker proves it
     equal to the result under the result's index ranges (at most two forms are checked); else
     as it is."""
-    candidates = [t for t in tidied(result.expr) if t != result.expr]
+    axes = {i for i in result.expr.free_symbols if i in result.ranges}
+    # a form that lost a free index would return another shape: never used
+    candidates = [t for t in tidied(result.expr) if t != result.expr and axes <= t.free_symbols]
     if not candidates:
         return result.expr
     before = unstable(stable_form(result.expr)[0])

@@ -37,6 +37,8 @@ class OwnRun:
         dtype: the dtype the inputs came in.
         shape_text: the result's shape in words, e.g. "(J,)" or "(B, K)".
         timeout: seconds per call.
+        sizes: the derivation's sizes by name, their values in the suite (a factor of one is
+            a usual mistake too: 1/m in matrix notation is the batch's mean).
     """
 
     name: str
@@ -47,6 +49,7 @@ class OwnRun:
     dtype: str
     shape_text: str
     timeout: float
+    sizes: dict[str, int] | None = None
 
     @property
     def passed(self) -> bool:
@@ -116,6 +119,44 @@ def _says_batch(run: OwnRun, r: CaseRun) -> str:
     )
 
 
+def _fitting_size(run: OwnRun, r: CaseRun, power: int) -> str | None:
+    """The size n whose factor n^power times the derivation's value is the answer at ``r``."""
+    for name, value in sorted((run.sizes or {}).items()):
+        if value == 1:
+            continue
+        wrong = r.comparison.expected * float(value) ** power
+        if numpy.all(numpy.abs(r.answer.array - wrong) <= r.comparison.allowed):
+            return name
+    return None
+
+
+def _factor_mistakes() -> tuple:
+    """A factor of a size, each way: expected * n (the derivation divides by n, the code does
+    not) or expected / n (the code divides by n, the derivation does not)."""
+    found = []
+    for power, words in (
+        (1, "the derivation divides by {n}, your function does not"),
+        (-1, "your function divides by {n}, the derivation does not"),
+    ):
+
+        def wrong(run: OwnRun, r: CaseRun, power=power) -> numpy.ndarray | None:
+            name = _fitting_size(run, r, power)
+            if name is None:
+                return None
+            return r.comparison.expected * float(run.sizes[name]) ** power
+
+        def says(run: OwnRun, r: CaseRun, power=power, words=words) -> str:
+            n = _fitting_size(run, r, power)
+            factor = n if power == 1 else f"1/{n}"
+            return (
+                f"{run.name} is off by a factor {factor}: {words.format(n=n)} ({n} = "
+                f"{run.sizes[n]}, {facts(r)[1:-1]})"
+            )
+
+        found.append(("factor", wrong, says))
+    return tuple(found)
+
+
 def _says_sign(run: OwnRun, r: CaseRun) -> str:
     return f"{run.name} has its sign flipped {facts(r)}"
 
@@ -124,6 +165,7 @@ MISTAKES = (
     ("transposed", _transpose, _says_transposed),
     ("batch-mean", _batch, _says_batch),
     ("sign", _sign, _says_sign),
+    *_factor_mistakes(),
 )
 
 
