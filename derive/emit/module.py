@@ -211,19 +211,24 @@ def _tidy(result: Result) -> Expr:
     as it is."""
     axes = {i for i in result.expr.free_symbols if i in result.ranges}
     # a form that lost a free index would return another shape: never used
-    candidates = [t for t in tidied(result.expr) if t != result.expr and axes <= t.free_symbols]
+    candidates = [
+        (n, t)
+        for n, t in enumerate(tidied(result.expr))
+        if t != result.expr and axes <= t.free_symbols
+    ]
     if not candidates:
         return result.expr
     before = unstable(stable_form(result.expr)[0])
     scored = sorted(
-        ((unstable(stable_form(t)[0]), n, t) for n, t in enumerate(candidates)),
-        key=lambda entry: entry[:2],
+        ((unstable(stable_form(t)[0]), n, t) for n, t in candidates), key=lambda e: e[:2]
     )
     ranges = [r for i, d in result.ranges.items() for r in (Le(i, d.hi), Ge(i, d.lo))]
     ranges = [r for r in ranges if r != True]  # noqa: E712 - sympy.true
-    for score, _, tidy in scored[:2]:
-        if score > before:
-            break
+    for score, n, tidy in scored[:2]:
+        # the plain tidy form when it is no worse; the multiplied-out one only when it
+        # shifts more exponentials (multiplied out, (tanh u - t)(1 - tanh^2 u) costs more)
+        if score > before or (n > 0 and score == before):
+            continue
         if check_equal(result.expr, tidy, assume=ranges, seed=0).proved:
             return tidy
     return result.expr
