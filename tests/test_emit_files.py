@@ -30,6 +30,7 @@ FILES = {
     "tests/emit_posts/softmax_ce.md": ("x", "t", "z"),
     "tests/emit_posts/mlp_relu.toml": None,
     "examples/matrix_regression.toml": None,
+    "examples/matrix_slips.toml": None,
 }
 SIZES = {"B": 3, "J": 2, "K": 3, "I": 2, "H": 3, "m": 4, "n": 2}
 # (parameters' magnitude, data's magnitude, dtype, tolerance per unit of max|input|)
