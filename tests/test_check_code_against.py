@@ -71,6 +71,14 @@ def test_two_results_found_by_the_names_of_the_return_statement_in_float32() -> 
         ),
         ("logistic_grad_w_sign", SIGMOID, "dL/dw_j", "sign", "dL_dw_j has its sign flipped"),
         (
+            "logistic_grad_w_per_example",
+            SIGMOID,
+            "dL/dw_j",
+            "per-example",
+            "dL_dw_j has one row per example: your function returns shape (1, 4), the "
+            "derivation sums over the batch to (J,); summed, it matches at every input",
+        ),
+        (
             "softmax_dW_transposed",
             SOFTMAX,
             "dE/dW_kj",

@@ -94,3 +94,7 @@ def logistic_loss(X, y, w):
 def logistic_loss_naive(X, y, w):
     p = 1 / (1 + np.exp(-(X @ w)))
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def logistic_grad_w_per_example(w, x, b, t):
+    return (_sigmoid(x @ w + b) - t)[:, None] * x

@@ -2,7 +2,9 @@
 from today's check-code (:mod:`derive.testing.diagnosis`) to any derivation.
 
 In order: a call that hung, ended, raised or returned no usable array is said as such, but an
-answer whose shape is the result's reversed is transposed back first (``transposed``); then,
+answer with one row per example where the derivation reduces the batch is reduced first
+(``per-example``), and one whose shape is the result's reversed is transposed back first
+(``transposed``); then,
 for answers of the right shape that differ, the first mistake that explains every failing
 input within the same tolerance: the transpose of a square result, a factor 1/B (a mean where
 the derivation sums a batch, or the reverse: ``batch-mean``), the sign (``sign``); answers
@@ -283,11 +285,45 @@ def _dtype(run: OwnRun) -> list[Finding]:
     return [Finding("dtype", text)]
 
 
+def _summed_back(run: OwnRun) -> list[CaseRun] | None:
+    """If the result is reduced over the batch and every wrong shape is one row per example
+    ((B, ...) for the result's shape), the answers reduced as the derivation reduces them."""
+    if not run.reduced or not any(r.status == "returned" for r in run.results):
+        return None
+    fixed = []
+    for index, r in enumerate(run.results):
+        if r.status != "returned":
+            fixed.append(r)
+            continue
+        shape = r.answer.shape
+        if r.answer.array is None or shape is None or not shape or shape[0] != r.case.B:
+            return None
+        total = r.answer.array.sum(axis=0)
+        back = total / r.case.B if run.batch == "mean" else total
+        comparison = run.compare(back, index)
+        if back.shape != comparison.expected.shape:
+            return None
+        answer = replace(r.answer, array=back, problem=None, shape=back.shape)
+        fixed.append(replace(r, answer=answer, comparison=comparison))
+    return fixed
+
+
 def diagnose(run: OwnRun) -> list[Finding]:
     """Everything wrong with the run, the headline first; [] if it passed."""
     if run.passed:
         return []
-    results, found = _untransposed(run), []
+    results, found = _summed_back(run), []
+    if results is not None:
+        r = next(r for r in run.results if r.status == "returned")
+        clean = all(x.status == "ok" for x in results)
+        how, done = ("averages", "averaged") if run.batch == "mean" else ("sums", "summed")
+        text = (
+            f"{run.name} has one row per example: your function returns shape "
+            f"{r.answer.shape}, the derivation {how} over the batch to {run.shape_text}"
+            + (f"; {done}, it matches at every input" if clean else "")
+        )
+        return [Finding("per-example", text, r), *_failures(run, results), *_values(run, results)]
+    results = _untransposed(run)
     if results is not None:
         r = next(r for r in run.results if r.status == "returned")
         clean = all(x.status == "ok" for x in results)
