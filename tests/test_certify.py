@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from sympy import Eq, Heaviside, Max, Rational, Symbol, exp, log, symbols, tanh
 
 import derive.checker.evidence
+import derive.checker.sampling
 from derive import check_equal
 from derive.checker.certify import Certificate, certify, holds, lower_text
 from derive.checker.exponentials import split_logs, zero_as_rational_function
@@ -51,7 +52,15 @@ def test_a_point_outside_an_assumption_is_not_certified() -> None:
 
 def test_a_coordinate_outside_its_domain_is_not_certified() -> None:
     found = certify((p, p + 1), {}, {p: sympy.Integer(-1)}, [])
-    assert found.differ is None and "domain" in found.reason
+    assert found.differ is None and "domain" in found.reason and found.outside
+
+
+def test_a_point_outside_its_domain_is_never_a_counterexample(monkeypatch) -> None:
+    # a sampler that draws an odd n at 0: no refutation, certified or not, may come of it
+    monkeypatch.setattr(derive.checker.sampling, "_nearest_zero", lambda s: sympy.Integer(0))
+    n = Symbol("n", odd=True)
+    verdict = check_equal((-1) ** (3 * n / 2), -(sympy.I**n))
+    assert not verdict.refuted, verdict
 
 
 def test_a_solved_irrational_coordinate_enters_exactly() -> None:

@@ -182,8 +182,14 @@ def test_a_file_whose_name_is_no_module_name_is_imported_by_its_path(tmp_path, c
             "No module named 'im2col_cython' (fast_layers.py:1 in <module>); a compiled "
             "extension that is not built here",
         ),
+        (
+            {"softmax.py": "from past.builtins import xrange\ndef grad(X): pass\n"},
+            "softmax.py",
+            "No module named 'past' (softmax.py:1 in <module>); a module it imports is not "
+            "installed here",
+        ),
     ],
-    ids=["training-code", "compiled-extension"],
+    ids=["training-code", "compiled-extension", "not-installed"],
 )
 def test_an_import_that_fails_gets_a_hint(tmp_path, capsys, files, target, words) -> None:
     for name, text in files.items():

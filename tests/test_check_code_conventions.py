@@ -307,3 +307,50 @@ def test_a_module_that_trains_when_imported_is_checked_by_its_definitions(tmp_pa
     assert code == 0 and data["passed"], data["findings"]
     notes = " ".join(data["notes"])
     assert "No module named 'im2col_cython'" in notes and "np.loadtxt('train.csv')" in notes
+
+
+def test_a_part_placed_by_its_shape_alone_that_matches_nothing_is_not_called_wrong(capfd) -> None:
+    # self.dinputs of a loss layer alone is dE/da: it has dE/dz's shape, and no name says it
+    # is dE/dz, so the report says it cannot tell rather than that the code is wrong
+    argv = [a if a != "dE_dz" else "all" for a in SOFTMAX]
+    code, data = check(
+        capfd,
+        "dense_layers.py:CrossEntropy.backward",
+        *argv,
+        "--inputs",
+        "probabilities",
+        "--arg",
+        "y_true=t",
+    )
+    assert code == 1 and data["diagnosis"] == "unplaced"
+    message = data["findings"][0]["message"]
+    assert message.startswith("dE_dz: cannot tell whether self.dinputs is dE_dz")
+    assert "--result dE_dz=PART" in message
+
+
+TRAINS = """import numpy as np
+data = np.loadtxt('train.csv')
+m, n = data.shape
+
+
+def backward(X, Y, W2, Z1, A1, A2):
+    dZ2 = A2 - Y
+    dZ1 = (W2.T @ dZ2) * (Z1 > 0)
+    return dZ1 @ X.T / m, dZ2 @ A1.T / m
+"""
+
+
+def test_a_global_batch_size_of_a_module_that_trains_is_set_per_input(tmp_path, capfd) -> None:
+    # m, n = data.shape needs the data that --definitions-only skips: it is skipped too, and
+    # --set m=B gives the function's global m the batch size of each input
+    (tmp_path / "scratch.py").write_text(TRAINS)
+    argv = ["--quantity", "dE_dW1,dE_dW2", "--N", "3", "--J", "4", "--K", "2"]
+    argv += ["--layout", "columns", "--batch-loss", "mean", "--definitions-only"]
+    target = f"{tmp_path / 'scratch.py'}:backward"
+    code = main(["check-code", target, *argv, "--set", "m=B", "--json"])
+    data = json.loads(capfd.readouterr().out)
+    assert code == 0 and data["passed"], data["findings"]
+    assert "line 3: m, n = data.shape (failed: NameError" in " ".join(data["notes"])
+    code = main(["check-code", target, *argv, "--json"])
+    data = json.loads(capfd.readouterr().out)
+    assert code == 1 and data["diagnosis"] == "raised"  # NameError: m, named as such

@@ -110,3 +110,21 @@ def test_set_into_an_entry_of_a_list_attribute_sets_the_objects_state() -> None:
     assign(["item", ["name", "W"], ["const", 1]], given, scope)
     assert scope.obj.W[1] is given
     assert numpy.array_equal(scope.arrays["W"], numpy.ones((2, 2)))  # the input untouched
+
+
+def test_a_usual_name_never_hides_the_modules_own() -> None:
+    module = {"X": "the module's X"}
+    scope = Scope({"x": numpy.zeros(2)}, module=module, aliases={"X": "x", "y": "t"})
+    assert scope.value("X") == "the module's X"
+    scope = Scope({"x": numpy.zeros(2)}, module={}, aliases={"X": "x"})
+    assert scope.value("X") is scope.arrays["x"]
+
+
+def test_a_quantity_that_cannot_be_computed_says_what_each_parameter_got(tmp_path, capfd) -> None:
+    # cs231n's softmax_loss(x, y): x is the layer's input by its name, not the logits
+    (tmp_path / "loss_of_x.py").write_text("def softmax_loss(x, y):\n    return 0.0, x\n")
+    argv = ["--quantity", "all", "--K", "4", "--J", "5", "--targets", "labels"]
+    code = main(["check-code", f"{tmp_path / 'loss_of_x.py'}:softmax_loss", *argv])
+    err = capfd.readouterr().err
+    assert code == 2
+    assert "E needs W and b (or the logits z)" in err and "x gets a_prev, y gets t" in err

@@ -299,3 +299,47 @@ $$ \beta^{t+1} = \beta \cdot \beta^t $$
     results = check_all(layers)
     assert [r.status for r in results] == ["not a claim", "not a claim", "proved"]
     assert "recurrence" not in results[1].detail  # the next layer, not a step
+
+
+def test_a_zero_that_holds_under_a_hidden_condition_stays_a_claim() -> None:
+    """The gradient's entries sum to zero when the targets do: a claim that needs an unstated
+    condition (named), not an equation the text solves; a derivative before an implication
+    is a claim too, refuted when it is a slip."""
+    text = r"""
+$$ p_k = \frac{e^{z_k}}{\sum_{c=1}^{K} e^{z_c}} $$
+
+$$ L = -\sum_{k=1}^{K} y_k \log p_k $$
+
+$$ \sum_{j=1}^{K} \frac{\partial L}{\partial z_j} = \sum_{j=1}^{K} (p_j - y_j) = 0 $$
+
+$$ \frac{d}{dw} (w - 3)^2 = 2 (w + 3) \implies w = -3 $$
+"""
+    results = check(text)
+    assert [r.status for r in results] == ["refuted", "refuted", "refuted"]
+    assert all("proved if Σ_d y_d = 1" in r.detail for r in results[:2])
+    assert results[2].kind == "claim"
+
+
+def test_a_derivative_through_a_recurrence_and_between_unrelated_steps() -> None:
+    """``\\partial h_t / \\partial h_{t-1}`` writes h_t out by its recurrence (never 0, never
+    an assumption); for entries with no recurrence, another step is another variable: the
+    derivative is not taken as 0 (cannot check), as for any symbol the expression lacks."""
+    text = r"""
+$$ h_t = \tanh(a h_{t-1} + b x_t) $$
+
+$$ \frac{\partial h_t}{\partial h_{t-1}} = (1 - h_t^2) a $$
+
+$$ \frac{\partial h_t}{\partial h_{t-2}} = (1 - h_t^2) (1 - h_{t-1}^2) a^2 $$
+
+$$ \frac{\partial h_t}{\partial h_{t-1}} = (1 - h_t^2) b $$
+
+$$ \frac{\partial x_t}{\partial x_{t-1}} = 0 $$
+"""
+    results = check(text)
+    assert [(r.kind, r.status) for r in results] == [
+        ("claim", "proved"),
+        ("claim", "proved"),
+        ("claim", "refuted"),
+        ("claim", "cannot check"),
+    ]
+    assert "does not depend on x_{t-1}" in results[3].detail

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import example, given
+from hypothesis import strategies as st
 from sympy import (
     Abs,
     Heaviside,
@@ -51,8 +53,8 @@ def _refuted(lhs, rhs, **kw):
 def test_every_new_method_is_an_entry_of_its_table():
     strategies = {name for name, *_ in STRATEGIES}
     assert {"summation", "bodies", "algebraic", "inverse hyperbolic", "powers"} <= strategies
-    assert {"complex parts", "ideal"} <= strategies
-    assert {"orders", "branches"} <= {name for name, *_ in METHODS}
+    assert {"complex parts", "ideal", "bounds"} <= strategies
+    assert {"orders", "branches", "intervals"} <= {name for name, *_ in METHODS}
 
 
 @pytest.mark.parametrize(
@@ -76,6 +78,62 @@ def test_a_closed_form_holds_for_bounds_in_either_order():
     lhs, rhs = Sum(2**n, (n, a, b)), 2 ** (b + 1) - 2**a
     assert check_equal(lhs, rhs, assume=[b <= a - 3]).status == "proved"
     assert _refuted(Sum(2**n, (n, a, b + 1)), rhs, assume=[b <= a - 3])
+
+
+def test_sums_a_few_terms_apart_are_proved_for_every_order_of_their_bounds():
+    # sums of arrays: SymPy's summation has no closed form for them
+    Z, W = sympy.IndexedBase("z", real=True), sympy.IndexedBase("w", real=True)
+    K, N = symbols("K N", integer=True, positive=True)
+    c = symbols("c", integer=True, positive=True)
+    peeled = Sum(Z[c], (c, 1, K - 1)) + Z[K]
+    verdict = check_equal(Sum(Z[c], (c, 1, K)), peeled)
+    assert verdict.status == "proved" and "bounds" in verdict.method
+    assert _refuted(Sum(Z[c], (c, 1, K)), Sum(Z[c], (c, 1, K - 1)) + Z[K - 1])
+    telescoping = Sum(W[c + 1] - W[c], (c, 1, N))
+    assert check_equal(telescoping, W[N + 1] - W[1]).status == "proved"
+    assert _refuted(telescoping, W[N] - W[1])
+    # any integers a, b: Karr's convention makes the ends right in either order
+    ends = Sum(W[n] - W[n - 1], (n, a, b))
+    assert check_equal(ends, W[b] - W[a - 1]).status == "proved"
+    assert _refuted(ends, W[b] - W[a])
+    wide = Sum(n * Z[n], (n, a, b + 2)) - Sum(n * Z[n], (n, a + 2, b))
+    both_ends = a * Z[a] + (a + 1) * Z[a + 1] + (b + 1) * Z[b + 1] + (b + 2) * Z[b + 2]
+    assert check_equal(wide, both_ends).status == "proved"
+    assert _refuted(wide, both_ends - (b + 2) * Z[b + 2])
+
+
+def test_a_symbol_bounded_by_constants_is_proved_on_its_interval():
+    r = symbols("r", real=True)
+    verdict = check_equal(log(r / (1 - r)), log(r) - log(1 - r), assume=[r > 0, r < 1])
+    assert verdict.status == "proved" and "on intervals" in verdict.method
+    assert set(verdict.needs) == {r > 0, r < 1}
+    assert _refuted(log(r / (1 - r)), log(r) + log(1 - r), assume=[r > 0, r < 1])
+    assert check_equal(atanh(r), log((1 + r) / (1 - r)) / 2, assume=[r > -1, r < 1]).proved
+    assert check_equal(log(x - 1) + log(x + 1), log(x**2 - 1), assume=[x > 1]).proved
+    # an included end where both sides are undefined (log 0) is no point to compare
+    assert check_equal(log(1 - r) - log(r), -log(r / (1 - r)), assume=[r > 0, r <= 1]).proved
+    # without the bound the logs do not split: r = 2 gives log(-2) = log(2) + i pi
+    assert check_equal(log(r / (1 - r)), log(r) - log(1 - r), assume=[r > 0]).status != "proved"
+    assert _refuted(log(r**2), 2 * log(r), assume=[r > -1])
+
+
+def test_an_assumption_that_rules_out_orderings_is_named_as_needed():
+    verdict = check_equal(sqrt((x - 1) ** 2), x - 1, assume=[x >= 1])
+    assert verdict.status == "proved" and verdict.needs == (x >= 1,)
+    assert check_equal(Max(x, y), x, assume=[x >= y]).needs == (x >= y,)
+    assert _refuted(Abs(x - 2), 2 - x, assume=[x <= 3])
+
+
+def test_an_index_at_the_end_of_its_range_is_sampled():
+    K, j, c = symbols("K j c", integer=True, positive=True)
+    missing_first = check_equal(Sum(sympy.KroneckerDelta(j, c), (c, 2, K)), 1, assume=[j <= K])
+    assert missing_first.status == "refuted" and missing_first.certified
+    assert missing_first.counterexample[j] == 1
+    whole = check_equal(Sum(sympy.KroneckerDelta(j, c), (c, 1, K)), 1, assume=[j <= K])
+    assert whole.status == "proved"
+    # the end nearest 0 within the domain: an odd n is drawn at 1, never at 0
+    odd = symbols("n", odd=True)
+    assert check_equal((-1) ** (3 * odd / 2), -(I**odd)).status == "proved"
 
 
 def test_a_sums_body_is_simplified():
@@ -184,3 +242,38 @@ def test_imaginary_symbols_are_sampled_and_written_in_their_real_part():
     assert check_equal(Abs(i), sqrt(-(i**2))).status == "proved"
     assert check_equal(sign(i), i / Abs(i)).status == "proved"
     assert _refuted(Abs(i), -I * i)  # i = -3I: |i| = 3, -I*i = -3
+
+
+_ATOMS = [x, y, z, sympy.Integer(0), sympy.Integer(2)]  # compared two atoms at a time
+_AFFINE = [x, 2 * x, x + 1, -x, 3 - x, sympy.Integer(0), sympy.Integer(2)]  # one atom
+
+
+@st.composite
+def _max_min(draw, leaves, depth=2):
+    """A random nest of Max and Min over ``leaves``."""
+    if depth == 0 or draw(st.booleans()):
+        return draw(st.sampled_from(leaves))
+    kind = draw(st.sampled_from([Max, Min]))
+    args = [draw(_max_min(leaves, depth - 1)) for _ in range(draw(st.integers(2, 3)))]
+    return kind(*args)
+
+
+def _swapped(expr):
+    """Every Max a Min and every Min a Max: a slip."""
+    return expr.xreplace(
+        {m: (Min if isinstance(m, Max) else Max)(*m.args) for m in expr.atoms(Max, Min)}
+    )
+
+
+@given(st.one_of(_max_min(_ATOMS), _max_min(_AFFINE)))
+@example(Max(z, Min(x, y)))  # its Piecewise form has an ITE condition (x <= y ? x <= z : y <= z)
+@example(Min(2, x + 1, Max(-x, x)))  # 5 constants met level by level: 0; 1, 2, -2, -1/2
+def test_a_random_max_min_nest_is_proved_against_its_piecewise_form_and_never_a_slip(expr):
+    piecewise = expr.rewrite(Piecewise)
+    verdict = check_equal(expr, piecewise)
+    assert verdict.status == "proved", verdict.method
+    slipped = _swapped(expr)
+    if check_equal(slipped, expr).status != "proved":  # the swap changed the value
+        wrong = check_equal(slipped, piecewise)
+        assert wrong.status != "proved"
+        assert wrong.status != "refuted" or wrong.certified

@@ -290,3 +290,23 @@ def test_non_finite_values_are_strings_in_json() -> None:
     data = check(naive).to_dict()
     text = json.dumps(data, allow_nan=False)  # would raise on a bare NaN
     assert '"nan"' in text
+
+
+def _in_float32(X, W, b, y):
+    """Right, but the input rounded to float32 on the way (as a model built in float32
+    casts it); the answer still comes back in float64."""
+    X32 = X.astype(np.float32)
+    return grad_z(X32, W, b, y).T @ X32
+
+
+def test_code_that_rounds_to_float32_is_named_and_passes_a_float32_check() -> None:
+    report = check(_in_float32)
+    assert not report.passed and report.diagnosis.name == "precision"
+    assert "matches the derivation only to float32's precision" in report.diagnosis.message
+    assert "--dtype float32" in report.diagnosis.message
+    assert check(_in_float32, dtype="float32").passed
+
+
+def test_an_error_larger_than_float32_rounding_is_not_a_precision_finding() -> None:
+    report = check(lambda X, W, b, y: grad_W(X, W, b, y) * (1 + 1e-4))
+    assert not report.passed and report.diagnosis.name == "wrong"

@@ -48,6 +48,8 @@ class Certificate:
         lower: |lhs - rhs| is at least this (text, rounded down), when certified.
         lhs, rhs: the sides' values (ball midpoints), when certified.
         reason: why it is not certified, otherwise.
+        outside: the point is not shown to be in its symbols' domains (an odd n at 0): it is
+            no point the claim is about, so no counterexample, certified or not.
     """
 
     differ: bool | None
@@ -56,6 +58,7 @@ class Certificate:
     rhs: complex | None = None
     gap: float = 0.0
     reason: str = ""
+    outside: bool = False
 
 
 def certify(
@@ -77,7 +80,7 @@ def certify(
     """
     outside = _outside_domain({**integers, **values})
     if outside:
-        return Certificate(None, reason=f"{outside} is not shown to be in its domain")
+        return Certificate(None, reason=f"{outside} is not shown to be in its domain", outside=True)
     try:
         programs, inputs = _programs(sides, integers, values)
     except (Unsupported, RecursionError) as error:

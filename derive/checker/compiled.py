@@ -26,7 +26,17 @@ from collections.abc import Callable, Mapping
 import sympy
 from sympy import Basic, Indexed, Symbol
 from sympy.core.relational import Relational
-from sympy.logic.boolalg import And, BooleanFalse, BooleanTrue, Not, Or
+from sympy.logic.boolalg import (
+    ITE,
+    And,
+    BooleanFalse,
+    BooleanTrue,
+    Equivalent,
+    Implies,
+    Not,
+    Or,
+    Xor,
+)
 
 from derive.checker import balls, special
 from derive.checker.indices import element, index_like, integer_symbols, integer_value
@@ -262,6 +272,8 @@ class Compiler:
             difference = self._slot(cond.lhs - cond.rhs, env)
             slot = self._operation(balls.compare(compare), (difference,), kinked=True)
             return self._kink(slot, [cond.lhs - cond.rhs], env, convention=True)
+        if isinstance(cond, (ITE, Xor, Implies, Equivalent)):  # as And, Or and Not
+            return self._condition(cond.to_nnf(), env)
         if isinstance(cond, (And, Or, Not)):
             parts = tuple(self._condition(a, env) for a in cond.args)
             combine = {And: all, Or: any, Not: lambda values: not values[0]}[type(cond)]

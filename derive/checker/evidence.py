@@ -154,7 +154,7 @@ def _confirm(
     _, lhs, rhs = entries[found.position]
     point = found.point
     certificate = certify((lhs, rhs), point.integers, point.values, sampler.relations(point))
-    if certificate.differ is False:
+    if certificate.differ is False or certificate.outside:
         return None
     sides = sampler.sides(point.integers)[2 * found.position : 2 * found.position + 2]
     lv, rv = (s.confirm(point.values, CONFIRM_DIGITS, exactly=True) for s in sides)

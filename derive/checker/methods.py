@@ -21,6 +21,7 @@ from sympy.core.assumptions import check_assumptions
 from derive.checker.conventions import almost_everywhere, convention_caveats, prove_between_kinks
 from derive.checker.curves import prove_on_branches
 from derive.checker.evidence import Entry, Evidence, gather
+from derive.checker.intervals import prove_on_intervals
 from derive.checker.limits import Work
 from derive.checker.orders import prove_by_orders
 from derive.checker.prove import attempt
@@ -193,6 +194,16 @@ def by_branches(claim: Claim) -> Proof | None:
     return Proof(method, needs, convention_caveats(claim.sides, claim.diffs, claim.work))
 
 
+def by_intervals(claim: Claim) -> Proof | None:
+    """Zero for every value of the real symbols in the intervals the relations bound them to
+    (0 < p < 1 as p = s/(1 + s), s > 0; ``intervals.py``)."""
+    found = prove_on_intervals(claim.diffs, claim.assumptions, claim.work)
+    if found is None:
+        return None
+    method, needs = found
+    return Proof(method, needs, convention_caveats(claim.sides, claim.diffs, claim.work))
+
+
 # (name, the method, why a proof by it is a proof), in the order they are tried
 METHODS: tuple[tuple[str, Callable[[Claim], Proof | None], str], ...] = (
     (
@@ -211,6 +222,11 @@ METHODS: tuple[tuple[str, Callable[[Claim], Proof | None], str], ...] = (
         "branches",
         by_branches,
         "zero on every branch of the curve an equality defines: the branches are the curve",
+    ),
+    (
+        "intervals",
+        by_intervals,
+        "zero for every value of a parametrization onto each bounded symbol's interval",
     ),
 )
 

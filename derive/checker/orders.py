@@ -251,7 +251,7 @@ def _innermost(expr: Basic) -> list[Basic]:
     return _comparisons(sympy.Add(*plain)) or []
 
 
-ROUNDS = 4  # new atoms or constants met in nested kinks: the orderings built again, at most
+ROUNDS = 8  # passes that meet new atoms or constants in nested kinks, at most
 
 
 def prove_by_orders(
@@ -272,11 +272,14 @@ def prove_by_orders(
             return None
         _add(found, atoms, constants)
     for _ in range(ROUNDS):
-        try:
-            return _prove_in_orderings(evaluated, assumptions, work, atoms, constants, real)
-        except _Unordered as missing:
-            if missing.found is None or not _add(missing.found, atoms, constants):
-                return None
+        regions = _regions(atoms, constants, work)
+        if regions is None:
+            return None
+        missing = _missing(evaluated, regions, atoms, real)
+        if missing is None:
+            return None
+        if not any([_add(found, atoms, constants) for found in missing]):
+            return _prove_in_orderings(evaluated, assumptions, work, regions, atoms, real)
     return None
 
 
@@ -290,14 +293,8 @@ def _add(found: tuple[list[Basic], Rational | None], atoms: set, constants: set)
     return new
 
 
-def _prove_in_orderings(
-    evaluated: list[Basic],
-    assumptions: Sequence[Basic],
-    work: Work,
-    atom_set: set[Basic],
-    constant_set: set[Rational],
-    real: set[Basic],
-) -> tuple[str, tuple[Basic, ...]] | None:
+def _regions(atom_set: set[Basic], constant_set: set[Rational], work: Work) -> list | None:
+    """The orderings of the atoms among the constants; None beyond the ``orders`` limit."""
     atoms = sorted(atom_set, key=sympy.default_sort_key)
     constants = set(constant_set)
     if any(a.is_nonnegative is not None or a.is_zero is not None for a in atoms):
@@ -305,18 +302,50 @@ def _prove_in_orderings(
     regions = list(itertools.islice(orderings(atoms, sorted(constants)), work.limits.orders + 1))
     if not atoms or not work.allows("orders", len(regions)):
         return None
+    return regions
+
+
+def _missing(
+    evaluated: list[Basic], regions: list[_Ordering], atom_set: set[Basic], real: set[Basic]
+) -> list[tuple[list[Basic], Rational | None]] | None:
+    """The comparisons that some ordering does not decide yet (nested kinks meet new ones
+    once the inner kinks are resolved), all of them in one pass, so that the orderings are
+    built again once per level of nesting rather than once per comparison; None when a kink
+    is not a comparison that orderings decide."""
+    found = []
+    for ordering in regions:
+        resolver = _Resolver(ordering, atom_set, real)
+        for d in evaluated:
+            try:
+                resolver.resolve(d)
+            except _Unordered as missing:
+                if missing.found is None:
+                    return None
+                found.append(missing.found)
+    return found
+
+
+def _prove_in_orderings(
+    evaluated: list[Basic],
+    assumptions: Sequence[Basic],
+    work: Work,
+    regions: list[_Ordering],
+    atom_set: set[Basic],
+    real: set[Basic],
+) -> tuple[str, tuple[Basic, ...]] | None:
     used: set[Basic] = set()
     for ordering in regions:
         resolver = _Resolver(ordering, atom_set, real)
         local = [resolver.resolve(d).xreplace(ordering.values) for d in evaluated]
         given = [a.xreplace(ordering.values) for a in assumptions]
-        if any(g is sympy.false for g in given):
-            continue  # no point of this ordering satisfies the assumptions
+        if any(g is sympy.false for g in given):  # no point of this ordering satisfies them:
+            used.add(next(a for a, g in zip(assumptions, given, strict=True) if g is sympy.false))
+            continue  # the proof needs the assumption that rules it out
         kept = [(a, g) for a, g in zip(assumptions, given, strict=True) if g is not sympy.true]
         method, needs = attempt(local, [g for _, g in kept], work)
         if method is None:
             return None
         used.update(a for a, g in kept if g in needs)
-    names = ", ".join(str(a) for a in atoms)
+    names = ", ".join(str(a) for a in sorted(atom_set, key=sympy.default_sort_key))
     method = f"by orders: in each of {len(regions)} orderings of {names}"
     return method, tuple(a for a in assumptions if a in used)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 import sympy
 from sympy import Basic, Indexed, Product, S, Sum
 
+from derive.checker.bounds import combine_bounds
 from derive.checker.doit import light_doit, summed
 from derive.checker.exponentials import (
     TRIGONOMETRIC,
@@ -157,6 +158,13 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         _has_sums,
         lambda e, f: light_doit(sympy.expand(pull_out_of_sums(e))),
         "linearity of sums",
+    ),
+    (
+        "bounds",
+        _has_sums,
+        lambda e, f: combine_bounds(e),
+        "Σ_{a'}^{b'} f - Σ_a^b f = Σ_{b+1}^{b'} f + Σ_{a'}^{a-1} f, a few terms written out "
+        "(Karr's convention: every order of the bounds); an index shifted to line sums up",
     ),
     (
         "merge",

@@ -180,8 +180,8 @@ class Sampler:
         integer_only = [
             a for a in self.assume if a.free_symbols and a.free_symbols <= set(self.integer_symbols)
         ]
-        chosen = fallback = None
-        for attempt in range(200):
+        chosen = fallback = self._corner(integer_only)
+        for attempt in range(0 if chosen else 200):
             values = {s: sample_value(s, self.integer_rng, simple) for s in self.integer_symbols}
             if not all(_truth(a.xreplace(values)) is True for a in integer_only):
                 continue
@@ -198,6 +198,21 @@ class Sampler:
         self._patterns.add(_order_pattern(self._orders, chosen))
         self._pool.append(chosen)
         return chosen
+
+    def _corner(self, integer_only: list[Basic]) -> dict[Basic, Basic] | None:
+        """For the second set: every integer symbol at the end of its domain nearest 0 (an
+        index 1, a size 1), where slips at the ends of a range show (a sum from 2 to K that
+        misses index 1), when that meets the index assumptions."""
+        if len(self._pool) != 1:
+            return None
+        values = {s: _nearest_zero(s) for s in self.integer_symbols}
+        if (
+            None in values.values()
+            or values == self._pool[0]
+            or not all(_truth(a.xreplace(values)) is True for a in integer_only)
+        ):
+            return None
+        return values
 
     def _note(self, integers: dict[Basic, Basic], usable: bool) -> None:
         """Count a point at these integer values as usable or not: integer values at which
@@ -349,6 +364,16 @@ class Sampler:
                 candidate = self._complete(point.integers, prepared, {**free, atom: simple})
                 if candidate is not None:
                     yield candidate
+
+
+def _nearest_zero(symbol: Basic) -> Basic | None:
+    """The value of an integer symbol's domain nearest 0 (1 for a positive one, 1 for an odd
+    one, 2 for a positive even one), the positive one first; None if none is near."""
+    for magnitude in range(6):
+        for value in (magnitude, -magnitude) if magnitude else (0,):
+            if _in_domain(sympy.Integer(value), _facts(symbol)):
+                return sympy.Integer(value)
+    return None
 
 
 def _bound_orders(exprs: Sequence[Basic]) -> list[Basic]:

@@ -27,7 +27,7 @@ from derive.testing.importing import UserCodeError
 from derive.testing.spec import ARRAYS, LAYER_QUANTITIES, MAX_SIZE
 from derive.testing.target import from_spec
 
-_QUANTITY_NAMES = set(LAYER_QUANTITIES["output"]) | set(LAYER_QUANTITIES["network"])
+_QUANTITY_NAMES = {name for quantities in LAYER_QUANTITIES.values() for name in quantities}
 
 
 def _size(text: str) -> int:
@@ -132,9 +132,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="the result(s) it computes: " + ", ".join(sorted(_QUANTITY_NAMES)) + ", or all",
     )
     parser.add_argument("--K", type=_size, help=f"classes (output units), at most {MAX_SIZE}")
-    parser.add_argument("--J", type=_size, help="inputs of the output layer (units of L-1)")
-    parser.add_argument("--I", type=_size, help="units of layer L-2 (network)")
-    parser.add_argument("--N", type=_size, help="inputs of the network")
+    parser.add_argument(
+        "--J", type=_size, help="inputs of the output layer (the units of the hidden layer below)"
+    )
+    parser.add_argument(
+        "--I", type=_size, help="units of the first of two hidden layers (network N, I, J, K)"
+    )
+    parser.add_argument(
+        "--N", type=_size, help="inputs of a network (N, J, K: one hidden layer; N, I, J, K: two)"
+    )
     add_against(parser)
     _add_calls(parser)
     _add_conventions(parser)
@@ -236,15 +242,23 @@ def _add_running(parser: argparse.ArgumentParser) -> None:
 
 
 def _sizes(args: argparse.Namespace) -> dict[str, int] | str:
+    """K, J (the output layer), N, J, K (one hidden layer) or N, I, J, K (two)."""
     given = {name: getattr(args, name) for name in ("N", "I", "J", "K")}
-    if given["N"] is not None or given["I"] is not None:
+    if given["I"] is not None:
         missing = [f"--{n}" for n, v in given.items() if v is None]
         if missing:
-            return f"the network needs --N, --I, --J and --K (missing {' '.join(missing)})"
+            return (
+                f"a network with two hidden layers needs --N, --I, --J and --K (missing "
+                f"{' '.join(missing)})"
+            )
         return given
-    if given["K"] is None or given["J"] is None:
-        return "give --K and --J (the output layer), or --N, --I, --J and --K (the network)"
-    return {"K": given["K"], "J": given["J"]}
+    missing = [f"--{n}" for n in ("J", "K") if given[n] is None]
+    if missing:
+        return (
+            "give --K and --J (the output layer), --N, --J and --K (a network with one hidden "
+            f"layer), or --N, --I, --J and --K (two hidden layers) (missing {' '.join(missing)})"
+        )
+    return {name: size for name, size in given.items() if size is not None}
 
 
 def _results(args: argparse.Namespace) -> object:

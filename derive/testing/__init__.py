@@ -76,7 +76,9 @@ def check_gradient_code(
             that derivation, by function name (``dL_dw_j``) or as written (``dL/dw_j``),
             or None for the derivation's only result. Output layer: ``E``, ``dE_dz`` (B, K),
             ``dE_dW`` (K, J), ``dE_db`` (K,), ``dE_dX`` (B, J), the gradient w.r.t. the
-            layer's input. Network: ``E``, ``dE_dW1`` (I, N), ``dE_db1``, ``dE_dW2`` (J, I),
+            layer's input. One hidden layer: ``E``, ``dE_dW1`` (J, N), ``dE_db1``,
+            ``dE_dW2`` (K, J), ``dE_db2``, ``dE_dz1`` (B, J), ``dE_dz2`` (B, K), ``dE_dX1``
+            (B, N), ``dE_dX2`` (B, J). Two: ``E``, ``dE_dW1`` (I, N), ``dE_db1``, ``dE_dW2`` (J, I),
             ``dE_db2``, ``dE_dW3`` (K, J), ``dE_db3``, the errors ``dE_dz1`` (B, I),
             ``dE_dz2`` (B, J), ``dE_dz3`` (B, K), and the gradients w.r.t. each layer's
             input ``dE_dX1`` (B, N), ``dE_dX2`` (B, I), ``dE_dX3`` (B, J).
@@ -89,8 +91,9 @@ def check_gradient_code(
             ``dtype``, ``timeout``, ``seed``, ``build``, ``state`` and ``before`` apply; the
             layer conventions do not.
         data: with ``against``: the per-example data, by name (as ``derive emit --data``).
-        sizes: ``{"K": .., "J": ..}`` for the output layer, ``{"N", "I", "J", "K"}`` for the
-            network x (N) -> ReLU (I) -> ReLU (J) -> softmax (K); each at most 256.
+        sizes: ``{"K": .., "J": ..}`` for the output layer, ``{"N", "J", "K"}`` for the network
+            x (N) -> ReLU (J) -> softmax (K), ``{"N", "I", "J", "K"}`` for x (N) -> ReLU (I) ->
+            ReLU (J) -> softmax (K); each at most 256.
         arguments: the function's parameter -> the array it receives (``{"X": "a_prev"}``),
             or an expression of the restricted call syntax (``"softmax_loss(z, t)[1]"``, a
             call of your own code). Output layer arrays: ``a_prev`` (B, J), ``W`` (K, J),
@@ -186,6 +189,7 @@ def check_gradient_code(
             before=before,
             timeout=timeout,
             seed=seed,
+            imports=False,
             weights=weights,
             targets=targets,
             batch_loss=batch_loss,

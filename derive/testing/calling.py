@@ -22,6 +22,10 @@ from derive.testing.target import Callee
 from derive.testing.worker import serve
 
 MIN_TIMEOUT = 0.1  # seconds: below this a correct function is "hung" on a busy machine
+# derive's own requests (the plan; the setup of a callable that imports nothing) are no call
+# of the user's code: they get at least this long, so a short --timeout on a loaded machine
+# never stops them (a hang guard, never a verdict)
+OWN_STEPS = 10.0
 MAX_TIMEOUT = 86400.0
 
 
@@ -83,20 +87,24 @@ class Session:
     Args:
         setup: runs in the child and returns the Callee (imports the module for the CLI).
         shown: how the user named it, for the one-line errors.
-        timeout: seconds per request (the setup's too).
+        timeout: seconds per request (the setup's too, if it imports).
+        imports: the setup imports the user's module (else it is derive's own, quick step).
 
     Raises:
         UserCodeError: the callable cannot be set up: the import failed, hung or ended the
             process, or there is no such function.
     """
 
-    def __init__(self, setup: Callable[[], Callee], shown: str, timeout: float) -> None:
+    def __init__(
+        self, setup: Callable[[], Callee], shown: str, timeout: float, imports: bool = True
+    ) -> None:
         self.timeout = timeout
         self.child = Child(lambda requests, replies: serve(setup, requests, replies))
-        reply = self.child.request({"op": "setup"}, {}, timeout, 0)
+        limit = timeout if imports else max(timeout, OWN_STEPS)
+        reply = self.child.request({"op": "setup"}, {}, limit, 0)
         if isinstance(reply, Gone):
             self.__exit__()
-            raise UserCodeError(_setup_gone(shown, reply, timeout))
+            raise UserCodeError(_setup_gone(shown, reply, limit))
         if not reply.header.get("ok"):
             self.__exit__()
             raise UserCodeError(printable(reply.header.get("error"), 600))
@@ -136,7 +144,7 @@ class Session:
     def plan(self, plan: Mapping[str, object]) -> None:
         """Send the plan. A child already gone (the probe's call ended it) is left to the
         calls to report; one that answers otherwise is broken."""
-        reply = self.child.request({"op": "plan", **plan}, {}, self.timeout, 0)
+        reply = self.child.request({"op": "plan", **plan}, {}, max(self.timeout, OWN_STEPS), 0)
         if not isinstance(reply, Gone) and not reply.header.get("ok"):
             raise UserCodeError(f"{self.name}: the code under test did not take the plan")
 

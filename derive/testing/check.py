@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from derive.testing.calling import Session, check_timeout
+from derive.testing.callsyntax import show
 from derive.testing.conventions import conventions_of
 from derive.testing.detect import from_returned_names, from_structure
 from derive.testing.diagnosis import diagnose
@@ -24,7 +25,7 @@ from derive.testing.plan import Calls, missing, plan_calls, results_of
 from derive.testing.proved import proved
 from derive.testing.reference import exact
 from derive.testing.report import CodeReport, combined, quantity_report
-from derive.testing.run import Execution, Run
+from derive.testing.run import Execution, Run, scalars
 from derive.testing.spec import ARRAYS, Options, Quantity, quantities_of, sizes_of
 from derive.testing.target import Callee
 
@@ -59,10 +60,12 @@ def check(
     before: Sequence[object] | None = None,
     timeout: object = 10.0,
     seed: object = 0,
+    imports: bool = True,
     **given: object,
 ) -> CodeReport:
     """The check of the callable that ``setup`` finds in the child (see the module docstring
-    and :func:`derive.testing.check_gradient_code` for the options)."""
+    and :func:`derive.testing.check_gradient_code` for the options; ``imports``: ``setup``
+    imports the user's module, under the time limit of a call)."""
     layer, size_map = sizes_of(sizes)
     conventions = conventions_of(layer, size_map, given)
     quantities = _quantities(quantity, layer, conventions)
@@ -70,11 +73,18 @@ def check(
     seconds, seed = check_timeout(timeout), _seed(seed)
     normalized = conventions["normalized_targets"]
     base = proved(layer, tuple(size_map.items()), normalized)
-    with Session(setup, shown, seconds) as session:
+    with Session(setup, shown, seconds, imports) as session:
         reg = conventions["regularization"]
         extra = [reg.name] if reg else []
         calls = plan_calls(
-            session.parameters(), layer, arguments, state, before, extra, conventions["inputs"]
+            session.parameters(),
+            layer,
+            arguments,
+            state,
+            before,
+            extra,
+            conventions["inputs"],
+            sizes=("B", *size_map),
         )
         options = Options(
             quantity=quantities[0],
@@ -121,7 +131,11 @@ def _enough(options: Options, calls: Calls) -> None:
             )
         lacking = missing(calls.uses, q, options.bias, options.inputs)
         if lacking:
-            raise ValueError(f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)")
+            given = ", ".join(f"{p} gets {show(tree)}" for p, tree in calls.parameters.items())
+            raise ValueError(
+                f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)"
+                + (f"; by their names, {given}" if given else "")
+            )
 
 
 def base_key(options: Options) -> tuple:
@@ -160,11 +174,11 @@ def _mapped(
     cases = suite(probe)  # a batch whose size is no layer's, so shapes tell parts apart
     case = next((c for c in cases if c.B > 1), cases[0])
     forward = exact(base, replace(probe, quantities=()), case).forward
-    reg = options.regularization
-    values = {reg.name: reg.value} if reg else {}
+    values = {**scalars(options), "B": case.B}
     found = session.probe(user_arrays(options, case, forward), values, (case.kind, case.B))
     shapes = {q.name: expected_shape(options, case.B, q) for q in quantities}
-    results = from_structure(results, found, names, calls, layer, quantities, shapes)
+    results, by_shape = from_structure(results, found, names, calls, layer, quantities, shapes)
+    options = replace(options, guessed=tuple((q, show(tree)) for q, tree in by_shape.items()))
     if every:
         options = _found(options, results, found)
     return options, results

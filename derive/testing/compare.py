@@ -136,8 +136,12 @@ def compare(got: numpy.ndarray, reference: Expected, options: Options, case: Cas
     difference = numpy.where(numpy.isfinite(difference), difference, numpy.inf)
     worst = numpy.unravel_index(int(numpy.argmax(difference)), difference.shape) if got.size else ()
     error = float(numpy.max(difference, initial=0.0))
-    # relative to the largest entry; an answer that is all but 0 is measured against what
-    # rounding allows instead, so that noise in a correct 0 is not a "relative difference 1e9"
-    largest = max(float(numpy.max(numpy.abs(want), initial=0.0)), allowed) or 1.0
+    # relative to the largest entry; an answer that is all but 0 (terms that cancel) is
+    # measured against the terms' magnitude instead, so that rounding noise in a correct 0 is
+    # neither a "relative difference 1e9" nor a large share of a tiny tolerance
+    largest = float(numpy.max(numpy.abs(want), initial=0.0))
+    if largest < allowed:
+        largest = max(reference.scale, allowed)
+    largest = largest or 1.0
     worst = tuple(map(int, worst))
     return Comparison(want, relative, allowed, error, error / largest, worst, finite)

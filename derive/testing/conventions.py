@@ -15,6 +15,7 @@ from derive.testing.spec import (
     Options,
     Regularization,
     default_bias,
+    input_sizes,
     quantities_of,
     sizes_of,
 )
@@ -93,7 +94,7 @@ def conventions_of(layer: str, sizes: dict[str, int], given: Mapping[str, object
         "normalized_targets": bool(given["normalized_targets"]),
         "batched": bool(given["batched"]),
     }
-    if layer == "network" and not chosen["normalized_targets"]:
+    if layer != "output" and not chosen["normalized_targets"]:
         raise ValueError("the network's gradients are proved for targets that sum to 1 only")
     if not chosen["normalized_targets"] and chosen["targets"] != "soft":
         raise ValueError(
@@ -101,7 +102,7 @@ def conventions_of(layer: str, sizes: dict[str, int], given: Mapping[str, object
             "is for soft targets"
         )
     if chosen["bias"] == "none":
-        small = [n for n in (("J",) if layer == "output" else ("N", "I", "J")) if sizes[n] < 2]
+        small = [n for n in input_sizes(layer) if sizes[n] < 2]
         if small:
             raise ValueError(
                 f"bias none needs {', '.join(small)} >= 2: one input unit carries the constant "

@@ -9,7 +9,8 @@ runs statement by statement, keeping only what defines something without running
   raises NameError when called, which is reported as such);
 - functions and classes (with their decorators);
 - assignments whose value calls nothing (constants, names, lambdas: ``EPS = 1e-8``,
-  ``act = relu``);
+  ``act = relu``); one that needs a name a skipped statement would have made (``m, n =
+  data.shape``) is skipped too, and listed;
 - the docstring.
 
 Every other top-level statement (a call, a loop, an ``if``, an assignment that calls
@@ -78,8 +79,10 @@ def load(path: Path, name: str) -> tuple[types.ModuleType, list[str]]:
             code = compile(ast.Module(body=[node], type_ignores=[]), str(path), "exec")
             try:
                 exec(code, module.__dict__)  # the user's own module, as importing would run it
-            except ImportError as error:
-                if not isinstance(node, IMPORTS):
+            except Exception as error:
+                # a failing import, or an assignment whose names came from a skipped
+                # statement (``m, n = data.shape`` after ``data = pd.read_csv(...)``)
+                if not isinstance(error, ImportError if isinstance(node, IMPORTS) else NameError):
                     raise
                 skipped.append(f"{_shown(node, source)} (failed: {type(error).__name__}: {error})")
     except BaseException:

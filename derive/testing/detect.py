@@ -147,11 +147,12 @@ def from_structure(
     layer: str,
     quantities: Sequence[Quantity],
     shapes: Mapping[str, tuple[int, ...]] | None = None,
-) -> dict[str, list | None]:
+) -> tuple[dict[str, list | None], dict[str, list]]:
     """``results`` completed from what one call returned (a probe's structure): the parts
     of the return value, then the object's attributes, each read by its name where its shape
     agrees; then the parts that no name places, by their shapes (``shapes``: quantity -> the
-    shape its answer has at the probe's input)."""
+    shape its answer has at the probe's input). Returns the placement and, of it, the parts
+    placed by their shape alone (quantity -> part), which the report treats as a guess."""
     shapes = shapes or {}
     chosen = dict(results)
     parts = _parts(found, names)
@@ -173,8 +174,9 @@ def from_structure(
         and len(tree) > 0
         and _top(tree)
     ]
+    named = dict(chosen)
     _by_shape(chosen, free, quantities, shapes)
-    return chosen
+    return chosen, {q: t for q, t in chosen.items() if t is not None and named.get(q) is None}
 
 
 # the dicts whose bare keys name gradients (``grads["W1"]``): a returned dict unless its name

@@ -29,7 +29,9 @@ class Finding:
     Attributes:
         name: "transposed", "convention" (another layout or bias shape fits), "batch-mean",
             "sign", "sum-t", "single-path", "missing-reg", "reg-constant", "relu-convention",
-            "overflow", "dtype", "raised", "hung",
+            "precision" (right to float32's rounding only, in a float64 check), "unplaced" (a
+            part taken for the quantity by its shape alone matches nothing), "overflow",
+            "dtype", "raised", "hung",
             "exited" (the process ended without an answer), "returned" or "wrong" (none of
             the usual mistakes fits).
         message: one line, as the report prints it.
@@ -61,7 +63,11 @@ def _values(run: Run, results: list[CaseRun]) -> list[Finding]:
         found.append(Finding(explained.name, explained.says(run, r), r, r.comparison))
     elif finite:
         r = finite[0]
-        found.append(Finding("wrong", _unexplained(run, r), r, r.comparison))
+        part = dict(run.options.guessed).get(run.options.quantity.name)
+        if part is not None:
+            found.append(Finding("unplaced", _unplaced(run, r, part), r, r.comparison))
+        else:
+            found.append(Finding("wrong", _unexplained(run, r), r, r.comparison))
     if infinite:
         r = _batch_shift(run) or min(infinite, key=results.index)
         found.append(Finding("overflow", _overflow(run, r), r, r.comparison))
@@ -78,6 +84,17 @@ def _unexplained(run: Run, r: CaseRun) -> str:
         f"{q} does not match the derivation, and none of the usual mistakes fits (transposed, "
         "a factor 1/B, the sign, the Σt = 1 step, the single-path softmax derivative): "
         f"smallest input {r.case.kind} {facts(r)}"
+    )
+
+
+def _unplaced(run: Run, r: CaseRun, part: str) -> str:
+    q = run.options.quantity.name
+    return (
+        f"{q}: cannot tell whether {part} is {q}: it was taken for {q} by its shape alone "
+        f"(no name says so), and it matches neither {q} nor a usual mistake of it; either it "
+        f"is {q} and wrong, or it is another gradient (dE/da, w.r.t. the probabilities, is "
+        f"not one check-code knows): say which part is {q} with --result {q}=PART "
+        f"(smallest input {r.case.kind}, {facts(r)[1:]}"
     )
 
 

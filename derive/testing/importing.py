@@ -10,7 +10,8 @@ name is imported with the current directory first on ``sys.path``, as ``python -
 
 Importing runs the module's top level: the user's code and nothing else (no conftest, no
 plugins, no ``__main__`` block). Two real failures get a hint: training code at the top level
-(it raises reading its data, or never ends), and a compiled extension that is not built.
+(it raises reading its data, or never ends), and a compiled extension that is not built; a
+module that is not installed gets the way round it too.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ TOP_LEVEL_HINT = (
 EXTENSION_HINT = (
     "a compiled extension that is not built here: build it (e.g. `python setup.py build_ext "
     "--inplace`), or check with --definitions-only (a failing import is then skipped)"
+)
+MISSING_HINT = (
+    "a module it imports is not installed here (cs231n's `past`, `matplotlib`): install it, or "
+    "check with --definitions-only (a failing import is then skipped)"
 )
 _EXTENSION_WORDS = ("undefined symbol", "shared object", ".so", "dll load failed", ".pyd")
 _EXTENSION_SOURCES = (".pyx", ".pxd", ".c", ".cpp", ".cu")
@@ -78,7 +83,7 @@ def _hint(error: BaseException, path: Path | None) -> str:
     if isinstance(error, ModuleNotFoundError) and error.name:
         if _extension_source(error.name, path.parent if path else None) or "cython" in error.name:
             return f"; {EXTENSION_HINT}"
-        return ""
+        return f"; {MISSING_HINT}"
     if isinstance(error, ImportError):
         text = str(getattr(error, "msg", "") or "").lower()
         return f"; {EXTENSION_HINT}" if any(w in text for w in _EXTENSION_WORDS) else ""

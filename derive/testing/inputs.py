@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy
 
-from derive.testing.spec import Options
+from derive.testing.spec import WEIGHT_SHAPES, Options, hidden_layers, input_sizes
 
 LARGE = 1e4
 APART = 1e3  # rows this far apart: e^{-1e3} underflows in float64 and float32
@@ -76,27 +76,36 @@ def _output_parameters(rng: numpy.random.Generator, K: int, J: int, B: int) -> d
     }
 
 
-def _network_parameters(rng: numpy.random.Generator, sizes: dict[str, int], B: int) -> dict:
-    N, I_, J, K = (sizes[n] for n in "NIJK")
-    arrays = {"x": rng.standard_normal((B, N))}
-    for layer, (fan_out, fan_in) in enumerate(((I_, N), (J, I_), (K, J)), start=1):
-        arrays[f"W{layer}"] = rng.standard_normal((fan_out, fan_in)) * numpy.sqrt(2.0 / fan_in)
-        arrays[f"b{layer}"] = rng.uniform(-0.1, 0.2, fan_out)
+def _network_parameters(
+    rng: numpy.random.Generator, sizes: dict[str, int], B: int, layer: str
+) -> dict:
+    arrays = {"x": rng.standard_normal((B, sizes["N"]))}
+    for number, (out, into) in enumerate(WEIGHT_SHAPES[layer], start=1):
+        fan_out, fan_in = sizes[out], sizes[into]
+        arrays[f"W{number}"] = rng.standard_normal((fan_out, fan_in)) * numpy.sqrt(2.0 / fan_in)
+        arrays[f"b{number}"] = rng.uniform(-0.1, 0.2, fan_out)
     return arrays
+
+
+def _activations(arrays: dict, below: int) -> numpy.ndarray:
+    """The input of network layer ``below + 1``: x through ``below`` ReLU layers (float64)."""
+    a = arrays["x"]
+    for n in range(1, below + 1):
+        a = numpy.maximum(a @ arrays[f"W{n}"].T + arrays[f"b{n}"], 0)
+    return a
 
 
 def _logits_of(arrays: dict, layer: str) -> numpy.ndarray:
     """The logits of the float64 arrays (only to choose targets and scales, never compared)."""
     if layer == "output":
         return arrays["a_prev"] @ arrays["W"].T + arrays["b"]
-    a = arrays["x"]
-    for n in (1, 2):
-        a = numpy.maximum(a @ arrays[f"W{n}"].T + arrays[f"b{n}"], 0)
-    return a @ arrays["W3"].T + arrays["b3"]
+    last = hidden_layers(layer) + 1
+    return _activations(arrays, last - 1) @ arrays[f"W{last}"].T + arrays[f"b{last}"]
 
 
 def _last(layer: str) -> tuple[str, str]:
-    return ("W", "b") if layer == "output" else ("W3", "b3")
+    last = hidden_layers(layer) + 1
+    return ("W", "b") if layer == "output" else (f"W{last}", f"b{last}")
 
 
 def _apart(arrays: dict, layer: str, rng: numpy.random.Generator) -> dict:
@@ -109,11 +118,12 @@ def _apart(arrays: dict, layer: str, rng: numpy.random.Generator) -> dict:
         arrays["a_prev"][:, 0], arrays["W"][:, 0] = offsets, 1.0
         return arrays
     arrays["x"][:, 0] = offsets
-    for weights, bias in (("W1", "b1"), ("W2", "b2")):
+    for number in range(1, hidden_layers(layer) + 1):
+        weights, bias = f"W{number}", f"b{number}"
         arrays[weights][:, 0] = 0.0
         arrays[weights][0] = 0.0
         arrays[weights][0, 0], arrays[bias][0] = 1.0, 0.0
-    arrays["W3"][:, 0] = 1.0
+    arrays[_last(layer)[0]][:, 0] = 1.0
     return arrays
 
 
@@ -211,38 +221,37 @@ KINDS: tuple[tuple[str, int, str, Change | None, bool, bool], ...] = (
     ("rows 1e3 apart", 11, "small", _apart, True, False),
     ("random, a larger batch", 9, "large", None, False, False),
 )
-NETWORK_KINDS = (  # before the larger batch, for the network
+NETWORK_KINDS = (  # before the larger batch, one per hidden layer of the network
     ("ReLU pre-activations exactly 0 in layer 1", 10, "small", None, False, False),
     ("ReLU pre-activations exactly 0 in layer 2", 12, "small", None, False, False),
 )
 
 
-def _relu_kink(sizes: dict[str, int], rng: numpy.random.Generator, B: int, kinked: int) -> dict:
+def _relu_kink(
+    sizes: dict[str, int], rng: numpy.random.Generator, B: int, kinked: int, layer: str
+) -> dict:
     """Dyadic network inputs with pre-activations exactly 0 in hidden layer ``kinked`` (1 or
     2) only: there unit 0 has a zero row and bias (0 for every example) and unit 1 cancels to 0
-    for example 0; every other unit of both layers is kept alive (a bias above what its row
-    can subtract), so the gradient flows past the kinks."""
-    N, I_, J, K = (sizes[n] for n in "NIJK")
+    for example 0; every other unit of every hidden layer is kept alive (a bias above what its
+    row can subtract), so the gradient flows past the kinks."""
 
     def dyadic(*shape: int) -> numpy.ndarray:
         return rng.integers(-4, 5, size=shape) / 4.0
 
-    arrays = {"x": dyadic(B, N)}
-    for layer, (fan_out, fan_in) in enumerate(((I_, N), (J, I_), (K, J)), start=1):
+    arrays = {"x": dyadic(B, sizes["N"])}
+    hidden = hidden_layers(layer)
+    for number, (out, into) in enumerate(WEIGHT_SHAPES[layer], start=1):
+        fan_out, fan_in = sizes[out], sizes[into]
         W, bias = dyadic(fan_out, fan_in), dyadic(fan_out)
-        if layer < 3:
-            inputs = arrays["x"] if layer == 1 else _hidden(arrays)
+        if number <= hidden:
+            inputs = _activations(arrays, number - 1)
             bias = numpy.abs(W) @ numpy.abs(inputs).max(axis=0) + 0.25
-            if layer == kinked:
+            if number == kinked:
                 W[0], bias[0] = 0.0, 0.0
                 if fan_out > 1:
                     bias[1] = -(W[1] @ inputs[0])
-        arrays[f"W{layer}"], arrays[f"b{layer}"] = W, bias
+        arrays[f"W{number}"], arrays[f"b{number}"] = W, bias
     return arrays
-
-
-def _hidden(arrays: dict) -> numpy.ndarray:
-    return numpy.maximum(arrays["x"] @ arrays["W1"].T + arrays["b1"], 0)
 
 
 def suite(options: Options) -> list[Case]:
@@ -253,8 +262,7 @@ def suite(options: Options) -> list[Case]:
     small, large = batch_sizes(options.sizes)
     batch = {"one": 1, "small": small, "large": large}
     kinds = list(KINDS)
-    if options.layer == "network":
-        kinds[-1:-1] = NETWORK_KINDS
+    kinds[-1:-1] = NETWORK_KINDS[: hidden_layers(options.layer)]
     cases = []
     for kind, stream, size, change, large_logits, degenerate in kinds:
         if not options.batched and size != "one" and kind.startswith(("random", "rows")):
@@ -270,7 +278,7 @@ def generated_sizes(options: Options) -> dict[str, int]:
     that carries the constant 1 (see the module docstring)."""
     if options.bias != "none":
         return dict(options.sizes)
-    inputs = ("J",) if options.layer == "output" else ("N", "I", "J")
+    inputs = input_sizes(options.layer)
     return {name: size - (name in inputs) for name, size in options.sizes.items()}
 
 
@@ -285,11 +293,11 @@ def _case(
 ) -> Case:
     sizes = generated_sizes(options)
     if kind.startswith("ReLU"):
-        arrays = _relu_kink(sizes, rng, B, int(kind[-1]))
+        arrays = _relu_kink(sizes, rng, B, int(kind[-1]), options.layer)
     elif options.layer == "output":
         arrays = _output_parameters(rng, sizes["K"], sizes["J"], B)
     else:
-        arrays = _network_parameters(rng, sizes, B)
+        arrays = _network_parameters(rng, sizes, B, options.layer)
     if change is not None:
         arrays = change(arrays, options.layer, rng)
     logits = _logits_of(arrays, options.layer)
@@ -314,10 +322,11 @@ def _folded(arrays: dict, layer: str) -> dict:
         W = numpy.hstack([arrays["b"][:, None], arrays["W"]])
         return {"a_prev": _ones_first(arrays["a_prev"]), "W": W, "b": 0.0 * arrays["b"]}
     out = {"x": _ones_first(arrays["x"])}
-    for number in (1, 2, 3):
+    last = hidden_layers(layer) + 1
+    for number in range(1, last + 1):
         W, bias = arrays[f"W{number}"], arrays[f"b{number}"]
         folded = numpy.hstack([bias[:, None], W])
-        if number < 3:  # unit 0 of the layer: 1 for every example
+        if number < last:  # unit 0 of the layer: 1 for every example
             carry = numpy.zeros((1, folded.shape[1]))
             carry[0, 0] = 1.0
             folded = numpy.vstack([carry, folded])

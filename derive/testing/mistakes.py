@@ -17,6 +17,7 @@ import numpy
 
 from derive.testing.regularization import CONVENTIONS, factor
 from derive.testing.run import CaseRun, Run
+from derive.testing.spec import OUTPUT_ERROR
 
 
 def facts(result: CaseRun) -> str:
@@ -143,7 +144,8 @@ def _not_loss(run: Run, r: CaseRun) -> bool:
 
 
 def _network_kink(run: Run, r: CaseRun) -> bool:
-    return run.options.layer == "network" and run.options.quantity.name not in ("E", "dE_dz3")
+    layer, name = run.options.layer, run.options.quantity.name
+    return layer != "output" and name not in ("E", OUTPUT_ERROR[layer])
 
 
 def _kink_outside(run: Run, r: CaseRun) -> numpy.ndarray | None:
@@ -161,6 +163,29 @@ def _kink_outside_says(run: Run, r: CaseRun) -> str:
     return (
         f"{q} uses relu'(0) = {r.kink.text()} in layer {r.kink.layer}, outside [0, 1] (no "
         f"one-sided derivative of relu) {facts(r)}"
+    )
+
+
+_FLOAT32_TO_64 = float(numpy.finfo(numpy.float32).eps / numpy.finfo(numpy.float64).eps)
+
+
+def _single_precision(run: Run, r: CaseRun) -> numpy.ndarray | None:
+    """In a float64 check, an answer within float32's rounding of the derivation is what code
+    that rounds to float32 on the way (or adds a tiny constant) returns: itself."""
+    if run.options.dtype != numpy.float64:
+        return None
+    error = float(numpy.max(numpy.abs(r.answer.array - r.comparison.expected), initial=0.0))
+    return r.answer.array if error <= r.comparison.allowed * _FLOAT32_TO_64 else None
+
+
+def _single_precision_says(run: Run, r: CaseRun) -> str:
+    q = run.options.quantity.name
+    return (
+        f"{q} matches the derivation only to float32's precision, not float64's: your "
+        "function rounds to float32 on the way (cs231n's FullyConnectedNet casts X to its "
+        "dtype, float32 unless built with dtype='float64') or adds a tiny constant (an epsilon "
+        "in a log, a clip); check it with --dtype float32, or let it compute in float64 "
+        f"{facts(r)}"
     )
 
 
@@ -268,6 +293,7 @@ MISTAKES: tuple[Mistake, ...] = (
         ),
     ),
     Mistake("relu-convention", _kink_outside, _kink_outside_says),
+    Mistake("precision", _single_precision, _single_precision_says),
 )
 
 

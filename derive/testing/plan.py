@@ -54,6 +54,21 @@ ALIASES: dict[str, dict[str, str]] = {
         "probs": "a3",
         "probabilities": "a3",
     },
+    "shallow": {
+        "X": "x",
+        "inputs": "x",
+        "y": "t",
+        "Y": "t",
+        "y_true": "t",
+        "targets": "t",
+        "target": "t",
+        "labels": "t",
+        "scores": "z2",
+        "logits": "z2",
+        "dvalues": "z2",
+        "probs": "a2",
+        "probabilities": "a2",
+    },
 }
 _POSITIONAL = ("POSITIONAL_ONLY",)
 _SKIPPED = ("VAR_POSITIONAL", "VAR_KEYWORD")
@@ -70,6 +85,7 @@ class Calls:
     sets: list[list]
     before: list[list]
     uses: frozenset[str]
+    aliases: dict[str, str]
 
     def child(self, results: Mapping[str, list | None], limits: Mapping[str, int]) -> dict:
         """The plan as the child takes it (plain data)."""
@@ -81,10 +97,12 @@ class Calls:
             "before": self.before,
             "results": dict(results),
             "limits": dict(limits),
+            "aliases": dict(self.aliases),
         }
 
 
-_TO_PROBABILITIES = {"z": "a", "z3": "a3"}
+# the logits -> the probabilities, per layer (a parameter named like the array keeps it)
+_TO_PROBABILITIES = {"output": {"z": "a"}, "shallow": {"z2": "a2"}, "network": {"z3": "a3"}}
 
 
 def array_named(name: str, layer: str, inputs: str = "logits") -> str | None:
@@ -95,8 +113,8 @@ def array_named(name: str, layer: str, inputs: str = "logits") -> str | None:
         return name
     if name in ALIASES[layer]:
         found = ALIASES[layer][name]
-        if inputs == "probabilities" and name != "z":
-            found = _TO_PROBABILITIES.get(found, found)
+        if inputs == "probabilities":
+            found = _TO_PROBABILITIES[layer].get(found, found)
         return found
     folded = {n.lower(): n for n in known}
     return folded.get(name.lower())
@@ -121,24 +139,26 @@ def plan_calls(
     before: Sequence[object] | None,
     extra_names: Sequence[str] = (),
     inputs: str = "logits",
+    sizes: Sequence[str] = (),
 ) -> Calls:
     """The calls for every input (see the module docstring).
 
     Args:
         parameters: the function's (name, kind, has_default), ``self`` left out; None when
             it has no signature to read (a builtin): every argument given is passed.
-        layer: "output" or "network".
+        layer: "output", "shallow" or "network".
         arguments: parameter or definition name -> an array name or an expression.
         sets: ``TARGET=EXPR`` texts (or a mapping target -> expression).
         before: expressions called before the checked call, in order.
         extra_names: further names in scope (the regularization's strength).
         inputs: "logits" or "probabilities", what the logits' usual names receive.
+        sizes: names of numbers an expression may use (B, K, J, ...), never a default.
 
     Raises:
         ValueError: an expression that cannot be read, a parameter that gets nothing, a name
             given twice.
     """
-    explicit = _explicit(arguments, layer, extra_names)
+    explicit = _explicit(arguments, layer, [*extra_names, *sizes])
     set_trees = _sets(sets)
     before_trees = [_tree(text, "before") for text in before or []]
     used = set().union(*(names(t) for t in explicit.values())) if explicit else set()
@@ -156,8 +176,18 @@ def plan_calls(
     all_trees = [*chosen.values(), *explicit.values(), *before_trees]
     all_trees += [t for pair in set_trees for t in pair]
     referred = set().union(*(names(t) for t in all_trees)) if all_trees else set()
-    uses = frozenset(_arrays_reached(referred, explicit, layer))
-    return Calls(chosen, positional, explicit, set_trees, before_trees, uses)
+    aliases = usual_names(layer, inputs)
+    uses = frozenset(_arrays_reached(referred, explicit, layer, aliases))
+    return Calls(chosen, positional, explicit, set_trees, before_trees, uses, aliases)
+
+
+def usual_names(layer: str, inputs: str) -> dict[str, str]:
+    """Every name an expression may use for an array beyond its own (``X``, ``y``, ``Z1``),
+    as a parameter of that name would get it."""
+    names = {name.upper(): name for name in ARRAYS[layer] if name.upper() != name}
+    for name in ALIASES[layer]:
+        names[name] = array_named(name, layer, inputs) or name
+    return {name: array for name, array in names.items() if name not in ARRAYS[layer]}
 
 
 def _explicit(
@@ -241,8 +271,11 @@ def _sets(sets: Sequence[object] | Mapping[str, object] | None) -> list[list]:
     return pairs
 
 
-def _arrays_reached(referred: set[str], definitions: Mapping[str, list], layer: str) -> set[str]:
-    """The derivation's arrays the plan refers to, through definitions too."""
+def _arrays_reached(
+    referred: set[str], definitions: Mapping[str, list], layer: str, aliases: Mapping[str, str]
+) -> set[str]:
+    """The derivation's arrays the plan refers to, through definitions too (a usual name
+    counts: it reaches its array unless the object or module has the name)."""
     seen, stack, found = set(), list(referred), set()
     while stack:
         name = stack.pop()
@@ -251,6 +284,8 @@ def _arrays_reached(referred: set[str], definitions: Mapping[str, list], layer: 
         seen.add(name)
         if name in ARRAYS[layer]:
             found.add(name)
+        elif name in aliases and name not in definitions:
+            found.add(aliases[name])
         if name in definitions:
             stack.extend(names(definitions[name]))
     return found
@@ -261,7 +296,7 @@ def missing(uses: frozenset[str], q: Quantity, bias: str, inputs: str) -> str | 
     The errors a layer receives from above (dE_dz, ...) carry the targets in them."""
     if "t" not in uses and not any(name.startswith("dE_dz") for name in uses):
         return "t"
-    if q.layer == "network":
+    if q.layer != "output":
         return None
     needed = []
     if q.name == "dE_dW" and "a_prev" not in uses:

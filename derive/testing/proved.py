@@ -195,8 +195,9 @@ def proved(
     normalized: bool,
     needs: frozenset[str] = frozenset(),
 ) -> Proved:
-    """The proved results for ``layer`` ("output" or "network") at ``sizes`` (cached in the
-    process, and, as the fact that the proofs passed, on disk: :mod:`derive.testing.cache`).
+    """The proved results for ``layer`` ("output", "shallow" or "network") at ``sizes``
+    (cached in the process, and, as the fact that the proofs passed, on disk:
+    :mod:`derive.testing.cache`).
 
     Every result has a known form (:func:`known`: the templates the derivations' last lines
     must equal, which do not depend on the sizes). The proofs are run unless this version
@@ -255,11 +256,18 @@ def known(layer: str, size: dict, normalized: bool, needs: frozenset[str]) -> Pr
     )
     inputs = None
     if "inputs" in needs:
-        names = ("dE/da_j", "dE/da_i", "dE/dx_n") if layer == "network" else ("dE/da_j",)
-        inputs = {name: INPUT_TEMPLATES[name] for name in names}
+        inputs = {name: INPUT_TEMPLATES[name] for name in INPUT_NAMES[layer]}
     l2 = 2 * kappa * W[k, j] if "regularization" in needs else None
-    network = templates(size["J"], size["K"]) if layer == "network" else None
+    network = templates(size["J"], size["K"]) if layer != "output" else None
     return Proved(output, network, Integer(0), inputs, l2)
+
+
+# the input gradients of each kind of check: one hidden layer has the network's top two
+INPUT_NAMES = {
+    "output": ("dE/da_j",),
+    "shallow": ("dE/da_j", "dE/da_i"),
+    "network": ("dE/da_j", "dE/da_i", "dE/dx_n"),
+}
 
 
 def _prove(layer: str, size: dict, normalized: bool, needs: frozenset[str]) -> Proved:
@@ -268,7 +276,9 @@ def _prove(layer: str, size: dict, normalized: bool, needs: frozenset[str]) -> P
         results = output_layer_results(size["K"], size["J"], normalized, every_size=True)
         inputs = {"dE/da_j": output_input_gradient()} if "inputs" in needs else None
         return Proved(results, None, Integer(0), inputs, l2)
-    net = network_results(size["N"], size["I"], size["J"], size["K"])
+    # one hidden layer: the network's layers L-1 and L, whose proofs take the hidden layer's
+    # input a^{L-2} as any array (x here); the recursion below it is not used
+    net = network_results(size["N"], size.get("I", size["N"]), size["J"], size["K"])
     # the templates are the same lines at any size: those checked at the proof sizes must be
     # the proved ones, the user's sizes only change the bounds of the sums
     at_proof = templates(net.proof_sizes[2], net.proof_sizes[3])
@@ -285,5 +295,6 @@ def _prove(layer: str, size: dict, normalized: bool, needs: frozenset[str]) -> P
     rec = templates(size["J"], size["K"])
     inputs = None
     if "inputs" in needs:
-        inputs = {"dE/da_j": output_input_gradient(), **network_input_gradients()}
+        found = {"dE/da_j": output_input_gradient(), **network_input_gradients()}
+        inputs = {name: found[name] for name in INPUT_NAMES[layer]}
     return Proved(net.output, rec, net.heaviside_at_0, inputs, l2)

@@ -62,6 +62,16 @@ NETWORK_BASES: dict[str, IndexedBase] = {
     "b3": b,
     "t": t,
 }
+# the network with one hidden layer is layers L-1 and L, fed by x where a^{L-2} was: the sums
+# over the hidden layer's inputs run to N (I in the derivation), over its units to J
+SHALLOW_BASES: dict[str, IndexedBase] = {
+    "x": a2,
+    "W1": W1,
+    "b1": b1,
+    "W2": W,
+    "b2": b,
+    "t": t,
+}
 _E_OF_PROBABILITIES = -Sum(t[d] * log(a[d]), (d, 1, K_SYMBOL))  # eq. (1), a given
 
 
@@ -249,6 +259,54 @@ def _network_example(proved, options, arrays, variant, batch_t_sum, wanted, roun
     return values, forward, scale
 
 
+def _shallow_example(proved, options, arrays, variant, batch_t_sum, wanted, rounded):
+    N, J, K = (options.sizes[name] for name in "NJK")
+    sizes = {I_SYMBOL: N, J_SYMBOL: J, K_SYMBOL: K}
+    mp = {name: _mp(arrays[name]) for name in SHALLOW_BASES}
+    z1 = _dense(HIDDEN, mp["W1"], mp["b1"], mp["x"], j, I_SYMBOL, sizes, J)
+    act1 = _relu(z1, z_L1, j, J)
+    z2 = _dense(OUTPUT, mp["W2"], mp["b2"], _pair(act1), k, J_SYMBOL, sizes, K)
+    out = _output_part(proved, z2, mp["t"], None, K, variant, batch_t_sum)
+    at_0 = RELU_VALUES.get(variant, proved.heaviside_at_0)
+    arrays_ev = {
+        W: mp["W2"],
+        W1: mp["W1"],
+        z_L1: _pair(z1),
+        a2: mp["x"],
+        delta: _pair(out["delta"]),
+    }
+    ev = Evaluator(arrays_ev, sizes=sizes, heaviside_at_0=float(at_0))
+    rec = proved.network
+    d1 = ev.evaluate(rec["delta_j"], {j: (1, J)})
+    ev.arrays[DELTA1] = _pair(d1)
+    grads = Evaluator({delta: _pair(out["delta"]), a_prev: _pair(act1)}, sizes=sizes)
+    inputs = proved.inputs or {}
+    lines = {
+        "E": lambda: out["E"],
+        "dE_dz2": lambda: out["delta"],
+        "dE_dz1": lambda: d1,
+        "dE_dW2": lambda: grads.evaluate(proved.output.grad_W, {k: (1, K), j: (1, J)}),
+        "dE_db2": lambda: grads.evaluate(proved.output.grad_b, {k: (1, K)}),
+        "dE_dW1": lambda: ev.evaluate(rec["dE/dW_ji"], {j: (1, J), i: (1, N)}),
+        "dE_db1": lambda: ev.evaluate(rec["dE/db_j"], {j: (1, J)}),
+        "dE_dX2": lambda: ev.evaluate(inputs["dE/da_j"], {j: (1, J)}),
+        "dE_dX1": lambda: ev.evaluate(inputs["dE/da_i"], {i: (1, N)}),
+    }
+    values = {name: lines[name]() for name in wanted}
+    forward = {
+        "z1": z1.value,
+        "a1": act1.value,
+        "z2": z2.value,
+        "a2": out["a"].value,
+        "dE_dz1": d1.value,
+        "dE_dz2": out["delta"].value,
+    }
+    return values, forward, max(_largest(z.magnitude) for z in (z1, z2))
+
+
+EXAMPLES = {"output": _output_example, "shallow": _shallow_example, "network": _network_example}
+
+
 def _per_example(name: str, options: Options) -> bool:
     return ARRAYS[options.layer][name].per_example
 
@@ -256,7 +314,7 @@ def _per_example(name: str, options: Options) -> bool:
 def exact(proved: Proved, options: Options, case: Case, variant: str | None = None) -> CaseValues:
     """Every quantity of ``options.quantities`` at ``case`` (``variant``: a usual mistake, see
     VARIANTS), and the forward values."""
-    example = _output_example if options.layer == "output" else _network_example
+    example = EXAMPLES[options.layer]
     wanted = [q.name for q in options.quantities or (options.quantity,)]
     total = CONTEXT.mpf(0)
     for value in to_mp(case.arrays["t"]).flat:

@@ -87,11 +87,7 @@ class Execution:
         sizes = {
             q.name: _entries(options, q, max(c.B for c in self.cases)) for q in self.quantities
         }
-        values = (
-            {options.regularization.name: options.regularization.value}
-            if (options.regularization)
-            else {}
-        )
+        values = scalars(options)
         # a probe's call that ended the child: its input is the one that shows it
         probed = session.probed if session.child.gone is not None else None
         stopped = False
@@ -108,7 +104,7 @@ class Execution:
             if stopped or (probed is not None and (case.kind, case.B) != probed):
                 self.outcomes.append(None)
                 continue
-            outcome = session.call(arrays, values, sizes)
+            outcome = session.call(arrays, {**values, "B": case.B}, sizes)
             self.outcomes.append(outcome)
             stopped = outcome.hung or outcome.ended is not None
         self.convention: L2Convention | None = None
@@ -148,6 +144,15 @@ class Execution:
         return Run(self, quantity)
 
 
+def scalars(options: Options) -> dict[str, object]:
+    """The numbers an expression may name besides the arrays: the regularization's strength,
+    the layer sizes (``--init 'Net(N, J, K)'``); the batch size B is the input's."""
+    values: dict[str, object] = dict(options.sizes)
+    if options.regularization is not None:
+        values[options.regularization.name] = options.regularization.value
+    return values
+
+
 def _entries(options: Options, quantity: Quantity, B: int) -> int:
     return int(numpy.prod(expected_shape(options, B, quantity), dtype=numpy.int64))
 
@@ -165,7 +170,7 @@ class Run:
         if self._per_example_sum():
             self.undivided = True
             alternative = [self._one(i) for i in range(len(self.cases))]
-            if all(r.status == "ok" for r in alternative):
+            if _passing(alternative) > _passing(self.results):  # (and it is diagnosed so)
                 self.results = alternative
             else:
                 self.undivided = False
@@ -174,7 +179,8 @@ class Run:
         """Whether to try the other scaling of a per-example quantity under a mean batch loss:
         code writes the rows of dE/dz either as the mean's gradient (divided by B, cs231n's
         dscores) or per example (course code's dZ3 = A3 - Y, which divides dW by m); both are
-        right, and either passes (the note says which)."""
+        right, and either passes (the note says which); the one that fits more inputs is
+        the one the code writes, and its other mistakes are diagnosed from there."""
         return (
             self.options.batch_loss == "mean"
             and self.options.quantity.per_example
@@ -255,6 +261,10 @@ class Run:
         other.__dict__.update(self.__dict__)
         other.results = results
         return other
+
+
+def _passing(results: list[CaseRun]) -> int:
+    return sum(r.status == "ok" for r in results)
 
 
 def replaced(result: CaseRun, **changes: object) -> CaseRun:

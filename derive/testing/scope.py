@@ -8,7 +8,9 @@ A name is looked up, in this order:
 3. the arrays of the input (``x``, ``W1``, ``z``, ``t``, ... in the user's layout and dtype),
    and ``reg`` under ``--regularization``;
 4. an attribute of the object (``forward`` is ``self.forward``);
-5. a name of the user's module.
+5. a name of the user's module;
+6. a usual name of an array, as a parameter would get it (``X`` is ``x``, ``y`` the targets,
+   ``Z1`` is ``z1``): last, so that it never hides the object's or the module's own names.
 
 In ``--result`` a name is part of what the call returned instead: a name of the checked
 function's return statement (``return loss, grads`` makes ``grads`` the second value), a key of
@@ -57,6 +59,7 @@ class Scope:
     returned: object = None
     returned_names: tuple[str, ...] | None = None
     has_returned: bool = False
+    aliases: Mapping[str, str] = field(default_factory=dict)  # usual name -> array name
     _values: dict[str, object] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
 
@@ -82,6 +85,8 @@ class Scope:
             if isinstance(value, types.ModuleType):
                 raise ScopeError(f"{name} is a module: name the user's own function or array")
             return value
+        if self.aliases.get(name) in self.arrays:
+            return self.arrays[self.aliases[name]]
         raise ScopeError(f"the name {name!r} is not defined here{self._known()}")
 
     def defined(self, name: str) -> object:

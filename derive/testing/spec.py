@@ -3,10 +3,12 @@ and the conventions of real code, validated into one :class:`Options`.
 
 Names follow the rest of derive. The output layer (sizes K, J) has the post's arrays ``z``
 (logits), ``a`` (probabilities), ``t``, ``W`` (K, J), ``b`` (K,) and ``a_prev`` (the layer's
-input a^{L-1}); the whole network (sizes N, I, J, K) has ``derive_numeric``'s ``x``, ``W1,
-b1`` (next to the input), ``W2, b2``, ``W3, b3`` (the output layer), ``t``, and the forward
-pass's values
-``z1, a1, z2, a2, z3, a3`` (pre-activations and activations; ``a3`` the probabilities).
+input a^{L-1}); the network with two hidden layers (sizes N, I, J, K) has ``derive_numeric``'s
+``x``, ``W1, b1`` (next to the input), ``W2, b2``, ``W3, b3`` (the output layer), ``t``, and
+the forward pass's values ``z1, a1, z2, a2, z3, a3`` (pre-activations and activations; ``a3``
+the probabilities). The network with one hidden layer (sizes N, J, K: cs231n's two-layer net)
+is its top two layers fed by ``x``: ``W1`` (J, N), ``b1``, ``W2`` (K, J), ``b2``, ``z1, a1,
+z2, a2``; the proofs of layer L-1 take its input a^{L-2} as any array, so they hold for x.
 The errors ``dE_dz`` (``dE_dz1``, ``dE_dz2``, ``dE_dz3``) are arrays too: the gradient a layer's
 backward pass receives from the one above (``backward(dvalues)``), as the batch loss defines it.
 """
@@ -30,7 +32,8 @@ class Quantity:
 
     Attributes:
         name: as the user names it (``dE_dW``).
-        layer: "output" (sizes K, J) or "network" (sizes N, I, J, K).
+        layer: "output" (sizes K, J), "shallow" (one hidden layer: N, J, K) or "network"
+            (two hidden layers: N, I, J, K).
         axes: the size names of its shape, for one example (``("K", "J")``); () for the loss.
         kind: LOSS, PER_EXAMPLE (one row per example, like dE/dz), WEIGHTS (stored like the
             weights) or BIAS (shaped like the bias); parameter gradients are summed over the
@@ -77,8 +80,20 @@ _NETWORK_QUANTITIES = (
     Quantity("dE_dX2", "network", ("I",), PER_EXAMPLE, "dE/da_i^{L-2} (layer L-1's input)", "a1"),
     Quantity("dE_dX3", "network", ("J",), PER_EXAMPLE, "dE/da_j^{L-1} (layer L's input)", "a2"),
 )
+_SHALLOW_QUANTITIES = (
+    Quantity("E", "shallow", (), LOSS, "E = -sum_k t_k log a_k^L"),
+    Quantity("dE_dW1", "shallow", ("J", "N"), WEIGHTS, "dE/dW_jn (the hidden layer)", "W1"),
+    Quantity("dE_db1", "shallow", ("J",), BIAS, "dE/db_j (the hidden layer)", "b1"),
+    Quantity("dE_dW2", "shallow", ("K", "J"), WEIGHTS, "dE/dW_kj (layer L)", "W2"),
+    Quantity("dE_db2", "shallow", ("K",), BIAS, "dE/db_k (layer L)", "b2"),
+    Quantity("dE_dz1", "shallow", ("J",), PER_EXAMPLE, "dE/dz_j (the hidden layer)", "z1"),
+    Quantity("dE_dz2", "shallow", ("K",), PER_EXAMPLE, "dE/dz_k (layer L)", "z2"),
+    Quantity("dE_dX1", "shallow", ("N",), PER_EXAMPLE, "dE/dx_n (the network's input)", "x"),
+    Quantity("dE_dX2", "shallow", ("J",), PER_EXAMPLE, "dE/da_j^{L-1} (layer L's input)", "a1"),
+)
 LAYER_QUANTITIES: dict[str, dict[str, Quantity]] = {
     "output": {q.name: q for q in _OUTPUT_QUANTITIES},
+    "shallow": {q.name: q for q in _SHALLOW_QUANTITIES},
     "network": {q.name: q for q in _NETWORK_QUANTITIES},
 }
 # every name, the loss as the output layer's (kept for the CLI's list and older callers)
@@ -144,8 +159,49 @@ ARRAYS: dict[str, dict[str, Array]] = {
             Array("dE_dz3", ("K",), PER_EXAMPLE, forward=True),
         )
     },
+    "shallow": {
+        a.name: a
+        for a in (
+            Array("x", ("N",), PER_EXAMPLE),
+            Array("W1", ("J", "N"), WEIGHTS),
+            Array("b1", ("J",), BIAS),
+            Array("W2", ("K", "J"), WEIGHTS),
+            Array("b2", ("K",), BIAS),
+            Array("t", ("K",), TARGETS),
+            Array("z1", ("J",), PER_EXAMPLE, forward=True),
+            Array("a1", ("J",), PER_EXAMPLE, forward=True),
+            Array("z2", ("K",), PER_EXAMPLE, forward=True),
+            Array("a2", ("K",), PER_EXAMPLE, forward=True),
+            Array("dE_dz1", ("J",), PER_EXAMPLE, forward=True),
+            Array("dE_dz2", ("K",), PER_EXAMPLE, forward=True),
+        )
+    },
 }
-SIZES = {"output": ("K", "J"), "network": ("N", "I", "J", "K")}
+SIZES = {"output": ("K", "J"), "shallow": ("N", "J", "K"), "network": ("N", "I", "J", "K")}
+# each layer's weights (out, in), from the input up: the last is the softmax layer's
+WEIGHT_SHAPES: dict[str, tuple[tuple[str, str], ...]] = {
+    "output": (("K", "J"),),
+    "shallow": (("J", "N"), ("K", "J")),
+    "network": (("I", "N"), ("J", "I"), ("K", "J")),
+}
+LAYER_TEXT = {
+    "output": "the output layer",
+    "shallow": "the network with one hidden layer",
+    "network": "the network with two hidden layers",
+}
+OUTPUT_ERROR = {"output": "dE_dz", "shallow": "dE_dz2", "network": "dE_dz3"}  # dE/dz^L
+
+
+def hidden_layers(layer: str) -> int:
+    """How many ReLU layers lie below the softmax layer (0, 1 or 2)."""
+    return len(WEIGHT_SHAPES[layer]) - 1
+
+
+def input_sizes(layer: str) -> tuple[str, ...]:
+    """The sizes that are some layer's input (a unit of each carries the bias trick's 1)."""
+    return tuple(inputs for _, inputs in WEIGHT_SHAPES[layer])
+
+
 # the largest size accepted: the reference is evaluated at 40 digits, entry by entry
 MAX_SIZE = 256
 MAX_WEIGHTS = 16384  # entries of all weight matrices together
@@ -192,6 +248,8 @@ class Options:
     regularization: Regularization | None = None
     relu_at_zero: str = "0"
     uses: frozenset[str] = field(default_factory=frozenset)  # every array the plan refers to
+    # (quantity, part) of the parts placed by their shape alone, with no name to say so
+    guessed: tuple[tuple[str, str], ...] = ()
 
     @property
     def layer(self) -> str:
@@ -228,18 +286,19 @@ def default_bias(layout: str) -> str:
 
 
 def quantity(name: object, layer: str) -> Quantity:
-    """The quantity called ``name`` for ``layer`` ("output" or "network")."""
+    """The quantity called ``name`` for ``layer`` ("output", "shallow" or "network")."""
     if not isinstance(name, str):
         raise ValueError(f"quantity must be a name such as 'dE_dW', got {name!r}")
     name = name.strip().replace("/", "_")  # dE/dW is dE_dW
     if name in LAYER_QUANTITIES[layer]:
         return LAYER_QUANTITIES[layer][name]
-    other = "network" if layer == "output" else "output"
-    if name in LAYER_QUANTITIES[other]:
-        need = ", ".join(SIZES[other])
-        where = "the network" if other == "network" else "the output layer"
-        raise ValueError(f"{name} is a quantity of {where}: give the sizes {need}")
-    known = ", ".join(dict.fromkeys([*LAYER_QUANTITIES["output"], *LAYER_QUANTITIES["network"]]))
+    others = [other for other in LAYER_QUANTITIES if name in LAYER_QUANTITIES[other]]
+    if others:
+        where = " or ".join(
+            f"{LAYER_TEXT[other]} (sizes {', '.join(SIZES[other])})" for other in others
+        )
+        raise ValueError(f"{name} is a quantity of {where}, not of {LAYER_TEXT[layer]}")
+    known = ", ".join(dict.fromkeys(n for q in LAYER_QUANTITIES.values() for n in q))
     raise ValueError(f"unknown quantity {name!r} (known: {known}, all)")
 
 
@@ -261,7 +320,8 @@ def quantities_of(names: object, layer: str) -> tuple[Quantity, ...]:
 
 
 def sizes_of(sizes: object) -> tuple[str, dict[str, int]]:
-    """("output" | "network", {name: size}) from a mapping K, J or N, I, J, K."""
+    """("output" | "shallow" | "network", {name: size}) from a mapping K, J or N, J, K or
+    N, I, J, K."""
     if not isinstance(sizes, Mapping):
         raise ValueError(f"sizes must be a mapping such as {{'K': 10, 'J': 20}}, got {sizes!r}")
     names = set(sizes)
@@ -271,8 +331,8 @@ def sizes_of(sizes: object) -> tuple[str, dict[str, int]]:
             _bounded(found, layer)
             return layer, found
     raise ValueError(
-        f"sizes must name K and J (the output layer) or N, I, J and K (the network), "
-        f"got {', '.join(map(str, sizes)) or 'none'}"
+        "sizes must name K and J (the output layer), N, J and K (one hidden layer) or N, I, "
+        f"J and K (two hidden layers), got {', '.join(map(str, sizes)) or 'none'}"
     )
 
 
@@ -283,8 +343,7 @@ def _bounded(sizes: dict[str, int], layer: str) -> None:
                 f"{name} = {value} is more than check-code takes (at most {MAX_SIZE}): the "
                 "reference is computed at 40 digits; the mistakes it finds show at small sizes"
             )
-    pairs = [("K", "J")] if layer == "output" else [("I", "N"), ("J", "I"), ("K", "J")]
-    entries = sum(sizes[a] * sizes[b] for a, b in pairs)
+    entries = sum(sizes[a] * sizes[b] for a, b in WEIGHT_SHAPES[layer])
     if entries > MAX_WEIGHTS:
         raise ValueError(
             f"the weight matrices have {entries} entries, more than check-code takes (at most "

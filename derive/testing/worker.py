@@ -49,10 +49,20 @@ class Plan:
     before: list[list] = field(default_factory=list)
     results: dict[str, list | None] = field(default_factory=dict)  # quantity -> tree
     limits: dict[str, int] = field(default_factory=dict)  # quantity -> entries sent at most
+    aliases: dict[str, str] = field(default_factory=dict)  # usual names -> array names
 
     @classmethod
     def of(cls, header: Mapping) -> Plan:
-        fields = ("parameters", "positional", "definitions", "sets", "before", "results", "limits")
+        fields = (
+            "parameters",
+            "positional",
+            "definitions",
+            "sets",
+            "before",
+            "results",
+            "limits",
+            "aliases",
+        )
         return cls(**{name: header[name] for name in fields if name in header})
 
 
@@ -117,7 +127,7 @@ class Worker:
     def _call(self, header: Mapping, arrays: dict, probe: bool = False) -> tuple[dict, dict]:
         callee, plan, stage = self.callee, self.plan, _Stage()
         values = {**arrays, **{k: v for k, v in header.get("values", {}).items()}}
-        scope = Scope(values, plan.definitions, module=callee.namespace)
+        scope = Scope(values, plan.definitions, module=callee.namespace, aliases=plan.aliases)
         scope.returned_names = tuple(header.get("returns") or ()) or None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -52,3 +52,12 @@ class SoftmaxCrossEntropyBatchShift(SoftmaxCrossEntropy):
         exps = np.exp(inputs - inputs.max())
         self.output = exps / exps.sum(axis=1, keepdims=True)
         return -np.log(self.output[np.arange(len(inputs)), y_true]).mean()
+
+
+class CrossEntropy:
+    """The loss alone, after a separate softmax layer: its backward pass stores the gradient
+    w.r.t. the probabilities it received (dE/da = -t/a, of the mean), not dE/dz."""
+
+    def backward(self, dvalues, y_true):
+        one_hot = np.eye(dvalues.shape[1])[y_true]
+        self.dinputs = -one_hot / dvalues / len(dvalues)

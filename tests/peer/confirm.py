@@ -47,7 +47,10 @@ def _value(symbol: Basic, rng: random.Random, simple: int) -> Basic:
 
 
 def _point(case: Case, rng: random.Random, simple: int) -> dict | None:
-    free = set().union(*(e.free_symbols for e in (case.lhs, case.rhs, *case.assume)))
+    sides = (case.lhs, case.rhs, *case.assume)
+    free = set().union(*(e.free_symbols for e in sides))
+    labels = {base.label for e in sides for base in e.atoms(sympy.IndexedBase)}
+    free = {f for f in free if not isinstance(f, sympy.Indexed) and f not in labels}
     equalities = [a for a in case.assume if isinstance(a, sympy.Eq)]
     solved = {}
     for eq in equalities:  # solve each for its last symbol that has a solution
@@ -97,7 +100,16 @@ def _written_out(loop: Basic) -> Basic:
     return total if plain else 1 / total
 
 
-def _number(side: Basic, point: dict, digits: int):
+def _elements(expr: Basic, elements: dict, rng: random.Random) -> Basic:
+    """``expr`` with its array elements (z[3], all indices numbers by now) given values in
+    their base's domain, drawn once for both sides and both precisions."""
+    for element in sorted(expr.atoms(sympy.Indexed), key=str):
+        if element not in elements:
+            elements[element] = _value(element, rng, 4)
+    return expr.xreplace(elements)
+
+
+def _number(side: Basic, point: dict, digits: int, elements: dict, rng: random.Random):
     expr = side.xreplace(point)
     try:
         while expr.has(sympy.Sum, sympy.Product):
@@ -105,7 +117,7 @@ def _number(side: Basic, point: dict, digits: int):
             if written == expr:
                 return None
             expr = written
-        value = sympy.N(expr, digits)
+        value = sympy.N(_elements(expr, elements, rng), digits)
     except Exception:  # SymPy fails on some points (a product it cannot write out): no value
         return None
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_number:
@@ -132,9 +144,10 @@ def confirm(case: Case, seed: int = 0) -> str:
         point = _point(case, rng, attempts - 1)
         if point is None:
             continue
-        gaps = []
+        gaps, elements = [], {}
         for digits in (50, 90):
-            left, right = _number(case.lhs, point, digits), _number(case.rhs, point, digits)
+            left = _number(case.lhs, point, digits, elements, rng)
+            right = _number(case.rhs, point, digits, elements, rng)
             if left is None or right is None:
                 break
             gaps.append(_relative_gap(left, right))

@@ -92,6 +92,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin):
         self.offset = 0  # where the display being read starts in the file (decimals' places)
         self.given_decimals: set[str] = set()  # decimals the text gives to names: exact inputs
         self.differentiated: set = set()  # what the post differentiates by: its unknowns
+        self.recurrences: dict = {}  # array -> its recurrence in force (``recurrences``)
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
         env = env or {}

@@ -17,6 +17,7 @@ from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.vocabulary import SIGMA
 from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of
+from derive.sources.posts.recurrences import later_steps
 
 
 class DerivativesMixin:
@@ -79,6 +80,8 @@ class DerivativesMixin:
         f = self._function_at(operand, v)
         if f is None:
             f = self.build(operand, env)
+        if isinstance(v, Indexed) and v.base in self.recurrences:  # dh_t / dh_{t-1}
+            f = later_steps(f, v, self.recurrences[v.base])
         shown_f = shown(operand, self.scope.labels) or "the expression"
         shown_v = shown(variable, self.scope.labels) or self.shown_expr(v)
         try:
@@ -178,4 +181,10 @@ def _index_text(node: ast.Node) -> str:
         return letter
     if isinstance(node, ast.Number):
         return node.text
+    if isinstance(node, ast.Add):  # t-1, k+1
+        parts = [
+            ("-" if sign < 0 else "+" if n else "") + _index_text(t)
+            for n, (sign, t) in enumerate(node.terms)
+        ]
+        return "".join(parts)
     return "?"

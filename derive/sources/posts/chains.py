@@ -38,7 +38,7 @@ from derive.sources.posts.names import BuildError
 from derive.sources.posts.ranges import letter_of
 from derive.sources.posts.recurrences import RecurrencesMixin
 from derive.sources.posts.row_conditions import ConditionsMixin
-from derive.sources.posts.solving import PREMISE, SolvingMixin, before_arrow
+from derive.sources.posts.solving import SolvingMixin, before_arrow
 from derive.sources.posts.values import ValuesMixin
 from derive.sources.statuses import NOT_CHECKED
 
@@ -249,8 +249,8 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         if stated and not self.otherwise and self._sets(chain):
             self.otherwise = ("refuted", CONDITION, "an equation the text sets (a condition)")
             self.pending = self.pending + self._relations(chain, block)  # so, next: s_j = t_j
-        elif stated and not self.otherwise and not self._solves(chain, block) and self.premise:
-            self.otherwise = ("refuted", CONDITION, PREMISE)
+        elif stated and not self.otherwise and not self._solves(chain, block):
+            self._premised(chain)
         return 1
 
     def _first_use(self, node) -> bool:

@@ -25,7 +25,7 @@ from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.instances import at_values, unknowns
-from derive.sources.posts.kinds import NOT_A_CLAIM, NOTE
+from derive.sources.posts.kinds import CONDITION, NOT_A_CLAIM, NOTE
 from derive.sources.posts.recurrences import read_iterates
 from derive.sources.posts.result import PostResult
 from derive.sources.posts.side_conditions import Extra, applicable
@@ -221,10 +221,13 @@ class _Check:
             return None if verdict.proved else self.notation(verdict)
         guessed = "; ".join(item.guesses)
         settled = verdict.refuted or (item.otherwise and item.otherwise[0] == "not proved")
-        if item.otherwise and settled and not verdict.proved:
+        # an equation set to zero that holds under a hidden condition (the gradient's entries
+        # sum to zero if the targets do) is a claim that needs it, not an equation to solve
+        hidden = self.hidden(lhs, rhs) if verdict.refuted and _solved(item) else None
+        if item.otherwise and settled and not verdict.proved and hidden is None:
             return self.otherwise()
         if verdict.refuted:
-            hidden = self.hidden(lhs, rhs)
+            hidden = hidden or self.hidden(lhs, rhs)
             if hidden is not None:
                 text = f": refuted as written; proved if {hidden} (not stated in the text);"
                 return self.result("refuted", text + self.details(verdict), verdict)
@@ -411,6 +414,11 @@ class _Check:
             for n in verdict.needs
         ]
         return _result(self.post, self.item, status, detail, self.shown(verdict), needs)
+
+
+def _solved(item: Item) -> bool:
+    """Whether ``item`` is a claim only if it holds, else an equation the text sets or solves."""
+    return bool(item.otherwise) and item.otherwise[1] == CONDITION
 
 
 class _Shown(str):

@@ -292,7 +292,7 @@ class DefiningMixin:
         except BuildError:
             right = None
         equal = chain.equals[0]
-        if right is not None and self._is_assumption(left, right):
+        if right is not None and not self._differentiates(lhs) and self._is_assumption(left, right):
             where = f"line {self._position(block, chain.pos)[0]}"
             self.assumptions.append((equality(left, right), where))
             message = "an assumption: it holds for every claim of the post"

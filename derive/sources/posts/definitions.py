@@ -250,6 +250,9 @@ class Definitions:
             return atom_obj != keep and keep in self.depends(atom_obj)
 
         expanded = self.expand(f, reaches)
+        if _other_entries_only(expanded, v):  # x_t by x_{t-1}: never the same entry, not 0
+            message = f"{shown_f} does not depend on {shown_v} (other entries of it only)"
+            return self._placeholder(message, None, ())
         indices = set().union(*(i.free_symbols for i in _indices(v))) if _indices(v) else set()
         if indices:  # d/d y_k of a sum over k: the sum's own k is another index
             expanded = rename_bound(expanded, indices, self.scope.fresh)
@@ -305,3 +308,20 @@ class Definitions:
 
 def _indices(v: Basic) -> tuple[Basic, ...]:
     return v.indices if isinstance(v, Indexed) else ()
+
+
+def _other_entries_only(expr: Expr, v: Basic) -> bool:
+    """Whether ``expr`` has entries of ``v``'s array only at indices that never equal ``v``'s
+    (``x_{t}`` for ``v = x_{t-1}``: they differ by a number), so that it does not depend on v."""
+    if not isinstance(v, Indexed):
+        return False
+    entries = [a for a in expr.atoms(Indexed) if a.base == v.base]
+    if not entries:
+        return False
+    for entry in entries:
+        if len(entry.indices) != len(v.indices):
+            return False
+        gaps = [a - b for a, b in zip(entry.indices, v.indices, strict=True)]
+        if not any(g.is_number and g != 0 for g in gaps):
+            return False
+    return True

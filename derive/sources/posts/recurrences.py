@@ -140,6 +140,26 @@ def by_steps(lhs: Expr, rhs: Expr, recurrences: dict) -> tuple[Expr, Expr]:
     return lhs, rhs
 
 
+def later_steps(expr: Expr, variable: Indexed, recurrence: Recurrence) -> Expr:
+    """``expr`` with the array's entries at later steps than ``variable`` written out by the
+    recurrence, down to ``variable``'s step (``h_t`` by ``h_{t-1}``, for the derivative
+    ``\\partial h_t / \\partial h_{t-1}``: never 0 as if they were unrelated)."""
+    at = step(variable)
+    if at is None:
+        return expr
+    for _ in range(MAX_ENTRIES):
+        later = {}
+        for entry in _entries((expr,), recurrence.array):
+            found = step(entry)
+            same = found is not None and found[0] == at[0] and found[1] > at[1]
+            if same and entry.indices[:-1] == variable.indices[:-1]:
+                later[entry] = recurrence.at(entry)
+        if not later:
+            return expr
+        expr = expr.xreplace(later)
+    return expr
+
+
 def to_start(expr: Expr, recurrences: dict, start: dict) -> Expr | None:
     """``expr`` with every entry at a concrete step written out down to its array's start;
     None past ``MAX_ENTRIES`` or below a start."""
@@ -339,6 +359,7 @@ class RecurrencesMixin:
         if before is not None and before[1] == self.section:
             return False  # the same section: a claim under the recurrence in force
         self.recurrences[found.array] = (found, self.section)
+        builder.recurrences[found.array] = found
         shown = texts[0]
         line, column = self._position(block, chain.equals[0])
         if before is None:

@@ -99,6 +99,12 @@ class SolvingMixin:
             message = f"introduces {', '.join(named)} (written here first)"
             self.otherwise = ("refuted", DEFINITION, message)
 
+    def _premised(self, chain) -> None:
+        """The premise of ``\\implies`` is a condition if it is not an identity; a derivative
+        written there is a claim all the same (``\\sigma'(z) = ... \\implies ...``)."""
+        if self.premise and not any(self._differentiates(p) for p in chain.parts[:2]):
+            self.otherwise = ("refuted", CONDITION, PREMISE)
+
     def _premise(self, chain, block) -> Conditions:
         """The relations of a premise, for the chains after it in its row."""
         found = self._relations(chain, block)
