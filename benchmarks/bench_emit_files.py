@@ -125,7 +125,10 @@ def lambdified(outcome, sizes: dict[str, int], limit: int = 2000) -> Callable | 
         out = np.array(np.broadcast_arrays(*function(*flat)))
         if printed.batched and printed.reduce:
             out = out.sum(axis=-1)
-        return out.reshape(shape + list(out.shape[1:]))
+        out = out.reshape(shape + list(out.shape[1:]))
+        if printed.batched and not printed.reduce:  # the batch axis first, as emitted
+            out = np.moveaxis(out, -1, 0)
+        return out
 
     return call
 

@@ -20,6 +20,7 @@ SIGMOID = str(ROOT / "examples" / "sigmoid_bce.toml")
 SOFTMAX = str(ROOT / "examples" / "softmax_cross_entropy.toml")
 TANH = str(ROOT / "examples" / "tanh_mse.toml")
 POST = str(ROOT / "tests" / "emit_posts" / "softmax_ce.md")
+MATRIX = str(ROOT / "examples" / "matrix_regression.toml")
 
 sys.path.insert(0, str(CODE.parent))
 import own_derivation as code  # noqa: E402 - the module under test lives beside the tests
@@ -69,6 +70,14 @@ def test_two_results_found_by_the_names_of_the_return_statement_in_float32() -> 
             "derivation sums",
         ),
         ("logistic_grad_w_sign", SIGMOID, "dL/dw_j", "sign", "dL_dw_j has its sign flipped"),
+        (
+            "logistic_grad_w_per_example",
+            SIGMOID,
+            "dL/dw_j",
+            "per-example",
+            "dL_dw_j has one row per example: your function returns shape (1, 4), the "
+            "derivation sums over the batch to (J,); summed, it matches at every input",
+        ),
         (
             "softmax_dW_transposed",
             SOFTMAX,
@@ -126,6 +135,25 @@ def test_a_post_is_a_derivation_too_with_data_named() -> None:
     )
     assert report.passed, str(report)
     assert "K = 3" in report.layout
+
+
+def test_matrix_notation_is_checked_and_a_missing_1_over_m_is_named() -> None:
+    assert check_gradient_code(code.linear_gradient, "grad J", against=MATRIX)
+    report = check_gradient_code(code.linear_gradient_summed, "grad J", against=MATRIX)
+    assert report.diagnosis.name == "factor"
+    assert report.headline().startswith(
+        "grad_J is off by a factor m: the derivation divides by m, your function does not"
+    )
+
+
+def test_a_loss_that_cancels_as_written_has_a_reference_at_inputs_of_1e4() -> None:
+    # log(1 - 1/(1 + e^{-z})) is 0 - 0 at any fixed precision once z is 1e4: the reference
+    # is the proved stable form, cross-checked at two precisions, and no input is left out
+    good = check_gradient_code(code.logistic_loss, "L", against=MATRIX)
+    assert good.passed and not good.notes, str(good)
+    assert {c.kind for c in good.cases} >= {"inputs near +1e4", "inputs near -1e4"}
+    naive = check_gradient_code(code.logistic_loss_naive, "L", against=MATRIX)
+    assert naive.diagnosis.name == "overflow"
 
 
 def test_the_dtype_of_the_answer_is_checked() -> None:
@@ -232,3 +260,22 @@ def test_an_unproved_result_exits_1_with_one_line(capsys) -> None:
     )
     assert exit_code == 1 and out == ""
     assert err.count("\n") == 1 and "step 1 is refuted" in err
+
+
+def test_a_reference_is_trusted_only_where_two_precisions_agree() -> None:
+    from sympy import Symbol, exp, log
+
+    from derive.testing.against.exact import StableEvaluator, trusted
+    from derive.testing.precise import CONTEXT
+
+    x = Symbol("x", real=True)
+    cancels = log(1 - 1 / (1 + exp(-x)))  # 13 digits of 40 survive at x = 60, none at 200
+
+    def at(value):
+        return lambda: StableEvaluator({}, scalars={x: (CONTEXT.mpf(value), value)})
+
+    found, _ = trusted(at(60), cancels, {})
+    exact = -60 - CONTEXT.log(1 + CONTEXT.exp(-60))
+    assert abs(found.value.item() - exact) < CONTEXT.mpf(10) ** -30
+    nothing, _ = trusted(at(200), cancels, {})  # 0 at every precision: log 0, never a number
+    assert not CONTEXT.isfinite(nothing.value.item())

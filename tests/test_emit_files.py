@@ -29,8 +29,10 @@ FILES = {
     "tests/emit_posts/tanh_mse.md": ("x", "t", "z"),
     "tests/emit_posts/softmax_ce.md": ("x", "t", "z"),
     "tests/emit_posts/mlp_relu.toml": None,
+    "examples/matrix_regression.toml": None,
+    "examples/matrix_slips.toml": None,
 }
-SIZES = {"B": 3, "J": 2, "K": 3, "I": 2, "H": 3}
+SIZES = {"B": 3, "J": 2, "K": 3, "I": 2, "H": 3, "m": 4, "n": 2}
 # (parameters' magnitude, data's magnitude, dtype, tolerance per unit of max|input|)
 REGIMES = [
     (1.0, 1.0, np.float64, 1e-12),

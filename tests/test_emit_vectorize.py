@@ -211,6 +211,18 @@ def test_forms_written_out_in_the_logits_are_tidied_before_the_rewrites(tmp_path
     np.testing.assert_allclose(m.picked(t), expected, rtol=1e-12, atol=1e-300)
 
 
+def test_small_integer_powers_are_products_and_a_product_is_not_multiplied_out(tmp_path):
+    text, m = emitted(
+        tmp_path,
+        derivation("cube", "(u - 1) * (1 - u**3)", "(u - 1) * (1 - u**3)")
+        + derivation("fifth", "u**5", "u**5"),
+    )
+    assert "numpy.power" not in text  # about 15 times slower than the products
+    assert m.cube(2.0) == pytest.approx(-7.0) and m.fifth(-2.0) == pytest.approx(-32.0)
+    body = text[text.index("def cube") : text.index("def fifth")]
+    assert "= 1 - _" in body and "= u - 1" in body  # the factors as written, not u^4 - ...
+
+
 def test_the_header_lists_each_rewrite_used_with_its_verdict(tmp_path) -> None:
     text, m = emitted(
         tmp_path,

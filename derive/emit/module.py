@@ -24,6 +24,7 @@ from sympy import Basic, Expr, Ge, Indexed, Le, Symbol
 from derive.checker.equal import check_equal
 from derive.emit import arguments_runtime
 from derive.emit.function import Printed, Request, check_computable, function_source
+from derive.emit.matrix_entries import entries
 from derive.emit.naming import RESERVED, Names, doc_text
 from derive.emit.proofs import EmitError
 from derive.emit.results import Result
@@ -134,6 +135,10 @@ def _emit_one(result: Result, options: Options, names: Names):
         return Outcome(result, None, reason), None, ()
     if result.expr is None or result.problem:
         return Outcome(result, None, result.problem or "it could not be read"), None, ()
+    try:
+        result = entries(result)
+    except EmitError as error:
+        return Outcome(result, None, str(error)), None, ()
     data = _data(result, options)
     wrt = result.wrt.base if isinstance(result.wrt, Indexed) else result.wrt
     reduce = result.loss or (wrt is not None and wrt not in data)
@@ -204,19 +209,26 @@ def _tidy(result: Result) -> Expr:
     exponentials unshifted once the stable rewrites are applied, if the step checker proves it
     equal to the result under the result's index ranges (at most two forms are checked); else
     as it is."""
-    candidates = [t for t in tidied(result.expr) if t != result.expr]
+    axes = {i for i in result.expr.free_symbols if i in result.ranges}
+    # a form that lost a free index would return another shape: never used
+    candidates = [
+        (n, t)
+        for n, t in enumerate(tidied(result.expr))
+        if t != result.expr and axes <= t.free_symbols
+    ]
     if not candidates:
         return result.expr
     before = unstable(stable_form(result.expr)[0])
     scored = sorted(
-        ((unstable(stable_form(t)[0]), n, t) for n, t in enumerate(candidates)),
-        key=lambda entry: entry[:2],
+        ((unstable(stable_form(t)[0]), n, t) for n, t in candidates), key=lambda e: e[:2]
     )
     ranges = [r for i, d in result.ranges.items() for r in (Le(i, d.hi), Ge(i, d.lo))]
     ranges = [r for r in ranges if r != True]  # noqa: E712 - sympy.true
-    for score, _, tidy in scored[:2]:
-        if score > before:
-            break
+    for score, n, tidy in scored[:2]:
+        # the plain tidy form when it is no worse; the multiplied-out one only when it
+        # shifts more exponentials (multiplied out, (tanh u - t)(1 - tanh^2 u) costs more)
+        if score > before or (n > 0 and score == before):
+            continue
         if check_equal(result.expr, tidy, assume=ranges, seed=0).proved:
             return tidy
     return result.expr

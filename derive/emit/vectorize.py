@@ -245,7 +245,18 @@ class Vectorizer:
             return self.ufunc("divide", self.const(1.0), self.build(base**-exponent))
         if base == sympy.E:
             return self.ufunc("exp", self.build(exponent))
+        if exponent.is_Integer and 2 < exponent <= 8:
+            # repeated squaring: NumPy's power with an integer exponent is about 15 times
+            # slower than the products (x^3 = x^2 x, x^4 = (x^2)^2, ...)
+            return self._integer_power(self.build(base), int(exponent))
         return self.ufunc("power", self.build(base), self.build(exponent))
+
+    def _integer_power(self, node: int, n: int) -> int:
+        if n == 1:
+            return node
+        half = self._integer_power(node, n // 2)
+        square = self.ufunc("square", half)
+        return self.ufunc("multiply", square, node) if n % 2 else square
 
     def function(self, expr: sympy.Function) -> int:
         name = UNARY[type(expr)]

@@ -76,3 +76,25 @@ class TanhUnit:
         delta = (y - targets) * (1 - y**2)
         self.dw = inputs.T @ delta
         self.db = delta.sum()
+
+
+def linear_gradient(X, y, theta):
+    return X.T @ (X @ theta - y) / len(y)
+
+
+def linear_gradient_summed(X, y, theta):
+    return X.T @ (X @ theta - y)
+
+
+def logistic_loss(X, y, w):
+    z = X @ w
+    return np.mean(y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z))
+
+
+def logistic_loss_naive(X, y, w):
+    p = 1 / (1 + np.exp(-(X @ w)))
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def logistic_grad_w_per_example(w, x, b, t):
+    return (_sigmoid(x @ w + b) - t)[:, None] * x

@@ -229,9 +229,8 @@ def check_against(
         output, total = session.output()
         name = session.name
     reports = []
-    n_sizes = sum(size_map.values())
     for i, c in enumerate(results):
-        run = _own_run(c, i, cases, outcomes, inputs, references, setting, n_sizes)
+        run = _own_run(c, i, cases, outcomes, inputs, references, setting, size_map)
         reports.append(
             QuantityReport(
                 c.function,
@@ -303,13 +302,13 @@ def _run(session: Session, calls: OwnCalls, layout, cases, setting, limits):
     return outcomes, inputs
 
 
-def _own_run(c: Chosen, i: int, cases, outcomes, inputs, references, setting, n_sizes) -> OwnRun:
+def _own_run(c: Chosen, i: int, cases, outcomes, inputs, references, setting, sizes) -> OwnRun:
     shape_text = _returned_shape(c)
     dtype = setting.dtype
 
     def compare(got: numpy.ndarray, index: int) -> Comparison:
         case = cases[index]
-        return _comparison(got, references[index][i], case, dtype, n_sizes + case.B)
+        return _comparison(got, references[index][i], case, dtype, sum(sizes.values()) + case.B)
 
     results = []
     for index, (case, outcome) in enumerate(zip(cases, outcomes, strict=True)):
@@ -333,6 +332,7 @@ def _own_run(c: Chosen, i: int, cases, outcomes, inputs, references, setting, n_
         dtype.name,
         shape_text,
         setting.timeout,
+        {c.result.show(k): v for k, v in sizes.items()},
     )
 
 
@@ -343,6 +343,8 @@ def _describe(path: str, results: Sequence[Chosen], sizes: Mapping[Symbol, int],
         f"{show(k)} = {v}" for k, v in sorted(sizes.items(), key=lambda kv: show(kv[0]))
     )
     batch = {"none": "one example per call"}.get(s.batch, f"batch loss {s.batch}")
+    if not any(c.printed.batched for c in results):
+        batch = "no batch axis" if s.batch != "none" else batch
     parts_ = [f"against {named} of {path}", size_text, s.dtype.name, batch]
     return ", ".join(p for p in parts_ if p)
 

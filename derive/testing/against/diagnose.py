@@ -2,7 +2,9 @@
 from today's check-code (:mod:`derive.testing.diagnosis`) to any derivation.
 
 In order: a call that hung, ended, raised or returned no usable array is said as such, but an
-answer whose shape is the result's reversed is transposed back first (``transposed``); then,
+answer with one row per example where the derivation reduces the batch is reduced first
+(``per-example``), and one whose shape is the result's reversed is transposed back first
+(``transposed``); then,
 for answers of the right shape that differ, the first mistake that explains every failing
 input within the same tolerance: the transpose of a square result, a factor 1/B (a mean where
 the derivation sums a batch, or the reverse: ``batch-mean``), the sign (``sign``); answers
@@ -37,6 +39,8 @@ class OwnRun:
         dtype: the dtype the inputs came in.
         shape_text: the result's shape in words, e.g. "(J,)" or "(B, K)".
         timeout: seconds per call.
+        sizes: the derivation's sizes by name, their values in the suite (a factor of one is
+            a usual mistake too: 1/m in matrix notation is the batch's mean).
     """
 
     name: str
@@ -47,6 +51,7 @@ class OwnRun:
     dtype: str
     shape_text: str
     timeout: float
+    sizes: dict[str, int] | None = None
 
     @property
     def passed(self) -> bool:
@@ -116,6 +121,44 @@ def _says_batch(run: OwnRun, r: CaseRun) -> str:
     )
 
 
+def _fitting_size(run: OwnRun, r: CaseRun, power: int) -> str | None:
+    """The size n whose factor n^power times the derivation's value is the answer at ``r``."""
+    for name, value in sorted((run.sizes or {}).items()):
+        if value == 1:
+            continue
+        wrong = r.comparison.expected * float(value) ** power
+        if numpy.all(numpy.abs(r.answer.array - wrong) <= r.comparison.allowed):
+            return name
+    return None
+
+
+def _factor_mistakes() -> tuple:
+    """A factor of a size, each way: expected * n (the derivation divides by n, the code does
+    not) or expected / n (the code divides by n, the derivation does not)."""
+    found = []
+    for power, words in (
+        (1, "the derivation divides by {n}, your function does not"),
+        (-1, "your function divides by {n}, the derivation does not"),
+    ):
+
+        def wrong(run: OwnRun, r: CaseRun, power=power) -> numpy.ndarray | None:
+            name = _fitting_size(run, r, power)
+            if name is None:
+                return None
+            return r.comparison.expected * float(run.sizes[name]) ** power
+
+        def says(run: OwnRun, r: CaseRun, power=power, words=words) -> str:
+            n = _fitting_size(run, r, power)
+            factor = n if power == 1 else f"1/{n}"
+            return (
+                f"{run.name} is off by a factor {factor}: {words.format(n=n)} ({n} = "
+                f"{run.sizes[n]}, {facts(r)[1:-1]})"
+            )
+
+        found.append(("factor", wrong, says))
+    return tuple(found)
+
+
 def _says_sign(run: OwnRun, r: CaseRun) -> str:
     return f"{run.name} has its sign flipped {facts(r)}"
 
@@ -124,6 +167,7 @@ MISTAKES = (
     ("transposed", _transpose, _says_transposed),
     ("batch-mean", _batch, _says_batch),
     ("sign", _sign, _says_sign),
+    *_factor_mistakes(),
 )
 
 
@@ -241,11 +285,45 @@ def _dtype(run: OwnRun) -> list[Finding]:
     return [Finding("dtype", text)]
 
 
+def _summed_back(run: OwnRun) -> list[CaseRun] | None:
+    """If the result is reduced over the batch and every wrong shape is one row per example
+    ((B, ...) for the result's shape), the answers reduced as the derivation reduces them."""
+    if not run.reduced or not any(r.status == "returned" for r in run.results):
+        return None
+    fixed = []
+    for index, r in enumerate(run.results):
+        if r.status != "returned":
+            fixed.append(r)
+            continue
+        shape = r.answer.shape
+        if r.answer.array is None or shape is None or not shape or shape[0] != r.case.B:
+            return None
+        total = r.answer.array.sum(axis=0)
+        back = total / r.case.B if run.batch == "mean" else total
+        comparison = run.compare(back, index)
+        if back.shape != comparison.expected.shape:
+            return None
+        answer = replace(r.answer, array=back, problem=None, shape=back.shape)
+        fixed.append(replace(r, answer=answer, comparison=comparison))
+    return fixed
+
+
 def diagnose(run: OwnRun) -> list[Finding]:
     """Everything wrong with the run, the headline first; [] if it passed."""
     if run.passed:
         return []
-    results, found = _untransposed(run), []
+    results, found = _summed_back(run), []
+    if results is not None:
+        r = next(r for r in run.results if r.status == "returned")
+        clean = all(x.status == "ok" for x in results)
+        how, done = ("averages", "averaged") if run.batch == "mean" else ("sums", "summed")
+        text = (
+            f"{run.name} has one row per example: your function returns shape "
+            f"{r.answer.shape}, the derivation {how} over the batch to {run.shape_text}"
+            + (f"; {done}, it matches at every input" if clean else "")
+        )
+        return [Finding("per-example", text, r), *_failures(run, results), *_values(run, results)]
+    results = _untransposed(run)
     if results is not None:
         r = next(r for r in run.results if r.status == "returned")
         clean = all(x.status == "ok" for x in results)

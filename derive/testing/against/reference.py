@@ -18,13 +18,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy
-from sympy import Basic, Expr, IndexedBase, Integer, Symbol
+from sympy import Basic, Expr, IndexedBase, Integer, Sum, Symbol
 
 from derive.emit.function import BATCH, BATCH_SIZE, with_batch_axis
+from derive.emit.stable import stable_form
 from derive.emit.vectorize import Argument
+from derive.testing.against.exact import StableEvaluator, trusted
 from derive.testing.against.source import Chosen
 from derive.testing.inputs import Case
-from derive.testing.precise import CONTEXT, EvaluationError, Evaluator, to_float, to_mp
+from derive.testing.precise import CONTEXT, EvaluationError, to_float, to_mp
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,9 @@ def prepare(chosen: Chosen, sizes: Mapping[Symbol, int]) -> Prepared:
     """The batched expression and its axes (see the module docstring)."""
     printed, result = chosen.printed, chosen.result
     arguments = list(printed.arguments)
-    expr = result.expr
+    expr = stable_form(result.expr)[
+        0
+    ]  # proved equal; cancels nothing (derive.testing.against.exact)
     relations = [r for r in result.relations() if _about_arguments(r, arguments)]
     axes = [(label, result.ranges[label].lo, result.ranges[label].hi) for label in printed.output]
     if printed.batched:
@@ -70,8 +74,6 @@ def prepare(chosen: Chosen, sizes: Mapping[Symbol, int]) -> Prepared:
         relations = [with_batch_axis(r, arguments)[0] for r in relations]
         arguments = batched
         if printed.reduce:
-            from sympy import Sum  # a local import keeps the module's names few
-
             expr = Sum(expr, (BATCH, 1, BATCH_SIZE))
             if chosen.batch == "mean":
                 expr = expr / BATCH_SIZE
@@ -89,7 +91,7 @@ def _about_arguments(relation: Basic, arguments: list[Argument]) -> bool:
     )
 
 
-def _evaluator(prepared: Prepared, case: Case) -> Evaluator:
+def _evaluator(prepared: Prepared, case: Case) -> StableEvaluator:
     sizes = {**prepared.sizes, BATCH_SIZE: case.B}
     values = {s: Integer(v) for s, v in sizes.items()}
     arrays, scalars, offsets = {}, {}, {}
@@ -101,7 +103,7 @@ def _evaluator(prepared: Prepared, case: Case) -> Evaluator:
         else:
             number = CONTEXT.mpf(float(value))
             scalars[argument.symbol] = (number, abs(number))
-    return Evaluator(arrays, scalars, sizes, offsets=offsets)
+    return StableEvaluator(arrays, scalars, sizes, offsets=offsets)
 
 
 def _ranges(prepared: Prepared, B: int) -> dict[Symbol, tuple[int, int]]:
@@ -138,23 +140,27 @@ def broken_assumption(prepared: Prepared, case: Case, show) -> str | None:
 
 def reference(prepared: Prepared, case: Case, dtype: numpy.dtype) -> Value | str:
     """The reference at ``case``, or why there is none a float program could match."""
-    ev = _evaluator(prepared, case)
     try:
-        found = ev.evaluate(prepared.expr, _ranges(prepared, case.B))
+        found = trusted(
+            lambda: _evaluator(prepared, case), prepared.expr, _ranges(prepared, case.B)
+        )
     except ZeroDivisionError:
         return "the derivation's value is undefined there (a division by 0)"
     except EvaluationError as error:
         raise ValueError(f"the result cannot be evaluated exactly: {error}") from None
-    entries = numpy.ravel(found.value)
+    if found is None:
+        return "the derivation's value there cancels beyond 160 digits: it is not trusted"
+    value_, ev = found
+    entries = numpy.ravel(value_.value)
     if not all(isinstance(v, CONTEXT.mpf) for v in entries):
         return "the derivation's value is not a real number there"
     if not all(CONTEXT.isfinite(v) for v in entries):
         return "the derivation's value is not finite there"
     largest = float(numpy.finfo(dtype).max)
-    value = to_float(found.value)
+    value = to_float(value_.value)
     if not numpy.all(numpy.abs(value) < largest):
         return f"the derivation's value exceeds the range of {numpy.dtype(dtype).name} there"
-    magnitude = to_float(found.magnitude)
+    magnitude = to_float(value_.magnitude)
     scale = float(numpy.max(numpy.where(numpy.isfinite(magnitude), magnitude, 1e300), initial=0.0))
     exponent = min(float(ev.largest_exponent), 1e300)
     return Value(value, scale, exponent)

@@ -167,7 +167,7 @@ def chosen(result: Result, data: Sequence[str] | None, batch: str) -> Chosen:
     (outcome,) = emitted.outcomes
     if outcome.function is None or outcome.printed is None:
         raise EmitError(one_line(f"{result.name}: cannot be checked against: {outcome.reason}"))
-    return Chosen(result, outcome.printed, outcome.function, batch)
+    return Chosen(outcome.result, outcome.printed, outcome.function, batch)
 
 
 def unknown_data(results: Sequence[Result], data: Sequence[str] | None) -> list[str]:

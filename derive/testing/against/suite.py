@@ -191,8 +191,7 @@ def _value(rng, argument: Argument, layout: Layout, B: int, kind: str, index: in
 def kinds(layout: Layout) -> list[tuple[str, int]]:
     """(kind, B) of every input, in order: the smallest first."""
     if not layout.batched:
-        found = [(RANDOM, 1), (NEAR_PLUS, 1), (NEAR_MINUS, 1), (SPREAD, 1)]
-        return [(k.replace("data ", "inputs "), B) for k, B in found]
+        return [(RANDOM, 1), (NEAR_PLUS, 1), (NEAR_MINUS, 1), (SPREAD, 1)]
     small, large = batch_sizes({str(s): v for s, v in layout.sizes.items()})
     found = [(RANDOM, 1), (RANDOM, small), (NEAR_PLUS, small), (NEAR_MINUS, small)]
     found.append((SPREAD, small))
@@ -213,7 +212,9 @@ def suite(layout: Layout, seed: int) -> list[Case]:
             a.name: numpy.asarray(_value(rng, a, layout, B, kind, index), dtype=float)
             for a in layout.arguments
         }
-        cases.append(Case(kind, B, arrays, large_logits="1e" in kind))
+        # without a batch every free argument is scaled: the kinds say "inputs", not "data"
+        label = kind if layout.batched else kind.replace("data ", "inputs ")
+        cases.append(Case(label, B, arrays, large_logits="1e" in kind))
     return cases
 
 
