@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from derive.cli import main
+from derive.testing import check_gradient_code
 from derive.testing.conventions import options
 from derive.testing.inputs import suite
 from derive.testing.precise import to_float
@@ -161,3 +162,47 @@ def test_a_from_scratch_class_with_its_forward_pass_run_first(capfd) -> None:
     code, data = check(capfd, "two_layer_net.py:ScratchNet.backward", *argv)
     assert code == 0 and data["passed"], data["findings"]
     assert set(statuses(data)) == FOUR  # by shapes: (4, 5), (5,), (5, 3), (3,)
+
+
+STEPS = ["--quantity", "all", "--N", "4", "--J", "5", "--K", "3", "--weights", "in-out"]
+STEPS += ["--targets", "labels", "--batch-loss", "mean", "--update", "learning_rate"]
+STEPS += [arg for name in ("W1", "b1", "W2", "b2") for arg in ("--set", f"{name}={name}")]
+
+
+def test_gradients_read_off_the_step_the_code_takes(capfd) -> None:
+    # train_step(X, y, learning_rate) returns nothing and steps W1, b1, W2, b2 itself
+    target = "two_layer_net.py:SteppingNet.train_step"
+    code, data = check(capfd, target, "--init", "SteppingNet(N, J, K)", *STEPS)
+    assert code == 0 and data["passed"], data["findings"]
+    assert set(statuses(data)) == FOUR
+    assert "read off the step your code takes" in " ".join(data["notes"])
+
+
+def test_a_step_that_uses_weights_already_stepped_is_wrong(capfd) -> None:
+    target = "two_layer_net.py:SteppingNetStale.train_step"
+    code, data = check(capfd, target, "--init", "SteppingNetStale(N, J, K)", *STEPS)
+    assert code == 1
+    assert {name: d for name, d in statuses(data).items() if d} == {
+        "dE_dW1": "wrong",
+        "dE_db1": "wrong",
+    }
+    assert "weights the code has already stepped" in data["findings"][0]["message"]
+
+
+def test_a_step_on_a_dict_of_parameters_from_python() -> None:
+    sys.path.insert(0, str(CODE))
+    from two_layer_net import DictStepper
+
+    report = check_gradient_code(
+        DictStepper.step,
+        "all",
+        sizes={"N": 4, "J": 5, "K": 3},
+        build=lambda: DictStepper(4, 5, 3),
+        state={f'params["{name}"]': name for name in ("W1", "b1", "W2", "b2")},
+        update="lr",
+        weights="in-out",
+        targets="labels",
+        batch_loss="mean",
+    )
+    assert report.passed, str(report)
+    assert {q.name for q in report.quantities} == FOUR

@@ -128,3 +128,41 @@ def test_the_single_path_line_is_t_times_a_minus_1() -> None:
     slip = to_float(ev.evaluate(single_path(), {k: (1, 3)}).value)
     a = np.exp(logits) / np.exp(logits).sum()
     np.testing.assert_allclose(slip, targets * (a - 1), rtol=1e-14)
+
+
+def _network_inputs_witness(arrays: dict) -> dict:
+    """The two-hidden-layer network's errors and input gradients by hand (relu'(0) = 0)."""
+    x, t = arrays["x"], arrays["t"]
+    z1 = x @ arrays["W1"].T + arrays["b1"]
+    a1 = np.maximum(z1, 0)
+    z2 = a1 @ arrays["W2"].T + arrays["b2"]
+    a2 = np.maximum(z2, 0)
+    z3 = a2 @ arrays["W3"].T + arrays["b3"]
+    dz3 = numeric.cross_entropy_grad(z3, t)
+    dX3 = dz3 @ arrays["W3"]
+    dz2 = dX3 * (z2 > 0)
+    dX2 = dz2 @ arrays["W2"]
+    dz1 = dX2 * (z1 > 0)
+    return {
+        "dE_dz2": dz2,
+        "dE_dz1": dz1,
+        "dE_dX3": dX3,
+        "dE_dX2": dX2,
+        "dE_dX1": dz1 @ arrays["W1"],
+    }
+
+
+@pytest.mark.slow
+def test_network_errors_and_input_gradients_are_a_plain_backward_pass() -> None:
+    sizes = {"N": 3, "I": 4, "J": 5, "K": 2}
+    quantities = ["dE_dz2", "dE_dz1", "dE_dX3", "dE_dX2", "dE_dX1"]
+    results = proved("network", tuple(sizes.items()), True, frozenset({"inputs"}))
+    chosen = options(quantities, sizes, NETWORK)
+    for case in suite(chosen):
+        found = exact(results, chosen, case).quantities
+        witness = _network_inputs_witness({k: v.astype(np.float64) for k, v in case.arrays.items()})
+        for quantity in quantities:
+            reference = found[quantity]
+            scale = np.max(to_float(reference.magnitude))
+            error = np.max(np.abs(to_float(reference.value) - witness[quantity]))
+            assert error <= 1e-14 * (1 + reference.logit_scale) * scale, (quantity, case.kind)

@@ -209,6 +209,12 @@ def _add_conventions(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--regularization", metavar="l2:NAME", help="an L2 term with strength NAME")
     parser.add_argument("--relu-at-zero", default="0", choices=("0", "1", "any"))
     parser.add_argument(
+        "--update",
+        metavar="NAME",
+        help="your code steps the parameters itself (W -= NAME * dW) and returns no gradients: "
+        "read each gradient off its step, NAME the step size (a parameter, or a name in --init)",
+    )
+    parser.add_argument(
         "--no-normalized-targets",
         dest="normalized_targets",
         action="store_false",
@@ -301,6 +307,7 @@ def _check(args: argparse.Namespace, sizes: dict[str, int]):
         inputs=args.inputs,
         regularization=args.regularization,
         relu_at_zero=args.relu_at_zero,
+        update=args.update,
     )
 
 

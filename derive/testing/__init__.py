@@ -60,6 +60,7 @@ def check_gradient_code(
     inputs: str = "logits",
     regularization: str | None = None,
     relu_at_zero: str = "0",
+    update: str | None = None,
     build: Callable[[], object] | None = None,
     state: Mapping[str, str] | Sequence[str] | None = None,
     before: Sequence[str] = (),
@@ -128,6 +129,9 @@ def check_gradient_code(
             0.5·reg·‖W‖² or reg·‖W‖².
         relu_at_zero: "0" (the derivation's relu'(0)), "1", or "any" (any value in [0, 1] at
             an exact kink; the report says which the code takes).
+        update: the name of the step size, for code that steps the parameters itself
+            (``self.W1 -= learning_rate * dW1``) instead of returning gradients: each
+            parameter that ``state`` sets has its gradient read off the step.
         build: returns the object ``fn`` is a method of (a fresh one for every input).
         state: set on the object before the call: ``{"W": "W1"}`` or ``['params["W1"]=W1']``.
         before: calls of the object's (or the module's) functions before the checked one,
@@ -201,6 +205,7 @@ def check_gradient_code(
             inputs=inputs,
             regularization=regularization,
             relu_at_zero=relu_at_zero,
+            update=update,
         )
     except UserCodeError as error:
         raise ValueError(str(error)) from None

@@ -272,6 +272,10 @@ def show(tree: list) -> str:
     if kind == "call":
         parts = [show(a) for a in tree[2]] + [f"{k}={show(v)}" for k, v in tree[3]]
         return f"{show(tree[1])}({', '.join(parts)})"
+    if kind == "update":
+        return f"the step of {show(tree[1])} / {tree[3]}"
+    if kind == "returned":  # the return value itself: its parts read [1], ["W1"]
+        return ""
     if kind == "tuple":
         inner = ", ".join(map(show, tree[1]))
         return f"({inner},)" if len(tree[1]) == 1 else f"({inner})"

@@ -27,6 +27,7 @@ from derive.testing.reference import exact
 from derive.testing.report import CodeReport, combined, quantity_report
 from derive.testing.run import Execution, Run, scalars
 from derive.testing.spec import ARRAYS, Options, Quantity, quantities_of, sizes_of
+from derive.testing.steps_taken import STEP, step_parts, with_steps
 from derive.testing.target import Callee
 
 
@@ -74,8 +75,8 @@ def check(
     normalized = conventions["normalized_targets"]
     base = proved(layer, tuple(size_map.items()), normalized)
     with Session(setup, shown, seconds, imports) as session:
-        reg = conventions["regularization"]
-        extra = [reg.name] if reg else []
+        reg, step = conventions["regularization"], conventions["update"]
+        extra = ([reg.name] if reg else []) + ([step] if step else [])
         calls = plan_calls(
             session.parameters(),
             layer,
@@ -97,6 +98,7 @@ def check(
             uses=calls.uses,
             **conventions,
         )
+        results = with_steps(results, step_parts(calls, quantities, step))
         options, results = _mapped(session, options, calls, results, base, _all(quantity))
         _enough(options, calls)
         session.plan(calls.child(results, {}))
@@ -249,6 +251,12 @@ def _notes(execution: Execution, runs: list[Run]) -> list[str]:
         )
     if execution.convention is not None:
         notes.append(_regularization_note(execution))
+    if o.update is not None:
+        stepped = [q.name for q in o.quantities if q.kind in ("weights", "bias")]
+        notes.append(
+            f"{', '.join(stepped) or 'no gradient'}: read off the step your code takes, "
+            f"(before - after) / {o.update}, with {o.update} = {STEP:g}"
+        )
     kinks = _kinks(runs)
     if kinks:
         notes.append(kinks)

@@ -58,6 +58,18 @@ def regularization_of(text: object) -> Regularization | None:
     return Regularization(name.strip())
 
 
+def update_of(name: object) -> str | None:
+    """``--update NAME``: the name the step size goes by (None: the code returns gradients)."""
+    if name is None or name == "":
+        return None
+    if not isinstance(name, str) or not name.strip().isidentifier():
+        raise ValueError(
+            f"update must be the name of the step size your code takes (e.g. learning_rate), "
+            f"got {name!r}"
+        )
+    return name.strip()
+
+
 def _choice(what: str, value: object, table: Mapping[str, str]) -> str:
     key = str(value).strip().lower().replace("_", "-").replace(" ", "")
     if key not in table:
@@ -91,6 +103,7 @@ def conventions_of(layer: str, sizes: dict[str, int], given: Mapping[str, object
         "inputs": _choice("inputs", given["inputs"], INPUTS),
         "relu_at_zero": _choice("relu_at_zero", given["relu_at_zero"], RELU_AT_ZERO),
         "regularization": regularization_of(given["regularization"]),
+        "update": update_of(given["update"]),
         "normalized_targets": bool(given["normalized_targets"]),
         "batched": bool(given["batched"]),
     }
@@ -121,6 +134,7 @@ DEFAULTS = {
     "inputs": "logits",
     "relu_at_zero": "0",
     "regularization": None,
+    "update": None,
     "normalized_targets": True,
     "batched": True,
 }

@@ -80,10 +80,16 @@ def _first_fit(run: Run, failing: list[CaseRun]):
 
 def _unexplained(run: Run, r: CaseRun) -> str:
     q = run.options.quantity.name
+    stepped = ""
+    if run.options.update is not None and run.options.quantity.kind in ("weights", "bias"):
+        stepped = (
+            "; read off a step, a layer's error computed with weights the code has already "
+            "stepped (W2 updated before W2.T @ delta) shows so"
+        )
     return (
         f"{q} does not match the derivation, and none of the usual mistakes fits (transposed, "
         "a factor 1/B, the sign, the Σt = 1 step, the single-path softmax derivative): "
-        f"smallest input {r.case.kind} {facts(r)}"
+        f"smallest input {r.case.kind} {facts(r)}{stepped}"
     )
 
 

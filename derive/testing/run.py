@@ -22,6 +22,7 @@ from derive.testing.proved import Proved
 from derive.testing.reference import CaseValues, Exact, exact
 from derive.testing.regularization import L2Convention, choose, factor
 from derive.testing.spec import Options, Quantity
+from derive.testing.steps_taken import STEP
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,8 @@ def scalars(options: Options) -> dict[str, object]:
     values: dict[str, object] = dict(options.sizes)
     if options.regularization is not None:
         values[options.regularization.name] = options.regularization.value
+    if options.update is not None:
+        values[options.update] = STEP
     return values
 
 

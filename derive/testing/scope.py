@@ -60,6 +60,7 @@ class Scope:
     returned_names: tuple[str, ...] | None = None
     has_returned: bool = False
     aliases: Mapping[str, str] = field(default_factory=dict)  # usual name -> array name
+    before: Mapping[str, object] = field(default_factory=dict)  # the arrays before the call
     _values: dict[str, object] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
 
@@ -193,6 +194,9 @@ def evaluate(tree: list, scope: Scope, *, result: bool = False) -> object:
         }
     if kind == "call":
         return _call(tree, scope, result)
+    if kind == "update":  # a gradient read off the step the code took (--update)
+        _, target, array, name = tree
+        return (scope.before[array] - current(target, scope)) / scope.value(name)
     raise ScopeError(f"cannot evaluate {show(tree)}")
 
 
@@ -218,6 +222,21 @@ def _holder(tree: list, scope: Scope) -> object:
     if tree[0] == "name" and scope.obj is not None and _has(scope.obj, tree[1]):
         return getattr(scope.obj, tree[1])
     return evaluate(tree, scope)
+
+
+def current(target: list, scope: Scope) -> object:
+    """What a ``--set`` target holds now (after the call: the stepped parameter)."""
+    kind = target[0]
+    if kind == "name":
+        holder = scope.obj if scope.obj is not None else scope.module
+        if isinstance(holder, Mapping):
+            return holder[target[1]]
+        return getattr(holder, target[1])
+    if kind == "attr":
+        return getattr(_holder(target[1], scope), target[2])
+    if kind == "item":
+        return _holder(target[1], scope)[evaluate(target[2], scope)]
+    raise ScopeError(f"cannot read {show(target)}")
 
 
 def assign(target: list, value: object, scope: Scope) -> None:

@@ -247,6 +247,7 @@ class Options:
     inputs: str = "logits"
     regularization: Regularization | None = None
     relu_at_zero: str = "0"
+    update: str | None = None  # the step size's name, when the code steps instead (--update)
     uses: frozenset[str] = field(default_factory=frozenset)  # every array the plan refers to
     # (quantity, part) of the parts placed by their shape alone, with no name to say so
     guessed: tuple[tuple[str, str], ...] = ()
@@ -273,6 +274,8 @@ class Options:
             words.append(
                 f"l2 regularization {self.regularization.name} = {self.regularization.value:g}"
             )
+        if self.update is not None:
+            words.append(f"gradients read off its step (W -= {self.update} * dW)")
         if self.relu_at_zero != "0":
             words.append(f"relu'(0) {'any in [0, 1]' if self.relu_at_zero == 'any' else '= 1'}")
         if not self.normalized_targets:

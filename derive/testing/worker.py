@@ -128,6 +128,8 @@ class Worker:
         callee, plan, stage = self.callee, self.plan, _Stage()
         values = {**arrays, **{k: v for k, v in header.get("values", {}).items()}}
         scope = Scope(values, plan.definitions, module=callee.namespace, aliases=plan.aliases)
+        if any(tree and tree[0] == "update" for tree in plan.results.values()):
+            scope.before = {k: v.copy() for k, v in arrays.items() if hasattr(v, "copy")}
         scope.returned_names = tuple(header.get("returns") or ()) or None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

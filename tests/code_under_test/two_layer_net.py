@@ -128,3 +128,42 @@ class ScratchNet:
         delta2 = delta3 @ self.W2.T
         delta2[self.a1 <= 0] = 0
         return X.T @ delta2, delta2.sum(axis=0), self.a1.T @ delta3, delta3.sum(axis=0)
+
+
+class SteppingNet(ScratchNet):
+    """Returns nothing: ``backward`` takes a gradient-descent step on the mean loss in place,
+    as many tutorials write it."""
+
+    def train_step(self, X, y, learning_rate):
+        self.forward(X)
+        dW1, db1, dW2, db2 = self.backward(X, y)
+        n = len(y)
+        self.W1 -= learning_rate * dW1 / n
+        self.b1 -= learning_rate * db1 / n
+        self.W2 -= learning_rate * dW2 / n
+        self.b2 = self.b2 - learning_rate * db2 / n  # rebinding works as well as -=
+
+
+class SteppingNetStale(SteppingNet):
+    """Steps W2 before it computes the hidden layer's error, which then uses the new W2."""
+
+    def train_step(self, X, y, learning_rate):
+        self.forward(X)
+        n = len(y)
+        delta3 = self.probs.copy()
+        delta3[np.arange(n), y] -= 1
+        self.W2 -= learning_rate * (self.a1.T @ delta3) / n
+        self.b2 -= learning_rate * delta3.sum(axis=0) / n
+        delta2 = delta3 @ self.W2.T
+        delta2[self.a1 <= 0] = 0
+        self.W1 -= learning_rate * (X.T @ delta2) / n
+        self.b1 -= learning_rate * delta2.sum(axis=0) / n
+
+
+class DictStepper(TwoLayerNet):
+    """A solver's step on ``self.params``, the gradients coming from ``loss``."""
+
+    def step(self, X, y, lr):
+        _, grads = self.loss(X, y)
+        for name, value in grads.items():
+            self.params[name] -= lr * value
