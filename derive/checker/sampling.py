@@ -23,15 +23,24 @@ import sympy
 from sympy import (
     Basic,
     Expr,
-    I,
     Rational,
     Symbol,
 )
-from sympy.core.assumptions import check_assumptions
 from sympy.core.relational import Relational
 
 from derive.checker.algebraic import branches, exact_number, is_zero_exactly
 from derive.checker.compiled import rational_value
+from derive.checker.draws import (
+    SIMPLEST,
+    CannotSample,
+    bound_orders,
+    facts_of,
+    in_domain,
+    nearest_zero,
+    order_pattern,
+    sample_value,
+    truth,
+)
 from derive.checker.instances import (
     Integers,
     Side,
@@ -39,25 +48,15 @@ from derive.checker.instances import (
     instance,
     integers_key,
     side,
-    to_mp,
 )
 from derive.checker.regions import region_values
 
-_SIMPLE_REALS = [1, -1, 2, Rational(1, 2), -2, 3, Rational(-1, 2), 0, Rational(3, 2), -3]
-_SIMPLE_POSITIVE = [1, 2, Rational(1, 2), 3, Rational(1, 3), Rational(3, 2), 4]
-_SIMPLE_COMPLEX = [1 + 4 * I, -2 + 5 * I, Rational(1, 2) - 4 * I, 3 * I, 2 - 7 * I, -1 + I]
-_DENOMINATORS = [3, 5, 7, 11, 13]
-_SIMPLEST = (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1))  # simplest first
 # shrink factors for sampled values; the small ones are for many nonnegative atoms under one
 # sum = 1 (K = 32 targets)
 _SCALES = tuple(Rational(1, 2**e) for e in (0, 1, 2, 3, 5, 7, 10))
 INTEGER_SETS = 6  # distinct values of the integer symbols (sizes, indices) per sampler
 MAX_INTEGER_SETS = 3 * INTEGER_SETS  # with those drawn anew for sets where a side is undefined
 ORDER_TRIES = 40  # draws spent looking for integer values with a new order of sum bounds
-
-
-class CannotSample(Exception):
-    """No point in the domains meets the assumptions (or an equality is solved for no atom)."""
 
 
 @dataclass(frozen=True)
@@ -79,68 +78,6 @@ def _integer_symbols(exprs: Sequence[Basic]) -> list[Symbol]:
     return sorted(found, key=sympy.default_sort_key)
 
 
-def _candidate(atom: Basic, rng: random.Random, simple: bool) -> Basic:
-    if atom.is_imaginary:  # i times a nonzero real
-        magnitude = rng.choice(_SIMPLE_POSITIVE) if simple else Rational(rng.randint(1, 40), 7)
-        return I * (magnitude if rng.random() < 0.5 else -magnitude)
-    if atom.is_integer:
-        if atom.is_nonnegative:
-            return sympy.Integer(rng.randint(1 if atom.is_positive else 0, 5))
-        if atom.is_nonpositive:
-            return sympy.Integer(-rng.randint(1 if atom.is_negative else 0, 5))
-        return sympy.Integer(rng.randint(-3, 5))
-    if atom.is_extended_real:
-        if atom.is_nonnegative or atom.is_nonpositive:
-            magnitude = (
-                rng.choice(_SIMPLE_POSITIVE)
-                if simple
-                else Rational(rng.randint(1, 40), rng.choice(_DENOMINATORS))
-            )
-            if not atom.is_positive and not atom.is_negative and rng.random() < 0.15:
-                magnitude = sympy.Integer(0)
-            return magnitude if atom.is_nonnegative else -magnitude
-        if simple:
-            return sympy.sympify(rng.choice(_SIMPLE_REALS))
-        return Rational(rng.randint(-40, 40), rng.choice(_DENOMINATORS))
-    if simple:
-        return rng.choice(_SIMPLE_COMPLEX)
-    real = Rational(rng.randint(-30, 30), rng.choice(_DENOMINATORS))
-    return real + I * Rational(rng.choice([-1, 1]) * rng.randint(1, 45), rng.choice(_DENOMINATORS))
-
-
-def sample_value(atom: Basic, rng: random.Random, simple: bool) -> Basic:
-    """A value in the atom's domain (its assumptions), simple ones first for hand-checkability."""
-    for _ in range(50):
-        value = _candidate(atom, rng, simple)
-        if _in_domain(value, _facts(atom)):
-            return value
-    raise CannotSample(f"no value found in the domain of {atom}")
-
-
-@functools.lru_cache(maxsize=4096)
-def _facts(atom: Basic) -> tuple[tuple[str, bool], ...]:
-    """The atom's assumptions, as a hashable key (many atoms share them: z[1], z[2], ...)."""
-    return tuple(sorted(atom.assumptions0.items()))
-
-
-@functools.lru_cache(maxsize=65536)
-def _in_domain(value: Basic, facts: tuple[tuple[str, bool], ...]) -> bool:
-    return check_assumptions(value, **dict(facts)) is not False
-
-
-def _truth(relation: Basic) -> bool | None:
-    """Truth of a relation whose atoms are all numbers; None when it cannot be evaluated."""
-    if relation in (sympy.true, sympy.false):
-        return bool(relation)
-    if isinstance(relation, Relational):
-        difference = to_mp(sympy.N(relation.lhs - relation.rhs, 30))
-        if difference is None or abs(difference.imag) > 1e-25:
-            return None
-        value = sympy.Float(difference.real, 30)
-        return bool(relation.func(value, 0))
-    return None
-
-
 class Sampler:
     """Draws points for ``exprs`` in their symbols' domains that satisfy ``assume``."""
 
@@ -157,7 +94,7 @@ class Sampler:
         self.integer_rng = random.Random(seed if integer_seed is None else integer_seed)
         self.integer_symbols = _integer_symbols([*self.exprs, *self.assume])
         self._pool: list[dict[Basic, Basic]] = []
-        self._orders = _bound_orders([*self.exprs, *self.assume])
+        self._orders = bound_orders([*self.exprs, *self.assume])
         self._patterns: set[tuple[int, ...]] = set()
         self._turn = -1
         self._usable: set[Integers] = set()
@@ -183,9 +120,9 @@ class Sampler:
         chosen = fallback = self._corner(integer_only)
         for attempt in range(0 if chosen else 200):
             values = {s: sample_value(s, self.integer_rng, simple) for s in self.integer_symbols}
-            if not all(_truth(a.xreplace(values)) is True for a in integer_only):
+            if not all(truth(a.xreplace(values)) is True for a in integer_only):
                 continue
-            pattern = _order_pattern(self._orders, values)
+            pattern = order_pattern(self._orders, values)
             if not self._orders or pattern not in self._patterns:
                 chosen = values  # a new order of the sums' bounds (plain, empty, reversed)
                 break
@@ -195,7 +132,7 @@ class Sampler:
         chosen = fallback if chosen is None else chosen
         if chosen is None:
             raise CannotSample("no integer values satisfy the index assumptions")
-        self._patterns.add(_order_pattern(self._orders, chosen))
+        self._patterns.add(order_pattern(self._orders, chosen))
         self._pool.append(chosen)
         return chosen
 
@@ -205,11 +142,11 @@ class Sampler:
         misses index 1), when that meets the index assumptions."""
         if len(self._pool) != 1:
             return None
-        values = {s: _nearest_zero(s) for s in self.integer_symbols}
+        values = {s: nearest_zero(s) for s in self.integer_symbols}
         if (
             None in values.values()
             or values == self._pool[0]
-            or not all(_truth(a.xreplace(values)) is True for a in integer_only)
+            or not all(truth(a.xreplace(values)) is True for a in integer_only)
         ):
             return None
         return values
@@ -358,47 +295,12 @@ class Sampler:
         prepared = self._prepared(point.integers)
         free = {a: v for a, v in point.values.items() if a not in prepared.solved}
         for atom, value in free.items():
-            for simple in _SIMPLEST[: _SIMPLEST.index(value) if value in _SIMPLEST else None]:
-                if not _in_domain(simple, _facts(atom)):
+            for simple in SIMPLEST[: SIMPLEST.index(value) if value in SIMPLEST else None]:
+                if not in_domain(simple, facts_of(atom)):
                     continue
                 candidate = self._complete(point.integers, prepared, {**free, atom: simple})
                 if candidate is not None:
                     yield candidate
-
-
-def _nearest_zero(symbol: Basic) -> Basic | None:
-    """The value of an integer symbol's domain nearest 0 (1 for a positive one, 1 for an odd
-    one, 2 for a positive even one), the positive one first; None if none is near."""
-    for magnitude in range(6):
-        for value in (magnitude, -magnitude) if magnitude else (0,):
-            if _in_domain(sympy.Integer(value), _facts(symbol)):
-                return sympy.Integer(value)
-    return None
-
-
-def _bound_orders(exprs: Sequence[Basic]) -> list[Basic]:
-    """hi - lo + 1 for the sums and products whose bounds' order depends on integer symbols:
-    its sign says whether the sum is plain, empty or reversed (Karr's convention, sums.py)."""
-    found: set[Basic] = set()
-    for e in exprs:
-        for loop in e.atoms(sympy.Sum, sympy.Product):
-            for _, lo, hi in loop.limits:
-                count = hi - lo + 1
-                if count.free_symbols and count.is_nonnegative is not True:
-                    found.add(count)
-    return sorted(found, key=sympy.default_sort_key)
-
-
-def _order_pattern(orders: Sequence[Basic], values: dict[Basic, Basic]) -> tuple[int, ...]:
-    """Each of ``orders`` at the integer values, as a class: several terms (2), one term (1),
-    empty (0), one term negated (-1), several negated (-2) by Karr's convention; 0 where it
-    is not a number. A reversed sum of one term, Σ_{h=1}^{-1} |h| = -|0|, hides a slip that
-    two terms show."""
-    classes = []
-    for count in orders:
-        value = count.xreplace(values)
-        classes.append(max(-2, min(2, int(value))) if value.is_Integer else 0)
-    return tuple(classes)
 
 
 def _solved_values(
@@ -411,7 +313,7 @@ def _solved_values(
             value = exact_number(solution.xreplace(values))
         if not value.is_number or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
             return None  # the branch is undefined at these values
-        if not _in_domain(value, _facts(atom)):
+        if not in_domain(value, facts_of(atom)):
             return None
         result[atom] = value
     return result
@@ -428,7 +330,7 @@ def _holds(relation: Basic, values: dict[Basic, Basic]) -> bool:
             return bool(relation.func(difference, 0))
     if isinstance(relation, sympy.Eq):  # exactly, or not at all (an exact 0 has no digits)
         return is_zero_exactly(_difference(relation).xreplace(values)) is True
-    return _truth(relation.xreplace(values)) is True
+    return truth(relation.xreplace(values)) is True
 
 
 @functools.lru_cache(maxsize=1024)
