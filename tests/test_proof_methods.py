@@ -22,8 +22,10 @@ from sympy import (
     asinh,
     atanh,
     binomial,
+    cos,
     exp,
     factorial,
+    gamma,
     harmonic,
     log,
     pi,
@@ -53,7 +55,7 @@ def _refuted(lhs, rhs, **kw):
 def test_every_new_method_is_an_entry_of_its_table():
     strategies = {name for name, *_ in STRATEGIES}
     assert {"summation", "bodies", "algebraic", "inverse hyperbolic", "powers"} <= strategies
-    assert {"complex parts", "ideal", "bounds"} <= strategies
+    assert {"complex parts", "ideal", "bounds", "gamma"} <= strategies
     assert {"orders", "branches", "intervals"} <= {name for name, *_ in METHODS}
 
 
@@ -174,6 +176,36 @@ def test_abs_and_sign_of_complex_arguments_are_proved_in_real_parts():
     )
     assert _refuted(Abs(u + v), Abs(u) + Abs(v))
     assert _refuted(sign(u + v), sign(u) + sign(v))
+
+
+def test_powers_and_quotients_of_complex_arguments_are_proved_in_real_parts():
+    # |u|**2 is a power of a nonnegative t: its angle atan2(0, t) is 0 wherever t > 0
+    assert check_equal(Abs(u**3), Abs(u) ** 3).status == "proved"
+    assert check_equal(Abs(sqrt(u)), sqrt(Abs(u))).status == "proved"
+    assert check_equal(Abs(u) / u, sympy.conjugate(u) / Abs(u)).status == "proved"
+    assert _refuted(Abs(u**3), Abs(u) ** 2)
+    assert _refuted(Abs(sqrt(u)), sqrt(u))
+    assert _refuted(Abs(u) / u, u / Abs(u))
+
+
+def test_abs_of_a_real_value_computed_in_complex_numbers_is_away_from_its_kink():
+    # exp(ix) + exp(-ix) = 2 cos x is real, so its ball's imaginary part straddles 0: still
+    # not at |.|'s kink while the ball excludes 0, and the slip is refuted
+    assert _refuted(Abs(exp(I * x) + exp(-I * x)), -2 * Abs(cos(x)))
+    assert check_equal(Abs(exp(I * x) + exp(-I * x)), 2 * Abs(cos(x))).status == "proved"
+
+
+def test_gamma_products_of_constants_are_proved_by_the_reflection_formula():
+    assert check_equal(gamma(Rational(1, 3)) * gamma(Rational(2, 3)), 2 * pi / sqrt(3)).status == (
+        "proved"
+    )
+    product = gamma(Rational(-3, 4)) * gamma(Rational(-1, 4))
+    assert check_equal(product, 16 * sqrt(2) * pi / 3).status == "proved"
+    assert _refuted(product, 16 * sqrt(3) * pi / 3)
+    m = symbols("m", integer=True, nonnegative=True)
+    central = 4**m * gamma(m + Rational(1, 2)) / (sqrt(pi) * gamma(m + 1))
+    assert check_equal(binomial(2 * m, m), central).status == "proved"
+    assert _refuted(binomial(2 * m, m), 2 * central)
 
 
 def test_n_ary_max_and_min_are_proved_against_their_piecewise_forms():

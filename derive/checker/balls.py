@@ -108,14 +108,15 @@ def heaviside(u: object, at_zero: object) -> object:
 
 
 def sign(u: object) -> object:
-    if type(u) is not Fraction and not u.imag.contains(0):
+    if type(u) is not Fraction and not u.contains(0):  # away from the kink: u / |u|
         return u / acb(abs(u))
     u = _kink_argument(u)
     return Fraction(0) if u == 0 else Fraction(1) if u > 0 else Fraction(-1)
 
 
 def absolute(u: object) -> object:
-    if type(u) is not Fraction and not u.imag.contains(0):
+    # a ball that excludes 0 is away from the kink, even where it may be real or not
+    if type(u) is not Fraction and not u.contains(0):
         return acb(abs(u))
     u = _kink_argument(u)
     return abs(u) if type(u) is Fraction else acb(abs(u))

@@ -24,12 +24,14 @@ from derive.checker.facts import Facts, finite_cases
 from derive.checker.limits import Work
 from derive.checker.rewrites import (
     COMPLEX_FUNCTIONS,
+    GAMMA_FUNCTIONS,
     INVERSE_HYPERBOLIC,
     algebraic_constant,
     has_symbolic_powers,
     inverse_hyperbolic_as_logs,
     powers_as_exponentials,
     simplified_bodies,
+    zero_by_gamma,
     zero_in_parts,
 )
 from derive.checker.sums import (
@@ -115,6 +117,12 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
         lambda e, f: not e.free_symbols and e.is_number is True,
         lambda e, f: S.Zero if algebraic_constant(e) else e,
         "a constant algebraic number is 0 exactly when its minimal polynomial is X",
+    ),
+    (
+        "gamma",
+        lambda e, f: e.has(*GAMMA_FUNCTIONS) and not e.has(Sum, Product),
+        lambda e, f: S.Zero if zero_by_gamma(e) else e,
+        "gamma, factorials and binomials by SymPy's gammasimp, term by term, then together",
     ),
     (
         "refine",

@@ -8,8 +8,12 @@ definitions, valid for every value of the symbols (or wherever both sides are de
   SymPy and Arb compute agree with them on the branch cuts too);
 - ``complex_parts``: a complex symbol z written as a + b i (a, b real), so that |z|, sign z,
   re, im, conjugate and arg become real expressions (``expand_complex``), with radicands
-  factored so that sqrt(P Q) splits into sqrt(P) sqrt(Q) when P, Q >= 0;
+  factored so that sqrt(P Q) splits into sqrt(P) sqrt(Q) when P, Q >= 0, and the angle
+  atan2(0, t) of a nonnegative t taken as 0;
 - ``simplified_bodies``: the body of a sum or product simplified (sin^2 t + cos^2 t + 1 is 2);
+- ``zero_by_gamma``: gamma, factorials, binomials and Pochhammer symbols by SymPy's gammasimp,
+  term by term and then together (the reflection formula gamma(r) gamma(1 - r) = pi/sin(pi r)
+  for constants such as gamma(1/3) gamma(2/3) needs the product alone);
 - ``algebraic_constant``: a difference without symbols that is an algebraic number is 0
   exactly when its minimal polynomial is X (nested radicals, exp(i pi/4), cos(pi/5)).
 """
@@ -22,6 +26,13 @@ from sympy import Basic, Dummy, Product, S, Sum
 from derive.checker.algebraic import is_zero_exactly
 
 INVERSE_HYPERBOLIC = (sympy.asinh, sympy.acosh, sympy.atanh, sympy.acoth, sympy.asech, sympy.acsch)
+GAMMA_FUNCTIONS = (
+    sympy.gamma,
+    sympy.factorial,
+    sympy.binomial,
+    sympy.RisingFactorial,
+    sympy.FallingFactorial,
+)
 COMPLEX_FUNCTIONS = (sympy.Abs, sympy.sign, sympy.re, sympy.im, sympy.conjugate, sympy.arg)
 _DUMMY_INDEX = 4 * 10**9  # fixed indices: the order of the symbols is the same every run
 
@@ -55,6 +66,12 @@ def _parts(symbol: Basic, position: int) -> tuple[Dummy, Dummy]:
     )
 
 
+def _angle_of_nonnegative(e: Basic) -> bool:
+    """atan2(0, t) with t >= 0 (a power's angle when its base is |z|**2): 0 wherever defined
+    (t > 0), where SymPy keeps it since t may be 0."""
+    return isinstance(e, sympy.atan2) and e.args[0] == 0 and e.args[1].is_nonnegative is True
+
+
 def complex_parts(expr: Basic) -> Basic:
     """``expr`` with each symbol that may be complex written as a + b i (a, b real; b i for an
     imaginary one), and
@@ -70,7 +87,7 @@ def complex_parts(expr: Basic) -> Basic:
     expr = expr.replace(
         lambda e: isinstance(e, sympy.sign), lambda e: e.args[0] / sympy.Abs(e.args[0])
     )
-    expanded = sympy.expand_complex(expr)
+    expanded = sympy.expand_complex(expr).replace(_angle_of_nonnegative, lambda e: S.Zero)
     return expanded.replace(
         lambda e: isinstance(e, sympy.Pow) and e.exp.is_Rational and not e.exp.is_Integer,
         lambda e: sympy.factor(e.base) ** e.exp,
@@ -106,3 +123,10 @@ def zero_in_parts(expr: Basic) -> bool:
     if sympy.expand(numerator) == 0:
         return True
     return sympy.simplify(parts, doit=False) == 0
+
+
+def zero_by_gamma(expr: Basic) -> bool:
+    """Whether ``expr`` is 0 by SymPy's gammasimp (identities of the gamma function, valid
+    wherever both sides are defined), applied to each term and then to their sum."""
+    terms = sympy.Add(*(sympy.gammasimp(t) for t in sympy.Add.make_args(expr)))
+    return terms == 0 or sympy.gammasimp(terms) == 0
