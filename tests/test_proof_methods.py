@@ -263,6 +263,23 @@ def test_special_functions_are_refuted_with_a_certificate(lhs, rhs):
     assert _refuted(lhs, rhs)
 
 
+def test_a_binomials_regimes_are_sampled_where_the_gamma_form_fails():
+    # SymPy's binomial(n, k) is 0 for k < 0, so the symmetry the gamma form proves fails for
+    # n < 0 (binomial(-2, 0) = 1, binomial(-2, -2) = 0): the integer draws seek every regime
+    m = symbols("m", integer=True, nonnegative=True)
+    assert _refuted(binomial(n, k), binomial(n, n - k))
+    assert check_equal(binomial(m, k), binomial(m, m - k)).status == "proved"
+    assert check_equal(binomial(n + 1, k), binomial(n, k) + binomial(n, k - 1)).status == "proved"
+
+
+def test_integer_values_where_a_side_is_undefined_leave_enough_usable_ones():
+    # factorial(n) is undefined for n < 0 and 1/binomial(n, k) for k < 0 or k > n: most of a
+    # binomial's regimes are unusable, and the draws go on until six sets are usable
+    lhs = binomial(n + 1, k + 1) * factorial(n) / binomial(n, k)
+    assert check_equal(lhs, factorial(n + 1) / (k + 1)).status == "proved"
+    assert _refuted(lhs, factorial(k + 1) / (n + 1))
+
+
 def test_a_factor_zero_does_not_hide_an_undefined_factor():
     # at a = -2, b = 1 the product has a factor 0 (n = -1) and one 2/0 (n = 1): undefined
     lhs = Product((n + 1) / (n - 1), (n, a, b))

@@ -1,6 +1,7 @@
 """What one value of a sample point is drawn as: a value in a symbol's domain (simple ones
 first, for counterexamples a person can check by hand), the truth of a relation at numbers, and
-the classes of a sum's count of terms that the integer draws seek (``sampling.py``)."""
+the classes of a sum's count of terms (and of a binomial's regimes) that the integer draws seek
+(``sampling.py``)."""
 
 from __future__ import annotations
 
@@ -98,16 +99,29 @@ def nearest_zero(symbol: Basic) -> Basic | None:
     return None
 
 
+def _binomial_regimes(binomial: Basic) -> list[Basic]:
+    """For binomial(n, k) of integers, whether n >= 0, k >= 0 and n - k >= 0 (as signs of
+    n + 1/2, ...: one class each side): the regimes of SymPy's definition (0 for k < 0;
+    (-1)**k binomial(k - n - 1, k) for n < 0 <= k), where an identity of the gamma function's
+    form may fail (binomial(n, k) = binomial(n, n - k) does for n < 0)."""
+    n, k = binomial.args
+    if n.is_integer is not True or k.is_integer is not True:
+        return []
+    half = Rational(1, 2)
+    return [sympy.sign(e + half) for e in (n, k, n - k)]
+
+
 def bound_orders(exprs: Sequence[Basic]) -> list[Basic]:
     """hi - lo + 1 for the sums and products whose bounds' order depends on integer symbols:
-    its sign says whether the sum is plain, empty or reversed (Karr's convention, sums.py)."""
-    found: set[Basic] = set()
+    its sign says whether the sum is plain, empty or reversed (Karr's convention, sums.py);
+    and the regimes of binomials of integer symbols, alike."""
+    candidates: list[Basic] = []
     for e in exprs:
         for loop in e.atoms(sympy.Sum, sympy.Product):
-            for _, lo, hi in loop.limits:
-                count = hi - lo + 1
-                if count.free_symbols and count.is_nonnegative is not True:
-                    found.add(count)
+            candidates += [hi - lo + 1 for _, lo, hi in loop.limits]
+        for binomial in e.atoms(sympy.binomial):
+            candidates += _binomial_regimes(binomial)
+    found = {c for c in candidates if c.free_symbols and c.is_nonnegative is not True}
     return sorted(found, key=sympy.default_sort_key)
 
 

@@ -98,6 +98,7 @@ class Sampler:
         self._patterns: set[tuple[int, ...]] = set()
         self._turn = -1
         self._usable: set[Integers] = set()
+        self._usable_patterns: set[tuple[int, ...]] = set()  # orders seen at a usable point
         self._unusable: dict[Integers, int] = {}
         self._dead: set[Integers] = set()
         self._ready: dict[tuple, _Prepared | None] = {}
@@ -109,11 +110,14 @@ class Sampler:
 
     def _integers(self, simple: bool) -> dict[Basic, Basic]:
         """Integer values; each new set costs an instantiation, so at most INTEGER_SETS are
-        drawn. Each new set looks for an order of the sums' bounds not seen yet (a sum over
-        u..u+v is plain for v >= 0, empty for v = -1, reversed below: Karr's convention)."""
+        drawn that no point has missed at (MAX_INTEGER_SETS in all). Each new set looks for an
+        order of the sums' bounds, or a regime of a binomial, not seen yet (a sum over u..u+v
+        is plain for v >= 0, empty for v = -1, reversed below: Karr's convention); once every
+        one was seen, for one where a side was defined before."""
         live = [v for v in self._pool if integers_key(v) not in self._dead]
-        if len(live) >= INTEGER_SETS or len(self._pool) >= MAX_INTEGER_SETS:
-            return self.rng.choice(live or self._pool)
+        unmissed = [v for v in live if integers_key(v) not in self._unusable]
+        if len(unmissed) >= INTEGER_SETS or len(self._pool) >= MAX_INTEGER_SETS:
+            return self.rng.choice(unmissed or live or self._pool)  # a set not missed first
         integer_only = [
             a for a in self.assume if a.free_symbols and a.free_symbols <= set(self.integer_symbols)
         ]
@@ -126,7 +130,11 @@ class Sampler:
             if not self._orders or pattern not in self._patterns:
                 chosen = values  # a new order of the sums' bounds (plain, empty, reversed)
                 break
-            fallback = values if fallback is None else fallback
+            if fallback is None or (
+                pattern in self._usable_patterns
+                and order_pattern(self._orders, fallback) not in self._usable_patterns
+            ):
+                fallback = values  # every order seen: one where a side was defined before
             if attempt >= ORDER_TRIES:
                 break
         chosen = fallback if chosen is None else chosen
@@ -158,6 +166,7 @@ class Sampler:
         key = integers_key(integers)
         if usable:
             self._usable.add(key)
+            self._usable_patterns.add(order_pattern(self._orders, integers))
             self._unusable.pop(key, None)
         elif key not in self._usable:
             self._unusable[key] = self._unusable.get(key, 0) + 1
