@@ -48,6 +48,7 @@ from derive.checker.sums import (
 Strategy = Callable[[Basic, Facts], Basic]
 
 BODY_SIZE = 60  # operations in a sum's body that the "bodies" strategy simplifies, at most
+PARTS_SIZE = 200  # nodes of the real-parts form "complex parts" gives simplify, at most
 
 _UNEVALUATED = (Sum, Product, sympy.Derivative, sympy.Subs, sympy.Integral)
 
@@ -157,7 +158,7 @@ STRATEGIES: tuple[tuple[str, Callable[[Basic, Facts], bool], Strategy, str], ...
     (
         "complex parts",
         lambda e, f: e.has(*COMPLEX_FUNCTIONS),
-        lambda e, f: S.Zero if zero_in_parts(e) else e,
+        lambda e, f: S.Zero if zero_in_parts(e, PARTS_SIZE) else e,
         "z = a + b*I: |z|, sign, re, im, conjugate and arg as real expressions",
     ),
     ("expand", _always, lambda e, f: sympy.expand(e), "expand products, and logs where valid"),

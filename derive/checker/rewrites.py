@@ -24,6 +24,7 @@ import sympy
 from sympy import Basic, Dummy, Product, S, Sum
 
 from derive.checker.algebraic import is_zero_exactly
+from derive.checker.limits import size
 
 INVERSE_HYPERBOLIC = (sympy.asinh, sympy.acosh, sympy.atanh, sympy.acoth, sympy.asech, sympy.acsch)
 GAMMA_FUNCTIONS = (
@@ -113,16 +114,17 @@ def algebraic_constant(expr: Basic) -> bool:
     return not expr.free_symbols and is_zero_exactly(expr) is True
 
 
-def zero_in_parts(expr: Basic) -> bool:
+def zero_in_parts(expr: Basic, largest: int) -> bool:
     """Whether ``expr`` is 0 once written in real parts (``complex_parts``): expanded, as a
-    rational function of its parts, or by SymPy's simplify."""
+    rational function of its parts, or by SymPy's simplify when the parts have at most
+    ``largest`` nodes (its cost grows steeply: seconds for acosh(cosh(x)) - |x| in parts)."""
     parts = complex_parts(expr)
     if sympy.expand(parts) == 0:
         return True
     numerator = sympy.together(parts).as_numer_denom()[0]
     if sympy.expand(numerator) == 0:
         return True
-    return sympy.simplify(parts, doit=False) == 0
+    return size(parts) <= largest and sympy.simplify(parts, doit=False) == 0
 
 
 def zero_by_gamma(expr: Basic) -> bool:

@@ -54,6 +54,7 @@ MODULES = (
     "trig",
     "simplify",
     "stack",
+    "variants",
 )
 
 

@@ -37,6 +37,8 @@ def _value(symbol: Basic, rng: random.Random, simple: int) -> Basic:
                 sympy.sympify(SIMPLE_REALS[(simple + rng.randint(0, 8)) % 9])
                 if simple < 4
                 else Rational(rng.randint(-40, 40), rng.choice([3, 5, 7, 11]))
+                if simple % 2
+                else Rational(rng.randint(-12, 12), 13)  # inside (-1, 1) most often
             )
         else:
             re = Rational(rng.randint(-20, 20), rng.choice([3, 5, 7]))
@@ -139,7 +141,7 @@ def confirm(case: Case, seed: int = 0) -> str:
     """ "" when the numbers confirm the label, else why not."""
     rng = random.Random(f"{seed}:{case.source}:{case.lhs}:{case.rhs}")
     agreeing, attempts = 0, 0
-    while attempts < 6 * POINTS:
+    while attempts < 10 * POINTS:
         attempts += 1
         point = _point(case, rng, attempts - 1)
         if point is None:
