@@ -280,6 +280,12 @@ def test_integer_values_where_a_side_is_undefined_leave_enough_usable_ones():
     assert _refuted(lhs, factorial(k + 1) / (n + 1))
 
 
+def test_the_region_between_an_assumptions_bound_and_a_kink_is_sampled():
+    # Max(x, 1) = x fails only for 1/2 < x < 1: the bound 1/2 ends a region as the kink does
+    assert _refuted(Max(x, 1), x, assume=[x > Rational(1, 2)])
+    assert check_equal(Max(x, 1), x, assume=[x >= 1]).status == "proved"
+
+
 def test_a_factor_zero_does_not_hide_an_undefined_factor():
     # at a = -2, b = 1 the product has a factor 0 (n = -1) and one 2/0 (n = 1): undefined
     lhs = Product((n + 1) / (n - 1), (n, a, b))

@@ -211,7 +211,9 @@ class Sampler:
 
     def _region_points(self, limit: int) -> Iterator[Point]:
         """Up to ``limit`` points between and beyond the kinks' breakpoints (``regions.py``),
-        at the first integer values drawn; each one satisfies the assumptions."""
+        at the first integer values drawn; each one satisfies the assumptions. The bounds
+        the assumptions set are breakpoints too: Max(x, 1) = x where x > 1/2 differs only
+        between the bound and the kink."""
         live = [v for v in self._pool if integers_key(v) not in self._dead]
         integers = (live or self._pool)[0] if self._pool else self._integers(True)
         prepared = self._prepared(integers)
@@ -229,6 +231,11 @@ class Sampler:
                 kinks[u] = kinks.get(u, False) or convention
         if not kinks:
             return
+        for relation in prepared.relations:  # an assumption's bound ends a region too
+            if isinstance(relation, Relational) and relation.rel_op in ("<=", "<", ">=", ">"):
+                u = _difference(relation).xreplace(prepared.solved)
+                if free_atoms(u) & set(atoms):
+                    kinks.setdefault(u, False)
         rng = random.Random("regions")  # the same base for every sampler: cached values
         base = {a: sample_value(a, rng, True) for a in prepared.free}
         ordered = sorted(kinks, key=sympy.default_sort_key)
