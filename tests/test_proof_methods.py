@@ -159,6 +159,15 @@ def test_inverse_hyperbolic_functions_are_their_logarithms():
     assert _refuted(acoth(u), atanh(u))
 
 
+def test_inverse_hyperbolics_with_radicands_that_are_squares_are_proved():
+    # sqrt(((p - 1/p)/2)**2 + 1) is (p**2 + 1)/(2p) once the radicand is factored
+    assert check_equal(asinh((p - 1 / p) / 2), log(p)).status == "proved"
+    assert _refuted(asinh((p - 1 / p) / 2), 2 * log(p))
+    inside = [x > -1, x < 1]
+    assert check_equal(atanh(x), asinh(x / sqrt(1 - x**2)), assume=inside).status == "proved"
+    assert _refuted(atanh(x), asinh(x / sqrt(1 - x**2)))  # x > 1: atanh is complex there
+
+
 def test_powers_meet_exponentials_of_logarithms():
     assert check_equal(exp(y * log(u)), u**y).status == "proved"
     assert check_equal(exp(v * (log(p) + log(q))), (p * q) ** v).status == "proved"

@@ -5,7 +5,7 @@ definitions, valid for every value of the symbols (or wherever both sides are de
   logarithm (b != 0), so x**y meets exp(y*log(x)) and (a*b)**y meets exp(y*(log a + log b));
 - ``inverse_hyperbolic_as_logs``: asinh, acosh, atanh, acoth, asech and acsch by their
   logarithmic forms, which SymPy's rewrite gives with its own branch conventions (the values
-  SymPy and Arb compute agree with them on the branch cuts too);
+  SymPy and Arb compute agree with them on the branch cuts too), radicands factored;
 - ``complex_parts``: a complex symbol z written as a + b i (a, b real), so that |z|, sign z,
   re, im, conjugate and arg become real expressions (``expand_complex``), with radicands
   factored so that sqrt(P Q) splits into sqrt(P) sqrt(Q) when P, Q >= 0, and the angle
@@ -54,9 +54,17 @@ def powers_as_exponentials(expr: Basic) -> Basic:
     return expr.replace(_symbolic_power, lambda p: sympy.exp(p.exp * sympy.log(p.base)))
 
 
+def _radical(e: Basic) -> bool:
+    return isinstance(e, sympy.Pow) and e.exp.is_Rational and not e.exp.is_Integer
+
+
 def inverse_hyperbolic_as_logs(expr: Basic) -> Basic:
-    """asinh, acosh, atanh, acoth, asech, acsch by SymPy's logarithmic forms."""
-    return expr.rewrite(INVERSE_HYPERBOLIC, sympy.log)
+    """asinh, acosh, atanh, acoth, asech, acsch by SymPy's logarithmic forms, with their
+    radicands over one denominator and factored: sqrt(((x - 1/x)/2)**2 + 1) is then
+    (x**2 + 1)/(2x) for x > 0 (SymPy splits a power of a product only over factors it
+    knows nonnegative)."""
+    logs = expr.rewrite(INVERSE_HYPERBOLIC, sympy.log)
+    return logs.replace(_radical, lambda e: sympy.factor(sympy.together(e.base)) ** e.exp)
 
 
 def _parts(symbol: Basic, position: int) -> tuple[Dummy, Dummy]:
