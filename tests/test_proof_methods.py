@@ -197,6 +197,13 @@ def test_powers_and_quotients_of_complex_arguments_are_proved_in_real_parts():
     assert _refuted(Abs(u) / u, u / Abs(u))
 
 
+def test_arg_is_written_as_atan2_of_its_parts():
+    assert check_equal(sympy.arg(x + I * y), sympy.atan2(y, x)).status == "proved"
+    assert check_equal(sympy.arg(x**2 + 1 + I * y), sympy.atan(y / (x**2 + 1))).status == ("proved")
+    assert _refuted(sympy.arg(x + I * y), sympy.atan(y / x))
+    assert _refuted(sympy.arg(u * v), sympy.arg(u) + sympy.arg(v))
+
+
 def test_abs_of_a_real_value_computed_in_complex_numbers_is_away_from_its_kink():
     # exp(ix) + exp(-ix) = 2 cos x is real, so its ball's imaginary part straddles 0: still
     # not at |.|'s kink while the ball excludes 0, and the slip is refuted

@@ -95,6 +95,9 @@ def complex_parts(expr: Basic) -> Basic:
     )
     expr = expr.replace(
         lambda e: isinstance(e, sympy.sign), lambda e: e.args[0] / sympy.Abs(e.args[0])
+    ).replace(  # arg's definition: expand_complex leaves arg(x + I*y) as it is
+        lambda e: isinstance(e, sympy.arg),
+        lambda e: sympy.atan2(sympy.im(e.args[0]), sympy.re(e.args[0])),
     )
     expanded = sympy.expand_complex(expr).replace(_angle_of_nonnegative, lambda e: S.Zero)
     return expanded.replace(

@@ -29,6 +29,7 @@ from sympy import (
     asin,
     asinh,
     atan,
+    atan2,
     atanh,
     binomial,
     cbrt,
@@ -173,6 +174,9 @@ COMPLEXES = group(
         (Abs(xr) ** yr, Abs(xr**yr)),
         (re(z) ** 2 + im(z) ** 2, z * conjugate(z)),
         (Abs(xr) / xr, sign(xr)),
+        (arg(xr + I * yr), atan2(yr, xr)),
+        (arg(xr**2 + 1 + I * yr), atan(yr / (xr**2 + 1))),
+        (arg(xp * (1 + I)), pi / 4),
     ],
 )
 
