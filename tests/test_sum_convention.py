@@ -189,3 +189,32 @@ def test_an_integer_bounded_on_one_side_is_proved_above_its_bound():
     karr = Piecewise((1, m >= 0), (-1, True))
     assert check_equal(Sum(KroneckerDelta(h, 0), (h, -m, m)), karr).status != "refuted"
     assert check_equal(Sum(KroneckerDelta(h, 0), (h, -m, m)), 1).refuted
+
+
+_REVERSED_FILE = """
+[symbols]
+i = "index 1..3"
+x = "real[3] data"
+
+[[derivation]]
+name = "a reversed sum"
+start = "-x[2]"
+steps = ["sum(x[i], (i, 3, 1))"]
+"""
+
+
+def test_a_files_reversed_sum_is_proved_by_karr_and_never_emitted(tmp_path, capsys):
+    from derive.cli import main
+
+    path = tmp_path / "reversed.toml"
+    path.write_text(_REVERSED_FILE)
+    assert main(["check", str(path)]) == 0  # the sum from 3 down to 1 is -x[2]
+    assert "1 proved" in capsys.readouterr().out
+    slipped = path.with_name("slipped.toml")
+    slipped.write_text(_REVERSED_FILE.replace('"-x[2]"', '"0"'))
+    assert main(["check", str(slipped)]) == 1  # the plain reading (empty: 0) is refuted
+    capsys.readouterr()
+    out = tmp_path / "reversed.py"
+    assert main(["emit", str(path), "-o", str(out)]) == 1  # code never sums a reversed range
+    assert "the range 3..1 is reversed" in capsys.readouterr().out
+    assert not out.exists()
