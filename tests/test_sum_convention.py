@@ -218,3 +218,17 @@ def test_a_files_reversed_sum_is_proved_by_karr_and_never_emitted(tmp_path, caps
     assert main(["emit", str(path), "-o", str(out)]) == 1  # code never sums a reversed range
     assert "the range 3..1 is reversed" in capsys.readouterr().out
     assert not out.exists()
+
+
+def test_a_posts_reversed_sum_is_read_by_karr(tmp_path, capsys):
+    from derive.cli import main
+
+    post = tmp_path / "reversed.md"
+    text = "# Sums\n\nLet $x_1, x_2, x_3$ be real numbers. Then\n\n"
+    text += "$$\n\\sum_{i=3}^{1} x_i = {}\n$$\n"
+    post.write_text(text.replace("{}", "-x_2"))
+    assert main(["check", str(post)]) == 0
+    assert "1 proved" in capsys.readouterr().out
+    post.write_text(text.replace("{}", "x_2"))
+    assert main(["check", str(post)]) == 1
+    assert "1 refuted" in capsys.readouterr().out
