@@ -24,6 +24,7 @@ from sympy import Basic, Expr, Ge, Indexed, Le, Symbol
 from derive.checker.equal import check_equal
 from derive.emit import arguments_runtime
 from derive.emit.function import Printed, Request, check_computable, function_source
+from derive.emit.logs import split_logs
 from derive.emit.matrix_entries import entries
 from derive.emit.naming import RESERVED, Names, doc_text
 from derive.emit.proofs import EmitError
@@ -211,10 +212,13 @@ def _tidy(result: Result) -> Expr:
     as it is."""
     axes = {i for i in result.expr.free_symbols if i in result.ranges}
     # a form that lost a free index would return another shape: never used
+    forms = tidied(result.expr)
+    # logs of ratios split (a KL divergence's log(p/q)): a third form, used only if it shifts more
+    forms += [split_logs(result.expr)]
     candidates = [
         (n, t)
-        for n, t in enumerate(tidied(result.expr))
-        if t != result.expr and axes <= t.free_symbols
+        for n, t in enumerate(forms)
+        if t != result.expr and t not in forms[:n] and axes <= t.free_symbols
     ]
     if not candidates:
         return result.expr

@@ -379,5 +379,14 @@ def tidied(expr: Expr) -> list[Expr]:
 
 
 def unstable(expr: Expr) -> int:
-    """How many exponentials a stable form still computes unshifted (the fewer, the better)."""
-    return sum(1 for e in expr.atoms(exp) if not e.args[0].has(RowMax))
+    """How many exponentials a stable form still computes unshifted (the fewer, the better);
+    a row maximum's own sum, ``RowMax(sum_c e^{z_c})``, names the row and computes none."""
+    found, todo = set(), [expr]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, RowMax):
+            continue
+        if isinstance(node, exp) and not node.args[0].has(RowMax):
+            found.add(node)
+        todo.extend(node.args)
+    return len(found)
