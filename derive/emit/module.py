@@ -29,8 +29,9 @@ from derive.emit.matrix_entries import entries
 from derive.emit.naming import RESERVED, Names, doc_text
 from derive.emit.proofs import EmitError
 from derive.emit.results import Result
-from derive.emit.stable import REWRITES, proved_rewrites, stable_form, tidied, unstable
+from derive.emit.stable import REWRITES, proved_rewrites, stable_form
 from derive.emit.template import MARKER
+from derive.emit.tidy import tidied, unstable
 from derive.sources.oneline import one_line
 from derive.version import __version__
 
@@ -206,7 +207,7 @@ def _assumptions(entry: Indexed) -> dict[str, bool]:
 
 
 def _tidy(result: Result) -> Expr:
-    """The result in a tidied form (:func:`derive.emit.stable.tidied`) that leaves the fewest
+    """The result in a tidied form (:func:`derive.emit.tidy.tidied`) that leaves the fewest
     exponentials unshifted once the stable rewrites are applied, if the step checker proves it
     equal to the result under the result's index ranges (at most two forms are checked); else
     as it is."""
