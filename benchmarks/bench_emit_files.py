@@ -100,7 +100,7 @@ def lambdified(outcome, sizes: dict[str, int], limit: int = 2000) -> Callable | 
     ]
     if sum(e.count_ops() for e in entries) > limit * 50:
         return None
-    scalars, readers = [], []
+    scalars, readers, mapping = [], [], {}
     for n, argument in enumerate(printed.arguments):
         if not argument.domains:
             scalars.append(argument.symbol)
@@ -112,9 +112,10 @@ def lambdified(outcome, sizes: dict[str, int], limit: int = 2000) -> Callable | 
             *(range(lo, hi + 1) for lo, hi in zip(lows, highs, strict=True))
         ):
             symbol = Symbol(f"v{len(scalars)}", real=True)
-            entries = [e.xreplace({argument.symbol[index]: symbol}) for e in entries]
+            mapping[argument.symbol[index]] = symbol
             scalars.append(symbol)
             readers.append((n, tuple(i - lo for i, lo in zip(index, lows, strict=True))))
+    entries = [e.xreplace(mapping) for e in entries]  # one pass: every entry at once
     if any(e.has(Indexed) for e in entries):
         return None
     function = lambdify(scalars, entries, modules="numpy", cse=True)

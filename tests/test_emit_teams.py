@@ -154,3 +154,17 @@ def test_a_tanh_layer_trained_with_its_emitted_gradients_learns() -> None:
         A = A - 0.01 * model.dcost_dA(A, bias, x, y)
         bias = bias - 0.01 * model.dcost_dbias(A, bias, x, y)
     assert model.cost(A, bias, x, y) < 0.05 * first
+
+
+def test_sums_written_out_and_logs_of_ratios_are_shifted_by_proved_rewrites() -> None:
+    two, _ = emitted("two_class.toml")
+    for name in ("log-sum-exp (terms)", "softmax (terms)", "log-softmax (terms)"):
+        (line,) = [line for line in two.text.splitlines() if line.strip().startswith(name)]
+        assert "proved" in two.text[two.text.index(line) :].split("\n\n")[0]
+    kl, module = emitted("kl_divergence.toml")
+    za = np.array([1e4, -1e4, 0.0])
+    zb = np.array([0.0, 1e4, -1e4])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        value = module.kl(za, zb)
+    # p_a = (1, 0, 0), log p_b1 = 0 - 1e4: the KL is log p_a1 - log p_b1 = 1e4
+    assert value == pytest.approx(1e4, rel=1e-12)
