@@ -100,7 +100,7 @@ def lambdified(outcome, sizes: dict[str, int], limit: int = 2000) -> Callable | 
     ]
     if sum(e.count_ops() for e in entries) > limit * 50:
         return None
-    scalars, readers = [], []
+    scalars, readers, mapping = [], [], {}
     for n, argument in enumerate(printed.arguments):
         if not argument.domains:
             scalars.append(argument.symbol)
@@ -112,9 +112,10 @@ def lambdified(outcome, sizes: dict[str, int], limit: int = 2000) -> Callable | 
             *(range(lo, hi + 1) for lo, hi in zip(lows, highs, strict=True))
         ):
             symbol = Symbol(f"v{len(scalars)}", real=True)
-            entries = [e.xreplace({argument.symbol[index]: symbol}) for e in entries]
+            mapping[argument.symbol[index]] = symbol
             scalars.append(symbol)
             readers.append((n, tuple(i - lo for i, lo in zip(index, lows, strict=True))))
+    entries = [e.xreplace(mapping) for e in entries]  # one pass: every entry at once
     if any(e.has(Indexed) for e in entries):
         return None
     function = lambdify(scalars, entries, modules="numpy", cse=True)
@@ -151,7 +152,29 @@ def built_in(name: str, K: int, J: int) -> Callable | None:
 # ---- measuring -----------------------------------------------------------------------------
 
 
-def measure(key: str, B: int, sizes: dict[str, int], seconds: float, lambdas: bool) -> list:
+def median_times(candidates: dict[str, Callable[[], object]], seconds: float) -> dict[str, float]:
+    """Median time per call of each candidate over interleaved rounds: on a busy machine the
+    median of a round is steadier than the best (one lucky round decides the best)."""
+    loops = {}
+    for name, call in candidates.items():
+        call()
+        start = time.perf_counter()
+        call()
+        loops[name] = max(1, int(0.02 / max(time.perf_counter() - start, 1e-7)))
+    samples: dict[str, list[float]] = {name: [] for name in candidates}
+    deadline = time.perf_counter() + seconds
+    while len(samples["hand"]) < 7 or time.perf_counter() < deadline:
+        for name, call in candidates.items():
+            start = time.perf_counter()
+            for _ in range(loops[name]):
+                call()
+            samples[name].append((time.perf_counter() - start) / loops[name])
+    return {name: float(np.median(times)) for name, times in samples.items()}
+
+
+def measure(
+    key: str, B: int, sizes: dict[str, int], seconds: float, lambdas: bool, timer=best_times
+) -> list:
     path, hands, _ = FILES[key]
     emitted = emit_files([os.path.join(ROOT, path)], Options())
     module = _compiled(emitted.text, key)
@@ -179,7 +202,7 @@ def measure(key: str, B: int, sizes: dict[str, int], seconds: float, lambdas: bo
             if made is not None and time.perf_counter() - started < 120:
                 np.testing.assert_allclose(made(*values), want, rtol=1e-7, atol=1e-7 * B)
                 candidates["lambdify cse=True"] = lambda f=made, v=values: f(*v)
-        times = best_times(candidates, seconds)
+        times = timer(candidates, seconds)
         rows.append((name, times))
     return rows
 
@@ -304,6 +327,9 @@ def main() -> None:
     parser.add_argument("--only", choices=sorted(FILES), help="one file")
     parser.add_argument("--no-lambdify", action="store_true", help="skip the lambdify rows")
     parser.add_argument(
+        "--median", action="store_true", help="the median of interleaved rounds, not the best"
+    )
+    parser.add_argument(
         "--instructions", action="store_true", help="count instructions (callgrind) instead"
     )
     args = parser.parse_args()
@@ -312,14 +338,16 @@ def main() -> None:
             print(instructions(key, BATCHES, FILES[key][2]), "\n", flush=True)
         return
     seconds = 0.5 if args.quick else 3.0
-    print(f"NumPy {np.__version__}, {os.cpu_count()} cores; float64; best of interleaved rounds")
+    timer, how = (median_times, "median") if args.median else (best_times, "best")
+    print(f"NumPy {np.__version__}, {os.cpu_count()} cores; float64; {how} of interleaved rounds")
     for key in [args.only] if args.only else FILES:
         sizes = FILES[key][2]
-        results = {B: measure(key, B, sizes, seconds, not args.no_lambdify) for B in BATCHES}
+        lambdas = not args.no_lambdify
+        results = {B: measure(key, B, sizes, seconds, lambdas, timer) for B in BATCHES}
         print(table(key, results, sizes), "\n")
         if key == "softmax":
             large = {"K": 1000, "J": 512}
-            results = {B: measure(key, B, large, seconds, False) for B in (1, 256, 4096)}
+            results = {B: measure(key, B, large, seconds, False, timer) for B in (1, 256, 4096)}
             print(table(key, results, large), "\n")
 
 

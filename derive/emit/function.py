@@ -149,7 +149,7 @@ def _dims(argument: Argument, request: Request, sizes: Mapping[Symbol, str]) -> 
     """Each axis as code: a number or a size's variable (the batch axis first)."""
     dims = [sizes[BATCH_SIZE]] if argument.batched else []
     for domain in argument.domains:
-        size = size_of(domain, request.show(argument.symbol))
+        size = size_of(domain, request.show(argument.symbol), request.show)
         dims.append(str(int(size)) if isinstance(size, Integer) else sizes[size])
     return dims
 
@@ -298,7 +298,7 @@ def _condition(parts_: Sequence[str]) -> list[str]:
 def _returned(output, request: Request, sizes, batched: bool) -> str:
     dims = [sizes[BATCH_SIZE]] if batched and not request.reduce else []
     for label in output:
-        size = size_of(request.ranges[label], request.show(label))
+        size = size_of(request.ranges[label], request.show(label), request.show)
         dims.append(str(int(size)) if isinstance(size, Integer) else sizes[size])
     return f"({', '.join(dims)}{',' if len(dims) == 1 else ''})" if dims else "a scalar"
 

@@ -6,13 +6,14 @@ that the value is the same, and :mod:`derive.emit.vectorize` turns each into who
 They are never differentiated or checked themselves: a rewrite's claim is stated in plain SymPy.
 
 ``RowMax(S)`` is the shift of a log-sum-exp: for ``S = Sum(exp(g), (c, lo, hi))`` it is
-max_c g. Its free symbols are those of S, so a shifted sum ``Sum(exp(g - RowMax(S)), ...)`` is an
-ordinary SymPy expression, and the vectorizer computes max_c g once for every use.
+max_c g (for a sum written out, ``e^a + e^b``, max(a, b)). Its free symbols are those of S, so
+a shifted sum ``Sum(exp(g - RowMax(S)), ...)`` is an ordinary SymPy expression, and the
+vectorizer computes max_c g once for every use.
 """
 
 from __future__ import annotations
 
-from sympy import Expr, Function, Sum, exp
+from sympy import Add, Expr, Function, Sum, exp
 
 
 class softplus(Function):  # lowercase like SymPy's own functions
@@ -58,8 +59,11 @@ def exponent(total: Sum) -> Expr:
     return summand.args[0]
 
 
-def shifted(total: Sum) -> Sum:
-    """``Sum(exp(g - RowMax(S)), ...)`` for S = ``total``: every term at most 1, one term 1."""
+def shifted(total: Expr) -> Expr:
+    """``Sum(exp(g - RowMax(S)), ...)`` for S = ``total``: every term at most 1, one term 1;
+    for a sum written out, ``e^a + e^b``, each term shifted: ``e^{a - m} + e^{b - m}``."""
+    if isinstance(total, Add):
+        return Add(*(exp(term.args[0] - RowMax(total)) for term in total.args))
     return Sum(exp(exponent(total) - RowMax(total)), *total.limits)
 
 

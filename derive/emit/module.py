@@ -24,12 +24,14 @@ from sympy import Basic, Expr, Ge, Indexed, Le, Symbol
 from derive.checker.equal import check_equal
 from derive.emit import arguments_runtime
 from derive.emit.function import Printed, Request, check_computable, function_source
+from derive.emit.logs import split_logs
 from derive.emit.matrix_entries import entries
 from derive.emit.naming import RESERVED, Names, doc_text
 from derive.emit.proofs import EmitError
 from derive.emit.results import Result
-from derive.emit.stable import REWRITES, proved_rewrites, stable_form, tidied, unstable
+from derive.emit.stable import REWRITES, proved_rewrites, stable_form
 from derive.emit.template import MARKER
+from derive.emit.tidy import tidied, unstable
 from derive.sources.oneline import one_line
 from derive.version import __version__
 
@@ -205,16 +207,19 @@ def _assumptions(entry: Indexed) -> dict[str, bool]:
 
 
 def _tidy(result: Result) -> Expr:
-    """The result in a tidied form (:func:`derive.emit.stable.tidied`) that leaves the fewest
+    """The result in a tidied form (:func:`derive.emit.tidy.tidied`) that leaves the fewest
     exponentials unshifted once the stable rewrites are applied, if the step checker proves it
     equal to the result under the result's index ranges (at most two forms are checked); else
     as it is."""
     axes = {i for i in result.expr.free_symbols if i in result.ranges}
     # a form that lost a free index would return another shape: never used
+    forms = tidied(result.expr)
+    # logs of ratios split (a KL divergence's log(p/q)): a third form, used only if it shifts more
+    forms += [split_logs(result.expr)]
     candidates = [
         (n, t)
-        for n, t in enumerate(tidied(result.expr))
-        if t != result.expr and axes <= t.free_symbols
+        for n, t in enumerate(forms)
+        if t != result.expr and t not in forms[:n] and axes <= t.free_symbols
     ]
     if not candidates:
         return result.expr

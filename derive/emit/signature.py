@@ -108,14 +108,16 @@ def generated_order(obj: Basic) -> tuple:
     return (0, int(found.group(1)), found.group(2) or "") if found else (1, 0, name)
 
 
-def size_of(domain: Domain, what: str) -> Expr:
-    """The size of a range as a number or one size symbol (what can be read from a shape)."""
+def size_of(domain: Domain, what: str, show: Callable[[Basic], str] = str) -> Expr:
+    """The size of a range as a number or one size symbol (what can be read from a shape);
+    ``show`` prints the source's names (never the generated ``s0``) into the refusal."""
     size = domain.size
+    shown = f"{show(domain.lo)}..{show(domain.hi)}"
     if size.is_Integer or isinstance(size, Symbol):
         if size.is_Integer and size < 0:
-            raise EmitError(f"{what}: the range {domain.lo}..{domain.hi} is reversed")
+            raise EmitError(f"{what}: the range {shown} is reversed")
         return size
     raise EmitError(
-        f"{what}: the range {domain.lo}..{domain.hi} has size {size}, which derive "
+        f"{what}: the range {shown} has size {show(size)}, which derive "
         "emit cannot read from a shape (a range 1..K or 0..K-1 can)"
     )

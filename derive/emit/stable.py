@@ -49,30 +49,27 @@ from sympy import (
     Expr,
     Indexed,
     Integer,
-    KroneckerDelta,
     Mul,
     Pow,
     Sum,
     Symbol,
-    count_ops,
     exp,
-    expand,
     log,
-    powsimp,
     tanh,
 )
-from sympy.simplify.simplify import factor_sum
 
-from derive.emit.graph import bound_by_depth
 from derive.emit.markers import RowMax, log_sigmoid, shifted, sigmoid, softplus, xlogx
 from derive.emit.stable_claims import (
     claims_log_sigmoid,
     claims_log_softmax,
+    claims_log_softmax_terms,
     claims_log_sum_exp,
+    claims_log_sum_exp_terms,
     claims_one_minus_sigmoid,
     claims_sigmoid,
     claims_sigmoid_slope,
     claims_softmax_power,
+    claims_softmax_terms,
     claims_softplus,
     claims_tanh,
     claims_xlogx,
@@ -117,55 +114,62 @@ def _sum_of_exp(expr: Basic) -> bool:
     return isinstance(expr, Sum) and isinstance(expr.function, exp) and real(expr.function.args[0])
 
 
+def _terms_of_exp(expr: Basic) -> bool:
+    """A sum of exponentials written out, ``e^a + e^b + ...`` (a two-class softmax's)."""
+    return isinstance(expr, Add) and all(
+        isinstance(term, exp) and real(term.args[0]) for term in expr.args
+    )
+
+
 def _log_sum_exp(total: Sum) -> Expr:
     return RowMax(total) + log(shifted(total))
 
 
-def _match_log_sum_exp(expr: Expr, rewrite) -> Expr | None:
-    if isinstance(expr, log) and _sum_of_exp(expr.args[0]):
+def _match_log_sum_exp(expr: Expr, rewrite, total=_sum_of_exp) -> Expr | None:
+    if isinstance(expr, log) and total(expr.args[0]):
         return _log_sum_exp(rewrite(expr.args[0]))
     return None
 
 
-def _softmax_parts(expr: Basic) -> tuple[Expr, Sum] | None:
-    """(h, S) if ``expr`` is e^h / S with S a sum of exponentials."""
+def _softmax_parts(expr: Basic, total=_sum_of_exp) -> tuple[Expr, Sum] | None:
+    """(h, S) if ``expr`` is e^h / S with S a sum of exponentials (``total`` says which)."""
     if not isinstance(expr, Mul) or len(expr.args) != 2:
         return None
     tops = [f for f in expr.args if isinstance(f, exp)]
     bottoms = [f for f in expr.args if isinstance(f, Pow) and f.exp == -1]
-    if len(tops) == 1 and len(bottoms) == 1 and _sum_of_exp(bottoms[0].base):
+    if len(tops) == 1 and len(bottoms) == 1 and total(bottoms[0].base):
         h = tops[0].args[0]
         return (h, bottoms[0].base) if real(h) else None
     return None
 
 
-def _match_log_softmax(expr: Expr, rewrite) -> Expr | None:
-    parts = isinstance(expr, log) and _softmax_parts(expr.args[0])
+def _match_log_softmax(expr: Expr, rewrite, total=_sum_of_exp) -> Expr | None:
+    parts = isinstance(expr, log) and _softmax_parts(expr.args[0], total)
     if not parts:
         return None
     h, total = parts
     return rewrite(h) - _log_sum_exp(rewrite(total))
 
 
-def _power_of_sum(factor: Basic) -> tuple[Sum, int] | None:
+def _power_of_sum(factor: Basic, total=_sum_of_exp) -> tuple[Sum, int] | None:
     """(S, n) if ``factor`` is S^-n, S a sum of exponentials and n a positive integer."""
     negative = isinstance(factor, Pow) and factor.exp.is_Integer and factor.exp < 0
-    return (factor.base, int(-factor.exp)) if negative and _sum_of_exp(factor.base) else None
+    return (factor.base, int(-factor.exp)) if negative and total(factor.base) else None
 
 
-def _match_softmax(expr: Expr, rewrite) -> Expr | None:
+def _match_softmax(expr: Expr, rewrite, total=_sum_of_exp) -> Expr | None:
     """e^h / S^n (n = 1: the softmax; n = 2: its Jacobian written out, e^{z_i + z_j} / S^2)
     -> e^{h - n m} / S'^n, both shifted by m = max_c g_c."""
     if not isinstance(expr, Mul):
         return None
     for top in (f for f in expr.args if isinstance(f, exp) and real(f.args[0])):
         for bottom in expr.args:
-            found = _power_of_sum(bottom)
+            found = _power_of_sum(bottom, total)
             if found is not None:
-                total, n = found
+                denominator, n = found
                 rest = [f for f in expr.args if f is not top and f is not bottom]
-                shift = exp(top.args[0] - n * RowMax(total))
-                return Mul(*rest, shift / shifted(total) ** n)
+                shift = exp(top.args[0] - n * RowMax(denominator))
+                return Mul(*rest, shift / shifted(denominator) ** n)
     return None
 
 
@@ -273,10 +277,19 @@ def _match_xlogx(expr: Expr, rewrite) -> Expr | None:
     return None
 
 
+def _terms(match):
+    """``match`` for a sum of exponentials written out rather than a ``Sum``."""
+    return functools.partial(match, total=_terms_of_exp)
+
+
 REWRITES: tuple[Rewrite, ...] = (
     Rewrite("log-softmax", claims_log_softmax, _match_log_softmax, early=True),
     Rewrite("log-sum-exp", claims_log_sum_exp, _match_log_sum_exp, early=True),
+    # the same three with the sum written out, e^a + e^b (a two-class softmax)
+    Rewrite("log-softmax (terms)", claims_log_softmax_terms, _terms(_match_log_softmax), True),
+    Rewrite("log-sum-exp (terms)", claims_log_sum_exp_terms, _terms(_match_log_sum_exp), True),
     Rewrite("softmax", claims_softmax_power, _match_softmax),
+    Rewrite("softmax (terms)", claims_softmax_terms, _terms(_match_softmax)),
     Rewrite("sigmoid slope", claims_sigmoid_slope, _match_sigmoid_slope),
     Rewrite("tanh", claims_tanh, _match_tanh),
     Rewrite("log(1 + e^x)", claims_softplus, _match_softplus),
@@ -326,58 +339,3 @@ def stable_form(expr: Expr) -> tuple[Expr, tuple[str, ...]]:
     result = rewrite(expr)
     names = tuple(r.name for r in REWRITES if r.name in used)
     return result, names
-
-
-LARGER = 4  # an expanded form more than this many times larger is not tried
-
-
-def _selecting(expr: Basic) -> bool:
-    """A sum over c of a product with a factor delta(c, k), k another symbol."""
-    if not isinstance(expr, Sum) or len(expr.limits) != 1 or not isinstance(expr.function, Mul):
-        return False
-    index = expr.limits[0][0]
-    return any(_delta_partner(f, index) is not None for f in expr.function.args)
-
-
-def _delta_partner(factor: Basic, index: Symbol) -> Basic | None:
-    if isinstance(factor, KroneckerDelta) and index in factor.args:
-        (other,) = [a for a in factor.args if a != index] or [None]
-        if other is not None and isinstance(other, Symbol) and other != index:
-            return other
-    return None
-
-
-def _selected(expr: Sum) -> Expr:
-    """sum_c f(c) delta(c, k) -> f(k) (right for k within c's range, which the caller's proof
-    checks)."""
-    index = expr.limits[0][0]
-    delta = next(f for f in expr.function.args if _delta_partner(f, index) is not None)
-    rest = Mul(*[f for f in expr.function.args if f is not delta])
-    return rest.xreplace({index: _delta_partner(delta, index)})
-
-
-def tidied(expr: Expr) -> list[Expr]:
-    """Tidier forms of ``expr`` to try, the plainest first: every sum's index renamed by its
-    depth (so two sums that differ only in the name of their index are one and cancel: S / S'),
-    factors that do not depend on a sum's index taken out of it (C e^{x_i} / sum_c C e^{x_c}),
-    a Kronecker delta in a sum's term selected (sum_c e^{z_c} delta_ck = e^{z_k}, so that the
-    softmax it is part of shows; the proof's index ranges make it so, and the check sees),
-    products of exponentials combined (e^{-z} e^{z} = 1); then the same with the products
-    multiplied out, so that such factors meet (a gradient written out in the softmax's parts,
-    ``(e^{z_i} delta_ik / S - ...) e^{-z_i} S``). Written as they stand, these keep factors that
-    overflow at z = 710. The caller proves a form equal to the result before using it."""
-    # each change of structure may put a sum at another depth: its index is renamed again
-    renamed = bound_by_depth(bound_by_depth(expr).replace(_selecting, _selected))
-    renamed = bound_by_depth(renamed.replace(lambda e: isinstance(e, Sum), factor_sum))
-    plain = powsimp(renamed, combine="exp", deep=True)
-    flat = dict(mul=True, multinomial=False, power_exp=False, power_base=False, log=False)
-    multiplied = powsimp(bound_by_depth(expand(plain, **flat)), combine="exp", deep=True)
-    found = [plain]
-    if multiplied != plain and count_ops(multiplied) <= LARGER * max(count_ops(plain), 1):
-        found.append(multiplied)
-    return found
-
-
-def unstable(expr: Expr) -> int:
-    """How many exponentials a stable form still computes unshifted (the fewer, the better)."""
-    return sum(1 for e in expr.atoms(exp) if not e.args[0].has(RowMax))

@@ -48,6 +48,29 @@ def claims_softmax_power() -> tuple[Derivation, ...]:
     )
 
 
+_a = Symbol("a", real=True)
+# a sum written out, e^x + e^a: its rewrites are those of a Sum over c = 1..K with the
+# exponents g_c (every K and g), proved again for two terms written out
+_T = exp(_x) + exp(_a)
+_T_SHIFTED = exp(_x - _m) + exp(_a - _m)
+
+
+def claims_log_sum_exp_terms() -> tuple[Derivation, ...]:
+    why = "log(e^x + e^a) = m + log(e^{x - m} + e^{a - m}) for every real m"
+    return (_claim("log-sum-exp (terms)", log(_T), _m + log(_T_SHIFTED), why),)
+
+
+def claims_log_softmax_terms() -> tuple[Derivation, ...]:
+    why = "log(e^y / T) = y - log T, T > 0; then the log-sum-exp shift"
+    return (_claim("log-softmax (terms)", log(exp(_y) / _T), _y - _m - log(_T_SHIFTED), why),)
+
+
+def claims_softmax_terms() -> tuple[Derivation, ...]:
+    n = Symbol("n", integer=True, positive=True)
+    why = "multiply above and below by e^{-n m}, for every real m and n = 1, 2, ..."
+    return (_claim("softmax (terms)", exp(_y) / _T**n, exp(_y - n * _m) / _T_SHIFTED**n, why),)
+
+
 def claims_sigmoid_slope() -> tuple[Derivation, ...]:
     n = Symbol("n", integer=True, positive=True)
     sig, low = exp(_x) / (1 + exp(_x)), 1 / (1 + exp(_x))

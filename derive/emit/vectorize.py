@@ -313,8 +313,11 @@ class Vectorizer:
         return reduce_sum(self, expr)
 
     def row_max(self, expr: markers.RowMax) -> int:
-        """max_c g of ``Sum(exp(g), (c, lo, hi))``: one maximum reduction."""
+        """max_c g of ``Sum(exp(g), (c, lo, hi))``: one maximum reduction (of ``e^a + e^b``:
+        max(a, b), elementwise)."""
         total = expr.args[0]
+        if isinstance(total, Add):
+            return self.build(Max(*(term.args[0] for term in total.args), evaluate=False))
         labels, exponent = self.bound(total)
         try:
             node = self.build(exponent)
