@@ -35,6 +35,7 @@ ALIASES: dict[str, dict[str, str]] = {
         "dvalues": "z",
         "probs": "a",
         "probabilities": "a",
+        "AL": "a",
         "weights": "W",
         "biases": "b",
         "bias": "b",
@@ -53,6 +54,8 @@ ALIASES: dict[str, dict[str, str]] = {
         "dvalues": "z3",
         "probs": "a3",
         "probabilities": "a3",
+        "AL": "a3",
+        "A0": "x",
     },
     "shallow": {
         "X": "x",
@@ -68,6 +71,8 @@ ALIASES: dict[str, dict[str, str]] = {
         "dvalues": "z2",
         "probs": "a2",
         "probabilities": "a2",
+        "AL": "a2",
+        "A0": "x",
     },
 }
 _POSITIONAL = ("POSITIONAL_ONLY",)
