@@ -183,14 +183,19 @@ class Run:
         code writes the rows of dE/dz either as the mean's gradient (divided by B, cs231n's
         dscores) or per example (course code's dZ3 = A3 - Y, which divides dW by m); both are
         right, and either passes (the note says which); the one that fits more inputs is
-        the one the code writes, and its other mistakes are diagnosed from there. Only beside
-        a parameter's gradient from the same call, though: there the rows are a step on the
-        way to dW. Alone (a loss layer's ``backward`` storing ``self.dinputs``) they are what
-        the layers below receive, and undivided they are B times the mean's gradient."""
+        the one the code writes, and its other mistakes are diagnosed from there. Only in a
+        network, or beside a parameter's gradient from the same call, though: there the rows
+        are a step on the way to dW. Alone at the output (a loss layer's ``backward`` storing
+        ``self.dinputs``) they are what the layers below receive, and undivided they are B
+        times the mean's gradient."""
+        options = self.execution.options
         return (
             self.options.batch_loss == "mean"
             and self.options.quantity.per_example
-            and any(q.kind in (WEIGHTS, BIAS) for q in self.execution.options.quantities)
+            and (
+                options.layer != "output"
+                or any(q.kind in (WEIGHTS, BIAS) for q in options.quantities)
+            )
             and any(r.status == "wrong" for r in self.results)
         )
 
