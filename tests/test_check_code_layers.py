@@ -126,3 +126,18 @@ def test_a_function_missing_an_array_is_told_the_convention_it_likely_has(
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert hint in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_layer_that_raises_on_the_declared_weight_layout_is_told_the_other(capfd) -> None:
+    """Dense keeps its weights as (inputs, neurons): with the default out-in its forward pass
+    raises at every input, and the report says which flag fits, instead of a usage error."""
+    code, data = check(
+        capfd,
+        "dense_layers.py:Dense.backward",
+        *("--init", "Dense(5, 4)", "--set", "weights=W", "--set", "biases=b"),
+        *("--before", "forward(a_prev)", "--arg", "dvalues=dE_dz", "--quantity", "all"),
+        *("--K", "4", "--J", "5", "--batch-loss", "mean"),
+    )
+    assert code == 1 and data["diagnosis"] == "raised"
+    message = data["findings"][0]["message"]
+    assert "if your code keeps the weights as (in, out), check with --weights in-out" in message
