@@ -141,3 +141,71 @@ def test_a_layer_that_raises_on_the_declared_weight_layout_is_told_the_other(cap
     assert code == 1 and data["diagnosis"] == "raised"
     message = data["findings"][0]["message"]
     assert "if your code keeps the weights as (in, out), check with --weights in-out" in message
+
+
+NET = ["--set", "W1=W1", "--set", "b1=b1", "--set", "W2=W2", "--set", "b2=b2"]
+NET += ["--quantity", "all", "--N", "4", "--J", "5", "--K", "3", "--weights", "in-out"]
+NET += ["--batch-loss", "mean"]
+
+
+@pytest.mark.parametrize(
+    ("cls", "found"),
+    [
+        ("RowBiasNet", {"dE_dW1": None, "dE_db1": None, "dE_dW2": None, "dE_db2": None}),
+        (
+            "RowBiasNetGateAtZero",
+            {
+                "dE_dW1": "relu-convention",
+                "dE_db1": "relu-convention",
+                "dE_dW2": None,
+                "dE_db2": None,
+            },
+        ),
+    ],
+)
+def test_returned_biases_kept_as_rows_are_read_as_rows_and_judged(capfd, cls, found) -> None:
+    """db1 of shape (1, J), placed by the return statement's names, is the bias's layout:
+    read as such without --bias, then judged like the rest (a gate at 0 is still named)."""
+    code, data = check(
+        capfd,
+        f"row_bias_mlp.py:{cls}.backward",
+        *("--init", f"{cls}(N, J, K)", "--before", "forward(X)", *NET),
+    )
+    assert diagnoses(data) == found
+    assert code == (0 if cls == "RowBiasNet" else 1)
+    assert "bias as a row" in data["layout"]
+
+
+def test_a_step_size_that_never_reaches_the_code_is_bad_usage(capsys) -> None:
+    """Without lr=lr in --init the code steps with its own 0.1, and its correct gradients
+    would be read off as wrong: refused, saying how to pass it."""
+    target = f"{CODE / 'row_bias_mlp.py'}:RowBiasNet.train_step"
+    argv = [*NET, "--update", "lr", "--bias", "(1,K)"]
+    code = main(["check-code", target, "--init", "RowBiasNet(N, J, K)", *argv])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "--update lr: lr reaches your code nowhere" in err
+    code = main(["check-code", target, "--init", "RowBiasNet(N, J, K, lr=lr)", *argv])
+    out, _ = capsys.readouterr()
+    assert code == 0, out
+
+
+def test_a_regularization_strength_that_never_reaches_the_code_is_bad_usage(capsys) -> None:
+    target = f"{CODE / 'model_with_grads.py'}:Model.loss"
+    sizes = ["--N", "4", "--I", "5", "--J", "6", "--K", "3"]
+    code = main(
+        [
+            "check-code",
+            target,
+            "--init",
+            "Model()",
+            "--regularization",
+            "l2:reg",
+            "--quantity",
+            "all",
+            *sizes,
+        ]
+    )
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "--regularization l2:reg: reg reaches your code nowhere" in err

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from derive.testing.calling import Session, check_timeout
-from derive.testing.callsyntax import show
+from derive.testing.callsyntax import names, show
 from derive.testing.conventions import conventions_of
 from derive.testing.detect import from_returned_names, from_structure
 from derive.testing.diagnosis import diagnose
@@ -103,18 +103,21 @@ def check(
             session, options, calls, results, base, _all(quantity), given.get("bias") is not None
         )
         _enough(options, calls)
+        _reached(options, calls, session.info.get("init_names", []))
         session.plan(calls.child(results, {}))
         execution = Execution(
             session, options, proved(*base_key(options), _needs(options)), options.arguments
         )
         runs = [execution.run(q) for q in options.quantities]
+        if given.get("bias") is None:
+            execution, runs = _kept_bias(execution, runs)
         reports = tuple(quantity_report(run, diagnose(run)) for run in runs)
         output, total = session.output()
         name, skipped = session.name, session.skipped()
     return CodeReport(
         function=name,
         quantity=", ".join(q.name for q in options.quantities),
-        layout=options.describe(),
+        layout=execution.options.describe(),
         passed=all(r.passed for r in reports),
         findings=tuple(f for r in reports for f in r.findings),
         cases=combined(reports),
@@ -154,6 +157,29 @@ def _hint(options: Options, calls: Calls, lacking: str) -> str:
         array = "a" if options.inputs == "probabilities" else "z"
         return f"; if {inputs[0]} is the {what}, --arg {inputs[0]}={array}"
     return ""
+
+
+def _reached(options: Options, calls: Calls, init_names: object) -> None:
+    """The regularization's strength and the step size reach the code: a parameter, or a
+    name of --init, --arg, --set or --before. Otherwise the code runs with its own default
+    (reg=0.0, lr=0.1), and correct code would look wrong (ValueError instead)."""
+    if init_names is None:
+        return  # a function of the caller's builds the object: it may pass anything
+    trees = [*calls.parameters.values(), *calls.definitions.values(), *calls.before]
+    trees += [t for pair in calls.sets for t in pair]
+    used = set(init_names) | {n for t in trees for n in names(t)}
+    flags = []
+    if options.regularization is not None:
+        flags.append(("--regularization l2:", options.regularization.name))
+    if options.update is not None:
+        flags.append(("--update ", options.update))
+    for flag, name in flags:
+        if name not in used:
+            raise ValueError(
+                f"{flag}{name}: {name} reaches your code nowhere: it is no parameter of the "
+                f"function and no expression uses it; pass it where your code takes it "
+                f"(--init 'Model(..., {name}={name})', --set {name}={name}, or --arg)"
+            )
 
 
 def base_key(options: Options) -> tuple:
@@ -240,6 +266,26 @@ def _bias_shape(
         if all(got.get(q.name) is not None and q.name not in guessed for q in open_):
             return other, got, guessed
     return options, results, by_shape
+
+
+def _kept_bias(execution: Execution, runs: list[Run]) -> tuple[Execution, list[Run]]:
+    """Without --bias: bias gradients that came back in another of the bias's shapes at
+    every input ((1, K) from ``np.sum(dZ, axis=0, keepdims=True)``, placed by the names of
+    the return statement) are read in that shape, if every one of them can then be compared
+    (and is then judged as usual): the shape is how the code keeps its bias, not a mistake
+    (the function line says which)."""
+    bias = [r for r in runs if r.options.quantity.kind == BIAS]
+    if not bias or not all(all(c.status == "returned" for c in r.results) for r in bias):
+        return execution, runs
+    for shape in ("row", "column", "vector"):
+        if shape == execution.options.bias:
+            continue
+        other = execution.other(replace(execution.options, bias=shape))
+        others = [other.run(r.options.quantity) for r in runs]
+        read = [c for o in others if o.options.quantity.kind == BIAS for c in o.results]
+        if all(c.status not in ("returned", "raised") for c in read):
+            return other, others
+    return execution, runs
 
 
 def _found(options: Options, results: Mapping[str, list | None], found: Mapping) -> Options:

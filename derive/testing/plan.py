@@ -75,6 +75,15 @@ ALIASES: dict[str, dict[str, str]] = {
         "A0": "x",
     },
 }
+# the names of the batch and its targets in training code, in every layer
+_TARGET_NAMES = ("y_onehot", "y_one_hot", "Y_onehot", "one_hot_Y", "y_train", "Y_train")
+_TARGET_NAMES += ("y_batch", "Y_batch", "T", "t_batch")
+_INPUT_NAMES = ("X_train", "x_train", "X_batch", "x_batch")
+for _layer, _names in ALIASES.items():
+    _input = "a_prev" if _layer == "output" else "x"
+    _names.update({name: "t" for name in _TARGET_NAMES if name not in ARRAYS[_layer]})
+    _names.update({name: _input for name in _INPUT_NAMES})
+
 _POSITIONAL = ("POSITIONAL_ONLY",)
 _SKIPPED = ("VAR_POSITIONAL", "VAR_KEYWORD")
 
