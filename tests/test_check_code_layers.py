@@ -209,3 +209,19 @@ def test_a_regularization_strength_that_never_reaches_the_code_is_bad_usage(caps
     _, err = capsys.readouterr()
     assert code == 2
     assert "--regularization l2:reg: reg reaches your code nowhere" in err
+
+
+def test_a_result_named_in_the_return_statement_of_a_loss_that_returns_early(capfd) -> None:
+    """``if y is None: return scores`` before ``return loss, grads``: grads is still a name
+    of what the call returns."""
+    code, data = check(
+        capfd,
+        "two_layer_net.py:TwoLayerNet.loss",
+        *("--init", "TwoLayerNet(4, 5, 3)", "--set", 'params["W1"]=W1'),
+        *("--set", 'params["b1"]=b1', "--set", 'params["W2"]=W2', "--set", 'params["b2"]=b2'),
+        *("--quantity", "E,dE_dW1", "--result", "E=loss", "--result", 'dE_dW1=grads["W1"]'),
+        *("--N", "4", "--J", "5", "--K", "3", "--weights", "in-out", "--targets", "labels"),
+        *("--batch-loss", "mean", "--regularization", "l2:reg"),
+    )
+    assert code == 0, data["findings"]
+    assert diagnoses(data) == {"E": None, "dE_dW1": None}

@@ -77,8 +77,8 @@ class Callee:
 
 def returned_names(function: Callable) -> list[str] | None:
     """``return loss, grads`` -> ["loss", "grads"]; ``return dW`` -> ["dW"]; [] if it has no
-    return statement; None if it returns other forms, several different ones, or its source
-    cannot be read."""
+    return statement; the one tuple of names among single names (``return scores`` early);
+    None if it returns other forms, several different tuples, or its source cannot be read."""
     try:
         source = textwrap.dedent(inspect.getsource(function))
         tree = ast.parse(source)
@@ -100,7 +100,12 @@ def returned_names(function: Callable) -> list[str] | None:
             return None
     if not forms:
         return []  # no return statement: it returns None, there is nothing to look into
-    return list(forms.pop()) if len(forms) == 1 else None
+    if len(forms) == 1:
+        return list(forms.pop())
+    # cs231n's loss: ``return scores`` without targets, ``return loss, grads`` with them;
+    # the names apply only where the value returned is a tuple of as many (scope, detect)
+    tuples = [form for form in forms if len(form) > 1]
+    return list(tuples[0]) if len(tuples) == 1 else None
 
 
 def _own_returns(function: ast.AST) -> list[ast.Return]:
