@@ -106,6 +106,36 @@ def test_a_package_module_is_imported_like_pytest_with_its_relative_imports(
 
 
 @pytest.mark.parametrize(
+    ("init", "importing"),
+    [
+        ("", "from ..maths import softmax\n"),  # beyond the top package pytest would take
+        ("from course.classifiers.net import *\n", "from course.maths import softmax\n"),
+    ],
+)
+def test_a_folder_without_init_is_a_namespace_package_its_code_imports(
+    tmp_path, capsys, init, importing
+) -> None:
+    """course/ has no __init__.py (an assignment's folder), course/classifiers/ has one, and
+    the code imports course.* or goes up with ..: imported as course.classifiers.net."""
+    package = tmp_path / "assignment" / "course"
+    (package / "classifiers").mkdir(parents=True)
+    (package / "classifiers" / "__init__.py").write_text(init)
+    (package / "maths.py").write_text(
+        "import numpy as np\n"
+        "def softmax(z):\n"
+        "    e = np.exp(z - z.max(axis=1, keepdims=True))\n"
+        "    return e / e.sum(axis=1, keepdims=True)\n"
+    )
+    (package / "classifiers" / "net.py").write_text(
+        importing + "def grad_W(X, W, b, y):\n    return (softmax(X @ W.T + b) - y).T @ X\n"
+    )
+    target = f"{package / 'classifiers' / 'net.py'}:grad_W"
+    code, out, err = run(capsys, target, *LAYER, *ARGS)
+    assert code == 0, out + err
+    assert out.startswith("dE_dW: course.classifiers.net:grad_W matches")
+
+
+@pytest.mark.parametrize(
     ("argv", "words"),
     [
         (["nowhere.py:f", *LAYER], "nowhere.py: no such file"),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from derive.testing.calling import Session, check_timeout
-from derive.testing.callsyntax import show
+from derive.testing.callsyntax import names, show
 from derive.testing.conventions import conventions_of
 from derive.testing.detect import from_returned_names, from_structure
 from derive.testing.diagnosis import diagnose
@@ -26,7 +26,7 @@ from derive.testing.proved import proved
 from derive.testing.reference import exact
 from derive.testing.report import CodeReport, combined, quantity_report
 from derive.testing.run import Execution, Run, scalars
-from derive.testing.spec import ARRAYS, Options, Quantity, quantities_of, sizes_of
+from derive.testing.spec import ARRAYS, BIAS, Options, Quantity, quantities_of, sizes_of
 from derive.testing.steps_taken import STEP, step_parts, with_steps
 from derive.testing.target import Callee
 
@@ -99,20 +99,25 @@ def check(
             **conventions,
         )
         results = with_steps(results, step_parts(calls, quantities, step))
-        options, results = _mapped(session, options, calls, results, base, _all(quantity))
+        options, results = _mapped(
+            session, options, calls, results, base, _all(quantity), given.get("bias") is not None
+        )
         _enough(options, calls)
+        _reached(options, calls, session.info.get("init_names", []))
         session.plan(calls.child(results, {}))
         execution = Execution(
             session, options, proved(*base_key(options), _needs(options)), options.arguments
         )
         runs = [execution.run(q) for q in options.quantities]
+        if given.get("bias") is None:
+            execution, runs = _kept_bias(execution, runs)
         reports = tuple(quantity_report(run, diagnose(run)) for run in runs)
         output, total = session.output()
         name, skipped = session.name, session.skipped()
     return CodeReport(
         function=name,
         quantity=", ".join(q.name for q in options.quantities),
-        layout=options.describe(),
+        layout=execution.options.describe(),
         passed=all(r.passed for r in reports),
         findings=tuple(f for r in reports for f in r.findings),
         cases=combined(reports),
@@ -137,6 +142,43 @@ def _enough(options: Options, calls: Calls) -> None:
             raise ValueError(
                 f"{q.name} needs {lacking}: map a parameter to each (NAME=ARRAY)"
                 + (f"; by their names, {given}" if given else "")
+                + _hint(options, calls, lacking)
+            )
+
+
+def _hint(options: Options, calls: Calls, lacking: str) -> str:
+    """The two conventions a lacking W or b usually means: code with no bias (the bias
+    trick), and a loss function whose ``x`` is the scores, not the layer's input."""
+    if lacking.startswith("b (") and options.bias != "none":
+        return "; if your code has no bias parameter, check with --bias none"
+    inputs = [p for p, tree in calls.parameters.items() if tree == ["name", "a_prev"]]
+    if lacking.startswith("W and b") and len(inputs) == 1:
+        what = "probabilities" if options.inputs == "probabilities" else "logits"
+        array = "a" if options.inputs == "probabilities" else "z"
+        return f"; if {inputs[0]} is the {what}, --arg {inputs[0]}={array}"
+    return ""
+
+
+def _reached(options: Options, calls: Calls, init_names: object) -> None:
+    """The regularization's strength and the step size reach the code: a parameter, or a
+    name of --init, --arg, --set or --before. Otherwise the code runs with its own default
+    (reg=0.0, lr=0.1), and correct code would look wrong (ValueError instead)."""
+    if init_names is None:
+        return  # a function of the caller's builds the object: it may pass anything
+    trees = [*calls.parameters.values(), *calls.definitions.values(), *calls.before]
+    trees += [t for pair in calls.sets for t in pair]
+    used = set(init_names) | {n for t in trees for n in names(t)}
+    flags = []
+    if options.regularization is not None:
+        flags.append(("--regularization l2:", options.regularization.name))
+    if options.update is not None:
+        flags.append(("--update ", options.update))
+    for flag, name in flags:
+        if name not in used:
+            raise ValueError(
+                f"{flag}{name}: {name} reaches your code nowhere: it is no parameter of the "
+                f"function and no expression uses it; pass it where your code takes it "
+                f"(--init 'Model(..., {name}={name})', --set {name}={name}, or --arg)"
             )
 
 
@@ -161,6 +203,7 @@ def _mapped(
     results: dict[str, list | None],
     base: object,
     every: bool,
+    bias_given: bool = True,
 ) -> tuple[Options, dict[str, list | None]]:
     """Which part of the result is which quantity: ``result``, then the names of the return
     statement, then (if some are still open, or for "all") the names in one call's answer."""
@@ -179,7 +222,12 @@ def _mapped(
     values = {**scalars(options), "B": case.B}
     found = session.probe(user_arrays(options, case, forward), values, (case.kind, case.B))
     shapes = {q.name: expected_shape(options, case.B, q) for q in quantities}
+    named = results
     results, by_shape = from_structure(results, found, names, calls, layer, quantities, shapes)
+    if not bias_given:
+        options, results, by_shape = _bias_shape(
+            options, (named, results, by_shape), found, names, calls, case.B
+        )
     options = replace(options, guessed=tuple((q, show(tree)) for q, tree in by_shape.items()))
     if every:
         options = _found(options, results, found)
@@ -191,8 +239,62 @@ def _all(quantity: object) -> bool:
     return isinstance(names, list | tuple) and any(str(n).strip() == "all" for n in names)
 
 
+def _bias_shape(
+    options: Options,
+    placed: tuple[dict, dict, dict],
+    found: Mapping,
+    names: Sequence[str] | None,
+    calls: Calls,
+    B: int,
+) -> tuple[Options, dict, dict]:
+    """Without --bias: the bias's shape the code keeps, where the default leaves a bias
+    gradient unplaced and another shape lets its name place it (a layer class's
+    ``self.dbiases`` of shape (1, K)). A shape is a layout, not a mistake; the report's
+    function line says which was taken."""
+    named, results, by_shape = placed
+    quantities = options.quantities
+    open_ = [q for q in quantities if q.kind == BIAS and results.get(q.name) is None]
+    open_ += [q for q in quantities if q.kind == BIAS and q.name in by_shape]
+    if not open_:
+        return options, results, by_shape
+    for shape in ("row", "column", "vector"):
+        if shape == options.bias:
+            continue
+        other = replace(options, bias=shape)
+        shapes = {q.name: expected_shape(other, B, q) for q in quantities}
+        got, guessed = from_structure(named, found, names, calls, options.layer, quantities, shapes)
+        if all(got.get(q.name) is not None and q.name not in guessed for q in open_):
+            return other, got, guessed
+    return options, results, by_shape
+
+
+def _kept_bias(execution: Execution, runs: list[Run]) -> tuple[Execution, list[Run]]:
+    """Without --bias: bias gradients that came back in another of the bias's shapes at
+    every input ((1, K) from ``np.sum(dZ, axis=0, keepdims=True)``, placed by the names of
+    the return statement) are read in that shape, if every one of them can then be compared
+    (and is then judged as usual): the shape is how the code keeps its bias, not a mistake
+    (the function line says which)."""
+    bias = [r for r in runs if r.options.quantity.kind == BIAS]
+    if not bias or not all(all(c.status == "returned" for c in r.results) for r in bias):
+        return execution, runs
+    for shape in ("row", "column", "vector"):
+        if shape == execution.options.bias:
+            continue
+        other = execution.other(replace(execution.options, bias=shape))
+        others = [other.run(r.options.quantity) for r in runs]
+        read = [c for o in others if o.options.quantity.kind == BIAS for c in o.results]
+        if all(c.status not in ("returned", "raised") for c in read):
+            return other, others
+    return execution, runs
+
+
 def _found(options: Options, results: Mapping[str, list | None], found: Mapping) -> Options:
-    """Under --quantity all: the quantities the code returns (ValueError if none)."""
+    """Under --quantity all: the quantities the code returns (ValueError if none). A call
+    that gave nothing to look at (it raised) keeps them all: the suite reports the error,
+    and the diagnosis tries the other conventions (the weights as (in, out))."""
+    if not found:
+        kept = tuple(q for q in options.quantities if q.name not in options.uses)
+        return replace(options, quantity=kept[0], quantities=kept) if kept else options
     kept = tuple(q for q in options.quantities if results.get(q.name) is not None)
     if not kept:
         raise ValueError(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy
 
 from derive.testing.compare import Comparison, compare
-from derive.testing.layout import alternatives, shape_names
+from derive.testing.layout import alternatives, flipped, shape_names
 from derive.testing.mistakes import MISTAKES, facts, fits
 from derive.testing.run import CaseRun, Run
 
@@ -202,12 +202,30 @@ def _failures(run: Run, results: list[CaseRun]) -> list[Finding]:
     if raised:
         who = raised[0].outcome.stage or "your function"
         text = f"{q}: {who} raised {raised[0].outcome.error} at {raised[0].label()}"
-        found.append(Finding("raised", text + _where_else(results, raised), raised[0]))
+        text += _where_else(results, raised) + _layout_hint(run, raised)
+        found.append(Finding("raised", text, raised[0]))
     returned = [r for r in results if r.status == "returned"]
     if returned:
         text = f"{q}: your function {returned[0].answer.problem} at {returned[0].label()}"
         found.append(Finding("returned", text, returned[0]))
     return found
+
+
+SHAPE_ERRORS = ("not aligned", "matmul", "could not be broadcast", "shapes")
+
+
+def _layout_hint(run: Run, raised: list[CaseRun]) -> str:
+    """A shape error at every input, in code that receives weights: most often W held in
+    the other layout (the weights' layout is not read off a call that raised)."""
+    error = str(raised[0].outcome.error or "")
+    if len(raised) != len(run.results) or not any(w in error for w in SHAPE_ERRORS):
+        return ""
+    other = flipped(run.execution.options)
+    if other is None:
+        return ""
+    other = other.weights
+    shape = "(in, out)" if other == "in-out" else "(out, in)"
+    return f"; if your code keeps the weights as {shape}, check with --weights {other}"
 
 
 def _where_else(results: list[CaseRun], raised: list[CaseRun]) -> str:

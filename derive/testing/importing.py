@@ -134,6 +134,33 @@ def _by_path(path: Path, shown: str) -> types.ModuleType:
     return _run_import(load, shown, path, name)
 
 
+def _in_package(root: Path, name: str) -> Callable[[], types.ModuleType]:
+    """Import ``name`` from ``root``; if its code imports ``root``'s folder as a package
+    (``from cs231n.layers import *``, ``from ..layers import *`` in a folder without an
+    ``__init__.py``: a namespace package), once more from the folder above, as
+    ``root.name + "." + name``."""
+
+    def load() -> types.ModuleType:
+        try:
+            return importlib.import_module(name)
+        except ImportError as error:
+            if not root.name.isidentifier() or not _wants_outer(error, root.name):
+                raise
+            top = name.split(".")[0]
+            for loaded in [m for m in sys.modules if m == top or m.startswith(top + ".")]:
+                del sys.modules[loaded]
+            _prepend(root.parent)
+            return importlib.import_module(f"{root.name}.{name}")
+
+    return load
+
+
+def _wants_outer(error: ImportError, package: str) -> bool:
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        return error.name.split(".")[0] == package
+    return "beyond top-level package" in str(error)
+
+
 SKIPPED: list[str] = []  # what --definitions-only left out, for the report
 
 
@@ -186,7 +213,7 @@ def import_module(module: str, definitions_only: bool = False) -> types.ModuleTy
     _prepend(root)
     if definitions_only:
         return _definitions(path, module, name)
-    loaded = _run_import(lambda: importlib.import_module(name), module, path, name)
+    loaded = _run_import(_in_package(root, name), module, path, name)
     found = getattr(loaded, "__file__", None)
     if found is None or not os.path.samefile(found, path):
         raise UserCodeError(

@@ -49,6 +49,22 @@ def _batch(run: Run, r: CaseRun) -> numpy.ndarray | None:
     )
 
 
+def _batch_twice(run: Run, r: CaseRun) -> numpy.ndarray | None:
+    """Under a mean batch loss, divided by B once more: a layer that divides its weight
+    gradient by N where the error it received was the mean's already (dout / N)."""
+    if r.case.B == 1 or not run.options.batched or run.options.batch_loss != "mean":
+        return None
+    return r.comparison.expected / r.case.B
+
+
+def _batch_twice_says(run: Run, r: CaseRun) -> str:
+    q = run.options.quantity.name
+    return (
+        f"{q} is off by a factor 1/B: your function divides by B twice (the error it "
+        f"receives is the mean's gradient, divided by B already) {facts(r)}"
+    )
+
+
 def _sign(run: Run, r: CaseRun) -> numpy.ndarray | None:
     return -r.comparison.expected
 
@@ -229,6 +245,7 @@ MISTAKES: tuple[Mistake, ...] = (
         _say("{q} is transposed: your function returns the transpose of the derivation's {q}"),
     ),
     Mistake("batch-mean", _batch, _batch_says),
+    Mistake("batch-mean", _batch_twice, _batch_twice_says),
     Mistake(
         "sign",
         _sign,

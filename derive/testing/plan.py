@@ -35,6 +35,7 @@ ALIASES: dict[str, dict[str, str]] = {
         "dvalues": "z",
         "probs": "a",
         "probabilities": "a",
+        "AL": "a",
         "weights": "W",
         "biases": "b",
         "bias": "b",
@@ -53,6 +54,8 @@ ALIASES: dict[str, dict[str, str]] = {
         "dvalues": "z3",
         "probs": "a3",
         "probabilities": "a3",
+        "AL": "a3",
+        "A0": "x",
     },
     "shallow": {
         "X": "x",
@@ -68,8 +71,19 @@ ALIASES: dict[str, dict[str, str]] = {
         "dvalues": "z2",
         "probs": "a2",
         "probabilities": "a2",
+        "AL": "a2",
+        "A0": "x",
     },
 }
+# the names of the batch and its targets in training code, in every layer
+_TARGET_NAMES = ("y_onehot", "y_one_hot", "Y_onehot", "one_hot_Y", "y_train", "Y_train")
+_TARGET_NAMES += ("y_batch", "Y_batch", "T", "t_batch")
+_INPUT_NAMES = ("X_train", "x_train", "X_batch", "x_batch")
+for _layer, _names in ALIASES.items():
+    _input = "a_prev" if _layer == "output" else "x"
+    _names.update({name: "t" for name in _TARGET_NAMES if name not in ARRAYS[_layer]})
+    _names.update({name: _input for name in _INPUT_NAMES})
+
 _POSITIONAL = ("POSITIONAL_ONLY",)
 _SKIPPED = ("VAR_POSITIONAL", "VAR_KEYWORD")
 

@@ -21,7 +21,7 @@ from derive.testing.layout import expected_shape, flipped, user_arrays
 from derive.testing.proved import Proved
 from derive.testing.reference import CaseValues, Exact, exact
 from derive.testing.regularization import L2Convention, choose, factor
-from derive.testing.spec import Options, Quantity
+from derive.testing.spec import BIAS, WEIGHTS, Options, Quantity
 from derive.testing.steps_taken import STEP
 
 
@@ -183,10 +183,19 @@ class Run:
         code writes the rows of dE/dz either as the mean's gradient (divided by B, cs231n's
         dscores) or per example (course code's dZ3 = A3 - Y, which divides dW by m); both are
         right, and either passes (the note says which); the one that fits more inputs is
-        the one the code writes, and its other mistakes are diagnosed from there."""
+        the one the code writes, and its other mistakes are diagnosed from there. Only in a
+        network, or beside a parameter's gradient from the same call, though: there the rows
+        are a step on the way to dW. Alone at the output (a loss layer's ``backward`` storing
+        ``self.dinputs``) they are what the layers below receive, and undivided they are B
+        times the mean's gradient."""
+        options = self.execution.options
         return (
             self.options.batch_loss == "mean"
             and self.options.quantity.per_example
+            and (
+                options.layer != "output"
+                or any(q.kind in (WEIGHTS, BIAS) for q in options.quantities)
+            )
             and any(r.status == "wrong" for r in self.results)
         )
 

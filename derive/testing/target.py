@@ -21,7 +21,7 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from derive.testing.callsyntax import show
+from derive.testing.callsyntax import names, show
 from derive.testing.describe import describe
 from derive.testing.importing import UserCodeError, import_module
 from derive.testing.scope import Scope, ScopeError, evaluate
@@ -39,6 +39,8 @@ class Callee:
             ``holder`` is the object).
         holder: a fixed object the method belongs to (a module-level instance), or None.
         namespace: the module (or globals) where the restricted syntax looks up names.
+        init_names: the names ``--init`` uses (empty without it); None when a function of the
+            caller's builds the object (the Python API's ``build``), which may use any.
     """
 
     name: str
@@ -47,6 +49,7 @@ class Callee:
     build: Callable[[Scope], object] | None
     holder: object
     namespace: object
+    init_names: frozenset[str] | None = frozenset()
 
     def bound(self, obj: object) -> Callable:
         """What to call for one input."""
@@ -74,8 +77,8 @@ class Callee:
 
 def returned_names(function: Callable) -> list[str] | None:
     """``return loss, grads`` -> ["loss", "grads"]; ``return dW`` -> ["dW"]; [] if it has no
-    return statement; None if it returns other forms, several different ones, or its source
-    cannot be read."""
+    return statement; the one tuple of names among single names (``return scores`` early);
+    None if it returns other forms, several different tuples, or its source cannot be read."""
     try:
         source = textwrap.dedent(inspect.getsource(function))
         tree = ast.parse(source)
@@ -97,7 +100,12 @@ def returned_names(function: Callable) -> list[str] | None:
             return None
     if not forms:
         return []  # no return statement: it returns None, there is nothing to look into
-    return list(forms.pop()) if len(forms) == 1 else None
+    if len(forms) == 1:
+        return list(forms.pop())
+    # cs231n's loss: ``return scores`` without targets, ``return loss, grads`` with them;
+    # the names apply only where the value returned is a tuple of as many (scope, detect)
+    tuples = [form for form in forms if len(form) > 1]
+    return list(tuples[0]) if len(tuples) == 1 else None
 
 
 def _own_returns(function: ast.AST) -> list[ast.Return]:
@@ -127,7 +135,7 @@ def from_callable(fn: Callable, build: Callable[[], object] | None) -> Callee:
     name = getattr(fn, "__name__", None)
     if not isinstance(name, str):
         raise UserCodeError(f"{fn!r} has no name to call on the object that build returns")
-    return Callee(_qualified(fn), fn, name, lambda scope: build(), None, namespace)
+    return Callee(_qualified(fn), fn, name, lambda scope: build(), None, namespace, None)
 
 
 def _defines(module: types.ModuleType) -> str:
@@ -165,7 +173,8 @@ def from_spec(spec: str, init: list | None, definitions_only: bool = False) -> C
         kind = inspect.getattr_static(holder, method, None)
         if isinstance(kind, staticmethod | classmethod):
             return _function_only(shown, target, init, module)
-        return Callee(shown, kind, method, _builder(holder, init, module), None, module)
+        used = frozenset(names(init)) if init is not None else frozenset()
+        return Callee(shown, kind, method, _builder(holder, init, module), None, module, used)
     if holder is not module and not isinstance(holder, types.ModuleType):
         return _function_only(shown, target, init, module, holder=holder)
     return _function_only(shown, target, init, module)

@@ -121,6 +121,7 @@ class Worker:
             "parameters": self.callee.parameters(),
             "returns": self.callee.returned_names(),
             "method": self.callee.method,
+            "init_names": _listed(self.callee.init_names),
             "skipped": list(importing.SKIPPED[:50]),
         }
 
@@ -288,3 +289,7 @@ def structure(scope: Scope) -> dict:
 def serve(setup: Callable[[], Callee], requests: int, replies: int) -> None:
     """The child's main: serve until the parent closes the pipe."""
     Worker(setup, requests, replies).serve()
+
+
+def _listed(found: frozenset[str] | None) -> list[str] | None:
+    return None if found is None else sorted(found)
