@@ -273,3 +273,39 @@ def test_latex_keeps_the_notation_of_the_post() -> None:
     assert math_latex(r"\mathbf{1}^T (\hat{y} - y) \oslash b") == (
         r"\mathbf{1}^{T} \left(\hat{y} - y\right) \oslash b"
     )
+
+
+_LAYER = (
+    r"Let $z = W x + b$ with $W \in \mathbb{R}^{n \times d}$, $a = \sigma(z)$ and "
+    r"$C = \frac{1}{2}\|a - y\|^2$. "
+)
+
+
+def test_an_error_defined_inline_as_a_derivative_is_a_vector_and_its_formula_a_claim() -> None:
+    text = _LAYER + r"The error is $\delta = \frac{\partial C}{\partial z}$."
+    right = text + "\n\n$$\\delta = (a - y) \\odot \\sigma'(z)$$\n"
+    assert only(right).status == "proved"
+    slip = text + "\n\n$$\\delta = a - y$$\n"  # the σ' factor dropped: a slip, not a new δ
+    assert only(slip).status == "refuted"
+
+
+def test_prose_names_a_derivative_with_code_style_gradient_names() -> None:
+    text = _LAYER + (
+        r"We write $dW$ for $\frac{\partial C}{\partial W}$ and $dz$ stands for "
+        r"$\frac{\partial C}{\partial z}$."
+    )
+    rows = "\n\n$$dz = (a - y) \\odot \\sigma'(z)$$\n\n$$dW = dz \\, x^T$$\n\n$$dW = x \\, dz^T$$\n"
+    results = check(text + rows)
+    assert [r.status for r in results] == ["proved", "proved", "refuted"]
+    assert "transpose" in results[2].detail
+    # a name "for" something that is not a derivative is prose, not a definition
+    table = read(r"We write $u$ for $x + 1$. $$u = x$$").definitions.table
+    assert [str(d.body) for d in table.values()] == ["s1"]  # the display's u = x alone
+
+
+def test_a_derivative_name_follows_a_cost_defined_again() -> None:
+    text = _LAYER + r"We write $dz$ for $\frac{\partial C}{\partial z}$."
+    text += "\n\n$$dz = (a - y) \\odot \\sigma'(z)$$\n\n"
+    text += r"Now the cross-entropy, $C = -y^T \log a - (1 - y)^T \log (1 - a)$."
+    results = check(text + "\n\n$$dz = a - y$$\n")
+    assert [r.status for r in results] == ["proved", "proved"]

@@ -65,6 +65,9 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         self.pending = Conditions()  # stated in the prose, for the next display
         self.carry: tuple[Side, str] | None = None  # the last display's chain, to continue
         self.section_of: dict[Basic, int] = {}
+        self.renewed = 0  # names defined again so far (a derivative's meaning may be stale)
+        self.renewed_at: dict[Basic, int] = {}  # each definition: ``renewed`` when it was made
+        self.derivatives: dict[Basic, object] = {}  # a name defined as a derivative: its tree
         self.function_sections: dict[str, int] = {}  # function name -> section it was defined in
         self.section = 0
         self.previous: Side | str | None = None

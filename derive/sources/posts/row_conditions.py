@@ -119,12 +119,18 @@ class ConditionsMixin:
         lhs, rhs = chain.parts
         where = f"line {self._position(block, chain.pos)[0]}"
         builder = self.builder
-        target = self._definable(lhs)
+        # in matrix notation a name defined again inline with other functions is a new
+        # meaning ("now the cross-entropy, $C = -y^T \\log a - ...$"), as in a display
+        target = self._definable(lhs, rhs if builder.matrix_mode else None)
         try:
             if target is not None:
                 body = builder.build_definition(rhs)
-                if not builder.definitions.placeholders(body):
-                    self._record_definition(target, body, where, lhs)
+                if builder.definitions.placeholders(body):
+                    return
+                if builder.matrix_mode:  # $\delta = \partial C / \partial z$: a vector
+                    used = target[0] in self.claimed or target[0] in self.in_bodies
+                    target = builder.matrix_target(target, body, rhs.pos, used)
+                self._record_definition(target, body, where, lhs, rhs)
                 return
             if function_parameters(lhs) is None and not has_derivative(lhs):
                 left, right = builder.build(lhs), builder.build(rhs)
