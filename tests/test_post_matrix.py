@@ -309,3 +309,34 @@ def test_a_derivative_name_follows_a_cost_defined_again() -> None:
     text += r"Now the cross-entropy, $C = -y^T \log a - (1 - y)^T \log (1 - a)$."
     results = check(text + "\n\n$$dz = a - y$$\n")
     assert [r.status for r in results] == ["proved", "proved"]
+
+
+_BATCH = (
+    r"Rows are examples: $X \in \mathbb{R}^{B \times d}$, $W \in \mathbb{R}^{d \times K}$, "
+    r"$Y \in \mathbb{R}^{B \times K}$. $$Z = X W$$ $$P = \mathrm{softmax}(Z)$$ "
+    "\n\nwhere the softmax acts on each row, and $$L = -\\mathrm{tr}(Y^\\top \\log P)$$\n\n"
+)
+
+
+def test_the_prose_says_how_a_softmax_of_a_matrix_acts() -> None:
+    from derive.sources.posts.matrix.reading import softmax_axis
+
+    assert softmax_axis(_BATCH) == "rows"
+    assert softmax_axis("the softmax, applied column-wise to $Z$") == "columns"
+    assert softmax_axis("a softmax; each row of $X$ is an example, by columns") is None  # both
+    assert softmax_axis("$\\mathrm{softmax}(Z)$ of the rows of $X$") is None  # not said
+
+
+def test_targets_that_sum_to_one_are_used_as_the_text_states_them() -> None:
+    claim = "$$\\frac{\\partial L}{\\partial W} = X^\\top (P - Y)$$\n"
+    stated = _BATCH.replace("and $$L", "with $Y \\mathbf{1} = \\mathbf{1}$, and $$L") + claim
+    result = only(stated)
+    assert result.status == "proved" and "Y 1 = 1" in result.detail
+    words = _BATCH.replace("Rows are examples:", "Rows are examples, with one-hot targets") + claim
+    assert only(words).status == "proved"
+    # said nowhere: never refuted (the author's targets may sum to 1), the condition named
+    result = only(_BATCH + claim)
+    assert result.status == "cannot check" and "rows of Y sum to 1" in result.detail
+    slip = _BATCH.replace("and $$L", "with $Y \\mathbf{1} = \\mathbf{1}$, and $$L")
+    result = only(slip + "$$\\frac{\\partial L}{\\partial W} = (P - Y)^\\top X$$\n")
+    assert result.status == "refuted" and "transpose" in result.detail

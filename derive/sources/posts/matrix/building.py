@@ -460,6 +460,8 @@ class MatrixMixin:
                 return Softmax(value, "columns")
             if value.shape[0] == 1:
                 return Softmax(value, "rows")
+            if self.scope.matrices.softmax is not None:  # "the softmax acts on each row"
+                return Softmax(value, self.scope.matrices.softmax)
             raise BuildError(
                 "softmax of a matrix: by rows or by columns? (not read)", pos, "cannot check"
             )
