@@ -340,3 +340,37 @@ def test_targets_that_sum_to_one_are_used_as_the_text_states_them() -> None:
     slip = _BATCH.replace("and $$L", "with $Y \\mathbf{1} = \\mathbf{1}$, and $$L")
     result = only(slip + "$$\\frac{\\partial L}{\\partial W} = (P - Y)^\\top X$$\n")
     assert result.status == "refuted" and "transpose" in result.detail
+
+
+def test_a_function_defined_in_the_prose_is_the_function() -> None:
+    text = (
+        r"Let $X \in \mathbb{R}^{m \times n}$, $y \in \mathbb{R}^m$, $h = \sigma(X w)$ and "
+        r"$\ell(w) = y^T \log h + (1 - y)^T \log(1 - h)$. "
+    )
+    assert only(text + r"$$ \nabla_w \ell(w) = X^T (y - h) $$").status == "proved"
+    assert only(text + r"$$ \nabla_w \ell(w) = X^T (h - y) $$").status == "refuted"
+
+
+def test_the_solution_of_equations_in_a_variable_is_no_definition_of_it() -> None:
+    text = (
+        r"Let $X \in \mathbb{R}^{m \times n}$, $y \in \mathbb{R}^m$, $\theta \in \mathbb{R}^n$. "
+        r"$$ \nabla_\theta \frac{1}{2}\|X \theta - y\|^2 = X^T X \theta - X^T y $$"
+        "\n\nso $$ \\theta = (X^T X)^{-1} X^T y $$\n\n"
+        r"and, for every $\theta$, $$ \nabla_\theta \|X \theta\|^2 = X^T X \theta $$"
+    )
+    results = check_all(text)
+    assert [r.status for r in results] == ["proved", "not a claim", "refuted"]
+    assert results[1].kind == "condition" and "the value of θ" in results[1].detail
+    assert "2 times" in results[2].detail or "divided by 2" in results[2].detail
+
+
+def test_a_gradient_of_a_scaled_norm_is_read_whole() -> None:
+    text = (
+        r"Let $X \in \mathbb{R}^{m \times n}$, $y \in \mathbb{R}^m$, $\theta \in \mathbb{R}^n$. "
+        r"$$\nabla_\theta \frac{1}{2m}\|X\theta - y\|^2 = \frac{1}{m} X^T (X\theta - y)$$"
+    )
+    assert only(text).status == "proved"
+    assert only(text.replace(r"= \frac{1}{m} X^T", "= X^T")).status == "refuted"
+    # a gradient followed by a product of names: which part is differentiated is unsaid
+    unsaid = r"Let $a, z \in \mathbb{R}^n$. $$\nabla_a C \sigma(z) = 0$$"
+    assert only(unsaid).status == "cannot read"

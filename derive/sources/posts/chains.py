@@ -17,6 +17,7 @@ import dataclasses
 
 from sympy import Basic, Ge, Gt, Le, Lt
 
+from derive.checker.matrix.nodes import Gradient
 from derive.sources.posts.blocks import Block, Lines
 from derive.sources.posts.build import Builder
 from derive.sources.posts.defining import DefiningMixin
@@ -76,6 +77,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         self.alone = False  # the chain being read is alone in its row
         self.premise = False  # the chain being read is followed by \implies in its row
         self.claimed: set[Basic] = set()  # the objects earlier claims are about
+        self.varied: set[Basic] = set()  # the variables earlier claims differentiate by
         self.row_conditions = Conditions()  # the conditions of the chain being read
         self.in_bodies: set[Basic] = set()  # the objects earlier definitions use
         self.heads_of: dict[Basic, set[str]] = {}  # a defined name -> the functions it applies
@@ -330,6 +332,8 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         if isinstance(previous, Side):
             objects = self.builder.definitions.objects
             self.claimed |= objects(previous.value) | objects(value)
+            for side in (previous.value, value):  # θ of \nabla_\theta J: what claims vary
+                self.varied |= {g.args[1] for g in side.atoms(Gradient)}
             if conditions.problem:
                 item = Item(
                     line,

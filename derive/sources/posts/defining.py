@@ -16,6 +16,7 @@ from derive.sources.posts.items import BROKEN, Item, Side, equality, is_notation
 from derive.sources.posts.kinds import (
     ASSUMPTION,
     CLAIM,
+    CONDITION,
     DEFINITION,
     NOT_A_CLAIM,
     has_derivative,
@@ -162,6 +163,10 @@ class DefiningMixin:
             )
             self._record_definition(target, placeholder, where, lhs)
             self.previous = BROKEN
+            return True
+        if builder.matrix_mode and target[0] in self.varied:  # θ = (X^T X)^{-1} X^T y
+            message = f"the value of {shown_name(lhs)} that solves the equations before it"
+            self._report(block, chain.equals[0], name, texts, message, CONDITION)
             return True
         if target[2] and self._derived(target[0]):  # dW = ... after "$dW$ for $\\partial J/..$"
             self._restated(lhs, None, None, body, block, equal, name, texts, derived=True)
