@@ -374,3 +374,51 @@ def test_a_gradient_of_a_scaled_norm_is_read_whole() -> None:
     # a gradient followed by a product of names: which part is differentiated is unsaid
     unsaid = r"Let $a, z \in \mathbb{R}^n$. $$\nabla_a C \sigma(z) = 0$$"
     assert only(unsaid).status == "cannot read"
+
+
+def test_layer_labels_are_put_into_a_definition_for_every_layer() -> None:
+    from derive.sources.posts.latex.grammar import parse_row
+    from derive.sources.posts.latex.rows import rows
+    from derive.sources.posts.matrix.layers import at_layer, is_generic, put, value_of
+
+    assert is_generic("l") and is_generic("[l]") and not is_generic("L") and not is_generic("l+1")
+    assert value_of("l", "L") == ("L", 0) and value_of("[l]", "[2]") == ("2", 0)
+    assert value_of("l", "l+1") == ("l", 1) and value_of("[l]", "2") is None
+    assert put("l-1", ("L", 0)) == "L-1" and put("[l-1]", ("2", 0)) == "[1]"
+    assert put("[l-1]", ("1", 0)) is None and put("[l+1]T", ("1", 0)) == "[2]T"
+    text = r"W^{l} a^{l-1} + b^{l}"
+    tree = parse_row(rows(text)[0].tokens, text).chains[0].parts[0]
+    labels = [n.sup_text for n in _walk(at_layer(tree, ("L", 0))) if hasattr(n, "sup_text")]
+    assert sorted(labels) == ["L", "L", "L-1"]
+
+
+def _walk(node):
+    import dataclasses
+
+    if isinstance(node, tuple):
+        for item in node:
+            yield from _walk(item)
+    elif dataclasses.is_dataclass(node):
+        yield node
+        for field in dataclasses.fields(node):
+            yield from _walk(getattr(node, field.name))
+
+
+def test_a_layer_written_after_a_definition_for_every_layer_is_that_definition() -> None:
+    text = (
+        r"Layer $l$ computes $z^l = W^l a^{l-1}$, $a^l = \sigma(z^l)$, with "
+        r"$W^l \in \mathbb{R}^{n \times n}$; the error is $\delta^l = \partial C / \partial z^l$ "
+        r"and the cost $C = \frac{1}{2}\|a^L - y\|^2$."
+    )
+    right = text + "\n\n$$\\delta^L = (a^L - y) \\odot \\sigma'(z^L)$$\n"
+    assert only(right).status == "proved"
+    slip = text + "\n\n$$\\delta^L = a^L - y$$\n"
+    assert only(slip).status == "refuted"
+    code = (
+        r"Let $W^{[1]} \in \mathbb{R}^{h \times d}$, $x \in \mathbb{R}^d$, $z^{[1]} = W^{[1]} x$,"
+        r" $J = \frac{1}{2}\|z^{[1]}\|^2$; $dW^{[l]}$ stands for $\frac{\partial J}{\partial "
+        r"W^{[l]}}$. $$dW^{[1]} = z^{[1]} x^T$$ $$dW^{[1]} = x z^{[1]T}$$"
+    )
+    results = check(code)
+    assert [r.status for r in results] == ["proved", "refuted"]
+    assert "transpose" in results[1].detail

@@ -145,6 +145,8 @@ class DefiningMixin:
         if powered(lhs, POWERED, builder.scope.labels):
             introduced = builder.powered_name(unwrap(lhs))
             builder.powered.add(introduced)
+        if builder.matrix_mode:  # a^l = \sigma(z^l): for every layer the post writes
+            builder.register_layers(unwrap(lhs), rhs, f"line {self._position(block, chain.pos)[0]}")
         target = self._definable(lhs, rhs)
         if target is None and builder.matrix_mode:
             target = builder.numbered_target(unwrap(lhs), rhs)  # z_1 = W_1 x + b_1
@@ -281,7 +283,8 @@ class DefiningMixin:
             return False
         if not is_derivative(definition.body):
             return False
-        if self.renewed_at.get(old) != self.renewed:  # another cost since: C defined again
+        current = old in self.builder.instances  # defined at a layer where it is written
+        if not current and self.renewed_at.get(old) != self.renewed:  # C defined again since
             return False
         return all(
             scope.objects.get(scope.keys[o]) == o for o in definitions.depends(old) if o != old

@@ -137,6 +137,8 @@ class ConditionsMixin:
         lhs, rhs = chain.parts
         where = f"line {self._position(block, chain.pos)[0]}"
         builder = self.builder
+        if builder.matrix_mode:  # $\delta^l = \partial C / \partial z^l$: for every layer
+            builder.register_layers(unwrap(lhs), rhs, where)
         # in matrix notation a name defined again inline with other functions is a new
         # meaning ("now the cross-entropy, $C = -y^T \\log a - ...$"), as in a display
         target = self._definable(lhs, rhs if builder.matrix_mode else None)
