@@ -216,3 +216,14 @@ def test_a_matrix_definition_has_entries_and_is_shown_by_its_name():
     (result,) = _results(text)
     assert result.status == "proved"
     assert "P" in result.lhs and "Softmax" not in result.lhs
+
+
+def test_a_one_by_one_product_beside_a_number_is_a_number():
+    text = LINEAR.split("[[derivation]]")[0] + (
+        'E = "(theta.T @ theta - m) ** 2 / 2"\n'
+        '[[derivation]]\nname = "e"\nstart = "grad(E, theta)"\n'
+        'steps = [ "2 * (theta.T @ theta - m) * theta", "(theta.T @ theta - m) * theta" ]\n'
+    )
+    text = text.replace("[define]\n", "[define]\n", 1)
+    assert [r.status for r in _results(text)] == ["proved", "refuted"]
+    assert "a number added to a matrix" in _error(_with("X + 1")).message  # still an error

@@ -273,3 +273,152 @@ def test_latex_keeps_the_notation_of_the_post() -> None:
     assert math_latex(r"\mathbf{1}^T (\hat{y} - y) \oslash b") == (
         r"\mathbf{1}^{T} \left(\hat{y} - y\right) \oslash b"
     )
+
+
+_LAYER = (
+    r"Let $z = W x + b$ with $W \in \mathbb{R}^{n \times d}$, $a = \sigma(z)$ and "
+    r"$C = \frac{1}{2}\|a - y\|^2$. "
+)
+
+
+def test_an_error_defined_inline_as_a_derivative_is_a_vector_and_its_formula_a_claim() -> None:
+    text = _LAYER + r"The error is $\delta = \frac{\partial C}{\partial z}$."
+    right = text + "\n\n$$\\delta = (a - y) \\odot \\sigma'(z)$$\n"
+    assert only(right).status == "proved"
+    slip = text + "\n\n$$\\delta = a - y$$\n"  # the σ' factor dropped: a slip, not a new δ
+    assert only(slip).status == "refuted"
+
+
+def test_prose_names_a_derivative_with_code_style_gradient_names() -> None:
+    text = _LAYER + (
+        r"We write $dW$ for $\frac{\partial C}{\partial W}$ and $dz$ stands for "
+        r"$\frac{\partial C}{\partial z}$."
+    )
+    rows = "\n\n$$dz = (a - y) \\odot \\sigma'(z)$$\n\n$$dW = dz \\, x^T$$\n\n$$dW = x \\, dz^T$$\n"
+    results = check(text + rows)
+    assert [r.status for r in results] == ["proved", "proved", "refuted"]
+    assert "transpose" in results[2].detail
+    # a name "for" something that is not a derivative is prose, not a definition
+    table = read(r"We write $u$ for $x + 1$. $$u = x$$").definitions.table
+    assert [str(d.body) for d in table.values()] == ["s1"]  # the display's u = x alone
+
+
+def test_a_derivative_name_follows_a_cost_defined_again() -> None:
+    text = _LAYER + r"We write $dz$ for $\frac{\partial C}{\partial z}$."
+    text += "\n\n$$dz = (a - y) \\odot \\sigma'(z)$$\n\n"
+    text += r"Now the cross-entropy, $C = -y^T \log a - (1 - y)^T \log (1 - a)$."
+    results = check(text + "\n\n$$dz = a - y$$\n")
+    assert [r.status for r in results] == ["proved", "proved"]
+
+
+_BATCH = (
+    r"Rows are examples: $X \in \mathbb{R}^{B \times d}$, $W \in \mathbb{R}^{d \times K}$, "
+    r"$Y \in \mathbb{R}^{B \times K}$. $$Z = X W$$ $$P = \mathrm{softmax}(Z)$$ "
+    "\n\nwhere the softmax acts on each row, and $$L = -\\mathrm{tr}(Y^\\top \\log P)$$\n\n"
+)
+
+
+def test_the_prose_says_how_a_softmax_of_a_matrix_acts() -> None:
+    from derive.sources.posts.matrix.reading import softmax_axis
+
+    assert softmax_axis(_BATCH) == "rows"
+    assert softmax_axis("the softmax, applied column-wise to $Z$") == "columns"
+    assert softmax_axis("a softmax; each row of $X$ is an example, by columns") is None  # both
+    assert softmax_axis("$\\mathrm{softmax}(Z)$ of the rows of $X$") is None  # not said
+
+
+def test_targets_that_sum_to_one_are_used_as_the_text_states_them() -> None:
+    claim = "$$\\frac{\\partial L}{\\partial W} = X^\\top (P - Y)$$\n"
+    stated = _BATCH.replace("and $$L", "with $Y \\mathbf{1} = \\mathbf{1}$, and $$L") + claim
+    result = only(stated)
+    assert result.status == "proved" and "Y 1 = 1" in result.detail
+    words = _BATCH.replace("Rows are examples:", "Rows are examples, with one-hot targets") + claim
+    assert only(words).status == "proved"
+    # said nowhere: never refuted (the author's targets may sum to 1), the condition named
+    result = only(_BATCH + claim)
+    assert result.status == "cannot check" and "rows of Y sum to 1" in result.detail
+    slip = _BATCH.replace("and $$L", "with $Y \\mathbf{1} = \\mathbf{1}$, and $$L")
+    result = only(slip + "$$\\frac{\\partial L}{\\partial W} = (P - Y)^\\top X$$\n")
+    assert result.status == "refuted" and "transpose" in result.detail
+
+
+def test_a_function_defined_in_the_prose_is_the_function() -> None:
+    text = (
+        r"Let $X \in \mathbb{R}^{m \times n}$, $y \in \mathbb{R}^m$, $h = \sigma(X w)$ and "
+        r"$\ell(w) = y^T \log h + (1 - y)^T \log(1 - h)$. "
+    )
+    assert only(text + r"$$ \nabla_w \ell(w) = X^T (y - h) $$").status == "proved"
+    assert only(text + r"$$ \nabla_w \ell(w) = X^T (h - y) $$").status == "refuted"
+
+
+def test_the_solution_of_equations_in_a_variable_is_no_definition_of_it() -> None:
+    text = (
+        r"Let $X \in \mathbb{R}^{m \times n}$, $y \in \mathbb{R}^m$, $\theta \in \mathbb{R}^n$. "
+        r"$$ \nabla_\theta \frac{1}{2}\|X \theta - y\|^2 = X^T X \theta - X^T y $$"
+        "\n\nso $$ \\theta = (X^T X)^{-1} X^T y $$\n\n"
+        r"and, for every $\theta$, $$ \nabla_\theta \|X \theta\|^2 = X^T X \theta $$"
+    )
+    results = check_all(text)
+    assert [r.status for r in results] == ["proved", "not a claim", "refuted"]
+    assert results[1].kind == "condition" and "the value of θ" in results[1].detail
+    assert "2 times" in results[2].detail or "divided by 2" in results[2].detail
+
+
+def test_a_gradient_of_a_scaled_norm_is_read_whole() -> None:
+    text = (
+        r"Let $X \in \mathbb{R}^{m \times n}$, $y \in \mathbb{R}^m$, $\theta \in \mathbb{R}^n$. "
+        r"$$\nabla_\theta \frac{1}{2m}\|X\theta - y\|^2 = \frac{1}{m} X^T (X\theta - y)$$"
+    )
+    assert only(text).status == "proved"
+    assert only(text.replace(r"= \frac{1}{m} X^T", "= X^T")).status == "refuted"
+    # a gradient followed by a product of names: which part is differentiated is unsaid
+    unsaid = r"Let $a, z \in \mathbb{R}^n$. $$\nabla_a C \sigma(z) = 0$$"
+    assert only(unsaid).status == "cannot read"
+
+
+def test_layer_labels_are_put_into_a_definition_for_every_layer() -> None:
+    from derive.sources.posts.latex.grammar import parse_row
+    from derive.sources.posts.latex.rows import rows
+    from derive.sources.posts.matrix.layers import at_layer, is_generic, put, value_of
+
+    assert is_generic("l") and is_generic("[l]") and not is_generic("L") and not is_generic("l+1")
+    assert value_of("l", "L") == ("L", 0) and value_of("[l]", "[2]") == ("2", 0)
+    assert value_of("l", "l+1") == ("l", 1) and value_of("[l]", "2") is None
+    assert put("l-1", ("L", 0)) == "L-1" and put("[l-1]", ("2", 0)) == "[1]"
+    assert put("[l-1]", ("1", 0)) is None and put("[l+1]T", ("1", 0)) == "[2]T"
+    text = r"W^{l} a^{l-1} + b^{l}"
+    tree = parse_row(rows(text)[0].tokens, text).chains[0].parts[0]
+    labels = [n.sup_text for n in _walk(at_layer(tree, ("L", 0))) if hasattr(n, "sup_text")]
+    assert sorted(labels) == ["L", "L", "L-1"]
+
+
+def _walk(node):
+    import dataclasses
+
+    if isinstance(node, tuple):
+        for item in node:
+            yield from _walk(item)
+    elif dataclasses.is_dataclass(node):
+        yield node
+        for field in dataclasses.fields(node):
+            yield from _walk(getattr(node, field.name))
+
+
+def test_a_layer_written_after_a_definition_for_every_layer_is_that_definition() -> None:
+    text = (
+        r"Layer $l$ computes $z^l = W^l a^{l-1}$, $a^l = \sigma(z^l)$, with "
+        r"$W^l \in \mathbb{R}^{n \times n}$; the error is $\delta^l = \partial C / \partial z^l$ "
+        r"and the cost $C = \frac{1}{2}\|a^L - y\|^2$."
+    )
+    right = text + "\n\n$$\\delta^L = (a^L - y) \\odot \\sigma'(z^L)$$\n"
+    assert only(right).status == "proved"
+    slip = text + "\n\n$$\\delta^L = a^L - y$$\n"
+    assert only(slip).status == "refuted"
+    code = (
+        r"Let $W^{[1]} \in \mathbb{R}^{h \times d}$, $x \in \mathbb{R}^d$, $z^{[1]} = W^{[1]} x$,"
+        r" $J = \frac{1}{2}\|z^{[1]}\|^2$; $dW^{[l]}$ stands for $\frac{\partial J}{\partial "
+        r"W^{[l]}}$. $$dW^{[1]} = z^{[1]} x^T$$ $$dW^{[1]} = x z^{[1]T}$$"
+    )
+    results = check(code)
+    assert [r.status for r in results] == ["proved", "refuted"]
+    assert "transpose" in results[1].detail

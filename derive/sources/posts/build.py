@@ -81,6 +81,9 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         self.functions = DefinedFunctions()
         self.powered: set[str] = set()
         self.guesses: list[str] = []
+        self.generics: dict[str, tuple] = {}  # a^l = ...: base -> (label, tree, where)
+        self.instances: set = set()  # names defined at a layer from those (matrix.layers)
+        self.instantiating = False
         self.unknown_functions: set[str] = set()
         self.denominator_sum: Expr | None = None
         self.denominator_where = ""
@@ -219,6 +222,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         return product
 
     def _div(self, node: ast.Div, env: Env) -> Expr:
+        num, den = node.numerator, node.denominator
+        partials = isinstance(num, ast.Partial) and isinstance(den, ast.Partial)
+        if self.matrix_mode and partials and num.order == 1 and num.operand and den.operand:
+            return self._derivative(num.operand, den.operand, node.pos, env)  # ∂C / ∂z^l
         numerator, denominator = self.build(node.numerator, env), self.build(node.denominator, env)
         if self.matrix_mode:
             return self.divided(numerator, denominator, node.pos)
@@ -362,6 +369,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         if node.sub is None and extra is None:
             if not label:
                 return self.letter(letter, env, node.pos)
+            if self.matrix_mode:  # a^L, dW^{[2]}: a definition for every layer, at this one
+                return self.layer_name(self._alias(Name(letter, label)))
             return self.scope.symbol(self._alias(Name(letter, label)), 0)
         indices, suffix = index_items(node.sub or ())
         indices = indices + ([extra] if extra is not None else [])

@@ -17,6 +17,7 @@ import dataclasses
 
 from sympy import Basic, Ge, Gt, Le, Lt
 
+from derive.checker.matrix.nodes import Gradient
 from derive.sources.posts.blocks import Block, Lines
 from derive.sources.posts.build import Builder
 from derive.sources.posts.defining import DefiningMixin
@@ -65,6 +66,9 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         self.pending = Conditions()  # stated in the prose, for the next display
         self.carry: tuple[Side, str] | None = None  # the last display's chain, to continue
         self.section_of: dict[Basic, int] = {}
+        self.renewed = 0  # names defined again so far (a derivative's meaning may be stale)
+        self.renewed_at: dict[Basic, int] = {}  # each definition: ``renewed`` when it was made
+        self.derivatives: dict[Basic, object] = {}  # a name defined as a derivative: its tree
         self.function_sections: dict[str, int] = {}  # function name -> section it was defined in
         self.section = 0
         self.previous: Side | str | None = None
@@ -73,6 +77,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         self.alone = False  # the chain being read is alone in its row
         self.premise = False  # the chain being read is followed by \implies in its row
         self.claimed: set[Basic] = set()  # the objects earlier claims are about
+        self.varied: set[Basic] = set()  # the variables earlier claims differentiate by
         self.row_conditions = Conditions()  # the conditions of the chain being read
         self.in_bodies: set[Basic] = set()  # the objects earlier definitions use
         self.heads_of: dict[Basic, set[str]] = {}  # a defined name -> the functions it applies
@@ -327,6 +332,8 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         if isinstance(previous, Side):
             objects = self.builder.definitions.objects
             self.claimed |= objects(previous.value) | objects(value)
+            for side in (previous.value, value):  # θ of \nabla_\theta J: what claims vary
+                self.varied |= {g.args[1] for g in side.atoms(Gradient)}
             if conditions.problem:
                 item = Item(
                     line,

@@ -32,6 +32,7 @@ from derive.sources.posts.matrix.claims import (
     prepared,
     written_problem,
 )
+from derive.sources.posts.matrix.hidden import normalizations, stated_in_prose
 from derive.sources.posts.recurrences import read_iterates
 from derive.sources.posts.result import PostResult
 from derive.sources.posts.side_conditions import Extra, applicable
@@ -256,6 +257,10 @@ class _Check(InstanceMixin):
         hidden = self.hidden(lhs, rhs) if solved else None
         if item.otherwise and settled and not verdict.proved and hidden is None:
             return self.otherwise()
+        if verdict.refuted and matrices:  # P - Y: proved if the rows of Y sum to 1?
+            normalized = self.normalized(lhs, rhs, verdict)
+            if normalized is not None:
+                return normalized
         if verdict.refuted:
             hidden = hidden or (None if matrices else self.hidden(lhs, rhs))
             if hidden is not None:
@@ -333,6 +338,23 @@ class _Check(InstanceMixin):
                 )
                 if verdict.proved:
                     return show(self.post.scope, relation)
+        return None
+
+    def normalized(self, lhs: Expr, rhs: Expr, refuted: Verdict) -> PostResult | None:
+        """A refuted matrix claim proved once a data matrix's rows (or columns) sum to 1:
+        proved under it when the prose says so of that name (one-hot targets), else cannot
+        check, the condition named (see ``posts.matrix.hidden``); None if none proves it."""
+        table = self.post.scope.matrices
+        for shown, given, matrix in normalizations(self.post, lhs, rhs):
+            verdict = self.verdict(lhs, rhs, (given,))
+            if not verdict.proved:
+                continue
+            name = self.post.scope.shown_names.get(matrix, str(matrix))
+            if table is not None and stated_in_prose(table.prose, name):
+                detail = f" (the text says {name} is one-hot or sums to 1);" + self.details(verdict)
+                return self.result("proved", detail, verdict)
+            message = f"proved if {shown}, which the text does not state; refuted without it"
+            return self.result("cannot check", message, Verdict("undecided"))
         return None
 
     def hidden(self, lhs: Expr, rhs: Expr) -> str | None:

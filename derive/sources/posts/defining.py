@@ -16,6 +16,7 @@ from derive.sources.posts.items import BROKEN, Item, Side, equality, is_notation
 from derive.sources.posts.kinds import (
     ASSUMPTION,
     CLAIM,
+    CONDITION,
     DEFINITION,
     NOT_A_CLAIM,
     has_derivative,
@@ -28,6 +29,7 @@ from derive.sources.posts.kinds import (
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.tokens import LatexError
 from derive.sources.posts.latex.vocabulary import SIGMA
+from derive.sources.posts.matrix.gradients import is_derivative
 from derive.sources.posts.matrix.stated import numbered_name
 from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of, superscript_index
@@ -143,6 +145,8 @@ class DefiningMixin:
         if powered(lhs, POWERED, builder.scope.labels):
             introduced = builder.powered_name(unwrap(lhs))
             builder.powered.add(introduced)
+        if builder.matrix_mode:  # a^l = \sigma(z^l): for every layer the post writes
+            builder.register_layers(unwrap(lhs), rhs, f"line {self._position(block, chain.pos)[0]}")
         target = self._definable(lhs, rhs)
         if target is None and builder.matrix_mode:
             target = builder.numbered_target(unwrap(lhs), rhs)  # z_1 = W_1 x + b_1
@@ -162,6 +166,13 @@ class DefiningMixin:
             self._record_definition(target, placeholder, where, lhs)
             self.previous = BROKEN
             return True
+        if builder.matrix_mode and target[0] in self.varied:  # θ = (X^T X)^{-1} X^T y
+            message = f"the value of {shown_name(lhs)} that solves the equations before it"
+            self._report(block, chain.equals[0], name, texts, message, CONDITION)
+            return True
+        if target[2] and self._derived(target[0]):  # dW = ... after "$dW$ for $\\partial J/..$"
+            self._restated(lhs, None, None, body, block, equal, name, texts, derived=True)
+            return True
         if builder.matrix_mode:
             try:
                 used = target[0] in self.claimed or target[0] in self.in_bodies
@@ -173,7 +184,7 @@ class DefiningMixin:
                 self.previous = BROKEN
                 return True
         old = target[0]
-        obj = self._record_definition(target, body, where, lhs)
+        obj = self._record_definition(target, body, where, lhs, rhs)
         if obj is not None:
             self.heads_of[obj] = function_heads(rhs)
         if obj is None:  # w = w - \eta g: an update, a claim only if it holds
@@ -219,15 +230,24 @@ class DefiningMixin:
         self.previous = Side(body, texts[1])
         return True
 
-    def _restated(self, lhs, old, new, body, block: Block, equal: int, name: str, texts) -> None:
+    def _restated(
+        self, lhs, old, new, body, block: Block, equal: int, name: str, texts, derived=False
+    ) -> None:
         """A name defined in an earlier section, written again with ``=``: a claim if the two
-        meanings agree (a restatement), else a new definition from here on (``redefines``)."""
+        meanings agree (a restatement), else a new definition from here on (``redefines``).
+        A name defined as a derivative (``derived``) keeps that meaning: the row is a claim."""
         value = self.builder.build(lhs)  # the new version, built as the left side reads
-        before = (
-            value.xreplace({new: old}) if not isinstance(value, Indexed) else old[value.indices]
-        )
+        if derived:  # the name keeps its meaning: the derivative
+            before = value
+        elif isinstance(value, Indexed):
+            before = old[value.indices]
+        else:
+            before = value.xreplace({new: old})
         line, column = self._position(block, equal)
         shown = shown_name(lhs)
+        otherwise = ("not proved", DEFINITION, f"defines {shown} again, from here on")
+        if derived:
+            otherwise = None
         self.items.append(
             Item(
                 line,
@@ -243,11 +263,57 @@ class DefiningMixin:
                 CLAIM,
                 self.row_conditions.relations,
                 ", ".join(self.row_conditions.texts),
-                otherwise=("not proved", DEFINITION, f"defines {shown} again, from here on"),
+                otherwise=otherwise,
                 functions=self.builder.in_force(),
             )
         )
         self.previous = Side(body, texts[1])
+
+    def _derived(self, old: Basic) -> bool:
+        """Whether ``old`` was defined as a derivative (``\\delta = \\partial C/\\partial z``,
+        "$dW$ for $\\partial J / \\partial W$") of names that still mean what they meant then:
+        a formula given for it later is what the derivative comes to, a claim the author
+        derives (refuted when it is a slip), not a new meaning. A name the derivative reaches
+        that was defined again since (another cost), or any name defined again since (the
+        derivative's own function is written out in it, not named), leaves it a definition
+        from here on."""
+        definitions, scope = self.builder.definitions, self.builder.scope
+        definition = definitions.table.get(old)
+        if definition is None or definition.params:
+            return False
+        if not is_derivative(definition.body):
+            return False
+        current = old in self.builder.instances  # defined at a layer where it is written
+        if not current and self.renewed_at.get(old) != self.renewed:  # C defined again since
+            return False
+        return all(
+            scope.objects.get(scope.keys[o]) == o for o in definitions.depends(old) if o != old
+        )
+
+    def _rederived(self, where: str) -> None:
+        """The names defined as derivatives, taken again from their formulas once another
+        name is defined again ("$dZ$ for $\\partial J / \\partial Z$", then another cost J):
+        their bodies were written out with the old meaning. One that cannot be taken again
+        is not read from here on (its claims cannot be checked, never judged by the old one)."""
+        builder, scope = self.builder, self.builder.scope
+        definitions = builder.definitions
+        for obj, rhs in list(self.derivatives.items()):
+            del self.derivatives[obj]
+            if scope.objects.get(scope.keys[obj]) != obj:
+                continue  # the name itself was defined again
+            shown = scope.shown_names.get(obj, str(obj))
+            try:
+                body = builder.build_definition(rhs)
+                new = builder.matrix_target((scope.renew(obj), (), True), body, rhs.pos)[0]
+            except BuildError:
+                message = f"the derivative {shown} after a name was defined again ({where})"
+                body = definitions._placeholder(message + " cannot be read", None, ())
+                current = scope.objects.get(scope.keys[obj])
+                new = scope.renew(obj) if current is None or current == obj else current
+            if definitions.define(new, (), body, where):
+                self.renewed_at[new] = self.renewed
+                if is_derivative(body):
+                    self.derivatives[new] = rhs
 
     def _sets(self, chain) -> bool:
         """A relation alone in its row, with a number on one side and, on the other, names the
@@ -270,7 +336,7 @@ class DefiningMixin:
             return ""
         return "; " + "; ".join(dict.fromkeys(definitions.missing[p].message for p in unknown))
 
-    def _record_definition(self, target, body: Expr, where: str, lhs) -> Basic | None:
+    def _record_definition(self, target, body: Expr, where: str, lhs, rhs=None) -> Basic | None:
         """Record a definition (a new version of the name when it is defined again, or when
         earlier claims used it as a free symbol: ``b = \\bar{y} - w \\bar{x}`` after claims
         about every b does not make them claims about that b); a name earlier rows use only in
@@ -284,10 +350,17 @@ class DefiningMixin:
         # earlier claims use that a worked example now gives a number (S_{xy} = 9.7 after
         # beta_1 = S_{xy} / S_{xx}): the example's value is not what the general rows meant
         numbers = not body.free_symbols and obj in self.claimed
-        if again or numbers or (obj in self.claimed and obj in self.in_bodies):
+        renewed = again or numbers or (obj in self.claimed and obj in self.in_bodies)
+        if renewed:
             obj = scope.renew(obj)
+            self.renewed += 1
         if not definitions.define(obj, params, body, where):
             return None
+        self.renewed_at[obj] = self.renewed
+        if rhs is not None and self.builder.matrix_mode and not params and is_derivative(body):
+            self.derivatives[obj] = rhs
+        elif renewed and self.builder.matrix_mode:
+            self._rederived(where)
         self.section_of[obj] = self.section
         self.in_bodies |= definitions.objects(body)
         letter = letter_of(unwrap(lhs))

@@ -35,6 +35,7 @@ from derive.sources.posts.latex.grammar import parse_row
 from derive.sources.posts.latex.rows import row_problem, rows
 from derive.sources.posts.latex.tokens import LatexError, Row
 from derive.sources.posts.matrix.reading import read_shapes, shape_problems
+from derive.sources.posts.named_derivatives import named_derivatives
 from derive.sources.posts.names import BuildError, Scope
 from derive.sources.posts.ranges import Ranges, find_ranges
 from derive.sources.posts.tags import data_subscripts
@@ -124,6 +125,7 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
         blocks, declaration_blocks = (markdown_blocks if kind == "md" else tex_blocks)(text)
     except NestedTooDeep as error:
         raise ParseError(str(error), *lines.position(error.offset), name) from None
+    blocks = named_derivatives(blocks, text)  # "we write $dW$ for $\\partial J / \\partial W$"
     if not any(not b.inline for b in blocks):
         raise NoDisplayMath(NO_DISPLAY_MATH, 1, 1, name)
     if len(blocks) > MAX_ROWS:

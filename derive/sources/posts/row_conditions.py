@@ -7,8 +7,11 @@ of the next display. Inline math also defines names (``$z = Wx + b$``) and state
 
 from __future__ import annotations
 
+from sympy import Indexed, MatrixSymbol
+
 from derive.sources.posts.blocks import Block
 from derive.sources.posts.build import _RELATIONS
+from derive.sources.posts.defined_functions import DefinedFunction
 from derive.sources.posts.items import EQUALITIES, Conditions, Item, clean, equality, unwrap
 from derive.sources.posts.kinds import (
     CONDITION,
@@ -113,20 +116,47 @@ class ConditionsMixin:
             elif len(chain.parts) == 2 and set(chain.ops) <= set(EQUALITIES):
                 self._inline_relation(chain, row.block)
 
+    def _inline_function(self, function, rhs: ast.Node, where: str) -> None:
+        """``$\\ell(\\theta) = y^T \\log h + ...$`` in the prose of a post in matrix notation:
+        the function from here on, as a display defines it (not if this section defined it)."""
+        fname, param_nodes = function
+        builder = self.builder
+        if self.function_sections.get(fname, -1) == self.section:
+            return
+        params = tuple(builder.build(p) for p in param_nodes)
+        if any(not (p.is_Symbol or isinstance(p, (Indexed, MatrixSymbol))) for p in params):
+            return
+        body = builder.build(rhs)
+        builder.functions.define(DefinedFunction(fname, params, body, where))
+        self.in_bodies |= builder.definitions.objects(body)
+        self.function_sections[fname] = self.section
+
     def _inline_relation(self, chain: ast.Chain, block: Block) -> None:
         """``$z = Wx + b$`` defines z; ``$\\sum_k y_k = 1$`` is an assumption; anything else
         inline is prose, not read."""
         lhs, rhs = chain.parts
         where = f"line {self._position(block, chain.pos)[0]}"
         builder = self.builder
-        target = self._definable(lhs)
+        if builder.matrix_mode:  # $\delta^l = \partial C / \partial z^l$: for every layer
+            builder.register_layers(unwrap(lhs), rhs, where)
+        # in matrix notation a name defined again inline with other functions is a new
+        # meaning ("now the cross-entropy, $C = -y^T \\log a - ...$"), as in a display
+        target = self._definable(lhs, rhs if builder.matrix_mode else None)
         try:
             if target is not None:
                 body = builder.build_definition(rhs)
-                if not builder.definitions.placeholders(body):
-                    self._record_definition(target, body, where, lhs)
+                if builder.definitions.placeholders(body):
+                    return
+                if builder.matrix_mode:  # $\delta = \partial C / \partial z$: a vector
+                    used = target[0] in self.claimed or target[0] in self.in_bodies
+                    target = builder.matrix_target(target, body, rhs.pos, used)
+                self._record_definition(target, body, where, lhs, rhs)
                 return
-            if function_parameters(lhs) is None and not has_derivative(lhs):
+            function = function_parameters(lhs)
+            if function is not None and builder.matrix_mode:
+                self._inline_function(function, rhs, where)
+                return
+            if function is None and not has_derivative(lhs):
                 left, right = builder.build(lhs), builder.build(rhs)
                 if self._is_assumption(left, right):
                     self.assumptions.append((equality(left, right), where))

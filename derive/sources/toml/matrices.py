@@ -18,7 +18,7 @@ import ast
 from collections.abc import Callable
 
 import sympy
-from sympy import Basic, Expr, Lambda, MatrixSymbol, Symbol, Trace
+from sympy import Add, Basic, Expr, Lambda, MatrixSymbol, Symbol, Trace
 from sympy.matrices.expressions import (
     HadamardProduct,
     Identity,
@@ -68,6 +68,13 @@ def product(builder: object, node: ast.AST, left: Basic, right: Basic) -> Basic:
     return checked(builder, node, lambda: MatMul(*factors))
 
 
+def _one_by_one(expr: Basic) -> bool:
+    try:
+        return tuple(shape(expr)) == (1, 1)
+    except ShapeProblem:
+        return False
+
+
 def _factors(expr: Basic) -> tuple[Basic, ...]:
     return expr.args if isinstance(expr, MatMul) else (expr,)
 
@@ -78,6 +85,8 @@ def combine(builder: object, node: ast.AST, kind: str, operands: list[Basic]) ->
     otherwise is a number (``x.T * y * A`` scales A by x^T y)."""
     if kind == "add":
         if not all(is_matrix(o) for o in operands):
+            if all(_one_by_one(o) for o in operands if is_matrix(o)):  # w^T a - t: numbers
+                return Add(*(scalar(o) if is_matrix(o) else o for o in operands))
             raise builder.error(node, "a number added to a matrix: write it times ones(m, n)")
         return checked(builder, node, lambda: MatAdd(*operands))
     if any(_inverted_matrix(o) for o in operands):

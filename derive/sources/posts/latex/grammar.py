@@ -67,6 +67,7 @@ relop: EQ | REL
 tail: SUM scripts? term                         -> big_sum
     | FUNC_LOOSE scripts? loose                 -> loose_call
     | NABLA scripts? loose                      -> nabla
+    | NABLA scripts? factor factor+             -> nabla_product
     | PARTIAL scripts loose                     -> nabla
 ?loose: factor | tail
 

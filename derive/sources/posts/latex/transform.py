@@ -153,6 +153,16 @@ class ToTree(Transformer):
         partial = isinstance(children[0], Token) and children[0].type == "PARTIAL"
         return ast.Nabla(meta.start_pos, sub, _leaf(children[-1]), order, partial)
 
+    def nabla_product(self, meta, children):
+        """``\\nabla_\\theta \\frac{1}{2m} \\|X\\theta - y\\|^2``: the gradient of the whole
+        product of factors written after it (a factor alone could not be followed)."""
+        first = next(i for i, c in enumerate(children) if not isinstance(c, (Token, list)))
+        coefficient = _leaf(children[first])
+        if not _constant(coefficient):  # \nabla_a C \sigma'(z): (∇C) σ' or ∇(C σ')? unsaid
+            raise LatexError("a gradient followed by a product: of which part?", meta.start_pos)
+        product = self.times(meta, children[first:])
+        return self.nabla(meta, [*children[:first], product])
+
     def apply(self, meta, children):
         head = ast.Letter(children[0].start_pos, str(children[0]))
         scripts = [c for c in children if isinstance(c, list)]
@@ -307,3 +317,16 @@ def _unwrap(node: ast.Node) -> ast.Node:
 
 def _is(item: object, kind: str) -> bool:
     return isinstance(item, Token) and item.type == kind
+
+
+def _constant(node: ast.Node) -> bool:
+    """A number or a fraction of numbers and letters (``2``, ``\\frac{1}{2m}``): a coefficient
+    written before what a gradient is taken of."""
+    if isinstance(node, ast.Number):
+        return True
+    if isinstance(node, ast.Frac):
+        return all(
+            isinstance(n, (ast.Number, ast.Letter, ast.Mul)) and not isinstance(n, ast.Frac)
+            for n in (node.numerator, node.denominator)
+        ) and isinstance(node.numerator, ast.Number)
+    return False

@@ -49,6 +49,8 @@ from derive.checker.matrix.nodes import Softmax, elementwise, norm, outer, scala
 from derive.model.primitives import relu_prime
 from derive.sources.posts.functions import FUNCTIONS
 from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.latex.tokens import LatexError
+from derive.sources.posts.matrix.layers import NoLayer, at_layer, is_generic, value_of
 from derive.sources.posts.matrix.stated import numbered_name
 from derive.sources.posts.names import BuildError, Name
 from derive.sources.posts.ranges import EXAMPLE
@@ -426,6 +428,44 @@ class MatrixMixin:
             table.unify(a, b)
         return target
 
+    def layer_name(self, name: Name) -> Basic:
+        """The object of a labelled name; one the text writes here for the first time at a
+        layer of a definition for every layer is defined by it (``matrix.layers``)."""
+        new = (name, 0) not in self.scope.objects
+        obj = self.scope.symbol(name, 0)
+        if not new or self.instantiating or name.base not in self.generics:
+            return obj
+        label, tree, where = self.generics[name.base]
+        value = value_of(label, name.label)
+        if value is None:
+            return obj
+        try:
+            node = at_layer(tree, value)
+        except NoLayer:
+            return obj
+        self.instantiating = True
+        try:
+            body = self.build_definition(node)
+            if self.definitions.placeholders(body):
+                return obj
+            made = self.matrix_target((obj, (), False), body, tree.pos)[0]
+        except (BuildError, LatexError, NotImplementedError, TypeError, ValueError):
+            return obj  # SymPy cannot differentiate what the instance is (a trace by a number)
+        finally:
+            self.instantiating = False
+        if not self.definitions.define(made, (), body, f"{where}, at layer {name.label}"):
+            return obj
+        self.instances.add(made)
+        return made
+
+    def register_layers(self, lhs: ast.Node, rhs: ast.Node, where: str) -> None:
+        """``a^l = \\sigma(z^l)``: remembered as the definition of every ``a`` at a layer."""
+        if not (isinstance(lhs, ast.Scripted) and isinstance(lhs.base, ast.Letter)):
+            return
+        if lhs.sub is not None or lhs.sup is None or not is_generic(lhs.sup_text):
+            return
+        self.generics[lhs.base.name + "'" * lhs.primes] = (lhs.sup_text, rhs, where)
+
     def _contradicts(self, name: Name, obj: Basic, body: Basic, pos: int) -> BuildError:
         what = "stated" if self.scope.matrices.is_stated(name) else "read above as"
         shape = self.dims(obj) if is_matrix(obj) else "a number"
@@ -460,6 +500,8 @@ class MatrixMixin:
                 return Softmax(value, "columns")
             if value.shape[0] == 1:
                 return Softmax(value, "rows")
+            if self.scope.matrices.softmax is not None:  # "the softmax acts on each row"
+                return Softmax(value, self.scope.matrices.softmax)
             raise BuildError(
                 "softmax of a matrix: by rows or by columns? (not read)", pos, "cannot check"
             )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sympy import Basic, Dummy, Ge, Le, MatrixSymbol, S, Symbol
+from sympy import Basic, Dummy, Eq, Ge, Le, MatrixSymbol, S, Symbol
 from sympy.matrices.expressions import MatAdd
 from sympy.matrices.expressions.matexpr import MatrixElement
 
@@ -40,19 +40,23 @@ def prepared(post, lhs: Basic, rhs: Basic, assume: Sequence[Basic]) -> tuple | V
     if table is None or not has_matrices(lhs, rhs, *assume):
         return lhs, rhs, tuple(assume)
     lhs, rhs = table.resolved(lhs), table.resolved(rhs)
-    assume = _relevant(tuple(table.resolved(a) for a in assume), lhs, rhs)
+    assume = _relevant(tuple(_replaced(a, table.resolved) for a in assume), lhs, rhs)
     problem = _bad_size(post, (lhs, rhs))
     if problem:
         return _cannot(problem)
     together = (MatAdd(lhs, rhs),) if is_matrix(lhs) and is_matrix(rhs) else ()
-    solution = solve(lhs, rhs, *assume, *together)
+    equations = [a for a in assume if isinstance(a, Eq) and is_matrix(a.lhs) and is_matrix(a.rhs)]
+    together += tuple(MatAdd(a.lhs, a.rhs) for a in equations)  # Y 1 = 1: one shape
+    scalars = [a for a in assume if a not in equations]  # an equation is no 1x1 matrix
+    solution = solve(lhs, rhs, *scalars, *together)
     one = _made_one(post, solution, (lhs, rhs, *assume, *together))
     if one:
         return _cannot(f"{one} would have a size 1 here (its shape is not stated)")
     solution = {u: _named(post, v) for u, v in solution.items()}
     solution |= {u: _named(post, u) for u in _unknown(lhs, rhs) if u not in solution}
     lhs, rhs = lhs.xreplace(solution), rhs.xreplace(solution)
-    assume = tuple(a.xreplace(solution) for a in assume) + _entry_ranges(lhs, rhs)
+    assume = tuple(_replaced(a, lambda e: e.xreplace(solution)) for a in assume)
+    assume += _entry_ranges(lhs, rhs)
     try:
         left, right = shape(lhs), shape(rhs)
     except ShapeProblem:
@@ -63,6 +67,15 @@ def prepared(post, lhs: Basic, rhs: Basic, assume: Sequence[Basic]) -> tuple | V
         if guessed or scalar:
             return _cannot(_shapes_differ(post, left, right, guessed, scalar))
     return lhs, rhs, assume
+
+
+def _replaced(given: Basic, change) -> Basic:
+    """An assumption with ``change`` applied to each side; a matrix equality is kept as an
+    equation (``Y 1 = 1`` with the length of 1 still unknown would otherwise evaluate to
+    False, its sides' shapes not yet the same)."""
+    if isinstance(given, Eq) and has_matrices(given.lhs, given.rhs):
+        return Eq(change(given.lhs), change(given.rhs), evaluate=False)
+    return change(given)
 
 
 def _made_one(post, solution: dict, exprs: tuple) -> str:

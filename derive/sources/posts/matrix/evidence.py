@@ -151,6 +151,8 @@ class _Walker:
             named = self.name(_unwrap(first)) if first is not None else None
             if named is not None and len(parts) > 1:
                 self.defined.setdefault(named.base, chain.parts[1])
+                if self.nonscalar(chain.parts[1]):  # z^l = W^l a^{l-1}: every z^. is one
+                    self.mark([Name(named.base)], "defined as one", first.pos)
 
     def whole_uses(self, part: ast.Node) -> None:
         """A name the text states a vector or matrix, used whole (a side, a term, a factor,

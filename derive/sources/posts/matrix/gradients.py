@@ -34,3 +34,15 @@ def matrix_derivative(definitions, f: Basic, v: MatrixSymbol) -> Basic:
     scope.display[variable] = scope.display.get(v, v)
     scope.shown_names[variable] = scope.shown_names.get(v, str(v))
     return At(Gradient(f.xreplace({v: variable}), variable, layout), variable, v)
+
+
+def is_derivative(body: Basic) -> bool:
+    """Whether a definition's body is a derivative by a vector or matrix, maybe scaled
+    (``\\partial C / \\partial z``, ``m \\, \\partial J / \\partial Z``): what an error or a
+    code-style gradient name (``\\delta``, ``dW``) is defined as."""
+    factors = body.args if body.is_Mul or type(body).__name__ == "MatMul" else (body,)
+    found = [f for f in factors if f.has(Gradient)]
+    if len(found) != 1 or any(f.free_symbols for f in factors if f not in found):
+        return False
+    top = found[0]
+    return isinstance(top, Gradient) or (isinstance(top, At) and isinstance(top.args[0], Gradient))

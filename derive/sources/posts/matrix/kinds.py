@@ -43,6 +43,10 @@ def matrix_assumption(left: Basic, right: Basic, defined: set[Basic], objects) -
     if not (is_matrix(left) or is_matrix(right)):
         return None
     data, number = (left, right) if is_matrix(left) else (right, left)
+    if isinstance(number, OneMatrix) and data.has(OneMatrix):  # Y 1 = 1: rows summing to 1
+        return not (objects(data) & defined) and _data(data)
+    if isinstance(data, OneMatrix) and number.has(OneMatrix) and is_matrix(number):
+        return not (objects(number) & defined) and _data(number)
     if not (isinstance(number, Number) and is_one_by_one(data)):
         return False
     if objects(data) & defined:

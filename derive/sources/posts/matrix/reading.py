@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from derive.sources.posts.items import Item
@@ -40,7 +41,43 @@ def read_shapes(
     sizes = (set(ranges.size_letters) | set(scope.sizes)) - bold  # h, also the vector \mathbf{h}
     skip = set(ranges.index_letters) | sizes | set(scope.index_ranges) | NEVER_VECTORS
     table.active = find_evidence(rows, table, skip, scope.labels, bold)
+    table.softmax = softmax_axis(text)
+    table.prose = text
     return table
+
+
+# how prose says a softmax of a matrix acts: "applied to each row", "row-wise", "by columns"
+_AXIS = {
+    "rows": re.compile(
+        r"row[- ]?wise|(?:each|every|per|by|along|over|across|of each|of every)\s+rows?\b"
+        r"|\brows? by rows?\b",
+        re.IGNORECASE,
+    ),
+    "columns": re.compile(
+        r"column[- ]?wise|(?:each|every|per|by|along|over|across|of each|of every)\s+"
+        r"columns?\b|\bcolumns? by columns?\b",
+        re.IGNORECASE,
+    ),
+}
+_SOFTMAX = re.compile(r"softmax", re.IGNORECASE)
+_MATH = re.compile(
+    r"\$\$.*?\$\$|\$[^$]*\$|\\\[.*?\\\]|\\\(.*?\\\)"
+    r"|\\begin\{(equation|align|gather)\*?\}.*?\\end\{\1\*?\}",
+    re.DOTALL,
+)
+AXIS_WINDOW = 200  # characters either side of a "softmax" in which the prose says its axis
+
+
+def softmax_axis(text: str) -> str | None:
+    """ "rows" or "columns" when the prose near every softmax says one and only one (a post
+    that says both, or neither, leaves a softmax of a matrix unread: which one is meant?)."""
+    # prose only (not ``\sum_{rows}`` in math); a piece of math with a softmax is the word
+    prose = _MATH.sub(lambda m: " softmax " if _SOFTMAX.search(m.group(0)) else " ", text)
+    found = set()
+    for match in _SOFTMAX.finditer(prose):
+        near = prose[max(0, match.start() - AXIS_WINDOW) : match.end() + AXIS_WINDOW]
+        found |= {axis for axis, pattern in _AXIS.items() if pattern.search(near)}
+    return found.pop() if len(found) == 1 else None
 
 
 def shape_problems(table: PostShapes, position: Callable[[int], tuple[int, int]]) -> list:

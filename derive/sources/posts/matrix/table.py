@@ -64,6 +64,8 @@ class PostShapes:
     named: dict[Basic, Basic] = field(default_factory=dict)  # undecided size -> a size shown n
 
     active: bool = False  # the post writes matrix notation (evidence.find_evidence)
+    softmax: str | None = None  # "rows" / "columns": the prose says how softmax acts on a matrix
+    prose: str = ""  # the post's text (what it says of its targets: hidden.stated_in_prose)
     bad: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, text, problem)
 
     def state(self, statement: Statement, size: Callable[[str], Basic]) -> None:
