@@ -225,3 +225,28 @@ def test_a_result_named_in_the_return_statement_of_a_loss_that_returns_early(cap
     )
     assert code == 0, data["findings"]
     assert diagnoses(data) == {"E": None, "dE_dW1": None}
+
+
+MEAN = ["--batch-loss", "mean"]
+
+
+@pytest.mark.parametrize(
+    ("function", "argv"),
+    [
+        (
+            "dense_backward_dout",
+            ["--weights", "in-out", "--arg", "cache=(x, W, b)", "--batch-loss", "mean"],
+        ),
+        (
+            "softmax_regression_gradient",
+            ["--weights", "in-out", "--bias", "none", "--targets", "labels", *MEAN],
+        ),
+    ],
+)
+def test_the_names_course_code_gives_its_arrays_need_no_arg(capfd, function, argv) -> None:
+    """dout is the upstream gradient dE/dz, theta the weights."""
+    code, data = check(
+        capfd, f"{FUNCTIONS}:{function}", "--quantity", "all", "--K", "4", "--J", "5", *argv
+    )
+    assert code == 0, data["findings"]
+    assert "dE_dW" in diagnoses(data)
