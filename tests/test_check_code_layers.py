@@ -250,3 +250,15 @@ def test_the_names_course_code_gives_its_arrays_need_no_arg(capfd, function, arg
     )
     assert code == 0, data["findings"]
     assert "dE_dW" in diagnoses(data)
+
+
+def test_a_usual_name_in_an_expression_is_the_inputs_array_not_the_scripts_data(capfd):
+    """forward(z, y): y is the input's targets, though the module holds training labels y."""
+    code, data = check(
+        capfd,
+        "script_with_data.py:SoftmaxWithLoss.backward",
+        *("--before", "forward(z, y)", "--arg", "dvalues=self.output", "--quantity", "all"),
+        *("--K", "4", "--J", "5", "--targets", "labels", "--batch-loss", "mean"),
+    )
+    assert code == 0, data["findings"]
+    assert diagnoses(data) == {"dE_dz": None}
