@@ -262,3 +262,15 @@ def test_a_usual_name_in_an_expression_is_the_inputs_array_not_the_scripts_data(
     )
     assert code == 0, data["findings"]
     assert diagnoses(data) == {"dE_dz": None}
+
+
+def test_code_counting_its_classes_from_the_labels_is_told_so(capfd) -> None:
+    code, data = check(
+        capfd,
+        f"{FUNCTIONS}:softmax_grad_counting_classes",
+        *("--quantity", "dE_dW", "--K", "4", "--J", "5", "--targets", "labels"),
+    )
+    assert code == 1 and data["diagnosis"] == "raised"
+    message = data["findings"][0]["message"]
+    assert "it raised only where no example has the last class (3)" in message
+    assert any(case["status"] == "ok" for case in data["cases"])
