@@ -225,3 +225,52 @@ def test_a_result_named_in_the_return_statement_of_a_loss_that_returns_early(cap
     )
     assert code == 0, data["findings"]
     assert diagnoses(data) == {"E": None, "dE_dW1": None}
+
+
+MEAN = ["--batch-loss", "mean"]
+
+
+@pytest.mark.parametrize(
+    ("function", "argv"),
+    [
+        (
+            "dense_backward_dout",
+            ["--weights", "in-out", "--arg", "cache=(x, W, b)", "--batch-loss", "mean"],
+        ),
+        (
+            "softmax_regression_gradient",
+            ["--weights", "in-out", "--bias", "none", "--targets", "labels", *MEAN],
+        ),
+    ],
+)
+def test_the_names_course_code_gives_its_arrays_need_no_arg(capfd, function, argv) -> None:
+    """dout is the upstream gradient dE/dz, theta the weights."""
+    code, data = check(
+        capfd, f"{FUNCTIONS}:{function}", "--quantity", "all", "--K", "4", "--J", "5", *argv
+    )
+    assert code == 0, data["findings"]
+    assert "dE_dW" in diagnoses(data)
+
+
+def test_a_usual_name_in_an_expression_is_the_inputs_array_not_the_scripts_data(capfd):
+    """forward(z, y): y is the input's targets, though the module holds training labels y."""
+    code, data = check(
+        capfd,
+        "script_with_data.py:SoftmaxWithLoss.backward",
+        *("--before", "forward(z, y)", "--arg", "dvalues=self.output", "--quantity", "all"),
+        *("--K", "4", "--J", "5", "--targets", "labels", "--batch-loss", "mean"),
+    )
+    assert code == 0, data["findings"]
+    assert diagnoses(data) == {"dE_dz": None}
+
+
+def test_code_counting_its_classes_from_the_labels_is_told_so(capfd) -> None:
+    code, data = check(
+        capfd,
+        f"{FUNCTIONS}:softmax_grad_counting_classes",
+        *("--quantity", "dE_dW", "--K", "4", "--J", "5", "--targets", "labels"),
+    )
+    assert code == 1 and data["diagnosis"] == "raised"
+    message = data["findings"][0]["message"]
+    assert "it raised only where no example has the last class (3)" in message
+    assert any(case["status"] == "ok" for case in data["cases"])

@@ -112,10 +112,15 @@ def test_set_into_an_entry_of_a_list_attribute_sets_the_objects_state() -> None:
     assert numpy.array_equal(scope.arrays["W"], numpy.ones((2, 2)))  # the input untouched
 
 
-def test_a_usual_name_never_hides_the_modules_own() -> None:
-    module = {"X": "the module's X"}
-    scope = Scope({"x": numpy.zeros(2)}, module=module, aliases={"X": "x", "y": "t"})
-    assert scope.value("X") == "the module's X"
+def test_a_usual_name_never_hides_the_modules_own_functions_but_does_its_data() -> None:
+    def X(value):  # a function of the module keeps its name
+        return value
+
+    scope = Scope({"x": numpy.zeros(2)}, module={"X": X}, aliases={"X": "x", "y": "t"})
+    assert scope.value("X") is X
+    # a script's training data X is not what forward(X) means: the input's array is
+    scope = Scope({"x": numpy.zeros(2)}, module={"X": numpy.ones(9)}, aliases={"X": "x"})
+    assert scope.value("X") is scope.arrays["x"]
     scope = Scope({"x": numpy.zeros(2)}, module={}, aliases={"X": "x"})
     assert scope.value("X") is scope.arrays["x"]
 

@@ -114,13 +114,19 @@ def _walk(node: object, tree: list, named: Sequence[str] | None, depth: int = 0)
                 yield from _walk(item, part, None, depth + 1)
 
 
-def _parts(found: Mapping[str, object], names: Sequence[str] | None) -> list[Part]:
-    """Every part of what the call returned, then of the object's attributes."""
+def _parts(
+    found: Mapping[str, object], names: Sequence[str] | None, whole: bool = False
+) -> list[Part]:
+    """Every part of what the call returned, then of the object's attributes (``whole``:
+    a single array returned unnamed is a part too, to be placed by its shape among several
+    quantities; for one quantity it is that quantity's answer already)."""
     returned = found.get("returned")
     parts = list(_walk(returned, ["returned"], names))
     single = names and len(names) == 1 and isinstance(returned, dict)
     if single and returned.get("kind") != "tuple":
         parts.insert(0, (names[0], ["name", names[0]], returned))
+    elif whole and isinstance(returned, dict) and returned.get("kind") == "array":
+        parts.insert(0, (None, ["returned"], returned))  # ``return X.T @ p / n``: by shape
     attributes = found.get("attributes")
     if isinstance(attributes, dict):
         for name, node in attributes.items():
@@ -155,7 +161,7 @@ def from_structure(
     placed by their shape alone (quantity -> part), which the report treats as a guess."""
     shapes = shapes or {}
     chosen = dict(results)
-    parts = _parts(found, names)
+    parts = _parts(found, names, whole=len(quantities) > 1)
     for name, tree, node in parts:
         if name is None:
             continue

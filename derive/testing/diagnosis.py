@@ -203,6 +203,7 @@ def _failures(run: Run, results: list[CaseRun]) -> list[Finding]:
         who = raised[0].outcome.stage or "your function"
         text = f"{q}: {who} raised {raised[0].outcome.error} at {raised[0].label()}"
         text += _where_else(results, raised) + _layout_hint(run, raised)
+        text += _labels_hint(run, results, raised)
         found.append(Finding("raised", text, raised[0]))
     returned = [r for r in results if r.status == "returned"]
     if returned:
@@ -226,6 +227,30 @@ def _layout_hint(run: Run, raised: list[CaseRun]) -> str:
     other = other.weights
     shape = "(in, out)" if other == "in-out" else "(out, in)"
     return f"; if your code keeps the weights as {shape}, check with --weights {other}"
+
+
+def _labels_hint(run: Run, results: list[CaseRun], raised: list[CaseRun]) -> str:
+    """Raised exactly where no label is the last class: the code counts its classes from
+    the labels (``np.zeros((y.size, y.max() + 1))``), which a batch without that class breaks."""
+    if run.options.targets != "labels" or len(raised) == len(results):
+        return ""
+    last = run.options.sizes["K"] - 1
+
+    def lacks_last(r: CaseRun) -> bool:
+        labels = [
+            v
+            for v in (r.inputs or {}).values()
+            if isinstance(v, numpy.ndarray) and v.dtype.kind in "iu"
+        ]
+        return bool(labels) and all(v.size and int(v.max()) < last for v in labels)
+
+    answered = [r for r in results if r.outcome is not None and r.status != "raised"]
+    if all(lacks_last(r) for r in raised) and not any(lacks_last(r) for r in answered):
+        return (
+            f"; it raised only where no example has the last class ({last}): does your code "
+            "count the classes from the labels (y.max() + 1) instead of taking K?"
+        )
+    return ""
 
 
 def _where_else(results: list[CaseRun], raised: list[CaseRun]) -> str:

@@ -10,7 +10,9 @@ A name is looked up, in this order:
 4. an attribute of the object (``forward`` is ``self.forward``);
 5. a name of the user's module;
 6. a usual name of an array, as a parameter would get it (``X`` is ``x``, ``y`` the targets,
-   ``Z1`` is ``z1``): last, so that it never hides the object's or the module's own names.
+   ``Z1`` is ``z1``): last, so that it never hides the object's or the module's own functions
+   and classes; but before an attribute or a module global that holds data (a script's
+   training ``X`` and ``y``), which ``forward(X)`` never means.
 
 In ``--result`` a name is part of what the call returned instead: a name of the checked
 function's return statement (``return loss, grads`` makes ``grads`` the second value), a key of
@@ -79,14 +81,19 @@ class Scope:
             return self.defined(name)  # what --arg gives the name (X=X: the array X)
         if name in self.arrays:
             return self.arrays[name]
+        # a usual name of an array (X, y) means the input's array, not a script's training
+        # data of that name; a function or class of that name stays the user's
+        aliased = self.aliases.get(name) in self.arrays
         if self.obj is not None and _has(self.obj, name):
-            return getattr(self.obj, name)
+            value = getattr(self.obj, name)
+            if not aliased or callable(value):
+                return value
         found, value = self._global(name)
-        if found:
+        if found and (not aliased or callable(value)):
             if isinstance(value, types.ModuleType):
                 raise ScopeError(f"{name} is a module: name the user's own function or array")
             return value
-        if self.aliases.get(name) in self.arrays:
+        if aliased:
             return self.arrays[self.aliases[name]]
         raise ScopeError(f"the name {name!r} is not defined here{self._known()}")
 
