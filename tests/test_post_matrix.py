@@ -422,3 +422,18 @@ def test_a_layer_written_after_a_definition_for_every_layer_is_that_definition()
     results = check(code)
     assert [r.status for r in results] == ["proved", "refuted"]
     assert "transpose" in results[1].detail
+
+
+def test_an_error_for_every_layer_follows_the_layers_above_it() -> None:
+    text = (
+        r"Layer $l$ computes $z^l = W^l a^{l-1} + b^l$ and $a^l = \sigma(z^l)$, "
+        r"$W^l \in \mathbb{R}^{n_l \times n_{l-1}}$; the error of a layer is "
+        r"$\delta^l = \partial C / \partial z^l$."
+    )
+    rows = (
+        "\n\n$$\\delta^l = \\left((W^{l+1})^T \\delta^{l+1}\\right) \\odot \\sigma'(z^l)$$\n"
+        "\n$$\\frac{\\partial C}{\\partial b^l} = \\delta^l$$\n"
+        "\n$$\\delta^l = (W^{l+1})^T \\delta^{l+1}$$\n"
+    )
+    results = check(text + rows)
+    assert [r.status for r in results] == ["proved", "proved", "refuted"]
