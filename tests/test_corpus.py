@@ -22,13 +22,13 @@ POSTS = corpus_posts()
 # The share of claims with the right verdict that today's reader reaches on the corpus, a floor
 # against regressions: the reader of real posts (issue "real posts") raises it as it improves;
 # the target there is 0.80.
-CLAIMS_RIGHT_AT_LEAST = 0.75  # 347 of 453 with the holdout posts (0.77)
+CLAIMS_RIGHT_AT_LEAST = 0.76  # 350 of 453 with the holdout posts (0.77)
 SLIPS_REFUTED_AT_LEAST = 36  # 38 of 42 reached
 # the posts in matrix notation (issue "matrix notation"), apart: claims right, slips refuted
-# 52 of 59 reached; two spare: matrix_dZ.tex lines 32-33 (dJ/dW^{[1]}, dJ/db^{[1]}: tanh inside
+# 55 of 59 reached; two spare: matrix_dZ.tex lines 32-33 (dJ/dW^{[1]}, dJ/db^{[1]}: tanh inside
 # sigma inside log) take about 6 s each on an idle core, most of it in the index-form proof's
 # rewrite of the sums' bodies, and can meet the 20 s hang guard on a loaded machine
-MATRIX_CLAIMS_RIGHT_AT_LEAST = 50
+MATRIX_CLAIMS_RIGHT_AT_LEAST = 53
 MATRIX_SLIPS_REFUTED_AT_LEAST = 9  # of 9
 
 # Wrong verdicts of today's reader, by place: each is a bug of the reader, listed so that a new

@@ -297,6 +297,9 @@ def test_prose_names_a_derivative_with_code_style_gradient_names() -> None:
     rows = "\n\n$$dz = (a - y) \\odot \\sigma'(z)$$\n\n$$dW = dz \\, x^T$$\n\n$$dW = x \\, dz^T$$\n"
     results = check(text + rows)
     assert [r.status for r in results] == ["proved", "proved", "refuted"]
+    # W^l stated makes every W^{l+1} a matrix; δ^l = ∂C/∂z^l a vector: no display needed
+    alone = text + "\n\n$$\\frac{\\partial C}{\\partial b^l} = \\delta^l$$\n"
+    assert only(alone).status == "proved"
     assert "transpose" in results[2].detail
     # a name "for" something that is not a derivative is prose, not a definition
     table = read(r"We write $u$ for $x + 1$. $$u = x$$").definitions.table
@@ -422,3 +425,21 @@ def test_a_layer_written_after_a_definition_for_every_layer_is_that_definition()
     results = check(code)
     assert [r.status for r in results] == ["proved", "refuted"]
     assert "transpose" in results[1].detail
+
+
+def test_an_error_for_every_layer_follows_the_layers_above_it() -> None:
+    text = (
+        r"Layer $l$ computes $z^l = W^l a^{l-1} + b^l$ and $a^l = \sigma(z^l)$, "
+        r"$W^l \in \mathbb{R}^{n_l \times n_{l-1}}$; the error of a layer is "
+        r"$\delta^l = \partial C / \partial z^l$."
+    )
+    rows = (
+        "\n\n$$\\delta^l = \\left((W^{l+1})^T \\delta^{l+1}\\right) \\odot \\sigma'(z^l)$$\n"
+        "\n$$\\frac{\\partial C}{\\partial b^l} = \\delta^l$$\n"
+        "\n$$\\delta^l = (W^{l+1})^T \\delta^{l+1}$$\n"
+    )
+    results = check(text + rows)
+    assert [r.status for r in results] == ["proved", "proved", "refuted"]
+    # W^l stated makes every W^{l+1} a matrix; δ^l = ∂C/∂z^l a vector: no display needed
+    alone = text + "\n\n$$\\frac{\\partial C}{\\partial b^l} = \\delta^l$$\n"
+    assert only(alone).status == "proved"

@@ -84,6 +84,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         self.generics: dict[str, tuple] = {}  # a^l = ...: base -> (label, tree, where)
         self.instances: set = set()  # names defined at a layer from those (matrix.layers)
         self.instantiating = False
+        self.chaining = False  # inside matrix.building's layer_chain: no chain within a chain
         self.unknown_functions: set[str] = set()
         self.denominator_sum: Expr | None = None
         self.denominator_where = ""

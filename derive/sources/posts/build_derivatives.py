@@ -99,9 +99,14 @@ class DerivativesMixin:
         shown_f = shown(operand, self.scope.labels) or "the expression"
         shown_v = shown(variable, self.scope.labels) or self.shown_expr(v)
         try:
-            return self.definitions.derivative(f, v, shown_f, shown_v)
+            value = self.definitions.derivative(f, v, shown_f, shown_v)
         except TooDeep as error:
             raise BuildError(str(error), pos, "cannot check") from None
+        if self.matrix_mode and self.definitions.placeholders(value):  # C by W^l: the layers
+            chained = self.layer_chain(operand, v, shown_f, shown_v)
+            if chained is not None:
+                return chained
+        return value
 
     def _derivative_of(self, value: Expr, operand: ast.Node, variable: ast.Node, env) -> Expr:
         variable = _unwrap(variable)

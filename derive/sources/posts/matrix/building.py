@@ -28,6 +28,7 @@ import itertools
 import re
 
 from sympy import Abs, Basic, Expr, Lambda, Mul, S, Symbol, Trace, diff, exp
+from sympy.matrices.exceptions import ShapeError
 from sympy.matrices.expressions import (
     HadamardProduct,
     Identity,
@@ -45,7 +46,7 @@ from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.checker.matrix.infer import UnknownSize, unknown_size
-from derive.checker.matrix.nodes import Softmax, elementwise, norm, outer, scalar
+from derive.checker.matrix.nodes import At, Softmax, elementwise, norm, outer, scalar
 from derive.model.primitives import relu_prime
 from derive.sources.posts.functions import FUNCTIONS
 from derive.sources.posts.latex import nodes as ast
@@ -435,7 +436,7 @@ class MatrixMixin:
         obj = self.scope.symbol(name, 0)
         if not new or self.instantiating or name.base not in self.generics:
             return obj
-        label, tree, where = self.generics[name.base]
+        label, tree, where, _ = self.generics[name.base]
         value = value_of(label, name.label)
         if value is None:
             return obj
@@ -464,7 +465,73 @@ class MatrixMixin:
             return
         if lhs.sub is not None or lhs.sup is None or not is_generic(lhs.sup_text):
             return
-        self.generics[lhs.base.name + "'" * lhs.primes] = (lhs.sup_text, rhs, where)
+        before = self.generics.get(lhs.base.name + "'" * lhs.primes)
+        if before is not None and _derivative_sides(before[1]) and not _derivative_sides(rhs):
+            return  # δ^l = ((W^{l+1})^T δ^{l+1}) ⊙ σ'(z^l) after δ^l = ∂C/∂z^l: a claim
+        self.generics[lhs.base.name + "'" * lhs.primes] = (lhs.sup_text, rhs, where, lhs)
+
+    def layer_chain(self, operand: ast.Node, v: Basic, shown_f: str, shown_v: str) -> Basic | None:
+        """∂C/∂v for a cost C the text writes in no layer's terms, through the layers: with
+        ``\\delta^l = \\partial C / \\partial z^l`` defined for every layer, C depends on W^l
+        and b^l only through z^l (∂C/∂W^l is the derivative of tr(δ^lᵀ z^l), δ^l held fixed), and
+        on z^l only through z^{l+1} (of tr(δ^{l+1}ᵀ z^{l+1})): the chain rule of a network of
+        layers, the δ of the layer a name of its own. None when no such definition applies."""
+        key = self.scope.keys.get(v)
+        if self.chaining or key is None or not key[0].label or not isinstance(v, MatrixSymbol):
+            return None
+        name = key[0]
+        for base in sorted(self.generics):
+            label, tree, _, lhs = self.generics[base]
+            parts = _derivative_sides(tree)
+            if (
+                parts is None
+                or _written(operand) is None
+                or _written(parts[0]) != _written(operand)
+            ):
+                continue
+            value = value_of(label, name.label) or (("l", 0) if name.label == label else None)
+            if value is None:
+                continue
+            below = parts[1]  # z^l of ∂C/∂z^l
+            if _base_name(below) == name.base:  # ∂C/∂z^l: through z^{l+1}
+                value = (value[0], value[1] + 1)
+            found = self._through(lhs, below, value, v, shown_f, shown_v)
+            if found is not None:
+                return found
+        return None
+
+    def _through(self, lhs, below, value, v, shown_f: str, shown_v: str) -> Basic | None:
+        # z^{l+1} written out by its definition for every layer with the names in force now
+        # (a^l redefined as relu since), δ^{l+1} a name of its own
+        self.chaining = self.instantiating = True
+        try:
+            generic = self.generics.get(_base_name(below))
+            if generic is not None and not _derivative_sides(generic[1]):
+                u = self.build_definition(at_layer(generic[1], value))
+            else:
+                u = self.build(at_layer(below, value))
+            g = self.build(at_layer(lhs, value))
+        except (BuildError, LatexError, NoLayer):
+            return None
+        finally:
+            self.chaining = self.instantiating = False
+        if not (is_matrix(u) and is_matrix(g)) or u == v:
+            return None
+        if v not in self.definitions.reached(u):
+            return None
+        held = MatrixSymbol(self.scope.generated(), *g.shape)  # δ fixed while differentiating
+        self.scope.keys[held] = self.scope.keys.get(g, (Name("δ"), 0))
+        self.scope.shown_names[held] = self.scope.shown_names.get(g, "δ")
+        self.scope.display[held] = self.scope.display.get(g, held)
+        try:
+            result = self.definitions.derivative(Trace(held.T * u), v, shown_f, shown_v)
+        except (BuildError, ShapeError, NotImplementedError, TypeError, ValueError):
+            return None
+        finally:
+            del self.scope.keys[held]
+        if self.definitions.placeholders(result):
+            return None
+        return At(result, held, g)  # δ put in after differentiating, never differentiated
 
     def _contradicts(self, name: Name, obj: Basic, body: Basic, pos: int) -> BuildError:
         what = "stated" if self.scope.matrices.is_stated(name) else "read above as"
@@ -602,3 +669,31 @@ def reshaped(scope, obj: Basic, shape) -> Basic:
     scope.objects[(name, rank)] = made
     scope.keys[made] = (name, rank)
     return made
+
+
+def _derivative_sides(tree: ast.Node) -> tuple[ast.Node, ast.Node] | None:
+    """(C, z^l) of ``\\partial C / \\partial z^l`` or ``\\frac{\\partial C}{\\partial z^l}``."""
+    if isinstance(tree, (ast.Div, ast.Frac)):
+        num, den = tree.numerator, tree.denominator
+        partials = isinstance(num, ast.Partial) and isinstance(den, ast.Partial)
+        if partials and num.order == 1 and num.operand is not None and den.operand is not None:
+            return num.operand, den.operand
+    return None
+
+
+def _base_name(node: ast.Node) -> str:
+    if isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter):
+        return node.base.name + "'" * node.primes
+    return ""
+
+
+def _written(node: ast.Node) -> tuple | None:
+    """A name as written (``C``, ``\\mathcal{L}``, ``J^{[2]}``), to tell two derivatives of the
+    same function; None for anything else."""
+    while isinstance(node, ast.Group):
+        node = node.inner
+    if isinstance(node, ast.Letter):
+        return (node.name,)
+    if isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter) and node.sub is None:
+        return (node.base.name, node.sup_text, node.primes)
+    return None

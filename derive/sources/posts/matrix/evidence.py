@@ -136,6 +136,10 @@ class _Walker:
                 todo.extend(term for _, term in current.terms)
             elif isinstance(current, ast.Mul):
                 todo.extend(current.factors)
+            elif isinstance(current, (ast.Div, ast.Frac)):  # ∂C/∂z of a vector z: a vector
+                num, den = current.numerator, current.denominator
+                if isinstance(num, ast.Partial) and isinstance(den, ast.Partial) and den.operand:
+                    todo.append(den.operand)
         return False
 
     # --- one pass -------------------------------------------------------------------------
@@ -253,6 +257,9 @@ def find_evidence(
         bold: the letters the post writes bold.
     """
     walker = _Walker(table, skip, labels)
+    for name, stated in sorted(table.stated.items(), key=lambda item: item[0].shown()):
+        if name.label and stated.shape is not None and name.base not in table.vectors:
+            table.vectors[name.base] = f"stated at layer {name.label}"  # W^l: every W^{l+1}
     for _ in range(MAX_ROUNDS):
         before = len(table.vectors)
         for line, where in rows:

@@ -45,4 +45,6 @@ def is_derivative(body: Basic) -> bool:
     if len(found) != 1 or any(f.free_symbols for f in factors if f not in found):
         return False
     top = found[0]
-    return isinstance(top, Gradient) or (isinstance(top, At) and isinstance(top.args[0], Gradient))
+    while isinstance(top, At):  # taken at a definition, or with δ^{l+1} put in (layers)
+        top = top.args[0]
+    return isinstance(top, Gradient)
