@@ -161,7 +161,7 @@ def test_sums_written_out_and_logs_of_ratios_are_shifted_by_proved_rewrites() ->
     for name in ("log-sum-exp (terms)", "softmax (terms)", "log-softmax (terms)"):
         (line,) = [line for line in two.text.splitlines() if line.strip().startswith(name)]
         assert "proved" in two.text[two.text.index(line) :].split("\n\n")[0]
-    kl, module = emitted("kl_divergence.toml")
+    _, module = emitted("kl_divergence.toml")
     za = np.array([1e4, -1e4, 0.0])
     zb = np.array([0.0, 1e4, -1e4])
     with np.errstate(over="raise", invalid="raise", divide="raise"):
