@@ -1,0 +1,105 @@
+"""Habits of real posts beyond the basic notation: a loss written as a function of a weight
+vector and differentiated by one of its entries (``\\frac{\\partial L}{\\partial w_j}`` with
+``L(w) = ...``), a function with a subscripted name named alone (``J_2``), the identity's
+entries ``I_{kj}`` of textbooks, and word tags in a superscript (``y^{LS}_k``,
+``\\theta^{MLE}``). Each reading proves the true rows and still refutes the planted slip, and
+none of them refutes a row on a guess."""
+
+from __future__ import annotations
+
+from post_support import check, check_all
+
+PENALTY = r"""
+$$ L(w) = \frac{1}{2n}\sum_{i=1}^{n}\left(\sum_{j=1}^{d} w_j x_{ij} - y_i\right)^2 $$
+
+$$ J(w) = L(w) + \frac{\lambda}{2}\sum_{j=1}^{d} w_j^2 $$
+
+$$ \frac{\partial J}{\partial w_j} = \frac{\partial L}{\partial w_j} + \lambda w_j $$
+
+$$ \frac{\partial L}{\partial w_j}
+   = \frac{1}{n}\sum_{i=1}^{n}\left(\sum_{k=1}^{d} w_k x_{ik} - y_i\right) x_{ij} $$
+
+$$ J_2(w) = L(w) + \lambda\sum_{j=1}^{d} w_j^2 $$
+
+$$ \frac{\partial J_2}{\partial w_j} = \frac{\partial L}{\partial w_j} + \lambda w_j $$
+
+$$ \frac{\partial J_2}{\partial w_j} = \frac{\partial L}{\partial w_j} + 2 \lambda w_j $$
+"""
+
+
+def test_a_function_of_a_vector_is_differentiated_by_its_entry_not_applied_to_it() -> None:
+    """``L(w)`` by ``w_j``: the body by the entry (applying L to w_j made L constant in w_j,
+    or, in matrix notation, an entry of an entry: a crash)."""
+    assert [r.status for r in check(PENALTY)] == ["proved", "proved", "refuted", "proved"]
+
+
+def test_a_subscripted_function_named_alone_is_its_body() -> None:
+    refuted = [r for r in check(PENALTY) if r.status == "refuted"]
+    assert [r.line for r in refuted] == [13]  # the dropped factor 2 of the unhalved penalty
+
+
+def test_a_norm_in_the_prose_does_not_crash_the_vector_loss() -> None:
+    """Inline ``\\|w\\|^2`` makes the post one of matrix notation: the entries of w are then
+    read as a vector's, and nothing true is refuted."""
+    text = "The penalty is $\\frac{\\lambda}{2}\\|w\\|^2$, written out:\n" + PENALTY
+    results = check(text)
+    assert results and all(r.status != "refuted" for r in results[:3])
+
+
+BISHOP = r"""
+The outputs are $y_k = \frac{e^{a_k}}{\sum_{j=1}^{K} e^{a_j}}$ and the targets sum to one,
+$\sum_{k=1}^{K} t_k = 1$.
+
+$$ \frac{\partial y_k}{\partial a_j} = y_k (I_{kj} - y_j) $$
+
+$$ \frac{\partial y_k}{\partial a_j} = y_j (I_{kj} - y_k) $$
+
+$$ -\sum_{k=1}^{K} \frac{t_k}{y_k} y_k (I_{kj} - y_j) = y_j - t_j $$
+
+$$ \frac{\partial y_k}{\partial a_j} = y_k (I_{kj} - y_k) $$
+"""
+
+
+def test_the_identity_entries_of_textbooks_are_the_kronecker_delta() -> None:
+    results = check(BISHOP)
+    assert [r.status for r in results[:3]] == ["proved", "proved", "proved"]
+    assert "identity" in results[0].message()
+
+
+def test_a_claim_false_only_under_the_identity_guess_is_not_refuted() -> None:
+    """``I_{kj}`` is a guess (a post may name data I): a refutation under it is withheld."""
+    last = check(BISHOP)[3]
+    assert last.status == "cannot check" and "guess" in last.message()
+
+
+def test_an_array_the_post_defines_is_not_the_identity() -> None:
+    text = r"""
+$$ I_{kj} = a_k b_j $$
+
+$$ \sum_{k=1}^{K} I_{kj} c_k = b_j \sum_{k=1}^{K} a_k c_k $$
+
+$$ \sum_{k=1}^{K} I_{kj} c_k = c_j $$
+"""
+    assert [r.status for r in check(text)] == ["proved", "refuted"]
+
+
+def test_a_word_in_a_superscript_is_a_tag_not_a_power() -> None:
+    """``y^{LS}_k`` is the smoothed target (not y to the power L·S), ``\\theta^{MLE}`` an
+    estimate: defined without a refutation, and the claims about them proved or refuted."""
+    text = r"""
+Here $\sum_{k=1}^{K} y_k = 1$.
+
+$$ y^{LS}_k = (1 - \epsilon)\, y_k + \frac{\epsilon}{K} $$
+
+$$ \sum_{k=1}^{K} y^{LS}_k = (1 - \epsilon)\sum_{k=1}^{K} y_k + \epsilon = 1 $$
+
+$$ \sum_{k=1}^{K} y^{LS}_k = 1 - \epsilon $$
+"""
+    results = check_all(text)
+    kinds = [(r.kind, r.status) for r in results if r.kind != "assumption"]
+    assert kinds == [
+        ("definition", "not a claim"),
+        ("claim", "proved"),
+        ("claim", "proved"),
+        ("claim", "refuted"),
+    ]
