@@ -103,3 +103,63 @@ $$ \sum_{k=1}^{K} y^{LS}_k = 1 - \epsilon $$
         ("claim", "proved"),
         ("claim", "refuted"),
     ]
+
+
+HUBER = r"""
+$$ L_\delta(r) = \begin{cases} \frac{1}{2} r^2 & \text{if } |r| \le \delta \\
+   \delta \left(|r| - \frac{1}{2}\delta\right) & \text{otherwise} \end{cases} $$
+
+With $\hat{y}_i = w x_i + b$, $r_i = y_i - \hat{y}_i$ and
+$J = \frac{1}{n}\sum_{i=1}^{n} L_\delta(r_i)$, when every residual is beyond the
+threshold ($r_i > \delta$ for every $i$):
+
+$$ \frac{\partial J}{\partial w} = -\frac{\delta}{n}\sum_{i=1}^{n} x_i $$
+
+$$ \frac{\partial J}{\partial w} = \frac{\delta}{n}\sum_{i=1}^{n} x_i^2 $$
+"""
+
+
+def test_a_gradient_written_for_one_case_of_a_kinked_loss_is_not_refuted() -> None:
+    """The gradient in one region of a function defined by cases (the region said in the prose)
+    is not refuted; a slip that holds in no case still is."""
+    first, second = check(HUBER)
+    assert first.status == "cannot check" and "one case" in first.message()
+    assert second.status == "refuted"
+
+
+def test_relu_said_for_positive_inputs_is_not_refuted_but_a_wrong_slope_is() -> None:
+    text = r"""
+$$ f(z) = \max(0, z) $$
+
+$$ f'(z) = 1 $$
+
+$$ f'(z) = 2 $$
+"""
+    assert [r.status for r in check(text)] == ["cannot check", "refuted"]
+
+
+def test_an_entry_at_a_number_given_a_formula_in_the_prose_is_never_a_free_symbol() -> None:
+    """``$\\hat{\\theta}_0 = \\log y$`` is not read as a definition (an entry at a number): the
+    claims through it are not refuted as if it were any number."""
+    text = r"""
+Setting the derivative to zero gives $\hat{\theta}_0 = \log y$, and the rate is the count:
+
+$$ \hat{\lambda} = e^{\hat{\theta}_0} = y $$
+
+$$ e^{\hat{\theta}_1} = y $$
+"""
+    first, second = check(text)
+    assert first.status == "cannot check" and "not read" in first.message()
+    assert second.status == "refuted"
+
+
+def test_a_claim_that_writes_its_own_cases_is_judged_as_written() -> None:
+    """An indicator or cases on the claim's side state its regions: a wrong one is refuted."""
+    text = r"""
+$$ f(z) = \max(0, z) $$
+
+$$ f'(z) = \mathbb{1}[z < 0] $$
+
+$$ r = \begin{cases} z & \text{if } z > 0 \\ 0 & \text{otherwise} \end{cases} = z $$
+"""
+    assert [r.status for r in check(text)] == ["refuted", "refuted"]

@@ -20,6 +20,7 @@ from derive.checker.rounded import has_rounded, plain
 from derive.checker.verdict import Verdict
 from derive.sources.limits import MAX_EXPONENT, large_power
 from derive.sources.posts.applied import Applied, index_cases
+from derive.sources.posts.branches import holds_in_a_case, states_cases
 from derive.sources.posts.chains import Item
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
@@ -266,6 +267,23 @@ class _Check(InstanceMixin):
                 message = (
                     f"proved if {index}, a condition its row does not state (the text may "
                     "state it around the formula); refuted without it"
+                )
+                return self.result("cannot check", message, Verdict("undecided"))
+            unread = [e for e in self.post.definitions.unread if (lhs - rhs).has(e)]
+            if unread:
+                shown = self.post.definitions.unread[unread[0]]
+                name = show(self.post.scope, unread[0])
+                message = f"the text gives {name} a meaning ({shown}) that is not read"
+                return self.result("cannot check", message, Verdict("undecided"))
+            written = item.lhs_text + item.rhs_text
+            if (
+                not matrices
+                and not states_cases(written)
+                and holds_in_a_case(lhs, rhs, lambda a, b: self.verdict(a, b).proved)
+            ):
+                message = (
+                    "proved in one case of a function defined by cases (a region the row does "
+                    "not state: the text may state it around the formula); refuted without it"
                 )
                 return self.result("cannot check", message, Verdict("undecided"))
             if guessed:

@@ -68,6 +68,9 @@ class Definitions:
         self.table: dict[Basic, Definition] = {}
         self.missing: dict[Symbol, Missing] = {}
         self.unknown: set[Symbol] = set()  # placeholders of functions the post does not define
+        # entries at numbers the prose gives a meaning the reader does not read (``$\\hat{\\theta}_0
+        # = \\log y$``), where: a claim refuted through one is not refuted
+        self.unread: dict[Basic, str] = {}
         self.lazy = LazyFunctions()  # applications in definitions, written out per claim
         self._deps: dict[Basic, frozenset[Basic]] = {}
         self._costs: dict[Basic, tuple[int, int]] = {}

@@ -257,7 +257,9 @@ def _left_letters(parsed: list[Parsed]) -> frozenset[str]:
     found: set[str] = set()
     for item in parsed:
         for chain in item.line.chains if item.line is not None else ():
-            left = chain.parts[0] if chain.parts else None
+            if len(chain.parts) < 2 or not chain.ops or chain.ops[0] not in ("=", ":=", "≡"):
+                continue
+            left = chain.parts[0]
             while isinstance(left, ast.Scripted):
                 left = left.base
             if isinstance(left, ast.Letter):

@@ -7,6 +7,8 @@ of the next display. Inline math also defines names (``$z = Wx + b$``) and state
 
 from __future__ import annotations
 
+from sympy import Indexed
+
 from derive.sources.posts.blocks import Block
 from derive.sources.posts.build import _RELATIONS
 from derive.sources.posts.items import EQUALITIES, Conditions, Item, clean, equality, unwrap
@@ -126,12 +128,21 @@ class ConditionsMixin:
                 if not builder.definitions.placeholders(body):
                     self._record_definition(target, body, where, lhs)
                 return
+            if _entry_at_numbers(builder.build(lhs)):  # $\hat{\theta}_0 = \log y$: not read
+                builder.definitions.unread.setdefault(builder.build(lhs), where)
+                builder.build(rhs)  # its names are written here first, not in the display
+                return
             if function_parameters(lhs) is None and not has_derivative(lhs):
                 left, right = builder.build(lhs), builder.build(rhs)
                 if self._is_assumption(left, right):
                     self.assumptions.append((equality(left, right), where))
         except BuildError:
             return
+
+
+def _entry_at_numbers(value) -> bool:
+    """``\\theta_0``, ``w_1``: an entry at concrete indices (a name the reader cannot define)."""
+    return isinstance(value, Indexed) and all(i.is_Integer for i in value.indices)
 
 
 def _relates_indices(chain: ast.Chain, letters: set[str]) -> bool:
