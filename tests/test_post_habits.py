@@ -163,3 +163,47 @@ $$ f'(z) = \mathbb{1}[z < 0] $$
 $$ r = \begin{cases} z & \text{if } z > 0 \\ 0 & \text{otherwise} \end{cases} = z $$
 """
     assert [r.status for r in check(text)] == ["refuted", "refuted"]
+
+
+OPERATOR = r"""
+$$ S_i = \frac{e^{a_i}}{\sum_{k=1}^{N} e^{a_k}} \qquad \forall i \in 1, \dots, N $$
+
+We write $D_j S_i$ for the derivative of $S_i$ by $a_j$.
+
+$$ D_j S_i = S_i (\delta_{ij} - S_j) $$
+
+$$ \frac{\partial S_i}{\partial a_j} = S_i (\delta_{ij} - S_j) $$
+
+$$ \frac{\partial S_i}{\partial a_j} = S_j (S_i - \delta_{ij}) $$
+"""
+
+
+def test_a_quantifier_over_a_set_after_a_definition_is_a_note() -> None:
+    """``\\qquad \\forall i \\in 1, \\dots, N`` says where i runs: the definition is read."""
+    first = check_all(OPERATOR)[0]
+    assert (first.kind, first.status) == ("definition", "not a claim")
+
+
+def test_a_capital_array_that_the_text_never_explains_does_not_refute() -> None:
+    """``D_j S_i``, D_j the text's operator for a derivative: read as a product it would refute
+    a true row; the derivative written out is still judged, the slip refuted."""
+    operator, proved, slip = check(OPERATOR)
+    assert operator.status == "cannot check" and "never says" in operator.message()
+    assert (proved.status, slip.status) == ("proved", "refuted")
+
+
+def test_a_row_that_writes_two_entries_out_is_read_at_that_size() -> None:
+    """``s_1 = e^{a_1} / (e^{a_1} + e^{a_2})`` under a softmax over N entries: true "for two
+    classes", said in words; not refuted for N = 4. A wrong two-class row is still refuted."""
+    text = r"""
+$$ s_i = \frac{e^{a_i}}{\sum_{k=1}^{N} e^{a_k}} $$
+
+For two classes:
+
+$$ s_1 = \frac{1}{1 + e^{-(a_1 - a_2)}} $$
+
+$$ s_1 = \frac{1}{1 + e^{a_1 - a_2}} $$
+"""
+    right, slip = check(text)
+    assert right.status == "cannot check" and "N = 2" in right.message()
+    assert slip.status == "refuted"

@@ -11,7 +11,22 @@ from __future__ import annotations
 
 import dataclasses
 
-from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, S, Tuple
+from sympy import (
+    Basic,
+    Eq,
+    Expr,
+    Ge,
+    Indexed,
+    IndexedBase,
+    Integer,
+    KroneckerDelta,
+    Le,
+    Ne,
+    Piecewise,
+    S,
+    Tuple,
+    default_sort_key,
+)
 
 from derive.checker.digits import judge as judge_digits
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
@@ -91,6 +106,9 @@ def _result(
         kind,
         item.condition_text,
     )
+
+
+MAX_WRITTEN_SIZE = 8  # entries written out by number: a size at most this
 
 
 class _Check(InstanceMixin):
@@ -269,6 +287,20 @@ class _Check(InstanceMixin):
                     "state it around the formula); refuted without it"
                 )
                 return self.result("cannot check", message, Verdict("undecided"))
+            lone = self.lone_unknown(full_lhs, full_rhs)
+            if lone is not None:
+                message = (
+                    f"{lone} is not defined, and the text never says what it is "
+                    "(a notation the reader does not know?)"
+                )
+                return self.result("cannot check", message, Verdict("undecided"))
+            size = self.written_size(item, full_lhs, full_rhs)
+            if size is not None:
+                message = (
+                    f"proved for {size}, the entries the row writes out (the text may give that "
+                    "size in words); refuted for other sizes"
+                )
+                return self.result("cannot check", message, Verdict("undecided"))
             unread = [e for e in self.post.definitions.unread if (lhs - rhs).has(e)]
             if unread:
                 shown = self.post.definitions.unread[unread[0]]
@@ -293,6 +325,47 @@ class _Check(InstanceMixin):
         if guessed and verdict.proved:
             detail += f" ({guessed})"
         return self.result(verdict.status, detail, verdict)
+
+    def written_size(self, item: Item, lhs: Expr, rhs: Expr) -> str | None:
+        """``s_1 = \\frac{e^{a_1}}{e^{a_1} + e^{a_2}}`` under ``s_i = e^{a_i} / \\sum_{k=1}^{N}
+        e^{a_k}``: a row that writes entries out by number is about the size they reach ("for
+        two classes", said in words). When the claim has one free size and is proved with it
+        set to the largest number written in an entry, it is not refuted: "N = 2", or None."""
+        sizes = set(self.post.scope.sizes.values())
+        free = [s for s in (lhs - rhs).free_symbols if s in sizes]
+        written = (item.lhs, item.rhs)
+        numbers = [
+            int(i)
+            for side in written
+            if side is not None
+            for entry in side.atoms(Indexed)
+            for i in entry.indices
+            if i.is_Integer and 1 < int(i) <= MAX_WRITTEN_SIZE
+        ]
+        if len(free) != 1 or not numbers:
+            return None
+        size = Integer(max(numbers))
+        if not self.verdict(lhs.subs(free[0], size), rhs.subs(free[0], size)).proved:
+            return None
+        return f"{self.index_name(free[0])} = {size}"
+
+    def lone_unknown(self, lhs: Expr, rhs: Expr) -> str | None:
+        """A capital array in a refuted claim (its definitions written out) that no definition
+        of the post uses and none defines (``D_j`` of
+        ``D_j S_i = S_i (\\delta_{ij} - S_j)``, D_j the text's operator for a derivative): the
+        refutation only says the reader does not know it. A plain symbol (a rate η the text
+        never defines) is a parameter and refutes. Its name as written, or None."""
+        definitions = self.post.definitions
+        used = set(definitions.table)
+        for definition in definitions.table.values():
+            used |= definitions.objects(definition.body)
+        left, right = definitions.objects(lhs), definitions.objects(rhs)
+        keys = self.post.scope.keys
+        arrays = {o for o in (left | right) - used if isinstance(o, IndexedBase)}
+        # an operator-like capital (D_i L = ... D_i S_k ...); a small letter is data (g_t)
+        lone = [o for o in arrays if keys[o][0].base[:1].isupper()]
+        lone.sort(key=default_sort_key)
+        return None if not lone else keys[lone[0]][0].shown()
 
     def index_name(self, symbol: Basic) -> str:
         return self.post.scope.shown_names.get(symbol, str(symbol))
