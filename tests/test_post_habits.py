@@ -207,3 +207,54 @@ $$ s_1 = \frac{1}{1 + e^{a_1 - a_2}} $$
     right, slip = check(text)
     assert right.status == "cannot check" and "N = 2" in right.message()
     assert slip.status == "refuted"
+
+
+def test_a_letter_related_as_an_index_stays_an_index_beside_an_array_of_that_name() -> None:
+    """``k_{jm}`` (the keys of attention) and ``z_k`` with ``i \\neq k``: k indexes z; it is not
+    a data tag such as the x of ``\\mu_x``."""
+    text = r"""
+$$ p_i = \frac{e^{z_i}}{\sum_{j=1}^{K} e^{z_j}} $$
+
+$$ \frac{\partial p_i}{\partial z_k} = -p_i p_k, \quad i \neq k $$
+
+$$ s_j = \frac{1}{\sqrt{d}} \sum_{m=1}^{d} q_m k_{jm} $$
+
+$$ \frac{\partial s_j}{\partial q_m} = \frac{k_{jm}}{\sqrt{d}} $$
+"""
+    assert [r.status for r in check(text)] == ["proved", "proved"]
+
+
+def test_a_tuple_of_values_gives_the_size_of_the_sums_over_its_entries() -> None:
+    text = r"""
+$$ S(z) = \log \sum_{j=1}^{K} e^{z_j} $$
+
+For $z = (2.0, 1.0, 0.1)$:
+
+$$ S(z) = \log(e^{2} + e^{1} + e^{0.1}) = 2.417 $$
+"""
+    assert [r.status for r in check(text)] == ["proved", "proved"]
+
+
+KL = r"""
+$$ H(p) = -\sum_{i=1}^{K} p_i \log p_i $$
+
+$$ H(p, q) = -\sum_{i=1}^{K} p_i \log q_i $$
+
+$$ D_{KL}(p \,\|\, q) = \sum_{i=1}^{K} p_i \log \frac{p_i}{q_i} $$
+
+$$ D_{KL}(p \,\|\, q) = -\sum_{i=1}^{K} p_i \log q_i + \sum_{i=1}^{K} p_i \log p_i
+   = H(p, q) - H(p) $$
+
+$$ \frac{\partial D_{KL}(p \,\|\, q)}{\partial q_j} = -\frac{p_j}{q_j} $$
+
+$$ \frac{\partial D_{KL}(p \,\|\, q)}{\partial q_j} = \frac{p_j}{q_j} $$
+"""
+
+
+def test_functions_of_one_name_and_two_arities_and_a_double_bar_between_arguments() -> None:
+    """H(p) and H(p, q) are two functions; ``D_{KL}(p \\| q)`` is a call of two arguments. The
+    split of the logarithm, true for the probabilities the text means, is refuted only at a
+    negative q (a complex logarithm): not refuted."""
+    results = check(KL)
+    assert [r.status for r in results] == ["cannot check", "proved", "proved", "refuted"]
+    assert "not a real number" in results[0].message()

@@ -287,6 +287,12 @@ class _Check(InstanceMixin):
                     "state it around the formula); refuted without it"
                 )
                 return self.result("cannot check", message, Verdict("undecided"))
+            if _complex_at(lhs, rhs, verdict.counterexample):
+                message = (
+                    "refuted only where a side is not a real number (the logarithm or a root of "
+                    "a negative number: outside what the text means)"
+                )
+                return self.result("cannot check", message, Verdict("undecided"))
             lone = self.lone_unknown(full_lhs, full_rhs)
             if lone is not None:
                 message = (
@@ -531,3 +537,19 @@ def _apply(extras: list[Extra], lhs: Expr, rhs: Expr) -> tuple:
     substitute = {k: v for e in extras for k, v in e.substitute.items()}
     assume = tuple(r.xreplace(substitute) for e in extras for r in e.assume)
     return lhs.xreplace(substitute), rhs.xreplace(substitute), assume, substitute
+
+
+def _complex_at(lhs: Expr, rhs: Expr, point: dict | None) -> bool:
+    """Whether a side takes a value that is not real at the counterexample (``\\log q_1`` at
+    q_1 = -1): the text means real quantities (probabilities, positive arguments of logs), so
+    such a point refutes nothing. False when the sides cannot be evaluated there."""
+    if not point:
+        return False
+    for side in (lhs, rhs):
+        try:
+            value = side.subs(point).doit().subs(point).evalf(20)
+        except (TypeError, ValueError, ArithmeticError, RecursionError):
+            continue
+        if value.is_number and value.as_real_imag()[1] != 0:
+            return True
+    return False

@@ -54,7 +54,12 @@ class DefiningMixin:
         or if the post defined f already in this section (then the row is a claim)."""
         fname, param_nodes = function
         builder = self.builder
-        if self.function_sections.get(fname, -1) == self.section:
+        prior = builder.functions.get(fname)
+        overload = (
+            prior is not None and len(prior.params) != len(param_nodes) and prior.body is not None
+        )
+        overload = overload and builder.functions.called(fname, len(param_nodes)) is prior
+        if self.function_sections.get(fname, -1) == self.section and not overload:
             return False
         where = f"line {self._position(block, chain.pos)[0]}"
         try:
@@ -73,6 +78,7 @@ class DefiningMixin:
             self.previous = BROKEN
             return True
         before = builder.functions.get(fname) if fname in self.function_sections else None
+        before = None if overload else before
         builder.functions.define(DefinedFunction(fname, params, body, where))
         self.in_bodies |= builder.definitions.objects(body)
         self.function_sections[fname] = self.section
