@@ -258,3 +258,47 @@ def test_functions_of_one_name_and_two_arities_and_a_double_bar_between_argument
     results = check(KL)
     assert [r.status for r in results] == ["cannot check", "proved", "proved", "refuted"]
     assert "not a real number" in results[0].message()
+
+
+def test_a_quarto_label_after_the_closing_dollars_closes_the_display() -> None:
+    text = "$$\n\\mu = \\frac{1}{H}\\sum_{i=1}^{H} a_i\n$$ {#eq-mean}\n\n" + (
+        "$$\n\\frac{\\partial \\mu}{\\partial a_j} = \\frac{1}{H}\n$$ {#eq-dmean}\n"
+    )
+    assert [r.status for r in check(text)] == ["proved"]
+
+
+def test_a_derivative_through_a_definition_not_read_is_never_taken() -> None:
+    """mu's definition cannot be read: the derivative of (a_i - mu)/sigma by a_j must not treat
+    mu as a constant (that proved the slip that forgets mu)."""
+    text = r"""
+$$ \mu = \frac{1}{H}\sum_{i=1}^{H} a_i! $$
+
+$$ \hat{a}_i = \frac{a_i - \mu}{s} $$
+
+$$ \frac{\partial \hat{a}_i}{\partial a_j} = \frac{\delta_{ij}}{s} $$
+"""
+    assert [r.status for r in check(text)][-1] == "cannot check"
+
+
+def test_a_label_value_or_an_inequality_said_before_a_display_is_its_case() -> None:
+    """"For $y = +1$" and "inside the margin ($y s < 1$)": the claims of the next display hold
+    in that case; a slip there is still refuted."""
+    text = r"""
+$$ \ell(w, b) = \log\left(1 + e^{-y (w x + b)}\right) $$
+
+For $y = +1$ this is the familiar form:
+
+$$ \frac{\partial \ell}{\partial b} = \sigma(w x + b) - 1 $$
+
+$$ \frac{\partial \ell}{\partial b} = \sigma(w x + b) $$
+"""
+    assert [r.status for r in check(text)] == ["proved", "refuted"]
+
+
+def test_a_sum_over_every_layer_is_not_differentiated_as_another_array() -> None:
+    text = r"""
+$$ R = \frac{\lambda}{2} \sum_{l=1}^{L} \sum_{i=1}^{n} \sum_{j=1}^{n} \left(W^{(l)}_{ij}\right)^2 $$
+
+$$ \frac{\partial R}{\partial W^{(1)}_{ij}} = 0 $$
+"""
+    assert [r.status for r in check(text)] == ["cannot check"]

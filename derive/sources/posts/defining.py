@@ -59,6 +59,7 @@ class DefiningMixin:
             prior is not None and len(prior.params) != len(param_nodes) and prior.body is not None
         )
         overload = overload and builder.functions.called(fname, len(param_nodes)) is prior
+        overload = overload and not _applies(chain.parts[1], fname)  # J(W,b) = ... J(W,b;x,y)
         if self.function_sections.get(fname, -1) == self.section and not overload:
             return False
         where = f"line {self._position(block, chain.pos)[0]}"
@@ -446,3 +447,11 @@ def _chooses(node: ast.Node) -> bool:
 def _objects(expr: Basic) -> set[Basic]:
     found = {i.base for i in expr.atoms(Indexed)}
     return found | expr.free_symbols
+
+
+def _applies(node: ast.Node, name: str) -> bool:
+    """Whether ``node`` applies the function ``name`` (``J(W,b;x^{(k)},y^{(k)})`` in the body of
+    ``J(W,b)``): then the row relates the two, it does not define a second function."""
+    return any(
+        isinstance(n, ast.Apply) and (head_name(n.head) or ("",))[0] == name for n in ast.walk(node)
+    )

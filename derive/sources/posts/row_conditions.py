@@ -18,6 +18,8 @@ from derive.sources.posts.kinds import (
     function_parameters,
     has_derivative,
     is_condition,
+    is_number,
+    is_plain_name,
 )
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.names import BuildError
@@ -107,6 +109,8 @@ class ConditionsMixin:
         for chain in chains:
             if len(chain.parts) < 2 or chain.parts[0] is None:
                 continue
+            if len(chains) == 1 and _case_of_next(chain):  # "For $y = +1$", "($y s < 1$)"
+                self.pending = self.pending + self._relations(chain, row.block)
             if self._given(chain):  # $w_1 = 0.2$: a value for the rows that follow
                 continue
             if is_condition(chain, letters):
@@ -138,6 +142,27 @@ class ConditionsMixin:
                     self.assumptions.append((equality(left, right), where))
         except BuildError:
             return
+
+
+def _case_of_next(chain: ast.Chain) -> bool:
+    """A relation the prose states alone before a display, which the claims there hold
+    under: a name set to an integer (a label's value: ``y = +1``, ``t = 0``) or an inequality
+    (``y s < 1``, ``z > 0``). A decimal is a worked example's value, not a case."""
+    parts = chain.parts
+    if all(op in ("<", ">", "≤", "≥", "<=", ">=", "\\le", "\\ge") for op in chain.ops):
+        return not any(has_derivative(p) for p in parts)
+    if len(parts) != 2 or chain.ops != ("=",) or not is_plain_name(parts[0]):
+        return False
+    number = parts[1]
+    return is_number(number) and "." not in _digits(number)
+
+
+def _digits(node: ast.Node) -> str:
+    if isinstance(node, ast.Number):
+        return node.text
+    if isinstance(node, ast.Add) and len(node.terms) == 1:
+        return _digits(node.terms[0][1])
+    return "."  # a fraction: not an integer label
 
 
 def _entry_at_numbers(value) -> bool:
