@@ -281,7 +281,7 @@ $$ \frac{\partial \hat{a}_i}{\partial a_j} = \frac{\delta_{ij}}{s} $$
 
 
 def test_a_label_value_or_an_inequality_said_before_a_display_is_its_case() -> None:
-    """"For $y = +1$" and "inside the margin ($y s < 1$)": the claims of the next display hold
+    """ "For $y = +1$" and "inside the margin ($y s < 1$)": the claims of the next display hold
     in that case; a slip there is still refuted."""
     text = r"""
 $$ \ell(w, b) = \log\left(1 + e^{-y (w x + b)}\right) $$
