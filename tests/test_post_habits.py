@@ -302,3 +302,20 @@ $$ R = \frac{\lambda}{2} \sum_{l=1}^{L} \sum_{i=1}^{n} \sum_{j=1}^{n} \left(W^{(
 $$ \frac{\partial R}{\partial W^{(1)}_{ij}} = 0 $$
 """
     assert [r.status for r in check(text)] == ["cannot check"]
+
+
+def test_a_definition_in_the_summation_convention_is_not_read_as_a_free_index() -> None:
+    """``z_i = W_{ij} x_j + b_i`` sums over j by the convention the prose states: read with a
+    free j it refuted true gradients. A square of one output's error is no such product."""
+    text = r"""
+$$ z_i = W_{ij} x_j + b_i $$
+
+$$ \frac{\partial z_i}{\partial W_{kl}} = \delta_{ik} x_l $$
+
+$$ E = \frac{1}{2}(a_k - t_k)^2 $$
+
+$$ \frac{\partial E}{\partial a_k} = a_k - t_k $$
+"""
+    first, second = check(text)
+    assert first.status == "cannot check" and "summation convention" in first.message()
+    assert second.status == "proved"

@@ -256,7 +256,10 @@ class Definitions:
             )
             return self._placeholder(messages, reading, ())
         reached = self.reached(f)
-        broken = self.unreadable(reached) or self._generic_layer(obj, reached)
+        around = {o for o in self.objects(f) if o != obj}  # not through the variable itself
+        for found in list(around):
+            around |= self.depends(found) - {obj}
+        broken = self.unreadable(around) or self._generic_layer(obj, reached)
         if broken:  # mu whose definition is not read: not a constant of the derivative
             return self._placeholder(broken, None, ())
         if obj not in reached:
