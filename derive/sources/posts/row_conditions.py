@@ -150,7 +150,10 @@ def _case_of_next(chain: ast.Chain) -> bool:
     (``y s < 1``, ``z > 0``). A decimal is a worked example's value, not a case."""
     parts = chain.parts
     if all(op in ("<", ">", "≤", "≥", "<=", ">=", "\\le", "\\ge") for op in chain.ops):
-        return not any(has_derivative(p) for p in parts)
+        # of plain quantities: an entry (``r_i > \\delta`` "for every i") is about the terms
+        # of a sum, which a condition on one free i does not reach
+        entries = any(isinstance(n, ast.Scripted) and n.sub for p in parts for n in ast.walk(p))
+        return not entries and not any(has_derivative(p) for p in parts)
     if len(parts) != 2 or chain.ops != ("=",) or not is_plain_name(parts[0]):
         return False
     number = parts[1]
