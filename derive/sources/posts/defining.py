@@ -482,4 +482,3 @@ def summation_convention(body: Expr, params: tuple, indices: set[Basic]) -> Basi
         if repeated:
             return repeated[0]
     return None
-
