@@ -319,3 +319,16 @@ $$ \frac{\partial E}{\partial a_k} = a_k - t_k $$
     first, second = check(text)
     assert first.status == "cannot check" and "summation convention" in first.message()
     assert second.status == "proved"
+
+
+def test_a_tag_subscript_twice_in_a_product_is_no_summation_convention() -> None:
+    """``\\mu_B`` and ``\\sigma_B`` (the batch's statistics) in one formula: B is a tag."""
+    text = r"""
+$$ \mu_B = \frac{1}{m} \sum_{i=1}^{m} x_i $$
+
+$$ \hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} $$
+
+$$ \frac{\partial \hat{x}_i}{\partial \epsilon}
+   = -\frac{x_i - \mu_B}{2 (\sigma_B^2 + \epsilon)^{3/2}} $$
+"""
+    assert [r.status for r in check(text)] == ["proved"]

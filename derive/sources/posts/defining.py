@@ -287,7 +287,8 @@ class DefiningMixin:
         definitions, scope = self.builder.definitions, self.builder.scope
         if obj in definitions.reached(body):
             return None  # w = w - \eta g: an update, not a definition
-        repeated = summation_convention(body, params, set(scope.free.values()))
+        lower = {made for letter, made in scope.free.items() if letter.islower()}  # not mu_B
+        repeated = summation_convention(body, params, lower)
         if repeated is not None:  # z_i = W_{ij} x_j + b_i: the sum over j is not written
             shown = scope.shown_names.get(repeated, str(repeated))
             body = definitions._placeholder(
