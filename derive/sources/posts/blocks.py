@@ -113,6 +113,11 @@ def locate(content: str, lines: Lines, first_line: int, start: int) -> tuple[int
     return tuple(offsets)
 
 
+# Quarto and pandoc label a display after its closing dollars: `$$ {#eq-softmax}`; blanked
+# (same length: positions stay) so that the display closes there
+_QUARTO_LABEL = re.compile(r"\$\$[ \t]*\{#[\w:.-]+\}[ \t]*$", re.MULTILINE)
+
+
 def markdown_blocks(text: str) -> tuple[list[Block], list[Block]]:
     """The display math and the declarations comments of a Markdown text.
 
@@ -120,6 +125,7 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[Block]]:
         (math blocks in file order, inline ones included with ``inline=True``; declaration
         blocks: the TOML text inside ``<!-- derive ... -->``).
     """
+    text = _QUARTO_LABEL.sub(lambda m: "$$" + " " * (len(m.group()) - 2), text)
     # CommonMark reads NUL as U+FFFD: look for the blocks in the text as markdown-it saw it,
     # and take each block's characters from the file (a NUL in math is then "cannot read")
     lines = Lines(text.replace("\x00", "\ufffd"))

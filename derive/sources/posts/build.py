@@ -33,7 +33,7 @@ from sympy.logic.boolalg import And
 
 from derive.checker.rounded import Rounded, plain
 from derive.sources.limits import MAX_EXPONENT, large_power, power_problem
-from derive.sources.posts.build_calls import CallsMixin
+from derive.sources.posts.build_calls import CallsMixin, head_name
 from derive.sources.posts.build_derivatives import DerivativesMixin, shown
 from derive.sources.posts.build_sums import SumsMixin
 from derive.sources.posts.defined_functions import DefinedFunctions
@@ -48,6 +48,7 @@ from derive.sources.posts.ranges import (
     bound_value,
     example_label,
     index_items,
+    letter_of,
     size_key,
     superscript_index,
 )
@@ -93,6 +94,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         self.declared_functions: dict[str, str] = {}  # name -> function word, declared
         self.lazy_on = False  # building a symbol's definition: functions resolved where used
         self.ahead: dict[str, tuple] = {}  # name -> (params, body, where): first definitions
+        self.left_letters: frozenset[str] = frozenset()  # letters written left of a relation
         self.forward_made: dict[str, object] = {}
         self.forward_building: set[str] = set()
         self.offset = 0  # where the display being read starts in the file (decimals' places)
@@ -277,9 +279,15 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
             indices = index_items(node.sub)[0]
             if len(indices) == 2:
                 return KroneckerDelta(*(self.build(i, env) for i in indices))
+        if self._identity_entry(node):
+            return self._identity_guess(node, env)
         key = size_key(node)
         if key is not None and key in self.scope.sizes:
             return self.scope.sizes[key]
+        named = head_name(node) if node.sup is None and not node.primes else None
+        function = None if named is None else self.bare_function(named[0])
+        if function is not None:  # J_2 alone, for J_2(w) = ...: its body
+            return function
         kind = None if node.sup is None else label_kind(node.sup_text, self.scope.labels)
         if kind == "transpose":
             return self._transpose(node, env)
@@ -293,6 +301,27 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         if kind == "power":
             value = self.power(value, self.build(node.sup, env), node.pos)
         return value
+
+    def _identity_entry(self, node: ast.Scripted) -> bool:
+        """``I_{kj}`` with two indices, I named nowhere else: the entries of the identity
+        matrix, as textbooks write them (``y_k (I_{kj} - y_j)``)."""
+        if self.matrix_mode or node.base.name != "I" or node.sup is not None or node.primes:
+            return False
+        indices = index_items(node.sub or ())[0]
+        if len(indices) != 2 or not all(letter_of(i) in self.ranges.index_letters for i in indices):
+            return False
+        sized = "I" in self.scope.sizes or "I" in self.ranges.size_letters
+        return "I" not in self.left_letters and not sized
+
+    def _identity_guess(self, node: ast.Scripted, env: Env) -> Expr:
+        """The identity's entry as the Kronecker delta: a guess, named in the report (a claim
+        refuted under it is not refuted)."""
+        i, j = (self.build(i, env) for i in index_items(node.sub)[0])
+        pair = self.shown_expr(i) + self.shown_expr(j)
+        guess = f"I_{{{pair}}} read as the identity's entry δ_{{{pair}}}"
+        if guess not in self.guesses:
+            self.guesses.append(guess)
+        return KroneckerDelta(i, j)
 
     def _residual(self, node: ast.Scripted) -> bool:
         """``e_i^2`` where the post defines ``e_i`` (a residual, an error): a power of that

@@ -73,7 +73,7 @@ class CallsMixin:
             made = matrix_call(self, node, env)
             if made is not None:
                 return made
-        defined = self.functions.get(base_name)
+        defined = self.functions.called(base_name, len(node.args))
         lazy = self.lazy_on and (_plain(defined) if defined is not None else base_name in BUILT_IN)
         if lazy and not node.sub and not node.sup and len(node.args) == 1:
             args = [self.build(a, env) for a in node.args]
@@ -199,7 +199,7 @@ class CallsMixin:
 
 def _defined(builder, node: ast.Apply, named, env) -> Expr | None:
     name, primes = named
-    defined = builder.functions.get(name)
+    defined = builder.functions.called(name, len(node.args))
     if defined is None:
         return None
     args = [builder.build(a, env) for a in node.args]

@@ -129,11 +129,25 @@ class DerivativesMixin:
         name = operand.name
         defined = self.functions.get(name)
         if defined is not None and len(defined.params) == 1:
+            if self._entry_of(defined.params[0], v):
+                return None  # dL/dw_j with L(w): the body, w_j one of its entries
             return self.apply_defined(defined, [v], 0, operand.pos)
         word = self.declared_functions.get(name) or ("sigmoid" if name == SIGMA else None)
         if word in FUNCTIONS and defined is None and not self._is_defined_symbol(name):
             return FUNCTIONS[word][1](v)
         return None
+
+    def _entry_of(self, param, v: Expr) -> bool:
+        """Whether ``v`` is an entry of the vector parameter ``param`` (``w_j`` of ``L(w)``):
+        then ``\\frac{\\partial L}{\\partial w_j}`` differentiates the body by that entry,
+        it does not apply L to it."""
+        if isinstance(v, MatrixElement):
+            return v.parent == param or self._same_name(v.parent, param)
+        return isinstance(v, Indexed) and self._same_name(v.base, param)
+
+    def _same_name(self, a, b) -> bool:
+        key_a, key_b = self.scope.keys.get(a), self.scope.keys.get(b)
+        return key_a is not None and key_b is not None and key_a[0] == key_b[0]
 
     def _is_defined_symbol(self, name: str) -> bool:
         obj = self.scope.objects.get((Name(name), 0))

@@ -11,7 +11,22 @@ from __future__ import annotations
 
 import dataclasses
 
-from sympy import Basic, Eq, Expr, Ge, Indexed, KroneckerDelta, Le, Ne, Piecewise, S, Tuple
+from sympy import (
+    Basic,
+    Eq,
+    Expr,
+    Ge,
+    Indexed,
+    IndexedBase,
+    Integer,
+    KroneckerDelta,
+    Le,
+    Ne,
+    Piecewise,
+    S,
+    Tuple,
+    default_sort_key,
+)
 
 from derive.checker.digits import judge as judge_digits
 from derive.checker.equal import DEFAULT_TIMEOUT, check_equal
@@ -20,6 +35,7 @@ from derive.checker.rounded import has_rounded, plain
 from derive.checker.verdict import Verdict
 from derive.sources.limits import MAX_EXPONENT, large_power
 from derive.sources.posts.applied import Applied, index_cases
+from derive.sources.posts.branches import holds_in_a_case, states_cases
 from derive.sources.posts.chains import Item
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
@@ -91,6 +107,9 @@ def _result(
         kind,
         item.condition_text,
     )
+
+
+MAX_WRITTEN_SIZE = 8  # entries written out by number: a size at most this
 
 
 class _Check(InstanceMixin):
@@ -273,6 +292,43 @@ class _Check(InstanceMixin):
                     "state it around the formula); refuted without it"
                 )
                 return self.result("cannot check", message, Verdict("undecided"))
+            if _complex_at(lhs, rhs, verdict.counterexample):
+                message = (
+                    "refuted only where a side is not a real number (the logarithm or a root of "
+                    "a negative number: outside what the text means)"
+                )
+                return self.result("cannot check", message, Verdict("undecided"))
+            lone = self.lone_unknown(full_lhs, full_rhs)
+            if lone is not None:
+                message = (
+                    f"{lone} is not defined, and the text never says what it is "
+                    "(a notation the reader does not know?)"
+                )
+                return self.result("cannot check", message, Verdict("undecided"))
+            size = self.written_size(item, full_lhs, full_rhs)
+            if size is not None:
+                message = (
+                    f"proved for {size}, the entries the row writes out (the text may give that "
+                    "size in words); refuted for other sizes"
+                )
+                return self.result("cannot check", message, Verdict("undecided"))
+            unread = [e for e in self.post.definitions.unread if (lhs - rhs).has(e)]
+            if unread:
+                shown = self.post.definitions.unread[unread[0]]
+                name = show(self.post.scope, unread[0])
+                message = f"the text gives {name} a meaning ({shown}) that is not read"
+                return self.result("cannot check", message, Verdict("undecided"))
+            written = item.lhs_text + item.rhs_text
+            if (
+                not matrices
+                and not states_cases(written)
+                and holds_in_a_case(lhs, rhs, lambda a, b: self.verdict(a, b).proved)
+            ):
+                message = (
+                    "proved in one case of a function defined by cases (a region the row does "
+                    "not state: the text may state it around the formula); refuted without it"
+                )
+                return self.result("cannot check", message, Verdict("undecided"))
             if guessed:
                 message = f"refuted when {guessed}, a reading of the text that is a guess"
                 return self.result("cannot check", message, Verdict("undecided"))
@@ -280,6 +336,47 @@ class _Check(InstanceMixin):
         if guessed and verdict.proved:
             detail += f" ({guessed})"
         return self.result(verdict.status, detail, verdict)
+
+    def written_size(self, item: Item, lhs: Expr, rhs: Expr) -> str | None:
+        """``s_1 = \\frac{e^{a_1}}{e^{a_1} + e^{a_2}}`` under ``s_i = e^{a_i} / \\sum_{k=1}^{N}
+        e^{a_k}``: a row that writes entries out by number is about the size they reach ("for
+        two classes", said in words). When the claim has one free size and is proved with it
+        set to the largest number written in an entry, it is not refuted: "N = 2", or None."""
+        sizes = set(self.post.scope.sizes.values())
+        free = [s for s in (lhs - rhs).free_symbols if s in sizes]
+        written = (item.lhs, item.rhs)
+        numbers = [
+            int(i)
+            for side in written
+            if side is not None
+            for entry in side.atoms(Indexed)
+            for i in entry.indices
+            if i.is_Integer and 1 < int(i) <= MAX_WRITTEN_SIZE
+        ]
+        if len(free) != 1 or not numbers:
+            return None
+        size = Integer(max(numbers))
+        if not self.verdict(lhs.subs(free[0], size), rhs.subs(free[0], size)).proved:
+            return None
+        return f"{self.index_name(free[0])} = {size}"
+
+    def lone_unknown(self, lhs: Expr, rhs: Expr) -> str | None:
+        """A capital array in a refuted claim (its definitions written out) that no definition
+        of the post uses and none defines (``D_j`` of
+        ``D_j S_i = S_i (\\delta_{ij} - S_j)``, D_j the text's operator for a derivative): the
+        refutation only says the reader does not know it. A plain symbol (a rate η the text
+        never defines) is a parameter and refutes. Its name as written, or None."""
+        definitions = self.post.definitions
+        used = set(definitions.table)
+        for definition in definitions.table.values():
+            used |= definitions.objects(definition.body)
+        left, right = definitions.objects(lhs), definitions.objects(rhs)
+        keys = self.post.scope.keys
+        arrays = {o for o in (left | right) - used if isinstance(o, IndexedBase)}
+        # an operator-like capital (D_i L = ... D_i S_k ...); a small letter is data (g_t)
+        lone = [o for o in arrays if keys[o][0].base[:1].isupper()]
+        lone.sort(key=default_sort_key)
+        return None if not lone else keys[lone[0]][0].shown()
 
     def index_name(self, symbol: Basic) -> str:
         return self.post.scope.shown_names.get(symbol, str(symbol))
@@ -462,3 +559,19 @@ def _apply(extras: list[Extra], lhs: Expr, rhs: Expr) -> tuple:
     substitute = {k: v for e in extras for k, v in e.substitute.items()}
     assume = tuple(r.xreplace(substitute) for e in extras for r in e.assume)
     return lhs.xreplace(substitute), rhs.xreplace(substitute), assume, substitute
+
+
+def _complex_at(lhs: Expr, rhs: Expr, point: dict | None) -> bool:
+    """Whether a side takes a value that is not real at the counterexample (``\\log q_1`` at
+    q_1 = -1): the text means real quantities (probabilities, positive arguments of logs), so
+    such a point refutes nothing. False when the sides cannot be evaluated there."""
+    if not point:
+        return False
+    for side in (lhs, rhs):
+        try:
+            value = side.subs(point).doit().subs(point).evalf(20)
+        except (TypeError, ValueError, ArithmeticError, RecursionError):
+            continue
+        if value.is_number and value.as_real_imag()[1] != 0:
+            return True
+    return False

@@ -38,12 +38,23 @@ class DefinedFunctions:
     """The functions in force, by name; the latest definition of a name wins."""
 
     table: dict[str, DefinedFunction] = field(default_factory=dict)
+    # by name and number of arguments: H(p) the entropy beside H(p, q) the cross-entropy
+    arities: dict[tuple[str, int], DefinedFunction] = field(default_factory=dict)
 
     def define(self, function: DefinedFunction) -> None:
         self.table[function.name] = function
+        self.arities[function.name, len(function.params)] = function
 
     def get(self, name: str) -> DefinedFunction | None:
         return self.table.get(name)
+
+    def called(self, name: str, count: int) -> DefinedFunction | None:
+        """The function an application with ``count`` arguments means: the one defined with
+        that many, else the latest of the name (which then reports the mismatch)."""
+        latest = self.table.get(name)
+        if latest is None or len(latest.params) == count:
+            return latest
+        return self.arities.get((name, count), latest)
 
 
 def rename_bound(body: Expr, clash: set[Basic], fresh) -> Expr:

@@ -6,7 +6,7 @@ section (a restatement, or a new meaning from there on), assumptions about data
 
 from __future__ import annotations
 
-from sympy import Basic, Expr, Indexed, MatrixSymbol
+from sympy import Add, Basic, Expr, Indexed, MatrixSymbol, Mul
 
 from derive.sources.posts.blocks import Block
 from derive.sources.posts.build import POWERED
@@ -56,7 +56,13 @@ class DefiningMixin:
         or if the post defined f already in this section (then the row is a claim)."""
         fname, param_nodes = function
         builder = self.builder
-        if self.function_sections.get(fname, -1) == self.section:
+        prior = builder.functions.get(fname)
+        overload = (
+            prior is not None and len(prior.params) != len(param_nodes) and prior.body is not None
+        )
+        overload = overload and builder.functions.called(fname, len(param_nodes)) is prior
+        overload = overload and not _applies(chain.parts[1], fname)  # J(W,b) = ... J(W,b;x,y)
+        if self.function_sections.get(fname, -1) == self.section and not overload:
             return False
         where = f"line {self._position(block, chain.pos)[0]}"
         try:
@@ -75,6 +81,7 @@ class DefiningMixin:
             self.previous = BROKEN
             return True
         before = builder.functions.get(fname) if fname in self.function_sections else None
+        before = None if overload else before
         builder.functions.define(DefinedFunction(fname, params, body, where))
         self.in_bodies |= builder.definitions.objects(body)
         self.function_sections[fname] = self.section
@@ -346,6 +353,16 @@ class DefiningMixin:
         definitions, scope = self.builder.definitions, self.builder.scope
         if obj in definitions.reached(body):
             return None  # w = w - \eta g: an update, not a definition
+        lower = {made for letter, made in scope.free.items() if letter.islower()}  # not mu_B
+        repeated = summation_convention(body, params, lower)
+        if repeated is not None:  # z_i = W_{ij} x_j + b_i: the sum over j is not written
+            shown = scope.shown_names.get(repeated, str(repeated))
+            body = definitions._placeholder(
+                f"the definition at {where} repeats the index {shown} in a product without a "
+                "sum (the summation convention?), which is not read",
+                None,
+                (),
+            )
         # a parameter of earlier definitions and claims keeps its meaning there; so does a name
         # earlier claims use that a worked example now gives a number (S_{xy} = 9.7 after
         # beta_1 = S_{xy} / S_{xx}): the example's value is not what the general rows meant
@@ -513,3 +530,29 @@ def _chooses(node: ast.Node) -> bool:
 def _objects(expr: Basic) -> set[Basic]:
     found = {i.base for i in expr.atoms(Indexed)}
     return found | expr.free_symbols
+
+
+def _applies(node: ast.Node, name: str) -> bool:
+    """Whether ``node`` applies the function ``name`` (``J(W,b;x^{(k)},y^{(k)})`` in the body of
+    ``J(W,b)``): then the row relates the two, it does not define a second function."""
+    return any(
+        isinstance(n, ast.Apply) and (head_name(n.head) or ("",))[0] == name for n in ast.walk(node)
+    )
+
+
+def summation_convention(body: Expr, params: tuple, indices: set[Basic]) -> Basic | None:
+    """An index that two factors of a product of ``body`` write and the left side does not
+    have (``W_{ij} x_j``): the summation convention of physics texts, where it is summed. A
+    square (``\\frac{1}{2}(a_k - t_k)^2``, one output's error) is one factor. The index, or
+    None."""
+    own = set().union(*(getattr(p, "free_symbols", set()) for p in params)) if params else set()
+    for term in Add.make_args(body):
+        counts: dict[Basic, int] = {}
+        for factor in Mul.make_args(term):  # a square (a_k - t_k)^2 is one factor
+            seen = {i for e in factor.atoms(Indexed) for i in e.indices if i in indices}
+            for index in seen - own:
+                counts[index] = counts.get(index, 0) + 1
+        repeated = sorted((i for i, n in counts.items() if n >= 2), key=str)
+        if repeated:
+            return repeated[0]
+    return None

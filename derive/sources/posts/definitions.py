@@ -68,6 +68,9 @@ class Definitions:
         self.table: dict[Basic, Definition] = {}
         self.missing: dict[Symbol, Missing] = {}
         self.unknown: set[Symbol] = set()  # placeholders of functions the post does not define
+        # entries at numbers the prose gives a meaning the reader does not read (``$\\hat{\\theta}_0
+        # = \\log y$``), where: a claim refuted through one is not refuted
+        self.unread: dict[Basic, str] = {}
         self.lazy = LazyFunctions()  # applications in definitions, written out per claim
         self._deps: dict[Basic, frozenset[Basic]] = {}
         self._costs: dict[Basic, tuple[int, int]] = {}
@@ -253,6 +256,12 @@ class Definitions:
             )
             return self._placeholder(messages, reading, ())
         reached = self.reached(f)
+        around = {o for o in self.objects(f) if o != obj}  # not through the variable itself
+        for found in list(around):
+            around |= self.depends(found) - {obj}
+        broken = self.unreadable(around) or self._generic_layer(obj, reached)
+        if broken:  # mu whose definition is not read: not a constant of the derivative
+            return self._placeholder(broken, None, ())
         if obj not in reached:
             return self._not_contained(f, v, obj, reached, shown_f, shown_v)
         keep = obj
@@ -271,6 +280,30 @@ class Definitions:
         if indices:  # d/d y_k of a sum over k: the sum's own k is another index
             expanded = rename_bound(expanded, indices, self.scope.fresh)
         return self.lazy.at_points(diff(expanded, v))
+
+    def unreadable(self, objects: set[Basic]) -> str:
+        """Why some of ``objects`` have a definition that is not read ("" if none): a
+        derivative through one is not taken (the name would be a constant of it)."""
+        found = []
+        for obj in sorted(objects, key=default_sort_key):
+            definition = self.table.get(obj)
+            if definition is not None:
+                found += [self.missing[p].message for p in self.placeholders(definition.body)]
+        return "; ".join(dict.fromkeys(found))
+
+    def _generic_layer(self, obj: Basic, reached: set[Basic]) -> str:
+        """``W^{(l)}`` (a layer written with a letter, or summed over: ``(·)``) beside the variable
+        ``W^{(1)}``: the reader keeps them apart, so a derivative through the sum over layers
+        would miss the variable's own layer. Why it is not taken, or ""."""
+        key = self.scope.keys.get(obj)
+        if key is None or not any(ch.isdigit() for ch in key[0].label):
+            return ""
+        for other in sorted(reached, key=default_sort_key):
+            name = self.scope.keys.get(other, (None,))[0]
+            same = name is not None and name.base == key[0].base and name.label != key[0].label
+            if same and not any(ch.isdigit() for ch in name.label):  # (l), (·): any layer
+                return f"{name.shown()} of every layer is not read as {key[0].shown()}"
+        return ""
 
     def reached(self, f: Expr) -> set[Basic]:
         """The objects in ``f`` and every object their definitions reach."""

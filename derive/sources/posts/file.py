@@ -154,6 +154,7 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     builder.declared_functions = dict(declared.functions)
     builder.euler = "e" not in declared.names
     builder.ahead = _function_definitions(parsed, lines)
+    builder.left_letters = _left_letters(parsed)
     reader = ChainReader(builder, lines, name, section_starts(text, kind))
     for block_rows in _by_block(parsed):
         reader.block(block_rows)
@@ -250,6 +251,22 @@ def _function_definitions(parsed: list[Parsed], lines: Lines) -> dict[str, tuple
                 where = f"line {lines.position(item.block.offset(chain.pos))[0]}"
                 found[function[0]] = (tuple(function[1]), chain.parts[1], where)
     return found
+
+
+def _left_letters(parsed: list[Parsed]) -> frozenset[str]:
+    """The letters the post writes on the left of a relation (``I`` of ``I_{kj} = a_k b_j``),
+    display or inline: names it gives a meaning of its own somewhere."""
+    found: set[str] = set()
+    for item in parsed:
+        for chain in item.line.chains if item.line is not None else ():
+            if len(chain.parts) < 2 or not chain.ops or chain.ops[0] not in ("=", ":=", "≡"):
+                continue
+            left = chain.parts[0]
+            while isinstance(left, ast.Scripted):
+                left = left.base
+            if isinstance(left, ast.Letter):
+                found.add(left.name)
+    return frozenset(found)
 
 
 def _by_block(parsed: list[Parsed]) -> list[list[Parsed]]:

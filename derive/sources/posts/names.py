@@ -24,6 +24,8 @@ from sympy import Basic, Expr, IndexedBase, Integer, MatrixSymbol, Symbol
 from derive.sources.posts.latex.vocabulary import SIGMA
 
 _LAYER = re.compile("(?:[A-Z]|l|\N{SCRIPT SMALL L})(?:[+-]\\d+)?\\Z")
+# a tag written as a word: ``y^{LS}``, ``\theta^{MLE}``, ``w^{\text{new}}`` (never a power)
+_TAG = re.compile(r"(?:[A-Z]{2,}|\\(?:text|mathrm|rm|textrm|mathit)\{[A-Za-z]{2,}\})\Z")
 _BRACKETED = re.compile(r"(?:\(.+\)|\[.+\]|\[[^\[\]]+\]\(.+\))\Z")  # (l), [2], [2](i)
 TRANSPOSES = frozenset(
     ["T", r"\top", "\N{DOWN TACK}", r"\intercal"]
@@ -80,7 +82,7 @@ def label_kind(sup_text: str, declared: dict[str, str]) -> str:
         return "label"
     if is_transpose(sup_text):
         return "transpose"
-    return "label" if _LAYER.match(sup_text) else "power"
+    return "label" if _LAYER.match(sup_text) or _TAG.match(sup_text) else "power"
 
 
 @dataclass

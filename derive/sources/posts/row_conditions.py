@@ -19,6 +19,8 @@ from derive.sources.posts.kinds import (
     function_parameters,
     has_derivative,
     is_condition,
+    is_number,
+    is_plain_name,
 )
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.names import BuildError
@@ -108,6 +110,8 @@ class ConditionsMixin:
         for chain in chains:
             if len(chain.parts) < 2 or chain.parts[0] is None:
                 continue
+            if len(chains) == 1 and _case_of_next(chain):  # "For $y = +1$", "($y s < 1$)"
+                self.pending = self.pending + self._relations(chain, row.block)
             if self._given(chain):  # $w_1 = 0.2$: a value for the rows that follow
                 continue
             if is_condition(chain, letters):
@@ -156,12 +160,45 @@ class ConditionsMixin:
             if function is not None and builder.matrix_mode:
                 self._inline_function(function, rhs, where)
                 return
+            if _entry_at_numbers(builder.build(lhs)):  # $\hat{\theta}_0 = \log y$: not read
+                builder.definitions.unread.setdefault(builder.build(lhs), where)
+                builder.build(rhs)  # its names are written here first, not in the display
+                return
             if function is None and not has_derivative(lhs):
                 left, right = builder.build(lhs), builder.build(rhs)
                 if self._is_assumption(left, right):
                     self.assumptions.append((equality(left, right), where))
         except BuildError:
             return
+
+
+def _case_of_next(chain: ast.Chain) -> bool:
+    """A relation the prose states alone before a display, which the claims there hold
+    under: a name set to an integer (a label's value: ``y = +1``, ``t = 0``) or an inequality
+    (``y s < 1``, ``z > 0``). A decimal is a worked example's value, not a case."""
+    parts = chain.parts
+    if all(op in ("<", ">", "≤", "≥", "<=", ">=", "\\le", "\\ge") for op in chain.ops):
+        # of plain quantities: an entry (``r_i > \\delta`` "for every i") is about the terms
+        # of a sum, which a condition on one free i does not reach
+        entries = any(isinstance(n, ast.Scripted) and n.sub for p in parts for n in ast.walk(p))
+        return not entries and not any(has_derivative(p) for p in parts)
+    if len(parts) != 2 or chain.ops != ("=",) or not is_plain_name(parts[0]):
+        return False
+    number = parts[1]
+    return is_number(number) and "." not in _digits(number)
+
+
+def _digits(node: ast.Node) -> str:
+    if isinstance(node, ast.Number):
+        return node.text
+    if isinstance(node, ast.Add) and len(node.terms) == 1:
+        return _digits(node.terms[0][1])
+    return "."  # a fraction: not an integer label
+
+
+def _entry_at_numbers(value) -> bool:
+    """``\\theta_0``, ``w_1``: an entry at concrete indices (a name the reader cannot define)."""
+    return isinstance(value, Indexed) and all(i.is_Integer for i in value.indices)
 
 
 def _relates_indices(chain: ast.Chain, letters: set[str]) -> bool:

@@ -70,7 +70,26 @@ def _letters(lines: list[ast.Line]) -> tuple[set[str], set[str], set[str]]:
             letters = [letter_of(i) for i in index_items(node.sub)[0]]
             if letters and any(letter in summed for letter in letters):
                 data.add(node.base.name)
-    return summed, data, arrays - indices - summed
+    return summed, data - _related(nodes), arrays - indices - summed
+
+
+def _related(nodes: list[ast.Node]) -> set[str]:
+    """Letters related to one another as indices (``i \\neq k``, ``i = j``, ``d = k`` of an
+    indicator): indices, even when the same letter names an array (``k_{jm}``, the keys of an
+    attention post, beside ``z_k``)."""
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Chain) and len(node.parts) >= 2:
+            parts = [letter_of(p) if isinstance(p, ast.Letter) else None for p in node.parts]
+        elif isinstance(node, ast.Relation):
+            parts = [
+                letter_of(p) if isinstance(p, ast.Letter) else None for p in (node.lhs, node.rhs)
+            ]
+        else:
+            continue
+        if all(p is not None for p in parts):
+            found.update(parts)
+    return found
 
 
 def _named(node: ast.Scripted, tagged: _Tagged, summed: set[str]) -> ast.Scripted:

@@ -84,6 +84,16 @@ class ValuesMixin:
             return False
         return not (isinstance(node, ast.Scripted) and getattr(node.base, "name", "") == "e")
 
+    def _tuple_size(self, base, count: int, where: int) -> None:
+        """The size the array's entries run to (``K`` of ``\\sum_{j=1}^{K} e^{z_j}``) is the
+        number of entries a tuple gives, for the worked example that follows."""
+        found = self.builder.slot_range(base, 0)
+        if found is None or found[0] != 1:
+            return
+        size = found[1]
+        if size in set(self.builder.scope.sizes.values()) and size not in self._values():
+            self._give(size, Integer(count), where)
+
     def _tuple(self, row) -> bool:
         """``z = (2.0, 1.0, 0.1)``, which the grammar does not read: the entries z_1, z_2, z_3
         get the values (inline or displayed; a display is reported as a definition)."""
@@ -115,6 +125,7 @@ class ValuesMixin:
             self._give(base[index], -value if text.startswith("-") else value, where)
             if chosen:
                 builder.given_decimals.add(digits)
+        self._tuple_size(base, len(found.entries), offset + found.equal.start_pos)
         if not block.inline:
             line, column = self._position(block, found.equal.start_pos)
             text = clean(block.text[row.row.tokens[0].start_pos : row.row.tokens[-1].end_pos])

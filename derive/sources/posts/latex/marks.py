@@ -160,8 +160,8 @@ def _period_products(tokens: list[Token]) -> list[Token]:
 
 
 def _bars(tokens: list[Token]) -> list[Token]:
-    """``|x|``, ``\\|v\\|`` and ``P(y | x)``: per bracket group, a lone bar is a conditional
-    bar (MID); otherwise bars alternate between opening and closing."""
+    """``|x|``, ``\\|v\\|``, ``P(y | x)`` and ``D_{KL}(p \\| q)``: per bracket group, a lone bar
+    (or double bar) is a separator (MID); otherwise bars alternate between opening and closing."""
     counts: dict[int, int] = {}  # group (index of its opening token, -1 at top) -> bars in it
     stack = [-1]
     for index, token in enumerate(tokens):
@@ -169,8 +169,9 @@ def _bars(tokens: list[Token]) -> list[Token]:
             stack.append(index)
         elif token.type in CLOSE and len(stack) > 1:
             stack.pop()
-        elif token.type == "BAR":
-            counts[stack[-1]] = counts.get(stack[-1], 0) + 1
+        elif token.type in ("BAR", "NORM"):
+            key = (stack[-1], token.type)
+            counts[key] = counts.get(key, 0) + 1
     out = list(tokens)
     stack = [-1]
     opened: dict[tuple[int, str], bool] = {}
@@ -181,7 +182,7 @@ def _bars(tokens: list[Token]) -> list[Token]:
             stack.pop()
         elif token.type in ("BAR", "NORM"):
             group = stack[-1]
-            if token.type == "BAR" and counts.get(group) == 1 and group != -1:
+            if counts.get((group, token.type)) == 1 and group != -1:  # D_{KL}(p \| q) too
                 out[index] = _made("MID", token)
                 continue
             key = (group, token.type)

@@ -47,7 +47,7 @@ def rows(text: str) -> list[Row]:
     found: list[Row] = []
     for cells, tag in _split(tokens):
         kept, dropped = _drop_notes(cells)
-        flat = _quads(tuple(t for cell in kept for t in cell))
+        flat = _quantified(_quads(tuple(t for cell in kept for t in cell)))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
         found.append(Row(flat, start, tag, row_problem(flat), _claims_in_notes(dropped)))
     return [r for r in found if r.tokens or r.tag or r.error or r.notes]
@@ -105,6 +105,26 @@ def _quads(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
         if token.type != "QUAD" or (relations and relations[0] < index < relations[-1]):
             kept.append(token)
     return tuple(kept)
+
+
+def _quantified(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``S_i = ... \\qquad \\forall i \\in 1, \\dots, N``: a quantifier over a set after a
+    formula says where its index runs; the clause is a note of the row (as ``\\text{...}``),
+    not a relation to read (``\\in`` is none)."""
+    depth, seen_relation = 0, False
+    for index, token in enumerate(tokens):
+        depth += token.type in OPENING
+        depth -= token.type in CLOSING
+        seen_relation |= depth == 0 and token.type == "EQ"
+        if depth or not seen_relation or token.type not in ("IF", "IF_COND"):
+            continue
+        if str(token) != r"\forall":
+            continue
+        clause = tokens[index:]
+        if any(t.type == "OTHER_REL" and str(t) == r"\in" for t in clause):
+            note = make_token("NOTE", "for all", token.start_pos, clause[-1].end_pos)
+            return (*tokens[:index], note)
+    return tokens
 
 
 def _claims_in_notes(dropped: list[list[Token]]) -> tuple[tuple[int, int, int], ...]:
