@@ -7,28 +7,19 @@ found without ``--bias``. Each correct version passes, each wrong one gets its d
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import pytest
+from check_code_support import CODE, check
 
 from derive.cli import main
 
-CODE = Path(__file__).resolve().parent / "code_under_test"
 FUNCTIONS = "layer_functions.py"
 
 
 @pytest.fixture(autouse=True)
 def _restore_import_state(monkeypatch):
     monkeypatch.setattr(sys, "path", list(sys.path))
-
-
-def check(capfd, target: str, *argv: str) -> tuple[int, dict]:
-    code = main(["check-code", f"{CODE / target}", *argv, "--json"])
-    out, err = capfd.readouterr()
-    assert err == "", err
-    return code, json.loads(out)
 
 
 def diagnoses(data: dict) -> dict[str, str | None]:

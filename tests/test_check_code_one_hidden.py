@@ -5,12 +5,11 @@ wrong (tests/code_under_test/two_layer_net.py holds the code)."""
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from check_code_support import CODE, check
 
 from derive.cli import main
 from derive.testing import check_gradient_code
@@ -20,7 +19,6 @@ from derive.testing.precise import to_float
 from derive.testing.proved import proved
 from derive.testing.reference import exact
 
-CODE = Path(__file__).resolve().parent / "code_under_test"
 SIZES = {"N": 3, "J": 4, "K": 2}
 NAMES = ["E", "dE_dW1", "dE_db1", "dE_dW2", "dE_db2", "dE_dz1", "dE_dz2", "dE_dX1", "dE_dX2"]
 
@@ -70,13 +68,6 @@ def test_the_reference_is_a_plain_backward_pass_at_every_input_kind(bias) -> Non
 @pytest.fixture(autouse=True)
 def _restore_import_state(monkeypatch):
     monkeypatch.setattr(sys, "path", list(sys.path))
-
-
-def check(capfd, target: str, *argv: str) -> tuple[int, dict]:
-    code = main(["check-code", f"{CODE / target}", *argv, "--json"])
-    out, err = capfd.readouterr()
-    assert err == "", err
-    return code, json.loads(out)
 
 
 def statuses(data: dict) -> dict[str, str | None]:

@@ -6,17 +6,15 @@ entry of a list the object keeps (tests/code_under_test/course_network.py holds 
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import numpy
 import pytest
+from check_code_support import check
 
 from derive.cli import main
 from derive.testing.scope import Scope, assign
 
-CODE = Path(__file__).resolve().parent / "code_under_test"
 COLUMNS = ["--quantity", "all", "--N", "3", "--I", "4", "--J", "5", "--K", "2"]
 COLUMNS += ["--layout", "columns", "--batch-loss", "mean"]
 CACHE = ["--arg", "cache=(z1, a1, W1, b1, z2, a2, W2, b2, z3, a3, W3, b3)"]
@@ -27,13 +25,6 @@ ROWS = {"dE_dz1", "dE_dz2", "dE_dz3", "dE_dX2", "dE_dX3"}  # dZ1, dZ2, dZ3, dA1,
 @pytest.fixture(autouse=True)
 def _restore_import_state(monkeypatch):
     monkeypatch.setattr(sys, "path", list(sys.path))
-
-
-def check(capfd, target: str, *argv: str) -> tuple[int, dict]:
-    code = main(["check-code", f"{CODE / target}", *argv, "--json"])
-    out, err = capfd.readouterr()
-    assert err == "", err
-    return code, json.loads(out)
 
 
 def statuses(data: dict) -> dict[str, str | None]:
