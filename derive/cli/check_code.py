@@ -12,18 +12,15 @@ that cannot be imported, no such function.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from derive.cli.check_code_against import add_against, run_against
-from derive.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from derive.cli.check_code_against import add_against, reported, run_against
+from derive.cli.exits import EXIT_OK, EXIT_USAGE
 from derive.cli.options import seed
-from derive.testing import EmitError, cache
+from derive.testing import cache
 from derive.testing.calling import MAX_TIMEOUT, MIN_TIMEOUT
 from derive.testing.callsyntax import SyntaxProblem, parse, parse_assignment
 from derive.testing.check import check
-from derive.testing.describe import printable
-from derive.testing.importing import UserCodeError
 from derive.testing.spec import ARRAYS, LAYER_QUANTITIES, MAX_SIZE
 from derive.testing.target import from_spec
 
@@ -336,16 +333,4 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(sizes, str):
         print(f"derive: error: {sizes}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        report = _check(args, sizes)
-    except EmitError as error:  # derive cannot prove what it compares with (a ValueError too)
-        print(f"derive: error: {printable(str(error), 600)}", file=sys.stderr)
-        return EXIT_FAILED
-    except (UserCodeError, ValueError) as error:
-        print(f"derive: error: {printable(str(error), 600)}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print(report)
-    return EXIT_OK if report.passed else EXIT_FAILED
+    return reported(lambda: _check(args, sizes), args.json)

@@ -141,15 +141,22 @@ def run_against(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    return reported(lambda: _check_against(args), args.json)
+
+
+def reported(check, as_json: bool) -> int:
+    """Run ``check`` and print its report (text or JSON); the exit code says whether it passed.
+    A result derive cannot prove or compute is a failure; the user's code or options that
+    cannot be used are a usage error, in one line."""
     try:
-        report = _check_against(args)
+        report = check()
     except EmitError as error:  # the derivation's result is not proved, or not computable
         print(f"derive: error: {printable(str(error), 600)}", file=sys.stderr)
         return EXIT_FAILED
     except (UserCodeError, ValueError) as error:
         print(f"derive: error: {printable(str(error), 600)}", file=sys.stderr)
         return EXIT_USAGE
-    if args.json:
+    if as_json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(report)

@@ -117,6 +117,10 @@ class Calls:
             "aliases": dict(self.aliases),
         }
 
+    def receives(self) -> dict[str, str]:
+        """parameter -> the argument it receives by name (for the report)."""
+        return {p: t[1] for p, t in self.parameters.items() if t[0] == "name"}
+
 
 # the logits -> the probabilities, per layer (a parameter named like the array keeps it)
 _TO_PROBABILITIES = {"output": {"z": "a"}, "shallow": {"z2": "a2"}, "network": {"z3": "a3"}}

@@ -22,7 +22,7 @@ from sympy import Symbol
 
 from derive.emit.signature import parts
 from derive.testing.against.diagnose import OwnRun, diagnose
-from derive.testing.against.plan import OwnCalls, plan_own, results_from_names
+from derive.testing.against.plan import plan_own, results_from_names
 from derive.testing.against.reference import Prepared, Value, broken_assumption, prepare, reference
 from derive.testing.against.source import (
     Chosen,
@@ -36,6 +36,7 @@ from derive.testing.against.suite import Layout, constraints, dims_of, size_valu
 from derive.testing.calling import Outcome, Session, check_timeout
 from derive.testing.compare import SAFETY, Answer, Comparison
 from derive.testing.inputs import Case
+from derive.testing.plan import Calls
 from derive.testing.report import CaseLine, CodeReport, QuantityReport, combined
 from derive.testing.run import CaseRun
 from derive.testing.target import Callee
@@ -253,7 +254,7 @@ def check_against(
     )
 
 
-def _trees(session, calls: OwnCalls, results, given_parts, layout, cases, setting, notes):
+def _trees(session, calls: Calls, results, given_parts, layout, cases, setting, notes):
     """Which part of what the function returns is which result."""
     returned = session.returned_names()
     trees = results_from_names(results, given_parts, returned, (), calls)
@@ -284,7 +285,7 @@ def _trees(session, calls: OwnCalls, results, given_parts, layout, cases, settin
     return trees
 
 
-def _run(session: Session, calls: OwnCalls, layout, cases, setting, limits):
+def _run(session: Session, calls: Calls, layout, cases, setting, limits):
     outcomes: list[Outcome | None] = []
     inputs = []
     stopped = False

@@ -17,14 +17,13 @@ results and a tuple of as many values, their order.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from sympy import Indexed
 
 from derive.testing.against.source import Chosen
 from derive.testing.callsyntax import names as tree_names
 from derive.testing.detect import LOSS_NAMES, PREFIXES
-from derive.testing.plan import _passed, _sets, _tree, result_tree
+from derive.testing.plan import Calls, _passed, _sets, _tree, result_tree
 
 # usual parameter names -> the derivation's argument names they may stand for, in order
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -48,34 +47,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 _SKIPPED = ("VAR_POSITIONAL", "VAR_KEYWORD")
 
 
-@dataclass(frozen=True)
-class OwnCalls:
-    """The planned calls (the child's plan, :mod:`derive.testing.worker`) and, per
-    parameter, the argument it receives."""
-
-    parameters: dict[str, list]
-    positional: list[str]
-    definitions: dict[str, list]
-    sets: list[list]
-    before: list[list]
-    uses: frozenset[str]
-
-    def child(self, results: Mapping[str, list | None], limits: Mapping[str, int]) -> dict:
-        return {
-            "parameters": self.parameters,
-            "positional": self.positional,
-            "definitions": self.definitions,
-            "sets": self.sets,
-            "before": self.before,
-            "results": dict(results),
-            "limits": dict(limits),
-        }
-
-    def receives(self) -> dict[str, str]:
-        """parameter -> the argument it receives by name (for the report)."""
-        return {p: t[1] for p, t in self.parameters.items() if t[0] == "name"}
-
-
 def argument_named(name: str, arguments: Sequence[str], taken: set[str]) -> str | None:
     """The argument a parameter called ``name`` receives by default, if any."""
     if name in arguments:
@@ -96,7 +67,7 @@ def plan_own(
     sets: Sequence[object] | Mapping[str, object] | None,
     before: Sequence[object] | None,
     result_name: str,
-) -> OwnCalls:
+) -> Calls:
     """The calls for every input (see the module docstring).
 
     Raises:
@@ -138,7 +109,7 @@ def plan_own(
             f"nowhere: map a parameter to {'each' if len(lacking) > 1 else 'it'} with --arg "
             f"NAME={lacking[0]}"
         )
-    return OwnCalls(chosen, positional, explicit, set_trees, before_trees, frozenset(uses))
+    return Calls(chosen, positional, explicit, set_trees, before_trees, frozenset(uses), {})
 
 
 def _defaults(chosen: dict, parameters, arguments: Sequence[str], result_name: str) -> None:
@@ -171,7 +142,7 @@ def _reached(referred: set[str], definitions: Mapping[str, list], arguments) -> 
     return found
 
 
-def part_names(chosen: Chosen, calls: OwnCalls, bare: bool = False) -> set[str]:
+def part_names(chosen: Chosen, calls: Calls, bare: bool = False) -> set[str]:
     """The names real code gives this result: its own, the loss's, or d/grad_ + the name the
     code gives the argument it is the gradient of (``dw``, ``grad_W``, ``dL_dw``); with
     ``bare``, that name alone too (a key of a dict of gradients, ``grads["w"]``)."""
@@ -195,7 +166,7 @@ def results_from_names(
     given: Mapping[str, object],
     returned: Sequence[str] | None,
     keys: Sequence[str],
-    calls: OwnCalls,
+    calls: Calls,
 ) -> dict[str, list | None]:
     """function name -> the tree of its part: ``--result``'s, else a name of the return
     statement, else a key of a returned dict; None where nothing says."""
