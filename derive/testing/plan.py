@@ -17,6 +17,25 @@ from dataclasses import dataclass
 from derive.testing.callsyntax import SyntaxProblem, names, parse, parse_assignment, show
 from derive.testing.spec import ARRAYS, LAYER_QUANTITIES, Quantity
 
+_TARGETS = {name: "t" for name in ("y", "Y", "y_true", "targets", "target", "labels")}
+
+
+def _network_aliases(logits: str, probabilities: str) -> dict[str, str]:
+    """The usual names of a network whose output layer has these logits and probabilities."""
+    return {
+        "X": "x",
+        "inputs": "x",
+        **_TARGETS,
+        "scores": logits,
+        "logits": logits,
+        "dvalues": logits,
+        "probs": probabilities,
+        "probabilities": probabilities,
+        "AL": probabilities,
+        "A0": "x",
+    }
+
+
 # usual parameter names -> the array they receive, per layer
 ALIASES: dict[str, dict[str, str]] = {
     "output": {
@@ -24,12 +43,7 @@ ALIASES: dict[str, dict[str, str]] = {
         "x": "a_prev",
         "inputs": "a_prev",
         "A_prev": "a_prev",
-        "y": "t",
-        "Y": "t",
-        "y_true": "t",
-        "targets": "t",
-        "target": "t",
-        "labels": "t",
+        **_TARGETS,
         "scores": "z",
         "logits": "z",
         "dvalues": "z",
@@ -43,40 +57,8 @@ ALIASES: dict[str, dict[str, str]] = {
         "biases": "b",
         "bias": "b",
     },
-    "network": {
-        "X": "x",
-        "inputs": "x",
-        "y": "t",
-        "Y": "t",
-        "y_true": "t",
-        "targets": "t",
-        "target": "t",
-        "labels": "t",
-        "scores": "z3",
-        "logits": "z3",
-        "dvalues": "z3",
-        "probs": "a3",
-        "probabilities": "a3",
-        "AL": "a3",
-        "A0": "x",
-    },
-    "shallow": {
-        "X": "x",
-        "inputs": "x",
-        "y": "t",
-        "Y": "t",
-        "y_true": "t",
-        "targets": "t",
-        "target": "t",
-        "labels": "t",
-        "scores": "z2",
-        "logits": "z2",
-        "dvalues": "z2",
-        "probs": "a2",
-        "probabilities": "a2",
-        "AL": "a2",
-        "A0": "x",
-    },
+    "network": _network_aliases("z3", "a3"),
+    "shallow": _network_aliases("z2", "a2"),
 }
 # the names of the batch and its targets in training code, in every layer
 _TARGET_NAMES = ("y_onehot", "y_one_hot", "Y_onehot", "one_hot_Y", "y_train", "Y_train")
