@@ -69,7 +69,7 @@ def _values(run: Run, results: list[CaseRun]) -> list[Finding]:
         else:
             found.append(Finding("wrong", _unexplained(run, r), r, r.comparison))
     if infinite:
-        r = _batch_shift(run) or min(infinite, key=results.index)
+        r = batch_shift(run.results, NEAR) or min(infinite, key=results.index)
         found.append(Finding("overflow", _overflow(run, r), r, r.comparison))
     return found
 
@@ -108,34 +108,41 @@ APART = "rows 1e3 apart"
 NEAR = "logits near +1e4"
 
 
-def _batch_shift(run: Run) -> CaseRun | None:
+def batch_shift(results: list[CaseRun], near: str) -> CaseRun | None:
     """The input that shows a max shift over the whole batch: wrong where rows lie 1e3
-    apart, right where every row is near 1e4 (so the code does shift, by a common max)."""
-    apart = [r for r in run.results if r.case.kind == APART and r.status == "wrong"]
-    near = [r for r in run.results if r.case.kind == NEAR]
-    if apart and near and all(r.status == "ok" for r in near):
+    apart, right where every row is near 1e4 (input kind ``near``), so the code does shift,
+    by a common max."""
+    apart = [r for r in results if r.case.kind == APART and r.status == "wrong"]
+    close = [r for r in results if r.case.kind == near]
+    if apart and close and all(r.status == "ok" for r in close):
         return apart[0]
     return None
 
 
-def _overflow(run: Run, r: CaseRun) -> str:
-    q = run.options.quantity.name
-    shifted = _batch_shift(run)
-    if shifted is not None:
-        r = shifted
+def large_input_failure(r: CaseRun, inputs: str) -> str:
+    """What goes wrong at large ``inputs`` (logits, inputs): a wrong finite value or an
+    overflow to inf/NaN where the derivation's value is finite, with NumPy's warning."""
     if r.comparison.finite:
-        what = f"is wrong at large logits only: at {r.case.kind} {facts(r)}"
+        what = f"is wrong at large {inputs} only: at {r.case.kind} {facts(r)}"
     else:
         bad = "NaN" if numpy.isnan(r.answer.array).any() else "inf"
         what = (
-            f"overflows at large logits: your function returns {bad} at {r.case.kind} "
+            f"overflows at large {inputs}: your function returns {bad} at {r.case.kind} "
             f"(B = {r.case.B}), where the derivation's value is finite"
         )
     warned = [w for w in r.outcome.warnings if "RuntimeWarning" in w]
-    said = f" (NumPy warned: {warned[0]})" if warned else ""
+    return what + (f" (NumPy warned: {warned[0]})" if warned else "")
+
+
+def _overflow(run: Run, r: CaseRun) -> str:
+    q = run.options.quantity.name
+    shifted = batch_shift(run.results, NEAR)
+    if shifted is not None:
+        r = shifted
+    what = large_input_failure(r, "logits")
     if shifted is not None:
         return (
-            f"{q} {what}{said}; it is right where every row is near 1e4, so it shifts the "
+            f"{q} {what}; it is right where every row is near 1e4, so it shifts the "
             "logits by the largest of the whole batch: a row 1e3 below it underflows to 0. "
             "Take m = max_c z_c of each row (max(axis=1, keepdims=True))"
         )
@@ -143,7 +150,7 @@ def _overflow(run: Run, r: CaseRun) -> str:
         "; compute with m = max_c z_c and log a_k = z_k - m - log Σ_c e^(z_c - m) instead of "
         "exponentials that overflow or probabilities that are divided by or logged at 0"
     )
-    return f"{q} {what}{said}{hint}"
+    return f"{q} {what}{hint}"
 
 
 def _untransposed(run: Run, results: list[CaseRun]) -> list[CaseRun] | None:

@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 
 import numpy
 
+from derive.testing.against.suite import NEAR_PLUS
 from derive.testing.compare import Comparison
-from derive.testing.diagnosis import Finding
+from derive.testing.diagnosis import Finding, batch_shift, large_input_failure
 from derive.testing.mistakes import facts
 from derive.testing.run import CaseRun
 
@@ -186,24 +187,10 @@ def _first_fit(run: OwnRun, failing: list[CaseRun]):
     return next((m for m in MISTAKES if _fits(m[1], run, failing)), None)
 
 
-APART, NEAR = "rows 1e3 apart", "data near +1e4"
-
-
 def _overflow(run: OwnRun, infinite: list[CaseRun], results: list[CaseRun]) -> Finding:
-    apart = [r for r in results if r.case.kind == APART and r.status == "wrong"]
-    near = [r for r in results if r.case.kind == NEAR]
-    shifted = apart and near and all(r.status == "ok" for r in near)
-    r = apart[0] if shifted else infinite[0]
-    if r.comparison.finite:
-        what = f"is wrong at large inputs only: at {r.case.kind} {facts(r)}"
-    else:
-        bad = "NaN" if numpy.isnan(r.answer.array).any() else "inf"
-        what = (
-            f"overflows at large inputs: your function returns {bad} at {r.case.kind} (B = "
-            f"{r.case.B}), where the derivation's value is finite"
-        )
-    warned = [w for w in r.outcome.warnings if "RuntimeWarning" in w]
-    said = f" (NumPy warned: {warned[0]})" if warned else ""
+    shifted = batch_shift(results, NEAR_PLUS)
+    r = shifted or infinite[0]
+    what = large_input_failure(r, "inputs")
     if shifted:
         hint = (
             "; it is right where every row is near 1e4, so it shifts by the largest value of "
@@ -214,7 +201,7 @@ def _overflow(run: OwnRun, infinite: list[CaseRun], results: list[CaseRun]) -> F
             "; compute it in a stable form: log-sum-exp with the maximum subtracted, "
             "logaddexp(0, x) for log(1 + e^x), the sigmoid through tanh or its two branches"
         )
-    return Finding("overflow", f"{run.name} {what}{said}{hint}", r, r.comparison)
+    return Finding("overflow", f"{run.name} {what}{hint}", r, r.comparison)
 
 
 def _values(run: OwnRun, results: list[CaseRun]) -> list[Finding]:
