@@ -261,3 +261,23 @@ def test_gradient_names_as_code_writes_them() -> None:
     text = r"$$ dZ = A - Y $$" + "\n\n" + r"$$ dZ + Y = A $$"
     assert _statuses(text) == ["proved"]
     assert _statuses(r"$$ \frac{dy}{dx} = \frac{d y}{d x} $$") == ["cannot check"]  # y: no x in it
+
+
+def test_an_operator_the_document_declares_is_a_name() -> None:
+    preamble = (
+        "\\documentclass{article}\n\\DeclareMathOperator{\\gelu}{gelu}\n"
+        "\\newcommand{\\act}{\\mathrm{act}}\n\\begin{document}\n"
+    )
+    body = (
+        "\\[ \\gelu(u) = u^2 + 3 u \\]\n"
+        "\\[ \\frac{d}{du}\\gelu(u) = 2 u + 3 \\]\n"
+        "\\[ \\frac{d}{du}\\gelu(u) = 2 u \\]\n"
+        "\\[ \\act(u) = \\gelu(u) - 3 u \\]\n"
+        "\\[ \\act(2) = 4 \\]\n"
+        "\\end{document}\n"
+    )
+    results = check(preamble + body, "tex")
+    assert [r.status for r in results] == ["proved", "refuted", "proved"]
+    assert [r.line for r in results] == [6, 7, 9]
+    undeclared = check("\\begin{document}\n" + body, "tex")
+    assert {r.status for r in undeclared} == {"cannot read"}

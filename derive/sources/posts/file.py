@@ -37,6 +37,7 @@ from derive.sources.posts.latex.tokens import LatexError, Row
 from derive.sources.posts.matrix.reading import read_shapes, shape_problems
 from derive.sources.posts.named_derivatives import named_derivatives
 from derive.sources.posts.names import BuildError, Scope
+from derive.sources.posts.operators import declared_operators, with_operators
 from derive.sources.posts.ranges import Ranges, find_ranges
 from derive.sources.posts.tags import data_subscripts
 from derive.sources.reading import place, read_regular
@@ -126,6 +127,7 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     except NestedTooDeep as error:
         raise ParseError(str(error), *lines.position(error.offset), name) from None
     blocks = named_derivatives(blocks, text)  # "we write $dW$ for $\\partial J / \\partial W$"
+    blocks = with_operators(blocks, declared_operators(text))  # \DeclareMathOperator{\swish}
     if not any(not b.inline for b in blocks):
         raise NoDisplayMath(NO_DISPLAY_MATH, 1, 1, name)
     if len(blocks) > MAX_ROWS:
@@ -146,7 +148,8 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     trees = [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None]
     ranges = find_ranges(trees, scope)
     place = lambda offset: f"line {lines.position(offset)[0]}"  # noqa: E731
-    shapes = read_shapes(blocks, trees, text, place, declared, ranges, scope)
+    prose = frozenset(id(p.line) for p in parsed if p.line is not None and p.block.inline)
+    shapes = read_shapes(blocks, trees, text, place, declared, ranges, scope, prose)
     scope.matrices = shapes if shapes.active else None
     definitions = Definitions(scope)
     builder = Builder(scope, definitions, ranges)
