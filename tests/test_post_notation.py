@@ -281,3 +281,25 @@ def test_an_operator_the_document_declares_is_a_name() -> None:
     assert [r.line for r in results] == [6, 7, 9]
     undeclared = check("\\begin{document}\n" + body, "tex")
     assert {r.status for r in undeclared} == {"cannot read"}
+
+
+_OPERATOR = (
+    "$$ r_i = e^{2 u_i} \\qquad i = 1, \\dots, M $$\n\n"
+    "We write $G_k r_i$ for the derivative of the $i$-th entry by the $k$-th input, "
+    "$\\frac{\\partial r_i}{\\partial u_{k}}$.\n\n"
+)
+
+
+def test_an_operator_the_prose_names_is_the_derivative_it_names() -> None:
+    rows = (
+        "$$ G_k r_i = 2 e^{2 u_i} \\delta_{ik} $$\n\n"
+        "$$ \\sum_{i=1}^{M} G_k r_i = 2 e^{2 u_k} $$\n\n"
+        "$$ G_i r_i = e^{2 u_i} $$\n\n"
+        "$$ G_k r_i \\, r_i = 0 $$\n"
+    )
+    results = check(_OPERATOR + rows)
+    assert [r.status for r in results] == ["proved", "proved", "refuted", "cannot check"]
+    # a pair that does not match (another index in the derivative) names nothing
+    loose = _OPERATOR.replace("u_{k}", "u_{j}")
+    assert "refuted" not in {r.status for r in check(loose + rows)}
+    assert "proved" not in {r.status for r in check(loose + rows)}

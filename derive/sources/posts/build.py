@@ -101,6 +101,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         self.given_decimals: set[str] = set()  # decimals the text gives to names: exact inputs
         self.differentiated: set = set()  # what the post differentiates by: its unknowns
         self.recurrences: dict = {}  # array -> its recurrence in force (``recurrences``)
+        self.operators: dict[str, str] = {}  # D -> a: D_j F is ∂F/∂a_j (``operator_names``)
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
         env = env or {}
@@ -209,6 +210,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
             raise BuildError(MATRIX.format("an outer product"), node.pos, "cannot check")
         factors: list[Expr] = []
         for index, factor in enumerate(node.factors):
+            named = self._named_operator(factor)
+            if named is not None:  # D_j S_i: the operator the prose names, on the next factor
+                factors.append(self._named_derivative(node, index, named, env))
+                break
             operator = self._operator(factor)
             if operator is not None:  # \frac{\partial}{\partial x} applies to what follows
                 rest = node.factors[index + 1 :]

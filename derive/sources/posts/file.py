@@ -37,6 +37,7 @@ from derive.sources.posts.latex.tokens import LatexError, Row
 from derive.sources.posts.matrix.reading import read_shapes, shape_problems
 from derive.sources.posts.named_derivatives import named_derivatives
 from derive.sources.posts.names import BuildError, Scope
+from derive.sources.posts.operator_names import derivative_operators
 from derive.sources.posts.operators import declared_operators, with_operators
 from derive.sources.posts.ranges import Ranges, find_ranges
 from derive.sources.posts.tags import data_subscripts
@@ -158,6 +159,8 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     builder.euler = "e" not in declared.names
     builder.ahead = _function_definitions(parsed, lines)
     builder.left_letters = _left_letters(parsed)
+    named = derivative_operators(blocks, text)  # "write $D_j S_i$ for $\partial S_i/\partial a_j$"
+    builder.operators = {op: v for op, v in named.items() if op not in builder.left_letters}
     reader = ChainReader(builder, lines, name, section_starts(text, kind))
     for block_rows in _by_block(parsed):
         reader.block(block_rows)
