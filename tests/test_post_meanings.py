@@ -379,3 +379,38 @@ $$ W_{kj} = a_k b_j $$
 $$ W_{jk} = a_j b_k $$
 """
     assert _statuses(text) == ["proved", "refuted", "proved"]
+
+
+_AVERAGE = r"""
+A running average of the inputs, started at zero, $u_0 = 0$:
+
+$$ u_t = \gamma u_{t-1} + (1 - \gamma) q_t $$
+
+$$ u_t = (1 - \gamma) \sum_{s=1}^{t} \gamma^{t-s} q_s $$
+
+$$ \frac{u_2}{1 - \gamma^2} = \frac{\gamma q_1 + q_2}{1 + \gamma} $$
+
+$$ \frac{u_2}{1 - \gamma^2} = \frac{\gamma q_1 + q_2}{1 - \gamma} $$
+
+With $\gamma = 0.5$:
+
+$$ u_1 = 0.5 q_1 $$
+"""
+
+
+def test_a_start_the_text_states_decides_the_claims_at_concrete_steps() -> None:
+    """``$u_0 = 0$`` in the prose is the start: a claim at a concrete step written out to it is
+    proved, or refuted when it writes every letter it rests on; an unrolled sum is proved by
+    induction (the sum to the next step is the sum to this one and its last term); a claim
+    whose written-out form has a letter it does not write (the worked example's gamma, given in
+    the prose) is never refuted."""
+    results = check(_AVERAGE)
+    assert [(r.line, r.status) for r in results] == [
+        (6, "proved"),
+        (8, "proved"),
+        (10, "refuted"),
+        (14, "undecided"),
+    ]
+    assert "written out to the start the text states" in results[2].detail
+    unstated = _AVERAGE.replace("started at zero, $u_0 = 0$", "started somewhere")
+    assert "refuted" not in {r.status for r in check(unstated)}

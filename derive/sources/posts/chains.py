@@ -37,7 +37,7 @@ from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
 from derive.sources.posts.matrix.kinds import sets_equation
 from derive.sources.posts.names import BuildError
 from derive.sources.posts.ranges import letter_of
-from derive.sources.posts.recurrences import RecurrencesMixin
+from derive.sources.posts.recurrence_rows import RecurrencesMixin
 from derive.sources.posts.row_conditions import ConditionsMixin
 from derive.sources.posts.solving import SolvingMixin, before_arrow
 from derive.sources.posts.values import ValuesMixin
