@@ -303,3 +303,28 @@ def test_an_operator_the_prose_names_is_the_derivative_it_names() -> None:
     loose = _OPERATOR.replace("u_{k}", "u_{j}")
     assert "refuted" not in {r.status for r in check(loose + rows)}
     assert "proved" not in {r.status for r in check(loose + rows)}
+
+
+def test_a_maximum_over_an_index_is_a_number_whose_value_is_never_used() -> None:
+    """``\\max_i q_i`` proves what holds for any number (the shift of a log-sum-exp); a claim
+    false only for some values of it, and its derivative, are not judged."""
+    text = (
+        "$$ v = \\max_i q_i $$\n\n"
+        "$$ \\log \\sum_{i=1}^{n} e^{q_i} = v + \\log \\sum_{i=1}^{n} e^{q_i - v} $$\n\n"
+        "$$ \\log \\sum_{i=1}^{n} e^{q_i} = \\max_i q_i + \\log \\sum_{i=1}^{n} e^{q_i - v} $$\n\n"
+        "$$ \\max_i q_i = q_1 $$\n\n"
+        "$$ \\frac{\\partial v}{\\partial q_1} = 0 $$\n"
+    )
+    results = check(text)
+    assert [r.status for r in results] == ["proved", "proved", "cannot check", "cannot check"]
+    assert "as any number" in results[2].detail
+
+
+def test_a_row_may_open_with_an_implication_and_where_is_prose() -> None:
+    text = (
+        "$$ f(x) = x^3 $$\n\n$$ \\Rightarrow f'(x) = 3 x^2 $$\n\n"
+        "$$ \\therefore \\quad f'(2) = 12 $$\n\n$$ \\implies f'(1) = 2 $$\n\n"
+        "$$ E = -\\sum_{k=1}^{K} y_k \\log p_k, \\quad \\text{where } \\sum_{k=1}^{K} y_k = 1 $$"
+        "\n\n$$ \\sum_{k=1}^{K} y_k p_j = p_j $$\n"
+    )
+    assert [r.status for r in check(text)] == ["proved", "proved", "refuted", "proved"]

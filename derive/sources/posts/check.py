@@ -329,6 +329,12 @@ class _Check(InstanceMixin):
                     "not state: the text may state it around the formula); refuted without it"
                 )
                 return self.result("cannot check", message, Verdict("undecided"))
+            opaque = sorted(
+                t for o, t in definitions.opaque.items() if Tuple(full_lhs, full_rhs).has(o)
+            )
+            if opaque:
+                message = f"refuted with {opaque[0]} as any number (its value is not read)"
+                return self.result("cannot check", message, Verdict("undecided"))
             if guessed:
                 message = f"refuted when {guessed}, a reading of the text that is a guess"
                 return self.result("cannot check", message, Verdict("undecided"))
