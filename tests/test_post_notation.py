@@ -328,3 +328,16 @@ def test_a_row_may_open_with_an_implication_and_where_is_prose() -> None:
         "\n\n$$ \\sum_{k=1}^{K} y_k p_j = p_j $$\n"
     )
     assert [r.status for r in check(text)] == ["proved", "proved", "refuted", "proved"]
+
+
+def test_plain_tex_over_is_a_fraction() -> None:
+    text = (
+        "$$ q = {1 \\over 1 + e^{-x}} $$\n\n"
+        "$$ {d q \\over d x} = q (1 - q) $$\n\n"
+        "$$ {1 \\over {2 \\over x}} = {x \\over 2} $$\n\n"
+        "$$ {1 \\over {2 \\over x}} = 2 x $$\n\n"
+        "$$ {a \\over b \\over c} = 1 $$\n"
+    )
+    results = check(text)
+    assert [r.status for r in results] == ["proved", "proved", "refuted", "cannot read"]
+    assert "\\over" in results[3].detail

@@ -127,7 +127,7 @@ def classify(raw: list[Token]) -> list[Token]:
     A command the reader does not know becomes an ERROR token, reported only if it is in a row
     that is read.
     """
-    raw = decorate(unwrap_styles(raw))
+    raw = decorate(unwrap_styles(_over(raw)))
     out: list[Token] = []
     scripts = _Scripts()
     for index, token in enumerate(raw):
@@ -139,6 +139,35 @@ def classify(raw: list[Token]) -> list[Token]:
             scripts.push(out, new)
             out.append(new)
     return mark(out)
+
+
+def _over(raw: list[Token]) -> list[Token]:
+    """``{a \\over b}`` (plain TeX's fraction, which MathJax renders) as ``\\frac{a}{b}``: one
+    ``\\over`` in a brace group splits it; a second one in the same group, or one outside any
+    group, stays unknown (reported where it is)."""
+    out: list[Token] = []
+    groups: list[list] = []  # per open brace: [its index in out, the index of its \over]
+    for token in raw:
+        value = str(token)
+        if token.type == "PUNCT" and value == "{":
+            groups.append([len(out), None])
+        elif token.type == "CMD" and value == "\\over" and groups and groups[-1][1] is None:
+            groups[-1][1] = len(out)
+        elif token.type == "PUNCT" and value == "}" and groups:
+            start, over = groups.pop()
+            if over is not None:
+                opening, middle = out[start], out[over]
+                numerator, denominator = out[start + 1 : over], out[over + 1 :]
+                out[start:] = [
+                    make_token("CMD", "\\frac", opening.start_pos, opening.end_pos),
+                    opening,
+                    *numerator,
+                    make_token("PUNCT", "}", middle.start_pos, middle.start_pos),
+                    make_token("PUNCT", "{", middle.end_pos, middle.end_pos),
+                    *denominator,
+                ]
+        out.append(token)
+    return out
 
 
 class _Scripts:
