@@ -414,3 +414,47 @@ def test_a_start_the_text_states_decides_the_claims_at_concrete_steps() -> None:
     assert "written out to the start the text states" in results[2].detail
     unstated = _AVERAGE.replace("started at zero, $u_0 = 0$", "started somewhere")
     assert "refuted" not in {r.status for r in check(unstated)}
+
+
+_LAYERS = r"""
+The loss of one example is
+
+$$Q = \frac{1}{2}\sum_i (h^L_i - t_i)^2$$
+
+and each layer computes
+
+$$u^l_i = \sum_m v^l_{im} h^{l-1}_m + c^l_i, \qquad h^l_i = \tanh(u^l_i)$$
+
+Call the error of unit $i$ in layer $l$
+
+$$r^l_i = \frac{\partial Q}{\partial u^l_i}$$
+
+$$r^L_i = (h^L_i - t_i)(1 - \tanh^2(u^L_i))$$
+
+$$r^l_i = \sum_p r^{l+1}_p v^{l+1}_{pi} (1 - \tanh^2(u^l_i))$$
+
+$$\frac{\partial Q}{\partial c^l_i} = r^l_i$$
+
+$$\frac{\partial Q}{\partial v^l_{im}} = r^l_i h^{l-1}_m$$
+
+$$\frac{\partial Q}{\partial v^l_{im}} = r^l_m h^{l-1}_i$$
+"""
+
+
+def test_definitions_for_every_layer_and_the_chain_rule_through_the_layers() -> None:
+    """In index notation, ``h^L_i`` is ``h^l_i`` at the last layer, the error defined for every
+    layer is the error at the layer written, and the cost reaches a layer's weights through its
+    z: the four equations of backprop are proved; a slip among them is not refuted (the error
+    of the highest layer stands for any numbers)."""
+    results = check(_LAYERS)
+    assert [(r.line, r.status) for r in results] == [
+        (14, "proved"),
+        (16, "proved"),
+        (18, "proved"),
+        (20, "proved"),
+        (22, "cannot check"),
+    ]
+    assert "as any number" in results[-1].detail
+    # without the error defined for every layer, the cost does not reach a layer of its own
+    alone = _LAYERS.replace(r"$$r^l_i = \frac{\partial Q}{\partial u^l_i}$$", "")
+    assert "proved" not in {r.status for r in check(alone) if r.line > 16}

@@ -126,6 +126,10 @@ class DerivativesMixin:
             chained = self.layer_chain(operand, v, shown_f, shown_v)
             if chained is not None:
                 return chained
+        elif self.definitions.placeholders(value):  # C by b^l_j: through z^l (entry_layers)
+            chained = self.entry_chain(operand, v, shown_f, shown_v)
+            if chained is not None:
+                return chained
         return value
 
     def _derivative_of(self, value: Expr, operand: ast.Node, variable: ast.Node, env) -> Expr:

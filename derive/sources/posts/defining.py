@@ -154,6 +154,11 @@ class DefiningMixin:
             builder.powered.add(introduced)
         if builder.matrix_mode:  # a^l = \sigma(z^l): for every layer the post writes
             builder.register_layers(unwrap(lhs), rhs, f"line {self._position(block, chain.pos)[0]}")
+        else:  # a^l_j = \sigma(z^l_j): the same, in index notation (entry_layers)
+            where = f"line {self._position(block, chain.pos)[0]}"
+            base = builder.register_entry_layers(unwrap(lhs), rhs, where)
+            if base:
+                builder.instances_before(base, self.claimed)
         target = self._definable(lhs, rhs)
         if target is None and builder.matrix_mode:
             target = builder.numbered_target(unwrap(lhs), rhs)  # z_1 = W_1 x + b_1

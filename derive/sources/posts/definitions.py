@@ -74,6 +74,8 @@ class Definitions:
         # numbers read as their own, whose value the reader does not know (``\\max_j z_j``,
         # ``extrema``), as written: what depends on one is never refuted, never differentiated
         self.opaque: dict[Basic, str] = {}
+        # an error array of a layer (∂C/∂z^l) -> how the next layer's writes it (entry_layers)
+        self.layer_steps: dict[Basic, tuple] = {}
         self.lazy = LazyFunctions()  # applications in definitions, written out per claim
         self._deps: dict[Basic, frozenset[Basic]] = {}
         self._costs: dict[Basic, tuple[int, int]] = {}
