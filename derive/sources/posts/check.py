@@ -293,6 +293,10 @@ class _Check(InstanceMixin):
             if normalized is not None:
                 return normalized
         if verdict.refuted:
+            opaque = [t for o, t in definitions.opaque.items() if Tuple(full_lhs, full_rhs).has(o)]
+            if opaque:  # \max_j z_j, the error of a layer: numbers whose value is not read
+                message = f"refuted with {sorted(opaque)[0]} as any number (its value is not read)"
+                return self.result("cannot check", message, Verdict("undecided"))
             hidden = hidden or (None if matrices else self.hidden(lhs, rhs))
             if hidden is not None:
                 text = f": refuted as written; proved if {hidden} (not stated in the text);"
@@ -340,12 +344,6 @@ class _Check(InstanceMixin):
                     "proved in one case of a function defined by cases (a region the row does "
                     "not state: the text may state it around the formula); refuted without it"
                 )
-                return self.result("cannot check", message, Verdict("undecided"))
-            opaque = sorted(
-                t for o, t in definitions.opaque.items() if Tuple(full_lhs, full_rhs).has(o)
-            )
-            if opaque:
-                message = f"refuted with {opaque[0]} as any number (its value is not read)"
                 return self.result("cannot check", message, Verdict("undecided"))
             if guessed:
                 message = f"refuted when {guessed}, a reading of the text that is a guess"
