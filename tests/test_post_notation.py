@@ -341,3 +341,32 @@ def test_plain_tex_over_is_a_fraction() -> None:
     results = check(text)
     assert [r.status for r in results] == ["proved", "proved", "refuted", "cannot read"]
     assert "\\over" in results[3].detail
+
+
+_CONVENTION = (
+    "Repeated indices are summed (the summation convention).\n\n"
+    "$$ y_a = A_{ab} u_b + c_a $$\n\n"
+    "$$ R = \\frac{1}{2} (y_a - s_a)(y_a - s_a) $$\n\n"
+    "$$ \\frac{\\partial R}{\\partial u_d} = (y_a - s_a) A_{ad} $$\n\n"
+    "$$ \\frac{\\partial y_a}{\\partial u_d} = A_{ab} \\delta_{bd} = A_{ad} $$\n\n"
+    "$$ \\frac{\\partial R}{\\partial u_d} = (y_a - s_a) A_{da} $$\n\n"
+    "$$ \\frac{\\partial R}{\\partial u_d} = (y_a - s_a) A_{ad} A_{ad} $$\n"
+)
+
+
+def test_the_summation_convention_when_the_post_states_it() -> None:
+    """A repeated index is summed when the prose says so, counted per term of a bracket (the
+    bracket ``(y_a - s_a)`` times ``A_{ad}`` sums over a); three times is not the convention;
+    without the statement a definition that repeats an index is not read."""
+    results = check(_CONVENTION)
+    assert [r.status for r in results] == [
+        "proved",
+        "proved",
+        "proved",
+        "refuted",
+        "cannot read",
+    ]
+    unstated = check(
+        _CONVENTION.replace("Repeated indices are summed (the summation convention).", "")
+    )
+    assert {r.status for r in unstated} == {"cannot check"}
