@@ -370,3 +370,11 @@ def test_the_summation_convention_when_the_post_states_it() -> None:
         _CONVENTION.replace("Repeated indices are summed (the summation convention).", "")
     )
     assert {r.status for r in unstated} == {"cannot check"}
+
+
+def test_a_post_that_denies_the_summation_convention_does_not_use_it() -> None:
+    from derive.sources.posts.summation import states_convention
+
+    assert states_convention("We use the summation convention: repeated indices")
+    assert not states_convention("We do not use the summation convention here.")
+    assert not states_convention("Einstein notation is not used below.")
