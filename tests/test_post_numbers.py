@@ -245,3 +245,25 @@ $$ u_3 = 4 + 0.5 (4 - 5) = 3.5 $$
     ]
     unstated = check(text.replace("from $u_0 = 1$", "from one"))
     assert "refuted" not in {r.status for r in unstated}
+
+
+def test_an_approximation_to_a_decimal_is_equal_to_the_digits_shown() -> None:
+    """``= \\frac{14}{3} \\approx 4.667``: the approximation is a claim to the digits shown
+    (a wrong one refuted); one to anything but a decimal is no equality to check."""
+    text = (
+        "$$ q = \\frac{1 + 4 + 9}{3} = \\frac{14}{3} \\approx 4.667 $$\n\n"
+        "$$ r = \\frac{7}{3} \\approx 2.5 $$\n\n"
+        "$$ e^{x} = 1 + x + \\frac{x^2}{2} \\approx 1 + x $$\n"
+    )
+    assert [r.status for r in check(text)] == ["proved", "proved", "refuted", "cannot read"]
+
+
+def test_a_stated_value_against_a_default_domain_does_not_stop_claims_without_it() -> None:
+    """ "$\\epsilon = 0$" contradicts the positive epsilon the reader assumes: the claims that
+    do not use epsilon are still checked."""
+    text = (
+        "$$ v = \\frac{s}{\\sqrt{s^2 + \\epsilon}} $$\n\n"
+        "With three numbers and, to keep it short, $\\epsilon = 0$:\n\n"
+        "$$ \\frac{1 + 2 + 6}{3} = 3 $$\n"
+    )
+    assert [r.status for r in check(text)] == ["proved"]

@@ -21,6 +21,7 @@ from derive.checker.matrix.nodes import Gradient
 from derive.sources.posts.blocks import Block, Lines
 from derive.sources.posts.build import Builder
 from derive.sources.posts.defining import DefiningMixin
+from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.items import (
     BROKEN,
     EQUALITIES,
@@ -295,6 +296,13 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
             return BROKEN
         return Side(value, text, tuple(self.builder.guesses))
 
+    def _symbols(self, value) -> set:
+        """The symbols of ``value`` with its definitions written out (all, if too deep)."""
+        try:
+            return set(self.builder.definitions.expand(value).free_symbols)
+        except TooDeep:
+            return set(self.builder.scope.keys)
+
     def _problem(
         self, error: BuildError, block: Block, equal: int, name, step, text, lhs=""
     ) -> None:
@@ -345,6 +353,12 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
             self.claimed |= objects(previous.value) | objects(value)
             for side in (previous.value, value):  # θ of \nabla_\theta J: what claims vary
                 self.varied |= {g.args[1] for g in side.atoms(Gradient)}
+            if (
+                conditions.problem
+                and conditions.about
+                and not conditions.about & (self._symbols(previous.value) | self._symbols(value))
+            ):  # "$\epsilon = 0$" against a default: no concern of a claim without epsilon
+                conditions = Conditions(conditions.relations, conditions.texts)
             if conditions.problem:
                 item = Item(
                     line,

@@ -313,6 +313,9 @@ def _command(value: str, start: int, end: int, raw: list[Token], index: int) -> 
         kind = SIMPLE[value]
         shown = {"LETTER": "π", "LPAR": "(", "RPAR": ")"}.get(kind, value)
         return [make_token(kind, RELATION_TEXT.get(value, shown), start, end)]
+    if value in APPROXIMATE and _decimal_after(raw, index):
+        # "= \frac{14}{3} \approx 4.667": equal to the digits shown, as any decimal is read
+        return [make_token("EQ", "=", start, end)]
     if value in OTHER_RELATIONS:
         return [make_token("OTHER_REL", value, start, end)]
     if value == r"\partial":
@@ -330,6 +333,21 @@ def _command(value: str, start: int, end: int, raw: list[Token], index: int) -> 
     if name == "vdots":
         raise LatexError(f"{value}: elided terms are not read", start)
     raise LatexError(f"{value} is not read (unknown command)", start)
+
+
+APPROXIMATE = frozenset([r"\approx", r"\simeq", r"\thickapprox"])
+
+
+def _decimal_after(raw: list[Token], index: int) -> bool:
+    """Whether a decimal number (``4.667``, ``-0.03``) follows, and nothing more of a formula
+    before the next separator or the end."""
+    after = raw[index + 1 : index + 4]
+    if after and after[0].type == "PUNCT" and str(after[0]) == "-":
+        after = after[1:]
+    if not after or after[0].type != "NUMBER" or "." not in str(after[0]):
+        return False
+    rest = after[1:2]
+    return not rest or str(rest[0]) in (",", ".", ";", "\\", r"\quad", r"\qquad", "&", "}")
 
 
 def _is_letter_right_after(raw: list[Token], index: int) -> bool:
