@@ -440,3 +440,19 @@ def test_an_error_for_every_layer_follows_the_layers_above_it() -> None:
     # W^l stated makes every W^{l+1} a matrix; δ^l = ∂C/∂z^l a vector: no display needed
     alone = text + "\n\n$$\\frac{\\partial C}{\\partial b^l} = \\delta^l$$\n"
     assert only(alone).status == "proved"
+
+
+def test_a_norm_in_the_prose_leaves_a_post_of_entries_in_index_notation() -> None:
+    text = (
+        r"A ridge penalty $\frac{\mu}{2}\|v\|^2$ on weights $v_1, \dots, v_m$, with features "
+        r"$u_{ik}$ and targets $s_i$."
+        "\n\n$$R(v) = \\frac{1}{2}\\sum_{i=1}^{N}\\left(\\sum_{k=1}^{m} v_k u_{ik} - s_i\\right)^2"
+        " + \\frac{\\mu}{2}\\sum_{k=1}^{m} v_k^2$$\n\n"
+        "$$\\frac{\\partial R}{\\partial v_k} = \\sum_{i=1}^{N}\\left(\\sum_{l=1}^{m} v_l u_{il}"
+        " - s_i\\right) u_{ik} + \\mu v_k$$\n\n"
+        "$$\\frac{\\partial R}{\\partial v_k} = \\sum_{i=1}^{N}\\left(\\sum_{l=1}^{m} v_l u_{il}"
+        " - s_i\\right) u_{ik} + \\frac{\\mu}{2} v_k$$\n"
+    )
+    post = read(text)
+    assert post.scope.matrices is None  # the norm is in words: the displays write entries
+    assert [r.status for r in check(text)] == ["proved", "refuted"]

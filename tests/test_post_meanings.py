@@ -379,3 +379,82 @@ $$ W_{kj} = a_k b_j $$
 $$ W_{jk} = a_j b_k $$
 """
     assert _statuses(text) == ["proved", "refuted", "proved"]
+
+
+_AVERAGE = r"""
+A running average of the inputs, started at zero, $u_0 = 0$:
+
+$$ u_t = \gamma u_{t-1} + (1 - \gamma) q_t $$
+
+$$ u_t = (1 - \gamma) \sum_{s=1}^{t} \gamma^{t-s} q_s $$
+
+$$ \frac{u_2}{1 - \gamma^2} = \frac{\gamma q_1 + q_2}{1 + \gamma} $$
+
+$$ \frac{u_2}{1 - \gamma^2} = \frac{\gamma q_1 + q_2}{1 - \gamma} $$
+
+With $\gamma = 0.5$:
+
+$$ u_1 = 0.5 q_1 $$
+"""
+
+
+def test_a_start_the_text_states_decides_the_claims_at_concrete_steps() -> None:
+    """``$u_0 = 0$`` in the prose is the start: a claim at a concrete step written out to it is
+    proved, or refuted when it writes every letter it rests on; an unrolled sum is proved by
+    induction (the sum to the next step is the sum to this one and its last term); a claim
+    whose written-out form has a letter it does not write (the worked example's gamma, given in
+    the prose) is never refuted."""
+    results = check(_AVERAGE)
+    assert [(r.line, r.status) for r in results] == [
+        (6, "proved"),
+        (8, "proved"),
+        (10, "refuted"),
+        (14, "undecided"),
+    ]
+    assert "written out to the start the text states" in results[2].detail
+    unstated = _AVERAGE.replace("started at zero, $u_0 = 0$", "started somewhere")
+    assert "refuted" not in {r.status for r in check(unstated)}
+
+
+_LAYERS = r"""
+The loss of one example is
+
+$$Q = \frac{1}{2}\sum_i (h^L_i - t_i)^2$$
+
+and each layer computes
+
+$$u^l_i = \sum_m v^l_{im} h^{l-1}_m + c^l_i, \qquad h^l_i = \tanh(u^l_i)$$
+
+Call the error of unit $i$ in layer $l$
+
+$$r^l_i = \frac{\partial Q}{\partial u^l_i}$$
+
+$$r^L_i = (h^L_i - t_i)(1 - \tanh^2(u^L_i))$$
+
+$$r^l_i = \sum_p r^{l+1}_p v^{l+1}_{pi} (1 - \tanh^2(u^l_i))$$
+
+$$\frac{\partial Q}{\partial c^l_i} = r^l_i$$
+
+$$\frac{\partial Q}{\partial v^l_{im}} = r^l_i h^{l-1}_m$$
+
+$$\frac{\partial Q}{\partial v^l_{im}} = r^l_m h^{l-1}_i$$
+"""
+
+
+def test_definitions_for_every_layer_and_the_chain_rule_through_the_layers() -> None:
+    """In index notation, ``h^L_i`` is ``h^l_i`` at the last layer, the error defined for every
+    layer is the error at the layer written, and the cost reaches a layer's weights through its
+    z: the four equations of backprop are proved; a slip among them is not refuted (the error
+    of the highest layer stands for any numbers)."""
+    results = check(_LAYERS)
+    assert [(r.line, r.status) for r in results] == [
+        (14, "proved"),
+        (16, "proved"),
+        (18, "proved"),
+        (20, "proved"),
+        (22, "cannot check"),
+    ]
+    assert "as any number" in results[-1].detail
+    # without the error defined for every layer, the cost does not reach a layer of its own
+    alone = _LAYERS.replace(r"$$r^l_i = \frac{\partial Q}{\partial u^l_i}$$", "")
+    assert "proved" not in {r.status for r in check(alone) if r.line > 16}

@@ -261,3 +261,129 @@ def test_gradient_names_as_code_writes_them() -> None:
     text = r"$$ dZ = A - Y $$" + "\n\n" + r"$$ dZ + Y = A $$"
     assert _statuses(text) == ["proved"]
     assert _statuses(r"$$ \frac{dy}{dx} = \frac{d y}{d x} $$") == ["cannot check"]  # y: no x in it
+
+
+def test_an_operator_the_document_declares_is_a_name() -> None:
+    preamble = (
+        "\\documentclass{article}\n\\DeclareMathOperator{\\gelu}{gelu}\n"
+        "\\newcommand{\\act}{\\mathrm{act}}\n\\begin{document}\n"
+    )
+    body = (
+        "\\[ \\gelu(u) = u^2 + 3 u \\]\n"
+        "\\[ \\frac{d}{du}\\gelu(u) = 2 u + 3 \\]\n"
+        "\\[ \\frac{d}{du}\\gelu(u) = 2 u \\]\n"
+        "\\[ \\act(u) = \\gelu(u) - 3 u \\]\n"
+        "\\[ \\act(2) = 4 \\]\n"
+        "\\end{document}\n"
+    )
+    results = check(preamble + body, "tex")
+    assert [r.status for r in results] == ["proved", "refuted", "proved"]
+    assert [r.line for r in results] == [6, 7, 9]
+    undeclared = check("\\begin{document}\n" + body, "tex")
+    assert {r.status for r in undeclared} == {"cannot read"}
+
+
+_OPERATOR = (
+    "$$ r_i = e^{2 u_i} \\qquad i = 1, \\dots, M $$\n\n"
+    "We write $G_k r_i$ for the derivative of the $i$-th entry by the $k$-th input, "
+    "$\\frac{\\partial r_i}{\\partial u_{k}}$.\n\n"
+)
+
+
+def test_an_operator_the_prose_names_is_the_derivative_it_names() -> None:
+    rows = (
+        "$$ G_k r_i = 2 e^{2 u_i} \\delta_{ik} $$\n\n"
+        "$$ \\sum_{i=1}^{M} G_k r_i = 2 e^{2 u_k} $$\n\n"
+        "$$ G_i r_i = e^{2 u_i} $$\n\n"
+        "$$ G_k r_i \\, r_i = 0 $$\n"
+    )
+    results = check(_OPERATOR + rows)
+    assert [r.status for r in results] == ["proved", "proved", "refuted", "cannot check"]
+    # a pair that does not match (another index in the derivative) names nothing
+    loose = _OPERATOR.replace("u_{k}", "u_{j}")
+    assert "refuted" not in {r.status for r in check(loose + rows)}
+    assert "proved" not in {r.status for r in check(loose + rows)}
+
+
+def test_a_maximum_over_an_index_is_a_number_whose_value_is_never_used() -> None:
+    """``\\max_i q_i`` proves what holds for any number (the shift of a log-sum-exp); a claim
+    false only for some values of it, and its derivative, are not judged."""
+    text = (
+        "$$ v = \\max_i q_i $$\n\n"
+        "$$ \\log \\sum_{i=1}^{n} e^{q_i} = v + \\log \\sum_{i=1}^{n} e^{q_i - v} $$\n\n"
+        "$$ \\log \\sum_{i=1}^{n} e^{q_i} = \\max_i q_i + \\log \\sum_{i=1}^{n} e^{q_i - v} $$\n\n"
+        "$$ \\max_i q_i = q_1 $$\n\n"
+        "$$ \\frac{\\partial v}{\\partial q_1} = 0 $$\n"
+    )
+    results = check(text)
+    assert [r.status for r in results] == ["proved", "proved", "cannot check", "cannot check"]
+    assert "as any number" in results[2].detail
+
+
+def test_a_row_may_open_with_an_implication_and_where_is_prose() -> None:
+    text = (
+        "$$ f(x) = x^3 $$\n\n$$ \\Rightarrow f'(x) = 3 x^2 $$\n\n"
+        "$$ \\therefore \\quad f'(2) = 12 $$\n\n$$ \\implies f'(1) = 2 $$\n\n"
+        "$$ E = -\\sum_{k=1}^{K} y_k \\log p_k, \\quad \\text{where } \\sum_{k=1}^{K} y_k = 1 $$"
+        "\n\n$$ \\sum_{k=1}^{K} y_k p_j = p_j $$\n"
+    )
+    assert [r.status for r in check(text)] == ["proved", "proved", "refuted", "proved"]
+
+
+def test_plain_tex_over_is_a_fraction() -> None:
+    text = (
+        "$$ q = {1 \\over 1 + e^{-x}} $$\n\n"
+        "$$ {d q \\over d x} = q (1 - q) $$\n\n"
+        "$$ {1 \\over {2 \\over x}} = {x \\over 2} $$\n\n"
+        "$$ {1 \\over {2 \\over x}} = 2 x $$\n\n"
+        "$$ {a \\over b \\over c} = 1 $$\n"
+    )
+    results = check(text)
+    assert [r.status for r in results] == ["proved", "proved", "refuted", "cannot read"]
+    assert "\\over" in results[3].detail
+
+
+_CONVENTION = (
+    "Repeated indices are summed (the summation convention).\n\n"
+    "$$ y_a = A_{ab} u_b + c_a $$\n\n"
+    "$$ R = \\frac{1}{2} (y_a - s_a)(y_a - s_a) $$\n\n"
+    "$$ \\frac{\\partial R}{\\partial u_d} = (y_a - s_a) A_{ad} $$\n\n"
+    "$$ \\frac{\\partial y_a}{\\partial u_d} = A_{ab} \\delta_{bd} = A_{ad} $$\n\n"
+    "$$ \\frac{\\partial R}{\\partial u_d} = (y_a - s_a) A_{da} $$\n\n"
+    "$$ \\frac{\\partial R}{\\partial u_d} = (y_a - s_a) A_{ad} A_{ad} $$\n"
+)
+
+
+def test_the_summation_convention_when_the_post_states_it() -> None:
+    """A repeated index is summed when the prose says so, counted per term of a bracket (the
+    bracket ``(y_a - s_a)`` times ``A_{ad}`` sums over a); three times is not the convention;
+    without the statement a definition that repeats an index is not read."""
+    results = check(_CONVENTION)
+    assert [r.status for r in results] == [
+        "proved",
+        "proved",
+        "proved",
+        "refuted",
+        "cannot read",
+    ]
+    unstated = check(
+        _CONVENTION.replace("Repeated indices are summed (the summation convention).", "")
+    )
+    assert {r.status for r in unstated} == {"cannot check"}
+
+
+def test_a_post_that_denies_the_summation_convention_does_not_use_it() -> None:
+    from derive.sources.posts.summation import states_convention
+
+    assert states_convention("We use the summation convention: repeated indices")
+    assert not states_convention("We do not use the summation convention here.")
+    assert not states_convention("Einstein notation is not used below.")
+
+
+def test_a_case_value_may_end_with_a_comma_before_its_condition() -> None:
+    text = (
+        "$$ q(u) = \\begin{cases} u^2, & \\text{if } u > 0 \\\\ 0, & \\text{otherwise} "
+        "\\end{cases} $$\n\n"
+        "$$ q(2) = 4 $$\n\n$$ q(-2) = 4 $$\n"
+    )
+    assert [r.status for r in check(text)] == ["proved", "refuted"]

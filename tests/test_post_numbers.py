@@ -217,3 +217,53 @@ def test_values_of_an_earlier_section_never_refute_a_later_example() -> None:
     assert by_line[14][0] == "cannot check"  # u = 2 was the first example's value
     assert by_line[14][1] == "proved"
     assert by_line[16] == ["cannot check", "refuted"]  # 3^2 + 1 is 10: a slip in numbers
+
+
+def test_iterates_of_a_worked_example_are_written_out_from_the_start_the_text_gives() -> None:
+    """``u_2`` of a worked example is ``u_{k+1} = u_k - \\alpha (u_k - 5)`` written out from
+    ``$u_0 = 1$`` at ``$\\alpha = 0.5$``: proved to the digits shown, and a slip refuted;
+    without the start stated, the same rows are not judged."""
+    text = r"""
+Minimising $\frac{1}{2}(u - 5)^2$ with step $\alpha = 0.5$ from $u_0 = 1$:
+
+$$ u_{k+1} = u_k - \alpha (u_k - 5) $$
+
+$$ u_1 = 1 - 0.5 (1 - 5) = 3 $$
+
+$$ u_2 = 3 - 0.5 (3 - 5) = 4 $$
+
+$$ u_3 = 4 + 0.5 (4 - 5) = 3.5 $$
+"""
+    results = check(text)
+    assert [(r.line, r.status) for r in results] == [
+        (6, "proved"),
+        (6, "proved"),
+        (8, "proved"),
+        (8, "proved"),
+        (10, "refuted"),
+        (10, "proved"),
+    ]
+    unstated = check(text.replace("from $u_0 = 1$", "from one"))
+    assert "refuted" not in {r.status for r in unstated}
+
+
+def test_an_approximation_to_a_decimal_is_equal_to_the_digits_shown() -> None:
+    """``= \\frac{14}{3} \\approx 4.667``: the approximation is a claim to the digits shown
+    (a wrong one refuted); one to anything but a decimal is no equality to check."""
+    text = (
+        "$$ q = \\frac{1 + 4 + 9}{3} = \\frac{14}{3} \\approx 4.667 $$\n\n"
+        "$$ r = \\frac{7}{3} \\approx 2.5 $$\n\n"
+        "$$ e^{x} = 1 + x + \\frac{x^2}{2} \\approx 1 + x $$\n"
+    )
+    assert [r.status for r in check(text)] == ["proved", "proved", "refuted", "cannot read"]
+
+
+def test_a_stated_value_against_a_default_domain_does_not_stop_claims_without_it() -> None:
+    """ "$\\epsilon = 0$" contradicts the positive epsilon the reader assumes: the claims that
+    do not use epsilon are still checked."""
+    text = (
+        "$$ v = \\frac{s}{\\sqrt{s^2 + \\epsilon}} $$\n\n"
+        "With three numbers and, to keep it short, $\\epsilon = 0$:\n\n"
+        "$$ \\frac{1 + 2 + 6}{3} = 3 $$\n"
+    )
+    assert [r.status for r in check(text)] == ["proved"]

@@ -39,6 +39,7 @@ from derive.sources.posts.build_sums import SumsMixin
 from derive.sources.posts.defined_functions import DefinedFunctions
 from derive.sources.posts.definitions import Definitions
 from derive.sources.posts.display import show
+from derive.sources.posts.entry_layers import EntryLayersMixin
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.vocabulary import SIGMA
 from derive.sources.posts.matrix.building import MatrixMixin, is_matrix
@@ -65,7 +66,7 @@ MATRIX = "matrix notation ({}) is not checked yet"
 Env = dict[str, tuple[Symbol, Expr, Expr]]  # bound letter -> (symbol, lo, hi)
 
 
-class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
+class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersMixin):
     """Builds the expressions of one post (``build``), in the order the post is read.
 
     Besides the scope and the definitions it keeps what holds "from this row on": the
@@ -101,6 +102,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         self.given_decimals: set[str] = set()  # decimals the text gives to names: exact inputs
         self.differentiated: set = set()  # what the post differentiates by: its unknowns
         self.recurrences: dict = {}  # array -> its recurrence in force (``recurrences``)
+        self.entry_generics: dict[str, tuple] = {}  # a^l_j = ...: base -> (label, lhs, rhs, where)
+        self.stepping = False  # writing a layer's error by the next one's (``entry_layers``)
+        self.summation = False  # the post says repeated indices are summed (``summation``)
+        self.operators: dict[str, str] = {}  # D -> a: D_j F is ∂F/∂a_j (``operator_names``)
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
         env = env or {}
@@ -117,6 +122,11 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
             return self.build(node)
         finally:
             self.lazy_on = False
+
+    def summed_ranges(self) -> dict:
+        """Each free index with its range, for the summation convention."""
+        ranges = self.scope.index_ranges
+        return {s: ranges[letter] for letter, s in self.scope.free.items() if letter in ranges}
 
     def shown_expr(self, expr: Expr) -> str:
         return show(self.scope, expr)
@@ -209,6 +219,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
             raise BuildError(MATRIX.format("an outer product"), node.pos, "cannot check")
         factors: list[Expr] = []
         for index, factor in enumerate(node.factors):
+            named = self._named_operator(factor)
+            if named is not None:  # D_j S_i: the operator the prose names, on the next factor
+                factors.append(self._named_derivative(node, index, named, env))
+                break
             operator = self._operator(factor)
             if operator is not None:  # \frac{\partial}{\partial x} applies to what follows
                 rest = node.factors[index + 1 :]
@@ -417,7 +431,11 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
             )
             if entry is not None:
                 return entry
-        return self.scope.symbol(name, len(values))[values]
+        new = (name, len(values)) not in self.scope.objects
+        array = self.scope.symbol(name, len(values))
+        if new:  # a^L_k, first written at a layer: the definition for every layer, there
+            self.entry_instance(array, name)
+        return array[values]
 
     def _alias(self, name: Name) -> Name:
         return self.aliases.get(name, name)

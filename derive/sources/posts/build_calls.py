@@ -22,6 +22,7 @@ from __future__ import annotations
 from sympy import Expr, Indexed, diff
 
 from derive.sources.posts.defined_functions import DefinedFunction, apply_function
+from derive.sources.posts.extrema import EXTREMA, extremum
 from derive.sources.posts.functions import FUNCTIONS, softmax
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.vocabulary import SIGMA
@@ -69,6 +70,8 @@ class CallsMixin:
         """A function word: ``\\log x``, ``softmax(z_k)``, ``relu'(x)``."""
         base_name = node.name.rstrip("'")
         primes = len(node.name) - len(base_name)
+        if node.name in EXTREMA and node.sub is not None and not self.matrix_mode:
+            return extremum(self, node, env)  # \max_j z_j: a number of its own
         if self.matrix_mode:
             made = matrix_call(self, node, env)
             if made is not None:

@@ -55,6 +55,26 @@ class DerivativesMixin:
                 return parts[1], parts[2]
         return None
 
+    def _named_operator(self, node: ast.Node) -> ast.Node | None:
+        """The variable ``a_j`` when ``node`` is ``D_j``, an operator the prose names."""
+        if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
+            return None
+        variable = self.operators.get(node.base.name)
+        if variable is None or node.sup is not None or node.primes or node.sub is None:
+            return None
+        if len(node.sub) != 1:
+            return None
+        return ast.Scripted(node.pos, ast.Letter(node.pos, variable), node.sub, None, "", 0)
+
+    def _named_derivative(self, node: ast.Mul, index: int, variable: ast.Node, env) -> Expr:
+        """``D_j F``: the derivative of the one factor written after the operator. Followed by
+        more than one factor (``D_j S_i S_k``), which of them it applies to is unsaid."""
+        rest = node.factors[index + 1 :]
+        if len(rest) != 1:
+            message = "an operator followed by a product: of which part?"
+            raise BuildError(message, node.factors[index].pos, "cannot check")
+        return self._derivative(rest[0], variable, node.factors[index].pos, env)
+
     def _derivative_parts(self, node: ast.Frac):
         """(operand or None, variable, pos) when ``node`` is a derivative, else None; the
         variable of a second derivative is a tuple (``\\partial z_i \\partial z_j``,
@@ -104,6 +124,10 @@ class DerivativesMixin:
             raise BuildError(str(error), pos, "cannot check") from None
         if self.matrix_mode and self.definitions.placeholders(value):  # C by W^l: the layers
             chained = self.layer_chain(operand, v, shown_f, shown_v)
+            if chained is not None:
+                return chained
+        elif self.definitions.placeholders(value):  # C by b^l_j: through z^l (entry_layers)
+            chained = self.entry_chain(operand, v, shown_f, shown_v)
             if chained is not None:
                 return chained
         return value

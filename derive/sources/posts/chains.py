@@ -21,6 +21,7 @@ from derive.checker.matrix.nodes import Gradient
 from derive.sources.posts.blocks import Block, Lines
 from derive.sources.posts.build import Builder
 from derive.sources.posts.defining import DefiningMixin
+from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.items import (
     BROKEN,
     EQUALITIES,
@@ -37,9 +38,10 @@ from derive.sources.posts.latex.tokens import MAX_ROW_TOKENS, LatexError
 from derive.sources.posts.matrix.kinds import sets_equation
 from derive.sources.posts.names import BuildError
 from derive.sources.posts.ranges import letter_of
-from derive.sources.posts.recurrences import RecurrencesMixin
+from derive.sources.posts.recurrence_rows import RecurrencesMixin
 from derive.sources.posts.row_conditions import ConditionsMixin
 from derive.sources.posts.solving import SolvingMixin, before_arrow
+from derive.sources.posts.summation import NotTheConvention, claim_sides
 from derive.sources.posts.values import ValuesMixin
 from derive.sources.statuses import NOT_CHECKED
 
@@ -294,6 +296,13 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
             return BROKEN
         return Side(value, text, tuple(self.builder.guesses))
 
+    def _symbols(self, value) -> set:
+        """The symbols of ``value`` with its definitions written out (all, if too deep)."""
+        try:
+            return set(self.builder.definitions.expand(value).free_symbols)
+        except TooDeep:
+            return set(self.builder.scope.keys)
+
     def _problem(
         self, error: BuildError, block: Block, equal: int, name, step, text, lhs=""
     ) -> None:
@@ -326,6 +335,16 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
                 )
             self.previous = BROKEN
             return
+        if self.builder.summation and isinstance(previous, Side):  # W_{ij} x_j: summed over j
+            try:
+                first, value = claim_sides(previous.value, value, self.builder.summed_ranges())
+            except NotTheConvention as error:
+                self.items.append(
+                    Item(line, column, "cannot read", str(error), name, step, previous.text, text)
+                )
+                self.previous = BROKEN
+                return
+            previous = Side(first, previous.text, previous.guesses)
         current = Side(value, text, tuple(self.builder.guesses))
         if isinstance(previous, Side) and not self.otherwise:
             self._introduces(before, previous.value, value)  # = \frac{S_{xy}}{S_{xx}}: names
@@ -334,6 +353,12 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
             self.claimed |= objects(previous.value) | objects(value)
             for side in (previous.value, value):  # θ of \nabla_\theta J: what claims vary
                 self.varied |= {g.args[1] for g in side.atoms(Gradient)}
+            if (
+                conditions.problem
+                and conditions.about
+                and not conditions.about & (self._symbols(previous.value) | self._symbols(value))
+            ):  # "$\epsilon = 0$" against a default: no concern of a claim without epsilon
+                conditions = Conditions(conditions.relations, conditions.texts)
             if conditions.problem:
                 item = Item(
                     line,

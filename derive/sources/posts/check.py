@@ -39,6 +39,7 @@ from derive.sources.posts.branches import holds_in_a_case, states_cases
 from derive.sources.posts.chains import Item
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.display import show, show_key, show_names
+from derive.sources.posts.entry_layers import written_by_top_layer
 from derive.sources.posts.file import PostFile
 from derive.sources.posts.instances import InstanceMixin
 from derive.sources.posts.kinds import CONDITION, NOT_A_CLAIM, NOTE
@@ -194,6 +195,15 @@ class _Check(InstanceMixin):
                     found.setdefault(index, []).append(bounds)
         return found
 
+    def by_top_layer(self, *sides: Expr) -> tuple[Expr, ...]:
+        """The claim's sides (written out, then minimal) with the errors of lower layers
+        written by the highest layer's (``entry_layers``), then written out again."""
+        definitions = self.definitions
+        expanded = lambda side: self.resolved(definitions.expand(side))  # noqa: E731
+        full = written_by_top_layer(sides[:2], definitions.layer_steps)
+        minimal = written_by_top_layer(sides[2:], definitions.layer_steps)
+        return (*(expanded(side) for side in full), *(self.resolved(s) for s in minimal))
+
     def resolved(self, expr: Expr) -> Expr:
         """``expr`` with the functions applied inside definitions written out as they are in
         force at the claim's row."""
@@ -231,6 +241,8 @@ class _Check(InstanceMixin):
             message = show_names(self.post.scope, written.method.split(": ", 1)[1])
             return self.result("cannot check", message, Verdict("undecided"))
         lhs, rhs = (self.resolved(side) for side in definitions.minimal(item.lhs, item.rhs))
+        if definitions.layer_steps:  # ∂C/∂z^l by ∂C/∂z^{l+1}: one layer's errors (entry_layers)
+            full_lhs, full_rhs, lhs, rhs = self.by_top_layer(full_lhs, full_rhs, lhs, rhs)
         if item.kind == "notation" and _same_notation(lhs, rhs):
             return None
         conditions = self.conditions
@@ -281,6 +293,10 @@ class _Check(InstanceMixin):
             if normalized is not None:
                 return normalized
         if verdict.refuted:
+            opaque = [t for o, t in definitions.opaque.items() if Tuple(full_lhs, full_rhs).has(o)]
+            if opaque:  # \max_j z_j, the error of a layer: numbers whose value is not read
+                message = f"refuted with {sorted(opaque)[0]} as any number (its value is not read)"
+                return self.result("cannot check", message, Verdict("undecided"))
             hidden = hidden or (None if matrices else self.hidden(lhs, rhs))
             if hidden is not None:
                 text = f": refuted as written; proved if {hidden} (not stated in the text);"

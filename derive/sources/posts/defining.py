@@ -33,6 +33,7 @@ from derive.sources.posts.matrix.gradients import is_derivative
 from derive.sources.posts.matrix.stated import numbered_name
 from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of, superscript_index
+from derive.sources.posts.summation import NotTheConvention, implied
 
 OVERRIDDEN = {
     SIGMA: "the sigmoid",
@@ -154,6 +155,11 @@ class DefiningMixin:
             builder.powered.add(introduced)
         if builder.matrix_mode:  # a^l = \sigma(z^l): for every layer the post writes
             builder.register_layers(unwrap(lhs), rhs, f"line {self._position(block, chain.pos)[0]}")
+        else:  # a^l_j = \sigma(z^l_j): the same, in index notation (entry_layers)
+            where = f"line {self._position(block, chain.pos)[0]}"
+            base = builder.register_entry_layers(unwrap(lhs), rhs, where)
+            if base:
+                builder.instances_before(base, self.claimed)
         target = self._definable(lhs, rhs)
         if target is None and builder.matrix_mode:
             target = builder.numbered_target(unwrap(lhs), rhs)  # z_1 = W_1 x + b_1
@@ -355,6 +361,12 @@ class DefiningMixin:
             return None  # w = w - \eta g: an update, not a definition
         lower = {made for letter, made in scope.free.items() if letter.islower()}  # not mu_B
         repeated = summation_convention(body, params, lower)
+        if repeated is not None and self.builder.summation:  # the post says: summed over j
+            try:
+                body = implied(body, self.builder.summed_ranges(), frozenset(params))
+                repeated = None
+            except NotTheConvention:
+                pass
         if repeated is not None:  # z_i = W_{ij} x_j + b_i: the sum over j is not written
             shown = scope.shown_names.get(repeated, str(repeated))
             body = definitions._placeholder(

@@ -71,6 +71,11 @@ class Definitions:
         # entries at numbers the prose gives a meaning the reader does not read (``$\\hat{\\theta}_0
         # = \\log y$``), where: a claim refuted through one is not refuted
         self.unread: dict[Basic, str] = {}
+        # numbers read as their own, whose value the reader does not know (``\\max_j z_j``,
+        # ``extrema``), as written: what depends on one is never refuted, never differentiated
+        self.opaque: dict[Basic, str] = {}
+        # an error array of a layer (∂C/∂z^l) -> how the next layer's writes it (entry_layers)
+        self.layer_steps: dict[Basic, tuple] = {}
         self.lazy = LazyFunctions()  # applications in definitions, written out per claim
         self._deps: dict[Basic, frozenset[Basic]] = {}
         self._costs: dict[Basic, tuple[int, int]] = {}
@@ -260,6 +265,9 @@ class Definitions:
         for found in list(around):
             around |= self.depends(found) - {obj}
         broken = self.unreadable(around) or self._generic_layer(obj, reached)
+        opaque = sorted(self.opaque[o] for o in reached | around if o in self.opaque)
+        if opaque:  # \max_j z_j depends on every z_j: its derivative is not 0
+            broken = broken or f"{opaque[0]} is a number of its own here: not differentiated"
         if broken:  # mu whose definition is not read: not a constant of the derivative
             return self._placeholder(broken, None, ())
         if obj not in reached:

@@ -1,7 +1,9 @@
 """A worked example's claims at the values the text gives (``values``): both sides with the
 given names and entries replaced by their values (before the definitions are written out, so
 that a name's value as the text shows it wins), the definitions written out, the sums with
-concrete bounds written out, and the values replaced again (entries the sums produced).
+concrete bounds written out, and the values replaced again (entries the sums produced). An
+iterate at a concrete step (``w_2`` of ``w_{t+1} = w_t - \\eta \\cdot 2(w_t - 3)``) is written
+out by its recurrence down to the start value the text states (``$w_0 = 0$``).
 
 A claim of an instance that still has symbols after that is about values the text does not
 give (or gives in a way that is not read, a figure): it is never refuted for values the author
@@ -22,6 +24,7 @@ from derive.checker.sums import expand_finite_sums
 from derive.checker.verdict import Verdict
 from derive.sources.posts.definitions import Definitions, TooDeep
 from derive.sources.posts.display import show
+from derive.sources.posts.recurrences import to_start
 from derive.sources.posts.result import PostResult
 
 SHOWN_VALUES = 12  # names listed in a report line
@@ -101,10 +104,27 @@ class InstanceMixin:
 
     def at(self, values: tuple) -> tuple[Expr, Expr]:
         item, conditions = self.item, self.conditions
-        return tuple(
-            conditions.apply(at_values(side, values, self.definitions, self.resolved))
+        sides = [
+            at_values(side, values, self.definitions, self.resolved)
             for side in (item.lhs, item.rhs)
-        )
+        ]
+        if item.recurrences:  # w_2 of w_{t+1} = w_t - \eta g_t: from the start the text gives
+            sides = [self.stepped(side, values) for side in sides]
+        return tuple(conditions.apply(side) for side in sides)
+
+    def stepped(self, expr: Expr, values: tuple) -> Expr:
+        """``expr`` with the entries of recurrent arrays at concrete steps written out by
+        their recurrences down to the start values the text states, then at ``values``."""
+        steps = {
+            r.array: dataclasses.replace(r, body=self.resolved(self.definitions.expand(r.body)))
+            for r in self.item.recurrences
+            if r.starts
+        }
+        start = {a: min(int(e.indices[-1]) for e, _ in r.starts) for a, r in steps.items()}
+        written = to_start(expr, steps, start) if steps else None
+        if written is None or written == expr:
+            return expr
+        return written.xreplace(dict(values))
 
     def at_shown(self) -> tuple | None:
         """(lhs, rhs, verdict) with the values earlier chains showed, if that proves it."""

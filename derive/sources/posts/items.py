@@ -89,6 +89,7 @@ class Conditions:
     relations: tuple[Basic, ...] = ()
     texts: tuple[str, ...] = ()
     problem: str = ""
+    about: frozenset = frozenset()  # a condition that never holds: the names it is about
 
     def consistent(self) -> Conditions:
         """Without the relations whose opposite is there too: prose that describes both cases
@@ -101,12 +102,14 @@ class Conditions:
         ]
         if len(kept) == len(self.relations):
             return self
-        return Conditions(tuple(r for r, _ in kept), tuple(t for _, t in kept if t), self.problem)
+        relations, texts = tuple(r for r, _ in kept), tuple(t for _, t in kept if t)
+        return Conditions(relations, texts, self.problem, self.about)
 
     def __add__(self, other: Conditions) -> Conditions:
         relations = tuple(dict.fromkeys(self.relations + other.relations))
         texts = tuple(dict.fromkeys(self.texts + other.texts))
-        return Conditions(relations, texts, self.problem or other.problem)
+        about = self.about if self.problem else other.about
+        return Conditions(relations, texts, self.problem or other.problem, about)
 
 
 def equality(left: Expr, right: Expr) -> Basic:

@@ -17,8 +17,13 @@ checked, when it is not proved as written:
    the start taken as 0 (``m_0 = 0``: a start the prose may give in words, and one start
    among all): a counterexample there is a real one, and the claim is refuted at that step.
 
-A claim none of these decides is undecided, never refuted. A claim at a concrete step
-(``w_{10} = ...``) is only ever proved this way: its numbers usually come from the prose. The
+The start values the text states (``$m_0 = 0$`` in the prose, in force at the claim's row:
+``Recurrence.starts``) are the start: a claim at a concrete step (``\\hat{m}_2 = ...``) is
+written out to them. A claim none of these decides is undecided, never refuted. A claim at a
+concrete step is refuted only when the text states every start it is written out to and the
+written-out claim has no letter the claim does not write (``w_1 = 0 - 0.1 \\cdot 2(0 - 3)``
+written out is ``6\\eta``: the prose gives \\eta a value the reader may not read, so it is only
+ever proved), and no rounded decimal. The
 work is bounded by counts: ``MAX_ROUNDS`` rounds of writing out, ``FIRST_STEPS`` steps, and
 ``MAX_ENTRIES`` entries written out per step.
 """
@@ -28,13 +33,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sympy import Add, Basic, Dummy, Expr, Indexed, Symbol, solve
+from sympy import Add, Basic, Dummy, Expr, Indexed, Sum, Symbol, solve
 
+from derive.checker.rounded import Rounded
 from derive.checker.verdict import Verdict
-from derive.sources.posts.items import Item, Side, unwrap
-from derive.sources.posts.kinds import CLAIM, DEFINITION, NOT_A_CLAIM
-from derive.sources.posts.latex import nodes as ast
-from derive.sources.posts.names import BuildError
 
 MAX_ROUNDS = 8  # rounds of writing out the latest step (a system of recurrences)
 FIRST_STEPS = 3  # steps from the start checked when no proof is found
@@ -54,6 +56,7 @@ class Recurrence:
     body: Expr
     where: str
     params: tuple = ()
+    starts: tuple = ()  # (entry, value): the start values the text states (``m_0 = 0``)
 
     def at(self, entry: Indexed) -> Expr:
         """``entry`` (an entry of the array) written out by one step."""
@@ -212,12 +215,8 @@ def read_iterates(
             return Reading(verdict, f" by {where}")
     start = _starts(lhs, rhs, recurrences)
     symbolic = _symbolic_index(lhs, rhs, recurrences)
-    if symbolic is None:  # at concrete steps: proved down to the start, never refuted
-        sides = [to_start(side, recurrences, start) for side in (lhs, rhs)]
-        verdict = judge(*sides) if None not in sides else None
-        if verdict is not None and verdict.proved:
-            return Reading(verdict, f" by {where}, written out to the start")
-        return Reading(_undecided(), f" (about iterates: {where})")
+    if symbolic is None:  # at concrete steps: proved down to the start
+        return _at_concrete_steps(lhs, rhs, recurrences, start, judge, where)
     name = shown(symbolic[0])
     induction = _induction(*stepped, symbolic, recurrences, start, judge)
     if induction is not None and induction.refuted:
@@ -226,6 +225,43 @@ def read_iterates(
     if induction is not None:
         return Reading(induction, f" by induction on {name} ({where})")
     return _first_steps(lhs, rhs, symbolic, recurrences, start, judge, (name, where))
+
+
+def _at_concrete_steps(lhs, rhs, recurrences: dict, start: dict, judge, where: str) -> Reading:
+    """A claim at concrete steps written out down to the start (the start values the text
+    states put in): proved there, or refuted when the text states all it rests on (the module's
+    doc); else undecided."""
+    sides = [to_start(side, recurrences, start) for side in (lhs, rhs)]
+    if None in sides:
+        return Reading(_undecided(), f" (about iterates: {where})")
+    stated = {e: v for r in recurrences.values() for e, v in r.starts}
+    left = [e for a in recurrences for e in _entries(sides, a) if e.indices[-1].is_Integer]
+    values = {e: stated[e] for e in left if e in stated}
+    written = [side.xreplace(values) for side in sides]
+    verdict = judge(*written)
+    if verdict.proved:
+        told = ", the start the text states" if values else ""
+        return Reading(verdict, f" by {where}, written out to the start{told}")
+    if verdict.refuted and _all_stated(lhs, rhs, written, left, values):
+        return Reading(verdict, f" by {where}, written out to the start the text states,")
+    return Reading(_undecided(), f" (about iterates: {where})")
+
+
+def _all_stated(lhs, rhs, written: list, left: list, values: dict) -> bool:
+    """Whether a claim written out to the start rests only on what the text states: every
+    start it reaches given by the text, no letter the claim does not write, no rounding."""
+    if not left or len(values) != len(left):
+        return False
+    if any(isinstance(a, Rounded) for side in (lhs, rhs) for a in side.atoms(Rounded)):
+        return False
+    own = set().union(*(_letters(side) for side in (lhs, rhs)))
+    return all(_letters(side) <= own for side in written)
+
+
+def _letters(expr: Expr) -> set:
+    """The symbols of ``expr`` and the bases of its entries (g of g_1)."""
+    found = {s for s in expr.free_symbols if isinstance(s, Symbol)}
+    return found | {e.base for e in expr.atoms(Indexed)}
 
 
 def _reached(recurrences: dict, arrays: list) -> dict:
@@ -255,10 +291,14 @@ def _symbolic_index(lhs: Expr, rhs: Expr, recurrences: dict) -> tuple[Symbol, Ba
 
 
 def _starts(lhs: Expr, rhs: Expr, recurrences: dict) -> dict:
-    """Each array's start: its lowest constant step in the claim, else 0."""
+    """Each array's start: the step the text states a start value at (``m_0 = 0``), else its
+    lowest constant step in the claim, else 0."""
     start = {}
-    for array in recurrences:
+    for array, recurrence in recurrences.items():
         constants = [e.indices[-1] for e in _entries((lhs, rhs), array) if e.indices[-1].is_Integer]
+        stated = [e.indices[-1] for e, _ in recurrence.starts]
+        if stated and (not constants or min(stated) <= min(constants)):
+            constants = stated
         start[array] = int(min(constants)) if constants else 0
     return start
 
@@ -274,7 +314,8 @@ def _induction(lhs, rhs, symbolic, recurrences, start, judge):
     explicit = any(e.indices[-1].is_Integer for e in _entries((lhs, rhs), array))
     entries = [e for e in _entries((lhs, rhs), array) if step(e) is not None]
     first = start[array] - offsets[0]  # the index at which the claim speaks of the start
-    base = [side.xreplace({index: first}) for side in (lhs, rhs)]
+    stated = dict(recurrences[array].starts)  # m_0 = 0 as the text states it
+    base = [side.xreplace({index: first}).xreplace(stated) for side in (lhs, rhs)]
     verdict = judge(*base)
     if verdict.refuted:
         return verdict if explicit else None
@@ -292,8 +333,26 @@ def _induction(lhs, rhs, symbolic, recurrences, start, judge):
     written = {following: recurrences[array].at(following)}
     moved = by_steps(lhs.xreplace(after).xreplace(written), rhs.xreplace(after), recurrences)
     hypothesis = {entry: solved[0][entry]}
+    # a sum up to the next step is the sum up to this one and its last term (Karr's
+    # convention makes this hold for every bound), so the hypothesis's sum appears in it
+    moved = tuple(_last_term_apart(side, m) for side in moved)
     proved = judge(moved[0].xreplace(hypothesis), moved[1].xreplace(hypothesis))
     return proved if proved.proved else None
+
+
+def _last_term_apart(expr: Expr, m: Symbol) -> Expr:
+    """``expr`` with each sum whose upper bound has ``m`` in it written as the sum up to one
+    less and its last term."""
+    found = {}
+    for term in expr.atoms(Sum):
+        if len(term.limits) != 1:
+            continue
+        (bound, lo, hi) = term.limits[0]
+        if hi.has(m):
+            found[term] = Sum(term.function, (bound, lo, hi - 1)) + term.function.xreplace(
+                {bound: hi}
+            )
+    return expr.xreplace(found)
 
 
 def _offsets(lhs: Expr, rhs: Expr, symbolic) -> list[int]:
@@ -328,60 +387,3 @@ def _undecided() -> Verdict:
     """Neither proved nor refuted by the steps: undecided, whatever the claim read as written
     (its entries as unrelated numbers) would give."""
     return Verdict("undecided", method=UNDECIDED)
-
-
-class RecurrencesMixin:
-    """The recurrences of :class:`~derive.sources.posts.chains.ChainReader`: a row that states
-    one is a definition; a later section may state another for the same array."""
-
-    def _recurrences_in_force(self, instead: Recurrence | None = None) -> tuple:
-        found = {array: r for array, (r, _) in self.recurrences.items()}
-        if instead is not None:
-            found[instead.array] = instead
-        return tuple(found[a] for a in sorted(found, key=str))
-
-    def _recurrence(self, chain, block, texts, name: str) -> bool:
-        """``w_{t+1} = w_t - \\eta f'(w_t)``: the steps of w from here on; True if the chain's
-        first relation states a recurrence (a definition; in a later section than another
-        recurrence of the same array, a claim if the two agree, else the new one)."""
-        builder = self.builder
-        if not isinstance(unwrap(chain.parts[0]), ast.Scripted):
-            return False  # not an entry: built here, it would count as written before
-        try:
-            left, right = builder.build(chain.parts[0]), builder.build(chain.parts[1])
-        except BuildError:
-            return False
-        where = f"line {self._position(block, chain.pos)[0]}"
-        found = recurrence_of(left, right, where)
-        if found is None:
-            return False
-        before = self.recurrences.get(found.array)
-        if before is not None and before[1] == self.section:
-            return False  # the same section: a claim under the recurrence in force
-        self.recurrences[found.array] = (found, self.section)
-        builder.recurrences[found.array] = found
-        shown = texts[0]
-        line, column = self._position(block, chain.equals[0])
-        if before is None:
-            message = f"defines {shown} by a recurrence (a sequence, step by step)"
-            item = Item(line, column, NOT_A_CLAIM, message, name, 0, *texts[:2], kind=DEFINITION)
-        else:
-            again = f"defines {shown} by another recurrence, from here on"
-            item = Item(
-                line,
-                column,
-                None,
-                "",
-                name,
-                1,
-                *texts[:2],
-                left,
-                right,
-                CLAIM,
-                otherwise=("not proved", DEFINITION, again),
-                functions=builder.in_force(),
-                recurrences=self._recurrences_in_force(instead=before[0]),
-            )
-        self.items.append(item)
-        self.previous = Side(right, texts[1])
-        return True

@@ -56,7 +56,8 @@ class ConditionsMixin:
         )
         relations = tuple(r for r in relations if r is not True and r != True)  # noqa: E712
         if any(r is False or r == False for r in relations):  # noqa: E712
-            return Conditions(problem=f"its condition {text} never holds")
+            about = frozenset().union(*(getattr(v, "free_symbols", set()) for v in values))
+            return Conditions(problem=f"its condition {text} never holds", about=about)
         return Conditions(relations, (text,))
 
     def _condition_items(self, chains, main, block: Block) -> None:

@@ -111,8 +111,8 @@ sbody: expr (COMMA expr)*                       -> items
         | BEGIN_CASES case (ROWSEP case)* ROWSEP? END_CASES -> cases
 !argsep: COMMA | SEMI | MID
 farg: LBRACE expr RBRACE | LETTER | NUMBER
-case: expr AMP IF? cond seps?                   -> case_if
-    | expr AMP ELSE seps?                       -> case_else
+case: expr COMMA? AMP IF? cond seps?            -> case_if
+    | expr COMMA? AMP ELSE seps?                -> case_else
 """
 
 

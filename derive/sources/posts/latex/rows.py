@@ -28,6 +28,8 @@ from derive.sources.posts.latex.vocabulary import CONTAINERS
 # a display longer than this is not read (the largest in real posts is well under 1000; lexing
 # costs microseconds a token, so a megabyte of math costs seconds)
 MAX_DISPLAY_CHARS = 20_000
+# implications that may open a row: what follows is a formula of its own
+CONNECTIVES = frozenset([r"\implies", r"\Rightarrow", r"\Longrightarrow", r"\therefore"])
 
 
 def rows(text: str) -> list[Row]:
@@ -47,7 +49,7 @@ def rows(text: str) -> list[Row]:
     found: list[Row] = []
     for cells, tag in _split(tokens):
         kept, dropped = _drop_notes(cells)
-        flat = _quantified(_quads(tuple(t for cell in kept for t in cell)))
+        flat = _quantified(_quads(_connective(tuple(t for cell in kept for t in cell))))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
         found.append(Row(flat, start, tag, row_problem(flat), _claims_in_notes(dropped)))
     return [r for r in found if r.tokens or r.tag or r.error or r.notes]
@@ -89,6 +91,20 @@ def _drop_notes(cells: list[list[Token]]) -> tuple[list[list[Token]], list[list[
             return kept, [cell for cell in cells[number:] if cell]
         kept += [[make_token("COMMA", ",", left[0].start_pos, left[0].start_pos)], left, *right]
     return kept, []
+
+
+def _connective(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``\\Rightarrow f'(x) = 1 - \\tanh^2 x``, ``\\therefore \\quad a = b``: a row that
+    starts with an implication says it follows from the row before; what follows it is the
+    row's formula (the arrow, and spacing after it, are dropped)."""
+    index = 0
+    while index < len(tokens) and tokens[index].type == "PERIOD":
+        if str(tokens[index]) not in CONNECTIVES:
+            return tokens
+        index += 1
+        while index < len(tokens) and tokens[index].type == "QUAD":
+            index += 1
+    return tokens[index:]
 
 
 def _quads(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

@@ -127,7 +127,7 @@ def classify(raw: list[Token]) -> list[Token]:
     A command the reader does not know becomes an ERROR token, reported only if it is in a row
     that is read.
     """
-    raw = decorate(unwrap_styles(raw))
+    raw = decorate(unwrap_styles(_over(raw)))
     out: list[Token] = []
     scripts = _Scripts()
     for index, token in enumerate(raw):
@@ -139,6 +139,35 @@ def classify(raw: list[Token]) -> list[Token]:
             scripts.push(out, new)
             out.append(new)
     return mark(out)
+
+
+def _over(raw: list[Token]) -> list[Token]:
+    """``{a \\over b}`` (plain TeX's fraction, which MathJax renders) as ``\\frac{a}{b}``: one
+    ``\\over`` in a brace group splits it; a second one in the same group, or one outside any
+    group, stays unknown (reported where it is)."""
+    out: list[Token] = []
+    groups: list[list] = []  # per open brace: [its index in out, the index of its \over]
+    for token in raw:
+        value = str(token)
+        if token.type == "PUNCT" and value == "{":
+            groups.append([len(out), None])
+        elif token.type == "CMD" and value == "\\over" and groups and groups[-1][1] is None:
+            groups[-1][1] = len(out)
+        elif token.type == "PUNCT" and value == "}" and groups:
+            start, over = groups.pop()
+            if over is not None:
+                opening, middle = out[start], out[over]
+                numerator, denominator = out[start + 1 : over], out[over + 1 :]
+                out[start:] = [
+                    make_token("CMD", "\\frac", opening.start_pos, opening.end_pos),
+                    opening,
+                    *numerator,
+                    make_token("PUNCT", "}", middle.start_pos, middle.start_pos),
+                    make_token("PUNCT", "{", middle.end_pos, middle.end_pos),
+                    *denominator,
+                ]
+        out.append(token)
+    return out
 
 
 class _Scripts:
@@ -284,6 +313,9 @@ def _command(value: str, start: int, end: int, raw: list[Token], index: int) -> 
         kind = SIMPLE[value]
         shown = {"LETTER": "π", "LPAR": "(", "RPAR": ")"}.get(kind, value)
         return [make_token(kind, RELATION_TEXT.get(value, shown), start, end)]
+    if value in APPROXIMATE and _decimal_after(raw, index):
+        # "= \frac{14}{3} \approx 4.667": equal to the digits shown, as any decimal is read
+        return [make_token("EQ", "=", start, end)]
     if value in OTHER_RELATIONS:
         return [make_token("OTHER_REL", value, start, end)]
     if value == r"\partial":
@@ -301,6 +333,21 @@ def _command(value: str, start: int, end: int, raw: list[Token], index: int) -> 
     if name == "vdots":
         raise LatexError(f"{value}: elided terms are not read", start)
     raise LatexError(f"{value} is not read (unknown command)", start)
+
+
+APPROXIMATE = frozenset([r"\approx", r"\simeq", r"\thickapprox"])
+
+
+def _decimal_after(raw: list[Token], index: int) -> bool:
+    """Whether a decimal number (``4.667``, ``-0.03``) follows, and nothing more of a formula
+    before the next separator or the end."""
+    after = raw[index + 1 : index + 4]
+    if after and after[0].type == "PUNCT" and str(after[0]) == "-":
+        after = after[1:]
+    if not after or after[0].type != "NUMBER" or "." not in str(after[0]):
+        return False
+    rest = after[1:2]
+    return not rest or str(rest[0]) in (",", ".", ";", "\\", r"\quad", r"\qquad", "&", "}")
 
 
 def _is_letter_right_after(raw: list[Token], index: int) -> bool:

@@ -83,6 +83,8 @@ PROSE_WORDS = frozenset(
         "similarly",
         "likewise",
         "finally",
+        "where",
+        "where,",
     ]
 )
 GREEK = (

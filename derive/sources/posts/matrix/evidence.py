@@ -8,6 +8,9 @@ order, repeated until nothing new is learnt):
 - transposed: ``x^T``, ``(a^{l-1})^T``, ``W^{[2]T}``;
 - an operand of ``\odot``, ``\oslash``, ``\circ``, ``\otimes``, inside a norm ``\|v\|``, the
   argument of ``\mathrm{diag}``, ``\mathrm{tr}`` or ``softmax`` of a whole vector;
+  a norm in the prose's inline math ("we add the penalty $\|w\|^2$") names the vector but
+  does not by itself make the post one in matrix notation: posts that derive entry by entry
+  mention the vector's norm in words and write every display with its entries;
 - multiplied right after a vector or matrix (``W a``, ``X \theta``: a number would be
   written before it), or added to one (``X\theta - y``);
 - written bold (``\mathbf{x}``, ``\boldsymbol{\theta}``), once the post writes matrix notation.
@@ -56,6 +59,7 @@ class _Walker:
         self.matrix_notation = False
         self.where: Callable[[int], str] = lambda pos: ""
         self.defined: dict[str, ast.Node] = {}
+        self.in_prose = False  # the row being walked is inline math
 
     def mark(self, names: Iterable[Name], why: str, pos: int) -> None:
         for name in names:
@@ -197,7 +201,7 @@ class _Walker:
         if isinstance(node, ast.Mul):
             self.product(node)
         elif isinstance(node, ast.Norm):
-            self.matrix_notation = True
+            self.matrix_notation |= not self.in_prose
             self.mark(self.operands(node.inner), "in a norm", node.pos)
         elif isinstance(node, ast.Add):
             if any(self.nonscalar(term) for _, term in node.terms):
@@ -245,6 +249,7 @@ def find_evidence(
     skip: set[str],
     labels: dict[str, str],
     bold: set[str],
+    prose: frozenset[int] = frozenset(),
 ) -> bool:
     """Fill ``table.vectors`` from the rows' trees; whether the post writes matrix notation
     (a transpose, ``\\odot``, a norm, diag or tr, a stated matrix times a vector): shapes
@@ -255,6 +260,7 @@ def find_evidence(
         skip: letters that are never vectors here (indices, sizes, e, function words).
         labels: the declared superscripts (the label rule).
         bold: the letters the post writes bold.
+        prose: the ``id`` of each row that is inline math (in the prose).
     """
     walker = _Walker(table, skip, labels)
     for name, stated in sorted(table.stated.items(), key=lambda item: item[0].shown()):
@@ -264,6 +270,7 @@ def find_evidence(
         before = len(table.vectors)
         for line, where in rows:
             walker.where = where
+            walker.in_prose = id(line) in prose
             walker.row(line)
         if len(table.vectors) == before:
             break

@@ -21,6 +21,7 @@ def read_shapes(
     declared,
     ranges,
     scope,
+    prose: frozenset[int] = frozenset(),
 ) -> PostShapes:
     """The shape table of a post (``active`` when the post writes matrix notation).
 
@@ -29,6 +30,7 @@ def read_shapes(
         text: the whole post (prose statements); place: a file offset as "line N".
         declared: the declarations block's content; ranges: the index ranges found.
         scope: the post's names (sizes are made there).
+        prose: the ``id`` of each of ``rows``' trees that is inline math.
     """
     table = PostShapes(layout=declared.layout or "denominator")
     for statement in declared.shapes:
@@ -40,7 +42,7 @@ def read_shapes(
     bold = bold_letters(block.text for block in blocks)
     sizes = (set(ranges.size_letters) | set(scope.sizes)) - bold  # h, also the vector \mathbf{h}
     skip = set(ranges.index_letters) | sizes | set(scope.index_ranges) | NEVER_VECTORS
-    table.active = find_evidence(rows, table, skip, scope.labels, bold)
+    table.active = find_evidence(rows, table, skip, scope.labels, bold, prose)
     table.softmax = softmax_axis(text)
     table.prose = text
     return table
