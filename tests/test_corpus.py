@@ -33,20 +33,7 @@ MATRIX_SLIPS_REFUTED_AT_LEAST = 9  # of 9
 
 # Wrong verdicts of today's reader, by place: each is a bug of the reader, listed so that a new
 # one fails at once while these are being fixed (drop a line when its row becomes right).
-KNOWN_WRONG: frozenset[str] = frozenset(
-    {
-        # a hand-written equation number "\qquad (6)" at the end of a row is read as a factor
-        "holdout_slp_logistic.md:50:2",
-        "holdout_slp_logistic.md:56:39",
-        # a display starting with = under a prose condition "If i != j" continues the previous
-        # display's last side, which was derived under "If i = j"
-        "holdout_softmax_prose_cases.md:34:4",
-        # an activation redefined in inline math ("For the ReLU, $g(z) = ...$") keeps the
-        # meaning of the previous section
-        "holdout_lecture_activations.tex:68:9",
-        "holdout_lecture_activations.tex:75:9",
-    }
-)
+KNOWN_WRONG: frozenset[str] = frozenset()
 
 
 def test_the_corpus_has_posts_of_both_kinds_in_both_formats() -> None:
