@@ -20,6 +20,7 @@ from sympy import Basic, Ge, Gt, Le, Lt
 from derive.checker.matrix.nodes import Gradient
 from derive.sources.posts.blocks import Block, Lines
 from derive.sources.posts.build import Builder
+from derive.sources.posts.defined_functions import DefinedFunction
 from derive.sources.posts.defining import DefiningMixin
 from derive.sources.posts.definitions import TooDeep
 from derive.sources.posts.items import (
@@ -67,6 +68,8 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         self.assumptions: list[tuple[Basic, str]] = []  # stated in the text: relation, where
         self.pending = Conditions()  # stated in the prose, for the next display
         self.carry: tuple[Side, str] | None = None  # the last display's chain, to continue
+        # each display's last side, its chain and the relations it was written under
+        self.carried: list[tuple[Side, str, tuple]] = []
         self.section_of: dict[Basic, int] = {}
         self.renewed = 0  # names defined again so far (a derivative's meaning may be stale)
         self.renewed_at: dict[Basic, int] = {}  # each definition: ``renewed`` when it was made
@@ -115,6 +118,8 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
                 self.items[index] = dataclasses.replace(item, chain=f"eq. ({tags[item.chain]})")
         if isinstance(self.previous, Side):
             self.carry = (self.previous, self.current_chain)
+            relations = self.block_conditions.relations
+            self.carried.append((self.previous, self.current_chain, relations))
 
     def _position(self, block: Block, pos: int) -> tuple[int, int]:
         return self.lines.position(block.offset(pos))
@@ -199,7 +204,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
             self._inequality(chain, block, name, other)
             return
         if parts[0] is None and self.previous is None and self.carry is not None:
-            self.previous = self.carry[0]
+            self.previous = self._carried(conditions, block, equals[0], name, texts)
         step = 0 if parts[0] is not None else self._steps_so_far(name)
         start = 1
         kind = CLAIM
@@ -220,6 +225,27 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
                 self._zero_step(chain, index, block)  # ... = 0: set to zero
             self._claim(parts[index], block, texts[index], position, name, step, kind, conditions)
             self.otherwise = ()
+
+    def _carried(self, conditions: Conditions, block: Block, equal: int, name: str, texts):
+        """What a display that starts with ``=`` continues: the last display's last side, unless
+        the prose put this display under a condition that the last one was not written under
+        ("If $i = j$, [= ... = p_j(1 - p_j)]. If instead $i \\neq j$, [= ...]"): then the last
+        side of the chain written under conditions that still hold (the case split's common
+        start). None such: the row is not checked (compared with a side that holds in the other
+        case, a true row would be refuted)."""
+        relations = set(conditions.relations)
+        last = self.carried[-1] if self.carried else None
+        if not relations or last is None or set(last[2]) <= relations:
+            return self.carry[0]
+        for side, chain, under in reversed(self.carried):
+            if chain != last[1]:
+                break
+            if set(under) <= relations:
+                return side
+        line, column = self._position(block, equal)
+        message = "it continues a display written under another condition"
+        self.items.append(Item(line, column, "cannot check", message, name, 0, "", texts[1]))
+        return BROKEN
 
     def _inequality(self, chain, block: Block, name: str, op: str) -> None:
         if is_condition(chain, self._index_letters()):
@@ -424,6 +450,24 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         if not row.block.inline:
             self.previous = BROKEN
 
+    def _unreadable_function(self, node, where: str, row) -> bool:
+        """``g(z) = \\max(0.01z, z) \\quad (z < 0)`` not read: g is still (re)defined there, and
+        unknown from here on (its earlier meaning, kept, would judge rows about the new one)."""
+        function = function_parameters(node)
+        if function is None:
+            return False
+        fname, param_nodes = function
+        try:
+            params = tuple(self.builder.build(p) for p in param_nodes)
+        except BuildError:
+            return False
+        if any(not p.is_Symbol for p in params):
+            return False
+        problem = f"the definition of {fname} ({where}) cannot be read"
+        self.builder.functions.define(DefinedFunction(fname, params, None, where, problem))
+        self.function_sections[fname] = bisect.bisect_right(self.sections, row.block.offset(0))
+        return True
+
     def _unreadable_definition(self, row, equal, where: str) -> None:
         """``f = max(0, x`` still says that f is defined: later uses of f cannot be checked
         (f must not become a free variable, which would prove things about any f)."""
@@ -437,6 +481,8 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         if len(line.chains) != 1 or len(line.chains[0].parts) != 1:
             return
         node = line.chains[0].parts[0]
+        if self._unreadable_function(node, where, row):
+            return
         target = None if self._notation(node) else self._definable(node)
         if target is not None:
             text = clean(row.block.text[before[0].start_pos : before[-1].end_pos])

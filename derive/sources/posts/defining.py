@@ -99,6 +99,40 @@ class DefiningMixin:
         self.previous = Side(body, texts[1])
         return True
 
+    def _entry_defined(self, chain, block: Block, texts, name: str) -> bool:
+        """``P_1 = e^{y_1} / S``, ``P_2 = ...``: a worked example with three classes defines
+        its entries one by one. An entry at given indices of a name with no definition, not on
+        its own right side, is defined there. The reader keeps no meaning per entry, so claims
+        that use it are not refuted (read as a free symbol, any value of it would refute true
+        rows); proofs hold for every value of it, so they stand."""
+        builder = self.builder
+        node = unwrap(chain.parts[0])
+        if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
+            return False  # checked before building: building registers the names it meets
+        indices = index_items(node.sub or ())[0]
+        if node.sup is not None or not indices or not all(is_number(i) for i in indices):
+            return False
+        try:
+            entry = builder.build(chain.parts[0])
+        except BuildError:
+            return False
+        if not isinstance(entry, Indexed) or not all(i.is_Integer for i in entry.indices):
+            return False
+        if entry.base in builder.definitions.table or entry in builder.definitions.unread:
+            return False
+        try:
+            body = builder.build(chain.parts[1])
+        except BuildError:
+            return False
+        if body.has(entry) or body.has(entry.base):
+            return False
+        where = f"line {self._position(block, chain.pos)[0]}"
+        builder.definitions.unread[entry] = where
+        message = f"defines {shown_name(chain.parts[0])} (one entry: not read further)"
+        self._report(block, chain.equals[0], name, texts, message, DEFINITION)
+        self.previous = Side(body, texts[1])
+        return True
+
     def _sum_named(self, chain, block: Block, texts, name: str) -> bool:
         """``\\sum = \\sum_{j=1}^{n} e_j``: what a bare ``\\sum`` stands for from here on."""
         try:
@@ -166,7 +200,7 @@ class DefiningMixin:
         if target is None:
             if introduced:
                 builder.powered.discard(introduced)
-            return False
+            return self._entry_defined(chain, block, texts, name)
         where = f"line {self._position(block, chain.pos)[0]}"
         equal = chain.equals[0]
         try:

@@ -7,11 +7,14 @@ of the next display. Inline math also defines names (``$z = Wx + b$``) and state
 
 from __future__ import annotations
 
+import bisect
+
 from sympy import Indexed, MatrixSymbol
 
 from derive.sources.posts.blocks import Block
 from derive.sources.posts.build import _RELATIONS
 from derive.sources.posts.defined_functions import DefinedFunction
+from derive.sources.posts.defining import OVERRIDDEN
 from derive.sources.posts.items import EQUALITIES, Conditions, Item, clean, equality, unwrap
 from derive.sources.posts.kinds import (
     CONDITION,
@@ -136,6 +139,38 @@ class ConditionsMixin:
         self.in_bodies |= builder.definitions.objects(body)
         self.function_sections[fname] = self.section
 
+    def _inline_index_function(self, function, rhs: ast.Node, block: Block, where: str) -> None:
+        """``$g(z) = \\max(0, z)$`` in the prose of a post in index notation: a section picks
+        another activation in a sentence as often as in a display. The function from here on;
+        a second meaning in the same section, or a body that cannot be read, leaves the function
+        unknown from here on (its earlier meaning is stale: checked against it, a true row
+        about the new one would be refuted). A display of the same section may define it
+        again: the prose often announces the definition the display then gives."""
+        fname, param_nodes = function
+        builder = self.builder
+        section = bisect.bisect_right(self.sections, block.offset(0))
+        try:
+            params = tuple(builder.build(p) for p in param_nodes)
+        except BuildError:
+            return
+        if any(not p.is_Symbol for p in params):
+            return  # $g(0) = 0$: a value, not a definition
+        prior = builder.functions.get(fname)
+        try:
+            body = builder.build(rhs)
+        except BuildError:
+            body = None
+        if body is not None and _same_function(prior, params, body):
+            return  # the display's definition, restated in the prose
+        # a display of this section may still define it (the prose often announces it first)
+        if body is not None and self.function_sections.get(fname, -1) != section:
+            builder.functions.define(DefinedFunction(fname, params, body, where))
+            self.in_bodies |= builder.definitions.objects(body)
+            return
+        if prior is not None or fname in OVERRIDDEN:
+            problem = f"{fname} is defined again in the prose ({where}) in a way not read"
+            builder.functions.define(DefinedFunction(fname, params, None, where, problem))
+
     def _inline_relation(self, chain: ast.Chain, block: Block) -> None:
         """``$z = Wx + b$`` defines z; ``$\\sum_k y_k = 1$`` is an assumption; anything else
         inline is prose, not read."""
@@ -161,6 +196,9 @@ class ConditionsMixin:
             if function is not None and builder.matrix_mode:
                 self._inline_function(function, rhs, where)
                 return
+            if function is not None:  # "for the ReLU, $g(z) = \max(0, z)$": g from here on
+                self._inline_index_function(function, rhs, block, where)
+                return
             if _entry_at_numbers(builder.build(lhs)):  # $\hat{\theta}_0 = \log y$: not read
                 builder.definitions.unread.setdefault(builder.build(lhs), where)
                 builder.build(rhs)  # its names are written here first, not in the display
@@ -171,6 +209,14 @@ class ConditionsMixin:
                     self.assumptions.append((equality(left, right), where))
         except BuildError:
             return
+
+
+def _same_function(prior: DefinedFunction | None, params: tuple, body) -> bool:
+    """Whether ``prior`` has the same body at the same parameters (renamed in order)."""
+    if prior is None or prior.body is None or len(prior.params) != len(params):
+        return False
+    renamed = body.xreplace(dict(zip(params, prior.params, strict=True)))
+    return renamed == prior.body
 
 
 def _case_of_next(chain: ast.Chain) -> bool:

@@ -49,9 +49,11 @@ def rows(text: str) -> list[Row]:
     found: list[Row] = []
     for cells, tag in _split(tokens):
         kept, dropped = _drop_notes(cells)
-        flat = _quantified(_quads(_connective(tuple(t for cell in kept for t in cell))))
+        flat, number = _equation_number(tuple(t for cell in kept for t in cell))
+        flat = _quantified(_quads(_connective(flat)))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
-        found.append(Row(flat, start, tag, row_problem(flat), _claims_in_notes(dropped)))
+        row = Row(flat, start, tag or number, row_problem(flat), _claims_in_notes(dropped))
+        found.append(row)
     return [r for r in found if r.tokens or r.tag or r.error or r.notes]
 
 
@@ -105,6 +107,26 @@ def _connective(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
         while index < len(tokens) and tokens[index].type == "QUAD":
             index += 1
     return tokens[index:]
+
+
+# a hand-written equation number after spacing at the end of a row: "\qquad (6)", "\quad (4.61)."
+_NUMBER_TAIL = ("QUAD", "LPAR", "NUMBER", "RPAR")
+
+
+def _equation_number(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], str]:
+    """``a = b \\qquad (6)``: posts number equations by hand as often as with ``\\tag``; a
+    bracketed number set apart by ``\\quad`` or ``\\qquad`` at the very end of a row that holds
+    a relation is its number (read as a factor, it would make a true row false). Returns the
+    tokens without it, and the number ("" when there is none)."""
+    end = len(tokens)
+    while end and tokens[end - 1].type in ("PERIOD", "COMMA"):
+        end -= 1
+    tail = tokens[end - len(_NUMBER_TAIL) : end] if end >= len(_NUMBER_TAIL) else ()
+    if tuple(t.type for t in tail) != _NUMBER_TAIL:
+        return tokens, ""
+    if not any(t.type == "EQ" for t in tokens[: end - len(_NUMBER_TAIL)]):
+        return tokens, ""
+    return tokens[: end - len(_NUMBER_TAIL)] + tokens[end:], str(tail[2])
 
 
 def _quads(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
