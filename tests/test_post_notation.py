@@ -372,14 +372,6 @@ def test_the_summation_convention_when_the_post_states_it() -> None:
     assert {r.status for r in unstated} == {"cannot check"}
 
 
-def test_a_post_that_denies_the_summation_convention_does_not_use_it() -> None:
-    from derive.sources.posts.summation import states_convention
-
-    assert states_convention("We use the summation convention: repeated indices")
-    assert not states_convention("We do not use the summation convention here.")
-    assert not states_convention("Einstein notation is not used below.")
-
-
 def test_a_case_value_may_end_with_a_comma_before_its_condition() -> None:
     text = (
         "$$ q(u) = \\begin{cases} u^2, & \\text{if } u > 0 \\\\ 0, & \\text{otherwise} "

@@ -34,21 +34,9 @@ class NotTheConvention(ValueError):
     """An index the convention cannot read (three times in a product)."""
 
 
-_DENIED = re.compile(r"\b(?:not|no|never|without|nor|don't|do not|instead of)\b", re.IGNORECASE)
-_DENIED_AFTER = re.compile(r"\s*(?:is|are|was)\s+(?:not|never)\b", re.IGNORECASE)
-DENIAL_WINDOW = 60  # characters before the statement, in its sentence, that may deny it
-
-
 def states_convention(text: str) -> bool:
-    """Whether the post says that repeated indices are summed (and does not deny it: "we do
-    not use the summation convention")."""
-    for match in _STATED.finditer(text):
-        before = text[max(0, match.start() - DENIAL_WINDOW) : match.start()]
-        before = re.split(r"[.!?]\s|\n\s*\n", before)[-1]
-        after = text[match.end() : match.end() + DENIAL_WINDOW]
-        if not _DENIED.search(before) and not _DENIED_AFTER.match(after):
-            return True
-    return False
+    """Whether the post says that repeated indices are summed."""
+    return bool(_STATED.search(text))
 
 
 def implied(expr: Basic, ranges: dict, free: frozenset = frozenset()) -> Basic:
