@@ -104,7 +104,6 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
         self.recurrences: dict = {}  # array -> its recurrence in force (``recurrences``)
         self.entry_generics: dict[str, tuple] = {}  # a^l_j = ...: base -> (label, lhs, rhs, where)
         self.stepping = False  # writing a layer's error by the next one's (``entry_layers``)
-        self.summation = False  # the post says repeated indices are summed (``summation``)
         self.operators: dict[str, str] = {}  # D -> a: D_j F is ∂F/∂a_j (``operator_names``)
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
@@ -122,11 +121,6 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
             return self.build(node)
         finally:
             self.lazy_on = False
-
-    def summed_ranges(self) -> dict:
-        """Each free index with its range, for the summation convention."""
-        ranges = self.scope.index_ranges
-        return {s: ranges[letter] for letter, s in self.scope.free.items() if letter in ranges}
 
     def shown_expr(self, expr: Expr) -> str:
         return show(self.scope, expr)

@@ -42,7 +42,6 @@ from derive.sources.posts.ranges import letter_of
 from derive.sources.posts.recurrence_rows import RecurrencesMixin
 from derive.sources.posts.row_conditions import ConditionsMixin
 from derive.sources.posts.solving import SolvingMixin, before_arrow
-from derive.sources.posts.summation import NotTheConvention, claim_sides
 from derive.sources.posts.values import ValuesMixin
 from derive.sources.statuses import NOT_CHECKED
 
@@ -361,16 +360,6 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
                 )
             self.previous = BROKEN
             return
-        if self.builder.summation and isinstance(previous, Side):  # W_{ij} x_j: summed over j
-            try:
-                first, value = claim_sides(previous.value, value, self.builder.summed_ranges())
-            except NotTheConvention as error:
-                self.items.append(
-                    Item(line, column, "cannot read", str(error), name, step, previous.text, text)
-                )
-                self.previous = BROKEN
-                return
-            previous = Side(first, previous.text, previous.guesses)
         current = Side(value, text, tuple(self.builder.guesses))
         if isinstance(previous, Side) and not self.otherwise:
             self._introduces(before, previous.value, value)  # = \frac{S_{xy}}{S_{xx}}: names

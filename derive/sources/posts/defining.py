@@ -33,7 +33,6 @@ from derive.sources.posts.matrix.gradients import is_derivative
 from derive.sources.posts.matrix.stated import numbered_name
 from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of, superscript_index
-from derive.sources.posts.summation import NotTheConvention, implied
 
 OVERRIDDEN = {
     SIGMA: "the sigmoid",
@@ -395,12 +394,6 @@ class DefiningMixin:
             return None  # w = w - \eta g: an update, not a definition
         lower = {made for letter, made in scope.free.items() if letter.islower()}  # not mu_B
         repeated = summation_convention(body, params, lower)
-        if repeated is not None and self.builder.summation:  # the post says: summed over j
-            try:
-                body = implied(body, self.builder.summed_ranges(), frozenset(params))
-                repeated = None
-            except NotTheConvention:
-                pass
         if repeated is not None:  # z_i = W_{ij} x_j + b_i: the sum over j is not written
             shown = scope.shown_names.get(repeated, str(repeated))
             body = definitions._placeholder(

@@ -14,7 +14,7 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 
-from sympy import Basic, Expr, Integer
+from sympy import Basic, Expr
 
 from derive.sources.nesting import NestedTooDeep
 from derive.sources.posts.blocks import (
@@ -40,7 +40,6 @@ from derive.sources.posts.names import BuildError, Scope
 from derive.sources.posts.operator_names import derivative_operators
 from derive.sources.posts.operators import declared_operators, with_operators
 from derive.sources.posts.ranges import Ranges, find_ranges
-from derive.sources.posts.summation import states_convention
 from derive.sources.posts.tags import data_subscripts
 from derive.sources.reading import place, read_regular
 from derive.sources.toml.parse import ParseError
@@ -149,9 +148,6 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     parsed = _tagged([_read(block, row) for block, row in found])
     trees = [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None]
     ranges = find_ranges(trees, scope)
-    summation = states_convention(text)  # "repeated indices are summed": W_{ij} x_j
-    if summation:
-        _convention_ranges(ranges, scope)
     place = lambda offset: f"line {lines.position(offset)[0]}"  # noqa: E731
     prose = frozenset(id(p.line) for p in parsed if p.line is not None and p.block.inline)
     shapes = read_shapes(blocks, trees, text, place, declared, ranges, scope, prose)
@@ -163,7 +159,6 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     builder.euler = "e" not in declared.names
     builder.ahead = _function_definitions(parsed, lines)
     builder.left_letters = _left_letters(parsed)
-    builder.summation = summation
     named = derivative_operators(blocks, text)  # "write $D_j S_i$ for $\partial S_i/\partial a_j$"
     builder.operators = {op: v for op, v in named.items() if op not in builder.left_letters}
     reader = ChainReader(builder, lines, name, section_starts(text, kind))
@@ -278,20 +273,6 @@ def _left_letters(parsed: list[Parsed]) -> frozenset[str]:
             if isinstance(left, ast.Letter):
                 found.add(left.name)
     return frozenset(found)
-
-
-def _convention_ranges(ranges: Ranges, scope: Scope) -> None:
-    """Under the summation convention every index may be summed: one without a range runs
-    over one size for them all, as a sum written without bounds does."""
-    missing = sorted(ranges.index_letters - set(ranges.letters))
-    if not missing:
-        return
-    size = scope.implicit_size(ranges.index_letters | ranges.size_letters)
-    for letter in missing:
-        ranges.letters[letter] = (Integer(1), size)
-        ranges.sources[letter] = "the summation convention: one size for every index"
-        scope.index_ranges[letter] = ranges.letters[letter]
-        scope.range_sources[letter] = ranges.sources[letter]
 
 
 def _by_block(parsed: list[Parsed]) -> list[list[Parsed]]:
