@@ -101,6 +101,9 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         self.given_decimals: set[str] = set()  # decimals the text gives to names: exact inputs
         self.differentiated: set = set()  # what the post differentiates by: its unknowns
         self.recurrences: dict = {}  # array -> its recurrence in force (``recurrences``)
+        self.einstein = False  # the post says repeated indices are summed (``implied``)
+        self.einstein_source = ""  # where: "declared", "stated at line 3"
+        self.written_powers: set = set()  # powers written as such (``x_i^2``), for ``implied``
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
         env = env or {}
@@ -247,7 +250,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         if problem:
             numbers = base_value.is_Number and exponent_value.is_Number
             raise BuildError(problem, pos, "cannot read" if numbers else "cannot check")
-        return Pow(base, exponent)
+        made = Pow(base, exponent)
+        if self.einstein:  # x_i^2: not x_i x_i (the summation convention leaves it unread)
+            self.written_powers.update(made.atoms(Pow))
+        return made
 
     # --- scripts: names, indices, labels, powers ----------------------------------------
 

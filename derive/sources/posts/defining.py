@@ -12,6 +12,7 @@ from derive.sources.posts.blocks import Block
 from derive.sources.posts.build import POWERED
 from derive.sources.posts.build_calls import head_name
 from derive.sources.posts.defined_functions import DefinedFunction, apply_function
+from derive.sources.posts.implied import once_letters
 from derive.sources.posts.items import BROKEN, Item, Side, equality, is_notation, unwrap
 from derive.sources.posts.kinds import (
     ASSUMPTION,
@@ -164,7 +165,7 @@ class DefiningMixin:
         where = f"line {self._position(block, chain.pos)[0]}"
         equal = chain.equals[0]
         try:
-            body = builder.build_definition(rhs)
+            body = self.implied(builder.build_definition(rhs), once_letters(lhs), rhs.pos)
         except BuildError as error:
             self._problem(error, block, equal, name, 0, texts[1], texts[0])
             placeholder = builder.definitions._placeholder(

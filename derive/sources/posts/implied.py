@@ -1,0 +1,94 @@
+r"""The summation convention in posts: ``z_i = W_{ij} x_j`` read as ``Σ_j W_{ij} x_j`` when
+the post says that repeated indices are summed ("we use the summation convention", "repeated
+indices are summed", "Einstein notation", ``\text{(summation implied)}``), or its declarations
+do (``[options] summation = "einstein"``). Without that, a repeated index is not summed (and a
+definition that repeats one is not read: ``defining.summation_convention``).
+
+Each row is read by :func:`derive.sources.einstein.implied_sums`: the indices of its left side
+(written once there) stay free, an index twice in a term of the right side is summed over its
+range, and a row the convention does not read (an index three times, summed in one term and
+free in another, under a written power) is "cannot read", naming the index: never a guess,
+which could refute a claim the author never made.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sympy import Expr
+
+from derive.sources.einstein import ImpliedSumError, implied_sums
+from derive.sources.posts.latex import nodes as ast
+from derive.sources.posts.names import BuildError
+from derive.sources.posts.ranges import index_items, letter_of
+
+_STATES = re.compile(
+    r"summation convention|einstein(?:'s)?\s+(?:summation|convention|notation|sum|index)"
+    r"|repeated\s+(?:indices|index(?:es)?|subscripts?)\s+(?:are|is)\s+(?:\w+\s+){0,2}summed"
+    r"|(?:summed|summation)\s+over\s+(?:any\s+|every\s+|all\s+)?repeated\s+ind"
+    r"|summation\s+(?:is\s+)?(?:implied|implicit|understood)|(?:implied|implicit)\s+summation",
+    re.IGNORECASE,
+)
+_NOT = re.compile(r"\b(?:not|no|without|never|don't|instead of)\b[^.;:]{0,40}\Z", re.IGNORECASE)
+
+
+def states_convention(text: str) -> int | None:
+    """The offset where the text says repeated indices are summed (not "we do not use the
+    summation convention"), or None."""
+    for match in _STATES.finditer(text):
+        if not _NOT.search(text[max(0, match.start() - 60) : match.start()]):
+            return match.start()
+    return None
+
+
+def once_letters(node: ast.Node) -> frozenset[str]:
+    """The index letters written once in ``node``'s subscripts, outside its sums: the free
+    indices of a left side (``\\frac{\\partial E}{\\partial W_{kl}}``: k and l)."""
+    counts: dict[str, int] = {}
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Sum):
+            continue
+        if isinstance(current, ast.Scripted) and current.sub:
+            for index in index_items(current.sub)[0]:
+                letter = letter_of(index)
+                if letter is not None:
+                    counts[letter] = counts.get(letter, 0) + 1
+        stack.extend(ast.children(current))
+    return frozenset(letter for letter, count in counts.items() if count == 1)
+
+
+class ImpliedMixin:
+    """Rows read under the convention, for :class:`~derive.sources.posts.chains.ChainReader`
+    (``self.builder.einstein`` says whether the post states it)."""
+
+    def implied(self, value: Expr, free_letters: frozenset[str], pos: int) -> Expr:
+        """``value`` with its repeated indices summed (the ``free_letters`` never): as is
+        when the post does not state the convention. Raises BuildError ("cannot read")."""
+        builder = self.builder
+        if not builder.einstein:
+            return value
+        scope = builder.scope
+        ranges = {
+            symbol: scope.index_ranges[letter]
+            for letter, symbol in scope.free.items()
+            if letter in scope.index_ranges
+        }
+        if not ranges:
+            return value
+        free = frozenset(scope.free[letter] for letter in free_letters if letter in scope.free)
+        letters = {symbol: letter for letter, symbol in scope.free.items()}
+        bound = {s: scope.bound_index(letters[s], lo) for s, (lo, _) in ranges.items()}
+        try:
+            return implied_sums(
+                value, ranges, free, bound=bound, written_powers=builder.written_powers
+            )
+        except ImpliedSumError as error:
+            subject = "this row"
+            if error.index is not None:
+                subject = f"index {scope.shown_names.get(error.index, str(error.index))}"
+            message = f"the summation convention does not read {subject}: it {error.why}"
+            if error.index is None:
+                message = f"the summation convention does not read this row: {error.why}"
+            raise BuildError(message, pos, "cannot read") from None
