@@ -262,6 +262,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
         if isinstance(base, (ast.Indicator, ast.Number)) and node.sub and node.sup is None:
             return self._indicator(ast.Indicator(node.pos, self._one(node.sub, node.pos)), env)
         if node.sup is not None and is_transpose(node.sup_text):
+            if isinstance(base, ast.Apply) and node.sub is None and self.matrix_mode:
+                return self._transposed_application(node, env)
             return self._transpose(node, env)
         if isinstance(base, (ast.Call, ast.Apply)) and node.sub is not None and not node.primes:
             return self.build(self._component(base, node), env)
@@ -365,6 +367,20 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin):
             return self.power(value, exponent, node.pos)
         head, argument = value
         return head * self.power(argument, exponent, node.pos)
+
+    def _transposed_application(self, node: ast.Scripted, env: Env) -> Expr:
+        """``\\delta^l (a^{l-1})^T`` is δ^l times the transpose of a^{l-1}, as ``a(1 - a)^2``
+        is a (1 - a)^2 (not the transpose of the product, whose factors would be swapped);
+        ``f(x)^T`` of a function is the transpose of its value."""
+        if node.primes:
+            raise BuildError("a prime on a transpose is not read", node.pos)
+        kind, value = self.application(node.base, env)
+        labels = self.scope.labels
+        if kind == "call":
+            return self.transposed(value, node.pos, shown(node.base, labels))
+        head, argument = value
+        argument_node = node.base.args[0]
+        return head * self.transposed(argument, node.pos, shown(argument_node, labels))
 
     def _exp(self, node: ast.Scripted, env: Env) -> Expr:
         if node.primes:
