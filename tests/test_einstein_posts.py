@@ -143,3 +143,35 @@ $$ E = \\frac{{1}}{{2}} (z_i - t_i)^2 $$
     assert [(r.line, r.status) for r in results] == [(5, "cannot read"), (7, "cannot read")]
     assert "index j" in results[0].detail and "3 times" in results[0].detail
     assert "index i" in results[1].detail and "power" in results[1].detail
+
+
+TWO_LAYERS = r"""# Backprop with indices
+
+Throughout, we use Einstein notation: an index that appears twice in a term is summed.
+
+The hidden layer is $h_j = \sigma(a_j)$ with $a_j = V_{jk} x_k$, the output $y_i = W_{ij} h_j$.
+
+$$ L = \frac{1}{2} (y_i - t_i)(y_i - t_i) $$
+
+$$ \frac{\partial L}{\partial W_{pq}} = (y_p - t_p) h_q $$
+
+$$ \frac{\partial L}{\partial h_j} = (y_i - t_i) W_{ij} $$
+
+$$ \frac{\partial L}{\partial V_{pq}} = (y_i - t_i) W_{ip} \sigma'(a_p) x_q $$
+
+$$ \frac{\partial L}{\partial V_{pq}} = (y_i - t_i) W_{pi} \sigma'(a_p) x_q $$
+
+$$ \frac{\partial L}{\partial x_q} = (y_i - t_i) W_{ij} \sigma'(a_j) V_{jq} $$
+"""
+
+
+def test_definitions_in_prose_are_read_by_the_convention_through_two_layers():
+    results = check(TWO_LAYERS)
+    assert [(r.line, r.status) for r in results] == [
+        (9, "proved"),
+        (11, "proved"),
+        (13, "proved"),
+        (15, "refuted"),  # W_{pi} for W_{ip}
+        (17, "cannot read"),  # j three times (W_ij, σ'(a_j), V_jq): not the convention's
+    ]
+    assert "index j" in results[-1].detail

@@ -354,6 +354,7 @@ class DefiningMixin:
         definitions, scope = self.builder.definitions, self.builder.scope
         if obj in definitions.reached(body):
             return None  # w = w - \eta g: an update, not a definition
+        body = self.implied_body(body, params, where)  # when the post sums repeated indices
         lower = {made for letter, made in scope.free.items() if letter.islower()}  # not mu_B
         repeated = summation_convention(body, params, lower)
         if repeated is not None:  # z_i = W_{ij} x_j + b_i: the sum over j is not written

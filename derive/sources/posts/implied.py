@@ -66,6 +66,25 @@ class ImpliedMixin:
     def implied(self, value: Expr, free_letters: frozenset[str], pos: int) -> Expr:
         """``value`` with its repeated indices summed (the ``free_letters`` never): as is
         when the post does not state the convention. Raises BuildError ("cannot read")."""
+        scope = self.builder.scope
+        free = frozenset(scope.free[letter] for letter in free_letters if letter in scope.free)
+        try:
+            return self._summed(value, free)
+        except ImpliedSumError as error:
+            raise BuildError(self._unread(error), pos, "cannot read") from None
+
+    def implied_body(self, body: Expr, params: tuple, where: str) -> Expr:
+        """A definition's body read by the convention (its parameters free: ``z_i`` of
+        ``z_i = W_{ij} x_j``), however the row was read (in prose, in a display); a body the
+        convention does not read is a placeholder that says so, for the claims that use it."""
+        free = frozenset().union(*(getattr(p, "free_symbols", set()) for p in params))
+        try:
+            return self._summed(body, free)
+        except ImpliedSumError as error:
+            message = f"the definition at {where}: {self._unread(error)}"
+            return self.builder.definitions._placeholder(message, None, ())
+
+    def _summed(self, value: Expr, free: frozenset) -> Expr:
         builder = self.builder
         if not builder.einstein:
             return value
@@ -77,18 +96,12 @@ class ImpliedMixin:
         }
         if not ranges:
             return value
-        free = frozenset(scope.free[letter] for letter in free_letters if letter in scope.free)
         letters = {symbol: letter for letter, symbol in scope.free.items()}
         bound = {s: scope.bound_index(letters[s], lo) for s, (lo, _) in ranges.items()}
-        try:
-            return implied_sums(
-                value, ranges, free, bound=bound, written_powers=builder.written_powers
-            )
-        except ImpliedSumError as error:
-            subject = "this row"
-            if error.index is not None:
-                subject = f"index {scope.shown_names.get(error.index, str(error.index))}"
-            message = f"the summation convention does not read {subject}: it {error.why}"
-            if error.index is None:
-                message = f"the summation convention does not read this row: {error.why}"
-            raise BuildError(message, pos, "cannot read") from None
+        return implied_sums(value, ranges, free, bound=bound, written_powers=builder.written_powers)
+
+    def _unread(self, error: ImpliedSumError) -> str:
+        if error.index is None:
+            return f"the summation convention does not read this row: {error.why}"
+        shown = self.builder.scope.shown_names.get(error.index, str(error.index))
+        return f"the summation convention does not read index {shown}: it {error.why}"
