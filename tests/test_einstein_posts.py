@@ -103,7 +103,11 @@ def test_the_ways_a_post_states_the_convention(said):
 
 
 def test_without_the_statement_a_repeated_index_is_not_summed():
-    for said in ("", "We do not use the summation convention here."):
+    for said in (
+        "",
+        "We do not use the summation convention here.",
+        "Unlike in physics, repeated indices are not summed.",
+    ):
         results = check(LAYER.format(said=said))
         assert all(r.status not in ("proved", "refuted") for r in results)
 
@@ -175,3 +179,20 @@ def test_definitions_in_prose_are_read_by_the_convention_through_two_layers():
         (17, "cannot read"),  # j three times (W_ij, σ'(a_j), V_jq): not the convention's
     ]
     assert "index j" in results[-1].detail
+
+
+def test_a_subscript_letter_that_names_an_array_is_not_summed():
+    # W_{hh} of a recurrent layer: h names the hidden state, W_{hh} is one matrix, no trace
+    text = f"""{SAID}
+
+$$ a_i = W_{{hh}} h_i + u_i $$
+
+$$ \\frac{{\\partial a_i}}{{\\partial u_k}} = \\delta_{{ik}} $$
+"""
+    assert [r.status for r in check(text)] == ["proved"]
+    from derive.sources.posts.file import load_post_text
+
+    for letters, summed in (("hh", False), ("jj", True)):  # W_{jj}: the trace, summed
+        post = load_post_text(text.replace("W_{hh}", "W_{" + letters + "}"), "md")
+        bodies = [d.body for d in post.definitions.table.values()]
+        assert any(b.has(Sum) for b in bodies) is summed

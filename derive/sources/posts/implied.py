@@ -24,7 +24,8 @@ from derive.sources.posts.ranges import index_items, letter_of
 
 _STATES = re.compile(
     r"summation convention|einstein(?:'s)?\s+(?:summation|convention|notation|sum|index)"
-    r"|repeated\s+(?:indices|index(?:es)?|subscripts?)\s+(?:are|is)\s+(?:\w+\s+){0,2}summed"
+    r"|repeated\s+(?:indices|index(?:es)?|subscripts?)\s+(?:are|is)\s+"
+    r"(?:(?!not\b|never\b|n't\b)\w+\s+){0,2}summed"
     r"|(?:summed|summation)\s+over\s+(?:any\s+|every\s+|all\s+)?repeated\s+ind"
     r"|summation\s+(?:is\s+)?(?:implied|implicit|understood)|(?:implied|implicit)\s+summation",
     re.IGNORECASE,

@@ -278,8 +278,8 @@ def find_ranges(
     found.index_letters -= found.size_letters
     occurrences = [o for o in occurrences if o[3] not in found.size_letters]
     _spread(found, occurrences)
-    if implied:
-        found.unranged |= found.index_letters
+    if implied:  # not a letter that names an array (W_{hh} h_t: h is no index to sum)
+        found.unranged |= found.index_letters - {o[0].base for o in occurrences}
     missing = sorted(letter for letter in found.unranged if letter not in found.letters)
     if missing:  # no range anywhere: one size for them all, checked for every value
         size = scope.implicit_size(found.index_letters | found.size_letters)
