@@ -196,3 +196,28 @@ $$ \\frac{{\\partial a_i}}{{\\partial u_k}} = \\delta_{{ik}} $$
         post = load_post_text(text.replace("W_{hh}", "W_{" + letters + "}"), "md")
         bodies = [d.body for d in post.definitions.table.values()]
         assert any(b.has(Sum) for b in bodies) is summed
+
+
+def test_the_chain_rule_in_index_form_sums_the_index_between_two_derivatives():
+    # ∂L/∂y_i of L = Σ_i (y_i - t_i)²/2 is written out with the sum's own bound index: the
+    # sum over i that the product implies must not capture it
+    outer = r"\frac{\partial L}{\partial y_i}"
+    by_h = r"\frac{\partial L}{\partial h_j} = " + outer + r" \frac{\partial y_i}{\partial h_j}"
+    by_w = r"\frac{\partial L}{\partial W_{kl}} = " + outer
+    by_w += r" \frac{\partial y_i}{\partial W_{kl}}"
+    rows = [
+        r"L = \frac{1}{2} (y_i - t_i)(y_i - t_i)",
+        by_h + r" = (y_i - t_i) W_{ij}",
+        by_w + r" = (y_k - t_k) h_l",
+        r"\frac{\partial L}{\partial h_j} = (y_i - t_i) W_{ji}",
+    ]
+    text = SAID + "\n\nThe output is $y_i = W_{ij} h_j$.\n\n"
+    text += "\n\n".join(f"$$ {row} $$" for row in rows) + "\n"
+    statuses = [(r.line, r.status) for r in check(text)]
+    assert statuses == [
+        (7, "proved"),
+        (7, "proved"),
+        (9, "proved"),
+        (9, "proved"),
+        (11, "refuted"),
+    ]

@@ -15,7 +15,7 @@ convention gives: an error, never a guess.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import sympy
 from sympy import Add, Basic, Indexed, KroneckerDelta, Mul, Pow, Sum, Symbol
@@ -41,13 +41,15 @@ def implied_sums(
     ranges: Ranges,
     free: frozenset[Symbol] = frozenset(),
     *,
-    bound: Mapping[Symbol, Symbol] | None = None,
+    bound: Callable[[Symbol, Basic], Symbol] | None = None,
     written_powers: Collection[Basic] = (),
 ) -> Basic:
     """``expr`` with every repeated index of a term summed over its range (``ranges``: index
     -> (lo, hi)), except the ``free`` ones (those of the left side: ``δ_i = σ'(z_i) W_ki δ_k``
     sums over k, never over i). Terms are the addends once products are multiplied out, and
-    the bodies of function arguments. ``bound``: the symbol a sum over an index binds (else the
+    the bodies of function arguments. ``bound``: (index, term) -> the symbol a sum over the index
+    binds in that term, one the term does not use already (a bound index of a definition's
+    sum written out in it would be captured); else the
     index itself); ``written_powers``: powers the text wrote as powers (not a product written
     twice), whose summable indices the convention leaves unread.
 
@@ -62,7 +64,7 @@ def implied_sums(
     """
     if free:
         ranges = {index: bounds for index, bounds in ranges.items() if index not in free}
-    reader = _Reader(bound or {}, written_powers)
+    reader = _Reader(bound or (lambda index, term: index), written_powers)
     result = reader.read(expr, ranges)
     free_after = {s for s in result.free_symbols if s in reader.summed and s not in free}
     if bound is None:  # the summed index is its own symbol: a free one of the same letter
@@ -82,7 +84,7 @@ def _free_somewhere(expr: Basic, index: Symbol) -> bool:
 
 
 class _Reader:
-    def __init__(self, bound: Mapping[Symbol, Symbol], written: Collection[Basic]) -> None:
+    def __init__(self, bound: Callable[[Symbol, Basic], Symbol], written: Collection) -> None:
         self.bound, self.written = bound, written
         self.summed: set[Symbol] = set()  # every index some term sums
 
@@ -122,7 +124,9 @@ class _Reader:
         summed = sorted(next(iter(sets), ()), key=sympy.default_sort_key)
         for index in summed:
             self.summed.add(index)
-            dummy = self.bound.get(index, index)
+            dummy = self.bound(index, term)
+            if dummy != index and term.has(dummy):  # never capture a symbol the term uses
+                raise ImpliedSumError(index, "has no symbol free to sum it over", term)
             term = Sum(term.xreplace({index: dummy}), (dummy, *ranges[index]))
         return term
 

@@ -98,7 +98,13 @@ class ImpliedMixin:
         if not ranges:
             return value
         letters = {symbol: letter for letter, symbol in scope.free.items()}
-        bound = {s: scope.bound_index(letters[s], lo) for s, (lo, _) in ranges.items()}
+
+        def bound(index, term):
+            """The letter's bound index, or a fresh one when the term uses that already (a
+            definition's sum written out in it: ∂L/∂y_i of L = Σ_i ...)."""
+            made = scope.bound_index(letters[index], ranges[index][0])
+            return scope.fresh(made) if term.has(made) else made
+
         return implied_sums(value, ranges, free, bound=bound, written_powers=builder.written_powers)
 
     def _unread(self, error: ImpliedSumError) -> str:
