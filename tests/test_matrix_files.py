@@ -175,6 +175,29 @@ def test_einstein_summation_when_the_file_says_so():
     assert "occurs 3 times" in error.message
 
 
+def test_einstein_summation_reads_each_term_of_a_product_multiplied_out():
+    text = """\
+    [options]
+    summation = "einstein"
+
+    [symbols]
+    n = "positive integer"
+    k = "index 1..n"
+    l = "index 1..n"
+    W = "real[n, n]"
+    z = "real[n]"
+    t = "real[n]"
+
+    [[derivation]]
+    name = "(z_k - t_k) W_kl: k twice in each term, summed once"
+    start = "(z[k] - t[k]) * W[k, l]"
+    steps = [ "sum(z[k] * W[k, l], (k, 1, n)) - sum(t[k] * W[k, l], (k, 1, n))" ]
+    """
+    assert [r.status for r in _results(text)] == ["proved"]
+    error = _error(text.replace('"(z[k] - t[k]) * W[k, l]"', '"(z[k] - 1) * W[k, l]"'))
+    assert "summed in one term and free in another" in error.message
+
+
 def test_an_unknown_option_value_is_an_error():
     error = _error('[options]\nlayout = "sideways"\n' + LINEAR)
     assert "options.layout: 'sideways' is not one of" in error.message

@@ -226,6 +226,27 @@ def test_the_numerator_layout_is_an_option() -> None:
     assert only(text).status == "refuted"
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "We use the numerator layout.",
+        "Derivatives are in numerator layout (the Jacobian formulation), not denominator layout.",
+    ],
+)
+def test_the_numerator_layout_stated_in_prose(said: str) -> None:
+    text = said + r" Let $a, b \in \mathbb{R}^n$. $$ \nabla_a (b^T a) = b^T $$"
+    result = only(text)
+    assert result.status == "proved"
+    assert any("numerator layout (stated at line 1)" in d for d in result.defaults)
+    other = "We use the denominator layout (the gradient formulation)."
+    assert only(other + text[len(said) :]).status == "refuted"
+
+
+def test_a_layout_the_prose_does_not_settle_is_the_default() -> None:
+    text = r"Either numerator or denominator layout. Let $a, b \in \mathbb{R}^n$. "
+    assert only(text + r"$$ \nabla_a (b^T a) = b $$").status == "proved"
+
+
 def test_a_stated_assumption_in_matrix_form_is_used() -> None:
     text = (
         r"Let $z, y \in \mathbb{R}^K$, $p = \mathrm{softmax}(z)$, $L = -y^T \log p$, "
@@ -437,6 +458,15 @@ def test_an_error_for_every_layer_follows_the_layers_above_it() -> None:
     )
     results = check(text + rows)
     assert [r.status for r in results] == ["proved", "proved", "refuted"]
+    # ∂C/∂W^l through the layer chain; δ^l (a^{l-1})^T is δ^l times the transposed a^{l-1},
+    # not the transpose of δ^l(a^{l-1}) read as an application (whose shapes do not conform)
+    weights = (
+        "\n\n$$\\frac{\\partial C}{\\partial W^l} = \\delta^l (a^{l-1})^T$$\n"
+        "\n$$\\frac{\\partial C}{\\partial W^l} = a^{l-1} (\\delta^l)^T$$\n"
+    )
+    found = check(text + weights)
+    assert [r.status for r in found] == ["proved", "refuted"]
+    assert "transpose" in found[1].detail
     # W^l stated makes every W^{l+1} a matrix; δ^l = ∂C/∂z^l a vector: no display needed
     alone = text + "\n\n$$\\frac{\\partial C}{\\partial b^l} = \\delta^l$$\n"
     assert only(alone).status == "proved"

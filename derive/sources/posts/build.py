@@ -105,6 +105,9 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
         self.entry_generics: dict[str, tuple] = {}  # a^l_j = ...: base -> (label, lhs, rhs, where)
         self.stepping = False  # writing a layer's error by the next one's (``entry_layers``)
         self.operators: dict[str, str] = {}  # D -> a: D_j F is ∂F/∂a_j (``operator_names``)
+        self.einstein = False  # the post says repeated indices are summed (``implied``)
+        self.einstein_source = ""  # where: "declared", "stated at line 3"
+        self.written_powers: set = set()  # powers written as such (``x_i^2``), for ``implied``
 
     def build(self, node: ast.Node, env: Env | None = None) -> Expr:
         env = env or {}
@@ -255,7 +258,10 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
         if problem:
             numbers = base_value.is_Number and exponent_value.is_Number
             raise BuildError(problem, pos, "cannot read" if numbers else "cannot check")
-        return Pow(base, exponent)
+        made = Pow(base, exponent)
+        if self.einstein:  # x_i^2: not x_i x_i (the summation convention leaves it unread)
+            self.written_powers.update(made.atoms(Pow))
+        return made
 
     # --- scripts: names, indices, labels, powers ----------------------------------------
 
@@ -264,6 +270,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
         if isinstance(base, (ast.Indicator, ast.Number)) and node.sub and node.sup is None:
             return self._indicator(ast.Indicator(node.pos, self._one(node.sub, node.pos)), env)
         if node.sup is not None and is_transpose(node.sup_text):
+            if isinstance(base, ast.Apply) and node.sub is None and self.matrix_mode:
+                return self._transposed_application(node, env)
             return self._transpose(node, env)
         if isinstance(base, (ast.Call, ast.Apply)) and node.sub is not None and not node.primes:
             return self.build(self._component(base, node), env)
@@ -367,6 +375,20 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
             return self.power(value, exponent, node.pos)
         head, argument = value
         return head * self.power(argument, exponent, node.pos)
+
+    def _transposed_application(self, node: ast.Scripted, env: Env) -> Expr:
+        """``\\delta^l (a^{l-1})^T`` is δ^l times the transpose of a^{l-1}, as ``a(1 - a)^2``
+        is a (1 - a)^2 (not the transpose of the product, whose factors would be swapped);
+        ``f(x)^T`` of a function is the transpose of its value."""
+        if node.primes:
+            raise BuildError("a prime on a transpose is not read", node.pos)
+        kind, value = self.application(node.base, env)
+        labels = self.scope.labels
+        if kind == "call":
+            return self.transposed(value, node.pos, shown(node.base, labels))
+        head, argument = value
+        argument_node = node.base.args[0]
+        return head * self.transposed(argument, node.pos, shown(argument_node, labels))
 
     def _exp(self, node: ast.Scripted, env: Env) -> Expr:
         if node.primes:

@@ -23,6 +23,7 @@ from derive.sources.posts.build import Builder
 from derive.sources.posts.defined_functions import DefinedFunction
 from derive.sources.posts.defining import DefiningMixin
 from derive.sources.posts.definitions import TooDeep
+from derive.sources.posts.implied import ImpliedMixin, once_letters
 from derive.sources.posts.items import (
     BROKEN,
     EQUALITIES,
@@ -48,7 +49,9 @@ from derive.sources.statuses import NOT_CHECKED
 __all__ = ["ChainReader", "Item"]
 
 
-class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin, ValuesMixin):
+class ChainReader(
+    ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin, ValuesMixin, ImpliedMixin
+):
     """Reads the rows of one display after another into :class:`Item` s.
 
     Args:
@@ -87,6 +90,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         self.heads_of: dict[Basic, set[str]] = {}  # a defined name -> the functions it applies
         self.equations: list[tuple] = []  # set or solved: (section, unknowns, where)
         self.recurrences: dict[Basic, tuple] = {}  # array -> (its recurrence, section)
+        self.chain_free: frozenset[str] = frozenset()  # the left side's indices (``implied``)
 
     # --- displays and rows ------------------------------------------------------------
 
@@ -205,6 +209,8 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         if parts[0] is None and self.previous is None and self.carry is not None:
             self.previous = self._carried(conditions, block, equals[0], name, texts)
         step = 0 if parts[0] is not None else self._steps_so_far(name)
+        if parts[0] is not None:
+            self.chain_free = once_letters(parts[0])
         start = 1
         kind = CLAIM
         if parts[0] is not None:
@@ -314,7 +320,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
     def _value(self, node, block, text, equal, name, step):
         self.builder.guesses = []
         try:
-            value = self.builder.build(node)
+            value = self.implied(self.builder.build(node), once_letters(node), node.pos)
         except BuildError as error:
             if equal is not None:
                 self._problem(error, block, equal, name, step, text)
@@ -350,7 +356,7 @@ class ChainReader(ConditionsMixin, DefiningMixin, SolvingMixin, RecurrencesMixin
         self.builder.guesses = []
         before = set(self.builder.scope.objects)
         try:
-            value = self.builder.build(node)
+            value = self.implied(self.builder.build(node), self.chain_free, node.pos)
         except BuildError as error:
             where = self.lines.position(block.offset(error.pos))
             message = error.message + (f" (at {where[0]}:{where[1]})" if where != position else "")

@@ -37,6 +37,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 TABLES = ("symbols", "superscripts", "aliases", "assume", "functions", "options")
+SUMMATIONS = ("explicit", "einstein")  # "einstein": a repeated index is summed (``implied``)
 MAX_SIZE = 64  # a concrete size is checked by writing its sums out
 _INDEX = re.compile(r"index\s+(\S+)\s*\.\.\s*(\S+)\Z")
 
@@ -52,6 +53,7 @@ class Declared:
     names: set[str] = field(default_factory=set)
     shapes: list[Statement] = field(default_factory=list)  # W = "matrix m x n"
     layout: str | None = None  # [options] layout: of a gradient by a matrix
+    summation: str | None = None  # [options] summation: "einstein" sums repeated indices
 
 
 class _Reader:
@@ -122,14 +124,25 @@ def read_declarations(blocks: list[Block], lines: Lines, path: str, scope: Scope
         for key, value in data.get("functions", {}).items():
             _function(reader, declared, key, value)
         for key, value in data.get("options", {}).items():
-            if key != "layout" or value not in LAYOUTS:
-                raise reader.fail(f'options: write layout = "{LAYOUTS[0]}" or "{LAYOUTS[1]}"', key)
-            declared.layout = value
+            _option(reader, declared, key, value)
         for key, value in data.get("assume", {}).items():
             if not isinstance(value, str):
                 raise reader.fail(f"assume.{key}: write a relation in LaTeX", key)
             declared.assumptions.append((key, _relation(reader, value, key), value, block))
     return declared
+
+
+OPTIONS = {"layout": LAYOUTS, "summation": SUMMATIONS}
+
+
+def _option(reader: _Reader, declared: Declared, key: str, value) -> None:
+    """``[options] layout = "numerator"``, ``summation = "einstein"``."""
+    if key not in OPTIONS or value not in OPTIONS[key]:
+        choices = "; ".join(
+            f"{k} = " + " or ".join(f'"{v}"' for v in vs) for k, vs in OPTIONS.items()
+        )
+        raise reader.fail(f"options: write {choices}", key)
+    setattr(declared, key, value)
 
 
 def parse_name(text: str, scope: Scope) -> tuple[Name, list[str]] | None:

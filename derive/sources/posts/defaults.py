@@ -43,6 +43,11 @@ def defaults(scope, ranges, declared, builder, targets) -> list[str]:
             lo, hi = scope.index_ranges[letter]
             shown_hi = scope.show(hi)
             found.append(f"index {letter} runs from {lo} to {shown_hi} (from {source})")
+    if builder.einstein:
+        found.append(
+            "an index repeated in a term is summed over its range (the summation convention, "
+            f"{builder.einstein_source})"
+        )
     labels = sorted(label for label in ranges.labels if label not in scope.labels)
     if labels:
         shown = ", ".join(Name("x", label).shown()[1:] for label in labels)

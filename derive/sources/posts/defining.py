@@ -12,6 +12,7 @@ from derive.sources.posts.blocks import Block
 from derive.sources.posts.build import POWERED
 from derive.sources.posts.build_calls import head_name
 from derive.sources.posts.defined_functions import DefinedFunction, apply_function
+from derive.sources.posts.implied import once_letters
 from derive.sources.posts.items import BROKEN, Item, Side, equality, is_notation, unwrap
 from derive.sources.posts.kinds import (
     ASSUMPTION,
@@ -203,7 +204,7 @@ class DefiningMixin:
         where = f"line {self._position(block, chain.pos)[0]}"
         equal = chain.equals[0]
         try:
-            body = builder.build_definition(rhs)
+            body = self.implied(builder.build_definition(rhs), once_letters(lhs), rhs.pos)
         except BuildError as error:
             self._problem(error, block, equal, name, 0, texts[1], texts[0])
             placeholder = builder.definitions._placeholder(
@@ -392,6 +393,7 @@ class DefiningMixin:
         definitions, scope = self.builder.definitions, self.builder.scope
         if obj in definitions.reached(body):
             return None  # w = w - \eta g: an update, not a definition
+        body = self.implied_body(body, params, where)  # when the post sums repeated indices
         lower = {made for letter, made in scope.free.items() if letter.islower()}  # not mu_B
         repeated = summation_convention(body, params, lower)
         if repeated is not None:  # z_i = W_{ij} x_j + b_i: the sum over j is not written

@@ -29,6 +29,7 @@ from derive.sources.posts.chains import ChainReader, Item
 from derive.sources.posts.declarations import Declared, read_declarations
 from derive.sources.posts.defaults import defaults
 from derive.sources.posts.definitions import Definitions
+from derive.sources.posts.implied import states_convention
 from derive.sources.posts.kinds import function_parameters
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.grammar import parse_row
@@ -147,7 +148,11 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
         raise ParseError(message, 1, 1, name)
     parsed = _tagged([_read(block, row) for block, row in found])
     trees = [(p.line, _where(p.block, lines)) for p in parsed if p.line is not None]
-    ranges = find_ranges(trees, scope)
+    stated = states_convention(text)  # "repeated indices are summed"
+    einstein = declared.summation == "einstein" or (
+        declared.summation is None and stated is not None
+    )
+    ranges = find_ranges(trees, scope, implied=einstein)
     place = lambda offset: f"line {lines.position(offset)[0]}"  # noqa: E731
     prose = frozenset(id(p.line) for p in parsed if p.line is not None and p.block.inline)
     shapes = read_shapes(blocks, trees, text, place, declared, ranges, scope, prose)
@@ -161,6 +166,11 @@ def load_post_text(text: str, kind: str, name: str = "<text>") -> PostFile:
     builder.left_letters = _left_letters(parsed)
     named = derivative_operators(blocks, text)  # "write $D_j S_i$ for $\partial S_i/\partial a_j$"
     builder.operators = {op: v for op, v in named.items() if op not in builder.left_letters}
+    builder.einstein = einstein
+    if builder.einstein:
+        builder.einstein_source = (
+            "declared" if declared.summation else f"stated at line {lines.position(stated)[0]}"
+        )
     reader = ChainReader(builder, lines, name, section_starts(text, kind))
     for block_rows in _by_block(parsed):
         reader.block(block_rows)

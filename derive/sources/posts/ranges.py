@@ -238,12 +238,16 @@ def bound_value(node: ast.Node | None, scope: Scope) -> Expr | None:
     return None
 
 
-def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: Scope) -> Ranges:
+def find_ranges(
+    lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: Scope, implied: bool = False
+) -> Ranges:
     """Read every sum and subscript of the post (in file order) for index ranges.
 
     Args:
         lines: each parsed row with a function telling where an offset is ("line 69").
         scope: the post's names; declared ranges in ``scope.index_ranges`` win.
+        implied: the post sums repeated indices (``implied``): every index may be summed, so
+            one without a range gets the size of sums without one.
     """
     found = Ranges(letters=dict(scope.index_ranges))
     found.sources = {k: "declared" for k in scope.index_ranges}
@@ -274,6 +278,8 @@ def find_ranges(lines: Iterable[tuple[ast.Line, Callable[[int], str]]], scope: S
     found.index_letters -= found.size_letters
     occurrences = [o for o in occurrences if o[3] not in found.size_letters]
     _spread(found, occurrences)
+    if implied:  # not a letter that names an array (W_{hh} h_t: h is no index to sum)
+        found.unranged |= found.index_letters - {o[0].base for o in occurrences}
     missing = sorted(letter for letter in found.unranged if letter not in found.letters)
     if missing:  # no range anywhere: one size for them all, checked for every value
         size = scope.implicit_size(found.index_letters | found.size_letters)

@@ -33,6 +33,9 @@ def read_shapes(
         prose: the ``id`` of each of ``rows``' trees that is inline math.
     """
     table = PostShapes(layout=declared.layout or "denominator")
+    said = None if declared.layout else stated_layout(text)
+    if said is not None:  # "we use the numerator layout"
+        table.layout, table.layout_source = said[0], f"stated at {place(said[1])}"
     for statement in declared.shapes:
         table.state(statement, scope.size)
     texts = [(block.text, block.offset) for block in blocks]
@@ -80,6 +83,36 @@ def softmax_axis(text: str) -> str | None:
         near = prose[max(0, match.start() - AXIS_WINDOW) : match.end() + AXIS_WINDOW]
         found |= {axis for axis, pattern in _AXIS.items() if pattern.search(near)}
     return found.pop() if len(found) == 1 else None
+
+
+# how prose names a layout: Wikipedia's "numerator layout (Jacobian formulation)" and
+# "denominator layout (Hessian / gradient formulation)"
+_LAYOUT = re.compile(
+    r"\b(numerator|denominator)[- ]layout|\b(jacobian|hessian|gradient)\s+formulation",
+    re.IGNORECASE,
+)
+_LAYOUT_OF = {"jacobian": "numerator", "hessian": "denominator", "gradient": "denominator"}
+_NOT_THIS = re.compile(
+    r"\b(?:not|no|never|instead\s+of|rather\s+than|unlike|versus|vs\.?|or|than|and)\s+"
+    r"(?:in\s+|the\s+|a\s+|with\s+)*\Z",
+    re.IGNORECASE,
+)
+
+
+def stated_layout(text: str) -> tuple[str, int] | None:
+    """(layout, offset) when the prose names one layout as the post's ("we use the numerator
+    layout", "in the Jacobian formulation"); None when it names none, or both without
+    setting one aside ("numerator or denominator layout": which one is meant?)."""
+    found: dict[str, int] = {}
+    for match in _LAYOUT.finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()]
+        if _NOT_THIS.search(before):
+            continue
+        word = (match.group(1) or match.group(2)).lower()
+        found.setdefault(_LAYOUT_OF.get(word, word), match.start())
+    if len(found) != 1:
+        return None
+    return next(iter(found.items()))
 
 
 def shape_problems(table: PostShapes, position: Callable[[int], tuple[int, int]]) -> list:

@@ -49,7 +49,7 @@ class PostShapes:
         families: bases stated with a subscript (``x_i \\in \\mathbb{R}^d``): one vector per i.
         vectors: bases that are vectors or matrices by the evidence of their uses -> why.
         layout: of ``\\partial f / \\partial W`` by a matrix: "denominator" (W's shape) or
-            "numerator" (declared).
+            "numerator" (declared, or stated in the prose: ``layout_source``).
         problems: an unknown size standing for a size that is not read -> the problem.
     """
 
@@ -57,6 +57,7 @@ class PostShapes:
     families: set[str] = field(default_factory=set)
     vectors: dict[str, str] = field(default_factory=dict)
     layout: str = LAYOUTS[0]
+    layout_source: str = "declared"  # or "stated at line 4" (matrix.reading.stated_layout)
     problems: dict[Basic, str] = field(default_factory=dict)
     later: list[tuple[int, Name, Stated]] = field(default_factory=list)  # stated again
     made: dict[Name, Shape | None] = field(default_factory=dict)
@@ -177,7 +178,9 @@ class PostShapes:
                 "the products they are in: " + ", ".join(guessed)
             )
         if self.layout != LAYOUTS[0]:
-            lines.append(f"gradients by a matrix in the {self.layout} layout (declared)")
+            lines.append(
+                f"gradients by a matrix in the {self.layout} layout ({self.layout_source})"
+            )
         return lines
 
 
