@@ -113,6 +113,26 @@ def test_a_vector_times_a_matrix_needs_no_transposed_view_and_numbers_come_first
     np.testing.assert_array_equal(m.h(t=t, u=u), (t * 2 + 3) * u)
 
 
+def test_row_and_column_sums_take_a_product_along_short_rows_and_reduce_long_ones(
+    tmp_path,
+) -> None:
+    # as the built-in output layer does (at most 64 entries a row: BLAS with ones, else
+    # NumPy's reduction); with a symbolic row length the large body decides at run time
+    text, m = emitted(
+        tmp_path,
+        derivation("rows", "sum(W[k, i], (i, 1, J))", "sum(W[k, j], (j, 1, J))")
+        + derivation("columns", "sum(W[c, j], (c, 1, K))", "sum(W[d, j], (d, 1, K))"),
+    )
+    rows = text.split("def rows(")[1]
+    assert "numpy.dot(W, _ones(J, dtype))" in rows and "numpy.add.reduce(W, 1)" in rows
+    assert "if J <= 64:" in rows
+    rng = np.random.default_rng(2)
+    for shape in [(3, 100), (3, 2000), (100, 50), (2000, 3)]:  # small body; large, both ways
+        W = rng.normal(size=shape)
+        np.testing.assert_allclose(m.rows(W), W.sum(axis=1), rtol=1e-12)
+        np.testing.assert_allclose(m.columns(W), W.sum(axis=0), rtol=1e-12)
+
+
 def test_max_and_heaviside_follow_the_expressions_convention_at_zero(tmp_path) -> None:
     text, m = emitted(
         tmp_path,
