@@ -343,10 +343,14 @@ def main() -> None:
     parser.add_argument(
         "--instructions", action="store_true", help="count instructions (callgrind) instead"
     )
+    parser.add_argument(
+        "--batches", help="with --instructions: the batch sizes, comma-separated (1,256,65536)"
+    )
     args = parser.parse_args()
     if args.instructions:
+        batches = tuple(map(int, args.batches.split(","))) if args.batches else BATCHES
         for key in [args.only] if args.only else FILES:
-            print(instructions(key, BATCHES, FILES[key][2]), "\n", flush=True)
+            print(instructions(key, batches, FILES[key][2]), "\n", flush=True)
         return
     seconds = 0.5 if args.quick else 3.0
     timer, how = (median_times, "median") if args.median else (best_times, "best")

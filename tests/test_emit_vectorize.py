@@ -81,7 +81,8 @@ def test_sums_of_products_are_matrix_products_and_an_index_is_a_value(tmp_path) 
         )
         + derivation("weighted", "sum(c * t[c], (c, 1, K))", "sum(t[c] * c, (c, 1, K))"),
     )
-    assert "@" in text.split("def Wx")[1]
+    body = text.split("def Wx")[1]
+    assert "numpy.dot(" in body and "einsum" not in body
     rng = np.random.default_rng(0)
     W, x, A, t = (
         rng.normal(size=(3, 4)),
@@ -92,6 +93,44 @@ def test_sums_of_products_are_matrix_products_and_an_index_is_a_value(tmp_path) 
     np.testing.assert_allclose(m.Wx(W=W, x=x), W @ x)  # declared order: x, W
     np.testing.assert_allclose(m.AtA(A), A.T @ A)
     np.testing.assert_allclose(m.weighted(t=t), np.dot(np.arange(1, 4), t))
+
+
+def test_a_vector_times_a_matrix_needs_no_transposed_view_and_numbers_come_first(
+    tmp_path,
+) -> None:
+    # A[c, k] summed against t[c] over c is t @ A; printed as A.T @ t it costs a view a call
+    text, m = emitted(
+        tmp_path,
+        derivation("g", "sum(A[c, k] * t[c], (c, 1, K))", "sum(t[c] * A[c, k], (c, 1, K))")
+        + derivation("h", "(t[c] * 2 + 3) * u", "(2 * t[c] + 3) * u"),
+    )
+    g, h = text.split("def g(")[1].split("def h(")
+    assert "numpy.dot(t, A)" in g and ".T" not in g
+    assert "2 * t" in h and "3 + " in h
+    rng = np.random.default_rng(1)
+    A, t, u = rng.normal(size=(3, 3)), rng.normal(size=3), 0.7
+    np.testing.assert_allclose(m.g(A=A, t=t), t @ A)
+    np.testing.assert_array_equal(m.h(t=t, u=u), (t * 2 + 3) * u)
+
+
+def test_row_and_column_sums_take_a_product_along_short_rows_and_reduce_long_ones(
+    tmp_path,
+) -> None:
+    # as the built-in output layer does (at most 64 entries a row: BLAS with ones, else
+    # NumPy's reduction); with a symbolic row length the large body decides at run time
+    text, m = emitted(
+        tmp_path,
+        derivation("rows", "sum(W[k, i], (i, 1, J))", "sum(W[k, j], (j, 1, J))")
+        + derivation("columns", "sum(W[c, j], (c, 1, K))", "sum(W[d, j], (d, 1, K))"),
+    )
+    rows = text.split("def rows(")[1]
+    assert "numpy.dot(W, _ones(J, dtype))" in rows and "numpy.add.reduce(W, 1)" in rows
+    assert "if J <= 64:" in rows
+    rng = np.random.default_rng(2)
+    for shape in [(3, 100), (3, 2000), (100, 50), (2000, 3)]:  # small body; large, both ways
+        W = rng.normal(size=shape)
+        np.testing.assert_allclose(m.rows(W), W.sum(axis=1), rtol=1e-12)
+        np.testing.assert_allclose(m.columns(W), W.sum(axis=0), rtol=1e-12)
 
 
 def test_max_and_heaviside_follow_the_expressions_convention_at_zero(tmp_path) -> None:

@@ -33,10 +33,13 @@ def _converted(where, spec, values):
         if not dims and type(value) in (float, int):
             converted.append(value)
             continue
-        try:
-            array = numpy.asarray(value)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{where}: {name} is not an array of numbers ({error})") from None
+        if type(value) is _ndarray:
+            array = value  # an ndarray of another dtype: asarray would only return it
+        else:
+            try:
+                array = numpy.asarray(value)
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"{where}: {name} is not an array of numbers ({error})") from None
         if array.dtype.kind not in "fiu":
             raise ValueError(
                 f"{where}: {name} must hold real numbers (float or integer), got dtype "

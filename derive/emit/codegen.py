@@ -7,8 +7,9 @@ One statement per operation, in the graph's order (operands first). Two rules ke
   ``numpy.exp(a, out=a)``): the elementwise chain of a formula runs in one buffer instead of
   allocating a temporary per step.
 - **Matrix products for contractions.** A sum over one shared index of two arrays with at most
-  one other axis each is ``A @ B`` (transposed views as needed): BLAS, not a loop. A sum over
-  every axis of two arrays of one layout is ``numpy.vdot``; anything else is an ``einsum``.
+  one other axis each is ``numpy.dot(A, B)`` (transposed views as needed): BLAS, not a loop. A
+  sum over every axis of two arrays of one layout is ``numpy.dot`` (vectors) or ``numpy.vdot``;
+  anything else is an ``einsum``.
 
 Broadcasting follows the scope order of the axes (:func:`derive.emit.graph.broadcast_view`).
 """
@@ -21,11 +22,17 @@ from sympy import Expr, Symbol
 from sympy.printing.str import StrPrinter
 
 from derive.emit.graph import Domain, Graph, Node, broadcast_view
+from derive.emit.printer import SMALL_K
 from derive.emit.proofs import EmitError
 
 OPERATORS = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/"}
 COMMUTATIVE = frozenset({"add", "multiply"})
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+class Assigned(str):
+    """A statement printer's answer when it assigned its result itself (an if/else): the
+    variable's name, not code to assign."""
 
 
 class SizePrinter(StrPrinter):
@@ -102,7 +109,8 @@ class Printer:
             return self._take(node)
         if node.op == "ufunc":
             return self._ufunc(n, node)
-        return self._statement(n, PRINTERS[node.op](self, node))
+        code = PRINTERS[node.op](self, node)
+        return code if isinstance(code, Assigned) else self._statement(n, code)
 
     def _statement(self, n: int, code: str) -> str:
         name = f"_{len(self.lines)}"
@@ -131,6 +139,8 @@ class Printer:
         target = self._reusable(n, node)
         if target is None:
             if name in OPERATORS and len(args) == 2:
+                if name in COMMUTATIVE and self._number(node.args[1]) > self._number(node.args[0]):
+                    args.reverse()  # exact (IEEE + and * commute), and about 200 instructions less
                 return self._statement(n, f"{args[0]} {OPERATORS[name]} {args[1]}")
             if name == "negative":
                 return self._statement(n, f"-{args[0]}")
@@ -143,6 +153,12 @@ class Printer:
                 return buffer
         self.lines.append(f"numpy.{name}({', '.join(args)}, out={buffer})")
         return buffer
+
+    def _number(self, arg: int) -> bool:
+        """Whether ``arg`` is a Python number when the function runs (a constant, a size, a
+        scalar argument): ``0.5 * a`` costs NumPy less than ``a * 0.5``, which asks the number
+        whether it overrides the ufunc before computing."""
+        return self.graph[self.graph.owner(arg)].op in ("const", "size", "scalar")
 
     def _reusable(self, n: int, node: Node) -> int | None:
         """An operand this ufunc may write its result into (see the module docstring)."""
@@ -175,13 +191,7 @@ class Printer:
         positions = tuple(axes.index(label) for label in labels)
         name = self.names[arg]
         if function == "add" and len(axes) == 2 and len(positions) == 1:
-            # a row or column sum as a product with ones: BLAS, several times faster than
-            # NumPy's reduction along short rows (about 3 ns an entry at K = 10)
-            self.uses_dtype = True
-            ones = f"_ones({self.size(self.domains[labels[0]].size)}, dtype)"
-            return (
-                f"numpy.dot({name}, {ones})" if positions == (1,) else f"numpy.dot({ones}, {name})"
-            )
+            return self._row_or_column_sum(name, axes, labels[0], positions[0])
         if len(positions) == len(axes):
             axis = "None"
         elif len(positions) == 1:
@@ -189,6 +199,30 @@ class Printer:
         else:
             axis = str(positions)
         return f"numpy.{function}.reduce({name}, {axis})"
+
+    def _row_or_column_sum(self, name: str, axes: tuple, label: Symbol, position: int) -> str:
+        """A sum over one axis of a matrix. Along short rows a product with ones (BLAS) is
+        several times faster than NumPy's reduction (about 3 ns an entry at K = 10); along long
+        rows the reduction is as fast, runs on one core, and is what the built-in output layer
+        uses (``printer.SMALL_K``). With a symbolic row length the in-place (large) body decides
+        at run time; the small body always takes the product."""
+        self.uses_dtype = True
+        ones = f"_ones({self.size(self.domains[label].size)}, dtype)"
+        product = f"numpy.dot({name}, {ones})" if position == 1 else f"numpy.dot({ones}, {name})"
+        reduction = f"numpy.add.reduce({name}, {position})"
+        row = self.domains[axes[1]].size
+        if row.is_Integer:
+            return product if row <= SMALL_K else reduction
+        if not self.in_place:
+            return product
+        result = f"_{len(self.lines)}"
+        self.lines += [
+            f"if {self.size(row)} <= {SMALL_K}:  # short rows: a product with ones",
+            f"    {result} = {product}",
+            "else:",
+            f"    {result} = {reduction}",
+        ]
+        return Assigned(result)
 
     def contract(self, node: Node) -> str:
         a, b = node.args
@@ -230,10 +264,17 @@ def _oriented(p: Printer, arg: int, label: Symbol, last: bool) -> str | None:
 
 
 def _matrix_product(p: Printer, a: int, b: int, shared: tuple, out: tuple) -> str | None:
-    """``A @ B`` (or ``numpy.vdot``) when the contraction is a matrix product, else None."""
+    """``numpy.dot`` (or ``numpy.vdot``) when the contraction is a matrix product, else None.
+
+    ``numpy.dot`` rather than ``@``: the same BLAS call for operands of at most two axes, and
+    about 1,800 fewer instructions a call (``@`` goes through the matmul ufunc's machinery),
+    which is most of a call at a batch of one. A vector and a matrix go in the order that
+    needs no transposed view (``v @ x`` is ``x.T @ v``; a ``.T`` costs as much as a call's
+    argument check)."""
     axes_a, axes_b = p.graph[a].axes, p.graph[b].axes
     if axes_a == axes_b and set(axes_a) == set(shared):
-        return f"numpy.vdot({p.names[a]}, {p.names[b]})"
+        function = "dot" if len(axes_a) == 1 else "vdot"  # dot: no flattening, fewer calls
+        return f"numpy.{function}({p.names[a]}, {p.names[b]})"
     if len(shared) != 1 or len(axes_a) > 2 or len(axes_b) > 2:
         return None
     free_a, free_b = [x for x in axes_a if x not in shared], [x for x in axes_b if x not in shared]
@@ -246,9 +287,12 @@ def _matrix_product(p: Printer, a: int, b: int, shared: tuple, out: tuple) -> st
     left, right = _oriented(p, a, label, last=True), _oriented(p, b, label, last=False)
     if left is None or right is None:
         return None
-    if len(axes_a) == 1 and len(axes_b) == 1:
-        return f"numpy.dot({left}, {right})"
-    return f"{left} @ {right}"
+    if len(p.graph[b].axes) == 1 and len(p.graph[a].axes) == 2:
+        # a matrix and a vector: the vector first if that saves a transposed view
+        other = _oriented(p, a, label, last=False)
+        if other is not None and other.count(".T") < left.count(".T"):
+            return f"numpy.dot({right}, {other})"
+    return f"numpy.dot({left}, {right})"
 
 
 def _einsum(p: Printer, a: int, b: int, out: tuple) -> str:
