@@ -221,3 +221,13 @@ def test_the_chain_rule_in_index_form_sums_the_index_between_two_derivatives():
         (9, "proved"),
         (11, "refuted"),
     ]
+
+
+def test_a_post_that_denies_the_convention_before_or_after_naming_it_does_not_get_it() -> None:
+    from derive.sources.posts.implied import states_convention
+
+    assert states_convention("We use the summation convention: repeated indices") is not None
+    assert states_convention("The summation convention is used; x is not bold.") is not None
+    assert states_convention("We do not use the summation convention here.") is None
+    assert states_convention("Einstein notation is not used below.") is None
+    assert states_convention("The summation convention will not be used.") is None

@@ -31,13 +31,20 @@ _STATES = re.compile(
     re.IGNORECASE,
 )
 _NOT = re.compile(r"\b(?:not|no|without|never|don't|instead of)\b[^.;:]{0,40}\Z", re.IGNORECASE)
+# a denial after the words: "Einstein notation is not used", "... convention will not be used"
+_NOT_AFTER = re.compile(
+    r"\A\s*(?:\w+\s+){0,2}?(?:is|are|will|shall|was)\s+(?:be\s+)?(?:not|never)\b"
+    r"|\A\s*(?:\w+\s+){0,2}?(?:isn't|aren't|won't)\b",
+    re.IGNORECASE,
+)
 
 
 def states_convention(text: str) -> int | None:
     """The offset where the text says repeated indices are summed (not "we do not use the
     summation convention"), or None."""
     for match in _STATES.finditer(text):
-        if not _NOT.search(text[max(0, match.start() - 60) : match.start()]):
+        before = text[max(0, match.start() - 60) : match.start()]
+        if not _NOT.search(before) and not _NOT_AFTER.search(text[match.end() :]):
             return match.start()
     return None
 
