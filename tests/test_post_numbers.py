@@ -276,3 +276,21 @@ def test_the_exponential_at_a_number_is_a_claim_not_a_value_given() -> None:
         "$$ e^{2} = 7.0 $$\n"
     )
     assert [r.status for r in check(text)] == ["proved"] * 4 + ["refuted"]
+
+
+def test_iterates_of_a_later_example_do_not_use_an_earlier_sections_start() -> None:
+    text = r"""
+From $u_0 = 1$ with $\alpha = 0.5$:
+
+$$ u_{k+1} = u_k - \alpha (u_k - 5) $$
+
+$$ u_1 = 3 $$
+
+## Another start
+
+Starting from four instead,
+
+$$ u_1 = 4 - 0.5 (4 - 5) = 4.5 $$
+"""
+    results = check(text)
+    assert [r.status for r in results if r.line == 12] == ["cannot check", "proved"]
