@@ -387,3 +387,20 @@ def test_a_case_value_may_end_with_a_comma_before_its_condition() -> None:
         "$$ q(2) = 4 $$\n\n$$ q(-2) = 4 $$\n"
     )
     assert [r.status for r in check(text)] == ["proved", "refuted"]
+
+
+def test_an_evaluation_bar_is_the_expression_at_its_point() -> None:
+    text = (
+        "$$ \\left.\\frac{d}{dv} \\tanh v \\right|_{v=0} = 1 $$\n\n"
+        "$$ \\left. \\frac{d}{du} u^3 \\right|_{u=2} = 12 $$\n\n"
+        "$$ \\left. \\frac{d}{du} u^3 \\right|_{u=2} = 8 $$\n\n"
+        "$$ \\left( u + 1 \\right)^2 = \\left[ u^2 + 2u + 1 \\right] $$\n\n"
+        "$$ \\left. u^2 \\right|_{2} = 4 $$\n"
+    )
+    assert [r.status for r in check(text)] == [
+        "proved",
+        "proved",
+        "refuted",
+        "proved",
+        "cannot read",
+    ]
