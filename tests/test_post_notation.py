@@ -390,6 +390,10 @@ def test_a_case_value_may_end_with_a_comma_before_its_condition() -> None:
 
 
 def test_an_evaluation_bar_is_the_expression_at_its_point() -> None:
+    from derive.render.latex.source import math_latex
+
+    typeset = math_latex(r"\left. u^2 \right|_{u=2} = 4")
+    assert typeset.startswith(r"\left.") and r"\right|_{u = 2}" in typeset
     text = (
         "$$ \\left.\\frac{d}{dv} \\tanh v \\right|_{v=0} = 1 $$\n\n"
         "$$ \\left. \\frac{d}{du} u^3 \\right|_{u=2} = 12 $$\n\n"
