@@ -408,3 +408,15 @@ def test_an_evaluation_bar_is_the_expression_at_its_point() -> None:
         "proved",
         "cannot read",
     ]
+
+
+def test_an_index_free_in_one_term_is_free_in_the_whole_claim_under_the_convention() -> None:
+    """``a_i - a_i^2``: i is free in the first term, so the claim is one output's identity,
+    not a sum of squares beside a free entry."""
+    text = (
+        "We use the summation convention.\n\n"
+        "$$ a_i = \\sigma(z_i) $$\n\n"
+        "$$ \\frac{\\partial a_i}{\\partial z_i} = a_i - a_i^2 $$\n\n"
+        "$$ \\frac{\\partial a_i}{\\partial z_i} = a_i + a_i^2 $$\n"
+    )
+    assert [r.status for r in check(text)] == ["proved", "refuted"]

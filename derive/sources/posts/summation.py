@@ -64,14 +64,18 @@ def implied(expr: Basic, ranges: dict, free: frozenset = frozenset()) -> Basic:
 
 
 def claim_sides(lhs: Basic, rhs: Basic, ranges: dict) -> tuple[Basic, Basic]:
-    """A claim's two sides under the convention: an index once on either side is free (the
-    claim is about each value of it); one twice within a side is summed there.
+    """A claim's two sides under the convention: an index once in a term of either side is
+    free (the claim is about each value of it: ``\frac{\\partial a_i}{\\partial z_i} = a_i -
+    a_i^2``, one output's identity); one only ever twice in a product is summed there.
 
     Raises:
         NotTheConvention: an index occurs more than twice in one product.
     """
-    free = frozenset(i for side in (lhs, rhs) for i, n in _read(side, ranges)[1].items() if n == 1)
-    return implied(lhs, ranges, free), implied(rhs, ranges, free)
+    free: set = set()
+    for side in (lhs, rhs):  # the terms of each side (a bracket in a product is one factor)
+        for term in Add.make_args(side):
+            free |= {i for i, n in _read(term, ranges)[1].items() if n == 1}
+    return implied(lhs, ranges, frozenset(free)), implied(rhs, ranges, frozenset(free))
 
 
 def _summed(expr: Basic, counts: Counter, ranges: dict) -> Basic:
