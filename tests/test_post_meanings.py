@@ -414,6 +414,11 @@ def test_a_start_the_text_states_decides_the_claims_at_concrete_steps() -> None:
     assert "written out to the start the text states" in results[2].detail
     unstated = _AVERAGE.replace("started at zero, $u_0 = 0$", "started somewhere")
     assert "refuted" not in {r.status for r in check(unstated)}
+    # a start an earlier section stated may prove, never refute (this section may start anew)
+    later = _AVERAGE.replace(
+        "$$ \\frac{u_2}{1 - \\gamma^2} = \\frac{\\gamma q_1 + q_2}{1 + \\gamma} $$", "## Later"
+    )
+    assert later != _AVERAGE and "refuted" not in {r.status for r in check(later)}
 
 
 _LAYERS = r"""

@@ -379,3 +379,36 @@ def test_a_case_value_may_end_with_a_comma_before_its_condition() -> None:
         "$$ q(2) = 4 $$\n\n$$ q(-2) = 4 $$\n"
     )
     assert [r.status for r in check(text)] == ["proved", "refuted"]
+
+
+def test_an_evaluation_bar_is_the_expression_at_its_point() -> None:
+    from derive.render.latex.source import math_latex
+
+    typeset = math_latex(r"\left. u^2 \right|_{u=2} = 4")
+    assert typeset.startswith(r"\left.") and r"\right|_{u = 2}" in typeset
+    text = (
+        "$$ \\left.\\frac{d}{dv} \\tanh v \\right|_{v=0} = 1 $$\n\n"
+        "$$ \\left. \\frac{d}{du} u^3 \\right|_{u=2} = 12 $$\n\n"
+        "$$ \\left. \\frac{d}{du} u^3 \\right|_{u=2} = 8 $$\n\n"
+        "$$ \\left( u + 1 \\right)^2 = \\left[ u^2 + 2u + 1 \\right] $$\n\n"
+        "$$ \\left. u^2 \\right|_{2} = 4 $$\n"
+    )
+    assert [r.status for r in check(text)] == [
+        "proved",
+        "proved",
+        "refuted",
+        "proved",
+        "cannot read",
+    ]
+
+
+def test_an_index_free_in_one_term_is_free_in_the_whole_claim_under_the_convention() -> None:
+    """``a_i - a_i^2``: i is free in the first term, so the claim is one output's identity,
+    not a sum of squares beside a free entry."""
+    text = (
+        "We use the summation convention.\n\n"
+        "$$ a_i = \\sigma(z_i) $$\n\n"
+        "$$ \\frac{\\partial a_i}{\\partial z_i} = a_i - a_i^2 $$\n\n"
+        "$$ \\frac{\\partial a_i}{\\partial z_i} = a_i + a_i^2 $$\n"
+    )
+    assert [r.status for r in check(text)] == ["proved", "refuted"]

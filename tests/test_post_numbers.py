@@ -267,3 +267,30 @@ def test_a_stated_value_against_a_default_domain_does_not_stop_claims_without_it
         "$$ \\frac{1 + 2 + 6}{3} = 3 $$\n"
     )
     assert [r.status for r in check(text)] == ["proved"]
+
+
+def test_the_exponential_at_a_number_is_a_claim_not_a_value_given() -> None:
+    text = (
+        "$$ e^{1.0} = 2.718, \\quad e^{0.5} = 1.649 $$\n\n"
+        "$$ e^{1.0} + e^{0.5} = 2.718 + 1.649 = 4.367 $$\n\n"
+        "$$ e^{2} = 7.0 $$\n"
+    )
+    assert [r.status for r in check(text)] == ["proved"] * 4 + ["refuted"]
+
+
+def test_iterates_of_a_later_example_do_not_use_an_earlier_sections_start() -> None:
+    text = r"""
+From $u_0 = 1$ with $\alpha = 0.5$:
+
+$$ u_{k+1} = u_k - \alpha (u_k - 5) $$
+
+$$ u_1 = 3 $$
+
+## Another start
+
+Starting from four instead,
+
+$$ u_1 = 4 - 0.5 (4 - 5) = 4.5 $$
+"""
+    results = check(text)
+    assert [r.status for r in results if r.line == 12] == ["cannot check", "proved"]

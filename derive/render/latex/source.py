@@ -325,6 +325,7 @@ PRINTERS: dict[type, Callable[[_Printer, ast.Node], str]] = {
     ast.Ellipsis: lambda p, node: r"\dots",
     ast.Absolute: lambda p, node: rf"\left|{p(node.inner)}\right|",
     ast.Norm: lambda p, node: rf"\left\|{p(node.inner)}\right\|",
+    ast.Evaluated: lambda p, node: rf"\left.{p(node.operand)}\right|_{{{p(node.at)}}}",
 }
 
 _LEFT_OUT = ("ROWSEP", "AMP", "TAG")  # a side's row breaks, alignment and number

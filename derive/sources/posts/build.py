@@ -17,6 +17,7 @@ from sympy import (
     Add,
     E,
     Expr,
+    Indexed,
     Integer,
     KroneckerDelta,
     Mul,
@@ -37,9 +38,10 @@ from derive.sources.posts.build_calls import CallsMixin, head_name
 from derive.sources.posts.build_derivatives import DerivativesMixin, shown
 from derive.sources.posts.build_sums import SumsMixin
 from derive.sources.posts.defined_functions import DefinedFunctions
-from derive.sources.posts.definitions import Definitions
+from derive.sources.posts.definitions import Definitions, TooDeep
 from derive.sources.posts.display import show
 from derive.sources.posts.entry_layers import EntryLayersMixin
+from derive.sources.posts.kinds import is_plain_name
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.vocabulary import SIGMA
 from derive.sources.posts.matrix.building import MatrixMixin, is_matrix
@@ -468,6 +470,29 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
         return items[0]
 
     # --- brackets, cases, conditions ---------------------------------------------------
+
+    def _evaluated(self, node: ast.Evaluated, env: Env) -> Expr:
+        """``\\left. \\frac{d}{dz} \\tanh z \\right|_{z=0}``: the operand with its definitions
+        written out, at the point (a name set to a value)."""
+        at = node.at
+        if not (isinstance(at, ast.Relation) and at.op == "=" and is_plain_name(at.lhs)):
+            raise BuildError("an evaluation bar is read at one point: |_{x=0}", node.pos)
+        variable, value = self.build(at.lhs, env), self.build(at.rhs, env)
+        if not isinstance(variable, (Symbol, Indexed)):
+            raise BuildError("an evaluation bar is read at one point: |_{x=0}", node.pos)
+        try:
+            operand = self.definitions.expand(self.build(node.operand, env))
+        except TooDeep as error:
+            raise BuildError(str(error), node.pos, "cannot check") from None
+        later = [
+            o
+            for o in self.definitions.objects(operand) - self.definitions.objects(variable)
+            if o not in self.definitions.table and self.scope.keys[o][0].base in self.left_letters
+        ]
+        if later:  # a name the text defines further on: its value at the point is unsaid here
+            message = "an evaluation bar over a name defined further on is not read"
+            raise BuildError(message, node.pos, "cannot check")
+        return operand.xreplace({variable: value})
 
     def _absolute(self, node: ast.Absolute, env: Env) -> Expr:
         return Abs(self.build(node.inner, env))

@@ -115,10 +115,10 @@ class InstanceMixin:
     def stepped(self, expr: Expr, values: tuple) -> Expr:
         """``expr`` with the entries of recurrent arrays at concrete steps written out by
         their recurrences down to the start values the text states, then at ``values``."""
-        steps = {
+        steps = {  # a start an earlier section stated is another example's: not this one's
             r.array: dataclasses.replace(r, body=self.resolved(self.definitions.expand(r.body)))
             for r in self.item.recurrences
-            if r.starts
+            if r.starts and not r.stale
         }
         start = {a: min(int(e.indices[-1]) for e, _ in r.starts) for a, r in steps.items()}
         written = to_start(expr, steps, start) if steps else None

@@ -72,6 +72,8 @@ def is_plain_name(node: ast.Node | None) -> bool:
         return True
     if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
         return False
+    if node.base.name == "e" and node.sub is None and is_number(node.sup):
+        return False  # e^{2.0}: the exponential at a number, not a name
     return not node.primes and all(letter_of(i) or isinstance(i, ast.Number) for i in _subs(node))
 
 

@@ -26,10 +26,12 @@ class RecurrencesMixin:
         if instead is not None:
             found[instead.array] = instead
         values = self._values()  # the start values the text states (``$m_0 = 0$``)
-        return tuple(
-            replace(found[a], starts=_starts_stated(found[a], values))
-            for a in sorted(found, key=str)
-        )
+        made = []
+        for array in sorted(found, key=str):
+            starts = _starts_stated(found[array], values)
+            stale = tuple(e for e, _ in starts if self.value_sections[e] < self.section)
+            made.append(replace(found[array], starts=starts, stale=stale))
+        return tuple(made)
 
     def _recurrence(self, chain, block, texts, name: str) -> bool:
         """``w_{t+1} = w_t - \\eta f'(w_t)``: the steps of w from here on; True if the chain's

@@ -57,6 +57,7 @@ class Recurrence:
     where: str
     params: tuple = ()
     starts: tuple = ()  # (entry, value): the start values the text states (``m_0 = 0``)
+    stale: tuple = ()  # the entries of ``starts`` an earlier section stated: they never refute
 
     def at(self, entry: Indexed) -> Expr:
         """``entry`` (an entry of the array) written out by one step."""
@@ -242,7 +243,8 @@ def _at_concrete_steps(lhs, rhs, recurrences: dict, start: dict, judge, where: s
     if verdict.proved:
         told = ", the start the text states" if values else ""
         return Reading(verdict, f" by {where}, written out to the start{told}")
-    if verdict.refuted and _all_stated(lhs, rhs, written, left, values):
+    stale = {e for r in recurrences.values() for e in r.stale}
+    if verdict.refuted and not stale & set(values) and _all_stated(lhs, rhs, written, left, values):
         return Reading(verdict, f" by {where}, written out to the start the text states,")
     return Reading(_undecided(), f" (about iterates: {where})")
 

@@ -31,7 +31,7 @@ GRAMMAR = r"""
 %declare PARTIAL_ALONE PARTIAL_OP DIFF_D DIFF_D_ALONE INDICATOR PLUS MINUS MULOP SLASH EQ REL
 %declare OTHER_REL SUB SUP PRIME LPAR RPAR LBRACK RBRACK LBRACE RBRACE COMMA PERIOD SEMI NOTE
 %declare IF IF_COND ELSE BEGIN_CASES END_CASES AMP ROWSEP INDICATOR_OPEN ASSUME NAME NABLA
-%declare MID ABS_OPEN ABS_CLOSE NORM_OPEN NORM_CLOSE QUAD ELLIPSIS
+%declare MID ABS_OPEN ABS_CLOSE NORM_OPEN NORM_CLOSE QUAD ELLIPSIS EVAL_OPEN EVAL_CLOSE
 
 start: line
      | ASSUME cond                              -> assumption
@@ -109,6 +109,7 @@ sbody: expr (COMMA expr)*                       -> items
         | INDICATOR_OPEN LBRACK cond RBRACK     -> indicator
         | INDICATOR_OPEN LPAR cond RPAR         -> indicator
         | BEGIN_CASES case (ROWSEP case)* ROWSEP? END_CASES -> cases
+        | EVAL_OPEN expr EVAL_CLOSE SUB sarg    -> evaluated
 !argsep: COMMA | SEMI | MID
 farg: LBRACE expr RBRACE | LETTER | NUMBER
 case: expr COMMA? AMP IF? cond seps?            -> case_if

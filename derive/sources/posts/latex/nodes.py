@@ -132,6 +132,14 @@ class Ellipsis(Node):
 
 
 @dataclass(frozen=True)
+class Evaluated(Node):
+    """``\\left. f \\right|_{x=0}``: ``operand`` at the point ``at`` (a relation ``x = 0``)."""
+
+    operand: Node
+    at: Node
+
+
+@dataclass(frozen=True)
 class Absolute(Node):
     inner: Node
 

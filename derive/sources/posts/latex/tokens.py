@@ -127,7 +127,7 @@ def classify(raw: list[Token]) -> list[Token]:
     A command the reader does not know becomes an ERROR token, reported only if it is in a row
     that is read.
     """
-    raw = decorate(unwrap_styles(_over(raw)))
+    raw = decorate(unwrap_styles(_over(_evaluation_bars(raw))))
     out: list[Token] = []
     scripts = _Scripts()
     for index, token in enumerate(raw):
@@ -139,6 +139,34 @@ def classify(raw: list[Token]) -> list[Token]:
             scripts.push(out, new)
             out.append(new)
     return mark(out)
+
+
+def _evaluation_bars(raw: list[Token]) -> list[Token]:
+    """``\\left. \\frac{d}{dz} \\tanh z \\right|_{z=0}``: the derivative evaluated at a point.
+    The opening ``\\left.`` and its own ``\\right|`` become one token each; any other
+    ``\\left``/``\\right`` pair is left to be dropped as sizing."""
+    out: list[Token] = []
+    opened: list[bool] = []  # per \left: is it the opening of an evaluation bar?
+    index = 0
+    while index < len(raw):
+        token, after = raw[index], raw[index + 1] if index + 1 < len(raw) else None
+        value, next_value = str(token), str(after) if after is not None else ""
+        if token.type == "CMD" and value == "\\left":
+            bar = next_value == "."
+            opened.append(bar)
+            if bar:
+                out.append(make_token("EVAL_OPEN", "\\left.", token.start_pos, after.end_pos))
+                index += 2
+                continue
+        elif token.type == "CMD" and value == "\\right" and opened:
+            bar = opened.pop() and next_value in ("|", "\\vert", "\\rvert")
+            if bar:
+                out.append(make_token("EVAL_CLOSE", "\\right|", token.start_pos, after.end_pos))
+                index += 2
+                continue
+        out.append(token)
+        index += 1
+    return out
 
 
 def _over(raw: list[Token]) -> list[Token]:
@@ -198,6 +226,8 @@ def _classify_one(
     previous = out[-1].type if out else ""
     kind = token.type
     subscripted = index + 1 < len(raw) and str(raw[index + 1]) == "_"
+    if kind in ("EVAL_OPEN", "EVAL_CLOSE"):
+        return [token]
     if kind == "WORD":
         return _word(value, start, in_script and not (subscripted and len(value) >= 3))
     if kind == "DECORATED":

@@ -220,6 +220,10 @@ class ToTree(Transformer):
         sup_text = "".join(sup[0][2].split()) if sup else ""
         return ast.Scripted(meta.start_pos, base, items, sup_node, sup_text, primes)
 
+    def evaluated(self, meta, children):
+        """``\\left. f \\right|_{x=0}``: f at the point of its subscript."""
+        return ast.Evaluated(meta.start_pos, _leaf(children[1]), _unwrap(children[4]))
+
     def scripts(self, meta, children):
         return list(children)
 
