@@ -221,3 +221,17 @@ def test_the_chain_rule_in_index_form_sums_the_index_between_two_derivatives():
         (9, "proved"),
         (11, "refuted"),
     ]
+
+
+def test_an_index_a_written_out_derivative_repeats_more_than_the_text_is_not_read():
+    # t_i ∂p_i/∂z_j: i written twice, but ∂p_i/∂z_j = p_i (δ_ij - p_j) brings a third
+    rows = [
+        r"p_i = \frac{e^{z_i}}{\sum_k e^{z_k}}",
+        r"L = -t_i \log p_i",
+        r"\frac{\partial L}{\partial z_j} = -t_i \frac{\partial p_i}{\partial z_j}",
+        r"\frac{\partial p_i}{\partial z_j} = p_i (\delta_{ij} - p_j)",
+    ]
+    text = SAID + "\n\n" + "\n\n".join(f"$$ {row} $$" for row in rows) + "\n"
+    results = check(text)
+    assert [(r.line, r.status) for r in results] == [(7, "cannot read"), (9, "proved")]
+    assert "index i" in results[0].detail and "derivatives are written out" in results[0].detail

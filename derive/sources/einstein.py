@@ -43,6 +43,7 @@ def implied_sums(
     *,
     bound: Callable[[Symbol, Basic], Symbol] | None = None,
     written_powers: Collection[Basic] = (),
+    written_counts: Mapping[Symbol, int] | None = None,
 ) -> Basic:
     """``expr`` with every repeated index of a term summed over its range (``ranges``: index
     -> (lo, hi)), except the ``free`` ones (those of the left side: ``δ_i = σ'(z_i) W_ki δ_k``
@@ -51,7 +52,9 @@ def implied_sums(
     binds in that term, one the term does not use already (a bound index of a definition's
     sum written out in it would be captured); else the
     index itself); ``written_powers``: powers the text wrote as powers (not a product written
-    twice), whose summable indices the convention leaves unread.
+    twice), whose summable indices the convention leaves unread; ``written_counts``: how often
+    the text writes each index (a term of ``expr`` with more, from a derivative or definition
+    written out, is not read: the convention counts what is written).
 
     Raises:
         ImpliedSumError: a term the convention does not read, naming the index.
@@ -65,6 +68,7 @@ def implied_sums(
     if free:
         ranges = {index: bounds for index, bounds in ranges.items() if index not in free}
     reader = _Reader(bound or (lambda index, term: index), written_powers)
+    reader.most = written_counts
     result = reader.read(expr, ranges)
     free_after = {s for s in result.free_symbols if s in reader.summed and s not in free}
     if bound is None:  # the summed index is its own symbol: a free one of the same letter
@@ -87,6 +91,7 @@ class _Reader:
     def __init__(self, bound: Callable[[Symbol, Basic], Symbol], written: Collection) -> None:
         self.bound, self.written = bound, written
         self.summed: set[Symbol] = set()  # every index some term sums
+        self.most: Mapping[Symbol, int] | None = None  # how often the text writes an index
 
     def read(self, expr: Basic, ranges: Ranges) -> Basic:
         if not expr.args or not expr.has(Indexed, KroneckerDelta):
@@ -112,12 +117,10 @@ class _Reader:
     def term(self, term: Basic, ranges: Ranges) -> Basic:
         signatures = self.signatures(term, ranges)
         for signature in signatures:
-            many = [(s, n) for s, n in signature if n > 2]
-            if many:
-                index, count = many[0]
-                raise ImpliedSumError(
-                    index, f"occurs {count} times in a term (the convention sums twice)", term
-                )
+            for index, count in signature:
+                why = self.unread(index, count)
+                if why:
+                    raise ImpliedSumError(index, why, term)
         sets = {frozenset(s for s, n in signature if n == 2) for signature in signatures}
         if len(sets) > 1:  # the terms multiplied out sum different indices: each its own
             return self.split(term, signatures, ranges)
@@ -129,6 +132,19 @@ class _Reader:
                 raise ImpliedSumError(index, "has no symbol free to sum it over", term)
             term = Sum(term.xreplace({index: dummy}), (dummy, *ranges[index]))
         return term
+
+    def unread(self, index: Symbol, count: int) -> str:
+        """Why a term with ``index`` ``count`` times is not read ("" when it is)."""
+        written = None if self.most is None else self.most.get(index, 0)
+        if written is not None and written > 2 and count > 2:
+            return f"is written {written} times (the convention sums an index written twice)"
+        if written is not None and count > written:
+            return (
+                "occurs more often in a term once its derivatives are written out than in the text"
+            )
+        if count > 2:
+            return f"occurs {count} times in a term (the convention sums twice)"
+        return ""
 
     def split(self, term: Basic, signatures: list[Signature], ranges: Ranges) -> Basic:
         counts = [dict(s) for s in signatures]

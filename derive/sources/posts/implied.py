@@ -42,9 +42,8 @@ def states_convention(text: str) -> int | None:
     return None
 
 
-def once_letters(node: ast.Node) -> frozenset[str]:
-    """The index letters written once in ``node``'s subscripts, outside its sums: the free
-    indices of a left side (``\\frac{\\partial E}{\\partial W_{kl}}``: k and l)."""
+def written_letters(node: ast.Node) -> dict[str, int]:
+    """How often each letter is written in ``node``'s subscripts, outside its sums."""
     counts: dict[str, int] = {}
     stack = [node]
     while stack:
@@ -57,22 +56,37 @@ def once_letters(node: ast.Node) -> frozenset[str]:
                 if letter is not None:
                     counts[letter] = counts.get(letter, 0) + 1
         stack.extend(ast.children(current))
-    return frozenset(letter for letter, count in counts.items() if count == 1)
+    return counts
+
+
+def once_letters(node: ast.Node) -> frozenset[str]:
+    """The index letters written once in ``node``'s subscripts, outside its sums: the free
+    indices of a left side (``\\frac{\\partial E}{\\partial W_{kl}}``: k and l)."""
+    return frozenset(letter for letter, count in written_letters(node).items() if count == 1)
 
 
 class ImpliedMixin:
     """Rows read under the convention, for :class:`~derive.sources.posts.chains.ChainReader`
     (``self.builder.einstein`` says whether the post states it)."""
 
-    def implied(self, value: Expr, free_letters: frozenset[str], pos: int) -> Expr:
-        """``value`` with its repeated indices summed (the ``free_letters`` never): as is
-        when the post does not state the convention. Raises BuildError ("cannot read")."""
+    def implied(self, value: Expr, free_letters: frozenset[str], node: ast.Node) -> Expr:
+        """``value``, built from ``node``, with its repeated indices summed (the
+        ``free_letters`` never): as is when the post does not state the convention. An index
+        that occurs in a term of the value more often than the text writes it (a derivative
+        written out: ``t_i \\frac{\\partial p_i}{\\partial z_j}`` is t_i p_i (δ_ij - p_j))
+        is not read: the convention counts what is written. Raises BuildError ("cannot
+        read")."""
         scope = self.builder.scope
         free = frozenset(scope.free[letter] for letter in free_letters if letter in scope.free)
+        written = {
+            scope.free[letter]: count
+            for letter, count in written_letters(node).items()
+            if letter in scope.free
+        }
         try:
-            return self._summed(value, free)
+            return self._summed(value, free, written)
         except ImpliedSumError as error:
-            raise BuildError(self._unread(error), pos, "cannot read") from None
+            raise BuildError(self._unread(error), node.pos, "cannot read") from None
 
     def implied_body(self, body: Expr, params: tuple, where: str) -> Expr:
         """A definition's body read by the convention (its parameters free: ``z_i`` of
@@ -85,7 +99,7 @@ class ImpliedMixin:
             message = f"the definition at {where}: {self._unread(error)}"
             return self.builder.definitions._placeholder(message, None, ())
 
-    def _summed(self, value: Expr, free: frozenset) -> Expr:
+    def _summed(self, value: Expr, free: frozenset, written=None) -> Expr:
         builder = self.builder
         if not builder.einstein:
             return value
@@ -105,7 +119,14 @@ class ImpliedMixin:
             made = scope.bound_index(letters[index], ranges[index][0])
             return scope.fresh(made) if term.has(made) else made
 
-        return implied_sums(value, ranges, free, bound=bound, written_powers=builder.written_powers)
+        return implied_sums(
+            value,
+            ranges,
+            free,
+            bound=bound,
+            written_powers=builder.written_powers,
+            written_counts=written,
+        )
 
     def _unread(self, error: ImpliedSumError) -> str:
         if error.index is None:
