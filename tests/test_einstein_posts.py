@@ -235,3 +235,18 @@ def test_an_index_a_written_out_derivative_repeats_more_than_the_text_is_not_rea
     results = check(text)
     assert [(r.line, r.status) for r in results] == [(7, "cannot read"), (9, "proved")]
     assert "index i" in results[0].detail and "derivatives are written out" in results[0].detail
+
+
+def test_entries_of_stated_matrices_are_summed_over_the_matrix_size():
+    # W_{ij} of a stated m×n matrix: j runs over W's n columns, not an unranged sum's size
+    text = (
+        r"Let $W \in \mathbb{R}^{m \times n}$, $x \in \mathbb{R}^n$ and $z = W x$. In index "
+        "notation, with repeated indices summed,\n\n$$ z_i = W_{ij} x_j $$\n\n"
+        "$$ \\frac{\\partial z_i}{\\partial x_k} = W_{ik} $$\n\n"
+        "$$ \\frac{\\partial z_i}{\\partial x_k} = W_{ki} $$\n"
+    )
+    assert [(r.line, r.status) for r in check(text)] == [
+        (3, "proved"),
+        (5, "proved"),
+        (7, "refuted"),
+    ]

@@ -19,10 +19,12 @@ from collections.abc import Callable, Collection, Mapping
 
 import sympy
 from sympy import Add, Basic, Indexed, KroneckerDelta, Mul, Pow, Sum, Symbol
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 Ranges = Mapping[Symbol, tuple[Basic, Basic]]
 Signature = tuple[tuple[Symbol, int], ...]  # index -> how often, in one additive term
 MAX_TERMS = 64  # additive terms of one product multiplied out to read the convention
+ENTRIES = (Indexed, MatrixElement, KroneckerDelta)  # what carries indices
 MAX_POWER = 4  # a square (or cube...) kept by SymPy for a product written twice
 
 
@@ -94,19 +96,19 @@ class _Reader:
         self.most: Mapping[Symbol, int] | None = None  # how often the text writes an index
 
     def read(self, expr: Basic, ranges: Ranges) -> Basic:
-        if not expr.args or not expr.has(Indexed, KroneckerDelta):
+        if not expr.args or not expr.has(*ENTRIES):
             return expr
         if isinstance(expr, Add):
             return Add(*(self.read(term, ranges) for term in expr.args))
         if isinstance(expr, Sum):  # its own indices are summed already
             return expr.func(self.read(expr.function, _without(ranges, expr)), *expr.limits)
-        if isinstance(expr, (Mul, Indexed, Pow, KroneckerDelta)):
+        if isinstance(expr, (Mul, Pow, *ENTRIES)):
             return self.term(self.inside(expr, ranges), ranges)
         return self.inside(expr, ranges)
 
     def inside(self, expr: Basic, ranges: Ranges) -> Basic:
         """The arguments of the functions in a product read on their own (exp(W_ij x_j))."""
-        if isinstance(expr, (Indexed, Symbol, KroneckerDelta)) or not expr.args:
+        if isinstance(expr, (Symbol, *ENTRIES)) or not expr.args:
             return expr
         if isinstance(expr, Sum):
             return self.read(expr, ranges)
@@ -162,8 +164,8 @@ class _Reader:
         """How often each summable index occurs in each additive term of ``expr`` once its
         products are multiplied out (outside the functions, whose arguments are read alone:
         an index free there counts once)."""
-        if isinstance(expr, (Indexed, KroneckerDelta)):
-            places = expr.indices if isinstance(expr, Indexed) else expr.args
+        if isinstance(expr, ENTRIES):
+            places = _places(expr)
             found = Counter(s for i in places for s in i.free_symbols if s in ranges)
             return [_signature(found)]
         if isinstance(expr, Sum):
@@ -197,6 +199,16 @@ class _Reader:
                 index, "is under a power (a power of each entry, or the sum of them?)", expr
             )
         return _product([base, self.signatures(exponent, ranges)], expr)
+
+
+def _places(expr: Basic) -> tuple:
+    """The index expressions of an entry (``W[i, j]``, a matrix's ``W[i - 1, j - 1]``, the
+    delta's two)."""
+    if isinstance(expr, Indexed):
+        return expr.indices
+    if isinstance(expr, MatrixElement):
+        return expr.args[1:]
+    return expr.args
 
 
 def _without(ranges: Ranges, expr: Sum) -> Ranges:

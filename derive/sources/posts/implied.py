@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from sympy import Expr
+from sympy import Expr, Integer, default_sort_key
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.sources.einstein import ImpliedSumError, implied_sums
 from derive.sources.posts.latex import nodes as ast
@@ -24,7 +25,7 @@ from derive.sources.posts.ranges import index_items, letter_of
 
 _STATES = re.compile(
     r"summation convention|einstein(?:'s)?\s+(?:summation|convention|notation|sum|index)"
-    r"|repeated\s+(?:indices|index(?:es)?|subscripts?)\s+(?:are|is)\s+"
+    r"|repeated\s+(?:indices|index(?:es)?|subscripts?)\s+(?:(?:are|is|being)\s+)?"
     r"(?:(?!not\b|never\b|n't\b)\w+\s+){0,2}summed"
     r"|(?:summed|summation)\s+over\s+(?:any\s+|every\s+|all\s+)?repeated\s+ind"
     r"|summation\s+(?:is\s+)?(?:implied|implicit|understood)|(?:implied|implicit)\s+summation",
@@ -63,6 +64,23 @@ def once_letters(node: ast.Node) -> frozenset[str]:
     """The index letters written once in ``node``'s subscripts, outside its sums: the free
     indices of a left side (``\\frac{\\partial E}{\\partial W_{kl}}``: k and l)."""
     return frozenset(letter for letter, count in written_letters(node).items() if count == 1)
+
+
+def _entry_ranges(value: Expr, summable: set) -> dict:
+    """An index of a matrix's entries (``W_{ij}`` is ``W[i - 1, j - 1]``) runs over the
+    matrix's rows or columns: that range, never the size of unranged sums. Raises
+    ImpliedSumError for an index whose slots have different sizes, or that sits in an
+    entry other than as ``k - 1``."""
+    found: dict = {}
+    for entry in sorted(value.atoms(MatrixElement), key=default_sort_key):
+        for slot, place in enumerate(entry.args[1:]):
+            for index in place.free_symbols & summable:
+                size = entry.args[0].shape[slot]
+                if place != index - 1 or found.get(index, size) != size:
+                    why = "indexes entries of matrices whose sizes are not known to agree"
+                    raise ImpliedSumError(index, why, value)
+                found[index] = size
+    return {index: (Integer(1), size) for index, size in found.items()}
 
 
 class ImpliedMixin:
@@ -109,6 +127,7 @@ class ImpliedMixin:
             for letter, symbol in scope.free.items()
             if letter in scope.index_ranges
         }
+        ranges.update(_entry_ranges(value, set(ranges) - free))
         if not ranges:
             return value
         letters = {symbol: letter for letter, symbol in scope.free.items()}
