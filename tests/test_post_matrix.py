@@ -247,6 +247,14 @@ def test_a_layout_the_prose_does_not_settle_is_the_default() -> None:
     assert only(text + r"$$ \nabla_a (b^T a) = b $$").status == "proved"
 
 
+def test_a_sum_over_entries_past_a_matrix_size_is_never_judged() -> None:
+    # \sum_{j=1}^{K} W_{ij} x_j with W m×n: K may pass n, where no entry exists
+    text = r"Let $W \in \mathbb{R}^{m \times n}$, $x \in \mathbb{R}^n$ and $z = W x$. "
+    past = only(text + r"$$ z_i = \sum_{j=1}^{K} W_{ij} x_j $$")
+    assert past.status == "cannot check" and "columns of W" in past.detail
+    assert only(text + r"$$ z_i = \sum_{j=1}^{n} W_{ij} x_j $$").status == "proved"
+
+
 def test_a_stated_assumption_in_matrix_form_is_used() -> None:
     text = (
         r"Let $z, y \in \mathbb{R}^K$, $p = \mathrm{softmax}(z)$, $L = -y^T \log p$, "
