@@ -105,6 +105,9 @@ class ImpliedMixin:
             return self._summed(value, free, written)
         except ImpliedSumError as error:
             raise BuildError(self._unread(error), node.pos, "cannot read") from None
+        except (TypeError, AttributeError, IndexError, ValueError):  # SymPy on odd input
+            message = "the summation convention does not read this row"
+            raise BuildError(message, node.pos, "cannot read") from None
 
     def implied_body(self, body: Expr, params: tuple, where: str) -> Expr:
         """A definition's body read by the convention (its parameters free: ``z_i`` of
@@ -115,6 +118,9 @@ class ImpliedMixin:
             return self._summed(body, free)
         except ImpliedSumError as error:
             message = f"the definition at {where}: {self._unread(error)}"
+            return self.builder.definitions._placeholder(message, None, ())
+        except (TypeError, AttributeError, IndexError, ValueError):  # SymPy on odd input
+            message = f"the definition at {where} is not read by the summation convention"
             return self.builder.definitions._placeholder(message, None, ())
 
     def _summed(self, value: Expr, free: frozenset, written=None) -> Expr:
