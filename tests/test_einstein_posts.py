@@ -250,3 +250,10 @@ def test_entries_of_stated_matrices_are_summed_over_the_matrix_size():
         (5, "proved"),
         (7, "refuted"),
     ]
+
+
+def test_a_product_too_long_to_multiply_out_is_not_read():
+    xs = symbols("x1:30")
+    long = Add(*xs[:8], a[j] * b[j]) * Add(*xs[10:18]) * Add(*xs[20:28])
+    with pytest.raises(ImpliedSumError, match="more than 64 terms"):
+        implied_sums(long, RANGES)

@@ -153,6 +153,8 @@ class _Reader:
         for index in sorted({i for c in counts for i, n in c.items() if n == 2}, key=str):
             if any(c.get(index) == 1 for c in counts):
                 raise ImpliedSumError(index, "is summed in one term and free in another", term)
+        if _term_count(term) > MAX_TERMS:  # before multiplying out: never a blow-up
+            raise ImpliedSumError(None, f"more than {MAX_TERMS} terms once multiplied out", term)
         expanded = sympy.expand(
             term, deep=False, mul=True, multinomial=True, power_base=False, power_exp=False
         )
@@ -199,6 +201,22 @@ class _Reader:
                 index, "is under a power (a power of each entry, or the sum of them?)", expr
             )
         return _product([base, self.signatures(exponent, ranges)], expr)
+
+
+def _term_count(expr: Basic) -> int:
+    """How many terms ``expr`` has once its products are multiplied out (an upper bound)."""
+    if isinstance(expr, Add):
+        return sum(_term_count(a) for a in expr.args)
+    if isinstance(expr, Mul):
+        count = 1
+        for factor in expr.args:
+            count *= _term_count(factor)
+            if count > MAX_TERMS:
+                break
+        return count
+    if isinstance(expr, Pow) and expr.exp.is_Integer and 2 <= expr.exp <= MAX_POWER:
+        return min(_term_count(expr.base) ** int(expr.exp), MAX_TERMS + 1)
+    return 1
 
 
 def _places(expr: Basic) -> tuple:
