@@ -230,7 +230,7 @@ def test_the_numerator_layout_is_an_option() -> None:
     "said",
     [
         "We use the numerator layout.",
-        "Derivatives are in numerator layout (the Jacobian formulation), not denominator layout.",
+        "Here gradients are in numerator layout (Jacobian formulation), not denominator layout.",
     ],
 )
 def test_the_numerator_layout_stated_in_prose(said: str) -> None:
@@ -242,8 +242,16 @@ def test_the_numerator_layout_stated_in_prose(said: str) -> None:
     assert only(other + text[len(said) :]).status == "refuted"
 
 
-def test_a_layout_the_prose_does_not_settle_is_the_default() -> None:
-    text = r"Either numerator or denominator layout. Let $a, b \in \mathbb{R}^n$. "
+@pytest.mark.parametrize(
+    "said",
+    [
+        "We use either numerator or denominator layout.",
+        "Some authors use the numerator layout.",
+        "In the numerator layout the gradient would be a row.",
+    ],
+)
+def test_a_layout_the_prose_does_not_settle_is_the_default(said: str) -> None:
+    text = said + r" Let $a, b \in \mathbb{R}^n$. "
     assert only(text + r"$$ \nabla_a (b^T a) = b $$").status == "proved"
 
 
