@@ -107,6 +107,7 @@ def test_without_the_statement_a_repeated_index_is_not_summed():
         "",
         "We do not use the summation convention here.",
         "Unlike in physics, repeated indices are not summed.",
+        "Physicists often use the summation convention; every sum here is written.",
     ):
         results = check(LAYER.format(said=said))
         assert all(r.status not in ("proved", "refuted") for r in results)

@@ -34,11 +34,22 @@ _STATES = re.compile(
 _NOT = re.compile(r"\b(?:not|no|without|never|don't|instead of)\b[^.;:]{0,40}\Z", re.IGNORECASE)
 
 
+# a sentence about other texts' habits, not this one's ("physicists often use the summation
+# convention", "some books would write ...")
+_OTHERS = re.compile(
+    r"\b(?:some|other|others|often|usually|would|alternatively|unlike|physic\w*)\b", re.I
+)
+
+
 def states_convention(text: str) -> int | None:
     """The offset where the text says repeated indices are summed (not "we do not use the
-    summation convention"), or None."""
+    summation convention", not "physicists often use the summation convention"), or None."""
     for match in _STATES.finditer(text):
-        if not _NOT.search(text[max(0, match.start() - 60) : match.start()]):
+        if _NOT.search(text[max(0, match.start() - 60) : match.start()]):
+            continue
+        left = max(text.rfind(".", 0, match.start()), text.rfind("\n\n", 0, match.start()))
+        right = text.find(".", match.end())
+        if not _OTHERS.search(text[left + 1 : right if right >= 0 else len(text)]):
             return match.start()
     return None
 
