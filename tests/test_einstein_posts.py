@@ -107,6 +107,7 @@ def test_without_the_statement_a_repeated_index_is_not_summed():
         "",
         "We do not use the summation convention here.",
         "Unlike in physics, repeated indices are not summed.",
+        "Physicists often use the summation convention; every sum here is written.",
     ):
         results = check(LAYER.format(said=said))
         assert all(r.status not in ("proved", "refuted") for r in results)
@@ -231,3 +232,39 @@ def test_a_post_that_denies_the_convention_before_or_after_naming_it_does_not_ge
     assert states_convention("We do not use the summation convention here.") is None
     assert states_convention("Einstein notation is not used below.") is None
     assert states_convention("The summation convention will not be used.") is None
+
+
+def test_an_index_a_written_out_derivative_repeats_more_than_the_text_is_not_read():
+    # t_i ∂p_i/∂z_j: i written twice, but ∂p_i/∂z_j = p_i (δ_ij - p_j) brings a third
+    rows = [
+        r"p_i = \frac{e^{z_i}}{\sum_k e^{z_k}}",
+        r"L = -t_i \log p_i",
+        r"\frac{\partial L}{\partial z_j} = -t_i \frac{\partial p_i}{\partial z_j}",
+        r"\frac{\partial p_i}{\partial z_j} = p_i (\delta_{ij} - p_j)",
+    ]
+    text = SAID + "\n\n" + "\n\n".join(f"$$ {row} $$" for row in rows) + "\n"
+    results = check(text)
+    assert [(r.line, r.status) for r in results] == [(7, "cannot read"), (9, "proved")]
+    assert "index i" in results[0].detail and "derivatives are written out" in results[0].detail
+
+
+def test_entries_of_stated_matrices_are_summed_over_the_matrix_size():
+    # W_{ij} of a stated m×n matrix: j runs over W's n columns, not an unranged sum's size
+    text = (
+        r"Let $W \in \mathbb{R}^{m \times n}$, $x \in \mathbb{R}^n$ and $z = W x$. In index "
+        "notation, with repeated indices summed,\n\n$$ z_i = W_{ij} x_j $$\n\n"
+        "$$ \\frac{\\partial z_i}{\\partial x_k} = W_{ik} $$\n\n"
+        "$$ \\frac{\\partial z_i}{\\partial x_k} = W_{ki} $$\n"
+    )
+    assert [(r.line, r.status) for r in check(text)] == [
+        (3, "proved"),
+        (5, "proved"),
+        (7, "refuted"),
+    ]
+
+
+def test_a_product_too_long_to_multiply_out_is_not_read():
+    xs = symbols("x1:30")
+    long = Add(*xs[:8], a[j] * b[j]) * Add(*xs[10:18]) * Add(*xs[20:28])
+    with pytest.raises(ImpliedSumError, match="more than 64 terms"):
+        implied_sums(long, RANGES)

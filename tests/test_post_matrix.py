@@ -230,7 +230,7 @@ def test_the_numerator_layout_is_an_option() -> None:
     "said",
     [
         "We use the numerator layout.",
-        "Derivatives are in numerator layout (the Jacobian formulation), not denominator layout.",
+        "Here gradients are in numerator layout (Jacobian formulation), not denominator layout.",
     ],
 )
 def test_the_numerator_layout_stated_in_prose(said: str) -> None:
@@ -242,9 +242,25 @@ def test_the_numerator_layout_stated_in_prose(said: str) -> None:
     assert only(other + text[len(said) :]).status == "refuted"
 
 
-def test_a_layout_the_prose_does_not_settle_is_the_default() -> None:
-    text = r"Either numerator or denominator layout. Let $a, b \in \mathbb{R}^n$. "
+@pytest.mark.parametrize(
+    "said",
+    [
+        "We use either numerator or denominator layout.",
+        "Some authors use the numerator layout.",
+        "In the numerator layout the gradient would be a row.",
+    ],
+)
+def test_a_layout_the_prose_does_not_settle_is_the_default(said: str) -> None:
+    text = said + r" Let $a, b \in \mathbb{R}^n$. "
     assert only(text + r"$$ \nabla_a (b^T a) = b $$").status == "proved"
+
+
+def test_a_sum_over_entries_past_a_matrix_size_is_never_judged() -> None:
+    # \sum_{j=1}^{K} W_{ij} x_j with W m×n: K may pass n, where no entry exists
+    text = r"Let $W \in \mathbb{R}^{m \times n}$, $x \in \mathbb{R}^n$ and $z = W x$. "
+    past = only(text + r"$$ z_i = \sum_{j=1}^{K} W_{ij} x_j $$")
+    assert past.status == "cannot check" and "columns of W" in past.detail
+    assert only(text + r"$$ z_i = \sum_{j=1}^{n} W_{ij} x_j $$").status == "proved"
 
 
 def test_a_stated_assumption_in_matrix_form_is_used() -> None:

@@ -19,10 +19,12 @@ from collections.abc import Callable, Collection, Mapping
 
 import sympy
 from sympy import Add, Basic, Indexed, KroneckerDelta, Mul, Pow, Sum, Symbol
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 Ranges = Mapping[Symbol, tuple[Basic, Basic]]
 Signature = tuple[tuple[Symbol, int], ...]  # index -> how often, in one additive term
 MAX_TERMS = 64  # additive terms of one product multiplied out to read the convention
+ENTRIES = (Indexed, MatrixElement, KroneckerDelta)  # what carries indices
 MAX_POWER = 4  # a square (or cube...) kept by SymPy for a product written twice
 
 
@@ -43,6 +45,7 @@ def implied_sums(
     *,
     bound: Callable[[Symbol, Basic], Symbol] | None = None,
     written_powers: Collection[Basic] = (),
+    written_counts: Mapping[Symbol, int] | None = None,
 ) -> Basic:
     """``expr`` with every repeated index of a term summed over its range (``ranges``: index
     -> (lo, hi)), except the ``free`` ones (those of the left side: ``δ_i = σ'(z_i) W_ki δ_k``
@@ -51,7 +54,9 @@ def implied_sums(
     binds in that term, one the term does not use already (a bound index of a definition's
     sum written out in it would be captured); else the
     index itself); ``written_powers``: powers the text wrote as powers (not a product written
-    twice), whose summable indices the convention leaves unread.
+    twice), whose summable indices the convention leaves unread; ``written_counts``: how often
+    the text writes each index (a term of ``expr`` with more, from a derivative or definition
+    written out, is not read: the convention counts what is written).
 
     Raises:
         ImpliedSumError: a term the convention does not read, naming the index.
@@ -65,6 +70,7 @@ def implied_sums(
     if free:
         ranges = {index: bounds for index, bounds in ranges.items() if index not in free}
     reader = _Reader(bound or (lambda index, term: index), written_powers)
+    reader.most = written_counts
     result = reader.read(expr, ranges)
     free_after = {s for s in result.free_symbols if s in reader.summed and s not in free}
     if bound is None:  # the summed index is its own symbol: a free one of the same letter
@@ -87,21 +93,22 @@ class _Reader:
     def __init__(self, bound: Callable[[Symbol, Basic], Symbol], written: Collection) -> None:
         self.bound, self.written = bound, written
         self.summed: set[Symbol] = set()  # every index some term sums
+        self.most: Mapping[Symbol, int] | None = None  # how often the text writes an index
 
     def read(self, expr: Basic, ranges: Ranges) -> Basic:
-        if not expr.args or not expr.has(Indexed, KroneckerDelta):
+        if not expr.args or not expr.has(*ENTRIES):
             return expr
         if isinstance(expr, Add):
             return Add(*(self.read(term, ranges) for term in expr.args))
         if isinstance(expr, Sum):  # its own indices are summed already
             return expr.func(self.read(expr.function, _without(ranges, expr)), *expr.limits)
-        if isinstance(expr, (Mul, Indexed, Pow, KroneckerDelta)):
+        if isinstance(expr, (Mul, Pow, *ENTRIES)):
             return self.term(self.inside(expr, ranges), ranges)
         return self.inside(expr, ranges)
 
     def inside(self, expr: Basic, ranges: Ranges) -> Basic:
         """The arguments of the functions in a product read on their own (exp(W_ij x_j))."""
-        if isinstance(expr, (Indexed, Symbol, KroneckerDelta)) or not expr.args:
+        if isinstance(expr, (Symbol, *ENTRIES)) or not expr.args:
             return expr
         if isinstance(expr, Sum):
             return self.read(expr, ranges)
@@ -112,12 +119,10 @@ class _Reader:
     def term(self, term: Basic, ranges: Ranges) -> Basic:
         signatures = self.signatures(term, ranges)
         for signature in signatures:
-            many = [(s, n) for s, n in signature if n > 2]
-            if many:
-                index, count = many[0]
-                raise ImpliedSumError(
-                    index, f"occurs {count} times in a term (the convention sums twice)", term
-                )
+            for index, count in signature:
+                why = self.unread(index, count)
+                if why:
+                    raise ImpliedSumError(index, why, term)
         sets = {frozenset(s for s, n in signature if n == 2) for signature in signatures}
         if len(sets) > 1:  # the terms multiplied out sum different indices: each its own
             return self.split(term, signatures, ranges)
@@ -130,11 +135,26 @@ class _Reader:
             term = Sum(term.xreplace({index: dummy}), (dummy, *ranges[index]))
         return term
 
+    def unread(self, index: Symbol, count: int) -> str:
+        """Why a term with ``index`` ``count`` times is not read ("" when it is)."""
+        written = None if self.most is None else self.most.get(index, 0)
+        if written is not None and written > 2 and count > 2:
+            return f"is written {written} times (the convention sums an index written twice)"
+        if written is not None and count > written:
+            return (
+                "occurs more often in a term once its derivatives are written out than in the text"
+            )
+        if count > 2:
+            return f"occurs {count} times in a term (the convention sums twice)"
+        return ""
+
     def split(self, term: Basic, signatures: list[Signature], ranges: Ranges) -> Basic:
         counts = [dict(s) for s in signatures]
         for index in sorted({i for c in counts for i, n in c.items() if n == 2}, key=str):
             if any(c.get(index) == 1 for c in counts):
                 raise ImpliedSumError(index, "is summed in one term and free in another", term)
+        if _term_count(term) > MAX_TERMS:  # before multiplying out: never a blow-up
+            raise ImpliedSumError(None, f"more than {MAX_TERMS} terms once multiplied out", term)
         expanded = sympy.expand(
             term, deep=False, mul=True, multinomial=True, power_base=False, power_exp=False
         )
@@ -146,8 +166,8 @@ class _Reader:
         """How often each summable index occurs in each additive term of ``expr`` once its
         products are multiplied out (outside the functions, whose arguments are read alone:
         an index free there counts once)."""
-        if isinstance(expr, (Indexed, KroneckerDelta)):
-            places = expr.indices if isinstance(expr, Indexed) else expr.args
+        if isinstance(expr, ENTRIES):
+            places = _places(expr)
             found = Counter(s for i in places for s in i.free_symbols if s in ranges)
             return [_signature(found)]
         if isinstance(expr, Sum):
@@ -181,6 +201,32 @@ class _Reader:
                 index, "is under a power (a power of each entry, or the sum of them?)", expr
             )
         return _product([base, self.signatures(exponent, ranges)], expr)
+
+
+def _term_count(expr: Basic) -> int:
+    """How many terms ``expr`` has once its products are multiplied out (an upper bound)."""
+    if isinstance(expr, Add):
+        return sum(_term_count(a) for a in expr.args)
+    if isinstance(expr, Mul):
+        count = 1
+        for factor in expr.args:
+            count *= _term_count(factor)
+            if count > MAX_TERMS:
+                break
+        return count
+    if isinstance(expr, Pow) and expr.exp.is_Integer and 2 <= expr.exp <= MAX_POWER:
+        return min(_term_count(expr.base) ** int(expr.exp), MAX_TERMS + 1)
+    return 1
+
+
+def _places(expr: Basic) -> tuple:
+    """The index expressions of an entry (``W[i, j]``, a matrix's ``W[i - 1, j - 1]``, the
+    delta's two)."""
+    if isinstance(expr, Indexed):
+        return expr.indices
+    if isinstance(expr, MatrixElement):
+        return expr.args[1:]
+    return expr.args
 
 
 def _without(ranges: Ranges, expr: Sum) -> Ranges:

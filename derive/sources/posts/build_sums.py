@@ -7,7 +7,8 @@ written (``\\frac{e^{a_i}}{\\sum}``).
 
 from __future__ import annotations
 
-from sympy import Expr, Integer, KroneckerDelta, Sum
+from sympy import Expr, Integer, KroneckerDelta, Sum, default_sort_key
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.names import BuildError
@@ -39,10 +40,33 @@ class SumsMixin:
         if limits.skipped is not None:
             skipped = self.index(limits.skipped, env)
             body = body * (1 - KroneckerDelta(bound, skipped))
+        if self.matrix_mode:
+            self._within_entries(body, bound, lo, hi, node.pos)
         made = Sum(body, (bound, lo, hi))
         if not env:
             self.last_sum = made
         return made
+
+    def _within_entries(self, body: Expr, bound, lo: Expr, hi: Expr, pos: int) -> None:
+        """A sum over the entries of a matrix stays within its rows or columns for every
+        size (``\\sum_{j=1}^{K} W_{ij}`` with W m×n: K may pass n): else "cannot check",
+        never a value of an entry that does not exist."""
+        for entry in sorted(body.atoms(MatrixElement), key=default_sort_key):
+            for slot, place in enumerate(entry.args[1:]):
+                if bound not in place.free_symbols:
+                    continue
+                size = entry.args[0].shape[slot]
+                ends = [place.subs(bound, end) for end in (lo, hi)]
+                if all(e.is_nonnegative and (size - 1 - e).is_nonnegative for e in ends):
+                    continue
+                name = self.shown_expr(entry.args[0])
+                what = ("rows", "columns")[slot]
+                message = (
+                    f"the sum over {self.shown_expr(bound)} runs from {self.shown_expr(lo)} to "
+                    f"{self.shown_expr(hi)}, not within the {what} of {name} "
+                    f"({self.shown_expr(size)})"
+                )
+                raise BuildError(message, pos, "cannot check")
 
     def _sum_range(self, letter: str, limits, pos: int) -> tuple[Expr, Expr]:
         lower, upper = limits.lower, limits.upper

@@ -320,7 +320,7 @@ class ChainReader(
     def _value(self, node, block, text, equal, name, step):
         self.builder.guesses = []
         try:
-            value = self.implied(self.builder.build(node), once_letters(node), node.pos)
+            value = self.implied(self.builder.build(node), once_letters(node), node)
         except BuildError as error:
             if equal is not None:
                 self._problem(error, block, equal, name, step, text)
@@ -356,7 +356,7 @@ class ChainReader(
         self.builder.guesses = []
         before = set(self.builder.scope.objects)
         try:
-            value = self.implied(self.builder.build(node), self.chain_free, node.pos)
+            value = self.implied(self.builder.build(node), self.chain_free, node)
         except BuildError as error:
             where = self.lines.position(block.offset(error.pos))
             message = error.message + (f" (at {where[0]}:{where[1]})" if where != position else "")

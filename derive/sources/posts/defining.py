@@ -204,7 +204,7 @@ class DefiningMixin:
         where = f"line {self._position(block, chain.pos)[0]}"
         equal = chain.equals[0]
         try:
-            body = self.implied(builder.build_definition(rhs), once_letters(lhs), rhs.pos)
+            body = self.implied(builder.build_definition(rhs), once_letters(lhs), rhs)
         except BuildError as error:
             self._problem(error, block, equal, name, 0, texts[1], texts[0])
             placeholder = builder.definitions._placeholder(

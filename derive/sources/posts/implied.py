@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from sympy import Expr
+from sympy import Expr, Integer, default_sort_key
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.sources.einstein import ImpliedSumError, implied_sums
 from derive.sources.posts.latex import nodes as ast
@@ -24,7 +25,7 @@ from derive.sources.posts.ranges import index_items, letter_of
 
 _STATES = re.compile(
     r"summation convention|einstein(?:'s)?\s+(?:summation|convention|notation|sum|index)"
-    r"|repeated\s+(?:indices|index(?:es)?|subscripts?)\s+(?:are|is)\s+"
+    r"|repeated\s+(?:indices|index(?:es)?|subscripts?)\s+(?:(?:are|is|being)\s+)?"
     r"(?:(?!not\b|never\b|n't\b)\w+\s+){0,2}summed"
     r"|(?:summed|summation)\s+over\s+(?:any\s+|every\s+|all\s+)?repeated\s+ind"
     r"|summation\s+(?:is\s+)?(?:implied|implicit|understood)|(?:implied|implicit)\s+summation",
@@ -39,19 +40,29 @@ _NOT_AFTER = re.compile(
 )
 
 
+# a sentence about other texts' habits, not this one's ("physicists often use the summation
+# convention", "some books would write ...")
+_OTHERS = re.compile(
+    r"\b(?:some|other|others|often|usually|would|alternatively|unlike|physic\w*)\b", re.I
+)
+
+
 def states_convention(text: str) -> int | None:
     """The offset where the text says repeated indices are summed (not "we do not use the
-    summation convention"), or None."""
+    summation convention", not "physicists often use the summation convention"), or None."""
     for match in _STATES.finditer(text):
         before = text[max(0, match.start() - 60) : match.start()]
-        if not _NOT.search(before) and not _NOT_AFTER.search(text[match.end() :]):
+        if _NOT.search(before) or _NOT_AFTER.search(text[match.end() :]):
+            continue
+        left = max(text.rfind(".", 0, match.start()), text.rfind("\n\n", 0, match.start()))
+        right = text.find(".", match.end())
+        if not _OTHERS.search(text[left + 1 : right if right >= 0 else len(text)]):
             return match.start()
     return None
 
 
-def once_letters(node: ast.Node) -> frozenset[str]:
-    """The index letters written once in ``node``'s subscripts, outside its sums: the free
-    indices of a left side (``\\frac{\\partial E}{\\partial W_{kl}}``: k and l)."""
+def written_letters(node: ast.Node) -> dict[str, int]:
+    """How often each letter is written in ``node``'s subscripts, outside its sums."""
     counts: dict[str, int] = {}
     stack = [node]
     while stack:
@@ -64,22 +75,57 @@ def once_letters(node: ast.Node) -> frozenset[str]:
                 if letter is not None:
                     counts[letter] = counts.get(letter, 0) + 1
         stack.extend(ast.children(current))
-    return frozenset(letter for letter, count in counts.items() if count == 1)
+    return counts
+
+
+def once_letters(node: ast.Node) -> frozenset[str]:
+    """The index letters written once in ``node``'s subscripts, outside its sums: the free
+    indices of a left side (``\\frac{\\partial E}{\\partial W_{kl}}``: k and l)."""
+    return frozenset(letter for letter, count in written_letters(node).items() if count == 1)
+
+
+def _entry_ranges(value: Expr, summable: set) -> dict:
+    """An index of a matrix's entries (``W_{ij}`` is ``W[i - 1, j - 1]``) runs over the
+    matrix's rows or columns: that range, never the size of unranged sums. Raises
+    ImpliedSumError for an index whose slots have different sizes, or that sits in an
+    entry other than as ``k - 1``."""
+    found: dict = {}
+    for entry in sorted(value.atoms(MatrixElement), key=default_sort_key):
+        for slot, place in enumerate(entry.args[1:]):
+            for index in place.free_symbols & summable:
+                size = entry.args[0].shape[slot]
+                if place != index - 1 or found.get(index, size) != size:
+                    why = "indexes entries of matrices whose sizes are not known to agree"
+                    raise ImpliedSumError(index, why, value)
+                found[index] = size
+    return {index: (Integer(1), size) for index, size in found.items()}
 
 
 class ImpliedMixin:
     """Rows read under the convention, for :class:`~derive.sources.posts.chains.ChainReader`
     (``self.builder.einstein`` says whether the post states it)."""
 
-    def implied(self, value: Expr, free_letters: frozenset[str], pos: int) -> Expr:
-        """``value`` with its repeated indices summed (the ``free_letters`` never): as is
-        when the post does not state the convention. Raises BuildError ("cannot read")."""
+    def implied(self, value: Expr, free_letters: frozenset[str], node: ast.Node) -> Expr:
+        """``value``, built from ``node``, with its repeated indices summed (the
+        ``free_letters`` never): as is when the post does not state the convention. An index
+        that occurs in a term of the value more often than the text writes it (a derivative
+        written out: ``t_i \\frac{\\partial p_i}{\\partial z_j}`` is t_i p_i (δ_ij - p_j))
+        is not read: the convention counts what is written. Raises BuildError ("cannot
+        read")."""
         scope = self.builder.scope
         free = frozenset(scope.free[letter] for letter in free_letters if letter in scope.free)
+        written = {
+            scope.free[letter]: count
+            for letter, count in written_letters(node).items()
+            if letter in scope.free
+        }
         try:
-            return self._summed(value, free)
+            return self._summed(value, free, written)
         except ImpliedSumError as error:
-            raise BuildError(self._unread(error), pos, "cannot read") from None
+            raise BuildError(self._unread(error), node.pos, "cannot read") from None
+        except (TypeError, AttributeError, IndexError, ValueError):  # SymPy on odd input
+            message = "the summation convention does not read this row"
+            raise BuildError(message, node.pos, "cannot read") from None
 
     def implied_body(self, body: Expr, params: tuple, where: str) -> Expr:
         """A definition's body read by the convention (its parameters free: ``z_i`` of
@@ -91,8 +137,11 @@ class ImpliedMixin:
         except ImpliedSumError as error:
             message = f"the definition at {where}: {self._unread(error)}"
             return self.builder.definitions._placeholder(message, None, ())
+        except (TypeError, AttributeError, IndexError, ValueError):  # SymPy on odd input
+            message = f"the definition at {where} is not read by the summation convention"
+            return self.builder.definitions._placeholder(message, None, ())
 
-    def _summed(self, value: Expr, free: frozenset) -> Expr:
+    def _summed(self, value: Expr, free: frozenset, written=None) -> Expr:
         builder = self.builder
         if not builder.einstein:
             return value
@@ -102,6 +151,7 @@ class ImpliedMixin:
             for letter, symbol in scope.free.items()
             if letter in scope.index_ranges
         }
+        ranges.update(_entry_ranges(value, set(ranges) - free))
         if not ranges:
             return value
         letters = {symbol: letter for letter, symbol in scope.free.items()}
@@ -112,7 +162,14 @@ class ImpliedMixin:
             made = scope.bound_index(letters[index], ranges[index][0])
             return scope.fresh(made) if term.has(made) else made
 
-        return implied_sums(value, ranges, free, bound=bound, written_powers=builder.written_powers)
+        return implied_sums(
+            value,
+            ranges,
+            free,
+            bound=bound,
+            written_powers=builder.written_powers,
+            written_counts=written,
+        )
 
     def _unread(self, error: ImpliedSumError) -> str:
         if error.index is None:

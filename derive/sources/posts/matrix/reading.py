@@ -99,14 +99,32 @@ _NOT_THIS = re.compile(
 )
 
 
+# a sentence that says the layout is the post's own ("we use", "here", "throughout"), and
+# none that speaks of other texts' ("some authors use the numerator layout", "would be")
+_OURS = re.compile(
+    r"\b(?:we|us|our|here|throughout|this (?:post|note|article|page|section))\b", re.I
+)
+_OTHERS = re.compile(r"\b(?:some|other|others|would|alternative(?:ly)?|unlike)\b", re.I)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(".", 0, start), text.rfind("\n\n", 0, start))
+    right = min(
+        (i for i in (text.find(".", end), text.find("\n\n", end)) if i >= 0), default=len(text)
+    )
+    return text[left + 1 : right]
+
+
 def stated_layout(text: str) -> tuple[str, int] | None:
     """(layout, offset) when the prose names one layout as the post's ("we use the numerator
-    layout", "in the Jacobian formulation"); None when it names none, or both without
-    setting one aside ("numerator or denominator layout": which one is meant?)."""
+    layout", "here, in the Jacobian formulation"); None when it names none, when the sentence
+    does not make it the post's ("some texts use the numerator layout"), or names both
+    without setting one aside ("numerator or denominator layout": which one is meant?)."""
     found: dict[str, int] = {}
     for match in _LAYOUT.finditer(text):
         before = text[max(0, match.start() - 40) : match.start()]
-        if _NOT_THIS.search(before):
+        sentence = _sentence(text, match.start(), match.end())
+        if _NOT_THIS.search(before) or not _OURS.search(sentence) or _OTHERS.search(sentence):
             continue
         word = (match.group(1) or match.group(2)).lower()
         found.setdefault(_LAYOUT_OF.get(word, word), match.start())
