@@ -47,9 +47,9 @@ def _one_hot(dims, rng) -> np.ndarray:
 
 def _dims(argument, show, sizes: dict[str, int]) -> tuple[int, ...]:
     dims = [sizes["B"]] if argument.batched else []
-    for domain in argument.domains:
-        size = domain.size
-        dims.append(int(size) if size.is_Integer else sizes[show(size)])
+    for domain in argument.domains:  # a size, a number, or a size plus a number (0..n)
+        known = {symbol: sizes[show(symbol)] for symbol in domain.size.free_symbols}
+        dims.append(int(domain.size.xreplace(known)))
     return tuple(dims)
 
 

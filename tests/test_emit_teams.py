@@ -1,7 +1,9 @@
-"""``derive emit`` on derivation files written the way other teams write them
+"""``derive emit`` on derivation files and posts written the way other teams write them
 (``tests/emit_teams``: their own names, symbolic and concrete sizes, softmax/CE, MSE, BCE from
 logits, an L2 penalty, a tanh layer, ReLU and hinge kinks, matrix notation, a KL divergence,
-a refuted step, sizes no shape gives): every derivation emits or gets one line saying why;
+a refuted step, sizes no shape gives, zero-based ranges; examples as columns or rows with the
+mean over them written out, no bias, theta / y_hat / X, labels in {-1, +1}, softplus,
+log-cosh): every derivation emits or gets one line saying why;
 every function agrees with the proved expression at 50 digits at inputs of 1e4 (float64 and
 float32); the gradients agree with finite differences of the emitted loss; a tanh layer
 trained with its emitted gradients learns."""
@@ -18,12 +20,11 @@ from emit_support import inputs, reference
 from derive.emit import Options, _compiled, emit_files
 
 TEAMS = Path(__file__).resolve().parent / "emit_teams"
-PATHS = sorted(p.name for p in TEAMS.glob("*.toml"))
+PATHS = sorted(p.name for p in [*TEAMS.glob("*.toml"), *TEAMS.glob("*.md")])  # files, posts
 # derivations refused, by file: name -> the start of the one-line reason
 REFUSED = {
     "refuted.toml": {"sigmoid slope (wrong)": "step 1 is refuted"},
-    "zero_based.toml": {
-        "discounted": "v: the range 0..n has size n + 1, which derive emit cannot read",
+    "zero_based.toml": {  # the discounted sum emits: v's n + 1 entries give n
         "d discounted / d v": "the size n is not the length of any argument's axis",
     },
 }
@@ -105,6 +106,13 @@ GRADIENTS = [
     ("relu_unit.toml", "hinge", "d_hinge_d_wv", "wv"),
     ("bce_logits.toml", "bce_with_logits", "dbce_dlogit", "logit"),  # per example
     ("gaussian_nll.toml", "nll", "dnll_dlogvar", "logvar"),  # per example
+    ("logreg_columns.toml", "cost", "dw", "w"),  # examples as columns, the mean written out
+    ("logreg_columns.toml", "cost", "db", "b"),
+    ("mse_theta_mean.toml", "J", "grad_J", "theta"),
+    ("softmax_theta_l2.toml", "J", "dJ_dTheta", "Theta"),
+    ("margin_logistic.toml", "ell", "dell_dtheta", "theta"),
+    ("softplus_unit.toml", "E", "dE_dW", "W"),
+    ("logcosh.toml", "loss", "dloss_dw", "w"),
 ]
 
 
@@ -168,3 +176,30 @@ def test_sums_written_out_and_logs_of_ratios_are_shifted_by_proved_rewrites() ->
         value = module.kl(za, zb)
     # p_a = (1, 0, 0), log p_b1 = 0 - 1e4: the KL is log p_a1 - log p_b1 = 1e4
     assert value == pytest.approx(1e4, rel=1e-12)
+
+
+@pytest.mark.slow
+def test_the_command_emits_every_file_and_post_in_one_module_that_check_finds_current(
+    tmp_path, capsys
+) -> None:
+    import importlib.util
+
+    from derive.cli import main
+
+    out = tmp_path / "teams.py"
+    sources = [str(TEAMS / name) for name in PATHS]
+    assert main(["emit", *sources, "-o", str(out)]) == 1  # some derivations are refused
+    printed = capsys.readouterr().out.splitlines()
+    refused = [line for line in printed if " not emitted: " in line]
+    expected = {(f, d) for f, derivations in REFUSED.items() for d in derivations}
+    assert len(refused) == len(expected)
+    for name, derivation in expected:
+        assert any(f"{name}:" in line and f"'{derivation}'" in line for line in refused)
+    assert not any("Traceback" in line for line in printed)
+    spec = importlib.util.spec_from_file_location("teams", out)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    done = sum(o.function is not None for name in PATHS for o in emitted(name)[0].outcomes)
+    assert len(module.__all__) == done
+    assert main(["emit", *sources, "-o", str(out), "--check"]) == 1  # refusals again
+    assert f"{out}: current" in capsys.readouterr().out

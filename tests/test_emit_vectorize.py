@@ -133,6 +133,67 @@ def test_row_and_column_sums_take_a_product_along_short_rows_and_reduce_long_one
         np.testing.assert_allclose(m.columns(W), W.sum(axis=0), rtol=1e-12)
 
 
+ZERO_BASED = """
+[symbols]
+n = "positive integer"
+m = "positive integer"
+l = "index 0..n"
+i = "index 0..n-1"
+j = "index 1..n"
+p = "index m..n"
+a = "real[n]"
+b = "real[n]"
+c = "real[n]"
+gamma = "real"
+"""
+
+
+def test_zero_based_ranges_read_n_from_an_axis_of_n_or_n_plus_1_entries(tmp_path) -> None:
+    path = tmp_path / "zero.toml"
+    path.write_text(
+        ZERO_BASED
+        + derivation(
+            "mixed",
+            "sum(gamma**l * a[l], (l, 0, n)) + sum(b[j], (j, 1, n)) + sum(c[i], (i, 0, n - 1))",
+            "sum(a[l] * gamma**l, (l, 0, n)) + sum(b[j], (j, 1, n)) + sum(c[i], (i, 0, n - 1))",
+        )
+        + derivation("window", "sum(a[p], (p, m, n))", "sum(a[p], (p, m, n))")
+    )
+    result = emit_files([path], Options(batch="none"))
+    outcomes = {o.result.name: o for o in result.outcomes}
+    assert outcomes["mixed"].function == "mixed"
+    reason = outcomes["window"].reason  # n - m + 1 entries: no one shape gives n and m
+    assert "the range m..n has size" in reason and "\n" not in reason
+    m = _compiled(result.text, "zero")
+    a, b, c, gamma = np.arange(5.0), np.ones(4), np.full(4, 2.0), 0.5
+    want = sum(gamma**k * a[k] for k in range(5)) + b.sum() + c.sum()
+    np.testing.assert_allclose(m.mixed(a, b, c, gamma), want)
+    for bad, named in [((np.ones(5), np.ones(5), c), "b has shape (5,), expected (n,) = (4,)")]:
+        with pytest.raises(ValueError) as caught:
+            m.mixed(*bad, gamma)
+        assert str(caught.value).startswith(f"mixed: {named}; n = 4 (from a)")
+        assert "\n" not in str(caught.value)
+    with pytest.raises(ValueError, match="mixed: a has shape"):
+        m.mixed(np.ones((5, 1)), b, c, gamma)
+
+
+def test_one_index_name_summed_over_two_ranges_is_two_axes(tmp_path) -> None:
+    # j over 1..n, then j again over 1..m: each sum's arange has its own length
+    path = tmp_path / "two.toml"
+    path.write_text(
+        ZERO_BASED
+        + derivation(
+            "two",
+            "sum(gamma**j * a[j], (j, 1, n)) + sum(gamma**j * b[j], (j, 1, m))",
+            "sum(a[j] * gamma**j, (j, 1, n)) + sum(b[j] * gamma**j, (j, 1, m))",
+        )
+    )
+    m = _compiled(emit_files([path], Options(batch="none")).text, "two")
+    a, b, gamma = np.arange(1.0, 4.0), np.arange(1.0, 6.0), 0.5
+    powers = gamma ** np.arange(1, 6)
+    np.testing.assert_allclose(m.two(a, b, gamma), powers[:3] @ a + powers @ b)
+
+
 def test_max_and_heaviside_follow_the_expressions_convention_at_zero(tmp_path) -> None:
     text, m = emitted(
         tmp_path,

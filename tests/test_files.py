@@ -96,6 +96,20 @@ def test_declared_domains_and_index_ranges_reach_the_checker():
     assert result.row()["needs"] == ["k <= K"]
 
 
+def test_an_index_bound_may_be_a_size_plus_or_minus_a_number():
+    # zero-based ranges as people write them: 0..n-1 (n entries) and 0..n (n + 1 entries)
+    text = (
+        '[symbols]\nn = "positive integer"\nl = "index 0..n-1"\ni = "index 0..n"\n'
+        'x = "real[n]"\n[[derivation]]\nname = "s"\n'
+        'start = "sum(x[i] * delta(i, l), (i, 0, n))"\nsteps = ["x[l]"]\n'
+    )
+    loaded = load_text(text, "zero.toml")
+    needs = [str(loaded.show(r)) for r in loaded.derivations[0].steps[0].assume]
+    assert needs == ["l <= n - 1"]
+    bad = _error(text.replace("0..n-1", "0..n-x"))
+    assert "index 0..K-1" in bad.message and (bad.line, bad.column) == (3, 1)
+
+
 def test_user_names_never_reach_generated_code():
     text = """\
     [symbols]

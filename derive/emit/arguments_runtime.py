@@ -56,6 +56,15 @@ def _converted(where, spec, values):
     return arrays, dtype
 
 
+def _dim(dim):
+    """An axis of a spec: a number, or a size's name with the number added ("n + 1": the
+    axis of a zero-based range 0..n) -> (name or None, number)."""
+    if type(dim) is int:
+        return None, dim
+    name, _, rest = dim.partition(" ")
+    return name, int(rest.replace(" ", "")) if rest else 0
+
+
 def _shape_error(where, spec, values):
     """Raise a ValueError naming the first argument whose shape does not fit the others."""
     sizes = {}
@@ -71,19 +80,22 @@ def _shape_error(where, spec, values):
                 f"{where}: {name} has shape {shape}, expected ({expected}): {len(dims)} axes"
                 f"{', the batch first' if dims[0] == 'B' else ''}{context}"
             )
+        wanted = []
         for dim, size in zip(dims, shape, strict=True):
-            wanted = dim if type(dim) is int else sizes.get(dim, (size, name))[0]
-            if size != wanted:
-                values_text = ", ".join(
-                    str(d if type(d) is int else sizes.get(d, (s, None))[0])
-                    for d, s in zip(dims, shape, strict=True)
-                )
-                raise ValueError(
-                    f"{where}: {name} has shape {shape}, expected ({expected}) = "
-                    f"({values_text}{',' if len(dims) == 1 else ''}){context}"
-                )
-            if type(dim) is not int and dim not in sizes:
-                sizes[dim] = (size, name)
+            symbol, number = _dim(dim)
+            if symbol is None:
+                wanted.append(number)
+            elif symbol in sizes:
+                wanted.append(sizes[symbol][0] + number)
+            else:
+                wanted.append(size)
+                sizes[symbol] = (size - number, name)
+        if tuple(wanted) != tuple(shape):
+            values_text = ", ".join(map(str, wanted)) + ("," if len(dims) == 1 else "")
+            raise ValueError(
+                f"{where}: {name} has shape {shape}, expected ({expected}) = ({values_text})"
+                f"{context}"
+            )
     raise AssertionError(f"{where}: _shape_error called with shapes that fit")
 
 

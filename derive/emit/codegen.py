@@ -144,7 +144,12 @@ class Printer:
                 return self._statement(n, f"{args[0]} {OPERATORS[name]} {args[1]}")
             if name == "negative":
                 return self._statement(n, f"-{args[0]}")
-            return self._statement(n, f"numpy.{name}({', '.join(args)})")
+            code = f"numpy.{name}({', '.join(args)})"
+            if not node.boolean and not any(self.graph.holds_arrays(a) for a in node.args):
+                # of Python numbers only (log 2, a size): NumPy returns a float64 scalar, which
+                # would make float32 arrays float64; a Python float takes the arrays' dtype
+                code = f"float({code})"
+            return self._statement(n, code)
         buffer = self.names[target]
         if name in OPERATORS and len(args) == 2 and target in node.args:
             other = args[1] if node.args[0] == target else args[0]

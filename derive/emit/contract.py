@@ -34,7 +34,7 @@ class Vectorizer(Protocol):
 
     def build(self, expr: Basic) -> int: ...
 
-    def bind(self, index: Symbol) -> Symbol: ...
+    def bind(self, index: Symbol, domain: Domain) -> Symbol: ...
 
     def push(self, label: Symbol, domain: Domain) -> None: ...
 
@@ -69,7 +69,7 @@ def _bind(v: Vectorizer, total: Sum, pushed: list[Symbol]) -> Expr:
         size = hi - lo + 1
         if size.is_negative:
             raise EmitError(f"{total}: the sum over {index} has reversed bounds ({lo} > {hi})")
-        label = v.bind(index)
+        label = v.bind(index, Domain(lo, hi))
         summand = rename_free(summand, {index: label})
         v.push(label, Domain(lo, hi))
         pushed.append(label)

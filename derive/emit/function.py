@@ -23,7 +23,7 @@ from derive.emit.codegen import Printer, SizePrinter
 from derive.emit.graph import Domain, Graph
 from derive.emit.naming import RESERVED, Names, doc_text
 from derive.emit.proofs import EmitError
-from derive.emit.signature import generated_order, parts, size_of
+from derive.emit.signature import generated_order, parts, size_of, split_size
 from derive.emit.vectorize import Argument, Vectorizer
 
 BATCH = Symbol("batch_example", integer=True, positive=True)  # the batch axis label
@@ -150,12 +150,30 @@ def _dims(argument: Argument, request: Request, sizes: Mapping[Symbol, str]) -> 
     dims = [sizes[BATCH_SIZE]] if argument.batched else []
     for domain in argument.domains:
         size = size_of(domain, request.show(argument.symbol), request.show)
-        dims.append(str(int(size)) if isinstance(size, Integer) else sizes[size])
+        dims.append(_size_code(size, sizes))
     return dims
 
 
+def _size_code(size: Expr, sizes: Mapping[Symbol, str]) -> str:
+    """A size as code: ``3``, ``n``, or ``n + 1`` (a zero-based range 0..n)."""
+    if isinstance(size, Integer):
+        return str(int(size))
+    found = split_size(size)
+    if found is None:
+        return sizes[size]
+    symbol, number = found
+    return f"{sizes[symbol]} {'+' if number > 0 else '-'} {abs(number)}"
+
+
+def dim_parts(dim: str) -> tuple[str, int]:
+    """An axis's size code -> its size variable and the number added: ``"n + 1"`` ->
+    ``("n", 1)``, ``"J"`` -> ``("J", 0)`` (the runtime's ``_dim`` reads the spec the same way)."""
+    name, _, rest = dim.partition(" ")
+    return name, int(rest.replace(" ", "")) if rest else 0
+
+
 def _check_sizes(needed, dims: Mapping[str, list[str]], sizes, request: Request) -> None:
-    held = {d for shape in dims.values() for d in shape}
+    held = {dim_parts(d)[0] for shape in dims.values() for d in shape}
     for size in sorted(needed, key=str):
         if sizes[size] not in held:
             raise EmitError(
@@ -206,7 +224,7 @@ def _body(request: Request, expr: Expr, arguments, sizes, output, batched, dims)
     # the size of the batch's first array decides (else the first array's), from the sizes
     # already read from the shapes (an attribute would cost as much as the test)
     first = next(a.name for a in sorted(arguments, key=lambda a: not a.batched) if a.domains)
-    entries = " * ".join(dims[first])
+    entries = " * ".join(d if " " not in d else f"({d})" for d in dims[first])
     return [
         f"if {entries} < {SMALL}:  # NumPy's in-place calls cost more than new small arrays",
         *(f"    {line}" for line in small),
@@ -249,26 +267,34 @@ def _checks(where: str, spec: str, arguments: Sequence[Argument], dims, used) ->
 
 
 def _shape_checks(where, spec, arguments, dims, values, used) -> list[str]:
+    """Unpack every array's shape; read each size from the first axis that holds it (an axis
+    of n + 1 entries gives n = its length - 1) and compare every other axis with it."""
     seen: set[str] = set()
-    unpack, compare, n = [], [], 0
+    unpack, derived, compare, n = [], [], [], 0
     shapes = [dims[a.name] for a in arguments if dims[a.name]]
-    needed = {d for shape in shapes for d in shape if not d.isdigit()}
-    repeated = {d for d in needed if sum(shape.count(d) for shape in shapes) > 1}
-    wanted = (used | repeated) & needed
+    named = [dim_parts(d)[0] for shape in shapes for d in shape if not d.isdigit()]
+    repeated = {d for d in named if named.count(d) > 1}
+    wanted = (used | repeated) & set(named)
     for argument in arguments:
         shape = dims[argument.name]
         if not shape:
             continue
         targets = []
         for dim in shape:
-            if dim.isdigit() or dim in seen:
+            name, offset = dim_parts(dim)
+            if dim.isdigit() or name in seen:
                 temporary = f"_n{n}"
                 n += 1
                 targets.append(temporary)
                 compare.append(f"{temporary} != {dim}")
-            elif dim in wanted:
-                seen.add(dim)
-                targets.append(dim)
+            elif name in wanted and offset:
+                seen.add(name)
+                targets.append(f"_n{n}")
+                derived.append(f"{name} = _n{n} {'-' if offset > 0 else '+'} {abs(offset)}")
+                n += 1
+            elif name in wanted:
+                seen.add(name)
+                targets.append(name)
             else:
                 targets.append("_")
         unpack.append(
@@ -277,7 +303,7 @@ def _shape_checks(where, spec, arguments, dims, values, used) -> list[str]:
     if not unpack:
         return []
     error = f'    _shape_error("{where}", {spec}, {values})'
-    lines = ["try:", *(f"    {u}" for u in unpack), "except ValueError:", error]
+    lines = ["try:", *(f"    {u}" for u in unpack), "except ValueError:", error, *derived]
     if compare:
         lines += [*_condition(compare), error]
     return lines
@@ -299,7 +325,7 @@ def _returned(output, request: Request, sizes, batched: bool) -> str:
     dims = [sizes[BATCH_SIZE]] if batched and not request.reduce else []
     for label in output:
         size = size_of(request.ranges[label], request.show(label), request.show)
-        dims.append(str(int(size)) if isinstance(size, Integer) else sizes[size])
+        dims.append(_size_code(size, sizes))
     return f"({', '.join(dims)}{',' if len(dims) == 1 else ''})" if dims else "a scalar"
 
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from sympy import Basic, Expr, Indexed, IndexedBase, Sum, Symbol
+from sympy import Add, Basic, Expr, Indexed, IndexedBase, Sum, Symbol
 
 from derive.emit.graph import Domain
 from derive.emit.proofs import EmitError
@@ -109,15 +109,27 @@ def generated_order(obj: Basic) -> tuple:
 
 
 def size_of(domain: Domain, what: str, show: Callable[[Basic], str] = str) -> Expr:
-    """The size of a range as a number or one size symbol (what can be read from a shape);
-    ``show`` prints the source's names (never the generated ``s0``) into the refusal."""
+    """The size of a range as a number, one size symbol, or one size symbol plus a number
+    (``n + 1`` for a zero-based range 0..n): what can be read from a shape, an axis of
+    length L giving n = L - 1. ``show`` prints the source's names (never the generated
+    ``s0``) into the refusal."""
     size = domain.size
     shown = f"{show(domain.lo)}..{show(domain.hi)}"
-    if size.is_Integer or isinstance(size, Symbol):
+    if size.is_Integer or isinstance(size, Symbol) or split_size(size) is not None:
         if size.is_Integer and size < 0:
             raise EmitError(f"{what}: the range {shown} is reversed")
         return size
     raise EmitError(
         f"{what}: the range {shown} has size {show(size)}, which derive "
-        "emit cannot read from a shape (a range 1..K or 0..K-1 can)"
+        "emit cannot read from a shape (a range 1..K, 0..K-1 or 0..K can)"
     )
+
+
+def split_size(size: Expr) -> tuple[Symbol, int] | None:
+    """``n + c`` (c a nonzero integer) -> (n, c); anything else -> None."""
+    if not isinstance(size, Add) or len(size.args) != 2:
+        return None
+    number, symbol = sorted(size.args, key=lambda a: not a.is_Integer)
+    if number.is_Integer and isinstance(symbol, Symbol):
+        return symbol, int(number)
+    return None

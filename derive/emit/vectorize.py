@@ -99,9 +99,11 @@ class Vectorizer:
     def pop(self, label: Symbol) -> None:
         del self.order[label]
 
-    def bind(self, index: Symbol) -> Symbol:
-        """A label for a summation index: itself, or a fresh one if it is already in scope."""
-        if index not in self.order:
+    def bind(self, index: Symbol, domain: Domain) -> Symbol:
+        """A label for a summation index over ``domain``: itself, or a fresh one if it is
+        already in scope or was bound over another range before (a label means one range to
+        the printer: two sums over j in 1..n and j in 1..m are two labels)."""
+        if index not in self.order and self.domains.get(index, domain) == domain:
             return index
         self._fresh += 1
         return Symbol(f"{index.name}_{self._fresh}", **index.assumptions0)
@@ -334,7 +336,7 @@ class Vectorizer:
         """Push a sum's indices into the scope (renamed if taken); its summand's exponent."""
         summand, labels = total.function, []
         for index, lo, hi in total.limits:
-            label = self.bind(index)
+            label = self.bind(index, Domain(lo, hi))
             summand = rename_free(summand, {index: label})
             self.push(label, Domain(lo, hi))
             labels.append(label)

@@ -26,7 +26,8 @@ DOMAINS: dict[str, dict[str, bool]] = {
     for word in ("real", "positive", "nonnegative", "negative", "nonpositive", "nonzero", "integer")
 }
 DOMAINS["complex"] = {"complex": True}
-_INDEX = re.compile(r"index\s+(-?\w+)\s*\.\.\s*(-?\w+)\Z")
+_BOUND = r"-?\w+(?:\s*[-+]\s*\d+)?"  # a number, a size, or a size plus or minus a number
+_INDEX = re.compile(rf"index\s+({_BOUND})\s*\.\.\s*({_BOUND})\Z")
 _ARRAY = re.compile(r"([^\[\]]*?)\s*(?:\[([^\[\]]*)\])?\s*([^\[\]]*)\Z")
 # a word beside the domain that marks per-example data (derive emit gives it a batch axis)
 DATA = "data"
@@ -177,7 +178,8 @@ class Namespace:
     def _index(self, key: str, value: str, region: Region) -> Symbol:
         found = _INDEX.match(value.strip())
         if not found:
-            raise self._fail(f'index {key!r}: write "index LO..HI", e.g. "index 1..K"', region, key)
+            usage = 'write "index LO..HI", e.g. "index 1..K" or "index 0..K-1"'
+            raise self._fail(f"index {key!r}: {usage}", region, key)
         lo, hi = (self._bound(key, text, region) for text in found.groups())
         assumptions = {"integer": True}
         if lo.is_Integer and lo >= 0:
@@ -195,12 +197,17 @@ class Namespace:
         return index
 
     def _bound(self, key: str, text: str, region: Region) -> Expr:
+        """``3``, ``K``, or ``K - 1`` / ``K + 1`` (a zero-based range: ``index 0..K-1``)."""
         if re.fullmatch(r"-?\d+", text):
             return Integer(int(text))
-        value = self.names.get(text)
-        if isinstance(value, Basic) and value.is_integer:
-            return value
-        message = f"index {key!r}: bound {text!r} must be a number or a declared integer size"
+        name, sign, number = re.fullmatch(r"(\S+?)\s*(?:([-+])\s*(\d+))?", text).groups()
+        value = self.names.get(name)
+        if isinstance(value, Basic) and value.is_integer and not name.startswith("-"):
+            return value + (int(number) if sign == "+" else -int(number)) if sign else value
+        message = (
+            f"index {key!r}: bound {text!r} must be a number, a declared integer size, or a size "
+            "plus or minus a number (K - 1)"
+        )
         raise self._fail(message, region, key)
 
     def define(self, table: Mapping[str, object], region: Region) -> None:
