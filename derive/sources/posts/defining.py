@@ -100,10 +100,11 @@ class DefiningMixin:
 
     def _entry_defined(self, chain, block: Block, texts, name: str) -> bool:
         """``P_1 = e^{y_1} / S``, ``P_2 = ...``: a worked example with three classes defines
-        its entries one by one. An entry at given indices of a name with no definition, not on
-        its own right side, is defined there. The reader keeps no meaning per entry, so claims
-        that use it are not refuted (read as a free symbol, any value of it would refute true
-        rows); proofs hold for every value of it, so they stand."""
+        its entries one by one. An entry at given indices of a name that no definition or
+        earlier claim uses, not on its own right side, is defined there. The reader keeps no
+        meaning per entry, so claims that use it are not refuted (read as a free symbol, any
+        value of it would refute true rows); proofs hold for every value of it, so they
+        stand."""
         builder = self.builder
         node = unwrap(chain.parts[0])
         if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
@@ -119,6 +120,8 @@ class DefiningMixin:
             return False
         if entry.base in builder.definitions.table or entry in builder.definitions.unread:
             return False
+        if entry.base in self.claimed | self.in_bodies | self.varied:
+            return False  # \beta_1 = ... after claims about \beta_1: a solution, not a name
         try:
             body = builder.build(chain.parts[1])
         except BuildError:
