@@ -182,3 +182,55 @@ def test_a_note_that_does_not_disown_the_formula_leaves_it_a_claim() -> None:
 @pytest.mark.parametrize("word", [r"\text{QED}", r"\text{check}", r"\mbox{done}"])
 def test_a_word_set_apart_at_the_end_of_a_row_is_an_annotation(word: str) -> None:
     assert only(f"$$ x + x = 2x \\qquad {word} $$").status == "proved"
+
+
+@pytest.mark.parametrize("written", ["E[X]", r"\mathbb{E}[X]", "E [X]"])
+def test_the_expectation_is_not_read_as_a_product(written: str) -> None:
+    result = only(f"$$ {written} = \\sum_x x\\, p(x) $$")
+    assert result.status == "cannot read" and "expectation" in result.message()
+
+
+def test_a_where_clause_after_a_formula_defines_rather_than_multiplies() -> None:
+    text = r"$$ L = -\sum_{k=1}^{K} y_k \log p_k, \quad \text{where } "
+    text += r"p_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}} $$" + "\n\n"
+    text += r"$$ \frac{\partial L}{\partial z_i} = p_i \sum_{k=1}^{K} y_k - y_i $$" + "\n"
+    results = check_all(text)
+    assert [r.status for r in results] == ["not a claim", "not a claim", "proved"]
+
+
+def test_the_hyperbolic_functions_are_read() -> None:
+    chain = r"$$ \tanh'(z) = \frac{1}{\cosh^2 z} = \text{sech}^2(z) = 1 - \tanh^2 z $$"
+    assert statuses(chain) == ["proved", "proved", "proved"]
+    assert statuses(r"$$ \cosh^2 x - \sinh^2 x = 2 $$") == ["refuted"]
+
+
+def test_an_error_named_e_is_a_name_and_e_with_letters_stays_the_exponential() -> None:
+    text = "$$ e = y - \\hat{y} $$\n\n$$ -e = \\hat{y} - y $$\n\n"
+    text += "$$ \\frac{d}{dz} \\frac{1}{1 + e^{-z}} = \\frac{e^{-z}}{(1 + e^{-z})^2} $$\n\n"
+    text += "$$ e^2 = (y - \\hat{y})^2 $$\n"
+    results = check_all(text)
+    assert [r.status for r in results] == ["not a claim", "proved", "proved", "cannot read"]
+    assert only(r"$$ e = \lim_{n} (1 + 1/n)^n $$").status != "proved"
+
+
+PER_SECTION = r"""
+Throughout, $a = g(z)$ is the unit's output.
+
+## Logistic
+
+$$ g(z) = \frac{1}{1 + e^{-z}} $$
+
+$$ g'(z) = a(1 - a) $$
+
+## Hyperbolic tangent
+
+$$ g(z) = \tanh(z) $$
+
+$$ g'(z) = 1 - a^2 $$
+"""
+
+
+def test_a_name_defined_before_its_function_follows_each_section_s_function() -> None:
+    """``a = g(z)`` in the introduction, before any g: in each section, g is that section's."""
+    assert statuses(PER_SECTION) == ["proved", "proved"]
+    assert statuses(PER_SECTION.replace("= 1 - a^2", "= 1 + a^2")) == ["proved", "refuted"]

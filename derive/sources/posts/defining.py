@@ -477,7 +477,9 @@ class DefiningMixin:
             vector = bold and letter in scope.sizes
             ranges = builder.ranges
             special = letter in ranges.index_letters or letter in ranges.size_letters
-            special |= letter in ("e", "π") or letter in scope.index_ranges or letter in scope.sizes
+            special |= letter == "π" or letter in scope.index_ranges or letter in scope.sizes
+            # e = y - \hat{y}: an error named e (e = 2.718... is a claim about the number)
+            special |= letter == "e" and (rhs is None or is_number(rhs) or not _has_letters(rhs))
             if special and not vector:
                 return None
             obj = scope.symbol(builder.aliases.get(Name(letter), Name(letter)), 0)
@@ -526,6 +528,13 @@ class DefiningMixin:
         if rhs is not None and (before or now) and before != now:
             return obj, params, True  # E = (y - t)^2 / 2, then "swap the loss for" E = -t log y
         return None
+
+
+def _has_letters(node: ast.Node) -> bool:
+    """Whether a side names a quantity (a letter other than e and π)."""
+    return any(
+        isinstance(child, ast.Letter) and child.name not in ("e", "π") for child in ast.walk(node)
+    )
 
 
 def applies(node: ast.Node) -> bool:
