@@ -4,7 +4,10 @@ conditions stated in the prose before a continued display, names redefined in in
 from __future__ import annotations
 
 import pytest
-from post_support import check, only
+from post_support import check, check_all, only, statuses
+from sympy import Float, ImmutableMatrix, IndexedBase, Rational
+
+from derive.checker.matrix.explicit import difference_zero
 
 
 @pytest.mark.parametrize(
@@ -105,3 +108,129 @@ def test_an_entry_at_given_indices_defined_in_a_worked_example_is_a_definition()
 def test_an_entry_of_a_name_defined_for_every_index_is_still_a_claim() -> None:
     text = THREE.replace("$$ Q_1 = ", "$$ Q_k = \\frac{e^{u_k}}{S} $$\n\n$$ Q_1 = ")
     assert [(r.line, r.status) for r in check(text)] == [(6, "proved"), (8, "proved")]
+
+
+def test_a_display_not_read_ends_the_chain_that_a_later_display_continues() -> None:
+    """``= ...`` after a display that cannot be read is not compared with an older side."""
+    text = "$$ a = b + 1 $$\n\n$$ c = \\frac{1}{2} \\quad ( $$\n\n$$ = b + 2 $$\n"
+    results = check(text)
+    assert [r.status for r in results] == ["cannot read", "cannot check"]
+
+
+def test_a_row_ending_with_equals_is_continued_by_the_next_display() -> None:
+    text = "$$ f = (x + 1)^2 $$\n\n$$ f = (x + 1)(x + 1) = $$\n\n$$ = x^2 + 2x + 1 $$\n"
+    assert statuses(text) == ["proved", "proved"]
+    slip = text.replace("= x^2 + 2x + 1", "= x^2 + x + 1")
+    assert statuses(slip) == ["proved", "refuted"]
+
+
+GAIN = r"""
+$$ r = \sqrt{\frac{1}{n}\sum_{k=1}^{n} x_k^2} $$
+
+$$ y_i = \frac{g_i x_i}{r} $$
+
+With all $g_i = 1$,
+
+$$ \frac{1}{n}\sum_{i=1}^{n} y_i^2 = \frac{1}{n r^2}\sum_{i=1}^{n} x_i^2 = 1 $$
+"""
+
+
+@pytest.mark.parametrize("kind", ["md", "tex"])
+def test_a_prose_condition_on_an_entry_whose_index_is_summed_holds_for_every_entry(kind) -> None:
+    """ "With all $g_i = 1$" before a sum over i: every g_i is 1 (the vector form too: in a
+    .tex post with $x \\in \\mathbb{R}^n$ the entries are a vector's)."""
+    text = GAIN if kind == "md" else _as_tex("For $x, g \\in \\mathbb{R}^n$:\n" + GAIN)
+    assert statuses(text, kind) == ["proved", "proved"]
+    slip = text.replace(r"\sum_{i=1}^{n} x_i^2 = 1", r"\sum_{i=1}^{n} x_i^2 = 2")
+    assert statuses(slip, kind) == ["proved", "refuted"]
+
+
+def _as_tex(text: str) -> str:
+    """``$$ a $$`` displays as ``\\[ a \\]``."""
+    parts = text.split("$$")
+    return "".join(p if i % 2 == 0 else f"\\[{p}\\]" for i, p in enumerate(parts))
+
+
+def test_a_difference_left_symbolic_is_unclear_not_a_crash() -> None:
+    """An entry of a number (``3.5[1]``, from a value put for a name also used with indices)
+    passes SymPy's is_number but never compares: the cross-check says it cannot tell."""
+    entry = IndexedBase(Float(3.5))[1]
+    gap = ImmutableMatrix([[Rational(8, 90) * entry + Rational(3, 101)]])
+    assert difference_zero(gap, ImmutableMatrix([[0]])) is None
+
+
+def test_an_entry_at_given_indices_that_earlier_claims_use_is_not_redefined() -> None:
+    """``\\beta_1 = ...`` after claims about \\beta_1 is the solution of equations: a slip
+    before it is still refuted."""
+    text = r"$$ \frac{d}{d b_1} (b_1 x - y)^2 = 2 (b_1 x - y) $$" + "\n\n"
+    text += r"$$ b_1 = \frac{y}{x} $$" + "\n"
+    assert statuses(text)[0] == "refuted"
+
+
+@pytest.mark.parametrize("note", [r"\text{(wrong!)}", r"\quad \text{incorrect}", r"\text{a typo}"])
+def test_a_formula_its_row_calls_wrong_is_not_a_claim(note: str) -> None:
+    text = f"$$ x + x = 3x \\quad {note} $$\n\n$$ = 6x $$\n"
+    results = check_all(text)
+    assert [r.status for r in results] == ["not a claim", "cannot check"]
+    assert "wrong" in results[0].message()
+
+
+def test_a_note_that_does_not_disown_the_formula_leaves_it_a_claim() -> None:
+    assert only(r"$$ x + x = 3x \quad \text{(collect terms)} $$").status == "refuted"
+
+
+@pytest.mark.parametrize("word", [r"\text{QED}", r"\text{check}", r"\mbox{done}"])
+def test_a_word_set_apart_at_the_end_of_a_row_is_an_annotation(word: str) -> None:
+    assert only(f"$$ x + x = 2x \\qquad {word} $$").status == "proved"
+
+
+@pytest.mark.parametrize("written", ["E[X]", r"\mathbb{E}[X]", "E [X]"])
+def test_the_expectation_is_not_read_as_a_product(written: str) -> None:
+    result = only(f"$$ {written} = \\sum_x x\\, p(x) $$")
+    assert result.status == "cannot read" and "expectation" in result.message()
+
+
+def test_a_where_clause_after_a_formula_defines_rather_than_multiplies() -> None:
+    text = r"$$ L = -\sum_{k=1}^{K} y_k \log p_k, \quad \text{where } "
+    text += r"p_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}} $$" + "\n\n"
+    text += r"$$ \frac{\partial L}{\partial z_i} = p_i \sum_{k=1}^{K} y_k - y_i $$" + "\n"
+    results = check_all(text)
+    assert [r.status for r in results] == ["not a claim", "not a claim", "proved"]
+
+
+def test_the_hyperbolic_functions_are_read() -> None:
+    chain = r"$$ \tanh'(z) = \frac{1}{\cosh^2 z} = \text{sech}^2(z) = 1 - \tanh^2 z $$"
+    assert statuses(chain) == ["proved", "proved", "proved"]
+    assert statuses(r"$$ \cosh^2 x - \sinh^2 x = 2 $$") == ["refuted"]
+
+
+def test_an_error_named_e_is_a_name_and_e_with_letters_stays_the_exponential() -> None:
+    text = "$$ e = y - \\hat{y} $$\n\n$$ -e = \\hat{y} - y $$\n\n"
+    text += "$$ \\frac{d}{dz} \\frac{1}{1 + e^{-z}} = \\frac{e^{-z}}{(1 + e^{-z})^2} $$\n\n"
+    text += "$$ e^2 = (y - \\hat{y})^2 $$\n"
+    results = check_all(text)
+    assert [r.status for r in results] == ["not a claim", "proved", "proved", "cannot read"]
+    assert only(r"$$ e = \lim_{n} (1 + 1/n)^n $$").status != "proved"
+
+
+PER_SECTION = r"""
+Throughout, $a = g(z)$ is the unit's output.
+
+## Logistic
+
+$$ g(z) = \frac{1}{1 + e^{-z}} $$
+
+$$ g'(z) = a(1 - a) $$
+
+## Hyperbolic tangent
+
+$$ g(z) = \tanh(z) $$
+
+$$ g'(z) = 1 - a^2 $$
+"""
+
+
+def test_a_name_defined_before_its_function_follows_each_section_s_function() -> None:
+    """``a = g(z)`` in the introduction, before any g: in each section, g is that section's."""
+    assert statuses(PER_SECTION) == ["proved", "proved"]
+    assert statuses(PER_SECTION.replace("= 1 - a^2", "= 1 + a^2")) == ["proved", "refuted"]

@@ -8,7 +8,21 @@ points respect it).
 
 from __future__ import annotations
 
-from sympy import Basic, Eq, Expr, Indexed, KroneckerDelta, Ne, Piecewise, S, Symbol
+import copy
+
+from sympy import (
+    Basic,
+    Eq,
+    Expr,
+    Indexed,
+    KroneckerDelta,
+    Ne,
+    Piecewise,
+    S,
+    Symbol,
+    sympify,
+)
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 
 class Applied:
@@ -19,6 +33,7 @@ class Applied:
     def __init__(self, relations: tuple[Basic, ...]) -> None:
         self.substitute: dict[Basic, Basic] = {}
         self.unequal: list[tuple[Basic, Basic]] = []
+        self.every: dict[Basic, Basic] = {}  # a name whose every entry is set (for_claim)
         assume: list[Basic] = []
         for relation in relations:
             if isinstance(relation, Eq) and _atom(relation.lhs):
@@ -31,7 +46,32 @@ class Applied:
                 assume.append(relation)
         self.assume = tuple(a.xreplace(self.substitute) for a in assume)
 
+    def for_claim(self, lhs: Expr, rhs: Expr) -> Applied:
+        """These conditions for one claim: an entry's condition whose index the claim does not
+        have free ("with all $g_i = 1$" before a sum over i) is about every entry, so every
+        entry of that name is substituted; substituting only ``g_i`` for a free i would leave
+        the sum's terms free, and a true claim refuted."""
+        if not (self.substitute or self.assume):
+            return self
+        free = lhs.free_symbols | rhs.free_symbols  # two sides of other kinds (a shape error)
+        pairs = [*self.substitute.items()]
+        pairs += [(r.lhs, r.rhs) for r in self.assume if isinstance(r, Eq)]
+        every = {_base(key): value for key, value in pairs if _about_every(key, value, free)}
+        if not every:
+            return self
+        applied = copy.copy(self)
+        applied.every = every
+        applied.assume = tuple(
+            r for r in self.assume if not (isinstance(r, Eq) and _about_every(r.lhs, r.rhs, free))
+        )
+        return applied
+
     def apply(self, expr: Expr) -> Expr:
+        if self.every:
+            expr = expr.replace(
+                lambda e: isinstance(e, (Indexed, MatrixElement)) and _base(e) in self.every,
+                lambda e: self.every[_base(e)],
+            )
         expr = expr.xreplace(self.substitute) if self.substitute else expr
         for a, b in self.unequal:
             expr = expr.replace(
@@ -39,6 +79,22 @@ class Applied:
                 lambda e: 0,
             )
         return expr
+
+
+def _about_every(key: Basic, value: Basic, free: set[Basic]) -> bool:
+    """``g_i = 1`` with i not free in the claim: a condition on every entry of g."""
+    if not isinstance(key, (Indexed, MatrixElement)):
+        return False
+    letters = set().union(*(sympify(i).free_symbols for i in _indices(key)))
+    return bool(letters) and not letters & free and not value.free_symbols & letters
+
+
+def _base(entry: Indexed | MatrixElement) -> Basic:
+    return entry.base if isinstance(entry, Indexed) else entry.parent
+
+
+def _indices(entry: Indexed | MatrixElement) -> tuple[Basic, ...]:
+    return tuple(entry.indices) if isinstance(entry, Indexed) else (entry.i, entry.j)
 
 
 def _atom(expr: Basic) -> bool:

@@ -144,7 +144,7 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
             return self.scope.index(name)
         if name in self.ranges.size_letters or name in self.scope.sizes:
             return self.scope.size(name)
-        if name == "e" and self.euler:
+        if name == "e" and self.euler and not self.error_named_e():
             return E
         if name == "π":
             return pi
@@ -289,6 +289,9 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
                 raise BuildError("a subscript or prime on an expression is not read", node.pos)
             return self.power(self.build(base, env), self.build(node.sup, env), node.pos)
         if base.name == "e" and self.euler and node.sup is not None and not self._residual(node):
+            if node.sub is None and self.error_named_e() and _no_letters(node.sup):
+                message = "e^{number} where the text names an error e: its power or exp?"
+                raise BuildError(message, node.pos)
             if node.sub is not None:
                 message = "e with a subscript and a superscript: write e^{a_k} or a name"
                 raise BuildError(message, node.pos)
@@ -340,6 +343,12 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
         if guess not in self.guesses:
             self.guesses.append(guess)
         return KroneckerDelta(i, j)
+
+    def error_named_e(self) -> bool:
+        """Whether the post defines a bare ``e`` (``e = y - \\hat{y}``, an error): then a bare
+        e is that name; ``e^{x}`` with letters in the power stays the exponential."""
+        obj = self.scope.objects.get((Name("e"), 0))
+        return obj is not None and obj in self.definitions.table
 
     def _residual(self, node: ast.Scripted) -> bool:
         """``e_i^2`` where the post defines ``e_i`` (a residual, an error): a power of that
@@ -536,3 +545,8 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
 
 def _single(items: tuple[ast.Node, ...] | None) -> ast.Node | None:
     return items[0] if items else None
+
+
+def _no_letters(node: ast.Node) -> bool:
+    """A power written with numbers only (``e^2``, ``e^{-1}``)."""
+    return not any(isinstance(child, ast.Letter) for child in ast.walk(node))

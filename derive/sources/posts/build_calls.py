@@ -319,6 +319,8 @@ def _unknown_or_known_symbol(builder, node: ast.Apply, named, env) -> Expr:
     ahead = builder.forward(name)
     if ahead is not None:
         args = [builder.build(a, env) for a in node.args]
+        if builder.lazy_on and _plain(ahead):  # a = g(z) before g is defined, per section
+            return builder.lazily(name, args, primes)
         return builder.apply_defined(ahead, args, primes, node.pos)
     return builder.unknown_function(name + "'" * primes, node.pos)
 

@@ -44,7 +44,7 @@ from derive.sources.posts.recurrence_rows import RecurrencesMixin
 from derive.sources.posts.row_conditions import ConditionsMixin
 from derive.sources.posts.solving import SolvingMixin, before_arrow
 from derive.sources.posts.values import ValuesMixin
-from derive.sources.statuses import NOT_CHECKED
+from derive.sources.statuses import NOT_A_CLAIM, NOT_CHECKED
 
 __all__ = ["ChainReader", "Item"]
 
@@ -123,6 +123,10 @@ class ChainReader(
             self.carry = (self.previous, self.current_chain)
             relations = self.block_conditions.relations
             self.carried.append((self.previous, self.current_chain, relations))
+        elif self.previous == BROKEN or (parsed and parsed[-1].error is not None):
+            # a display not read ends the chain: continued from an older display's side, a
+            # "= ..." after it would be compared with the wrong expression
+            self.carry = (BROKEN, self.current_chain)
 
     def _position(self, block: Block, pos: int) -> tuple[int, int]:
         return self.lines.position(block.offset(pos))
@@ -132,6 +136,20 @@ class ChainReader(
         if not row.block.inline:
             for equal, start, end in row.row.notes:
                 self._note(row.block, equal, start, end)
+
+    def _disowned(self, row) -> None:
+        """A formula its row calls wrong (``\\text{(wrong!)}``): shown to be avoided, not
+        claimed; each ``=`` is reported as such, and nothing continues from it."""
+        block = row.block
+        for equal in row.row.equals:
+            line, column = self._position(block, equal.start_pos)
+            tokens = row.row.tokens
+            text = clean(block.text[tokens[0].start_pos : tokens[-1].end_pos])
+            message = "the text marks this formula as wrong"
+            chain = f"line {line}"
+            item = Item(line, column, NOT_A_CLAIM, message, chain, 0, "", text, kind="note")
+            self.items.append(item)
+        self.previous = BROKEN
 
     def _note(self, block: Block, equal: int, start: int, end: int) -> None:
         """A note after ``&&`` holding an ``=``: not a claim, never dropped silently."""
@@ -152,6 +170,9 @@ class ChainReader(
                 self._unreadable(row)
             elif row.error is None and row.row.tag:
                 self.block_tag = row.row.tag
+            return
+        if _disowned(row.row.tokens):
+            self._disowned(row)
             return
         chains = row.line.chains
         letters = self._index_letters()
@@ -238,6 +259,8 @@ class ChainReader(
         side of the chain written under conditions that still hold (the case split's common
         start). None such: the row is not checked (compared with a side that holds in the other
         case, a true row would be refuted)."""
+        if not isinstance(self.carry[0], Side):
+            return self.carry[0]
         relations = set(conditions.relations)
         last = self.carried[-1] if self.carried else None
         if not relations or last is None or set(last[2]) <= relations:
@@ -485,3 +508,13 @@ class ChainReader(
                 f"the definition of {text} ({where}) cannot be read", None, ()
             )
             self._record_definition(target, placeholder, where, node)
+
+
+# words with which a row's own annotation disowns its formula: "(wrong!)", "\\text{incorrect}"
+_DISOWNING = ("wrong", "incorrect", "mistake", "not correct", "typo", "bug")
+
+
+def _disowned(tokens) -> bool:
+    """Whether a note in the row (``\\text{...}``) says that the formula is wrong."""
+    notes = (str(t).lower() for t in tokens if t.type == "NOTE")
+    return any(word in note for note in notes for word in _DISOWNING)

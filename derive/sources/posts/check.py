@@ -245,7 +245,8 @@ class _Check(InstanceMixin):
             full_lhs, full_rhs, lhs, rhs = self.by_top_layer(full_lhs, full_rhs, lhs, rhs)
         if item.kind == "notation" and _same_notation(lhs, rhs):
             return None
-        conditions = self.conditions
+        conditions = self.conditions.for_claim(full_lhs, full_rhs)
+        self.extra = conditions.assume
         full_lhs, full_rhs = conditions.apply(full_lhs), conditions.apply(full_rhs)
         lhs, rhs = conditions.apply(lhs), conditions.apply(rhs)
         cases = index_cases(rhs)

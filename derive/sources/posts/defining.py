@@ -101,10 +101,11 @@ class DefiningMixin:
 
     def _entry_defined(self, chain, block: Block, texts, name: str) -> bool:
         """``P_1 = e^{y_1} / S``, ``P_2 = ...``: a worked example with three classes defines
-        its entries one by one. An entry at given indices of a name with no definition, not on
-        its own right side, is defined there. The reader keeps no meaning per entry, so claims
-        that use it are not refuted (read as a free symbol, any value of it would refute true
-        rows); proofs hold for every value of it, so they stand."""
+        its entries one by one. An entry at given indices of a name that no definition or
+        earlier claim uses, not on its own right side, is defined there. The reader keeps no
+        meaning per entry, so claims that use it are not refuted (read as a free symbol, any
+        value of it would refute true rows); proofs hold for every value of it, so they
+        stand."""
         builder = self.builder
         node = unwrap(chain.parts[0])
         if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
@@ -120,6 +121,8 @@ class DefiningMixin:
             return False
         if entry.base in builder.definitions.table or entry in builder.definitions.unread:
             return False
+        if entry.base in self.claimed | self.in_bodies | self.varied:
+            return False  # \beta_1 = ... after claims about \beta_1: a solution, not a name
         try:
             body = builder.build(chain.parts[1])
         except BuildError:
@@ -481,7 +484,9 @@ class DefiningMixin:
             vector = bold and letter in scope.sizes
             ranges = builder.ranges
             special = letter in ranges.index_letters or letter in ranges.size_letters
-            special |= letter in ("e", "π") or letter in scope.index_ranges or letter in scope.sizes
+            special |= letter == "π" or letter in scope.index_ranges or letter in scope.sizes
+            # e = y - \hat{y}: an error named e (e = 2.718... is a claim about the number)
+            special |= letter == "e" and (rhs is None or is_number(rhs) or not _has_letters(rhs))
             if special and not vector:
                 return None
             obj = scope.symbol(builder.aliases.get(Name(letter), Name(letter)), 0)
@@ -530,6 +535,13 @@ class DefiningMixin:
         if rhs is not None and (before or now) and before != now:
             return obj, params, True  # E = (y - t)^2 / 2, then "swap the loss for" E = -t log y
         return None
+
+
+def _has_letters(node: ast.Node) -> bool:
+    """Whether a side names a quantity (a letter other than e and π)."""
+    return any(
+        isinstance(child, ast.Letter) and child.name not in ("e", "π") for child in ast.walk(node)
+    )
 
 
 def applies(node: ast.Node) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sympy import Expr, Max, Min, Sum, Symbol, exp, log, sqrt, tanh
+from sympy import Expr, Max, Min, Sum, Symbol, cosh, exp, log, sech, sinh, sqrt, tanh
 
 from derive.model.primitives import relu_prime
 from derive.sources.posts.names import BuildError
@@ -30,6 +30,9 @@ FUNCTIONS: dict[str, tuple[tuple[int, int], Callable[..., Expr]]] = {
     "tanh": ((1, 1), tanh),
     "tanh'": ((1, 1), lambda x: 1 - tanh(x) ** 2),
     "sqrt": ((1, 1), sqrt),
+    "cosh": ((1, 1), cosh),  # tanh' = 1/cosh^2 = sech^2 in posts on activations
+    "sinh": ((1, 1), sinh),
+    "sech": ((1, 1), sech),
 }
 
 

@@ -168,7 +168,11 @@ class ConditionsMixin:
             self.in_bodies |= builder.definitions.objects(body)
             return
         if prior is not None or fname in OVERRIDDEN:
-            problem = f"{fname} is defined again in the prose ({where}) in a way not read"
+            problem = (
+                f"{fname} is defined again in the prose ({where}) in a way not read"
+                if body is None
+                else f"the prose ({where}) gives {fname} a second meaning in this section"
+            )
             builder.functions.define(DefinedFunction(fname, params, None, where, problem))
 
     def _inline_relation(self, chain: ast.Chain, block: Block) -> None:

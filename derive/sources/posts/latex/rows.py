@@ -50,6 +50,7 @@ def rows(text: str) -> list[Row]:
     for cells, tag in _split(tokens):
         kept, dropped = _drop_notes(cells)
         flat, number = _equation_number(tuple(t for cell in kept for t in cell))
+        flat = _trailing_equals(_trailing_word(flat, text))
         flat = _quantified(_quads(_connective(flat)))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
         row = Row(flat, start, tag or number, row_problem(flat), _claims_in_notes(dropped))
@@ -127,6 +128,28 @@ def _equation_number(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], str]
     if not any(t.type == "EQ" for t in tokens[: end - len(_NUMBER_TAIL)]):
         return tokens, ""
     return tokens[: end - len(_NUMBER_TAIL)] + tokens[end:], str(tail[2])
+
+
+def _trailing_word(tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
+    """``a = b \\quad \\text{incorrect}``: a word set apart at the end of a row that holds a
+    relation is the author's annotation (a name there would multiply the right side)."""
+    if len(tokens) < 3 or tokens[-2].type != "QUAD" or tokens[-1].type != "LETTER":
+        return tokens
+    last = tokens[-1]
+    if not text[last.start_pos : last.end_pos].startswith(("\\text", "\\mbox")):
+        return tokens
+    if not any(t.type == "EQ" for t in tokens[:-2]):
+        return tokens
+    note = make_token("NOTE", str(last), last.start_pos, last.end_pos)
+    return (*tokens[:-1], note)
+
+
+def _trailing_equals(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``A = B =`` at the end of a display whose right side is the next display (``$$= C$$``):
+    the last ``=`` relates B to what comes next, so the row itself says A = B."""
+    if len(tokens) > 2 and tokens[-1].type == "EQ" and tokens[-2].type != "EQ":
+        return tokens[:-1]
+    return tokens
 
 
 def _quads(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

@@ -225,6 +225,8 @@ def _classify_one(
     start, end, value = token.start_pos, token.end_pos, str(token)
     previous = out[-1].type if out else ""
     kind = token.type
+    if not in_script and _expectation(value, raw, index):
+        raise LatexError("the expectation E[...] is not read", start)
     subscripted = index + 1 < len(raw) and str(raw[index + 1]) == "_"
     if kind in ("EVAL_OPEN", "EVAL_CLOSE"):
         return [token]
@@ -266,6 +268,19 @@ def _classify_one(
             return [make_token("LETTER", value, start, end)]
         raise LatexError(f"unexpected character {value!r}", start)
     return _command(value, start, end, raw, index)
+
+
+# the expectation operator as posts write it; followed by a bracket it is never a product
+_EXPECTATION = ("E", "\\mathbb{E}", "\\mathrm{E}", "\\operatorname{E}", "\\mathbf{E}")
+
+
+def _expectation(value: str, raw: list[Token], index: int) -> bool:
+    """``E[X]``, ``\\mathbb{E}[x]``: read as E times a bracket, a definition of the
+    expectation (``E[X] = \\sum_x x p(x)``) would be refuted."""
+    following = raw[index + 1] if index + 1 < len(raw) else None
+    return (
+        following is not None and str(following) == "[" and value.replace(" ", "") in _EXPECTATION
+    )
 
 
 def _word(value: str, start: int, in_script: bool) -> list[Token]:

@@ -23,6 +23,9 @@ FUNCTION_WORDS = {
     "sigmoid": "sigmoid",
     "tanh": "tanh",
     "sqrt": "sqrt",
+    "cosh": "cosh",
+    "sinh": "sinh",
+    "sech": "sech",
 }
 _FOLDED = {word.lower(): name for word, name in FUNCTION_WORDS.items() if len(word) > 2}
 
@@ -83,8 +86,18 @@ PROSE_WORDS = frozenset(
         "similarly",
         "likewise",
         "finally",
+        # a clause that states a definition or an assumption after the formula
+        # (``L = ..., \quad \text{where } p_k = ...``): never a name multiplying it
         "where",
         "where,",
+        "wherein",
+        "whence",
+        "assuming",
+        "given",
+        "provided",
+        "which",
+        "here",
+        "now",
     ]
 )
 GREEK = (
