@@ -121,6 +121,8 @@ class DefiningMixin:
             return False
         if entry.base in builder.definitions.table or entry in builder.definitions.unread:
             return False
+        if entry.base in builder.recurrences:
+            return False  # u_2 of u_{k+1} = ...: an iterate, claimed by its recurrence
         if entry.base in self.claimed | self.in_bodies | self.varied:
             return False  # \beta_1 = ... after claims about \beta_1: a solution, not a name
         try:
