@@ -110,6 +110,20 @@ def test_an_index_bound_may_be_a_size_plus_or_minus_a_number():
     assert "index 0..K-1" in bad.message and (bad.line, bad.column) == (3, 1)
 
 
+def test_a_delta_picks_an_entry_only_where_the_index_lies_in_the_sums_range():
+    """From l <= n the delta rule may not conclude l <= n - 1 (a relation read backwards did):
+    the sum over 0..n-1 of x_i [i = l] is x_l only for l in 0..n-1, so with l up to n the
+    step is not proved; with the range inside the sum's, it is."""
+    text = (
+        '[symbols]\nn = "positive integer"\nl = "index 0..n"\ni = "index 0..n-1"\n'
+        'x = "real[n]"\n[[derivation]]\nname = "s"\n'
+        'start = "sum(x[i] * delta(i, l), (i, 0, n - 1))"\nsteps = ["x[l]"]\n'
+    )
+    assert check_step(load_text(text, "wide.toml"), 0, 0, timeout=20).status != "proved"
+    narrow = load_text(text.replace('l = "index 0..n"', 'l = "index 0..n-2"'), "narrow.toml")
+    assert check_step(narrow, 0, 0, timeout=20).status == "proved"
+
+
 def test_user_names_never_reach_generated_code():
     text = """\
     [symbols]

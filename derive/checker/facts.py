@@ -103,7 +103,8 @@ class Facts:
                     if relation.rel_op == "<="
                     else (relation.rhs, relation.lhs)
                 )
-                if (small - low).is_nonnegative and (high - large).is_nonnegative:
+                # small <= low <= high <= large
+                if (low - small).is_nonnegative and (large - high).is_nonnegative:
                     self.used.add(given)
                     return True
         return False
