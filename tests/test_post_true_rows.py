@@ -259,3 +259,17 @@ def test_a_row_of_a_new_example_is_not_refuted_at_an_earlier_example_s_values() 
     assert "a new example" in results[2].message()
     slip = EXAMPLES.replace(r"L = \log 2 = 0.693", r"L = \log 3 = 1.099")
     assert check(slip)[0].status == "refuted"
+
+
+def test_a_closed_form_from_the_start_given_inline_is_not_read_but_respected() -> None:
+    text = r"The schedule $\eta_t = \eta_0 / (1 + kt)$ gives" + "\n\n"
+    text += r"$$ \eta_1 = \frac{\eta_0}{1 + k} $$" + "\n"
+    result = only(text)
+    assert result.status == "cannot check" and "η" in result.message()
+
+
+def test_a_derivative_that_mixes_matrices_and_numbers_is_reported_not_raised() -> None:
+    text = r"With $z = wx + b$, $a = \sigma(z)$, $C = \frac{1}{2}(a - y)^2$ and "
+    text += r"$\delta = (a - y) \odot \sigma'(z)$:" + "\n\n"
+    text += r"$$ \frac{\partial C}{\partial b} = (a - y) a (1 - a) $$" + "\n"
+    assert only(text).status in ("proved", "cannot check", "cannot read")
