@@ -273,3 +273,10 @@ def test_a_derivative_that_mixes_matrices_and_numbers_is_reported_not_raised() -
     text += r"$\delta = (a - y) \odot \sigma'(z)$:" + "\n\n"
     text += r"$$ \frac{\partial C}{\partial b} = (a - y) a (1 - a) $$" + "\n"
     assert only(text).status in ("proved", "cannot check", "cannot read")
+
+
+def test_commas_that_end_the_values_and_conditions_of_cases_are_punctuation() -> None:
+    text = "$$ g(z) = \\max(0, z) $$\n\n"
+    text += r"$$ g'(z) = \begin{cases} 0, & z < 0, \\ 1, & z > 0 \end{cases} $$" + "\n"
+    assert statuses(text) == ["proved"]
+    assert statuses(text.replace("0, & z < 0", "1, & z < 0")) == ["refuted"]
