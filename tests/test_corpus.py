@@ -22,7 +22,7 @@ POSTS = corpus_posts()
 # The share of claims with the right verdict that today's reader reaches on the corpus, a floor
 # against regressions: the reader of real posts (issue "real posts") raises it as it improves;
 # the target there is 0.80.
-# 513 of 696 reached (0.74), matrix and index posts together: the holdout posts added in this
+# 514 of 696 reached (0.74), matrix and index posts together: the holdout posts added in this
 # round (rows the reader does not read yet: \mathrm{d}z, entries defined one by one, elided
 # terms) lowered the share from 439 of 578 (0.76); the earlier posts' rows are unchanged
 CLAIMS_RIGHT_AT_LEAST = 0.73

@@ -234,3 +234,49 @@ def test_a_name_defined_before_its_function_follows_each_section_s_function() ->
     """``a = g(z)`` in the introduction, before any g: in each section, g is that section's."""
     assert statuses(PER_SECTION) == ["proved", "proved"]
     assert statuses(PER_SECTION.replace("= 1 - a^2", "= 1 + a^2")) == ["proved", "refuted"]
+
+
+EXAMPLES = r"""
+With $p = \sigma(z)$, the loss is
+
+$$ L = -y \log p - (1 - y) \log (1 - p) $$
+
+When $y = 1$ the loss is $-\log p$. Setting $z = 0$ gives $p = 0.5$ and
+
+$$ L = \log 2 = 0.693 $$
+
+A one-hot target $y = (0, 1, 0)$ and $p = (0.2, 0.7, 0.1)$ give
+
+$$ L = -\log 0.7 = 0.357 $$
+"""
+
+
+def test_a_row_of_a_new_example_is_not_refuted_at_an_earlier_example_s_values() -> None:
+    """The last values the text gives (the entries of y and p) are not those the row is
+    computed from (z = 0): the row belongs to a new example, not read as such."""
+    results = check(EXAMPLES)
+    assert [r.status for r in results] == ["proved", "proved", "cannot check", "proved"]
+    assert "a new example" in results[2].message()
+    slip = EXAMPLES.replace(r"L = \log 2 = 0.693", r"L = \log 3 = 1.099")
+    assert check(slip)[0].status == "refuted"
+
+
+def test_a_closed_form_from_the_start_given_inline_is_not_read_but_respected() -> None:
+    text = r"The schedule $\eta_t = \eta_0 / (1 + kt)$ gives" + "\n\n"
+    text += r"$$ \eta_1 = \frac{\eta_0}{1 + k} $$" + "\n"
+    result = only(text)
+    assert result.status == "cannot check" and "η" in result.message()
+
+
+def test_a_derivative_that_mixes_matrices_and_numbers_is_reported_not_raised() -> None:
+    text = r"With $z = wx + b$, $a = \sigma(z)$, $C = \frac{1}{2}(a - y)^2$ and "
+    text += r"$\delta = (a - y) \odot \sigma'(z)$:" + "\n\n"
+    text += r"$$ \frac{\partial C}{\partial b} = (a - y) a (1 - a) $$" + "\n"
+    assert only(text).status in ("proved", "cannot check", "cannot read")
+
+
+def test_commas_that_end_the_values_and_conditions_of_cases_are_punctuation() -> None:
+    text = "$$ g(z) = \\max(0, z) $$\n\n"
+    text += r"$$ g'(z) = \begin{cases} 0, & z < 0, \\ 1, & z > 0 \end{cases} $$" + "\n"
+    assert statuses(text) == ["proved"]
+    assert statuses(text.replace("0, & z < 0", "1, & z < 0")) == ["refuted"]

@@ -20,6 +20,8 @@ from derive.sources.posts.names import BuildError, Name, label_kind
 from derive.sources.posts.ranges import index_items, letter_of
 from derive.sources.posts.recurrences import later_steps
 
+_MIXED = "the derivative of {} by {} mixes matrices and numbers (not read)"
+
 
 class DerivativesMixin:
     """The derivative nodes of :class:`~derive.sources.posts.build.Builder`."""
@@ -122,6 +124,8 @@ class DerivativesMixin:
             value = self.definitions.derivative(f, v, shown_f, shown_v)
         except TooDeep as error:
             raise BuildError(str(error), pos, "cannot check") from None
+        except TypeError:  # SymPy: "Mix of Matrix and Scalar symbols" (shapes read wrongly)
+            raise BuildError(_MIXED.format(shown_f, shown_v), pos, "cannot check") from None
         if self.matrix_mode and self.definitions.placeholders(value):  # C by W^l: the layers
             chained = self.layer_chain(operand, v, shown_f, shown_v)
             if chained is not None:
@@ -143,6 +147,9 @@ class DerivativesMixin:
             return self.definitions.derivative(value, v, shown_f, shown_v)
         except TooDeep as error:
             raise BuildError(str(error), variable.pos, "cannot check") from None
+        except TypeError:  # SymPy: "Mix of Matrix and Scalar symbols" (shapes read wrongly)
+            message = _MIXED.format(shown_f, shown_v)
+            raise BuildError(message, variable.pos, "cannot check") from None
 
     def _function_at(self, operand: ast.Node, v: Expr) -> Expr | None:
         """``\\frac{d\\sigma}{dz}``, ``\\frac{\\partial f}{\\partial x}``: a function of one

@@ -104,6 +104,7 @@ class ChainReader(
                 self._inline(row)
             return
         self.section = bisect.bisect_right(self.sections, block.offset(0))
+        self.displays_read = getattr(self, "displays_read", 0) + 1
         self.block_conditions, self.pending = self.pending.consistent(), Conditions()
         first_item = len(self.items)
         self.previous = None

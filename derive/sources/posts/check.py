@@ -333,6 +333,8 @@ class _Check(InstanceMixin):
             if unread:
                 shown = self.post.definitions.unread[unread[0]]
                 name = show(self.post.scope, unread[0])
+                if isinstance(unread[0], IndexedBase):  # \eta of \eta_t = \eta_0 / (1 + kt)
+                    name = self.post.scope.shown_names.get(unread[0], name)
                 message = f"the text gives {name} a meaning ({shown}) that is not read"
                 return self.result("cannot check", message, Verdict("undecided"))
             written = item.lhs_text + item.rhs_text

@@ -92,6 +92,13 @@ class InstanceMixin:
         if not item.values:
             return None
         verdict = self.verdict(lhs, rhs)
+        if verdict.refuted and not item.otherwise and self.before_the_last_example():
+            names = ", ".join(show(self.post.scope, k) for k in item.latest[:SHOWN_VALUES])
+            message = (
+                "refuted at values given before the last ones the text gives (for "
+                f"{names}), which this row does not use: a new example may have others"
+            )
+            return self.result("cannot check", message, Verdict("undecided"))
         stale = [k for k in item.stale if self.uses(k)]
         if verdict.refuted and stale and not item.otherwise:
             names = ", ".join(show(self.post.scope, k) for k in stale[:SHOWN_VALUES])
@@ -101,6 +108,15 @@ class InstanceMixin:
             )
             return self.result("cannot check", message, Verdict("undecided"))
         return lhs, rhs, verdict
+
+    def before_the_last_example(self) -> bool:
+        """Whether the row uses none of the values the text gave last ("$y = (0, 1, 0)$ and
+        $p = (0.2, 0.7, 0.1)$ give $$L = -\\log 0.7$$"), but values given before them: then it
+        may belong to the new example, whose other values the reader does not tie to it."""
+        latest = self.item.latest
+        if not latest or any(self.uses(k) for k in latest):
+            return False
+        return any(self.uses(k) for k, _ in self.item.values if k not in latest)
 
     def at(self, values: tuple) -> tuple[Expr, Expr]:
         item, conditions = self.item, self.conditions

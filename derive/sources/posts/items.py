@@ -68,6 +68,7 @@ class Item:
     instance: bool = False  # set by name (``values``), never by position
     values: tuple[tuple[Basic, Expr], ...] = ()
     stale: tuple[Basic, ...] = ()  # names whose value an earlier section gave
+    latest: tuple[Basic, ...] = ()  # names the last statement of values before it gave
     shown: tuple[tuple[Basic, tuple[Expr, Expr]], ...] = ()  # (name, (value, computation))
 
 

@@ -194,7 +194,11 @@ class ConditionsMixin:
                 if builder.matrix_mode:  # $\delta = \partial C / \partial z$: a vector
                     used = target[0] in self.claimed or target[0] in self.in_bodies
                     target = builder.matrix_target(target, body, rhs.pos, used)
-                self._record_definition(target, body, where, lhs, rhs)
+                recorded = self._record_definition(target, body, where, lhs, rhs)
+                if recorded is None and _from_a_start(builder.build(lhs), body):
+                    # $\eta_t = \eta_0 / (1 + kt)$: a closed form from the start, not read;
+                    # a claim about \eta_1 through a free \eta is not refuted
+                    builder.definitions.unread.setdefault(target[0], where)
                 return
             function = function_parameters(lhs)
             if function is not None and builder.matrix_mode:
@@ -213,6 +217,15 @@ class ConditionsMixin:
                     self.assumptions.append((equality(left, right), where))
         except BuildError:
             return
+
+
+def _from_a_start(entry, body) -> bool:
+    """``\\eta_t = \\eta_0 / (1 + kt)``: an entry at a free index, written with the same name
+    at given indices only (its start), not at that index (an update)."""
+    if not isinstance(entry, Indexed) or not all(i.is_Symbol for i in entry.indices):
+        return False
+    same = [a for a in body.atoms(Indexed) if a.base == entry.base]
+    return bool(same) and all(all(i.is_Integer for i in a.indices) for a in same)
 
 
 def _same_function(prior: DefinedFunction | None, params: tuple, body) -> bool:

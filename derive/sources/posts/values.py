@@ -44,11 +44,14 @@ class ValuesMixin:
     def _values(self) -> dict[Basic, Expr]:
         if not hasattr(self, "values"):
             self.values, self.value_sections, self.shown_values = {}, {}, {}
+            self.value_groups: dict[Basic, int] = {}
         return self.values
 
     def _give(self, target: Basic, value: Expr, offset: int) -> None:
         self._values()[target] = value
         self.value_sections[target] = bisect.bisect_right(self.sections, offset)
+        # values given between the same two displays are one statement (one example)
+        self.value_groups[target] = getattr(self, "displays_read", 0)
 
     def _given(self, chain: ast.Chain) -> bool:
         """Record the values of ``name (= name)* = number``; True if the chain is one."""
@@ -143,12 +146,14 @@ class ValuesMixin:
             return
         values = tuple(self._values().items())
         stale = tuple(k for k, _ in values if self.value_sections[k] < self.section)
+        last = max((self.value_groups[k] for k, _ in values), default=None)
+        latest = tuple(k for k, _ in values if self.value_groups[k] == last)
         shown = tuple(self.shown_values.items())
         for index in range(start, len(self.items)):
             item = self.items[index]
             if item.kind == CLAIM and item.status is None:
                 self.items[index] = dataclasses.replace(
-                    item, instance=True, values=values, stale=stale, shown=shown
+                    item, instance=True, values=values, stale=stale, shown=shown, latest=latest
                 )
 
     def _shown(self, chain: ast.Chain) -> None:

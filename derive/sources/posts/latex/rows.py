@@ -49,7 +49,7 @@ def rows(text: str) -> list[Row]:
     found: list[Row] = []
     for cells, tag in _split(tokens):
         kept, dropped = _drop_notes(cells)
-        flat, number = _equation_number(tuple(t for cell in kept for t in cell))
+        flat, number = _equation_number(_cases_commas(tuple(t for cell in kept for t in cell)))
         flat = _trailing_equals(_trailing_word(flat, text))
         flat = _quantified(_quads(_connective(flat)))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
@@ -128,6 +128,20 @@ def _equation_number(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], str]
     if not any(t.type == "EQ" for t in tokens[: end - len(_NUMBER_TAIL)]):
         return tokens, ""
     return tokens[: end - len(_NUMBER_TAIL)] + tokens[end:], str(tail[2])
+
+
+def _cases_commas(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``\\begin{cases} 0, & z < 0, \\\\ 1, & z > 0 \\end{cases}``: a comma that ends a value or
+    a condition of a case is punctuation."""
+    kept, depth = [], 0
+    for index, token in enumerate(tokens):
+        depth += token.type == "BEGIN_CASES"
+        depth -= token.type == "END_CASES"
+        following = tokens[index + 1].type if index + 1 < len(tokens) else ""
+        if depth and token.type == "COMMA" and following in ("AMP", "ROWSEP", "END_CASES"):
+            continue
+        kept.append(token)
+    return tuple(kept)
 
 
 def _trailing_word(tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
