@@ -29,7 +29,14 @@ from sympy import Expr, Indexed, IndexedBase, Sum
 
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.tokens import LatexError
-from derive.sources.posts.matrix.layers import NoLayer, at_layer, is_generic, split, value_of
+from derive.sources.posts.matrix.layers import (
+    NoLayer,
+    at_layer,
+    derivative_sides,
+    is_generic,
+    split,
+    value_of,
+)
 from derive.sources.posts.names import BuildError, Name
 
 MAX_STEPS = 4  # errors of lower layers written by the next one, per claim
@@ -247,15 +254,10 @@ def _shifted(label: str, shift: int) -> str:
 
 
 def _derivative_sides(tree: ast.Node) -> tuple[ast.Node, ast.Node] | None:
-    """(C, z^l_j) of ``\\frac{\\partial C}{\\partial z^l_j}``."""
+    """(C, z^l_j) of ``\\frac{\\partial C}{\\partial z^l_j}``, inside brackets too."""
     while isinstance(tree, ast.Group):
         tree = tree.inner
-    if isinstance(tree, (ast.Div, ast.Frac)):
-        num, den = tree.numerator, tree.denominator
-        partials = isinstance(num, ast.Partial) and isinstance(den, ast.Partial)
-        if partials and num.order == 1 and num.operand is not None and den.operand is not None:
-            return num.operand, den.operand
-    return None
+    return derivative_sides(tree)
 
 
 def _written(node: ast.Node) -> str | None:

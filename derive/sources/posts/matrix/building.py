@@ -51,7 +51,13 @@ from derive.model.primitives import relu_prime
 from derive.sources.posts.functions import FUNCTIONS
 from derive.sources.posts.latex import nodes as ast
 from derive.sources.posts.latex.tokens import LatexError
-from derive.sources.posts.matrix.layers import NoLayer, at_layer, is_generic, value_of
+from derive.sources.posts.matrix.layers import (
+    NoLayer,
+    at_layer,
+    derivative_sides,
+    is_generic,
+    value_of,
+)
 from derive.sources.posts.matrix.stated import numbered_name
 from derive.sources.posts.names import BuildError, Name
 from derive.sources.posts.ranges import EXAMPLE
@@ -466,7 +472,7 @@ class MatrixMixin:
         if lhs.sub is not None or lhs.sup is None or not is_generic(lhs.sup_text):
             return
         before = self.generics.get(lhs.base.name + "'" * lhs.primes)
-        if before is not None and _derivative_sides(before[1]) and not _derivative_sides(rhs):
+        if before is not None and derivative_sides(before[1]) and not derivative_sides(rhs):
             return  # δ^l = ((W^{l+1})^T δ^{l+1}) ⊙ σ'(z^l) after δ^l = ∂C/∂z^l: a claim
         self.generics[lhs.base.name + "'" * lhs.primes] = (lhs.sup_text, rhs, where, lhs)
 
@@ -482,7 +488,7 @@ class MatrixMixin:
         name = key[0]
         for base in sorted(self.generics):
             label, tree, _, lhs = self.generics[base]
-            parts = _derivative_sides(tree)
+            parts = derivative_sides(tree)
             if (
                 parts is None
                 or _written(operand) is None
@@ -506,7 +512,7 @@ class MatrixMixin:
         self.chaining = self.instantiating = True
         try:
             generic = self.generics.get(_base_name(below))
-            if generic is not None and not _derivative_sides(generic[1]):
+            if generic is not None and not derivative_sides(generic[1]):
                 u = self.build_definition(at_layer(generic[1], value))
             else:
                 u = self.build(at_layer(below, value))
@@ -669,16 +675,6 @@ def reshaped(scope, obj: Basic, shape) -> Basic:
     scope.objects[(name, rank)] = made
     scope.keys[made] = (name, rank)
     return made
-
-
-def _derivative_sides(tree: ast.Node) -> tuple[ast.Node, ast.Node] | None:
-    """(C, z^l) of ``\\partial C / \\partial z^l`` or ``\\frac{\\partial C}{\\partial z^l}``."""
-    if isinstance(tree, (ast.Div, ast.Frac)):
-        num, den = tree.numerator, tree.denominator
-        partials = isinstance(num, ast.Partial) and isinstance(den, ast.Partial)
-        if partials and num.order == 1 and num.operand is not None and den.operand is not None:
-            return num.operand, den.operand
-    return None
 
 
 def _base_name(node: ast.Node) -> str:

@@ -109,3 +109,13 @@ def _in(item, value):
         items = tuple(_in(i, value) for i in item)
         return item if all(a is b for a, b in zip(items, item, strict=True)) else items
     return item
+
+
+def derivative_sides(tree: ast.Node) -> tuple[ast.Node, ast.Node] | None:
+    """(C, z^l) of ``\\partial C / \\partial z^l`` or ``\\frac{\\partial C}{\\partial z^l}``."""
+    if isinstance(tree, (ast.Div, ast.Frac)):
+        num, den = tree.numerator, tree.denominator
+        partials = isinstance(num, ast.Partial) and isinstance(den, ast.Partial)
+        if partials and num.order == 1 and num.operand is not None and den.operand is not None:
+            return num.operand, den.operand
+    return None
