@@ -1,6 +1,7 @@
-"""The numbers reach the ends of the index ranges: every sampler of a claim with an index
-l <= n draws a set of integers with l = n (and a strict k < n one with k = n - 1), so a
-symbolic rule that misreads a range's end is contradicted there, whatever the seed."""
+"""Index ranges at their ends, and Kronecker deltas at values no index takes: the numbers
+reach l = n of every l <= n (k = n - 1 of k < n), whatever the seed, so a symbolic rule that
+misreads a range's end is contradicted there; and a delta summed over an integer index picks
+an entry only at an integer value of it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from sympy import IndexedBase, KroneckerDelta, Sum, Symbol
 
 from derive import check_equal
 from derive.checker.facts import Facts
+from derive.checker.limits import Limits, Work
+from derive.checker.prove import attempt
 from derive.checker.sampling import Sampler
 
 n = Symbol("n", integer=True, positive=True)
@@ -45,3 +48,24 @@ def test_a_delta_rule_that_misreads_the_range_is_contradicted_by_the_numbers(see
 def test_the_true_pick_stays_proved():
     assert check_equal(PICK, x[l], assume=[l <= n - 1], timeout=30).status == "proved"
     assert sympy.Le(l, n - 1) in check_equal(PICK, x[l], assume=[l <= n - 1], timeout=30).needs
+
+
+def _symbolic_proof(difference, assume=()):
+    """The symbolic side alone (the numbers would refute these false claims, and hide a
+    false proof behind them)."""
+    return attempt([difference], list(assume), Work(Limits()))[0]
+
+
+def test_a_delta_at_a_value_no_integer_index_takes_is_never_summed_to_its_entry():
+    """[i = r] for a real r in 0..n, and [2 i = m] for an odd m, are 0 at every index i:
+    SymPy's delta summation takes the solution for an index value, and the delta rule did
+    too, so both proved these false claims."""
+    r = Symbol("r", real=True)
+    m = Symbol("m", integer=True, positive=True)
+    assert (
+        _symbolic_proof(Sum(i**2 * KroneckerDelta(i, r), (i, 0, n)) - r**2, [r >= 0, r <= n])
+        is None
+    )
+    assert _symbolic_proof(Sum(i * KroneckerDelta(2 * i, m), (i, 0, n)) - m / 2, [m <= n]) is None
+    assert _symbolic_proof(Sum(i * KroneckerDelta(2 * i, 2 * m), (i, 0, n)) - m, [m <= n])
+    assert _symbolic_proof(Sum(i**2 * KroneckerDelta(i, l), (i, 0, n)) - l**2, [l <= n])
