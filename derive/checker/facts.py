@@ -143,10 +143,14 @@ class Facts:
             return expr
         result = sympy.refine(expr, sympy.And(*(r for _, r in relations)))
         if result != expr:  # name only the relations the result depends on
-            for given, relation in relations:
-                others = sympy.And(*(r for _, r in relations if r is not relation))
-                if len(relations) == 1 or sympy.refine(expr, others) != result:
-                    self.used.add(given)
+            needed = [
+                given
+                for given, relation in relations
+                if len(relations) == 1
+                or sympy.refine(expr, sympy.And(*(r for _, r in relations if r is not relation)))
+                != result
+            ]  # none when each one alone does (p <= 2 and p < 1 for p < 3): then all of them
+            self.used.update(needed or (given for given, _ in relations))
         return result
 
 
