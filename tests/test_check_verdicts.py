@@ -37,6 +37,17 @@ def test_normalized_targets_step_names_the_assumption_it_needs() -> None:
     assert verdict.needs == (sum_t3,)
 
 
+def test_a_piecewise_decided_by_either_of_two_relations_names_them_both() -> None:
+    """p <= 2 and p < 1 each settle p < 3: neither is needed without the other, and the
+    proof named none, so its numbers, drawn without assumptions, met p = 37/3 and left
+    the true step undecided (and an instance of it would have been proved without them)."""
+    p, y = sympy.symbols("p y", real=True)
+    claim = sympy.Piecewise((y, p < 3), (0, True))
+    verdict = check_equal(claim, y, assume=[p <= 2, p < 1])
+    assert verdict.status == "proved"
+    assert set(verdict.needs) == {p <= 2, p < 1}
+
+
 def test_step_true_without_assumptions_needs_none() -> None:
     verdict = check_equal(diff(E3, z1), a1 * (t1 + t2 + t3) - t1, assume=[sum_t3])
     assert verdict.status == "proved"

@@ -113,3 +113,13 @@ def test_an_equality_no_atom_solves_is_undecided_and_says_where(assumption):
     verdict = check_equal(x * y, 1, assume=[assumption])
     assert verdict.status == "undecided"
     assert f"cannot sample points where {assumption}" in verdict.method
+
+
+def test_an_equality_is_solved_for_an_atom_only_where_its_slope_cannot_vanish():
+    """x y = 0 leaves y free where x = 0, so it never proves y = 0 (eliminating y = 0 / x
+    did, and the points, solved the same way, never met x = 0); x y = x never proves y = 1.
+    x y = 1 makes x nonzero, so y = 1 / x is eliminated and x y^2 = y proved."""
+    for claim, assumption in [(y, Eq(x * y, 0)), (y - 1, Eq(x * y, x)), (y, Eq(x**2 * y, 0))]:
+        assert check_equal(claim, 0, assume=[assumption], timeout=30).status != "proved"
+    assert check_equal(x * y**2, y, assume=[Eq(x * y, 1)], timeout=30).status == "proved"
+    assert check_equal(x * y, x, assume=[Eq(x * y, x)], timeout=30).status == "proved"

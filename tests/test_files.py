@@ -244,3 +244,16 @@ def test_an_assumption_written_twice_reaches_the_checker_once():
     assert [str(loaded.show(r)) for r in derivation.assume] == ["Eq(Sum(t[d], (d, 1, K)), 1)"]
     assert [str(loaded.show(r)) for r in derivation.steps[0].assume] == ["k <= K"]
     assert check_step(loaded, 2, 0, timeout=5).status == "proved"
+
+
+def test_a_sum_over_values_its_index_is_not_declared_with_is_an_error():
+    """SymPy builds a sum's body under its index's sign (sqrt(i**2) is i for i in 1..K), so a
+    sum of it over -K..K was read as a sum of i and proved equal to 0, a false line; such a
+    sum is an error at its index, and a range the sign covers is not."""
+    head = '[symbols]\nK = "positive integer"\ni = "index 1..K"\nj = "index 0..K"\n'
+    chain = '[[derivation]]\nname = "s"\nstart = "sum(sqrt(i**2), (i, {lo}, K))"\nsteps = ["0"]\n'
+    for lo in ("-K", "0"):
+        error = _error(head + chain.format(lo=lo))
+        assert "sum index 'i' is declared positive" in str(error)
+    load_text(head + chain.format(lo="1"))
+    load_text(head + chain.replace("(i, {lo}, K)", "(j, 0, K - 1)").replace("i**2", "j**2"))

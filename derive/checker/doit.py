@@ -99,6 +99,23 @@ def _delta_sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic:
     return Piecewise((plain, sympy.Ge(hi, lo - 1)), (reversed_sum, True))
 
 
+def _integer_solutions(body: Basic, var: Basic) -> bool:
+    """Whether every Kronecker delta of ``var`` in ``body`` is 1 at an integer ``var``:
+    SymPy's delta summation takes the solution for a value of the index whatever it is, so
+    it sums [i = r] over 0..n to 1 for a real r in 0..n and [2 i = m] to 1 for an odd m,
+    where the sum is 0."""
+    for delta in body.atoms(KroneckerDelta):
+        if var not in delta.free_symbols:
+            continue
+        difference = delta.args[0] - delta.args[1]
+        slope = difference.diff(var)
+        if slope == 0 or var in slope.free_symbols:
+            return False
+        if (var - difference / slope).is_integer is not True:
+            return False
+    return True
+
+
 def _sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic | None:
     """The sum of ``body`` over var = lo..hi by a light rule, or None (it stays a sum)."""
     if body is S.Zero:
@@ -120,7 +137,7 @@ def _sum(body: Basic, var: Basic, lo: Basic, hi: Basic) -> Basic | None:
         pieces = [(_sum(piece, var, lo, hi), cond) for piece, cond in body.args]
         return None if any(p is None for p, _ in pieces) else Piecewise(*pieces)
     if body.has(KroneckerDelta) and _has_simple_delta(body, var):
-        return _delta_sum(body, var, lo, hi)
+        return _delta_sum(body, var, lo, hi) if _integer_solutions(body, var) else None
     if isinstance(body, Add):
         terms = [_sum(term, var, lo, hi) for term in body.args]
         return None if None in terms else Add(*terms)

@@ -135,3 +135,27 @@ def order_pattern(orders: Sequence[Basic], values: dict[Basic, Basic]) -> tuple[
         value = count.xreplace(values)
         classes.append(max(-2, min(2, int(value))) if value.is_Integer else 0)
     return tuple(classes)
+
+
+def range_ends(assume: Sequence[Basic], integers: Sequence[Basic]) -> list[Basic]:
+    """large - small for each inequality among integer symbols alone (small <= large, or
+    small + 1 <= large for a strict one): it is 0 where the relation is tight, an index at
+    the end of its range (l = n of l <= n), where a slip at a range's end shows (a delta the
+    sum over 0..n-1 misses). The integer draws seek a set where each one is 0."""
+    ends = []
+    for relation in assume:
+        if not isinstance(relation, Relational) or relation.rel_op not in ("<", "<=", ">", ">="):
+            continue
+        if not relation.free_symbols or not relation.free_symbols <= set(integers):
+            continue
+        less = relation.rel_op in ("<", "<=")
+        small, large = (relation.lhs, relation.rhs) if less else (relation.rhs, relation.lhs)
+        gap = large - small - (1 if relation.rel_op in ("<", ">") else 0)
+        if gap.is_integer and gap.free_symbols:
+            ends.append(gap)
+    return sorted(set(ends), key=sympy.default_sort_key)
+
+
+def tight_ends(ends: set[Basic], values: dict[Basic, Basic]) -> set[Basic]:
+    """The ends of ``range_ends`` that the integer values reach (the gap is 0 there)."""
+    return {gap for gap in ends if gap.xreplace(values) == 0}

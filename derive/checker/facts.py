@@ -143,10 +143,14 @@ class Facts:
             return expr
         result = sympy.refine(expr, sympy.And(*(r for _, r in relations)))
         if result != expr:  # name only the relations the result depends on
-            for given, relation in relations:
-                others = sympy.And(*(r for _, r in relations if r is not relation))
-                if len(relations) == 1 or sympy.refine(expr, others) != result:
-                    self.used.add(given)
+            needed = [
+                given
+                for given, relation in relations
+                if len(relations) == 1
+                or sympy.refine(expr, sympy.And(*(r for _, r in relations if r is not relation)))
+                != result
+            ]  # none when each one alone does (p <= 2 and p < 1 for p < 3): then all of them
+            self.used.update(needed or (given for given, _ in relations))
         return result
 
 
@@ -162,12 +166,18 @@ def _elimination(eq: sympy.Eq) -> tuple[tuple[Basic, Expr] | None, Basic, Basic]
 
 
 def _solve_linear(difference: Expr) -> tuple[Basic, Expr] | None:
+    """(atom, value) of an atom the equality ``difference = 0`` holds linearly, with a slope
+    that cannot be 0 where it holds: known nonzero, or the rest is (p q = 1 gives q = 1 / p;
+    p q = 0 gives no q, since p = 0 leaves q free, and eliminating q = 0 proved q = 0)."""
     for atom in sorted(free_atoms(difference), key=sympy.default_sort_key, reverse=True):
         if atom.is_integer:
             continue
         slope = sympy.expand(difference.diff(atom))
-        if slope != 0 and atom not in slope.free_symbols:
-            return atom, -difference.xreplace({atom: 0}) / slope
+        if slope == 0 or atom in slope.free_symbols:
+            continue
+        rest = difference.xreplace({atom: 0})
+        if slope.is_zero is False or rest.is_zero is False:
+            return atom, -rest / slope
     return None
 
 

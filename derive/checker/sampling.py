@@ -38,7 +38,9 @@ from derive.checker.draws import (
     in_domain,
     nearest_zero,
     order_pattern,
+    range_ends,
     sample_value,
+    tight_ends,
     truth,
 )
 from derive.checker.instances import (
@@ -96,6 +98,7 @@ class Sampler:
         self._pool: list[dict[Basic, Basic]] = []
         self._orders = bound_orders([*self.exprs, *self.assume])
         self._patterns: set[tuple[int, ...]] = set()
+        self._ends_unseen = set(range_ends(self.assume, self.integer_symbols))
         self._turn = -1
         self._usable: set[Integers] = set()
         self._usable_patterns: set[tuple[int, ...]] = set()  # orders seen at a usable point
@@ -113,7 +116,8 @@ class Sampler:
         drawn that no point has missed at (MAX_INTEGER_SETS in all). Each new set looks for an
         order of the sums' bounds, or a regime of a binomial, not seen yet (a sum over u..u+v
         is plain for v >= 0, empty for v = -1, reversed below: Karr's convention); once every
-        one was seen, for one where a side was defined before."""
+        one was seen, for one where a side was defined before. After the first set, each
+        looks for an index at an end of its range not reached yet (``draws.range_ends``)."""
         live = [v for v in self._pool if integers_key(v) not in self._dead]
         unmissed = [v for v in live if integers_key(v) not in self._unusable]
         if len(unmissed) >= INTEGER_SETS or len(self._pool) >= MAX_INTEGER_SETS:
@@ -122,13 +126,17 @@ class Sampler:
             a for a in self.assume if a.free_symbols and a.free_symbols <= set(self.integer_symbols)
         ]
         chosen = fallback = self._corner(integer_only)
+        ends = self._ends_unseen if self._pool else set()  # the first set as ever
         for attempt in range(0 if chosen else 200):
             values = {s: sample_value(s, self.integer_rng, simple) for s in self.integer_symbols}
             if not all(truth(a.xreplace(values)) is True for a in integer_only):
                 continue
             pattern = order_pattern(self._orders, values)
-            if not self._orders or pattern not in self._patterns:
+            if (not self._orders and not ends) or pattern not in self._patterns:
                 chosen = values  # a new order of the sums' bounds (plain, empty, reversed)
+                break
+            if tight_ends(ends, values):
+                chosen = values  # an index at the end of its range (l = n of l <= n)
                 break
             if fallback is None or (
                 pattern in self._usable_patterns
@@ -141,6 +149,7 @@ class Sampler:
         if chosen is None:
             raise CannotSample("no integer values satisfy the index assumptions")
         self._patterns.add(order_pattern(self._orders, chosen))
+        self._ends_unseen -= tight_ends(self._ends_unseen, chosen)
         self._pool.append(chosen)
         return chosen
 

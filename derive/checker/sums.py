@@ -197,7 +197,8 @@ def _constants_out(s: Sum) -> Basic:
 
 
 def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Basic:
-    """Sum_{v=lo}^{hi} f(v) 1[v = x] = f(x) when ``within(x, lo, hi)`` (x lies in the range).
+    """Sum_{v=lo}^{hi} f(v) 1[v = x] = f(x) when x is an integer and ``within(x, lo, hi)`` (x
+    lies in the range): a real x in the range, 1/2 in 0..n, is no value of v, and the sum is 0.
 
     SymPy's own ``doit`` answers with a Piecewise over the range (and for symbolic bounds it can
     fail inside sum_simplify); with the index ranges known the delta is resolved directly.
@@ -215,7 +216,7 @@ def sum_deltas(expr: Basic, within: Callable[[Basic, Basic, Basic], bool]) -> Ba
         for factor in Mul.make_args(terms[0]):
             if isinstance(factor, KroneckerDelta) and var in factor.args:
                 other = factor.args[1] if factor.args[0] == var else factor.args[0]
-                if var not in other.free_symbols and within(other, lo, hi):
+                if var not in other.free_symbols and other.is_integer and within(other, lo, hi):
                     return (terms[0] / factor).xreplace({var: other})
         return s
 

@@ -155,7 +155,35 @@ def _limit(builder: Builder, node: ast.AST) -> tuple[Expr, Expr, Expr]:
     index, lo, hi = (builder.expr(e) for e in node.elts)
     if not (isinstance(index, Symbol) and index.is_integer):
         raise builder.error(node.elts[0], "a sum index must be a declared integer index")
+    sign = _outside_sign(index, lo, hi)
+    if sign:
+        name = node.elts[0].id if isinstance(node.elts[0], ast.Name) else "the index"
+        message = (
+            f"sum index {name!r} is declared {sign}, but this sum may run over values that are"
+            " not: declare an index whose range covers the sum's"
+        )
+        raise builder.error(node.elts[0], message)
     return index, lo, hi
+
+
+# an index's sign and the ends that keep every value of a sum over lo..hi so: the plain range
+# lo..hi, and the reversed one hi + 1..lo - 1 (Karr's convention, derive/checker/sums.py)
+_SIGNS = (
+    ("positive", lambda lo, hi: (lo.is_positive, (hi + 1).is_positive)),
+    ("nonnegative", lambda lo, hi: (lo.is_nonnegative, (hi + 1).is_nonnegative)),
+    ("negative", lambda lo, hi: (hi.is_negative, (lo - 1).is_negative)),
+    ("nonpositive", lambda lo, hi: (hi.is_nonpositive, (lo - 1).is_nonpositive)),
+)
+
+
+def _outside_sign(index: Symbol, lo: Expr, hi: Expr) -> str | None:
+    """The sign the index is declared with (positive for index 1..K) when the sum's range may
+    hold values without it: SymPy builds the body under that sign (sqrt(i**2) is i), so a
+    sum over -K..K of it would be read as something else (a false line proved)."""
+    for sign, ends in _SIGNS:
+        if getattr(index, f"is_{sign}") and not all(end is True for end in ends(lo, hi)):
+            return sign
+    return None
 
 
 def _sum(builder: Builder, node: ast.Call) -> Expr:
