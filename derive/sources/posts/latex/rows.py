@@ -51,7 +51,7 @@ def rows(text: str) -> list[Row]:
         kept, dropped = _drop_notes(cells)
         flat, number = _equation_number(tuple(t for cell in kept for t in cell))
         flat = _trailing_equals(_trailing_word(flat, text))
-        flat = _quantified(_quads(_connective(flat)))
+        flat = _quantified(_quads(_bracketed_condition(_connective(flat))))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
         row = Row(flat, start, tag or number, row_problem(flat), _claims_in_notes(dropped))
         found.append(row)
@@ -150,6 +150,44 @@ def _trailing_equals(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     if len(tokens) > 2 and tokens[-1].type == "EQ" and tokens[-2].type != "EQ":
         return tokens[:-1]
     return tokens
+
+
+def _bracketed_condition(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``g'(z) = 0.01 \\quad (z < 0)``: a relation in brackets set apart by ``\\quad`` at the
+    end of a row that holds an ``=`` is the row's condition, as ``\\quad z < 0`` (read as a
+    factor, the bracket would be a truth value times the right side)."""
+    end = len(tokens)
+    while end and tokens[end - 1].type in ("PERIOD", "COMMA"):
+        end -= 1
+    if end < 4 or tokens[end - 1].type != "RPAR":
+        return tokens
+    depth, start = 0, None
+    for index in range(end - 1, -1, -1):
+        depth += tokens[index].type in CLOSING
+        depth -= tokens[index].type in OPENING
+        if depth == 0:
+            start = index
+            break
+    if not start or tokens[start].type != "LPAR" or tokens[start - 1].type != "QUAD":
+        return tokens
+    inner, depth, relation = tokens[start + 1 : end - 1], 0, False
+    for token in inner:
+        depth += token.type in OPENING
+        depth -= token.type in CLOSING
+        relation |= depth == 0 and token.type in ("EQ", "REL")
+    if not relation or not _has_equals(tokens[: start - 1]):
+        return tokens
+    return (*tokens[:start], *inner, *tokens[end:])
+
+
+def _has_equals(tokens: tuple[Token, ...]) -> bool:
+    depth = 0
+    for token in tokens:
+        depth += token.type in OPENING
+        depth -= token.type in CLOSING
+        if depth == 0 and token.type == "EQ":
+            return True
+    return False
 
 
 def _quads(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
