@@ -50,7 +50,7 @@ def rows(text: str) -> list[Row]:
     for cells, tag in _split(tokens):
         kept, dropped = _drop_notes(cells)
         flat, number = _equation_number(tuple(t for cell in kept for t in cell))
-        flat = _trailing_equals(_trailing_word(flat, text))
+        flat = _real_domain(_trailing_equals(_trailing_word(flat, text)), text)
         flat = _quantified(_quads(_bracketed_condition(_connective(flat))))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
         row = Row(flat, start, tag or number, row_problem(flat), _claims_in_notes(dropped))
@@ -204,6 +204,36 @@ def _quads(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
         if token.type != "QUAD" or (relations and relations[0] < index < relations[-1]):
             kept.append(token)
     return tuple(kept)
+
+
+# how posts write the real numbers: the reader's default domain for every name
+_REALS = ("\\mathbb{R}", "\\R", "\\mathbb R", "\\Bbb{R}", "\\reals", "\\Reals")
+
+
+def _real_domain(tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
+    """``\\tanh z = 2\\sigma(2z) - 1, \\quad z \\in \\mathbb{R}``: names said to be real
+    numbers, after the formula, say what the reader assumes anyway; the clause is a note of
+    the row (``\\in`` is no relation to read). Any other set (``\\mathbb{R}^+``, an
+    interval) is left as written: it would restrict the row."""
+    end = len(tokens)
+    while end and tokens[end - 1].type in ("PERIOD", "COMMA"):
+        end -= 1
+    if end < 4 or text[tokens[end - 1].start_pos : tokens[end - 1].end_pos] not in _REALS:
+        return tokens
+    if tokens[end - 2].type != "OTHER_REL" or str(tokens[end - 2]) != "\\in":
+        return tokens
+    start = end - 2
+    while start and tokens[start - 1].type in ("LETTER", "COMMA"):
+        start -= 1
+    while start < end - 2 and tokens[start].type == "COMMA":
+        start += 1
+    names = tokens[start : end - 2]
+    if not names or not start or tokens[start - 1].type not in ("QUAD", "COMMA"):
+        return tokens
+    if not _has_equals(tokens[:start]):
+        return tokens
+    note = make_token("NOTE", "real", tokens[start].start_pos, tokens[end - 1].end_pos)
+    return (*tokens[:start], note, *tokens[end:])
 
 
 def _quantified(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
