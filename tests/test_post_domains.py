@@ -1,6 +1,7 @@
-"""``, \\quad z \\in \\mathbb{R}`` after a formula says its names are real numbers, as the
-reader assumes anyway: the row is read without the clause (it was "\\in is not read"). Any
-other set would restrict the row, and stays unread."""
+"""Notes after a formula that say nothing to check: ``, \\quad z \\in \\mathbb{R}`` says its
+names are real numbers, as the reader assumes anyway, so the row is read without the clause (it
+was "\\in is not read"; any other set would restrict the row, and stays unread); a comment as
+code writes one (``\\qquad // ...``) is prose."""
 
 from __future__ import annotations
 
@@ -22,3 +23,13 @@ def test_a_clause_saying_names_are_real_is_dropped() -> None:
 def test_another_set_is_not_dropped() -> None:
     text = r"$$ \sqrt{x^2} = x, \quad x \in \mathbb{R}^+ $$"
     assert [r.status for r in check(text)] == ["cannot read"]
+
+
+def test_a_code_comment_after_spacing_is_a_note() -> None:
+    """``\\qquad // ...`` ends the row's formula; what follows is prose (here with a slash)."""
+    text = r"""
+$$ \frac{d}{dx} \ln(x^2) = \frac{2}{x} \qquad // the derivative of \ln(x) is 1/x $$
+
+$$ \frac{d}{dx} \ln(x^2) = \frac{1}{x} \qquad // a slip $$
+"""
+    assert [r.status for r in check(text)] == ["proved", "refuted"]

@@ -50,7 +50,7 @@ def rows(text: str) -> list[Row]:
     for cells, tag in _split(tokens):
         kept, dropped = _drop_notes(cells)
         flat, number = _equation_number(tuple(t for cell in kept for t in cell))
-        flat = _real_domain(_trailing_equals(_trailing_word(flat, text)), text)
+        flat = _real_domain(_trailing_equals(_trailing_word(_comment(flat), text)), text)
         flat = _quantified(_quads(_bracketed_condition(_connective(flat))))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
         row = Row(flat, start, tag or number, row_problem(flat), _claims_in_notes(dropped))
@@ -142,6 +142,22 @@ def _trailing_word(tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
         return tokens
     note = make_token("NOTE", str(last), last.start_pos, last.end_pos)
     return (*tokens[:-1], note)
+
+
+def _comment(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``a = b \\qquad // the derivative of \\ln x is 1/x``: a comment as code writes one, set
+    apart by spacing after a row with an ``=``, is the author's note up to the row's end."""
+    for index in range(1, len(tokens) - 2):
+        pair = tokens[index + 1].type == tokens[index + 2].type == "SLASH"
+        if not pair or tokens[index].type != "QUAD":
+            continue
+        if tokens[index + 1].end_pos != tokens[index + 2].start_pos:
+            continue
+        if _has_equals(tokens[:index]):
+            last = tokens[-1]
+            note = make_token("NOTE", "comment", tokens[index + 1].start_pos, last.end_pos)
+            return (*tokens[: index + 1], note)
+    return tokens
 
 
 def _trailing_equals(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
