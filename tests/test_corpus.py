@@ -24,8 +24,9 @@ POSTS = corpus_posts()
 # the target there is 0.80.
 # 513 of 696 reached (0.74), matrix and index posts together, when the holdout posts of this
 # round came (rows the reader did not read: \mathrm{d}z, entries defined one by one, elided
-# terms); 577 once the branches were merged, 584 with entries defined one by one read, 590
-# (0.85) with \mathrm{d}z names, bracketed conditions, sign, // comments and z \in \mathbb{R}
+# terms); 577 once the branches were merged, 584 with entries defined one by one read, 592
+# (0.85) with \mathrm{d}z names, bracketed conditions, sign, // comments, z \in \mathbb{R} and
+# terms around a sum written with \dots
 CLAIMS_RIGHT_AT_LEAST = 0.84
 SLIPS_REFUTED_AT_LEAST = 57  # 58 of 66 reached
 # the posts in matrix notation (issue "matrix notation"), apart: claims right, slips refuted
