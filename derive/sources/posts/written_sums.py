@@ -93,8 +93,18 @@ def split_run(node: ast.Add) -> tuple[tuple, ast.Add, tuple] | None:
     for start in range(k):
         run = dataclasses.replace(node, terms=terms[start : k + 2])
         if written_sum(run) is not None:
-            return terms[:start], run, terms[k + 2 :]
+            before = terms[:start]
+            if any(_patterned(term, terms[k + 1][1]) for _, term in before):
+                return None  # x_1 + x_3 + \dots + x_n: every other term? not guessed
+            return before, run, terms[k + 2 :]
     return None
+
+
+def _patterned(term: ast.Node, last: ast.Node) -> bool:
+    """Whether ``term`` is the last term with numbers in some places (a term of the pattern
+    that breaks it, not another term such as a bias)."""
+    found = differences(term, last)
+    return bool(found) and all(isinstance(a, ast.Number) for _, a, _ in found)
 
 
 def _stripped(node: ast.Node) -> object:
