@@ -55,7 +55,7 @@ from derive.sources.posts.ranges import (
     size_key,
     superscript_index,
 )
-from derive.sources.posts.written_sums import replaced, written_sum
+from derive.sources.posts.written_sums import replaced, split_run, written_sum
 
 MAX_DIGITS = 30  # a number literal longer than this is not read
 # \sigma^2 = ... and \sigma_B^2 = ... introduce a name (a variance), not a power of sigma
@@ -180,7 +180,11 @@ class Builder(SumsMixin, CallsMixin, DerivativesMixin, MatrixMixin, EntryLayersM
 
     def _add(self, node: ast.Add, env: Env) -> Expr:
         if any(isinstance(term, ast.Ellipsis) for _, term in node.terms):
-            return self._written_sum(node, env)
+            parts = None if self.matrix_mode else split_run(node)
+            if parts is None or not (parts[0] or parts[2]):
+                return self._written_sum(node, env)
+            rest = [sign * self.build(term, env) for sign, term in (*parts[0], *parts[2])]
+            return Add(self._written_sum(parts[1], env), *rest)
         if self.matrix_mode:
             terms = [(sign, self.build(term, env)) for sign, term in node.terms]
             return self.matrix_sum(terms, node.pos)

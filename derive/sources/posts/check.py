@@ -389,6 +389,8 @@ class _Check(InstanceMixin):
         used = set(definitions.table)
         for definition in definitions.table.values():
             used |= definitions.objects(definition.body)
+        for entry, body in definitions.entries.items():
+            used |= {entry.base} | definitions.objects(body)
         left, right = definitions.objects(lhs), definitions.objects(rhs)
         keys = self.post.scope.keys
         arrays = {o for o in (left | right) - used if isinstance(o, IndexedBase)}

@@ -102,10 +102,10 @@ class DefiningMixin:
     def _entry_defined(self, chain, block: Block, texts, name: str) -> bool:
         """``P_1 = e^{y_1} / S``, ``P_2 = ...``: a worked example with three classes defines
         its entries one by one. An entry at given indices of a name that no definition or
-        earlier claim uses, not on its own right side, is defined there. The reader keeps no
-        meaning per entry, so claims that use it are not refuted (read as a free symbol, any
-        value of it would refute true rows); proofs hold for every value of it, so they
-        stand."""
+        earlier claim uses, not on its own right side, is defined there: that entry, at those
+        indices only, is written out where claims use it (∂P_2/∂y_1 goes through S). One whose
+        definition would reach its own array is not read, so claims that use it are not refuted
+        (read as a free symbol, any value of it would refute true rows)."""
         builder = self.builder
         node = unwrap(chain.parts[0])
         if not (isinstance(node, ast.Scripted) and isinstance(node.base, ast.Letter)):
@@ -119,7 +119,10 @@ class DefiningMixin:
             return False
         if not isinstance(entry, Indexed) or not all(i.is_Integer for i in entry.indices):
             return False
-        if entry.base in builder.definitions.table or entry in builder.definitions.unread:
+        definitions = builder.definitions
+        if entry.base in definitions.table or entry in definitions.unread:
+            return False
+        if entry in definitions.entries:
             return False
         if entry.base in builder.recurrences:
             return False  # u_2 of u_{k+1} = ...: an iterate, claimed by its recurrence
@@ -129,11 +132,17 @@ class DefiningMixin:
             body = builder.build(chain.parts[1])
         except BuildError:
             return False
-        if body.has(entry) or body.has(entry.base):
-            return False
+        own = [a for a in body.atoms(Indexed) if a.base == entry.base]
+        if body.has(entry) or any(a not in definitions.entries for a in own):
+            return False  # x_2 = x_1 + 1 with x_1 free: a step of an iterate, not a definition
         where = f"line {self._position(block, chain.pos)[0]}"
-        builder.definitions.unread[entry] = where
-        message = f"defines {shown_name(chain.parts[0])} (one entry: not read further)"
+        note = ""
+        if builder.definitions.define_entry(entry, body):
+            self.in_bodies |= builder.definitions.objects(body)
+        else:
+            builder.definitions.unread[entry] = where
+            note = ": not read further"
+        message = f"defines {shown_name(chain.parts[0])} (one entry{note})"
         self._report(block, chain.equals[0], name, texts, message, DEFINITION)
         self.previous = Side(body, texts[1])
         return True
@@ -464,7 +473,8 @@ class DefiningMixin:
         definitions = self.builder.definitions
         if definitions.placeholders(left) or definitions.placeholders(right):
             return False
-        return is_assumption(left, right, set(definitions.table), definitions.objects)
+        defined = set(definitions.table) | {e.base for e in definitions.entries}
+        return is_assumption(left, right, defined, definitions.objects)
 
     def _notation(self, node: ast.Node) -> bool:
         """``\\delta_{kj}``, ``\\mathbb{1}_{d=k}``: the meaning of a notation, stated; not

@@ -33,6 +33,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from derive.sources.posts.defined_functions import rename_bound
 from derive.sources.posts.lazy_functions import LazyFunctions
 from derive.sources.posts.matrix.gradients import matrix_derivative
+from derive.sources.posts.suggestions import indices_of, other_entries_only, suggestions
 
 MAX_DEPTH = 100  # definitions are written out at most this many levels deep
 MAX_EXPANDED = 20_000  # nodes with the definitions written out (the checker's size limit)
@@ -77,6 +78,9 @@ class Definitions:
         # an error array of a layer (∂C/∂z^l) -> how the next layer's writes it (entry_layers)
         self.layer_steps: dict[Basic, tuple] = {}
         self.lazy = LazyFunctions()  # applications in definitions, written out per claim
+        # entries at numbers defined one by one (``P_1 = e^{y_1} / S``, ``P_2 = ...``): each is
+        # written out where it occurs, at exactly those indices; its array has no other meaning
+        self.entries: dict[Indexed, Expr] = {}
         self._deps: dict[Basic, frozenset[Basic]] = {}
         self._costs: dict[Basic, tuple[int, int]] = {}
 
@@ -87,44 +91,76 @@ class Definitions:
         return found & set(self.scope.keys)
 
     def depends(self, obj: Basic) -> frozenset[Basic]:
-        """Every object ``obj``'s definition reaches, directly or through other definitions."""
+        """Every object ``obj``'s definition reaches, directly or through other definitions
+        (``obj`` may be an entry defined on its own: ``P_1``)."""
         if obj not in self._deps:
             seen: set[Basic] = set()
             todo = [obj]
             while todo:
                 current = todo.pop()
-                definition = self.table.get(current)
-                if definition is None:
+                if current in self.entries:
+                    body = self.entries[current]
+                elif current in self.table:
+                    body = self.table[current].body
+                else:
                     continue
-                for found in self.objects(definition.body) - seen:
+                for found in self._atoms_reached(body) - seen:
                     seen.add(found)
                     todo.append(found)
-            self._deps[obj] = frozenset(seen)
+            self._deps[obj] = frozenset(o for o in seen if o not in self.entries)
         return self._deps[obj]
+
+    def _atoms_reached(self, body: Basic) -> set[Basic]:
+        """The objects in ``body`` and its entries that are defined on their own."""
+        return self.objects(body) | {a for a in body.atoms(Indexed) if a in self.entries}
 
     def define(self, obj: Basic, params: tuple[Symbol, ...], body: Expr, where: str) -> bool:
         """Record a definition; False (nothing recorded) if it would refer to itself."""
-        reached = self.objects(body)
-        for found in list(reached):
-            reached |= self.depends(found)
-        if obj in reached:
+        if obj in self.reached(body):
             return False
         if isinstance(obj, MatrixSymbol) and body in self.missing:  # not read: as a matrix
             body = self._matrix_placeholder(body, obj)
         self.table[obj] = Definition(obj, params, body, where)
+        for entry in [e for e in self.entries if e.base == obj]:  # the array's meaning now
+            del self.entries[entry]
         self._deps.clear()
         self._costs.clear()
         return True
 
+    def define_entry(self, entry: Indexed, body: Expr) -> bool:
+        """Record one entry's definition (``P_1 = e^{y_1} / S``, ``P_2 = 1 - P_1``); False
+        (nothing recorded) if, written out, it would still use its own array."""
+        if entry.base in self.table or entry in self.entries:
+            return False
+        try:
+            written = self.expand(body)
+        except TooDeep:
+            return False
+        if entry.base in self.reached(written):
+            return False
+        self.entries[entry] = body
+        self._deps.clear()
+        self._costs.clear()
+        return True
+
+    def _owner(self, atom: Basic) -> Basic:
+        """Whose definition ``atom`` is written out by: an entry defined on its own, or its
+        array (or the symbol itself)."""
+        if atom in self.entries or not isinstance(atom, Indexed):
+            return atom
+        return atom.base
+
     def _defined_atoms(self, expr: Basic) -> list[Basic]:
         """In a fixed order: instantiating generates names, which must not follow hashing."""
-        atoms = {i for i in expr.atoms(Indexed) if i.base in self.table}
+        atoms = {i for i in expr.atoms(Indexed) if i.base in self.table or i in self.entries}
         atoms |= {s for s in expr.atoms(Symbol, MatrixSymbol) if s in self.table}
         return sorted(atoms, key=default_sort_key)
 
     def instantiate(self, atom: Basic) -> Expr:
         """The definition of ``atom`` (``a^L[c]``) with its arguments in place; a sum index of
         the definition that an argument uses is renamed first, so it captures nothing."""
+        if isinstance(atom, Indexed) and atom.base not in self.table:
+            return self.entries[atom]
         if isinstance(atom, Indexed):
             definition, args = self.table[atom.base], atom.indices
         else:
@@ -178,6 +214,10 @@ class Definitions:
         nodes, depth, todo = 0, 0, [expr]
         while todo and nodes <= MAX_EXPANDED:
             node = todo.pop()
+            if node in self.entries:  # never reaches its own array (define_entry): no cycle
+                nodes += 1
+                todo.append(self.entries[node])
+                continue
             obj = self._defined_object(node)
             if obj is None:
                 nodes += 1
@@ -222,7 +262,7 @@ class Definitions:
     def _needed(self, present: set[Basic]) -> Callable[[Basic], bool]:
         def needed(atom: Basic) -> bool:
             obj = atom.base if isinstance(atom, Indexed) else atom
-            return bool(self.depends(obj) & (present - {obj}))
+            return bool(self.depends(self._owner(atom)) & (present - {obj}))
 
         return needed
 
@@ -262,7 +302,8 @@ class Definitions:
             return self._placeholder(messages, reading, ())
         reached = self.reached(f)
         around = {o for o in self.objects(f) if o != obj}  # not through the variable itself
-        for found in list(around):
+        mine = {a for a in f.atoms(Indexed) if a in self.entries and a.base != obj}
+        for found in list(around | mine):
             around |= self.depends(found) - {obj}
         broken = self.unreadable(around) or self._generic_layer(obj, reached)
         opaque = sorted(self.opaque[o] for o in reached | around if o in self.opaque)
@@ -276,15 +317,15 @@ class Definitions:
 
         def reaches(atom: Basic) -> bool:
             atom_obj = atom.base if isinstance(atom, Indexed) else atom
-            return atom_obj != keep and keep in self.depends(atom_obj)
+            return atom_obj != keep and keep in self.depends(self._owner(atom))
 
         expanded = self.expand(f, reaches)
         if isinstance(v, (MatrixSymbol, MatrixElement)):
             return matrix_derivative(self, expanded, v)
-        if _other_entries_only(expanded, v):  # x_t by x_{t-1}: never the same entry, not 0
+        if other_entries_only(expanded, v):  # x_t by x_{t-1}: never the same entry, not 0
             message = f"{shown_f} does not depend on {shown_v} (other entries of it only)"
             return self._placeholder(message, None, ())
-        indices = set().union(*(i.free_symbols for i in _indices(v))) if _indices(v) else set()
+        indices = set().union(*(i.free_symbols for i in indices_of(v))) if indices_of(v) else set()
         if indices:  # d/d y_k of a sum over k: the sum's own k is another index
             expanded = rename_bound(expanded, indices, self.scope.fresh)
         return self.lazy.at_points(diff(expanded, v))
@@ -316,16 +357,16 @@ class Definitions:
     def reached(self, f: Expr) -> set[Basic]:
         """The objects in ``f`` and every object their definitions reach."""
         found = self.objects(f)
-        for obj in list(found):
+        for obj in list(self._atoms_reached(f)):
             found |= self.depends(obj)
         return found
 
     def _not_contained(self, f, v, obj, reached: set[Basic], shown_f: str, shown_v: str) -> Expr:
-        candidates = self.suggestions(obj, reached)
+        candidates = suggestions(self.scope, obj, reached)
         message = f"{shown_f} does not depend on {shown_v}"
         reading, alias = None, ()
         if candidates:
-            indices = "".join(self.scope.shown_names.get(i, str(i)) for i in _indices(v))
+            indices = "".join(self.scope.shown_names.get(i, str(i)) for i in indices_of(v))
             names = " or ".join(self.scope.keys[c][0].shown(indices) for c in candidates)
             message += f" (did you mean {names}?)"
         if len(candidates) == 1 and not isinstance(v, MatrixElement):
@@ -351,40 +392,3 @@ class Definitions:
         made = self.scope.placeholder("?")
         self.missing[made] = Missing(message, reading, alias)
         return made
-
-    def suggestions(self, obj: Basic, reached: set[Basic]) -> list[Basic]:
-        """Objects in ``reached`` of the same rank whose letter is ``obj``'s in either case;
-        a name with a layer label is never read as another layer (``z^{(1)}`` is not a typo
-        for ``z^{(2)}``; ``W^l`` may be one for ``w^L``), a name without a label may be read
-        as a labelled one (``W_{kj}`` for ``w^L_{kj}``)."""
-        name, rank = self.scope.keys[obj]
-        letter = name.base.lower()
-        found = []
-        for candidate in sorted(reached, key=lambda o: self.scope.keys[o]):
-            other, other_rank = self.scope.keys[candidate]
-            if name.label and other.label.lower() != name.label.lower():
-                continue
-            if other_rank == rank and other.base.lower() == letter and candidate != obj:
-                found.append(candidate)
-        return found
-
-
-def _indices(v: Basic) -> tuple[Basic, ...]:
-    return v.indices if isinstance(v, Indexed) else ()
-
-
-def _other_entries_only(expr: Expr, v: Basic) -> bool:
-    """Whether ``expr`` has entries of ``v``'s array only at indices that never equal ``v``'s
-    (``x_{t}`` for ``v = x_{t-1}``: they differ by a number), so that it does not depend on v."""
-    if not isinstance(v, Indexed):
-        return False
-    entries = [a for a in expr.atoms(Indexed) if a.base == v.base]
-    if not entries:
-        return False
-    for entry in entries:
-        if len(entry.indices) != len(v.indices):
-            return False
-        gaps = [a - b for a, b in zip(entry.indices, v.indices, strict=True)]
-        if not any(g.is_number and g != 0 for g in gaps):
-            return False
-    return True

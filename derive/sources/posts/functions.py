@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sympy import Expr, Max, Min, Sum, Symbol, cosh, exp, log, sech, sinh, sqrt, tanh
+from sympy import Expr, Max, Min, Sum, Symbol, cosh, exp, log, sech, sign, sinh, sqrt, tanh
 
 from derive.model.primitives import relu_prime
 from derive.sources.posts.names import BuildError
@@ -33,6 +33,7 @@ FUNCTIONS: dict[str, tuple[tuple[int, int], Callable[..., Expr]]] = {
     "cosh": ((1, 1), cosh),  # tanh' = 1/cosh^2 = sech^2 in posts on activations
     "sinh": ((1, 1), sinh),
     "sech": ((1, 1), sech),
+    "sign": ((1, 1), sign),  # -1, 0, 1; the derivative of |x| away from 0 (Huber, L1)
 }
 
 

@@ -4,6 +4,8 @@ i from 1 to n, ``e^{z_1} + \\cdots + e^{z_K}`` the sum of ``e^{z_c}``.
 The terms before the ellipsis and the last one must be the same expression but for one place,
 a number in the first terms (1, 2, ... in order) and the bound in the last (``n``, ``K``,
 ``K-1``); anything else (a term that breaks the pattern, a minus sign) is not read, as before.
+Terms around the run are added to it as written (``\\theta_0 x_0 + \\dots + \\theta_n x_n -
+y``).
 """
 
 from __future__ import annotations
@@ -77,6 +79,32 @@ def written_sum(node: ast.Add) -> tuple[ast.Node, ast.Node, ast.Node, list[Path]
     if len(ends) != 1 or values != list(range(values[0], values[0] + len(values))):
         return None
     return last, found[0][0][1], found[0][0][2], paths
+
+
+def split_run(node: ast.Add) -> tuple[tuple, ast.Add, tuple] | None:
+    """(the terms before, the written sum, the terms after) of a sum with one ellipsis whose
+    run of terms follows a pattern (the longest such run ending at the ellipsis's last term),
+    or None."""
+    terms = node.terms
+    places = [i for i, (_, t) in enumerate(terms) if isinstance(t, ast.Ellipsis)]
+    if len(places) != 1 or places[0] + 1 >= len(terms):
+        return None
+    k = places[0]
+    for start in range(k):
+        run = dataclasses.replace(node, terms=terms[start : k + 2])
+        if written_sum(run) is not None:
+            before = terms[:start]
+            if any(_patterned(term, terms[k + 1][1]) for _, term in before):
+                return None  # x_1 + x_3 + \dots + x_n: every other term? not guessed
+            return before, run, terms[k + 2 :]
+    return None
+
+
+def _patterned(term: ast.Node, last: ast.Node) -> bool:
+    """Whether ``term`` is the last term with numbers in some places (a term of the pattern
+    that breaks it, not another term such as a bias)."""
+    found = differences(term, last)
+    return bool(found) and all(isinstance(a, ast.Number) for _, a, _ in found)
 
 
 def _stripped(node: ast.Node) -> object:

@@ -100,6 +100,7 @@ sbody: expr (COMMA expr)*                       -> items
         | FRAC farg farg                        -> frac
         | FRAC LBRACE PARTIAL_OP expr RBRACE farg           -> numerator_partial
         | FRAC LBRACE PARTIAL_OP SUP NUMBER expr RBRACE farg -> numerator_partial
+        | FRAC LBRACE PARTIAL_ALONE SUP NUMBER RBRACE farg   -> operator_power
         | SQRT farg                             -> sqrt
         | SUM_ALONE                             -> sum_name
         | ELLIPSIS                              -> ellipsis

@@ -92,7 +92,8 @@ def _in_fractions(tokens: list[Token]) -> list[bool]:
 
 def _code_names(tokens: list[Token]) -> list[Token]:
     """``dZ^{[l]}``, ``dW``, ``db``: gradient names as code writes them are one name each,
-    outside a fraction (inside one, ``\\frac{dy}{dx}`` is a derivative)."""
+    outside a fraction (inside one, ``\\frac{dy}{dx}`` is a derivative); so is an upright
+    ``\\mathrm{d}z`` written against its letter, as some authors set the same names."""
     fractions = _in_fractions(tokens)
     scripts = _script_flags(tokens)
     out: list[Token] = []
@@ -103,7 +104,7 @@ def _code_names(tokens: list[Token]) -> list[Token]:
             continue
         nxt = tokens[index + 1] if index + 1 < len(tokens) else None
         joined = (
-            token.type == "LETTER"
+            token.type in ("LETTER", "DIFF_D")
             and str(token) == "d"
             and nxt is not None
             and nxt.type == "LETTER"
@@ -227,7 +228,7 @@ def _applications(tokens: list[Token]) -> list[Token]:
             token = _made("FUNC_CALL" if _opens(following) else "FUNC_LOOSE", token, name)
         elif kind == "LETTER" and not scripts[index] and _opens_call(following):
             token = _made("NAME_CALL", token)
-        elif kind == "PARTIAL" and (nxt is None or nxt.type == "RBRACE"):
+        elif kind == "PARTIAL" and (nxt is None or nxt.type == "RBRACE" or _powered(tokens, index)):
             token = _made("PARTIAL_ALONE", token)
         elif kind == "PARTIAL" and _opens_numerator(tokens, index):
             token = _made("PARTIAL_OP", token)
@@ -248,6 +249,12 @@ def _applications(tokens: list[Token]) -> list[Token]:
             t.type == "PRIME" and i and out[i - 1].type == "FUNC_CALL" and out[i - 1][-1] == "'"
         )
     ]
+
+
+def _powered(tokens: list[Token], index: int) -> bool:
+    """``\\partial^2}``: a power of the operator alone, closing its group (a numerator)."""
+    kinds = [t.type for t in tokens[index + 1 : index + 4]]
+    return kinds == ["SUP", "NUMBER", "RBRACE"]
 
 
 def _primed(tokens: list[Token], start: int, end: int) -> bool:

@@ -50,8 +50,8 @@ def rows(text: str) -> list[Row]:
     for cells, tag in _split(tokens):
         kept, dropped = _drop_notes(cells)
         flat, number = _equation_number(_cases_commas(tuple(t for cell in kept for t in cell)))
-        flat = _trailing_equals(_trailing_word(flat, text))
-        flat = _quantified(_quads(_connective(flat)))
+        flat = _real_domain(_trailing_equals(_trailing_word(_comment(flat), text)), text)
+        flat = _quantified(_quads(_bracketed_condition(_connective(flat))))
         start = flat[0].start_pos if flat else (cells[0][0].start_pos if cells[0] else 0)
         row = Row(flat, start, tag or number, row_problem(flat), _claims_in_notes(dropped))
         found.append(row)
@@ -158,12 +158,66 @@ def _trailing_word(tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
     return (*tokens[:-1], note)
 
 
+def _comment(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``a = b \\qquad // the derivative of \\ln x is 1/x``: a comment as code writes one, set
+    apart by spacing after a row with an ``=``, is the author's note up to the row's end."""
+    for index in range(1, len(tokens) - 2):
+        pair = tokens[index + 1].type == tokens[index + 2].type == "SLASH"
+        if not pair or tokens[index].type != "QUAD":
+            continue
+        if tokens[index + 1].end_pos != tokens[index + 2].start_pos:
+            continue
+        if _has_equals(tokens[:index]):
+            last = tokens[-1]
+            note = make_token("NOTE", "comment", tokens[index + 1].start_pos, last.end_pos)
+            return (*tokens[: index + 1], note)
+    return tokens
+
+
 def _trailing_equals(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """``A = B =`` at the end of a display whose right side is the next display (``$$= C$$``):
     the last ``=`` relates B to what comes next, so the row itself says A = B."""
     if len(tokens) > 2 and tokens[-1].type == "EQ" and tokens[-2].type != "EQ":
         return tokens[:-1]
     return tokens
+
+
+def _bracketed_condition(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``g'(z) = 0.01 \\quad (z < 0)``: a relation in brackets set apart by ``\\quad`` at the
+    end of a row that holds an ``=`` is the row's condition, as ``\\quad z < 0`` (read as a
+    factor, the bracket would be a truth value times the right side)."""
+    end = len(tokens)
+    while end and tokens[end - 1].type in ("PERIOD", "COMMA"):
+        end -= 1
+    if end < 4 or tokens[end - 1].type != "RPAR":
+        return tokens
+    depth, start = 0, None
+    for index in range(end - 1, -1, -1):
+        depth += tokens[index].type in CLOSING
+        depth -= tokens[index].type in OPENING
+        if depth == 0:
+            start = index
+            break
+    if not start or tokens[start].type != "LPAR" or tokens[start - 1].type != "QUAD":
+        return tokens
+    inner, depth, relation = tokens[start + 1 : end - 1], 0, False
+    for token in inner:
+        depth += token.type in OPENING
+        depth -= token.type in CLOSING
+        relation |= depth == 0 and token.type in ("EQ", "REL")
+    if not relation or not _has_equals(tokens[: start - 1]):
+        return tokens
+    return (*tokens[:start], *inner, *tokens[end:])
+
+
+def _has_equals(tokens: tuple[Token, ...]) -> bool:
+    depth = 0
+    for token in tokens:
+        depth += token.type in OPENING
+        depth -= token.type in CLOSING
+        if depth == 0 and token.type == "EQ":
+            return True
+    return False
 
 
 def _quads(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
@@ -180,6 +234,36 @@ def _quads(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
         if token.type != "QUAD" or (relations and relations[0] < index < relations[-1]):
             kept.append(token)
     return tuple(kept)
+
+
+# how posts write the real numbers: the reader's default domain for every name
+_REALS = ("\\mathbb{R}", "\\R", "\\mathbb R", "\\Bbb{R}", "\\reals", "\\Reals")
+
+
+def _real_domain(tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
+    """``\\tanh z = 2\\sigma(2z) - 1, \\quad z \\in \\mathbb{R}``: names said to be real
+    numbers, after the formula, say what the reader assumes anyway; the clause is a note of
+    the row (``\\in`` is no relation to read). Any other set (``\\mathbb{R}^+``, an
+    interval) is left as written: it would restrict the row."""
+    end = len(tokens)
+    while end and tokens[end - 1].type in ("PERIOD", "COMMA"):
+        end -= 1
+    if end < 4 or text[tokens[end - 1].start_pos : tokens[end - 1].end_pos] not in _REALS:
+        return tokens
+    if tokens[end - 2].type != "OTHER_REL" or str(tokens[end - 2]) != "\\in":
+        return tokens
+    start = end - 2
+    while start and tokens[start - 1].type in ("LETTER", "COMMA"):
+        start -= 1
+    while start < end - 2 and tokens[start].type == "COMMA":
+        start += 1
+    names = tokens[start : end - 2]
+    if not names or not start or tokens[start - 1].type not in ("QUAD", "COMMA"):
+        return tokens
+    if not _has_equals(tokens[:start]):
+        return tokens
+    note = make_token("NOTE", "real", tokens[start].start_pos, tokens[end - 1].end_pos)
+    return (*tokens[:start], note, *tokens[end:])
 
 
 def _quantified(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

@@ -195,6 +195,12 @@ class ToTree(Transformer):
         numerator = ast.Partial(children[2].start_pos, operand, order=order)
         return ast.Frac(meta.start_pos, numerator, children[-1])
 
+    def operator_power(self, meta, children):
+        """``\\frac{\\partial^2}{\\partial x^2}``: a second derivative's operator, applied to
+        what follows it."""
+        numerator = ast.Partial(children[2].start_pos, None, order=int(children[4]))
+        return ast.Frac(meta.start_pos, numerator, children[-1])
+
     def call(self, meta, children):
         scripts = [c for c in children if isinstance(c, list)]
         sub, sup = self._scripts(scripts)

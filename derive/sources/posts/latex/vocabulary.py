@@ -26,6 +26,8 @@ FUNCTION_WORDS = {
     "cosh": "cosh",
     "sinh": "sinh",
     "sech": "sech",
+    "sign": "sign",
+    "sgn": "sign",
 }
 _FOLDED = {word.lower(): name for word, name in FUNCTION_WORDS.items() if len(word) > 2}
 
