@@ -110,8 +110,25 @@ def test_declared_index_ranges_and_sizes() -> None:
     assert statuses(text) == ["proved"]
     text = '<!-- derive\n[symbols]\nd = "index 1..K"\n-->\n$$ \\sum_d \\delta_{dk} = 1 $$'
     result = only(text)
-    assert result.status == "refuted"  # k's range is not given: the delta may pick nothing
-    assert "proved if 1 ≤ k ≤ K (not stated in the text)" in result.detail
+    # k's range is not given: it names an entry of what the claim sums over, so it runs over
+    # the sum's range (refuted only outside it, where the author claims nothing), named
+    assert result.status == "proved"
+    assert "for 1 ≤ k ≤ K (the range of the sums it writes" in result.detail
+
+
+def test_a_free_index_without_a_range_runs_over_the_claims_sums() -> None:
+    text = r"""
+$$ h_\theta(x) = \theta_0 x_0 + \theta_1 x_1 + \dots + \theta_n x_n $$
+
+$$ \frac{\partial}{\partial \theta_j} h_\theta(x) = x_j $$
+
+$$ \frac{\partial}{\partial\theta_j}(\theta_0x_0+\dots+\theta_nx_n) = x_j $$
+"""
+    for result in (r for r in check(text) if r.status != "not a claim"):
+        assert result.status == "proved"
+        assert "for 0 ≤ j ≤ n (the range of the sums it writes" in result.detail
+    slip = text.replace("\\theta_nx_n) = x_j", "\\theta_nx_n) = x_{j+1}")
+    assert [r.status for r in check(slip) if r.status != "not a claim"] == ["proved", "refuted"]
 
 
 def test_a_declared_assumption_is_used_and_named() -> None:

@@ -98,11 +98,11 @@ $$ \frac{e^{u_1}}{S} - \frac{e^{2 u_1}}{S^2} = Q_1 - Q_1^2 $$
 
 
 def test_an_entry_at_given_indices_defined_in_a_worked_example_is_a_definition() -> None:
-    """Q_1 = e^{u_1}/S defines the entry; a true row through it is not refuted (the reader
-    keeps no meaning per entry: cannot check), and the definition is not judged."""
-    results = check(THREE)
-    assert [r.status for r in results] == ["cannot check"]
-    assert "Q_1" in results[0].message()
+    """Q_1 = e^{u_1}/S defines the entry (not judged); a true row through it is read with
+    the entry's formula (proved), a slip through it refuted."""
+    assert [r.status for r in check(THREE)] == ["proved"]
+    slip = THREE.replace("= Q_1 - Q_1^2", "= Q_1 + Q_1^2")
+    assert [r.status for r in check(slip)] == ["refuted"]
 
 
 def test_an_entry_of_a_name_defined_for_every_index_is_still_a_claim() -> None:

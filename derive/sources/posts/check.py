@@ -52,7 +52,7 @@ from derive.sources.posts.matrix.claims import (
 from derive.sources.posts.matrix.hidden import normalizations, stated_in_prose
 from derive.sources.posts.recurrences import read_iterates
 from derive.sources.posts.result import PostResult
-from derive.sources.posts.side_conditions import Extra, applicable
+from derive.sources.posts.side_conditions import Extra, applicable, indices_in_range
 
 SHOWN_VALUES = 12  # counterexample values shown in a report line
 INDEX_PAIRS = 3  # pairs of free indices tried as a hidden condition (i = j, i ≠ j)
@@ -298,6 +298,9 @@ class _Check(InstanceMixin):
             if opaque:  # \max_j z_j, the error of a layer: numbers whose value is not read
                 message = f"refuted with {sorted(opaque)[0]} as any number (its value is not read)"
                 return self.result("cannot check", message, Verdict("undecided"))
+            ranged = None if matrices or hidden else self.in_range(lhs, rhs)
+            if ranged is not None:
+                return ranged
             hidden = hidden or (None if matrices else self.hidden(lhs, rhs))
             if hidden is not None:
                 text = f": refuted as written; proved if {hidden} (not stated in the text);"
@@ -474,6 +477,20 @@ class _Check(InstanceMixin):
             message = f"proved if {shown}, which the text does not state; refuted without it"
             return self.result("cannot check", message, Verdict("undecided"))
         return None
+
+    def in_range(self, lhs: Expr, rhs: Expr) -> PostResult | None:
+        """``\\frac{\\partial}{\\partial \\theta_j} \\sum_{i=0}^{n} \\theta_i x_i = x_j``, no range
+        given to j: a free index names an entry of what the claim sums over, so it runs over
+        the range of the claim's sums. Refuted only outside it (where the author claims
+        nothing), the claim is proved there and the range is named; None otherwise."""
+        extra = indices_in_range(self.post, lhs, rhs)
+        if extra is None:
+            return None
+        verdict = self.verdict(*_apply([extra], lhs, rhs))
+        if not verdict.proved:
+            return None
+        detail = f" for {extra.shown} (the range of the sums it writes; the text gives none);"
+        return self.result("proved", detail + self.details(verdict), verdict)
 
     def hidden(self, lhs: Expr, rhs: Expr) -> str | None:
         """The hidden condition(s) under which a refuted claim is proved, as shown; or None."""
