@@ -24,6 +24,7 @@ from sympy import (
     Ne,
     Piecewise,
     S,
+    Sum,
     Tuple,
     default_sort_key,
 )
@@ -483,6 +484,9 @@ class _Check(InstanceMixin):
         given to j: a free index names an entry of what the claim sums over, so it runs over
         the range of the claim's sums. Refuted only outside it (where the author claims
         nothing), the claim is proved there and the range is named; None otherwise."""
+        ranges = {limits[1:] for s in (lhs - rhs).atoms(Sum) for limits in s.limits}
+        if len(ranges) != 1:
+            return None  # sums over several ranges: which one the index runs over is a guess
         extra = indices_in_range(self.post, lhs, rhs)
         if extra is None:
             return None
