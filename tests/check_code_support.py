@@ -17,3 +17,8 @@ def check(capfd, target: str, *argv: str) -> tuple[int, dict]:
     out, err = capfd.readouterr()
     assert err == "", err
     return code, json.loads(out)
+
+
+def diagnoses(data: dict) -> dict[str, str | None]:
+    """Each quantity's diagnosis in a check-code report (None where it is right)."""
+    return {q["name"]: q["diagnosis"] for q in data["quantities"]}

@@ -12,7 +12,7 @@ import json
 import sys
 
 import pytest
-from check_code_support import CODE, check
+from check_code_support import CODE, check, diagnoses
 
 from derive.cli import main
 
@@ -20,10 +20,6 @@ from derive.cli import main
 @pytest.fixture(autouse=True)
 def _restore_import_state(monkeypatch):
     monkeypatch.setattr(sys, "path", list(sys.path))
-
-
-def statuses(data: dict) -> dict[str, str | None]:
-    return {q["name"]: q["diagnosis"] for q in data["quantities"]}
 
 
 LINEAR = ["--quantity", "E,dE_dW", "--K", "4", "--J", "5", "--weights", "in-out"]
@@ -35,7 +31,7 @@ LINEAR += ["--regularization", "l2:reg"]
 def test_a_linear_classifier_with_reg_and_no_bias_passes(capfd, function) -> None:
     code, data = check(capfd, f"linear_classifier.py:{function}", *LINEAR)
     assert code == 0 and data["passed"], data["findings"]
-    assert statuses(data) == {"E": None, "dE_dW": None}  # (loss, dW) told apart by shape
+    assert diagnoses(data) == {"E": None, "dE_dW": None}  # (loss, dW) told apart by shape
     assert "your code uses 0.5·reg·‖W‖² (checked with reg = 0.375)" in " ".join(data["notes"])
 
 
@@ -66,7 +62,7 @@ def test_a_linear_classifier_with_reg_and_no_bias_passes(capfd, function) -> Non
 def test_a_wrong_linear_classifier_is_diagnosed(capfd, function, wrong, diagnosis, words) -> None:
     code, data = check(capfd, f"linear_classifier.py:{function}", *LINEAR)
     assert code == 1 and not data["passed"]
-    assert statuses(data)[wrong] == diagnosis
+    assert diagnoses(data)[wrong] == diagnosis
     assert any(words in f["message"] for f in data["findings"]), data["findings"]
 
 
@@ -80,13 +76,13 @@ def test_a_column_network_taking_its_cached_forward_values_passes(capfd) -> None
     # the names of the return statement
     code, data = check(capfd, "column_network.py:backward", *COLUMNS)
     assert code == 0 and data["passed"], data["findings"]
-    assert set(statuses(data)) == SIX
+    assert set(diagnoses(data)) == SIX
 
 
 def test_relu_prime_of_0_taken_as_1_is_named_under_relu_at_zero_0(capfd) -> None:
     code, data = check(capfd, "column_network.py:backward_relu_one", *COLUMNS)
     assert code == 1
-    assert statuses(data) == {
+    assert diagnoses(data) == {
         "dE_dW1": "relu-convention",
         "dE_db1": "relu-convention",
         "dE_dW2": "relu-convention",
@@ -105,8 +101,8 @@ def test_relu_prime_of_0_taken_as_1_is_named_under_relu_at_zero_0(capfd) -> None
 def test_a_transposed_weight_gradient_in_a_tuple_is_found_and_named(capfd) -> None:
     code, data = check(capfd, "column_network.py:backward_transposed", *COLUMNS)
     assert code == 1
-    assert statuses(data)["dE_dW2"] == "transposed"
-    assert [name for name, d in statuses(data).items() if d] == ["dE_dW2"]
+    assert diagnoses(data)["dE_dW2"] == "transposed"
+    assert [name for name, d in diagnoses(data).items() if d] == ["dE_dW2"]
 
 
 DENSE = ["--set", "weights=W", "--set", "biases=b", "--before", "forward(a_prev)"]
@@ -118,7 +114,7 @@ def test_a_layer_class_storing_its_gradients_passes(capfd) -> None:
     code, data = check(capfd, "dense_layers.py:Dense.backward", "--init", "Dense(5, 4)", *DENSE)
     assert code == 0 and data["passed"], data["findings"]
     # dweights, dbiases, dinputs: the gradients of what --set and forward() gave the layer
-    assert set(statuses(data)) == {"dE_dW", "dE_db", "dE_dX"}
+    assert set(diagnoses(data)) == {"dE_dW", "dE_db", "dE_dX"}
 
 
 def test_a_layer_class_with_transposed_weight_gradients_is_named(capfd) -> None:
@@ -126,7 +122,7 @@ def test_a_layer_class_with_transposed_weight_gradients_is_named(capfd) -> None:
         capfd, "dense_layers.py:DenseTransposed.backward", "--init", "DenseTransposed(5, 4)", *DENSE
     )
     assert code == 1
-    assert statuses(data) == {"dE_dW": "transposed", "dE_db": None, "dE_dX": None}
+    assert diagnoses(data) == {"dE_dW": "transposed", "dE_db": None, "dE_dX": None}
 
 
 SOFTMAX = ["--quantity", "dE_dz", "--K", "4", "--J", "5", "--targets", "labels"]
@@ -148,7 +144,7 @@ def test_the_gradient_a_layer_stores_is_found_by_its_shape(capfd, quantity) -> N
         "y_true=t",
     )
     assert code == 0 and data["passed"], data["findings"]
-    assert set(statuses(data)) == {"dE_dz"}
+    assert set(diagnoses(data)) == {"dE_dz"}
 
 
 def test_a_softmax_layer_taking_probabilities_passes(capfd) -> None:
@@ -238,7 +234,7 @@ def test_a_model_with_a_grads_dict_passes_with_its_relu_convention(capfd, declar
         declared,
     )
     assert code == 0 and data["passed"], data["findings"]
-    assert set(statuses(data)) == {"E"} | SIX  # grads["W1"], ...: the keys --set filled
+    assert set(diagnoses(data)) == {"E"} | SIX  # grads["W1"], ...: the keys --set filled
     notes = " ".join(data["notes"])
     assert "0.5·reg·‖W‖²" in notes
     if declared == "any":
@@ -248,8 +244,8 @@ def test_a_model_with_a_grads_dict_passes_with_its_relu_convention(capfd, declar
 def test_a_model_built_by_a_factory_fails_under_relu_at_zero_0(capfd) -> None:
     code, data = check(capfd, "model_with_grads.py:Model.loss", "--init", "make_model(reg)", *MODEL)
     assert code == 1
-    assert statuses(data)["dE_dW1"] == "relu-convention"
-    assert statuses(data)["E"] is None and statuses(data)["dE_dW3"] is None
+    assert diagnoses(data)["dE_dW1"] == "relu-convention"
+    assert diagnoses(data)["E"] is None and diagnoses(data)["dE_dW3"] is None
 
 
 def test_a_model_whose_loss_has_the_other_constant_is_named(capfd) -> None:
@@ -263,8 +259,8 @@ def test_a_model_whose_loss_has_the_other_constant_is_named(capfd) -> None:
         "1",
     )
     assert code == 1
-    assert statuses(data)["E"] == "reg-constant"
-    assert all(d is None for name, d in statuses(data).items() if name != "E")
+    assert diagnoses(data)["E"] == "reg-constant"
+    assert all(d is None for name, d in diagnoses(data).items() if name != "E")
 
 
 def test_arguments_in_dicts_and_gradients_in_a_dict(capfd) -> None:
@@ -278,7 +274,7 @@ def test_arguments_in_dicts_and_gradients_in_a_dict(capfd) -> None:
         'cache={"Z1": z1, "A1": a1, "Z2": z2, "A2": a2, "A3": a3}',
     )
     assert code == 0 and data["passed"], data["findings"]
-    assert set(statuses(data)) == SIX  # the keys dW1, db1, ...
+    assert set(diagnoses(data)) == SIX  # the keys dW1, db1, ...
 
 
 def test_a_module_that_trains_when_imported_is_checked_by_its_definitions(tmp_path, capfd) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from check_code_support import CODE, check
+from check_code_support import CODE, check, diagnoses
 
 from derive.cli import main
 
@@ -20,10 +20,6 @@ FUNCTIONS = "layer_functions.py"
 @pytest.fixture(autouse=True)
 def _restore_import_state(monkeypatch):
     monkeypatch.setattr(sys, "path", list(sys.path))
-
-
-def diagnoses(data: dict) -> dict[str, str | None]:
-    return {q["name"]: q["diagnosis"] for q in data["quantities"]}
 
 
 DENSE = ["--quantity", "all", "--K", "4", "--J", "5", "--weights", "in-out"]

@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from check_code_support import CODE, check
+from check_code_support import CODE, check, diagnoses
 
 from derive.cli import main
 from derive.testing import check_gradient_code
@@ -70,10 +70,6 @@ def _restore_import_state(monkeypatch):
     monkeypatch.setattr(sys, "path", list(sys.path))
 
 
-def statuses(data: dict) -> dict[str, str | None]:
-    return {q["name"]: q["diagnosis"] for q in data["quantities"]}
-
-
 PARAMS = [f'params["{name}"]={name}' for name in ("W1", "b1", "W2", "b2")]
 MODEL = ["--quantity", "all", "--N", "4", "--J", "5", "--K", "3", "--weights", "in-out"]
 MODEL += ["--targets", "labels", "--batch-loss", "mean", "--regularization", "l2:reg"]
@@ -86,7 +82,7 @@ def test_a_two_layer_net_model_with_reg_passes(capfd) -> None:
         capfd, "two_layer_net.py:TwoLayerNet.loss", "--init", "TwoLayerNet(4, 5, 3)", *MODEL
     )
     assert code == 0 and data["passed"], data["findings"]
-    assert set(statuses(data)) == {"E"} | FOUR  # grads["W1"], ...
+    assert set(diagnoses(data)) == {"E"} | FOUR  # grads["W1"], ...
     assert "your code uses reg·‖W‖²" in " ".join(data["notes"])
     # where the gradients cancel (all logits tied) rounding is measured against the terms
     # that cancel, so a correct answer is not a "relative difference 1e-3"
@@ -97,7 +93,7 @@ def test_its_relu_convention_is_named_and_accepted_when_declared(capfd) -> None:
     target, init = "two_layer_net.py:TwoLayerNetReluOne.loss", "TwoLayerNetReluOne(4, 5, 3)"
     code, data = check(capfd, target, "--init", init, *MODEL)
     assert code == 1
-    wrong = {name: d for name, d in statuses(data).items() if d}
+    wrong = {name: d for name, d in diagnoses(data).items() if d}
     assert wrong == {"dE_dW1": "relu-convention", "dE_db1": "relu-convention"}
     code, data = check(capfd, target, "--init", init, *MODEL, "--relu-at-zero", "any")
     assert code == 0, data["findings"]
@@ -113,7 +109,7 @@ def test_a_missing_reg_gradient_in_the_hidden_layer_is_named(capfd) -> None:
         *MODEL,
     )
     assert code == 1
-    assert {name: d for name, d in statuses(data).items() if d} == {"dE_dW1": "missing-reg"}
+    assert {name: d for name, d in diagnoses(data).items() if d} == {"dE_dW1": "missing-reg"}
 
 
 COLUMNS = ["--quantity", "all", "--N", "3", "--J", "4", "--K", "2", "--layout", "columns"]
@@ -131,8 +127,8 @@ COLUMNS += ["--batch-loss", "mean"]
 def test_column_functions_of_the_cached_forward_values(capfd, function, wrong) -> None:
     code, data = check(capfd, f"two_layer_net.py:{function}", *COLUMNS)
     assert code == (1 if wrong else 0), data["findings"]
-    assert set(statuses(data)) == FOUR | {"dE_dX2"}  # dW1, ..., and dA1
-    assert {name: d for name, d in statuses(data).items() if d} == wrong
+    assert set(diagnoses(data)) == FOUR | {"dE_dX2"}  # dW1, ..., and dA1
+    assert {name: d for name, d in diagnoses(data).items() if d} == wrong
 
 
 def test_the_sizes_say_which_network(capfd) -> None:
@@ -152,7 +148,7 @@ def test_a_from_scratch_class_with_its_forward_pass_run_first(capfd) -> None:
     argv += ["--N", "4", "--J", "5", "--K", "3", "--weights", "in-out", "--targets", "labels"]
     code, data = check(capfd, "two_layer_net.py:ScratchNet.backward", *argv)
     assert code == 0 and data["passed"], data["findings"]
-    assert set(statuses(data)) == FOUR  # by shapes: (4, 5), (5,), (5, 3), (3,)
+    assert set(diagnoses(data)) == FOUR  # by shapes: (4, 5), (5,), (5, 3), (3,)
 
 
 STEPS = ["--quantity", "all", "--N", "4", "--J", "5", "--K", "3", "--weights", "in-out"]
@@ -165,7 +161,7 @@ def test_gradients_read_off_the_step_the_code_takes(capfd) -> None:
     target = "two_layer_net.py:SteppingNet.train_step"
     code, data = check(capfd, target, "--init", "SteppingNet(N, J, K)", *STEPS)
     assert code == 0 and data["passed"], data["findings"]
-    assert set(statuses(data)) == FOUR
+    assert set(diagnoses(data)) == FOUR
     assert "read off the step your code takes" in " ".join(data["notes"])
 
 
@@ -173,7 +169,7 @@ def test_a_step_that_uses_weights_already_stepped_is_wrong(capfd) -> None:
     target = "two_layer_net.py:SteppingNetStale.train_step"
     code, data = check(capfd, target, "--init", "SteppingNetStale(N, J, K)", *STEPS)
     assert code == 1
-    assert {name: d for name, d in statuses(data).items() if d} == {
+    assert {name: d for name, d in diagnoses(data).items() if d} == {
         "dE_dW1": "wrong",
         "dE_db1": "wrong",
     }

@@ -10,7 +10,7 @@ import sys
 
 import numpy
 import pytest
-from check_code_support import check
+from check_code_support import check, diagnoses
 
 from derive.cli import main
 from derive.testing.scope import Scope, assign
@@ -27,14 +27,10 @@ def _restore_import_state(monkeypatch):
     monkeypatch.setattr(sys, "path", list(sys.path))
 
 
-def statuses(data: dict) -> dict[str, str | None]:
-    return {q["name"]: q["diagnosis"] for q in data["quantities"]}
-
-
 def test_errors_written_per_example_under_a_mean_loss_pass_and_are_named(capfd) -> None:
     code, data = check(capfd, "course_network.py:backward_propagation_n", *COLUMNS, *CACHE)
     assert code == 0 and data["passed"], data["findings"]
-    assert set(statuses(data)) == SIX | ROWS  # the dict's keys dZ3, dA2, ...
+    assert set(diagnoses(data)) == SIX | ROWS  # the dict's keys dZ3, dA2, ...
     note = next(n for n in data["notes"] if "not divided by B" in n)
     assert all(name in note for name in ROWS) and "dE_dW" not in note
 
@@ -45,14 +41,14 @@ def test_a_parameter_gradient_not_divided_is_still_named(capfd) -> None:
         capfd, "course_network.py:backward_propagation_unscaled_dW2", *COLUMNS, *CACHE
     )
     assert code == 1
-    assert [n for n, d in statuses(data).items() if d] == ["dE_dW2"]
-    assert statuses(data)["dE_dW2"] == "batch-mean"
+    assert [n for n, d in diagnoses(data).items() if d] == ["dE_dW2"]
+    assert diagnoses(data)["dE_dW2"] == "batch-mean"
 
 
 def test_a_row_neither_scaling_explains_is_wrong(capfd) -> None:
     code, data = check(capfd, "course_network.py:backward_propagation_wrong_rows", *COLUMNS, *CACHE)
     assert code == 1
-    wrong = {n for n, d in statuses(data).items() if d}
+    wrong = {n for n, d in diagnoses(data).items() if d}
     assert wrong == {"dE_dz2"}
 
 
@@ -80,13 +76,13 @@ def test_dicts_of_parameters_and_forward_values_are_not_gradients(capfd, model) 
     # something else; the gradients are in the returned dict, or in self.grads
     code, data = check(capfd, f"course_network.py:{model}.loss", *MODEL)
     assert code == 0 and data["passed"], data["findings"]
-    assert set(statuses(data)) == {"E"} | SIX
+    assert set(diagnoses(data)) == {"E"} | SIX
 
 
 def test_a_list_of_weight_and_bias_pairs_is_read_by_shapes(capfd) -> None:
     code, data = check(capfd, "course_network.py:backprop_pairs", *COLUMNS)
     assert code == 0 and data["passed"], data["findings"]
-    assert set(statuses(data)) == SIX
+    assert set(diagnoses(data)) == SIX
 
 
 class _Layers:
